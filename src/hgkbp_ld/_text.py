@@ -1,0 +1,151 @@
+"""Line-level rules for PDF-extracted text: normalising, joining wrapped lines, lists.
+
+Private to the parser; docs/parse-rules.md states these rules in words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hgkbp_ld.model import Block, ItemList, Paragraph
+
+# Unicode spaces a PDF extraction leaves behind (no-break, narrow, thin, figure, ideographic ...).
+_ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b]")
+_RUNS = re.compile(r"\s+")
+BULLET = re.compile(r"^[-•▪●◦‐–]\s+(?=\S)")
+NUMBERED = re.compile(r"^(\d{1,2})\.\s+(?=\S)")
+# An elided compound ("jeugd- en volwassenwerk") keeps its space after the hyphen.
+_ELISION_WORDS = frozenset({"en", "of", "tot"})
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line number in the source text
+    text: str  # stripped, spaces normalised; "" for a blank line
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def split_lines(text: str) -> list[Line]:
+    """Normalise newlines and odd spaces, strip every line, keep the original line numbers."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [
+        Line(number, _RUNS.sub(" ", _ODD_SPACES.sub(" ", raw)).strip())
+        for number, raw in enumerate(text.split("\n"), start=1)
+    ]
+
+
+def starts_lower(text: str) -> bool:
+    return bool(text) and text[0].islower()
+
+
+def collapse(text: str) -> str:
+    return _RUNS.sub(" ", text).strip()
+
+
+def join(parts: list[str]) -> str:
+    """Join wrapped lines into one string: one space, or none after a split hyphenated word."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if not out:
+            out = part
+        elif _split_at_hyphen(out, part) or _split_url(out, part):
+            out += part
+        else:
+            out += " " + part
+    return collapse(out)
+
+
+def _split_at_hyphen(before: str, after: str) -> bool:
+    if len(before) < 2 or before[-1] != "-" or not before[-2].isalnum():
+        return False
+    first_word = after.split(" ", 1)[0].rstrip(",.;:")
+    return (after[0].islower() or after[0].isdigit()) and first_word not in _ELISION_WORDS
+
+
+def _split_url(before: str, after: str) -> bool:
+    """A URL broken over two lines: the line ends inside a URL and the next is one token."""
+    last = before.rsplit(" ", 1)[-1]
+    return "://" in last and " " not in after and not after[0].isupper()
+
+
+def bullet_text(text: str) -> tuple[str, str | None]:
+    """Split a list item from its marker: returns (text, style) or (text, None) if no item."""
+    match = BULLET.match(text)
+    if match:
+        return text[match.end() :], "bullet"
+    match = NUMBERED.match(text)
+    if match:
+        return text[match.end() :], "numbered"
+    return text, None
+
+
+def located_blocks(lines: list[Line]) -> list[tuple[int, Block, tuple[int, ...]]]:
+    """Paragraphs and lists of running text, each with its first line and its items' lines.
+
+    A blank line ends a paragraph unless the next line starts with a lowercase letter; a line
+    with a bullet or number starts a list item; other lines continue the current block.
+    """
+    result: list[tuple[int, Block, tuple[int, ...]]] = []
+    paragraph: list[str] = []
+    items: list[list[str]] = []
+    starts: list[int] = []
+    style: str | None = None
+    after_blank = False
+
+    def close() -> None:
+        nonlocal paragraph, items, starts, style
+        if paragraph:
+            result.append((starts[0], Paragraph(join(paragraph)), ()))
+        if items:
+            kind = "numbered" if style == "numbered" else "bullet"
+            result.append((starts[0], ItemList(tuple(join(i) for i in items), kind), tuple(starts)))
+        paragraph, items, starts, style = [], [], [], None
+
+    for line in lines:
+        if line.blank:
+            after_blank = True
+            continue
+        text, item_style = bullet_text(line.text)
+        if item_style is not None:
+            if paragraph or (style is not None and style != item_style):
+                close()
+            style = item_style
+            items.append([text])
+            starts.append(line.number)
+        elif after_blank and not starts_lower(line.text) or not (paragraph or items):
+            close()
+            paragraph = [line.text]
+            starts = [line.number]
+        elif items:
+            items[-1].append(line.text)
+        else:
+            paragraph.append(line.text)
+        after_blank = False
+    close()
+    return result
+
+
+def blocks(lines: list[Line]) -> tuple[Block, ...]:
+    return tuple(block for _line, block, _items in located_blocks(lines))
+
+
+def field_items(lines: list[Line]) -> list[tuple[int, str]]:
+    """Items of a labelled field, with their line: one per bullet; other lines continue one."""
+    items: list[tuple[int, list[str]]] = []
+    for line in lines:
+        if line.blank:
+            continue
+        text, style = bullet_text(line.text)
+        if style == "bullet":
+            items.append((line.number, [text]))
+        elif not items:
+            items.append((line.number, [line.text]))
+        else:
+            items[-1][1].append(line.text)
+    return [(number, joined) for number, parts in items if (joined := join(parts))]

@@ -1,0 +1,369 @@
+"""Plan text → typed model (`model.ParsedPlan`) plus a report of every anomaly met.
+
+Reads by rule, never by line number; the rules are written out in docs/parse-rules.md.
+Knows nothing of RDF. Every failure is a `ParseError` naming the line and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from hgkbp_ld import _text
+from hgkbp_ld._actions import ActionReader, Context
+from hgkbp_ld._text import Line
+from hgkbp_ld.errors import ParseError
+from hgkbp_ld.model import (
+    Footnote,
+    HorizontalGoal,
+    ItemList,
+    OperationalGoal,
+    Paragraph,
+    ParsedPlan,
+    PlanInfo,
+    PlanRef,
+    ReportEntry,
+)
+from hgkbp_ld.registers import Registers
+
+__all__ = ["ParseError", "parse_bytes", "parse_file", "parse_text"]
+
+_CHAPTER = re.compile(r"^(\d{1,2})\s+(\S.*)$")
+_SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\s*:?\s*)?(\S.*)$")
+_OD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\s*:?\s*(.*)$")
+_ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*\.\s*(.*)$")
+_BOX = re.compile(r"^Acties gelinkt aan deze doelstelling", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
+_FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
+_URL = re.compile(r"https?://\S+")
+_ACRONYM_PERIOD = re.compile(r"\b([A-Z]{3,10})\s*[’'‘]\s*(\d{2})\s*[–—-]\s*[’'‘]\s*(\d{2})")
+_CAPITALISED_PAIR = re.compile(r"\b([A-ZÀ-Þ][^\W\d_]+) ([A-ZÀ-Þ][^\W\d_]+)\b")
+
+
+def parse_file(path: Path | str, *, strict: bool = True, registers: Registers | None = None) -> ParsedPlan:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise ParseError(0, f"expected a readable plan text at {path}, found: {error.strerror}") from error
+    return parse_bytes(data, strict=strict, registers=registers)
+
+
+def parse_bytes(data: bytes, *, strict: bool = True, registers: Registers | None = None) -> ParsedPlan:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ParseError(
+            line,
+            f"expected UTF-8 text, found byte 0x{data[error.start]:02x}; "
+            "convert the file first (e.g. iconv -f cp1252 -t utf-8)",
+        ) from None
+    return parse_text(text.removeprefix("\ufeff"), strict=strict, registers=registers)
+
+
+def parse_text(text: str, *, strict: bool = True, registers: Registers | None = None) -> ParsedPlan:
+    return _Parser(text, strict, registers or Registers.load()).parse()
+
+
+def _all_caps(text: str) -> bool:
+    return any(c.isalpha() for c in text) and not any(c.islower() for c in text)
+
+
+def _acronym_of(abbreviation: str, first: str, second: str) -> bool:
+    """`HGKBP` abbreviates `Horizontaal Gelijkekansenbeleidsplan`: initials, then letters in order."""
+    if len(abbreviation) < 3 or first[0] != abbreviation[0] or second[0] != abbreviation[1]:
+        return False
+    rest = iter(second[1:].lower())
+    return all(letter in rest for letter in abbreviation[2:].lower())
+
+
+class _Parser:
+    def __init__(self, text: str, strict: bool, registers: Registers) -> None:
+        self.lines = _text.split_lines(text)
+        self.strict = strict
+        self.registers = registers
+        self.report: list[ReportEntry] = []
+        self.footnotes: list[Footnote] = []
+        self.refs: dict[int, list[int]] = {}  # line number -> footnote numbers cited there
+
+    def note(self, line: int, kind: str, message: str, action: int | None = None) -> None:
+        self.report.append(ReportEntry(line, kind, message, action))
+
+    # --- footnotes --------------------------------------------------------------------------
+
+    def _is_structural(self, text: str) -> bool:
+        return bool(
+            _ACTION.match(text) or _OD.match(text) or _SECTION.match(text) or _text.BULLET.match(text)
+        )
+
+    def extract_footnotes(self) -> list[Line]:
+        """Take footnote definitions and their link annotations out of the running text."""
+        lines = self.lines
+        kept: list[Line] = []
+        expected = 1  # the next footnote to be defined
+        referenced: set[int] = set()
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            match = _FOOTNOTE.match(line.text)
+            if match and int(match[1]) == expected and expected in referenced:
+                parts = [match[2]]
+                index += 1
+                while index < len(lines) and not lines[index].blank:
+                    if self._is_structural(lines[index].text):
+                        break
+                    parts.append(lines[index].text)
+                    index += 1
+                body = _text.join(parts)
+                if len(parts) > 1 and _URL.search(parts[0]):
+                    self.note(line.number, "url-repaired", f"footnote {expected}: URL broken over lines joined")
+                self.footnotes.append(Footnote(expected, body, tuple(_URL.findall(body)), line.number))
+                expected += 1
+                continue
+            text = line.text
+            if "://" not in text:
+                text = self._take_refs(line, referenced, expected)
+            kept.append(Line(line.number, text))
+            index += 1
+        urls = {url for footnote in self.footnotes for url in footnote.urls}
+        result = []
+        for line in kept:
+            if line.text in urls:
+                self.note(line.number, "link-annotation", "line holding only a footnote's URL dropped")
+                continue
+            result.append(line)
+        if referenced - {f.number for f in self.footnotes}:
+            missing = min(referenced - {f.number for f in self.footnotes})
+            self.note(len(lines), "footnote-missing", f"footnote {missing} is cited but never defined")
+        return result
+
+    def _take_refs(self, line: Line, referenced: set[int], expected: int) -> str:
+        def replace(match: re.Match[str]) -> str:
+            number = int(match[1])
+            newest = max(referenced, default=0)
+            if number == newest + 1 or (number in referenced and number >= expected):
+                referenced.add(number)
+                self.refs.setdefault(line.number, []).append(number)
+                return ""
+            return match[0]
+
+        return _FOOTNOTE_REF.sub(replace, line.text)
+
+    # --- outline ----------------------------------------------------------------------------
+
+    def parse(self) -> ParsedPlan:
+        lines = self.extract_footnotes()
+        chapters = self._chapters(lines)
+        if not chapters:
+            raise ParseError(1, "expected the first chapter heading (e.g. '1 INLEIDING'), found none")
+        if len(chapters) < 2:
+            raise ParseError(
+                lines[-1].number if lines else 1,
+                "expected a second chapter holding the goals (e.g. '2 GEÏNTEGREERD ACTIEPLAN'), "
+                "found the end of the text",
+            )
+        intro_lines = lines[chapters[0] + 1 : chapters[1]]
+        info, goal_titles = self._introduction(intro_lines, lines)
+        goals, actions = self._goals(lines[chapters[1] + 1 :], goal_titles, info)
+        cited_in_actions = {n for a in actions for n in a.footnotes}
+        plan_notes = tuple(
+            sorted({n for refs in self.refs.values() for n in refs} - cited_in_actions)
+        )
+        info = PlanInfo(
+            info.title, info.abbreviation, info.start_year, info.end_year,
+            info.principles, info.complementary_plans, plan_notes,
+        )
+        report = tuple(sorted(self.report, key=lambda r: (r.line, r.kind)))
+        return ParsedPlan(info, tuple(goals), tuple(actions), tuple(self.footnotes), report)
+
+    def _chapters(self, lines: list[Line]) -> list[int]:
+        """Indices of the chapter headings `1 TITLE`, `2 TITLE`, … (numbered in order, capitals)."""
+        found: list[int] = []
+        for index, line in enumerate(lines):
+            match = _CHAPTER.match(line.text)
+            if match and int(match[1]) == len(found) + 1 and _all_caps(match[2]):
+                found.append(index)
+        return found
+
+    def _introduction(self, lines: list[Line], all_lines: list[Line]) -> tuple[PlanInfo, list[tuple[int, str]]]:
+        sections: list[list[Line]] = [[]]
+        for line in lines:
+            match = _SECTION.match(line.text)
+            if match and _all_caps(match[4]):
+                sections.append([])
+            else:
+                sections[-1].append(line)
+        raw = [block for section in sections for block in _text.located_blocks(section)]
+        goals: list[tuple[int, str]] = []
+        principles: tuple[str, ...] = ()
+        complementary: list[PlanRef] = []
+        previous = ""
+        for line_number, block, item_lines in raw:
+            if isinstance(block, Paragraph):
+                previous = block.text.casefold()
+                continue
+            if block.style == "numbered" and not goals:
+                goals = list(zip(item_lines, block.items, strict=True))
+            elif "principe" in previous and not principles:
+                principles = block.items
+            elif "complementair" in previous and not complementary:
+                for item_line, name in zip(item_lines, block.items, strict=True):
+                    complementary.append(self._plan_ref(item_line, name))
+            previous = ""
+        if not goals:
+            first = lines[0].number if lines else 1
+            raise ParseError(first, "expected the numbered list of goals ('1. We …') in chapter 1, found none")
+        for position, (line_number, _title) in enumerate(goals, start=1):
+            if _text.NUMBERED.match(f"{position}. x") is None:  # pragma: no cover - regex sanity
+                raise ParseError(line_number, "expected a numbered goal")
+        if not principles:
+            self.note(lines[0].number if lines else 1, "principles-missing", "no list of guiding principles found")
+        title, abbreviation, start, end = self._plan_identity(all_lines)
+        return PlanInfo(title, abbreviation, start, end, principles, tuple(complementary), ()), goals
+
+    def _plan_identity(self, lines: list[Line]) -> tuple[str | None, str | None, int | None, int | None]:
+        text = " ".join(line.text for line in lines)
+        match = _ACRONYM_PERIOD.search(text)
+        if match is None:
+            self.note(1, "plan-identity", "no abbreviation with period (e.g. HGKBP ’25 –’29) found")
+            return None, None, None, None
+        abbreviation, start, end = match[1], 2000 + int(match[2]), 2000 + int(match[3])
+        counts = Counter(
+            f"{m[1]} {m[2]}" for m in _CAPITALISED_PAIR.finditer(text) if _acronym_of(abbreviation, m[1], m[2])
+        )
+        if not counts:
+            self.note(1, "plan-identity", f"no name found that {abbreviation} abbreviates")
+            return None, abbreviation, start, end
+        name = counts.most_common(1)[0][0]
+        return f"{name} {start}-{end}", abbreviation, start, end
+
+    def _plan_ref(self, line: int, name: str) -> PlanRef:
+        plan = self.registers.plans.resolve(name)
+        if plan is None:
+            message = f"expected a plan of data/plans.csv, found '{name}'"
+            if self.strict:
+                raise ParseError(line, message + " (add it to the register or use --lenient)")
+            self.note(line, "unknown-plan", message)
+            return PlanRef("", name)
+        return PlanRef(plan.slug, name)
+
+    # --- goals ------------------------------------------------------------------------------
+
+    def _goals(
+        self, lines: list[Line], goal_titles: list[tuple[int, str]], info: PlanInfo
+    ) -> tuple[list[HorizontalGoal], list]:
+        context = Context(self.registers, self.strict, self.note, self.refs, info.end_year)
+        reader = ActionReader(context)
+        goals: list[HorizontalGoal] = []
+        index = 0
+        # Skip anything before the first goal heading (a chapter may open with text).
+        while index < len(lines) and not self._goal_heading(lines[index]):
+            index += 1
+        while index < len(lines):
+            start = index
+            number, heading, index = self._read_goal_heading(lines, index, len(goals) + 1, goal_titles)
+            end = index
+            while end < len(lines) and not self._goal_heading(lines[end]):
+                end += 1
+            goals.append(self._goal(lines[start:end], index - start, number, heading, goal_titles, reader))
+            index = end
+        if len(goals) < len(goal_titles):
+            missing = len(goals) + 1
+            last = lines[-1].number if lines else 1
+            raise ParseError(
+                last,
+                f"expected the heading of HD {missing} ('{goal_titles[missing - 1][1]}', listed in the "
+                "goal list), found the end of the text",
+            )
+        actions = reader.finish()
+        return goals, actions
+
+    @staticmethod
+    def _goal_heading(line: Line) -> bool:
+        match = _SECTION.match(line.text)
+        return bool(match) and _all_caps(match[4])
+
+    def _read_goal_heading(
+        self, lines: list[Line], index: int, expected: int, goal_titles: list[tuple[int, str]]
+    ) -> tuple[int, str, int]:
+        line = lines[index]
+        match = _SECTION.match(line.text)
+        assert match is not None
+        section = int(match[2])
+        if section != expected:
+            raise ParseError(line.number, f"expected the heading of HD {expected} (section {match[1]}.{expected}), found section {match[1]}.{section}")
+        if section > len(goal_titles):
+            raise ParseError(line.number, f"expected at most {len(goal_titles)} goals (the goal list), found a heading for HD {section}")
+        if match[3] is None:
+            self.note(line.number, "heading-without-code", f"heading of HD {section} lacks 'HD {section}:'; numbered by its section")
+        elif int(match[3]) != section:
+            raise ParseError(line.number, f"expected HD {section} in section {match[1]}.{section}, found HD {match[3]}")
+        parts = [match[4]]
+        index += 1
+        while index < len(lines):
+            following = lines[index]
+            if following.blank:
+                index += 1
+                continue
+            if not _all_caps(following.text) or _OD.match(following.text) or _SECTION.match(following.text):
+                break
+            parts.append(following.text)
+            index += 1
+        heading = _text.join(parts)
+        title = goal_titles[section - 1][1]
+        if heading.casefold() != title.casefold():
+            kind = "heading-shortened" if title.casefold().startswith(heading.casefold()) else "heading-differs"
+            self.note(line.number, kind, f"heading of HD {section} '{heading}' differs from the goal list's '{title}'; the list's title is used")
+        return section, heading, index
+
+    def _goal(
+        self, lines: list[Line], body_start: int, number: int, heading: str,
+        goal_titles: list[tuple[int, str]], reader: ActionReader,
+    ) -> HorizontalGoal:
+        code = f"HD{number}"
+        body = lines[body_start:]
+        first_od = next((i for i, line in enumerate(body) if _OD.match(line.text)), None)
+        if first_od is None:
+            where = body[-1].number if body else lines[0].number
+            raise ParseError(where, f"expected an operational goal 'OD {number}.1' under HD {number}, found none")
+        box = next((i for i, line in enumerate(body[:first_od]) if _BOX.match(line.text)), None)
+        intro = body[: box if box is not None else first_od]
+        related: list[PlanRef] = []
+        if box is not None:
+            for line_number, block, _lines in _text.located_blocks(body[box + 1 : first_od]):
+                names = block.items if isinstance(block, ItemList) else (block.text,)
+                related.extend(self._plan_ref(line_number, name) for name in names)
+        ods = self._operational_goals(body[first_od:], number, reader)
+        return HorizontalGoal(
+            code, number, goal_titles[number - 1][1], heading, _text.blocks(intro),
+            tuple(related), tuple(ods), lines[0].number,
+        )
+
+    def _operational_goals(self, lines: list[Line], hd: int, reader: ActionReader) -> list[OperationalGoal]:
+        starts = [i for i, line in enumerate(lines) if _OD.match(line.text)]
+        ods: list[OperationalGoal] = []
+        for position, start in enumerate(starts):
+            end = starts[position + 1] if position + 1 < len(starts) else len(lines)
+            line = lines[start]
+            match = _OD.match(line.text)
+            assert match is not None
+            od_hd, od_number = int(match[1]), int(match[2])
+            if od_hd != hd:
+                raise ParseError(line.number, f"expected OD {hd}.{position + 1} under HD {hd}, found OD {od_hd}.{od_number}; is the heading of HD {od_hd} missing?")
+            if od_number != position + 1:
+                raise ParseError(line.number, f"expected OD {hd}.{position + 1}, found OD {hd}.{od_number}")
+            code = f"OD{hd}.{od_number}"
+            parts = [match[3]]
+            index = start + 1
+            while index < end and not lines[index].blank and not _ACTION.match(lines[index].text):
+                parts.append(lines[index].text)
+                index += 1
+            title = _text.join(parts)
+            if not title:
+                raise ParseError(line.number, f"expected a title after 'OD {hd}.{od_number}', found none")
+            numbers = reader.read_all(lines[index:end], code, f"HD{hd}")
+            if not numbers:
+                raise ParseError(line.number, f"expected at least one action ('Actie N.') under OD {hd}.{od_number}, found none")
+            ods.append(OperationalGoal(code, f"HD{hd}", title, tuple(numbers), line.number))
+        return ods
