@@ -9,8 +9,17 @@ from tests.expected import actions_01_28, actions_29_56, goals
 
 EXPECTED_ACTIONS = actions_01_28.ACTIONS + actions_29_56.ACTIONS
 FIELDS = (
-    "title", "operational_goal", "goal", "description", "responsible", "collaborators",
-    "other_partners", "timeline", "indicators", "refers_to_action", "footnotes",
+    "title",
+    "operational_goal",
+    "goal",
+    "description",
+    "responsible",
+    "collaborators",
+    "other_partners",
+    "timeline",
+    "indicators",
+    "refers_to_action",
+    "footnotes",
 )
 
 
@@ -36,7 +45,10 @@ def test_action_field(parsed: ParsedPlan, expected: dict, field: str) -> None:
 def test_goal(parsed: ParsedPlan, expected: dict) -> None:
     actual = to_json(parsed)["goals"][expected["number"] - 1]
     assert (actual["code"], actual["number"], actual["title"]) == (
-        expected["code"], expected["number"], expected["title"])
+        expected["code"],
+        expected["number"],
+        expected["title"],
+    )
     assert actual["operational_goals"] == expected["operational_goals"]
     assert [r["name"] for r in actual["related_plans"]] == expected["related_plans"]
     assert all(r["plan"] for r in actual["related_plans"])

@@ -23,7 +23,9 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("timeline", re.compile(r"^Tijdspad\b\s*(.*)$")),
     ("indicators", re.compile(r"^Indicator(?:\(en\)|en)\s*(.*)$")),
 )
-_GLUED = re.compile(r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$")
+_GLUED = re.compile(
+    r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$"
+)
 _MINISTER = re.compile(r"^(?:vlaamse?\s+)?minister\b", re.IGNORECASE)
 _MENTION_SPLIT = re.compile(r"(?:,\s*|\s+en\s+)(?=(?:Vlaamse?\s+)?[Mm]inister\b)")
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
@@ -71,7 +73,9 @@ class ActionReader:
         starts = [i for i, line in enumerate(lines) if _ACTION.match(line.text)]
         if starts and any(not line.blank for line in lines[: starts[0]]):
             stray = next(line for line in lines[: starts[0]] if not line.blank)
-            raise ParseError(stray.number, f"expected 'Actie N.' after the title of {od}, found '{stray.text[:60]}'")
+            raise ParseError(
+                stray.number, f"expected 'Actie N.' after the title of {od}, found '{stray.text[:60]}'"
+            )
         if not starts and any(not line.blank for line in lines):
             stray = next(line for line in lines if not line.blank)
             raise ParseError(stray.number, f"expected 'Actie N.' under {od}, found '{stray.text[:60]}'")
@@ -89,9 +93,17 @@ class ActionReader:
         for action in self.actions:
             target = action.refers_to_action
             if target is not None and target not in numbers:
-                raise ParseError(action.line, f"expected Actie {target} (referred to by Actie {action.number}) to exist, found none")
+                raise ParseError(
+                    action.line,
+                    f"expected Actie {target} (referred to by Actie {action.number}) to exist, found none",
+                )
             if action.title in titles:
-                self.context.note(action.line, "duplicate-title", f"Actie {action.number} has the same title as Actie {titles[action.title]}", action.number)
+                self.context.note(
+                    action.line,
+                    "duplicate-title",
+                    f"Actie {action.number} has the same title as Actie {titles[action.title]}",
+                    action.number,
+                )
             titles.setdefault(action.title, action.number)
         return self.actions
 
@@ -117,12 +129,21 @@ class ActionReader:
         refers = _REFERS.search(text)
         refers_to = int(refers[1]) if refers else None
         if refers_to is not None:
-            self.context.note(heading.number, "refers-to-action", f"Actie {number} is worked out under Actie {refers_to}", number)
+            self.context.note(
+                heading.number,
+                "refers-to-action",
+                f"Actie {number} is worked out under Actie {refers_to}",
+                number,
+            )
         note = self.context.note
         responsible = self._portfolios(fields.get("responsible"), number)
         collaborators = self._portfolios(fields.get("collaborators"), number)
         if "responsible" not in fields and refers_to is None:
-            raise ParseError(heading.number, f"expected 'Verantwoordelijke minister(s)' in Actie {number}, found none (is the text cut short?)")
+            raise ParseError(
+                heading.number,
+                f"expected 'Verantwoordelijke minister(s)' in Actie "
+                f"{number}, found none (is the text cut short?)",
+            )
         if "responsible" in fields and not responsible[0]:
             message = f"expected at least one responsible minister in Actie {number}"
             if self.context.strict:
@@ -131,7 +152,13 @@ class ActionReader:
         kept = []
         for ref in collaborators[0]:
             if any(ref.slug == r.slug for r in responsible[0]):
-                note(fields["collaborators"].line, "responsible-and-collaborator", f"{ref.label} is both responsible and collaborating in Actie {number}; kept as responsible", number)
+                note(
+                    fields["collaborators"].line,
+                    "responsible-and-collaborator",
+                    f"{ref.label} is both responsible and collaborating "
+                    f"in Actie {number}; kept as responsible",
+                    number,
+                )
             else:
                 kept.append(ref)
         timeline = self._timeline(fields.get("timeline"), number, heading.number, refers_to)
@@ -141,16 +168,28 @@ class ActionReader:
             note(heading.number, "no-indicators", f"Actie {number} has no indicators", number)
         cited = sorted({n for line in lines for n in self.context.refs.get(line.number, [])})
         return Action(
-            number=number, title=title, operational_goal=od, goal=hd, description=blocks,
-            responsible=tuple(responsible[0]), collaborators=tuple(kept),
-            other_partners=tuple(responsible[1] + collaborators[1]), timeline=timeline,
-            indicators=tuple(indicators), refers_to_action=refers_to, footnotes=tuple(cited),
+            number=number,
+            title=title,
+            operational_goal=od,
+            goal=hd,
+            description=blocks,
+            responsible=tuple(responsible[0]),
+            collaborators=tuple(kept),
+            other_partners=tuple(responsible[1] + collaborators[1]),
+            timeline=timeline,
+            indicators=tuple(indicators),
+            refers_to_action=refers_to,
+            footnotes=tuple(cited),
             line=heading.number,
         )
 
     def _check_number(self, number: int, line: int) -> None:
         if number in self.seen:
-            raise ParseError(line, f"expected a new action number, found Actie {number} a second time (first at line {self.seen[number]})")
+            raise ParseError(
+                line,
+                f"expected a new action number, found Actie {number} "
+                f"a second time (first at line {self.seen[number]})",
+            )
         expected = len(self.seen) + 1
         if number != expected:
             raise ParseError(line, f"expected Actie {expected}, found Actie {number}")
@@ -176,7 +215,9 @@ class ActionReader:
         index = 0
         while index < len(lines):
             line = lines[index]
-            label, value, index = self._label(lines, index, seen_responsible="responsible" in fields, in_fields=current is not None)
+            label, value, index = self._label(
+                lines, index, seen_responsible="responsible" in fields, in_fields=current is not None
+            )
             if label is None:
                 (current.lines if current else description).append(line)
                 continue
@@ -185,13 +226,17 @@ class ActionReader:
                 lines[index] = Line(line.number, self._unglue(current, value, line, number))
                 continue
             if label in fields:
-                raise ParseError(line.number, f"expected one '{_FIELD_NAMES[label]}' in Actie {number}, found a second")
+                raise ParseError(
+                    line.number, f"expected one '{_FIELD_NAMES[label]}' in Actie {number}, found a second"
+                )
             current = fields[label] = _Field(label, line.number)
             if value:
                 current.lines.append(Line(line.number, value))
         return description, fields
 
-    def _label(self, lines: list[Line], index: int, *, seen_responsible: bool, in_fields: bool) -> tuple[str | None, str, int]:
+    def _label(
+        self, lines: list[Line], index: int, *, seen_responsible: bool, in_fields: bool
+    ) -> tuple[str | None, str, int]:
         text = lines[index].text
         match = _RESPONSIBLE.match(text)
         if match:
@@ -227,10 +272,21 @@ class ActionReader:
         fragment = _text.join([f.text for f in fragment_lines])
         before = _text.join([f.text for f in current.lines if not f.blank])
         if fragment.replace(" ", "") == before.replace(" ", ""):
-            self.context.note(line.number, "garbled-field", f"Actie {number}: '{fragment}' glued to '{glued[2]}' repeats the {_FIELD_NAMES[current.name]} field; dropped", number)
+            self.context.note(
+                line.number,
+                "garbled-field",
+                f"Actie {number}: '{fragment}' glued to '{glued[2]}' "
+                f"repeats the {_FIELD_NAMES[current.name]} field; dropped",
+                number,
+            )
         else:
             current.lines.extend(fragment_lines)
-            self.context.note(line.number, "glued-label", f"Actie {number}: label '{glued[2]}' glued to '{fragment}'; split", number)
+            self.context.note(
+                line.number,
+                "glued-label",
+                f"Actie {number}: label '{glued[2]}' glued to '{fragment}'; split",
+                number,
+            )
         # Replace the glued line by the label line so that the field loop sees the label.
         return f"{glued[2]} {glued[3]}".strip()
 
@@ -245,21 +301,40 @@ class ActionReader:
                 if not mention:
                     continue
                 if not _MINISTER.match(mention):
-                    note(line, "other-partner", f"Actie {number}: '{mention}' is not a Flemish portfolio; kept as other partner", number)
+                    note(
+                        line,
+                        "other-partner",
+                        f"Actie {number}: '{mention}' is not a Flemish portfolio; kept as other partner",
+                        number,
+                    )
                     others.append(mention)
                     continue
                 portfolio = self.context.registers.portfolios.resolve(mention)
                 if portfolio is None:
                     message = f"expected a portfolio of data/portfolios.csv, found '{mention}'"
                     if self.context.strict:
-                        raise ParseError(line, message + " (add the spelling to the register, or use --lenient)")
-                    note(line, "unknown-portfolio", f"Actie {number}: {message}; kept as other partner", number)
+                        raise ParseError(
+                            line, message + " (add the spelling to the register, or use --lenient)"
+                        )
+                    note(
+                        line, "unknown-portfolio", f"Actie {number}: {message}; kept as other partner", number
+                    )
                     others.append(mention)
                     continue
                 if mention.rstrip() != portfolio.minister_title:
-                    note(line, "spelling", f"Actie {number}: '{mention}' read as '{portfolio.minister_title}'", number)
+                    note(
+                        line,
+                        "spelling",
+                        f"Actie {number}: '{mention}' read as '{portfolio.minister_title}'",
+                        number,
+                    )
                 if any(r.slug == portfolio.slug for r in refs):
-                    note(line, "duplicate-portfolio", f"Actie {number}: {portfolio.label} named twice in one field; kept once", number)
+                    note(
+                        line,
+                        "duplicate-portfolio",
+                        f"Actie {number}: {portfolio.label} named twice in one field; kept once",
+                        number,
+                    )
                     continue
                 refs.append(PortfolioRef(portfolio.slug, portfolio.label, mention))
         return refs, others
@@ -267,22 +342,36 @@ class ActionReader:
     def _timeline(self, fld: _Field | None, number: int, line: int, refers_to: int | None) -> Timeline | None:
         if fld is None:
             if refers_to is None:
-                self.context.note(line, "no-timeline", f"Actie {number} has no 'Tijdspad'; timeline left empty", number)
+                self.context.note(
+                    line, "no-timeline", f"Actie {number} has no 'Tijdspad'; timeline left empty", number
+                )
             return None
         text = "; ".join(t for _n, t in _text.field_items(fld.lines))
         years = [int(y) for y in _YEAR.findall(text)]
         note = self.context.note
         if not years:
-            note(fld.line, "timeline-without-years", f"Actie {number}: timeline '{text}' names no year", number)
+            note(
+                fld.line, "timeline-without-years", f"Actie {number}: timeline '{text}' names no year", number
+            )
             return Timeline(text, None, None)
         start, end = min(years), max(years)
         if _WHOLE_TERM.search(text):
             if self.context.plan_end is not None:
                 end = max(end, self.context.plan_end)
-                note(fld.line, "timeline-whole-term", f"Actie {number}: 'hele legislatuur' read as ending in {end}", number)
-        elif len(set(years)) == 1 and _FROM.search(text) or _UNDECIDED.search(text):
+                note(
+                    fld.line,
+                    "timeline-whole-term",
+                    f"Actie {number}: 'hele legislatuur' read as ending in {end}",
+                    number,
+                )
+        elif (len(set(years)) == 1 and _FROM.search(text)) or _UNDECIDED.search(text):
             note(fld.line, "timeline-open-end", f"Actie {number}: timeline '{text}' has no end year", number)
             end = None
         if end is not None and self.context.plan_end is not None and end > self.context.plan_end:
-            note(fld.line, "timeline-beyond-plan", f"Actie {number}: timeline runs to {end}, past the plan's {self.context.plan_end}", number)
+            note(
+                fld.line,
+                "timeline-beyond-plan",
+                f"Actie {number}: timeline runs to {end}, past the plan's {self.context.plan_end}",
+                number,
+            )
         return Timeline(text, start, end)

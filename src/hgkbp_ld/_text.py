@@ -118,7 +118,7 @@ def located_blocks(lines: list[Line]) -> list[tuple[int, Block, tuple[int, ...]]
             style = item_style
             items.append([text])
             starts.append(line.number)
-        elif after_blank and not starts_lower(line.text) or not (paragraph or items):
+        elif (after_blank and not starts_lower(line.text)) or not (paragraph or items):
             close()
             paragraph = [line.text]
             starts = [line.number]

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hgkbp_ld import __version__
+from hgkbp_ld.build import BuildError, build
 from hgkbp_ld.errors import ParseError
+from hgkbp_ld.mapping import DEFAULT_BASE
 from hgkbp_ld.model import ParsedPlan, to_json
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.registers import RegisterError
@@ -35,13 +37,39 @@ def _parser() -> argparse.ArgumentParser:
             "success, 2 on a malformed text, with the line and what was expected."
         ),
     )
-    parse.add_argument("file", type=Path, nargs="?", default=DEFAULT_SOURCE,
-                       help=f"the plan text (default: {DEFAULT_SOURCE})")
-    parse.add_argument("--format", choices=("json", "text"), default="json",
-                       help="json: the model as DESIGN.md fixes it (default); text: a readable summary")
-    parse.add_argument("--lenient", action="store_true",
-                       help="report unknown minister or plan names instead of stopping")
+    parse.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_SOURCE,
+        help=f"the plan text (default: {DEFAULT_SOURCE})",
+    )
+    parse.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json: the model as DESIGN.md fixes it (default); text: a readable summary",
+    )
+    parse.add_argument(
+        "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"
+    )
     parse.add_argument("--quiet", action="store_true", help="do not print the parse report")
+    build_cmd = commands.add_parser(
+        "build",
+        help="parse, map, validate and write the dumps, vocabulary and shapes to dist/",
+        description=(
+            "Build every plan of data/plans/*.toml: parse the text, map it to RDF, validate it "
+            "against shapes/ (pyshacl, with the vocabulary), and write dist/: the dumps in "
+            "Turtle, N-Triples, JSON-LD and RDF/XML, the vocabulary, its JSON-LD context, the "
+            "shapes and manifest.json. All or nothing: on any error dist/ is left as it was. "
+            "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time)."
+        ),
+    )
+    build_cmd.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
+    build_cmd.add_argument(
+        "--base", default=DEFAULT_BASE, help=f"canonical base of the IRIs (default: {DEFAULT_BASE})"
+    )
+    build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
 
@@ -57,8 +85,10 @@ def _summary(parsed: ParsedPlan) -> str:
                 lead = ", ".join(p.label for p in action.responsible) or f"→ Actie {action.refers_to_action}"
                 when = action.timeline.text if action.timeline else "geen tijdspad"
                 out.append(f"    Actie {number}. {action.title}  [{lead}; {when}]")
-    out.append(f"{len(parsed.goals)} goals, {sum(len(g.operational_goals) for g in parsed.goals)} "
-               f"operational goals, {len(parsed.actions)} actions, {len(parsed.footnotes)} footnotes")
+    out.append(
+        f"{len(parsed.goals)} goals, {sum(len(g.operational_goals) for g in parsed.goals)} "
+        f"operational goals, {len(parsed.actions)} actions, {len(parsed.footnotes)} footnotes"
+    )
     return "\n".join(out)
 
 
@@ -76,8 +106,32 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         sys.stdout.write(_summary(parsed) + "\n")
     if not args.quiet:
         sys.stderr.write(_report(parsed) + "\n")
-        sys.stderr.write(f"parsed {args.file} in {elapsed * 1000:.0f} ms; "
-                         f"{len(parsed.report)} report entries\n")
+        sys.stderr.write(
+            f"parsed {args.file} in {elapsed * 1000:.0f} ms; {len(parsed.report)} report entries\n"
+        )
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            sys.stderr.write(f"hgkbp-ld build: {message}\n")
+
+    result = build(args.out, base=args.base.rstrip("/"), progress=progress)
+    for note in result.notes:
+        sys.stderr.write(f"hgkbp-ld build: note: {note}\n")
+    if not args.quiet:
+        for plan in result.plans:
+            sys.stderr.write(
+                f"hgkbp-ld build: {plan.config.slug}: {len(plan.parsed.actions)} actions, "
+                f"{len(plan.graph)} triples, {len(plan.parsed.report)} parse report entries\n"
+            )
+        sys.stderr.write(
+            f"hgkbp-ld build: wrote {len(result.files) + 1} files to {result.out} "
+            f"in {time.perf_counter() - started:.1f} s\n"
+        )
     return 0
 
 
@@ -86,12 +140,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "parse":
             return _cmd_parse(args)
+        if args.command == "build":
+            return _cmd_build(args)
     except ParseError as error:
         sys.stderr.write(f"hgkbp-ld: error: {getattr(args, 'file', '')}: {error}\n")
         return 2
     except RegisterError as error:
         sys.stderr.write(f"hgkbp-ld: error in a register: {error}\n")
         return 2
+    except BuildError as error:
+        sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
+        return 1
     return 1
 
 

@@ -193,11 +193,8 @@ def to_json(parsed: ParsedPlan) -> dict[str, Any]:
             for g in parsed.goals
         ],
         "actions": [_action_json(a) for a in parsed.actions],
-        "footnotes": [
-            {"number": f.number, "text": f.text, "urls": list(f.urls)} for f in parsed.footnotes
-        ],
+        "footnotes": [{"number": f.number, "text": f.text, "urls": list(f.urls)} for f in parsed.footnotes],
         "report": [
-            {"line": r.line, "kind": r.kind, "message": r.message, "action": r.action}
-            for r in parsed.report
+            {"line": r.line, "kind": r.kind, "message": r.message, "action": r.action} for r in parsed.report
         ],
     }

@@ -117,7 +117,9 @@ class _Parser:
                     index += 1
                 body = _text.join(parts)
                 if len(parts) > 1 and _URL.search(parts[0]):
-                    self.note(line.number, "url-repaired", f"footnote {expected}: URL broken over lines joined")
+                    self.note(
+                        line.number, "url-repaired", f"footnote {expected}: URL broken over lines joined"
+                    )
                 self.footnotes.append(Footnote(expected, body, tuple(_URL.findall(body)), line.number))
                 expected += 1
                 continue
@@ -167,12 +169,15 @@ class _Parser:
         info, goal_titles = self._introduction(intro_lines, lines)
         goals, actions = self._goals(lines[chapters[1] + 1 :], goal_titles, info)
         cited_in_actions = {n for a in actions for n in a.footnotes}
-        plan_notes = tuple(
-            sorted({n for refs in self.refs.values() for n in refs} - cited_in_actions)
-        )
+        plan_notes = tuple(sorted({n for refs in self.refs.values() for n in refs} - cited_in_actions))
         info = PlanInfo(
-            info.title, info.abbreviation, info.start_year, info.end_year,
-            info.principles, info.complementary_plans, plan_notes,
+            info.title,
+            info.abbreviation,
+            info.start_year,
+            info.end_year,
+            info.principles,
+            info.complementary_plans,
+            plan_notes,
         )
         report = tuple(sorted(self.report, key=lambda r: (r.line, r.kind)))
         return ParsedPlan(info, tuple(goals), tuple(actions), tuple(self.footnotes), report)
@@ -186,7 +191,9 @@ class _Parser:
                 found.append(index)
         return found
 
-    def _introduction(self, lines: list[Line], all_lines: list[Line]) -> tuple[PlanInfo, list[tuple[int, str]]]:
+    def _introduction(
+        self, lines: list[Line], all_lines: list[Line]
+    ) -> tuple[PlanInfo, list[tuple[int, str]]]:
         sections: list[list[Line]] = [[]]
         for line in lines:
             match = _SECTION.match(line.text)
@@ -199,7 +206,7 @@ class _Parser:
         principles: tuple[str, ...] = ()
         complementary: list[PlanRef] = []
         previous = ""
-        for line_number, block, item_lines in raw:
+        for _line, block, item_lines in raw:
             if isinstance(block, Paragraph):
                 previous = block.text.casefold()
                 continue
@@ -213,12 +220,16 @@ class _Parser:
             previous = ""
         if not goals:
             first = lines[0].number if lines else 1
-            raise ParseError(first, "expected the numbered list of goals ('1. We …') in chapter 1, found none")
+            raise ParseError(
+                first, "expected the numbered list of goals ('1. We …') in chapter 1, found none"
+            )
         for position, (line_number, _title) in enumerate(goals, start=1):
             if _text.NUMBERED.match(f"{position}. x") is None:  # pragma: no cover - regex sanity
                 raise ParseError(line_number, "expected a numbered goal")
         if not principles:
-            self.note(lines[0].number if lines else 1, "principles-missing", "no list of guiding principles found")
+            self.note(
+                lines[0].number if lines else 1, "principles-missing", "no list of guiding principles found"
+            )
         title, abbreviation, start, end = self._plan_identity(all_lines)
         return PlanInfo(title, abbreviation, start, end, principles, tuple(complementary), ()), goals
 
@@ -230,7 +241,9 @@ class _Parser:
             return None, None, None, None
         abbreviation, start, end = match[1], 2000 + int(match[2]), 2000 + int(match[3])
         counts = Counter(
-            f"{m[1]} {m[2]}" for m in _CAPITALISED_PAIR.finditer(text) if _acronym_of(abbreviation, m[1], m[2])
+            f"{m[1]} {m[2]}"
+            for m in _CAPITALISED_PAIR.finditer(text)
+            if _acronym_of(abbreviation, m[1], m[2])
         )
         if not counts:
             self.note(1, "plan-identity", f"no name found that {abbreviation} abbreviates")
@@ -292,13 +305,27 @@ class _Parser:
         assert match is not None
         section = int(match[2])
         if section != expected:
-            raise ParseError(line.number, f"expected the heading of HD {expected} (section {match[1]}.{expected}), found section {match[1]}.{section}")
+            raise ParseError(
+                line.number,
+                f"expected the heading of HD {expected} (section "
+                f"{match[1]}.{expected}), found section {match[1]}.{section}",
+            )
         if section > len(goal_titles):
-            raise ParseError(line.number, f"expected at most {len(goal_titles)} goals (the goal list), found a heading for HD {section}")
+            raise ParseError(
+                line.number,
+                f"expected at most {len(goal_titles)} goals (the "
+                f"goal list), found a heading for HD {section}",
+            )
         if match[3] is None:
-            self.note(line.number, "heading-without-code", f"heading of HD {section} lacks 'HD {section}:'; numbered by its section")
+            self.note(
+                line.number,
+                "heading-without-code",
+                f"heading of HD {section} lacks 'HD {section}:'; numbered by its section",
+            )
         elif int(match[3]) != section:
-            raise ParseError(line.number, f"expected HD {section} in section {match[1]}.{section}, found HD {match[3]}")
+            raise ParseError(
+                line.number, f"expected HD {section} in section {match[1]}.{section}, found HD {match[3]}"
+            )
         parts = [match[4]]
         index += 1
         while index < len(lines):
@@ -313,20 +340,34 @@ class _Parser:
         heading = _text.join(parts)
         title = goal_titles[section - 1][1]
         if heading.casefold() != title.casefold():
-            kind = "heading-shortened" if title.casefold().startswith(heading.casefold()) else "heading-differs"
-            self.note(line.number, kind, f"heading of HD {section} '{heading}' differs from the goal list's '{title}'; the list's title is used")
+            kind = (
+                "heading-shortened" if title.casefold().startswith(heading.casefold()) else "heading-differs"
+            )
+            self.note(
+                line.number,
+                kind,
+                f"heading of HD {section} '{heading}' differs from "
+                f"the goal list's '{title}'; the list's title is used",
+            )
         return section, heading, index
 
     def _goal(
-        self, lines: list[Line], body_start: int, number: int, heading: str,
-        goal_titles: list[tuple[int, str]], reader: ActionReader,
+        self,
+        lines: list[Line],
+        body_start: int,
+        number: int,
+        heading: str,
+        goal_titles: list[tuple[int, str]],
+        reader: ActionReader,
     ) -> HorizontalGoal:
         code = f"HD{number}"
         body = lines[body_start:]
         first_od = next((i for i, line in enumerate(body) if _OD.match(line.text)), None)
         if first_od is None:
             where = body[-1].number if body else lines[0].number
-            raise ParseError(where, f"expected an operational goal 'OD {number}.1' under HD {number}, found none")
+            raise ParseError(
+                where, f"expected an operational goal 'OD {number}.1' under HD {number}, found none"
+            )
         box = next((i for i, line in enumerate(body[:first_od]) if _BOX.match(line.text)), None)
         intro = body[: box if box is not None else first_od]
         related: list[PlanRef] = []
@@ -336,8 +377,14 @@ class _Parser:
                 related.extend(self._plan_ref(line_number, name) for name in names)
         ods = self._operational_goals(body[first_od:], number, reader)
         return HorizontalGoal(
-            code, number, goal_titles[number - 1][1], heading, _text.blocks(intro),
-            tuple(related), tuple(ods), lines[0].number,
+            code,
+            number,
+            goal_titles[number - 1][1],
+            heading,
+            _text.blocks(intro),
+            tuple(related),
+            tuple(ods),
+            lines[0].number,
         )
 
     def _operational_goals(self, lines: list[Line], hd: int, reader: ActionReader) -> list[OperationalGoal]:
@@ -350,7 +397,11 @@ class _Parser:
             assert match is not None
             od_hd, od_number = int(match[1]), int(match[2])
             if od_hd != hd:
-                raise ParseError(line.number, f"expected OD {hd}.{position + 1} under HD {hd}, found OD {od_hd}.{od_number}; is the heading of HD {od_hd} missing?")
+                raise ParseError(
+                    line.number,
+                    f"expected OD {hd}.{position + 1} under HD {hd}, found OD "
+                    f"{od_hd}.{od_number}; is the heading of HD {od_hd} missing?",
+                )
             if od_number != position + 1:
                 raise ParseError(line.number, f"expected OD {hd}.{position + 1}, found OD {hd}.{od_number}")
             code = f"OD{hd}.{od_number}"
@@ -364,6 +415,9 @@ class _Parser:
                 raise ParseError(line.number, f"expected a title after 'OD {hd}.{od_number}', found none")
             numbers = reader.read_all(lines[index:end], code, f"HD{hd}")
             if not numbers:
-                raise ParseError(line.number, f"expected at least one action ('Actie N.') under OD {hd}.{od_number}, found none")
+                raise ParseError(
+                    line.number,
+                    f"expected at least one action ('Actie N.') under OD {hd}.{od_number}, found none",
+                )
             ods.append(OperationalGoal(code, f"HD{hd}", title, tuple(numbers), line.number))
         return ods

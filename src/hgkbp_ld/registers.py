@@ -7,7 +7,9 @@ spellings, no empty field); the parser resolves every name it meets through them
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,16 +161,135 @@ class PlanRegister:
         slug = self._index.get(plan_key(mention))
         return None if slug is None else self._by_slug[slug]
 
+    def resolve_slug(self, slug: str) -> OtherPlan:
+        return self._by_slug[slug]
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """A minister holding a set of portfolios for a period (one row of data/ministers.csv)."""
+
+    slug: str
+    person_slug: str
+    person_name: str
+    given_name: str
+    family_name: str
+    title: str
+    portfolios: tuple[str, ...]  # portfolio slugs
+    start: dt.date
+    end: dt.date | None
+    themis_person: str | None
+    themis_mandataris: str | None
+    source: str
+
+    def holds(self, portfolio: str, on: dt.date) -> bool:
+        return portfolio in self.portfolios and self.start <= on and (self.end is None or on <= self.end)
+
+
+def _date(path: Path, number: int, column: str, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RegisterError(
+            f"{path}:{number}: '{column}' must be a date YYYY-MM-DD, found '{value}'"
+        ) from None
+
+
+def load_mandates(path: Path, portfolios: PortfolioRegister) -> tuple[Mandate, ...]:
+    columns = (
+        "person_slug",
+        "person_name",
+        "given_name",
+        "family_name",
+        "mandate_slug",
+        "title",
+        "portfolios",
+        "start",
+        "end",
+        "themis_person",
+        "themis_mandataris",
+        "source",
+    )
+    mandates: list[Mandate] = []
+    seen: set[str] = set()
+    known = {p.slug for p in portfolios.portfolios}
+    for number, row in _rows(path, columns):
+        slug = _required(path, number, row, "mandate_slug")
+        if slug in seen:
+            raise RegisterError(f"{path}:{number}: mandate_slug '{slug}' appears twice")
+        seen.add(slug)
+        held = tuple(p.strip() for p in row["portfolios"].split("|") if p.strip())
+        unknown = [p for p in held if p not in known]
+        if unknown:
+            raise RegisterError(f"{path}:{number}: unknown portfolio slug(s) {', '.join(unknown)}")
+        end_text = (row.get("end") or "").strip()
+        mandate = Mandate(
+            slug=slug,
+            person_slug=_required(path, number, row, "person_slug"),
+            person_name=_required(path, number, row, "person_name"),
+            given_name=_required(path, number, row, "given_name"),
+            family_name=_required(path, number, row, "family_name"),
+            title=_required(path, number, row, "title"),
+            portfolios=held,
+            start=_date(path, number, "start", _required(path, number, row, "start")),
+            end=_date(path, number, "end", end_text) if end_text else None,
+            themis_person=(row.get("themis_person") or "").strip() or None,
+            themis_mandataris=(row.get("themis_mandataris") or "").strip() or None,
+            source=_required(path, number, row, "source"),
+        )
+        if mandate.end is not None and mandate.end < mandate.start:
+            raise RegisterError(f"{path}:{number}: end {mandate.end} is before start {mandate.start}")
+        mandates.append(mandate)
+    return tuple(mandates)
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """One plan to build (data/plans/*.toml)."""
+
+    slug: str
+    source: Path
+    passed_by: str
+    passed_by_label: str
+    dataset_title: str
+    license: str
+
+
+def load_plan_configs(plans_dir: Path) -> tuple[PlanConfig, ...]:
+    configs = []
+    for path in sorted(plans_dir.glob("*.toml")):
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            configs.append(
+                PlanConfig(
+                    slug=raw["slug"],
+                    source=plans_dir.parents[1] / raw["source"],
+                    passed_by=raw["passed_by"],
+                    passed_by_label=raw["passed_by_label"],
+                    dataset_title=raw["dataset_title"],
+                    license=raw["license"],
+                )
+            )
+        except (tomllib.TOMLDecodeError, KeyError) as error:
+            raise RegisterError(f"{path}: {error}") from None
+    if not configs:
+        raise RegisterError(f"{plans_dir}: no plan described (expected *.toml files)")
+    return tuple(configs)
+
 
 @dataclass(frozen=True)
 class Registers:
     portfolios: PortfolioRegister
     plans: PlanRegister
+    mandates: tuple[Mandate, ...] = ()
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Registers:
         base = data_dir or DATA_DIR
+        portfolios = PortfolioRegister.load(base / "portfolios.csv")
+        ministers = base / "ministers.csv"
         return cls(
-            portfolios=PortfolioRegister.load(base / "portfolios.csv"),
+            portfolios=portfolios,
             plans=PlanRegister.load(base / "plans.csv"),
+            mandates=load_mandates(ministers, portfolios) if ministers.exists() else (),
         )

@@ -1,0 +1,217 @@
+"""parse → map → validate → write `dist/`, all or nothing.
+
+The new `dist/` is written to a temporary folder next to it and swapped in only when every file
+is written; a failure at any step leaves the previous `dist/` untouched. Two builds of the same
+input give byte-identical files: triples are written in a stable order and the only time in the
+data is the source's (SOURCE_DATE_EPOCH, else the source file's last commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Graph
+
+from hgkbp_ld import __version__
+from hgkbp_ld.mapping import DEFAULT_BASE, PREFIXES, Provenance, to_graph
+from hgkbp_ld.model import ParsedPlan
+from hgkbp_ld.parse import parse_file
+from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
+from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTEXT = ROOT / "ontology" / "beleidsplan.context.jsonld"
+FORMATS: dict[str, pyoxigraph.RdfFormat] = {
+    "ttl": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    "rdf": pyoxigraph.RdfFormat.RDF_XML,
+}
+
+
+class BuildError(RuntimeError):
+    """The build stopped; `dist/` is as it was. The message says why and what to do."""
+
+
+class ValidationFailed(BuildError):
+    def __init__(self, report: Report) -> None:
+        super().__init__(
+            f"the graph does not conform to the application profile "
+            f"({len(report.violations)} violations):\n{report.text()}"
+        )
+        self.report = report
+
+
+@dataclass(frozen=True)
+class BuiltPlan:
+    config: PlanConfig
+    parsed: ParsedPlan
+    graph: Graph
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    plans: tuple[BuiltPlan, ...]
+    files: dict[str, str]  # file name -> sha256
+    notes: tuple[str, ...]  # what the build reports besides the parse reports
+
+
+def _source_time(path: Path) -> dt.datetime:
+    """SOURCE_DATE_EPOCH if set, else the last commit touching the file, else its mtime."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        try:
+            done = subprocess.run(
+                ["git", "log", "-1", "--format=%ct", "--", path.name],
+                cwd=path.parent,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+            epoch = done.stdout.strip() if done.returncode == 0 else ""
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
+    seconds = int(epoch) if epoch.isdigit() else int(path.stat().st_mtime)
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+
+def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: str) -> tuple[BuiltPlan, ...]:
+    built = []
+    for config in configs:
+        parsed = parse_file(config.source, registers=registers)
+        data = config.source.read_bytes()
+        provenance = Provenance(
+            source_name=config.source.name,
+            source_sha256=hashlib.sha256(data).hexdigest(),
+            generated_at=_source_time(config.source),
+            tool_version=__version__,
+        )
+        built.append(BuiltPlan(config, parsed, to_graph(parsed, registers, config, provenance, base=base)))
+    return tuple(built)
+
+
+def unheld_portfolios(plan: BuiltPlan, registers: Registers) -> list[str]:
+    """Portfolios that an action names but that no minister of the register holds on any day."""
+    used = {r.slug for a in plan.parsed.actions for r in (*a.responsible, *a.collaborators)}
+    held = {slug for m in registers.mandates for slug in m.portfolios}
+    return sorted(used - held)
+
+
+def _canonical_json(value: object) -> object:
+    """Sort every JSON array (the dump has no @list), so that rdflib's set order cannot show."""
+    if isinstance(value, dict):
+        return {key: _canonical_json(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_canonical_json(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def serialise(graph: Graph, fmt: str) -> bytes:
+    """One graph in one format, the same bytes for the same triples.
+
+    N-Triples is rdflib's output with its lines sorted; Turtle and RDF/XML are written by
+    pyoxigraph from those sorted triples; JSON-LD is compacted by rdflib with our Dutch context,
+    then its arrays are sorted.
+    """
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    ntriples = ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
+    if fmt == "nt":
+        return ntriples
+    if fmt == "jsonld":
+        context = json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
+        compacted = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        text = json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)
+        return (text + "\n").encode("utf-8")
+    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
+
+
+def _write(folder: Path, plans: tuple[BuiltPlan, ...]) -> dict[str, str]:
+    files: dict[str, bytes] = {}
+    for plan in plans:
+        for fmt in FORMATS:
+            files[f"{plan.config.slug}.{fmt}"] = serialise(plan.graph, fmt)
+    files["beleidsplan.ttl"] = ONTOLOGY.read_bytes()
+    files["beleidsplan.context.jsonld"] = CONTEXT.read_bytes()
+    files["beleidsplan-shapes.ttl"] = SHAPES.read_bytes()
+    digests = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
+    manifest = {
+        "tool": f"hgkbp-ld {__version__}",
+        "plans": {p.config.slug: {"triples": len(p.graph), "actions": len(p.parsed.actions)} for p in plans},
+        "files": digests,
+    }
+    files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    for name, body in files.items():
+        with open(folder / name, "wb") as handle:
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+    return digests
+
+
+def swap_in(new: Path, out: Path) -> None:
+    """Put a complete folder `new` in the place of `out`; the old one is removed afterwards."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except OSError:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    out: Path = ROOT / "dist",
+    *,
+    base: str = DEFAULT_BASE,
+    data_dir: Path = DATA_DIR,
+    progress: Callable[[str], None] = lambda _message: None,
+) -> BuildResult:
+    registers = Registers.load(data_dir)
+    configs = load_plan_configs(data_dir / "plans")
+    progress(f"parsing and mapping {len(configs)} plan(s)")
+    plans = build_graphs(registers, configs, base)
+    notes = []
+    for plan in plans:
+        notes.extend(
+            f"{plan.config.slug}: portfolio '{slug}' has no minister in data/ministers.csv"
+            for slug in unheld_portfolios(plan, registers)
+        )
+    for plan in plans:
+        progress(f"validating {plan.config.slug} ({len(plan.graph)} triples) against shapes/")
+        report = validate(plan.graph)
+        if not report.conforms:
+            raise ValidationFailed(report)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    progress(f"writing {out}")
+    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    temporary.chmod(0o755)
+    try:
+        files = _write(temporary, plans)
+        swap_in(temporary, out)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return BuildResult(out, plans, files, tuple(notes))

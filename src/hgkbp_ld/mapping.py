@@ -1,0 +1,360 @@
+"""Model + registers → RDF (an rdflib Graph) with the IRIs of DESIGN.md. Knows nothing of HTTP.
+
+Deterministic: the same input gives the same triples. No blank nodes: every node has an IRI.
+Plain Dutch text is tagged `@nl`; years are `xsd:gYear`; both directions of part-of are stated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
+from hgkbp_ld.registers import Mandate, PlanConfig, Registers
+
+BP = Namespace("https://data.vlaanderen.be/ns/beleidsplan#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+MANDAAT = Namespace("http://data.vlaanderen.be/ns/mandaat#")
+BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
+PERSON = Namespace("http://www.w3.org/ns/person#")
+PERSOON = Namespace("https://data.vlaanderen.be/ns/persoon#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+
+PREFIXES: dict[str, Namespace] = {
+    "bp": BP,
+    "eli": ELI,
+    "mandaat": MANDAAT,
+    "besluit": BESLUIT,
+    "person": PERSON,
+    "persoon": PERSOON,
+    "dcterms": Namespace(str(DCTERMS)),
+    "skos": Namespace(str(SKOS)),
+    "dcat": Namespace(str(DCAT)),
+    "prov": Namespace(str(PROV)),
+    "foaf": Namespace(str(FOAF)),
+    "owl": Namespace(str(OWL)),
+    "spdx": SPDX,
+}
+DEFAULT_BASE = "https://data.vlaanderen.be"
+_AMOUNT = re.compile(r"^(\d+(?:,\d+)?)\s+(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Iris:
+    """The IRIs of one plan under a canonical base (DESIGN.md, Vlaamse URI-standaard)."""
+
+    base: str
+    plan_slug: str
+
+    def _id(self, path: str) -> URIRef:
+        return URIRef(f"{self.base}/id/{path}")
+
+    def plan(self, slug: str | None = None) -> URIRef:
+        return self._id(f"beleidsplan/{slug or self.plan_slug}")
+
+    def goal(self, code: str) -> URIRef:
+        return self._id(f"doelstelling/{self.plan_slug}/{code}")
+
+    def action(self, number: int) -> URIRef:
+        return self._id(f"actie/{self.plan_slug}/{number}")
+
+    def indicator(self, action: int, position: int) -> URIRef:
+        return self._id(f"indicator/{self.plan_slug}/{action}-{position}")
+
+    def period(self, local: str) -> URIRef:
+        return self._id(f"periode/{self.plan_slug}/{local}")
+
+    def portfolio(self, slug: str) -> URIRef:
+        return self._id(f"bevoegdheid/{slug}")
+
+    def portfolio_scheme(self) -> URIRef:
+        return self._id("conceptscheme/bevoegdheid")
+
+    def mandataris(self, slug: str) -> URIRef:
+        return self._id(f"mandataris/{slug}")
+
+    def person(self, slug: str) -> URIRef:
+        return self._id(f"persoon/{slug}")
+
+    def dataset(self) -> URIRef:
+        return self._id(f"dataset/{self.plan_slug}")
+
+    def source(self) -> URIRef:
+        return self._id(f"bron/{self.plan_slug}")
+
+    def software(self) -> URIRef:
+        return self._id("software/hgkbp-ld")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    source_name: str
+    source_sha256: str
+    generated_at: dt.datetime
+    tool_version: str
+
+
+def describe_blocks(blocks: tuple[Block, ...]) -> str:
+    """Plain text of a description: paragraphs apart by a blank line, list items as `- `/`1. `."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, ItemList):
+            marks = (f"{i}." for i in range(1, len(block.items) + 1)) if block.style == "numbered" else None
+            parts.append("\n".join(f"{next(marks) if marks else '-'} {item}" for item in block.items))
+    return "\n\n".join(parts)
+
+
+def _nl(text: str) -> Literal:
+    return Literal(text, lang="nl")
+
+
+def _year(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def _decimal(text: str) -> Literal:
+    """An xsd:decimal in its canonical lexical form (`1.0`, `2.5`), so that dumps round-trip."""
+    value = Decimal(text.replace(",", "."))
+    lexical = format(value.normalize(), "f")
+    return Literal(lexical if "." in lexical else f"{lexical}.0", datatype=XSD.decimal)
+
+
+def _when(day: dt.date) -> Literal:
+    return Literal(f"{day.isoformat()}T00:00:00", datatype=XSD.dateTime)
+
+
+class _Mapper:
+    def __init__(
+        self, parsed: ParsedPlan, registers: Registers, config: PlanConfig, base: str, provenance: Provenance
+    ) -> None:
+        self.parsed = parsed
+        self.registers = registers
+        self.config = config
+        self.iri = Iris(base.rstrip("/"), config.slug)
+        self.provenance = provenance
+        self.graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            self.graph.bind(prefix, namespace)
+        self.footnotes = {f.number: f for f in parsed.footnotes}
+
+    def add(self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> None:
+        self.graph.add((subject, predicate, obj))
+
+    def run(self) -> Graph:
+        self._plan()
+        for goal in self.parsed.goals:
+            self._goal(goal)
+        for action in self.parsed.actions:
+            self._action(action)
+        self._portfolios()
+        self._ministers()
+        self._dataset()
+        return self.graph
+
+    def _cite(self, subject: URIRef, numbers: tuple[int, ...]) -> None:
+        for number in numbers:
+            footnote = self.footnotes.get(number)
+            if footnote is None:
+                continue
+            for url in footnote.urls:
+                self.add(subject, RDFS.seeAlso, URIRef(url))
+            if not footnote.urls:
+                self.add(subject, DCTERMS.bibliographicCitation, _nl(footnote.text))
+
+    def _plan(self) -> None:
+        info, iri = self.parsed.plan, self.iri
+        plan = iri.plan()
+        self.add(plan, RDF.type, BP.Beleidsplan)
+        if info.title:
+            self.add(plan, DCTERMS.title, _nl(info.title))
+        if info.abbreviation:
+            self.add(plan, DCTERMS.alternative, Literal(info.abbreviation))
+        self.add(plan, ELI.passed_by, URIRef(self.config.passed_by))
+        self.add(URIRef(self.config.passed_by), RDF.type, BESLUIT.Bestuursorgaan)
+        self.add(URIRef(self.config.passed_by), SKOS.prefLabel, _nl(self.config.passed_by_label))
+        self.add(plan, DCTERMS.source, iri.source())
+        if info.start_year is not None:
+            period = iri.period("plan")
+            self.add(plan, DCTERMS.temporal, period)
+            self._period(period, f"{info.start_year}-{info.end_year}", info.start_year, info.end_year)
+        for principle in info.principles:
+            self.add(plan, BP.leidendPrincipe, _nl(principle))
+        for ref in info.complementary_plans:
+            if ref.slug:
+                self.add(plan, BP.isComplementairAan, iri.plan(ref.slug))
+                self._other_plan(ref.slug)
+        for goal in self.parsed.goals:
+            self.add(plan, BP.heeftDoelstelling, iri.goal(goal.code))
+        self._cite(plan, info.footnotes)
+
+    def _other_plan(self, slug: str) -> None:
+        other = self.registers.plans.resolve_slug(slug)
+        subject = self.iri.plan(slug)
+        self.add(subject, RDF.type, BP.Beleidsplan)
+        self.add(subject, DCTERMS.title, _nl(other.title))
+        if other.abbreviation:
+            self.add(subject, DCTERMS.alternative, Literal(other.abbreviation))
+
+    def _period(self, subject: URIRef, text: str, start: int | None, end: int | None) -> None:
+        self.add(subject, RDF.type, DCTERMS.PeriodOfTime)
+        self.add(subject, BP.omschrijving, _nl(text))
+        if start is not None:
+            self.add(subject, DCAT.startDate, _year(start))
+        if end is not None:
+            self.add(subject, DCAT.endDate, _year(end))
+
+    def _goal(self, goal: HorizontalGoal) -> None:
+        iri = self.iri
+        subject = iri.goal(goal.code)
+        self.add(subject, RDF.type, BP.HorizontaleDoelstelling)
+        self.add(subject, SKOS.notation, Literal(f"HD {goal.number}"))
+        self.add(subject, BP.volgnummer, Literal(goal.number))
+        self.add(subject, DCTERMS.title, _nl(goal.title))
+        introduction = describe_blocks(goal.introduction)
+        if introduction:
+            self.add(subject, DCTERMS.description, _nl(introduction))
+        self.add(subject, BP.isDeelVan, iri.plan())
+        for ref in goal.related_plans:
+            if ref.slug:
+                self.add(subject, BP.gerelateerdPlan, iri.plan(ref.slug))
+                self._other_plan(ref.slug)
+        for position, od in enumerate(goal.operational_goals, start=1):
+            od_iri = iri.goal(od.code)
+            self.add(subject, BP.heeftOperationeleDoelstelling, od_iri)
+            self.add(od_iri, RDF.type, BP.OperationeleDoelstelling)
+            self.add(od_iri, SKOS.notation, Literal(f"OD {od.code.removeprefix('OD')}"))
+            self.add(od_iri, BP.volgnummer, Literal(position))
+            self.add(od_iri, DCTERMS.title, _nl(od.title))
+            self.add(od_iri, BP.isDeelVan, subject)
+            for number in od.actions:
+                self.add(od_iri, BP.heeftActie, iri.action(number))
+                self.add(iri.action(number), BP.isDeelVan, od_iri)
+
+    def _action(self, action: Action) -> None:
+        iri = self.iri
+        subject = iri.action(action.number)
+        self.add(subject, RDF.type, BP.Actie)
+        self.add(subject, SKOS.notation, Literal(f"Actie {action.number}"))
+        self.add(subject, BP.volgnummer, Literal(action.number))
+        self.add(subject, DCTERMS.title, _nl(action.title))
+        description = describe_blocks(action.description)
+        if description:
+            self.add(subject, DCTERMS.description, _nl(description))
+        for ref in action.responsible:
+            self.add(subject, BP.verantwoordelijke, iri.portfolio(ref.slug))
+        for ref in action.collaborators:
+            self.add(subject, BP.samenwerkingMet, iri.portfolio(ref.slug))
+        for partner in action.other_partners:
+            self.add(subject, BP.overigePartner, _nl(partner))
+        if action.timeline is not None:
+            period = iri.period(f"actie-{action.number}")
+            self.add(subject, DCTERMS.temporal, period)
+            timeline = action.timeline
+            self._period(period, timeline.text, timeline.start_year, timeline.end_year)
+        for position, text in enumerate(action.indicators, start=1):
+            indicator = iri.indicator(action.number, position)
+            self.add(subject, BP.heeftIndicator, indicator)
+            self.add(indicator, BP.isIndicatorVan, subject)
+            self.add(indicator, RDF.type, BP.Indicator)
+            self.add(indicator, BP.volgnummer, Literal(position))
+            self.add(indicator, DCTERMS.description, _nl(text))
+            amount = _AMOUNT.match(text)
+            if amount:
+                self.add(indicator, BP.streefwaarde, _decimal(amount[1]))
+                self.add(indicator, BP.eenheid, _nl(amount[2]))
+        if action.refers_to_action is not None:
+            self.add(subject, BP.wordtUitgewerktIn, iri.action(action.refers_to_action))
+        self._cite(subject, action.footnotes)
+
+    def _used_portfolios(self) -> list[str]:
+        used = {ref.slug for a in self.parsed.actions for ref in (*a.responsible, *a.collaborators)}
+        return [p.slug for p in self.registers.portfolios.portfolios if p.slug in used]
+
+    def _portfolios(self) -> None:
+        iri = self.iri
+        scheme = iri.portfolio_scheme()
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, SKOS.prefLabel, _nl("Ministeriële bevoegdheden"))
+        for slug in self._used_portfolios():
+            portfolio = self.registers.portfolios.by_slug(slug)
+            subject = iri.portfolio(slug)
+            self.add(subject, RDF.type, BP.Bevoegdheid)
+            self.add(subject, RDF.type, SKOS.Concept)
+            self.add(subject, SKOS.prefLabel, _nl(portfolio.label))
+            for alias in sorted({portfolio.minister_title, *portfolio.aliases}):
+                self.add(subject, SKOS.altLabel, _nl(alias))
+            self.add(subject, SKOS.inScheme, scheme)
+            self.add(subject, SKOS.topConceptOf, scheme)
+            self.add(scheme, SKOS.hasTopConcept, subject)
+
+    def _ministers(self) -> None:
+        used = set(self._used_portfolios())
+        for mandate in self.registers.mandates:
+            if used.isdisjoint(mandate.portfolios):
+                continue
+            self._mandate(mandate, used)
+
+    def _mandate(self, mandate: Mandate, used: set[str]) -> None:
+        iri = self.iri
+        subject, person = iri.mandataris(mandate.slug), iri.person(mandate.person_slug)
+        self.add(subject, RDF.type, MANDAAT.Mandataris)
+        self.add(subject, DCTERMS.title, _nl(mandate.title))
+        self.add(subject, MANDAAT.isBestuurlijkeAliasVan, person)
+        for slug in mandate.portfolios:
+            if slug in used:
+                self.add(subject, MANDAAT.beleidsdomein, iri.portfolio(slug))
+        self.add(subject, MANDAAT.start, _when(mandate.start))
+        if mandate.end is not None:
+            self.add(subject, MANDAAT.einde, _when(mandate.end))
+        if mandate.themis_mandataris:
+            self.add(subject, OWL.sameAs, URIRef(mandate.themis_mandataris))
+        self.add(person, RDF.type, PERSON.Person)
+        self.add(person, RDFS.label, Literal(mandate.person_name))
+        self.add(person, PERSOON.gebruikteVoornaam, Literal(mandate.given_name))
+        self.add(person, FOAF.familyName, Literal(mandate.family_name))
+        if mandate.themis_person:
+            self.add(person, OWL.sameAs, URIRef(mandate.themis_person))
+
+    def _dataset(self) -> None:
+        iri, prov = self.iri, self.provenance
+        dataset, source, software = iri.dataset(), iri.source(), iri.software()
+        self.add(dataset, RDF.type, DCAT.Dataset)
+        self.add(dataset, RDF.type, PROV.Entity)
+        self.add(dataset, DCTERMS.title, _nl(self.config.dataset_title))
+        self.add(dataset, DCTERMS.license, URIRef(self.config.license))
+        self.add(dataset, DCTERMS.subject, iri.plan())
+        self.add(dataset, PROV.wasDerivedFrom, source)
+        self.add(dataset, PROV.wasAttributedTo, software)
+        self.add(dataset, PROV.generatedAtTime, Literal(prov.generated_at.isoformat(), datatype=XSD.dateTime))
+        self.add(dataset, OWL.versionInfo, Literal(f"hgkbp-ld {prov.tool_version}"))
+        self.add(source, RDF.type, PROV.Entity)
+        self.add(source, RDF.type, FOAF.Document)
+        self.add(source, DCTERMS.title, _nl(f"{prov.source_name} (tekst uit de PDF van het plan)"))
+        self.add(source, DCTERMS.format, Literal("text/plain"))
+        checksum = URIRef(f"{source}#sha256")
+        self.add(source, SPDX.checksum, checksum)
+        self.add(checksum, RDF.type, SPDX.Checksum)
+        self.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+        self.add(checksum, SPDX.checksumValue, Literal(prov.source_sha256, datatype=XSD.hexBinary))
+        self.add(software, RDF.type, PROV.SoftwareAgent)
+        self.add(software, RDFS.label, Literal("hgkbp-ld"))
+        self.add(software, OWL.versionInfo, Literal(prov.tool_version))
+
+
+def to_graph(
+    parsed: ParsedPlan,
+    registers: Registers,
+    config: PlanConfig,
+    provenance: Provenance,
+    *,
+    base: str = DEFAULT_BASE,
+) -> Graph:
+    """The RDF of one plan, with the dataset's provenance."""
+    return _Mapper(parsed, registers, config, base, provenance).run()

@@ -1,0 +1,96 @@
+"""SHACL validation of a built graph against the application profile in `shapes/`.
+
+The vocabulary in `ontology/` is given to pyshacl as the ontology graph, so that subclasses
+(`bp:HorizontaleDoelstelling ⊑ bp:Doelstelling`, `bp:Bevoegdheid ⊑ skos:Concept`) are known.
+A violation is reported per focus node with the shape that failed and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+
+ROOT = Path(__file__).resolve().parents[2]
+SHAPES = ROOT / "shapes" / "beleidsplan-shapes.ttl"
+ONTOLOGY = ROOT / "ontology" / "beleidsplan.ttl"
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    shape: str  # the shape (property shape or node shape) that failed
+    constraint: str  # the SHACL constraint component, or the SPARQL constraint's IRI
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        value = f" (value {self.value})" if self.value else ""
+        return f"{self.focus}{path}: {self.message}{value} [shape {self.shape}, {self.constraint}]"
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+    def text(self, limit: int = 50) -> str:
+        lines = [str(v) for v in self.violations[:limit]]
+        if len(self.violations) > limit:
+            lines.append(f"... and {len(self.violations) - limit} more")
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def shapes_graph() -> Graph:
+    return _load(SHAPES)
+
+
+def ontology_graph() -> Graph:
+    return _load(ONTOLOGY)
+
+
+def _str(graph: Graph, node: URIRef, predicate: URIRef) -> str | None:
+    value = graph.value(node, predicate)
+    return None if value is None else str(value)
+
+
+def validate(data: Graph) -> Report:
+    """Validate a graph; the graph itself is not changed."""
+    conforms, results, _text = shacl_validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    violations = []
+    for result in results.subjects(SH.resultSeverity, None):
+        constraint = _str(results, result, SH.sourceConstraint) or _str(
+            results, result, SH.sourceConstraintComponent
+        )
+        violations.append(
+            Violation(
+                focus=_str(results, result, SH.focusNode) or "",
+                shape=_str(results, result, SH.sourceShape) or "",
+                constraint=(constraint or "").rsplit("#", 1)[-1],
+                path=_str(results, result, SH.resultPath),
+                value=_str(results, result, SH.value),
+                message=_str(results, result, SH.resultMessage) or "",
+                severity=(_str(results, result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
+            )
+        )
+    violations.sort(key=lambda v: (v.focus, v.shape, v.constraint, v.value or ""))
+    return Report(bool(conforms), tuple(violations))
