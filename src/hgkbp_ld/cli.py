@@ -15,7 +15,7 @@ from hgkbp_ld.errors import ParseError
 from hgkbp_ld.mapping import DEFAULT_BASE
 from hgkbp_ld.model import ParsedPlan, to_json
 from hgkbp_ld.parse import parse_file
-from hgkbp_ld.registers import RegisterError
+from hgkbp_ld.registers import DATA_DIR, RegisterError
 
 DEFAULT_SOURCE = Path("data/source/hgkbp-2025-2029.txt")
 
@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--base", default=DEFAULT_BASE, help=f"canonical base of the IRIs (default: {DEFAULT_BASE})"
     )
+    build_cmd.add_argument("--data", type=Path, default=DATA_DIR,
+                           help="folder with plans/*.toml, the registers (*.csv) and source/ (default: data)")
     build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
@@ -119,7 +121,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"hgkbp-ld build: {message}\n")
 
-    result = build(args.out, base=args.base.rstrip("/"), progress=progress)
+    result = build(args.out, base=args.base.rstrip("/"), data_dir=args.data, progress=progress)
     for note in result.notes:
         sys.stderr.write(f"hgkbp-ld build: note: {note}\n")
     if not args.quiet:

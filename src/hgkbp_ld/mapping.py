@@ -312,7 +312,9 @@ class _Mapper:
                 self.add(subject, MANDAAT.beleidsdomein, iri.portfolio(slug))
         self.add(subject, MANDAAT.start, _when(mandate.start))
         if mandate.end is not None:
-            self.add(subject, MANDAAT.einde, _when(mandate.end))
+            # The register gives the last day in office; mandaat:einde is the instant it ended
+            # (the next midnight), as Themis records it.
+            self.add(subject, MANDAAT.einde, _when(mandate.end + dt.timedelta(days=1)))
         if mandate.themis_mandataris:
             self.add(subject, OWL.sameAs, URIRef(mandate.themis_mandataris))
         self.add(person, RDF.type, PERSON.Person)

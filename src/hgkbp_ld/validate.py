@@ -24,7 +24,8 @@ ONTOLOGY = ROOT / "ontology" / "beleidsplan.ttl"
 class Violation:
     focus: str
     shape: str  # the shape (property shape or node shape) that failed
-    constraint: str  # the SHACL constraint component, or the SPARQL constraint's IRI
+    component: str  # the SHACL constraint component, e.g. MinCountConstraintComponent
+    constraint: str | None  # the named constraint (a SPARQL constraint's IRI), if any
     path: str | None
     value: str | None
     message: str
@@ -33,7 +34,8 @@ class Violation:
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""
         value = f" (value {self.value})" if self.value else ""
-        return f"{self.focus}{path}: {self.message}{value} [shape {self.shape}, {self.constraint}]"
+        rule = self.constraint or self.component
+        return f"{self.focus}{path}: {self.message}{value} [shape {self.shape}, {rule}]"
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ def _str(graph: Graph, node: URIRef, predicate: URIRef) -> str | None:
     return None if value is None else str(value)
 
 
-def validate(data: Graph) -> Report:
-    """Validate a graph; the graph itself is not changed."""
+def validate(data: Graph, focus: list[URIRef] | None = None) -> Report:
+    """Validate a graph (or only the `focus` nodes of it); the graph itself is not changed."""
     conforms, results, _text = shacl_validate(
         data,
         shacl_graph=shapes_graph(),
@@ -75,22 +77,22 @@ def validate(data: Graph) -> Report:
         inference="none",
         advanced=True,
         allow_warnings=True,
+        focus_nodes=focus,
     )
     violations = []
     for result in results.subjects(SH.resultSeverity, None):
-        constraint = _str(results, result, SH.sourceConstraint) or _str(
-            results, result, SH.sourceConstraintComponent
-        )
+        component = _str(results, result, SH.sourceConstraintComponent) or ""
         violations.append(
             Violation(
                 focus=_str(results, result, SH.focusNode) or "",
                 shape=_str(results, result, SH.sourceShape) or "",
-                constraint=(constraint or "").rsplit("#", 1)[-1],
+                component=component.rsplit("#", 1)[-1],
+                constraint=_str(results, result, SH.sourceConstraint),
                 path=_str(results, result, SH.resultPath),
                 value=_str(results, result, SH.value),
                 message=_str(results, result, SH.resultMessage) or "",
                 severity=(_str(results, result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
             )
         )
-    violations.sort(key=lambda v: (v.focus, v.shape, v.constraint, v.value or ""))
+    violations.sort(key=lambda v: (v.focus, v.shape, v.component, v.value or ""))
     return Report(bool(conforms), tuple(violations))

@@ -1,0 +1,298 @@
+"""`hgkbp-ld build` as a user runs it: a real process, real files, SPARQL over the dumps."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+
+from hgkbp_ld.model import ParsedPlan
+from hgkbp_ld.registers import PortfolioRegister
+from tests.conftest import ROOT, SOURCE
+from tests.expected import actions_01_28, actions_29_56
+
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+SLUG = "hgkbp-2025-2029"
+FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
+PREFIXES = """
+PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>
+PREFIX mandaat: <http://data.vlaanderen.be/ns/mandaat#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def run_build(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.run(
+        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(out), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "dist"
+    done = run_build(out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def store(dist: Path) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(dist / f"{SLUG}.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    results = store.query(PREFIXES + query)
+    names = [v.value for v in results.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in results]
+
+
+def test_dist_has_every_file(dist: Path) -> None:
+    names = sorted(p.name for p in dist.iterdir())
+    assert names == sorted(
+        [f"{SLUG}.{ext}" for ext in FORMATS]
+        + ["beleidsplan.ttl", "beleidsplan.context.jsonld", "beleidsplan-shapes.ttl", "manifest.json"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("cls", "count"),
+    [
+        ("bp:Actie", 56),
+        ("bp:OperationeleDoelstelling", 26),
+        ("bp:HorizontaleDoelstelling", 7),
+        ("bp:Indicator", sum(len(a["indicators"]) for a in actions_01_28.ACTIONS + actions_29_56.ACTIONS)),
+        ("bp:Bevoegdheid", 19),
+        ("mandaat:Mandataris", 24),
+        ("<http://www.w3.org/ns/person#Person>", 9),
+    ],
+)
+def test_counts(store: ox.Store, cls: str, count: int) -> None:
+    (row,) = select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}")
+    assert int(row["n"]) == count
+
+
+def test_every_action_has_a_responsible_portfolio_except_51(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?n WHERE { ?a a bp:Actie ; bp:volgnummer ?n .
+        FILTER NOT EXISTS { ?a bp:verantwoordelijke ?p } }""",
+    )
+    assert [int(r["n"]) for r in rows] == [51]
+    (row,) = select(store, "SELECT ?m WHERE { ?a bp:volgnummer 51 ; bp:wordtUitgewerktIn/bp:volgnummer ?m }")
+    assert int(row["m"]) == 46
+
+
+def _portfolios(store: ox.Store, prop: str) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for row in select(
+        store,
+        f"SELECT ?n ?label WHERE {{ ?a a bp:Actie ; bp:volgnummer ?n ; {prop} ?p . "
+        "?p skos:prefLabel ?label }",
+    ):
+        found.setdefault(int(row["n"]), set()).add(row["label"])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("prop", "key"), [("bp:verantwoordelijke", "responsible"), ("bp:samenwerkingMet", "collaborators")]
+)
+def test_portfolios_of_every_action_equal_the_plan(
+    store: ox.Store, parsed: ParsedPlan, prop: str, key: str
+) -> None:
+    in_rdf = _portfolios(store, prop)
+    expected = {a["number"]: set(a[key]) for a in actions_01_28.ACTIONS + actions_29_56.ACTIONS if a[key]}
+    parser = {a.number: {p.label for p in getattr(a, key)} for a in parsed.actions if getattr(a, key)}
+    assert in_rdf == expected == parser
+
+
+# Read from the plan: the actions each minister leads (as responsible), by portfolio held.
+LEADS = {
+    "Caroline Gennez": {
+        1,
+        2,
+        6,
+        7,
+        8,
+        9,
+        11,
+        12,
+        13,
+        15,
+        17,
+        21,
+        22,
+        23,
+        24,
+        26,
+        27,
+        28,
+        29,
+        30,
+        32,
+        40,
+        41,
+        42,
+        43,
+        44,
+        45,
+        47,
+        49,
+        50,
+        52,
+        53,
+        55,
+        56,
+    },
+    "Hilde Crevits": {3, 4, 21, 23, 33, 35, 39},
+    "Zuhal Demir": {10, 19, 25, 31, 34, 38, 54},
+    "Matthias Diependaele": {21, 23},
+    "Jo Brouns": {20},
+    "Annick De Ridder": {18, 48},
+    "Cieltje Van Achter": {5},
+    "Melissa Depraetere": {14, 16, 36, 37, 46},
+}
+
+
+@pytest.mark.parametrize(
+    ("day", "interim"),
+    [
+        ("2025-01-01", "Melissa Depraetere"),
+        ("2026-03-01", "Hans Bonte"),
+        ("2026-07-01", "Melissa Depraetere"),
+    ],
+)
+def test_each_ministers_actions(store: ox.Store, day: str, interim: str) -> None:
+    query = (ROOT / "queries" / "acties-per-minister.rq").read_text(encoding="utf-8")
+    query = query.replace('"2025-01-01T00:00:00"', f'"{day}T00:00:00"')
+    leads: dict[str, set[int]] = {}
+    for row in store.query(query):
+        if row["rol"].value == "verantwoordelijke":
+            leads.setdefault(row["naam"].value, set()).add(int(row["nummer"].value))
+    expected = dict(LEADS)
+    expected[interim] = expected.pop("Melissa Depraetere")
+    assert leads == expected
+
+
+def test_who_is_responsible_for_action_12(store: ox.Store) -> None:
+    query = (ROOT / "queries" / "verantwoordelijken-actie-12.rq").read_text(encoding="utf-8")
+    rows = [(r["dag"].value[:10], r["naam"].value) for r in store.query(query)]
+    assert ("2025-01-01", "Caroline Gennez") in rows
+    assert len(rows) == 2  # one holder of Gelijke Kansen today, one on 1 January 2025
+
+
+def test_every_portfolio_has_a_holder_on_every_day_of_2025(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?label WHERE { ?p a bp:Bevoegdheid ; skos:prefLabel ?label .
+        FILTER NOT EXISTS { ?m mandaat:beleidsdomein ?p ; mandaat:start ?s .
+            OPTIONAL { ?m mandaat:einde ?e }
+            FILTER (?s <= "2025-01-01T00:00:00"^^xsd:dateTime && (!BOUND(?e) || ?e > "2025-12-31T00:00:00"^^xsd:dateTime)) } }""",
+    )
+    assert rows == []
+
+
+@pytest.mark.parametrize("ext", list(FORMATS))
+def test_each_dump_round_trips(dist: Path, built_graph: Graph, ext: str) -> None:
+    graph = Graph().parse(dist / f"{SLUG}.{ext}", format=FORMATS[ext])
+    nt = Graph().parse(dist / f"{SLUG}.nt", format="nt")
+    assert len(graph) == len(nt) > 2000
+    assert isomorphic(graph, nt)
+
+
+def test_the_dump_is_the_mapped_graph(dist: Path, built_graph: Graph) -> None:
+    nt = Graph().parse(dist / f"{SLUG}.nt", format="nt")
+    generated = {t for t in nt if "generatedAtTime" in t[1]}
+    assert len(generated) == 1 and str(next(iter(generated))[2]).startswith("2026-01-01T00:00:00")
+    assert len(nt) == len(built_graph)
+
+
+def test_two_builds_are_byte_identical(dist: Path, tmp_path: Path) -> None:
+    done = run_build(tmp_path / "again")
+    assert done.returncode == 0, done.stderr
+    for path in dist.iterdir():
+        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_no_blank_nodes_and_typed_literals(dist: Path) -> None:
+    graph = Graph().parse(dist / f"{SLUG}.nt", format="nt")
+    assert not any(isinstance(term, BNode) for triple in graph for term in triple)
+    texts = {"title", "description", "omschrijving", "prefLabel", "altLabel", "overigePartner", "eenheid"}
+    for _s, p, o in graph:
+        local = str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if local in texts and isinstance(o, Literal) and p.endswith(local) and "themis" not in str(_s):
+            assert o.language == "nl", (p, o)
+        if local in ("startDate", "endDate"):
+            assert o.datatype == XSD.gYear
+
+
+def test_provenance_names_the_source_and_its_hash(store: ox.Store) -> None:
+    (row,) = select(
+        store,
+        """SELECT ?sha WHERE { ?d <http://www.w3.org/ns/prov#wasDerivedFrom>
+        /<http://spdx.org/rdf/terms#checksum>/<http://spdx.org/rdf/terms#checksumValue> ?sha }""",
+    )
+    assert row["sha"] == hashlib.sha256(SOURCE.read_bytes()).hexdigest()
+
+
+def test_jsonld_dump_speaks_dutch(dist: Path) -> None:
+    text = (dist / f"{SLUG}.jsonld").read_text(encoding="utf-8")
+    for key in ('"titel"', '"verantwoordelijke"', '"heeftActie"', '"voorkeurslabel"', '"begindatum"'):
+        assert key in text
+
+
+def test_a_violation_stops_the_build_and_leaves_dist_untouched(dist: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    ministers = data / "ministers.csv"
+    ministers.write_text(
+        ministers.read_text(encoding="utf-8").replace(
+            "http://themis.vlaanderen.be/id/persoon/d57d67a5", "http://example.org/persoon/d57d67a5"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    done = run_build(out, "--data", str(data))
+    assert done.returncode == 1
+    assert "Persoon-themis" in done.stderr and "persoon/caroline-gennez" in done.stderr
+    assert "dist/ left as it was" in done.stderr and "Traceback" not in done.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_a_parse_error_stops_the_build(dist: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    source = data / "source" / f"{SLUG}.txt"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Minister van Mobiliteit", "Minister van Ruimtevaart"),
+        encoding="utf-8",
+    )
+    done = run_build(tmp_path / "dist", "--data", str(data))
+    assert done.returncode == 2 and "Ruimtevaart" in done.stderr and "line " in done.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+def test_the_register_covers_the_plan() -> None:
+    assert len(PortfolioRegister.load().portfolios) == 19
