@@ -29,9 +29,9 @@ from tests.rewrap import is_structural, rewrap
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "source" / "hgkbp-2025-2029.txt"
 
-# Each property test parses the whole plan (~30 ms) once per example: 60 examples for each of
-# the ten mutations keep this file well under a minute. derandomize: CI sees the same examples.
-PROPERTY = settings(deadline=None, max_examples=60, derandomize=True)
+# Each property test parses the whole plan (~30 ms) once per example: 100 examples for each of
+# the ten mutations keep this file under a minute. derandomize: CI sees the same examples.
+PROPERTY = settings(deadline=None, max_examples=100, derandomize=True)
 
 
 @functools.cache
@@ -129,8 +129,8 @@ def _replace_every(text: str, old: str, new: str, step: int) -> str:
 
 
 def _tabs(text: str) -> str:
-    """Some spaces become tabs and some lines get a leading tab (never a trailing one: after a
-    split word `anti-` the rules give a trailing space a meaning)."""
+    """Every fourth space becomes a tab and every seventh line gets a leading tab. No whitespace
+    is added at a line's end: after a split word (`anti-`) the rules give it a meaning."""
     lines = _replace_every(text, " ", "\t", 4).split("\n")
     return "\n".join("\t" + line if i % 7 == 0 else line for i, line in enumerate(lines))
 
@@ -414,6 +414,31 @@ def test_cli_unknown_minister_lenient(tmp_path: Path) -> None:
     assert reported and all(r.startswith(f"line {line}: [unknown-portfolio]") for r in reported)
 
 
+def test_cli_truncated_after_the_heading_of_chapter_2(tmp_path: Path) -> None:
+    """A text cut right after `2 GEÏNTEGREERD ACTIEPLAN`: 'found the end of the text' must name
+    the text's last line (the chapter heading), not line 1."""
+    lines = _lines()
+    chapter = _line_of(lines, "2 GE")
+    path = _write(tmp_path, "cut-at-chapter-2.txt", "\n".join(lines[:chapter]))
+    message = _assert_one_error(_run(path), path, chapter)
+    assert "found the end of the text" in message
+
+
 def test_cli_empty_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "empty.txt", "")
     _assert_one_error(_run(path), path, 1)
+
+
+def test_a_goal_code_with_its_title_on_the_next_line(source_text: str, original: dict[str, Any]) -> None:
+    text = source_text.replace("2.1 HD 1: WE VERGROTEN", "2.1 HD 1:\nWE VERGROTEN", 1)
+    assert _model(parse_text(text, registers=_registers())) == original
+
+
+def test_a_goal_code_without_title(source_text: str) -> None:
+    lines = source_text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("2.3 HD 3:"))
+    lines[at : at + 2] = ["2.3 HD 3:", ""]
+    with pytest.raises(ParseError) as error:
+        parse_text("\n".join(lines), registers=_registers())
+    assert error.value.line == at + 1
+    assert error.value.message == "expected a title after 'HD 3:', found none"

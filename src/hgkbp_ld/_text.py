@@ -13,7 +13,7 @@ from hgkbp_ld.model import Block, ItemList, Paragraph
 # Unicode spaces a PDF extraction leaves behind (no-break, narrow, thin, figure, ideographic ...).
 _ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b]")
 _RUNS = re.compile(r"\s+")
-BULLET = re.compile(r"^[-•▪●◦‐–]\s+(?=\S)")
+BULLET = re.compile(r"^[-•▪]\s+(?=\S)")  # not "–": a spaced en dash also opens an aside in prose
 NUMBERED = re.compile(r"^(\d{1,2})\.\s+(?=\S)")
 # An elided compound ("jeugd- en volwassenwerk") keeps its space after the hyphen.
 _ELISION_WORDS = frozenset({"en", "of", "tot"})

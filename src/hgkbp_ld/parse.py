@@ -30,7 +30,7 @@ from hgkbp_ld.registers import Registers
 __all__ = ["ParseError", "parse_bytes", "parse_file", "parse_text"]
 
 _CHAPTER = re.compile(r"^(\d{1,2})\s+(\S.*)$")
-_SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\s*:?\s*)?(\S.*)$")
+_SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\b\s*:?)?\s*(.*)$")
 _OD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\s*:?\s*(.*)$")
 _ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*\.\s*(.*)$")
 _BOX = re.compile(r"^Acties gelinkt aan deze doelstelling", re.IGNORECASE)
@@ -87,15 +87,17 @@ class _Parser:
         self.footnotes: list[Footnote] = []
         self.refs: dict[int, list[int]] = {}  # line number -> footnote numbers cited there
 
+    def end_line(self) -> int:
+        """The last line with text: where 'found the end of the text' happens."""
+        return max((line.number for line in self.lines if not line.blank), default=1)
+
     def note(self, line: int, kind: str, message: str, action: int | None = None) -> None:
         self.report.append(ReportEntry(line, kind, message, action))
 
     # --- footnotes --------------------------------------------------------------------------
 
     def _is_structural(self, text: str) -> bool:
-        return bool(
-            _ACTION.match(text) or _OD.match(text) or _SECTION.match(text) or _text.BULLET.match(text)
-        )
+        return bool(_ACTION.match(text) or _OD.match(text) or _SECTION.match(text) or _text.BULLET.match(text))
 
     def extract_footnotes(self) -> list[Line]:
         """Take footnote definitions and their link annotations out of the running text."""
@@ -117,9 +119,7 @@ class _Parser:
                     index += 1
                 body = _text.join(parts)
                 if len(parts) > 1 and _URL.search(parts[0]):
-                    self.note(
-                        line.number, "url-repaired", f"footnote {expected}: URL broken over lines joined"
-                    )
+                    self.note(line.number, "url-repaired", f"footnote {expected}: URL broken over lines joined")
                 self.footnotes.append(Footnote(expected, body, tuple(_URL.findall(body)), line.number))
                 expected += 1
                 continue
@@ -161,7 +161,7 @@ class _Parser:
             raise ParseError(1, "expected the first chapter heading (e.g. '1 INLEIDING'), found none")
         if len(chapters) < 2:
             raise ParseError(
-                lines[-1].number if lines else 1,
+                self.end_line(),
                 "expected a second chapter holding the goals (e.g. '2 GEÏNTEGREERD ACTIEPLAN'), "
                 "found the end of the text",
             )
@@ -191,9 +191,7 @@ class _Parser:
                 found.append(index)
         return found
 
-    def _introduction(
-        self, lines: list[Line], all_lines: list[Line]
-    ) -> tuple[PlanInfo, list[tuple[int, str]]]:
+    def _introduction(self, lines: list[Line], all_lines: list[Line]) -> tuple[PlanInfo, list[tuple[int, str]]]:
         sections: list[list[Line]] = [[]]
         for line in lines:
             match = _SECTION.match(line.text)
@@ -220,16 +218,12 @@ class _Parser:
             previous = ""
         if not goals:
             first = lines[0].number if lines else 1
-            raise ParseError(
-                first, "expected the numbered list of goals ('1. We …') in chapter 1, found none"
-            )
+            raise ParseError(first, "expected the numbered list of goals ('1. We …') in chapter 1, found none")
         for position, (line_number, _title) in enumerate(goals, start=1):
             if _text.NUMBERED.match(f"{position}. x") is None:  # pragma: no cover - regex sanity
                 raise ParseError(line_number, "expected a numbered goal")
         if not principles:
-            self.note(
-                lines[0].number if lines else 1, "principles-missing", "no list of guiding principles found"
-            )
+            self.note(lines[0].number if lines else 1, "principles-missing", "no list of guiding principles found")
         title, abbreviation, start, end = self._plan_identity(all_lines)
         return PlanInfo(title, abbreviation, start, end, principles, tuple(complementary), ()), goals
 
@@ -241,9 +235,7 @@ class _Parser:
             return None, None, None, None
         abbreviation, start, end = match[1], 2000 + int(match[2]), 2000 + int(match[3])
         counts = Counter(
-            f"{m[1]} {m[2]}"
-            for m in _CAPITALISED_PAIR.finditer(text)
-            if _acronym_of(abbreviation, m[1], m[2])
+            f"{m[1]} {m[2]}" for m in _CAPITALISED_PAIR.finditer(text) if _acronym_of(abbreviation, m[1], m[2])
         )
         if not counts:
             self.note(1, "plan-identity", f"no name found that {abbreviation} abbreviates")
@@ -283,9 +275,8 @@ class _Parser:
             index = end
         if len(goals) < len(goal_titles):
             missing = len(goals) + 1
-            last = lines[-1].number if lines else 1
             raise ParseError(
-                last,
+                self.end_line(),
                 f"expected the heading of HD {missing} ('{goal_titles[missing - 1][1]}', listed in the "
                 "goal list), found the end of the text",
             )
@@ -295,7 +286,7 @@ class _Parser:
     @staticmethod
     def _goal_heading(line: Line) -> bool:
         match = _SECTION.match(line.text)
-        return bool(match) and _all_caps(match[4])
+        return bool(match) and (match[3] is not None or _all_caps(match[4]))
 
     def _read_goal_heading(
         self, lines: list[Line], index: int, expected: int, goal_titles: list[tuple[int, str]]
@@ -313,20 +304,18 @@ class _Parser:
         if section > len(goal_titles):
             raise ParseError(
                 line.number,
-                f"expected at most {len(goal_titles)} goals (the "
-                f"goal list), found a heading for HD {section}",
+                f"expected at most {len(goal_titles)} goals (the goal list), found a heading for HD {section}",
             )
-        if match[3] is None:
+        code = match[3]
+        if code is None:
             self.note(
                 line.number,
                 "heading-without-code",
                 f"heading of HD {section} lacks 'HD {section}:'; numbered by its section",
             )
-        elif int(match[3]) != section:
-            raise ParseError(
-                line.number, f"expected HD {section} in section {match[1]}.{section}, found HD {match[3]}"
-            )
-        parts = [match[4]]
+        elif int(code) != section:
+            raise ParseError(line.number, f"expected HD {section} in section {match[1]}.{section}, found HD {code}")
+        parts = [match[4]] if match[4] else []  # "2.1 HD 1:" may have its title on the next line
         index += 1
         while index < len(lines):
             following = lines[index]
@@ -338,16 +327,15 @@ class _Parser:
             parts.append(following.text)
             index += 1
         heading = _text.join(parts)
+        if not heading:
+            raise ParseError(line.number, f"expected a title after 'HD {section}:', found none")
         title = goal_titles[section - 1][1]
         if heading.casefold() != title.casefold():
-            kind = (
-                "heading-shortened" if title.casefold().startswith(heading.casefold()) else "heading-differs"
-            )
+            kind = "heading-shortened" if title.casefold().startswith(heading.casefold()) else "heading-differs"
             self.note(
                 line.number,
                 kind,
-                f"heading of HD {section} '{heading}' differs from "
-                f"the goal list's '{title}'; the list's title is used",
+                f"heading of HD {section} '{heading}' differs from the goal list's '{title}'; the list's title is used",
             )
         return section, heading, index
 
@@ -365,9 +353,7 @@ class _Parser:
         first_od = next((i for i, line in enumerate(body) if _OD.match(line.text)), None)
         if first_od is None:
             where = body[-1].number if body else lines[0].number
-            raise ParseError(
-                where, f"expected an operational goal 'OD {number}.1' under HD {number}, found none"
-            )
+            raise ParseError(where, f"expected an operational goal 'OD {number}.1' under HD {number}, found none")
         box = next((i for i, line in enumerate(body[:first_od]) if _BOX.match(line.text)), None)
         intro = body[: box if box is not None else first_od]
         related: list[PlanRef] = []
