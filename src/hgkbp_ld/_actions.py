@@ -23,9 +23,7 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("timeline", re.compile(r"^Tijdspad\b\s*(.*)$")),
     ("indicators", re.compile(r"^Indicator(?:\(en\)|en)\s*(.*)$")),
 )
-_GLUED = re.compile(
-    r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$"
-)
+_GLUED = re.compile(r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$")
 _MINISTER = re.compile(r"^(?:vlaamse?\s+)?minister\b", re.IGNORECASE)
 _MENTION_SPLIT = re.compile(r"(?:,\s*|\s+en\s+)(?=(?:Vlaamse?\s+)?[Mm]inister\b)")
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
@@ -73,9 +71,7 @@ class ActionReader:
         starts = [i for i, line in enumerate(lines) if _ACTION.match(line.text)]
         if starts and any(not line.blank for line in lines[: starts[0]]):
             stray = next(line for line in lines[: starts[0]] if not line.blank)
-            raise ParseError(
-                stray.number, f"expected 'Actie N.' after the title of {od}, found '{stray.text[:60]}'"
-            )
+            raise ParseError(stray.number, f"expected 'Actie N.' after the title of {od}, found '{stray.text[:60]}'")
         if not starts and any(not line.blank for line in lines):
             stray = next(line for line in lines if not line.blank)
             raise ParseError(stray.number, f"expected 'Actie N.' under {od}, found '{stray.text[:60]}'")
@@ -141,8 +137,7 @@ class ActionReader:
         if "responsible" not in fields and refers_to is None:
             raise ParseError(
                 heading.number,
-                f"expected 'Verantwoordelijke minister(s)' in Actie "
-                f"{number}, found none (is the text cut short?)",
+                f"expected 'Verantwoordelijke minister(s)' in Actie {number}, found none (is the text cut short?)",
             )
         if "responsible" in fields and not responsible[0]:
             message = f"expected at least one responsible minister in Actie {number}"
@@ -155,8 +150,7 @@ class ActionReader:
                 note(
                     fields["collaborators"].line,
                     "responsible-and-collaborator",
-                    f"{ref.label} is both responsible and collaborating "
-                    f"in Actie {number}; kept as responsible",
+                    f"{ref.label} is both responsible and collaborating in Actie {number}; kept as responsible",
                     number,
                 )
             else:
@@ -187,8 +181,7 @@ class ActionReader:
         if number in self.seen:
             raise ParseError(
                 line,
-                f"expected a new action number, found Actie {number} "
-                f"a second time (first at line {self.seen[number]})",
+                f"expected a new action number, found Actie {number} a second time (first at line {self.seen[number]})",
             )
         expected = len(self.seen) + 1
         if number != expected:
@@ -226,9 +219,7 @@ class ActionReader:
                 lines[index] = Line(line.number, self._unglue(current, value, line, number))
                 continue
             if label in fields:
-                raise ParseError(
-                    line.number, f"expected one '{_FIELD_NAMES[label]}' in Actie {number}, found a second"
-                )
+                raise ParseError(line.number, f"expected one '{_FIELD_NAMES[label]}' in Actie {number}, found a second")
             current = fields[label] = _Field(label, line.number)
             if value:
                 current.lines.append(Line(line.number, value))
@@ -313,12 +304,8 @@ class ActionReader:
                 if portfolio is None:
                     message = f"expected a portfolio of data/portfolios.csv, found '{mention}'"
                     if self.context.strict:
-                        raise ParseError(
-                            line, message + " (add the spelling to the register, or use --lenient)"
-                        )
-                    note(
-                        line, "unknown-portfolio", f"Actie {number}: {message}; kept as other partner", number
-                    )
+                        raise ParseError(line, message + " (add the spelling to the register, or use --lenient)")
+                    note(line, "unknown-portfolio", f"Actie {number}: {message}; kept as other partner", number)
                     others.append(mention)
                     continue
                 if mention.rstrip() != portfolio.minister_title:
@@ -342,17 +329,13 @@ class ActionReader:
     def _timeline(self, fld: _Field | None, number: int, line: int, refers_to: int | None) -> Timeline | None:
         if fld is None:
             if refers_to is None:
-                self.context.note(
-                    line, "no-timeline", f"Actie {number} has no 'Tijdspad'; timeline left empty", number
-                )
+                self.context.note(line, "no-timeline", f"Actie {number} has no 'Tijdspad'; timeline left empty", number)
             return None
         text = "; ".join(t for _n, t in _text.field_items(fld.lines))
         years = [int(y) for y in _YEAR.findall(text)]
         note = self.context.note
         if not years:
-            note(
-                fld.line, "timeline-without-years", f"Actie {number}: timeline '{text}' names no year", number
-            )
+            note(fld.line, "timeline-without-years", f"Actie {number}: timeline '{text}' names no year", number)
             return Timeline(text, None, None)
         start, end = min(years), max(years)
         if _WHOLE_TERM.search(text):

@@ -19,24 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__
-from hgkbp_ld.mapping import DEFAULT_BASE, PREFIXES, Provenance, to_graph
+from hgkbp_ld.mapping import DEFAULT_BASE, Iris, Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
+from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTEXT = ROOT / "ontology" / "beleidsplan.context.jsonld"
-FORMATS: dict[str, pyoxigraph.RdfFormat] = {
-    "ttl": pyoxigraph.RdfFormat.TURTLE,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    "rdf": pyoxigraph.RdfFormat.RDF_XML,
-}
 
 
 class BuildError(RuntimeError):
@@ -57,6 +50,7 @@ class BuiltPlan:
     config: PlanConfig
     parsed: ParsedPlan
     graph: Graph
+    graph_name: URIRef  # the named graph of the plan in a store: its dataset IRI
 
 
 @dataclass(frozen=True)
@@ -98,7 +92,8 @@ def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: st
             generated_at=_source_time(config.source),
             tool_version=__version__,
         )
-        built.append(BuiltPlan(config, parsed, to_graph(parsed, registers, config, provenance, base=base)))
+        graph = to_graph(parsed, registers, config, provenance, base=base)
+        built.append(BuiltPlan(config, parsed, graph, Iris(base, config.slug).dataset()))
     return tuple(built)
 
 
@@ -107,37 +102,6 @@ def unheld_portfolios(plan: BuiltPlan, registers: Registers) -> list[str]:
     used = {r.slug for a in plan.parsed.actions for r in (*a.responsible, *a.collaborators)}
     held = {slug for m in registers.mandates for slug in m.portfolios}
     return sorted(used - held)
-
-
-def _canonical_json(value: object) -> object:
-    """Sort every JSON array (the dump has no @list), so that rdflib's set order cannot show."""
-    if isinstance(value, dict):
-        return {key: _canonical_json(item) for key, item in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_canonical_json(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def serialise(graph: Graph, fmt: str) -> bytes:
-    """One graph in one format, the same bytes for the same triples.
-
-    N-Triples is rdflib's output with its lines sorted; Turtle and RDF/XML are written by
-    pyoxigraph from those sorted triples; JSON-LD is compacted by rdflib with our Dutch context,
-    then its arrays are sorted.
-    """
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    ntriples = ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
-    if fmt == "nt":
-        return ntriples
-    if fmt == "jsonld":
-        context = json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
-        compacted = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-        text = json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)
-        return (text + "\n").encode("utf-8")
-    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
 
 
 def _write(folder: Path, plans: tuple[BuiltPlan, ...]) -> dict[str, str]:
@@ -151,7 +115,10 @@ def _write(folder: Path, plans: tuple[BuiltPlan, ...]) -> dict[str, str]:
     digests = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
     manifest = {
         "tool": f"hgkbp-ld {__version__}",
-        "plans": {p.config.slug: {"triples": len(p.graph), "actions": len(p.parsed.actions)} for p in plans},
+        "plans": {
+            p.config.slug: {"graph": str(p.graph_name), "triples": len(p.graph), "actions": len(p.parsed.actions)}
+            for p in plans
+        },
         "files": digests,
     }
     files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -66,11 +66,13 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     build_cmd.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
+    build_cmd.add_argument("--base", default=DEFAULT_BASE, help=f"canonical base of the IRIs (default: {DEFAULT_BASE})")
     build_cmd.add_argument(
-        "--base", default=DEFAULT_BASE, help=f"canonical base of the IRIs (default: {DEFAULT_BASE})"
+        "--data",
+        type=Path,
+        default=DATA_DIR,
+        help="folder with plans/*.toml, the registers (*.csv) and source/ (default: data)",
     )
-    build_cmd.add_argument("--data", type=Path, default=DATA_DIR,
-                           help="folder with plans/*.toml, the registers (*.csv) and source/ (default: data)")
     build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
@@ -108,9 +110,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         sys.stdout.write(_summary(parsed) + "\n")
     if not args.quiet:
         sys.stderr.write(_report(parsed) + "\n")
-        sys.stderr.write(
-            f"parsed {args.file} in {elapsed * 1000:.0f} ms; {len(parsed.report)} report entries\n"
-        )
+        sys.stderr.write(f"parsed {args.file} in {elapsed * 1000:.0f} ms; {len(parsed.report)} report entries\n")
     return 0
 
 

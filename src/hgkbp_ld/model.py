@@ -186,15 +186,12 @@ def to_json(parsed: ParsedPlan) -> dict[str, Any]:
                 "introduction": [_block_json(b) for b in g.introduction],
                 "related_plans": [_plan_ref_json(r) for r in g.related_plans],
                 "operational_goals": [
-                    {"code": od.code, "title": od.title, "actions": list(od.actions)}
-                    for od in g.operational_goals
+                    {"code": od.code, "title": od.title, "actions": list(od.actions)} for od in g.operational_goals
                 ],
             }
             for g in parsed.goals
         ],
         "actions": [_action_json(a) for a in parsed.actions],
         "footnotes": [{"number": f.number, "text": f.text, "urls": list(f.urls)} for f in parsed.footnotes],
-        "report": [
-            {"line": r.line, "kind": r.kind, "message": r.message, "action": r.action} for r in parsed.report
-        ],
+        "report": [{"line": r.line, "kind": r.kind, "message": r.message, "action": r.action} for r in parsed.report],
     }

@@ -190,9 +190,7 @@ def _date(path: Path, number: int, column: str, value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise RegisterError(
-            f"{path}:{number}: '{column}' must be a date YYYY-MM-DD, found '{value}'"
-        ) from None
+        raise RegisterError(f"{path}:{number}: '{column}' must be a date YYYY-MM-DD, found '{value}'") from None
 
 
 def load_mandates(path: Path, portfolios: PortfolioRegister) -> tuple[Mandate, ...]:

@@ -1,0 +1,56 @@
+"""Writing RDF: one graph in one of the published formats, the same bytes for the same triples."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Graph
+
+from hgkbp_ld.mapping import PREFIXES
+
+CONTEXT = Path(__file__).resolve().parents[2] / "ontology" / "beleidsplan.context.jsonld"
+FORMATS: dict[str, pyoxigraph.RdfFormat] = {
+    "ttl": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    "rdf": pyoxigraph.RdfFormat.RDF_XML,
+}
+
+
+@lru_cache(maxsize=1)
+def context() -> dict:
+    """The JSON-LD context with Dutch keys (ontology/beleidsplan.context.jsonld)."""
+    return json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
+
+
+def _canonical_json(value: object) -> object:
+    """Sort every JSON array (the dump has no @list), so that rdflib's set order cannot show."""
+    if isinstance(value, dict):
+        return {key: _canonical_json(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_canonical_json(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def serialise(graph: Graph, fmt: str) -> bytes:
+    """One graph in one format, the same bytes for the same triples.
+
+    N-Triples is rdflib's output with its lines sorted; Turtle and RDF/XML are written by
+    pyoxigraph from those sorted triples; JSON-LD is compacted by rdflib with our Dutch context,
+    then its arrays are sorted.
+    """
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    ntriples = ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
+    if fmt == "nt":
+        return ntriples
+    if fmt == "jsonld":
+        compacted = json.loads(graph.serialize(format="json-ld", context=context(), auto_compact=True))
+        text = json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)
+        return (text + "\n").encode("utf-8")
+    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
