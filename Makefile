@@ -1,11 +1,14 @@
 # Two entry points (README): `make run` runs the main job, `make test` runs the tests.
 # Both create the virtual environment .venv on first use; only Python 3.11 and make are needed.
+# The browser tests also need Debian's chromium and npm (for axe-core); .ci/run installs them,
+# and without them those tests skip on a developer's machine (they fail in CI).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
-.PHONY: run test lint parse clean
+.PHONY: run build serve test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,15 +16,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/hgkbp-ld parse data/source/hgkbp-2025-2029.txt --format text
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
 
-test: $(STAMP)
-	$(BIN)/ruff check src tests
+run: $(STAMP)
+	$(BIN)/hgkbp-ld build
+	$(BIN)/hgkbp-ld serve --port $(PORT)
+
+build: $(STAMP)
+	$(BIN)/hgkbp-ld build
+
+test: $(STAMP) node_modules/.installed
+	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts bench
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .hypothesis
+	rm -rf $(VENV) dist node_modules .pytest_cache .hypothesis

@@ -31,3 +31,75 @@ def built_graph() -> Graph:
         Registers.load(), load_plan_configs(DATA_DIR / "plans"), "https://data.vlaanderen.be"
     )
     return plan.graph
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A real `hgkbp-ld serve` process on a free loopback port."""
+
+    def __init__(self, dist: Path, *extra: str) -> None:
+        import os
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = dist.parent / f"serve-{self.port}.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "hgkbp_ld.cli", "serve", "--port", str(self.port), "--dist", str(dist),
+                 "--log-level", "warning", *extra],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
+        self.wait()
+
+    def wait(self, seconds: float = 60) -> None:
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"server did not start: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except Exception:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh build of the real plan, made by the real command."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("served") / "dist"
+    done = subprocess.run([sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--out", str(out)], cwd=ROOT,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(dist: Path):
+    running = Server(dist)
+    yield running
+    running.stop()

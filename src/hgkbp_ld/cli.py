@@ -74,6 +74,26 @@ def _parser() -> argparse.ArgumentParser:
         help="folder with plans/*.toml, the registers (*.csv) and source/ (default: data)",
     )
     build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the built dataset: pages, RDF, SPARQL (builds dist/ first if it is missing)",
+        description=(
+            "Serve dist/ over HTTP on the embedded store (pyoxigraph): a page and RDF for every IRI "
+            "(/id/... answers 303 to /doc/...), the vocabulary, the application profile and the dumps. "
+            "Settings can also come from HGKBP_* environment variables (e.g. HGKBP_PORT)."
+        ),
+    )
+    serve.add_argument("--host", default=None, help="interface to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default: 8000)")
+    serve.add_argument("--base", default=None, help=f"canonical base of the IRIs (default: {DEFAULT_BASE})")
+    serve.add_argument("--dist", type=Path, default=None, help="the build to serve (default: dist)")
+    serve.add_argument(
+        "--reload-on-build",
+        action="store_true",
+        default=None,
+        help="swap in a new build when dist/ changes, without a restart",
+    )
+    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     return parser
 
 
@@ -137,6 +157,33 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from hgkbp_ld.settings import Settings
+    from hgkbp_ld.web.app import create_app
+
+    settings = Settings.from_env(
+        host=args.host, port=args.port, base=args.base, dist=args.dist, reload_on_build=args.reload_on_build
+    )
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sys.stderr.write(f"hgkbp-ld serve: http://{settings.host}:{settings.port}/ (IRIs under {settings.base})\n")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        server_header=False,
+        date_header=True,
+        log_level=args.log_level,
+        access_log=False,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -144,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_parse(args)
         if args.command == "build":
             return _cmd_build(args)
+        if args.command == "serve":
+            return _cmd_serve(args)
     except ParseError as error:
         sys.stderr.write(f"hgkbp-ld: error: {getattr(args, 'file', '')}: {error}\n")
         return 2

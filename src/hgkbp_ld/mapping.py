@@ -263,6 +263,7 @@ class _Mapper:
             self.add(subject, BP.heeftIndicator, indicator)
             self.add(indicator, BP.isIndicatorVan, subject)
             self.add(indicator, RDF.type, BP.Indicator)
+            self.add(indicator, SKOS.notation, Literal(f"Indicator {action.number}.{position}"))
             self.add(indicator, BP.volgnummer, Literal(position))
             self.add(indicator, DCTERMS.description, _nl(text))
             amount = _AMOUNT.match(text)

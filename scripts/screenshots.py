@@ -1,0 +1,45 @@
+"""Take the screenshots in docs/screenshots/ from a running server (headless Chromium).
+
+    .venv/bin/hgkbp-ld serve --port 8765 &
+    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8765
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+PAGES = {
+    "actie-12": "/doc/actie/hgkbp-2025-2029/12",
+    "plan": "/doc/beleidsplan/hgkbp-2025-2029",
+    "actie-12-smal": "/doc/actie/hgkbp-2025-2029/12",
+}
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("url", help="where the server runs, e.g. http://127.0.0.1:8765")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=args.chromium, args=ARGS)
+        for name, path in PAGES.items():
+            narrow = name.endswith("-smal")  # 1280 px at 400 % zoom
+            page = browser.new_page(viewport={"width": 320 if narrow else 1280, "height": 900},
+                                    device_scale_factor=1)
+            page.goto(args.url + path)
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=not narrow)
+            page.close()
+            print(OUT / f"{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

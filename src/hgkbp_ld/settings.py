@@ -1,0 +1,41 @@
+"""One typed settings object. Defaults suit a developer's machine; the environment (HGKBP_*) and
+the command line override them. Nothing else in the code reads the environment for settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from hgkbp_ld.mapping import DEFAULT_BASE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    base: str = DEFAULT_BASE  # canonical base of the IRIs; the server answers for it on any host
+    dist: Path = field(default=ROOT / "dist")  # the built dataset to serve
+    data: Path = field(default=ROOT / "data")  # where a missing dist/ is built from
+    host: str = "127.0.0.1"
+    port: int = 8000
+    reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
+    reload_interval: float = 2.0  # seconds between two looks at the manifest
+    cache_max_age: int = 300  # seconds a cache may keep a page or an RDF representation
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then HGKBP_<NAME> environment variables, then the given overrides."""
+        values: dict[str, object] = {}
+        for item in fields(cls):
+            raw = os.environ.get(f"HGKBP_{item.name.upper()}")
+            if raw is None:
+                continue
+            kind = type(getattr(cls(), item.name))
+            if kind is bool:
+                values[item.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            else:
+                values[item.name] = kind(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = replace(cls(), **values)
+        return replace(settings, base=settings.base.rstrip("/"))

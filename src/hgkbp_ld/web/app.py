@@ -1,0 +1,37 @@
+"""The FastAPI application: thin routers over a publication (store + pre-rendered site)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from hgkbp_ld import __version__
+from hgkbp_ld.settings import Settings
+from hgkbp_ld.web import documents, resources
+from hgkbp_ld.web.middleware import SecurityHeaders
+from hgkbp_ld.web.publication import Publication
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    publication = Publication(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        publication.load()
+        if settings.reload_on_build:
+            publication.watch()
+        yield
+        publication.close()
+
+    app = FastAPI(
+        title="hgkbp-ld", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.settings = settings
+    app.state.publication = publication
+    app.include_router(documents.router)
+    app.include_router(resources.router)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,40 @@
+"""Small HTTP helpers shared by the routers: conditional requests, responses from bytes."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from hgkbp_ld.web.site import Representation
+
+MAX_ETAGS = 64
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    """If-None-Match (RFC 9110 §13.1.2): weak comparison; '*' matches; garbage matches nothing."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    for candidate in header[:4096].split(",")[:MAX_ETAGS]:
+        if candidate.strip().removeprefix("W/") == wanted:
+            return True
+    return False
+
+
+def charset(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("+json", "+xml", "n-triples"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+def representation_response(
+    request: Request, representation: Representation, headers: dict[str, str], max_age: int
+) -> Response:
+    headers = {**headers, "ETag": representation.etag, "Cache-Control": f"public, max-age={max_age}"}
+    body = b"" if request.method == "HEAD" else representation.body
+    response = Response(body, 200, media_type=charset(representation.media_type), headers=headers)
+    if request.method == "HEAD":
+        response.headers["content-length"] = str(len(representation.body))
+    return response

@@ -1,0 +1,223 @@
+"""Everything the server says about a dataset, rendered once when the dataset is loaded.
+
+Between two builds nothing changes, so every resource's representations (HTML and the four RDF
+formats) are made at load time and served as bytes with a strong ETag. A `Site` is immutable;
+loading a new dataset builds a new `Site` and swaps it in whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import escape
+from rdflib import Graph
+
+from hgkbp_ld import __version__
+from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.store import Dataset, Store
+from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
+from hgkbp_ld.web.views import Labels, Views
+from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
+
+ROOT = Path(__file__).resolve().parents[3]
+TEMPLATES = ROOT / "templates"
+_RESOURCES = """SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }"""
+
+
+@dataclass(frozen=True)
+class Representation:
+    body: bytes
+    media_type: str
+    etag: str  # strong: a hash of the body
+
+    @classmethod
+    def of(cls, body: bytes, media_type: str) -> Representation:
+        return cls(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+
+@dataclass(frozen=True)
+class Alternate:
+    href: str
+    media_type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    path: str  # e.g. actie/hgkbp-2025-2029/12 (after /id/ and /doc/)
+    representations: dict[str, Representation]  # by extension
+
+
+@dataclass(frozen=True)
+class File:
+    """A published file of the build (a dump, the vocabulary, the shapes), served from memory."""
+
+    name: str
+    representation: Representation
+    last_modified: str  # an HTTP date
+
+
+@dataclass
+class Site:
+    base: str
+    dataset: Dataset
+    resources: dict[str, Resource] = field(default_factory=dict)  # /id/ and /doc/ paths
+    documents: dict[str, Resource] = field(default_factory=dict)  # other pages: "", "ns/beleidsplan", ...
+    files: dict[str, File] = field(default_factory=dict)  # /data/{name}
+    not_found: bytes = b""
+    loaded_at: float = 0.0
+    seconds: float = 0.0
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    return env
+
+
+def script_json(text: str) -> str:
+    """JSON safe inside <script>: no '<', '>' or '&' can end the element or open a comment."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def alternates(path: str) -> list[Alternate]:
+    return [Alternate(f"/doc/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
+
+
+def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None) -> Site:
+    """Render every resource under `{base}/id/` in every format."""
+    started = time.perf_counter()
+    dataset = store.dataset
+    assert dataset is not None, "load the store first"
+    labels = Labels(Graph().parse(dist / "beleidsplan.ttl"), Graph().parse(dist / "beleidsplan-shapes.ttl"))
+    views = Views(store, base, labels, today or dt.date.today())
+    env = environment()
+    env.filters["term_href"] = lambda iri: (
+        f"/ns/beleidsplan#{iri.split('#', 1)[1]}"
+        if iri.startswith("https://data.vlaanderen.be/ns/beleidsplan#")
+        else iri
+    )
+    template = env.get_template("resource.html")
+    common = {"version": __version__, "dataset_version": dataset.version}
+    site = Site(base=base, dataset=dataset)
+    prefix = f"{base}/id/"
+    rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
+    for iri in sorted(str(r["s"]) for r in rows if "#" not in str(r["s"])):
+        path = iri[len(prefix) :]
+        graph = store.describe(iri)
+        representations = {
+            f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
+            for f in RESOURCE_FORMATS
+            if f is not HTML
+        }
+        page = views.page(iri, graph)
+        html = template.render(
+            page=page,
+            title=page.title,
+            alternates=alternates(path),
+            jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
+            **common,
+        )
+        representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
+        site.resources[path] = Resource(path, representations)
+    _documents(site, env, dist, common)
+    site.loaded_at = time.time()
+    site.seconds = time.perf_counter() - started
+    return site
+
+
+FILE_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "json": "application/json",
+}
+
+
+def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
+    representations = {
+        f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
+        for f in RESOURCE_FORMATS
+        if f is not HTML
+    }
+    representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
+    return Resource(path, representations)
+
+
+def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str]) -> None:
+    """The landing page, the vocabulary, the application profile, the downloads, the 404 page."""
+    vocabulary = Graph().parse(dist / "beleidsplan.ttl")
+    shapes = Graph().parse(dist / "beleidsplan-shapes.ttl")
+    header, classes, properties = vocabulary_terms(vocabulary)
+    path = "ns/beleidsplan"
+    html = env.get_template("vocabulary.html").render(
+        header=header,
+        classes=classes,
+        properties=properties,
+        title=header["title"],
+        alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
+        jsonld=None,
+        **common,
+    )
+    site.documents[path] = _rdf_document(path, vocabulary, html)
+    path = "doc/applicatieprofiel/beleidsplan"
+    html = env.get_template("profile.html").render(
+        shapes=profile_shapes(shapes),
+        title="Applicatieprofiel Beleidsplan",
+        alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
+        jsonld=None,
+        **common,
+    )
+    site.documents[path] = _rdf_document(path, shapes, html)
+    modified = formatdate((dist / "manifest.json").stat().st_mtime, usegmt=True)
+    listing = []
+    for name in sorted([*site.dataset.manifest.get("files", {}), "manifest.json"]):
+        body = (dist / name).read_bytes()
+        kind = FILE_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+        site.files[name] = File(name, Representation.of(body, kind), modified)
+        listing.append(
+            {
+                "name": name,
+                "format": kind,
+                "size": f"{len(body) / 1024:.0f} KiB",
+                "sha256": hashlib.sha256(body).hexdigest(),
+            }
+        )
+    html = env.get_template("data.html").render(files=listing, title="Downloads", alternates=[], jsonld=None, **common)
+    site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
+    counts = {key: len(store_rows) for key, store_rows in _counts(site).items()}
+    html = env.get_template("home.html").render(counts=counts, title="Start", alternates=[], jsonld=None, **common)
+    site.documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
+    site.not_found = (
+        env.get_template("not_found.html")
+        .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, **common)
+        .encode("utf-8")
+    )
+
+
+def _counts(site: Site) -> dict[str, list[str]]:
+    kinds = {"goals": "doelstelling/", "actions": "actie/"}
+    found: dict[str, list[str]] = {k: [p for p in site.resources if p.startswith(v)] for k, v in kinds.items()}
+    found["ods"] = [p for p in found["goals"] if "/OD" in p]
+    found["goals"] = [p for p in found["goals"] if "/HD" in p]
+    return found
+
+
+def not_found_page(site: Site, path: str) -> bytes:
+    """The helpful 404 page, with the (escaped) path the visitor asked for."""
+    return site.not_found.replace(b"{path}", str(escape(path)).encode("utf-8"))
+
+
+__all__ = ["Alternate", "File", "Representation", "Resource", "Site", "build_site", "not_found_page"]

@@ -1,0 +1,318 @@
+"""View models of the resource pages: what a page shows, read from the store, no HTML here.
+
+Every label comes from the data (titles, prefLabels, names) or from the vocabulary and the
+application profile (Dutch property names), never from a raw IRI when a label exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
+
+from hgkbp_ld.mapping import BP, MANDAAT
+from hgkbp_ld.store import Store
+
+_LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+    note: str = ""  # e.g. the notation or a period, shown next to the label
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "paragraph" or "list"
+    text: str = ""
+    items: tuple[str, ...] = ()
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """One property of a resource with its values, for the generic table of a page."""
+
+    name: str
+    iri: str
+    values: tuple[Link | str, ...]
+
+
+@dataclass
+class Page:
+    iri: str
+    path: str  # e.g. actie/hgkbp-2025-2029/12
+    kind: str  # local name of the main class, e.g. "Actie"; "Resource" if none known
+    kind_label: str
+    title: str
+    notation: str | None
+    breadcrumbs: list[Link] = field(default_factory=list)
+    sections: dict[str, object] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    incoming: list[Row] = field(default_factory=list)
+
+
+class Labels:
+    """Dutch names of classes and properties: the vocabulary's labels, then the profile's sh:name."""
+
+    def __init__(self, vocabulary: Graph, shapes: Graph) -> None:
+        self.names: dict[str, str] = {}
+        for shape in shapes.subjects(SH.path, None):
+            name = shapes.value(shape, SH.name)
+            path = shapes.value(shape, SH.path)
+            if isinstance(path, URIRef) and name is not None:
+                self.names.setdefault(str(path), str(name))
+        for term in vocabulary.subjects(RDFS.label, None):
+            for label in vocabulary.objects(term, RDFS.label):
+                if isinstance(label, Literal) and label.language == "nl":
+                    self.names[str(term)] = str(label)
+        self.names.setdefault(str(RDF.type), "soort")
+
+    def name(self, iri: str) -> str:
+        return self.names.get(iri) or re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def natural(value: Link | str) -> tuple:
+    """Sort 'HD 2' before 'HD 10' and 'Actie 9' before 'Actie 12': numbers compare as numbers."""
+    text = f"{value.note} {value.label}" if isinstance(value, Link) else value
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
+
+
+def text_blocks(text: str) -> list[Block]:
+    """The description text (paragraphs apart by a blank line, list items `- `/`1. `) as blocks."""
+    blocks = []
+    for chunk in (c for c in text.split("\n\n") if c.strip()):
+        lines = chunk.split("\n")
+        matches = [_LIST_ITEM.match(line) for line in lines]
+        if all(matches):
+            items = tuple(m[2] for m in matches if m)
+            blocks.append(Block("list", items=items, ordered=bool(matches[0] and matches[0][1])))
+        else:
+            blocks.append(Block("paragraph", text=" ".join(lines)))
+    return blocks
+
+
+class Views:
+    """Builds the page of each resource from the store; one instance per loaded dataset."""
+
+    def __init__(self, store: Store, base: str, labels: Labels, today: dt.date) -> None:
+        self.store = store
+        self.base = base
+        self.labels = labels
+        self.today = today
+
+    # --- links and labels -------------------------------------------------------------------
+
+    def href(self, iri: str) -> str:
+        prefix = f"{self.base}/id/"
+        return f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri
+
+    @staticmethod
+    def label(graph: Graph, node: Node) -> str:
+        for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
+            values = list(graph.objects(node, prop))
+            for value in values:
+                if isinstance(value, Literal) and value.language == "nl":
+                    return str(value)
+            if values:
+                return str(values[0])
+        for prop in (SKOS.notation, BP.omschrijving):
+            value = graph.value(node, prop)
+            if value is not None:
+                return str(value)
+        return str(node)
+
+    def link(self, graph: Graph, node: Node) -> Link | str:
+        if isinstance(node, URIRef):
+            notation = graph.value(node, SKOS.notation)
+            return Link(self.label(graph, node), self.href(str(node)), str(notation) if notation else "")
+        return str(node)
+
+    def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
+        return [
+            Link(str(r.get(label, r[key])), self.href(str(r[key])), str(r.get(note, "")) if note else "") for r in rows
+        ]
+
+    # --- the page ---------------------------------------------------------------------------
+
+    def page(self, iri: str, graph: Graph) -> Page:
+        node = URIRef(iri)
+        kinds = [t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef)]
+        ours = [t for t in kinds if str(t).startswith(str(BP))]
+        main = ours[0] if ours else (kinds[0] if kinds else None)
+        kind = re.split(r"[#/]", str(main))[-1] if main is not None else "Resource"
+        notation = graph.value(node, SKOS.notation)
+        page = Page(
+            iri=iri,
+            path=iri.removeprefix(f"{self.base}/id/"),
+            kind=kind,
+            kind_label=self.labels.name(str(main)) if main is not None else "Bron",
+            title=self.label(graph, node),
+            notation=str(notation) if notation else None,
+        )
+        for prop in sorted({p for p in graph.predicates(node, None)}, key=lambda p: self.labels.name(str(p))):
+            values = sorted((self.link(graph, o) for o in graph.objects(node, prop)), key=natural)
+            page.rows.append(Row(self.labels.name(str(prop)), str(prop), tuple(values)))
+        for prop in sorted({p for s, p in graph.subject_predicates(node)}, key=lambda p: self.labels.name(str(p))):
+            subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
+            page.incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
+        page.breadcrumbs = self._breadcrumbs(node)
+        description = graph.value(node, DCTERMS.description)
+        if description is not None:
+            page.sections["description"] = text_blocks(str(description))
+        build = getattr(self, f"_{kind}", None)
+        if build is not None:
+            build(node, graph, page)
+        return page
+
+    def _breadcrumbs(self, node: URIRef) -> list[Link]:
+        """The chain of wholes the resource is part of (plan → HD → OD), top first."""
+        trail: list[Link] = []
+        current = node
+        for _depth in range(8):  # plans are shallow; a cycle in bad data must not loop forever
+            rows = self.store.select(
+                f"""
+                SELECT ?this ?x ?t ?n WHERE {{ ?this <{BP.isDeelVan}> ?x . ?x <{DCTERMS.title}> ?t .
+                  OPTIONAL {{ ?x <{SKOS.notation}> ?n }} }} LIMIT 1""",
+                {"this": current},
+            )
+            if not rows:
+                break
+            row = rows[0]
+            trail.insert(0, Link(str(row["t"]), self.href(str(row["x"])), str(row.get("n", ""))))
+            current = row["x"]  # type: ignore[assignment]
+        return trail
+
+    def _holders(self, portfolio: URIRef) -> list[Link]:
+        day = f'"{self.today.isoformat()}T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+        rows = self.store.select(
+            f"""
+            SELECT DISTINCT ?portfolio ?x ?label WHERE {{
+              ?x <{MANDAAT.beleidsdomein}> ?portfolio ; <{MANDAAT.start}> ?start ;
+                 <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
+              OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }}
+              FILTER (?start <= {day} && (!BOUND(?end) || {day} < ?end))
+            }} ORDER BY ?label""",
+            {"portfolio": portfolio},
+        )
+        return self._links(rows)
+
+    def _portfolio_links(self, graph: Graph, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
+        found = []
+        for portfolio in sorted(graph.objects(node, prop), key=lambda p: self.label(graph, p)):
+            link = Link(self.label(graph, portfolio), self.href(str(portfolio)))
+            found.append((link, self._holders(portfolio)))
+        return found
+
+    def _actions_of(self, prop: URIRef, portfolio_query: str, node: URIRef) -> list[Link]:
+        rows = self.store.select(
+            f"""
+            PREFIX bp: <{BP}>
+            SELECT DISTINCT ?this ?x ?label ?n ?number WHERE {{
+              {portfolio_query}
+              ?x <{prop}> ?portfolio ; bp:volgnummer ?number ; <{DCTERMS.title}> ?label ; <{SKOS.notation}> ?n .
+            }} ORDER BY ?number""",
+            {"this": node},
+        )
+        return self._links(rows, note="n")
+
+    # --- kind-specific sections (method name = class local name) ----------------------------
+
+    def _Actie(self, node: URIRef, graph: Graph, page: Page) -> None:
+        page.sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
+        page.sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
+        page.sections["partners"] = sorted(str(o) for o in graph.objects(node, BP.overigePartner))
+        rows = self.store.select(
+            f"""
+            PREFIX bp: <{BP}>
+            SELECT ?this ?text ?start ?end WHERE {{
+              ?this <{DCTERMS.temporal}> ?p . ?p bp:omschrijving ?text .
+              OPTIONAL {{ ?p <{DCAT.startDate}> ?start }} OPTIONAL {{ ?p <{DCAT.endDate}> ?end }} }}""",
+            {"this": node},
+        )
+        page.sections["timeline"] = {k: str(v) for k, v in rows[0].items()} if rows else None
+        indicators = self.store.select(
+            f"""
+            PREFIX bp: <{BP}>
+            SELECT ?this ?text WHERE {{
+              ?this bp:heeftIndicator ?i . ?i bp:volgnummer ?n ; <{DCTERMS.description}> ?text }}
+            ORDER BY ?n""",
+            {"this": node},
+        )
+        page.sections["indicators"] = [str(r["text"]) for r in indicators]
+        page.sections["see_also"] = sorted(str(o) for o in graph.objects(node, RDFS.seeAlso))
+        page.sections["citations"] = sorted(str(o) for o in graph.objects(node, DCTERMS.bibliographicCitation))
+        related = [self.link(graph, o) for o in graph.objects(node, BP.wordtUitgewerktIn)]
+        related += [self.link(graph, s) for s in graph.subjects(BP.wordtUitgewerktIn, node)]
+        page.sections["related"] = related
+
+    def _children(self, node: URIRef, prop: URIRef) -> list[Link]:
+        rows = self.store.select(
+            f"""
+            PREFIX bp: <{BP}>
+            SELECT ?this ?x ?label ?n WHERE {{ ?this <{prop}> ?x . ?x <{DCTERMS.title}> ?label ; bp:volgnummer ?order .
+              OPTIONAL {{ ?x <{SKOS.notation}> ?n }} }} ORDER BY ?order""",
+            {"this": node},
+        )
+        return self._links(rows, note="n")
+
+    def _HorizontaleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
+        page.sections["children"] = [
+            (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
+            for od in self._children(node, BP.heeftOperationeleDoelstelling)
+        ]
+        page.sections["related_plans"] = sorted(
+            (self.link(graph, o) for o in graph.objects(node, BP.gerelateerdPlan)), key=natural
+        )
+
+    def _OperationeleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
+        page.sections["actions"] = self._children(node, BP.heeftActie)
+
+    def _Beleidsplan(self, node: URIRef, graph: Graph, page: Page) -> None:
+        page.sections["principles"] = sorted(str(o) for o in graph.objects(node, BP.leidendPrincipe))
+        page.sections["goals"] = [
+            (goal, self._children(URIRef(self._iri(goal.href)), BP.heeftOperationeleDoelstelling))
+            for goal in self._children(node, BP.heeftDoelstelling)
+        ]
+        page.sections["complementary"] = sorted(
+            (self.link(graph, o) for o in graph.objects(node, BP.isComplementairAan)), key=natural
+        )
+
+    def _Bevoegdheid(self, node: URIRef, graph: Graph, page: Page) -> None:
+        page.sections["holders_now"] = self._holders(node)
+        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, "BIND (?this AS ?portfolio)", node)
+        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, "BIND (?this AS ?portfolio)", node)
+        mandates = self.store.select(
+            f"""
+            SELECT ?this ?x ?label ?start ?end WHERE {{
+              ?x <{MANDAAT.beleidsdomein}> ?this ; <{MANDAAT.start}> ?start ;
+                 <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
+              OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }} }} ORDER BY ?start ?label""",
+            {"this": node},
+        )
+        page.sections["mandates"] = [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates]
+
+    def _Mandataris(self, node: URIRef, graph: Graph, page: Page) -> None:
+        holds = f"?this <{MANDAAT.beleidsdomein}> ?portfolio ."
+        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, holds, node)
+        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, holds, node)
+        start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
+        page.sections["period"] = _period({"start": start, "end": end} if end else {"start": start})
+
+    def _iri(self, href: str) -> str:
+        return f"{self.base}/id/{href.removeprefix('/doc/')}" if href.startswith("/doc/") else href
+
+
+def _period(row: dict[str, Node | None]) -> str:
+    start = str(row.get("start") or "")[:10]
+    end = row.get("end")
+    if end is None:
+        return f"sinds {start}"
+    last = dt.date.fromisoformat(str(end)[:10]) - dt.timedelta(days=1)  # einde is exclusive
+    return f"{start} tot en met {last.isoformat()}"

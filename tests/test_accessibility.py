@@ -1,0 +1,80 @@
+"""WCAG 2.1 AA, checked with axe-core in headless Chromium on pages served by a real server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser import AXE, CHROMIUM_ARGS, require_browser
+from tests.conftest import Server
+
+PAGES = {
+    "home": "/",
+    "plan": "/doc/beleidsplan/hgkbp-2025-2029",
+    "HD": "/doc/doelstelling/hgkbp-2025-2029/HD2",
+    "OD": "/doc/doelstelling/hgkbp-2025-2029/OD5.1",
+    "action": "/doc/actie/hgkbp-2025-2029/12",
+    "action without timeline": "/doc/actie/hgkbp-2025-2029/53",
+    "action worked out elsewhere": "/doc/actie/hgkbp-2025-2029/51",
+    "portfolio": "/doc/bevoegdheid/gelijke-kansen",
+    "minister": "/doc/mandataris/caroline-gennez-2026-06",
+    "person": "/doc/persoon/hans-bonte",
+    "indicator": "/doc/indicator/hgkbp-2025-2029/1-1",
+    "vocabulary": "/ns/beleidsplan",
+    "profile": "/doc/applicatieprofiel/beleidsplan",
+    "downloads": "/data/",
+    "not found": "/doc/actie/hgkbp-2025-2029/99",
+}
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
+def test_no_axe_violations(browser, server: Server, path: str) -> None:
+    # Our CSP forbids every script; the test's own injected axe needs it bypassed, the page does not.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(server.url + path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    context.close()
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+    assert result["passes"], "axe ran no checks"
+
+
+def test_pages_work_without_javascript_and_reflow_at_400_percent(browser, server: Server) -> None:
+    # 1280 px at 400 % zoom is a 320 CSS px wide viewport (WCAG 1.4.10).
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in ("/doc/actie/hgkbp-2025-2029/12", "/doc/beleidsplan/hgkbp-2025-2029", "/", "/ns/beleidsplan",
+                 "/doc/applicatieprofiel/beleidsplan", "/data/", "/doc/bevoegdheid/wonen"):
+        page.goto(server.url + path)
+        assert page.locator("h1").count() == 1
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 320px"
+    context.close()
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(browser, server: Server) -> None:
+    page = browser.new_page()
+    page.goto(server.url + "/doc/actie/hgkbp-2025-2029/12")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
+    page.close()
