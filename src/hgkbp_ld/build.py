@@ -104,7 +104,7 @@ def unheld_portfolios(plan: BuiltPlan, registers: Registers) -> list[str]:
     return sorted(used - held)
 
 
-def _write(folder: Path, plans: tuple[BuiltPlan, ...]) -> dict[str, str]:
+def _write(folder: Path, plans: tuple[BuiltPlan, ...], base: str) -> dict[str, str]:
     files: dict[str, bytes] = {}
     for plan in plans:
         for fmt in FORMATS:
@@ -115,6 +115,7 @@ def _write(folder: Path, plans: tuple[BuiltPlan, ...]) -> dict[str, str]:
     digests = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
     manifest = {
         "tool": f"hgkbp-ld {__version__}",
+        "base": base,
         "plans": {
             p.config.slug: {"graph": str(p.graph_name), "triples": len(p.graph), "actions": len(p.parsed.actions)}
             for p in plans
@@ -176,7 +177,7 @@ def build(
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     temporary.chmod(0o755)
     try:
-        files = _write(temporary, plans)
+        files = _write(temporary, plans, base)
         swap_in(temporary, out)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)

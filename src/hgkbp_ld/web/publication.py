@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hgkbp_ld.build import build
 from hgkbp_ld.settings import Settings
-from hgkbp_ld.store import EmbeddedStore, Store, read_manifest
+from hgkbp_ld.store import EmbeddedStore, Store, StoreError, read_manifest
 from hgkbp_ld.web.site import Site, build_site
 
 log = logging.getLogger("hgkbp_ld")
@@ -45,6 +45,12 @@ class Publication:
         if not (dist / "manifest.json").exists():
             log.warning("no build in %s: building it from %s first", dist, self.settings.data)
             build(dist, base=self.settings.base, data_dir=self.settings.data)
+        manifest, _version = read_manifest(dist)
+        if manifest.get("base", self.settings.base) != self.settings.base:
+            raise StoreError(
+                f"{dist} was built for base {manifest['base']}, not {self.settings.base}: "
+                f"run 'hgkbp-ld build --base {self.settings.base}' or serve with --base {manifest['base']}"
+            )
         store = EmbeddedStore()
         store.load(dist)
         site = build_site(store, dist, self.settings.base)

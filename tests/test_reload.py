@@ -1,0 +1,89 @@
+"""A server started without a build builds one; a new build is swapped in while clients read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ROOT, Server
+
+
+def build(out: Path, data: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--out", str(out),
+                           "--data", str(data)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_serve_builds_a_missing_dist(tmp_path: Path) -> None:
+    server = Server(tmp_path / "dist")  # nothing there yet
+    try:
+        assert (tmp_path / "dist" / "manifest.json").exists()
+        assert httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/56.ttl").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    dist = tmp_path / "dist"
+    build(dist, data)
+    server = Server(dist, "--reload-on-build")
+    old_title, new_title = "Praktijktesten op de arbeidsmarkt", "Praktijktesten op de hele arbeidsmarkt"
+    seen: dict[int, list[tuple[int, str]]] = {}
+    stop = threading.Event()
+
+    def read(number: int) -> None:
+        mine = seen.setdefault(number, [])
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            while not stop.is_set():
+                response = client.get("/doc/actie/hgkbp-2025-2029/10.ttl")
+                has_old, has_new = old_title + '"' in response.text, new_title in response.text
+                mine.append((response.status_code, "old" if has_old and not has_new else
+                             "new" if has_new and not has_old else "mixed"))
+
+    try:
+        before = httpx.get(f"{server.url}/health").json()["dataset"]
+        readers = [threading.Thread(target=read, args=(number,)) for number in range(4)]
+        for reader in readers:
+            reader.start()
+        source = data / "source" / "hgkbp-2025-2029.txt"
+        source.write_text(source.read_text(encoding="utf-8").replace(old_title, new_title), encoding="utf-8")
+        build(dist, data)
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{server.url}/health").json()["dataset"] == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)
+        stop.set()
+        for reader in readers:
+            reader.join()
+        assert httpx.get(f"{server.url}/health").json()["dataset"] != before
+        for answers in seen.values():
+            assert {status for status, _ in answers} == {200}
+            kinds = [kind for _, kind in answers]
+            assert "mixed" not in kinds
+            # each reader sees the old version, then the new one, and never the old one again
+            assert kinds[0] == "old" and kinds[-1] == "new"
+            assert kinds == ["old"] * kinds.index("new") + ["new"] * (len(kinds) - kinds.index("new"))
+    finally:
+        stop.set()
+        server.stop()
+
+
+def test_another_base_is_served_under_the_local_host(tmp_path: Path) -> None:
+    server = Server(tmp_path / "dist", "--base", "https://example.org")
+    try:
+        response = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/12.ttl")
+        assert response.status_code == 200 and "<https://example.org/id/actie/hgkbp-2025-2029/12>" in response.text
+        html = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/12.html").text
+        assert 'href="/doc/bevoegdheid/gelijke-kansen"' in html
+    finally:
+        server.stop()
