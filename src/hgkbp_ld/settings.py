@@ -22,6 +22,11 @@ class Settings:
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
     reload_interval: float = 2.0  # seconds between two looks at the manifest
     cache_max_age: int = 300  # seconds a cache may keep a page or an RDF representation
+    var: Path | None = None  # on-disk stores for the query workers (default: var/<dist name> beside dist)
+    query_timeout: float = 10.0  # seconds a SPARQL query may run before its worker is stopped
+    max_rows: int = 10_000  # result rows (or triples) returned at most; the answer says when it cut
+    max_query_bytes: int = 65_536  # longer queries get 413
+    workers: int = 2  # SPARQL worker processes
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -32,6 +37,7 @@ class Settings:
             if raw is None:
                 continue
             kind = type(getattr(cls(), item.name))
+            kind = Path if kind is type(None) else kind
             if kind is bool:
                 values[item.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
             else:
@@ -39,3 +45,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = replace(cls(), **values)
         return replace(settings, base=settings.base.rstrip("/"))
+
+    @property
+    def stores(self) -> Path:
+        return self.var if self.var is not None else self.dist.parent / "var" / self.dist.name

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,16 +103,28 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 class EmbeddedStore:
-    """pyoxigraph in memory. `load` builds a new store and swaps it in when complete."""
+    """pyoxigraph, in memory or on disk. `load` builds a new store and swaps it in when complete.
 
-    def __init__(self) -> None:
+    On disk (`folder` given), each dataset version gets its own store folder, which the SPARQL
+    workers open read-only; the folder of the version before the previous one is removed.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
         self._store: ox.Store | None = None
         self.dataset: Dataset | None = None
+        self.folder = folder
+        self.path: Path | None = None  # the on-disk store of the loaded version
         self._lock = threading.Lock()  # one load at a time; readers never wait
 
     def load(self, dist: Path) -> Dataset:
         manifest, version = read_manifest(dist)
-        store = ox.Store()
+        path = None
+        if self.folder is not None:
+            path = self.folder / f"store-{version[:16]}"
+            if path.exists():
+                shutil.rmtree(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        store = ox.Store(str(path)) if path is not None else ox.Store()
         graphs: dict[str, int] = {}
         for slug, plan in sorted(manifest.get("plans", {}).items()):
             graph = plan["graph"]
@@ -131,8 +144,14 @@ class EmbeddedStore:
             1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(VOCABULARY_GRAPH))
         )
         dataset = Dataset(version, graphs, manifest)
+        store.flush()
         with self._lock:
-            self._store, self.dataset = store, dataset  # readers see the old or the new, never half
+            previous = self.path
+            self._store, self.dataset, self.path = store, dataset, path  # readers see old or new, never half
+        if self.folder is not None and path is not None:
+            for old in self.folder.glob("store-*"):
+                if old not in (path, previous):
+                    shutil.rmtree(old, ignore_errors=True)
         return dataset
 
     def _current(self) -> ox.Store:

@@ -9,7 +9,8 @@ from fastapi import FastAPI
 
 from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
-from hgkbp_ld.web import documents, resources
+from hgkbp_ld.sparql import WorkerPool
+from hgkbp_ld.web import documents, resources, service, sparql
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
 
@@ -18,20 +19,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     publication = Publication(settings)
 
+    workers = WorkerPool(settings.workers)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         publication.load()
+        await workers.start()
         if settings.reload_on_build:
             publication.watch()
         yield
         publication.close()
+        await workers.stop()
 
     app = FastAPI(
         title="hgkbp-ld", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
     )
     app.state.settings = settings
     app.state.publication = publication
+    app.state.workers = workers
+    app.state.version = __version__
     app.include_router(documents.router)
+    app.include_router(sparql.router)
+    app.include_router(service.router)
     app.include_router(resources.router)
     app.add_middleware(SecurityHeaders)
     return app

@@ -13,6 +13,9 @@ HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    # Public, read-only data without credentials: any site may read it (YASGUI, Comunica, ...).
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"ETag, Link, Content-Location, X-SPARQL-Truncated"),
 ]
 
 

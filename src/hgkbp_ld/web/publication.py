@@ -51,7 +51,7 @@ class Publication:
                 f"{dist} was built for base {manifest['base']}, not {self.settings.base}: "
                 f"run 'hgkbp-ld build --base {self.settings.base}' or serve with --base {manifest['base']}"
             )
-        store = EmbeddedStore()
+        store = EmbeddedStore(self.settings.stores)
         store.load(dist)
         site = build_site(store, dist, self.settings.base)
         current = Current(store, site)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import escape
-from rdflib import Graph
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from hgkbp_ld import __version__
 from hgkbp_ld.rdfio import serialise
@@ -27,6 +28,7 @@ from hgkbp_ld.web.views import Labels, Views
 from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
 
 ROOT = Path(__file__).resolve().parents[3]
+VOID = Namespace("http://rdfs.org/ns/void#")
 TEMPLATES = ROOT / "templates"
 _RESOURCES = """SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }"""
 
@@ -72,8 +74,40 @@ class Site:
     documents: dict[str, Resource] = field(default_factory=dict)  # other pages: "", "ns/beleidsplan", ...
     files: dict[str, File] = field(default_factory=dict)  # /data/{name}
     not_found: bytes = b""
+    environment: Environment | None = None  # for pages rendered per request (the SPARQL page)
+    statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
     loaded_at: float = 0.0
     seconds: float = 0.0
+
+    def void(self, origin: str) -> Graph:
+        """VoID of each plan's dataset, with the endpoint and dumps on the host that asked."""
+        graph = Graph()
+        graph.bind("void", VOID)
+        graph.bind("dcterms", DCTERMS)
+        plans = self.dataset.manifest.get("plans", {})
+        for slug, plan in sorted(plans.items()):
+            dataset = URIRef(plan["graph"])
+            stats = self.statistics.get(plan["graph"], {"classes": {}, "properties": {}})
+            graph.add((dataset, RDF.type, VOID.Dataset))
+            graph.add((dataset, VOID.sparqlEndpoint, URIRef(f"{origin}/sparql")))
+            graph.add((dataset, VOID.uriSpace, Literal(f"{self.base}/id/")))
+            graph.add((dataset, VOID.triples, Literal(plan["triples"], datatype=XSD.integer)))
+            graph.add((dataset, VOID.vocabulary, URIRef("https://data.vlaanderen.be/ns/beleidsplan#")))
+            for extension in ("ttl", "nt", "jsonld", "rdf"):
+                graph.add((dataset, VOID.dataDump, URIRef(f"{origin}/data/{slug}.{extension}")))
+            for kind, counts in (("class", stats["classes"]), ("property", stats["properties"])):
+                for number, (term, count) in enumerate(sorted(counts.items()), start=1):
+                    partition = URIRef(f"{dataset}#{kind}-{number}")
+                    graph.add((dataset, VOID.classPartition if kind == "class" else VOID.propertyPartition, partition))
+                    graph.add((partition, VOID["class" if kind == "class" else "property"], URIRef(term)))
+                    graph.add(
+                        (
+                            partition,
+                            VOID.entities if kind == "class" else VOID.triples,
+                            Literal(count, datatype=XSD.integer),
+                        )
+                    )
+        return graph
 
 
 def environment() -> Environment:
@@ -110,7 +144,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     )
     template = env.get_template("resource.html")
     common = {"version": __version__, "dataset_version": dataset.version}
-    site = Site(base=base, dataset=dataset)
+    site = Site(base=base, dataset=dataset, environment=env)
     prefix = f"{base}/id/"
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     for iri in sorted(str(r["s"]) for r in rows if "#" not in str(r["s"])):
@@ -132,6 +166,16 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
         site.resources[path] = Resource(path, representations)
     _documents(site, env, dist, common)
+    for name in dataset.manifest.get("plans", {}).values():
+        graph = name["graph"]
+        classes = store.select(
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?c }} }} GROUP BY ?c"
+        )
+        properties = store.select(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} GROUP BY ?p")
+        site.statistics[graph] = {
+            "classes": {str(r["c"]): int(r["n"]) for r in classes},
+            "properties": {str(r["p"]): int(r["n"]) for r in properties},
+        }
     site.loaded_at = time.time()
     site.seconds = time.perf_counter() - started
     return site

@@ -1,0 +1,306 @@
+"""Running SPARQL queries safely: read-only, no SERVICE, a row cap, and a timeout that really stops.
+
+pyoxigraph cannot interrupt a running query, so queries run in a small pool of worker processes
+that each open the published on-disk store read-only; a worker whose query passes its time is
+killed and replaced, and the server keeps answering meanwhile. The same pool uses every core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import multiprocessing
+import re
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+# --- what a query is, without running it ----------------------------------------------------------
+
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*|\s+|[A-Za-z_][\w-]*|\S",
+    re.DOTALL,
+)
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+@dataclass(frozen=True)
+class Shape:
+    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None if not a query
+    update: bool  # the text is (or contains) an update operation
+    service: bool  # it asks for a federated SERVICE call
+    dataset: bool  # it declares its own dataset with FROM / FROM NAMED
+
+
+def shape(text: str) -> Shape:
+    """Keywords outside strings, IRIs and comments, so `# INSERT` or `"SERVICE"` do not count."""
+    words = [t.upper() for t in _TOKENS.findall(text) if t[0].isalpha() or t[0] == "_"]
+    form = next((w for w in words if w in QUERY_FORMS), None)
+    first = next((w for w in words if w not in {"PREFIX", "BASE"} and ":" not in w), None)
+    update = bool(UPDATE_KEYWORDS.intersection(words)) and (form is None or first in UPDATE_KEYWORDS)
+    return Shape(form, update, "SERVICE" in words, "FROM" in words)
+
+
+# --- results in the protocol's formats ---------------------------------------------------------------
+
+RESULT_FORMATS = {  # SELECT / ASK
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {  # CONSTRUCT / DESCRIBE
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+}
+
+
+def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    value = {"type": "literal", "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        value["datatype"] = term.datatype.value
+    return value
+
+
+def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _csv_value(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value  # type: ignore[attr-defined]
+
+
+def write_solutions(variables: list[str], rows: list[list], fmt: str) -> bytes:
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode(
+            "utf-8"
+        )
+    if fmt == "xml":
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        results = "".join(
+            "<result>"
+            + "".join(
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True)
+                if t is not None
+            )
+            + "</result>"
+            for row in rows
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>{results}</results></sparql>\n"
+        ).encode()
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_csv_value(t) for t in row] for row in rows)
+        return out.getvalue().encode("utf-8")
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_boolean(value: bool, fmt: str) -> bytes:
+    text = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{text}</boolean></sparql>\n"
+        ).encode()
+    return f"_askResult\r\n{text}\r\n".encode() if fmt == "csv" else f"?_askResult\n{text}\n".encode()
+
+
+# --- one query, in a worker ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    store: str  # path of the on-disk store to open read-only
+    query: str
+    select_format: str  # for SELECT/ASK: json, xml, csv, tsv
+    graph_format: str  # for CONSTRUCT/DESCRIBE: ttl, nt, jsonld, rdf
+    max_rows: int
+    default_graphs: tuple[str, ...] | None = None  # the protocol's default-graph-uri
+    named_graphs: tuple[str, ...] | None = None  # the protocol's named-graph-uri
+    union: bool = True  # the default graph is the union of all graphs
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int  # 200, or 400 for a query the store refuses
+    body: bytes
+    media_type: str
+    form: str = ""  # SELECT, ASK, CONSTRUCT (DESCRIBE answers as CONSTRUCT)
+    truncated: bool = False
+    rows: int = 0
+
+
+def execute(store: ox.Store, job: Job) -> Answer:
+    options: dict[str, object] = {}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        try:
+            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()] or ox.DefaultGraph()
+            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+        except ValueError as error:
+            return Answer(400, f"Ongeldige graaf-IRI: {error}\n".encode(), "text/plain; charset=utf-8")
+    elif job.union:
+        options["use_default_graph_as_union"] = True
+    try:
+        result = store.query(job.query, **options)
+    except SyntaxError as error:
+        return Answer(400, f"Ongeldige SPARQL-query: {error}\n".encode(), "text/plain; charset=utf-8")
+    if isinstance(result, ox.QueryBoolean):
+        return Answer(
+            200, write_boolean(bool(result), job.select_format), RESULT_FORMATS[job.select_format], "ASK", rows=1
+        )
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = []
+        truncated = False
+        for solution in result:
+            if len(rows) == job.max_rows:
+                truncated = True
+                break
+            rows.append([solution[v] for v in variables])
+        return Answer(
+            200,
+            write_solutions(variables, rows, job.select_format),
+            RESULT_FORMATS[job.select_format],
+            "SELECT",
+            truncated,
+            len(rows),
+        )
+    triples = []
+    truncated = False
+    for triple in result:
+        if len(triples) == job.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    media_type, rdf_format = GRAPH_FORMATS[job.graph_format]
+    return Answer(200, ox.serialize(triples, format=rdf_format), media_type, "CONSTRUCT", truncated, len(triples))
+
+
+def _worker(connection: Connection) -> None:
+    """A worker process: answers jobs until its pipe closes."""
+    opened: tuple[str, ox.Store] | None = None
+    while True:
+        try:
+            job: Job = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if opened is None or opened[0] != job.store:
+                opened = (job.store, ox.Store.read_only(job.store))
+            answer = execute(opened[1], job)
+        except Exception as error:  # a store error must reach the client as an answer, not kill us
+            answer = Answer(
+                500,
+                f"De query kon niet uitgevoerd worden: {type(error).__name__}\n".encode(),
+                "text/plain; charset=utf-8",
+            )
+        try:
+            connection.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+# --- the pool ------------------------------------------------------------------------------------------
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+
+
+@dataclass
+class WorkerPool:
+    size: int = 2
+    _idle: asyncio.Queue | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _context: multiprocessing.context.SpawnContext = field(default_factory=lambda: multiprocessing.get_context("spawn"))
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker, args=(child,), name="hgkbp-sparql", daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        workers = await asyncio.gather(*(loop.run_in_executor(None, self._spawn) for _ in range(self.size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def run(self, job: Job, timeout: float) -> Answer:
+        assert self._idle is not None, "start the pool first"
+        worker: _Worker = await self._idle.get()
+        loop = asyncio.get_running_loop()
+        try:
+            worker.connection.send(job)
+            ready = await loop.run_in_executor(None, worker.connection.poll, timeout)
+            if not ready:
+                raise QueryTimeout
+            answer: Answer = await loop.run_in_executor(None, worker.connection.recv)
+        except QueryTimeout:
+            worker = await loop.run_in_executor(None, self._replace, worker)
+            raise
+        except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
+            worker = await loop.run_in_executor(None, self._replace, worker)
+            return Answer(500, b"De query-verwerker viel uit; probeer opnieuw.\n", "text/plain; charset=utf-8")
+        finally:
+            self._idle.put_nowait(worker)
+        return answer
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.process.kill()
+        worker.process.join(5)
+        worker.connection.close()
+        return self._spawn()
+
+    async def stop(self) -> None:
+        if self._idle is None:
+            return
+        while not self._idle.empty():
+            worker = self._idle.get_nowait()
+            worker.connection.close()
+            worker.process.kill()

@@ -1,0 +1,300 @@
+"""/sparql: the SPARQL 1.1 Protocol, read-only, with a query page for people.
+
+Protocol rules (https://www.w3.org/TR/sparql11-protocol/): query by GET `?query=`, by POST of a
+form, or by POST of `application/sparql-query`; `default-graph-uri` and `named-graph-uri` replace
+the query's own dataset. Refusals: an update (403), SERVICE (403), a query longer than the limit
+(413), two queries (400), a body that is not UTF-8 (400), another media type (415), another method
+(405). A query that runs past its time is stopped (503) while other requests are served.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from hgkbp_ld.sparql import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, shape
+from hgkbp_ld.web.conneg import HTML, Format, negotiate
+from hgkbp_ld.web.service import service_description
+
+router = APIRouter()
+ROOT = Path(__file__).resolve().parents[3]
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+SELECT_OFFER = (*tuple(Format(t, k, k.upper()) for k, t in RESULT_FORMATS.items()), HTML)
+GRAPH_OFFER = (*tuple(Format(t, k, k) for k, (t, _f) in GRAPH_FORMATS.items()), HTML)
+DESCRIPTION_OFFER = GRAPH_OFFER  # GET without a query: the service description, or the page
+ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml", "text/plain": "tsv"}
+TRUNCATED = "X-SPARQL-Truncated"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+@dataclass(frozen=True)
+class Request_:
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    format: str | None
+
+
+def _pairs(raw: bytes) -> list[tuple[str, str]]:
+    """URL-encoded parameters, strictly: raw bytes must be ASCII and decode to UTF-8."""
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "De parameters zijn niet URL-gecodeerd (RFC 3986).") from None
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "De parameters zijn geen geldige UTF-8.") from None
+
+
+async def read_request(request: Request, max_bytes: int) -> Request_:
+    pairs = _pairs(request.scope.get("query_string", b""))
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        media_type, _, params = content_type.partition(";")
+        media_type = media_type.strip().lower()
+        charset = dict(p.strip().lower().partition("=")[::2] for p in params.split(";") if "=" in p).get("charset")
+        body = await request.body()
+        if len(body) > max_bytes * 3:
+            raise ProtocolError(413, f"De query is langer dan {max_bytes} bytes.")
+        if media_type == FORM:
+            pairs += _pairs(body)
+        elif media_type == DIRECT:
+            if charset not in (None, "utf-8", "utf8"):
+                raise ProtocolError(400, f"Een query moet UTF-8 zijn, niet {charset}.")
+            try:
+                pairs.append(("query", body.decode("utf-8")))
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "De query is geen geldige UTF-8.") from None
+        elif media_type == "application/sparql-update" or (media_type == "" and b"update=" in body[:64]):
+            raise ProtocolError(403, "Dit eindpunt is alleen-lezen: updates worden niet aanvaard.")
+        else:
+            raise ProtocolError(
+                415,
+                f"POST verwacht {FORM} of {DIRECT}, niet '{media_type or 'geen mediatype'}'.",
+                {"Accept-Post": f"{FORM}, {DIRECT}"},
+            )
+    names = [name for name, _ in pairs]
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
+        raise ProtocolError(403, "Dit eindpunt is alleen-lezen: updates worden niet aanvaard.")
+    queries = [value for name, value in pairs if name == "query"]
+    if len(queries) > 1:
+        raise ProtocolError(400, "Er mag maar één query tegelijk gevraagd worden.")
+    query = queries[0] if queries else None
+    if query is not None and len(query.encode("utf-8")) > max_bytes:
+        raise ProtocolError(413, f"De query is langer dan {max_bytes} bytes.")
+    formats = [value for name, value in pairs if name in ("format", "output")]
+    return Request_(
+        query,
+        tuple(v for n, v in pairs if n == "default-graph-uri"),
+        tuple(v for n, v in pairs if n == "named-graph-uri"),
+        formats[0] if formats else None,
+    )
+
+
+def _choose(request: Request, wanted: str | None, offer: tuple[Format, ...]) -> Format | None:
+    if wanted:
+        key = ALIASES.get(wanted, wanted)
+        for fmt in offer:
+            if key in (fmt.extension, fmt.media_type):
+                return fmt
+        return None
+    accept = request.headers.get("accept")
+    if accept:
+        for alias, key in ALIASES.items():
+            accept = accept.replace(alias, next(f.media_type for f in SELECT_OFFER if f.extension == key))
+    return negotiate(accept, offer)
+
+
+def _error(error: ProtocolError, page: bool, request: Request) -> Response:
+    if page:
+        return _page(request, None, None, error.message, status=error.status)
+    return Response(error.message + "\n", error.status, media_type="text/plain; charset=utf-8", headers=error.headers)
+
+
+@router.api_route("/sparql", methods=["GET", "POST", "HEAD"], include_in_schema=False)
+@router.api_route("/sparql/", methods=["GET", "POST", "HEAD"], include_in_schema=False)
+async def sparql(request: Request) -> Response:
+    settings = request.app.state.settings
+    # A person's browser names text/html; a program's */* gets the protocol's formats.
+    browser = negotiate(request.headers.get("accept"), (*SELECT_OFFER[:-1], HTML)) is HTML
+    try:
+        protocol = await read_request(request, settings.max_query_bytes)
+    except ProtocolError as error:
+        return _error(error, browser, request)
+    if protocol.query is None:
+        fmt = _choose(request, protocol.format, DESCRIPTION_OFFER)
+        if fmt is HTML or (fmt is None and browser):
+            return _page(request, None, None, None)
+        if fmt is None:
+            return Response(
+                "Aangeboden: text/turtle, application/ld+json, application/n-triples, application/rdf+xml, text/html\n",
+                406,
+                media_type="text/plain; charset=utf-8",
+            )
+        body = service_description(request, fmt.extension)
+        return Response(body, 200, media_type=f"{fmt.media_type}; charset=utf-8", headers={"Vary": "Accept"})
+    form = shape(protocol.query)
+    if form.update:
+        return _error(
+            ProtocolError(403, "Dit eindpunt is alleen-lezen: updates worden niet aanvaard."), browser, request
+        )
+    if form.service:
+        return _error(
+            ProtocolError(403, "Gefedereerde queries (SERVICE) zijn op dit eindpunt uitgeschakeld."), browser, request
+        )
+    offer = GRAPH_OFFER if form.form in ("CONSTRUCT", "DESCRIBE") else SELECT_OFFER
+    fmt = _choose(request, protocol.format, offer)
+    if fmt is None:
+        offered = ", ".join(f.media_type for f in offer)
+        return Response(
+            f"Geen van de gevraagde formaten kan. Aangeboden: {offered}\n",
+            406,
+            media_type="text/plain; charset=utf-8",
+            headers={"Vary": "Accept"},
+        )
+    page = fmt is HTML
+    dataset_given = bool(protocol.default_graphs or protocol.named_graphs)
+    current = request.app.state.publication.current
+    job = Job(
+        store=str(current.store.path),
+        query=protocol.query,
+        select_format="json" if page else (fmt.extension if fmt.extension in RESULT_FORMATS else "json"),
+        graph_format="ttl" if page else (fmt.extension if fmt.extension in GRAPH_FORMATS else "ttl"),
+        max_rows=settings.max_rows,
+        default_graphs=protocol.default_graphs if dataset_given else None,
+        named_graphs=protocol.named_graphs if dataset_given else None,
+        union=not form.dataset,
+    )
+    try:
+        answer = await request.app.state.workers.run(job, settings.query_timeout)
+    except QueryTimeout:
+        message = f"De query liep langer dan {settings.query_timeout:g} s en werd gestopt. Maak hem eenvoudiger."
+        return _error(ProtocolError(503, message, {"Retry-After": "1"}), page, request)
+    if answer.status != 200:
+        return _error(ProtocolError(answer.status, answer.body.decode("utf-8").strip()), page, request)
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers[TRUNCATED] = f"max-rows={settings.max_rows}"
+    if page:
+        return _page(request, protocol.query, answer, None, truncated=answer.truncated)
+    return Response(answer.body, 200, media_type=f"{answer.media_type}; charset=utf-8", headers=headers)
+
+
+@router.options("/sparql", include_in_schema=False)
+@router.options("/sparql/", include_in_schema=False)
+def preflight() -> Response:
+    return Response(
+        status_code=204,
+        headers={
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "86400",
+            "Allow": "GET, POST, HEAD, OPTIONS",
+        },
+    )
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+@router.api_route("/sparql/", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+def wrong_method(request: Request) -> Response:
+    return Response(
+        f"{request.method} is hier niet toegestaan; gebruik GET of POST.\n",
+        405,
+        media_type="text/plain; charset=utf-8",
+        headers={"Allow": "GET, POST, HEAD, OPTIONS"},
+    )
+
+
+# --- the query page ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: str
+    query: str
+
+
+def examples() -> list[Example]:
+    found = []
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), path.stem)
+        found.append(Example(path.stem, title, text))
+    return found
+
+
+def _cell(term: dict[str, str], base: str) -> dict[str, str]:
+    value = term.get("value", "")
+    if term.get("type") == "uri":
+        prefix = f"{base}/id/"
+        return {"href": f"/doc/{value[len(prefix) :]}" if value.startswith(prefix) else value, "text": value}
+    return {"text": value + (f" @{term['xml:lang']}" if "xml:lang" in term else "")}
+
+
+def _page(
+    request: Request,
+    query: str | None,
+    answer: object,
+    error: str | None,
+    *,
+    status: int = 200,
+    truncated: bool = False,
+) -> Response:
+    settings = request.app.state.settings
+    env = request.app.state.publication.current.site.environment
+    table = None
+    triples = None
+    boolean = None
+    if answer is not None:
+        if answer.form == "CONSTRUCT":  # type: ignore[attr-defined]
+            triples = answer.body.decode("utf-8")  # type: ignore[attr-defined]
+        else:
+            data = json.loads(answer.body)  # type: ignore[attr-defined]
+            if "boolean" in data:
+                boolean = data["boolean"]
+            else:
+                names = data["head"]["vars"]
+                table = {
+                    "vars": names,
+                    "rows": [
+                        [_cell(b[v], settings.base) if v in b else None for v in names]
+                        for b in data["results"]["bindings"]
+                    ],
+                }
+    chosen = next((e for e in examples() if e.query == query), None)
+    downloads = []
+    if query is not None and error is None:
+        kinds = GRAPH_FORMATS if triples is not None else RESULT_FORMATS
+        downloads = [(k.upper(), "/sparql?" + urlencode({"query": query, "format": k})) for k in kinds]
+    html = env.get_template("sparql.html").render(
+        title="SPARQL",
+        query=query or (examples()[0].query if examples() else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
+        examples=examples(),
+        chosen=chosen,
+        table=table,
+        triples=triples,
+        boolean=boolean,
+        error=error,
+        truncated=truncated,
+        max_rows=settings.max_rows,
+        timeout=settings.query_timeout,
+        downloads=downloads,
+        alternates=[],
+        jsonld=None,
+        version=request.app.state.version,
+        dataset_version=request.app.state.publication.current.site.dataset.version,
+    )
+    return Response(html, status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
