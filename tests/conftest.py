@@ -44,7 +44,7 @@ def free_port() -> int:
 class Server:
     """A real `hgkbp-ld serve` process on a free loopback port."""
 
-    def __init__(self, dist: Path, *extra: str) -> None:
+    def __init__(self, dist: Path, *extra: str, env: dict[str, str] | None = None) -> None:
         import os
         import subprocess
         import sys
@@ -56,7 +56,8 @@ class Server:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "hgkbp_ld.cli", "serve", "--port", str(self.port), "--dist", str(dist),
                  "--log-level", "warning", *extra],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **(env or {})})
         self.wait()
 
     def wait(self, seconds: float = 60) -> None:

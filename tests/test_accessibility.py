@@ -25,6 +25,9 @@ PAGES = {
     "profile": "/doc/applicatieprofiel/beleidsplan",
     "downloads": "/data/",
     "not found": "/doc/actie/hgkbp-2025-2029/99",
+    "SPARQL page": "/sparql",
+    "SPARQL results": "/sparql?format=html&query=SELECT+%3Fs+%3Ft+WHERE+%7B+%3Fs+%3Chttp%3A%2F%2Fpurl.org%2Fdc%2Fterms%2Ftitle%3E+%3Ft+%7D+LIMIT+5",
+    "SPARQL error": "/sparql?format=html&query=SELEC+nonsense",
 }
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import threading
 from dataclasses import dataclass
@@ -102,6 +103,20 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def _alive_elsewhere(folder: Path) -> bool:
+    """Whether a store folder belongs to another process that still runs (store-<pid>-<version>)."""
+    pid = folder.name.split("-")[1] if folder.name.count("-") >= 2 else ""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class EmbeddedStore:
     """pyoxigraph, in memory or on disk. `load` builds a new store and swaps it in when complete.
 
@@ -119,8 +134,8 @@ class EmbeddedStore:
     def load(self, dist: Path) -> Dataset:
         manifest, version = read_manifest(dist)
         path = None
-        if self.folder is not None:
-            path = self.folder / f"store-{version[:16]}"
+        if self.folder is not None:  # one folder per process and version: servers never share one
+            path = self.folder / f"store-{os.getpid()}-{version[:16]}"
             if path.exists():
                 shutil.rmtree(path)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +165,7 @@ class EmbeddedStore:
             self._store, self.dataset, self.path = store, dataset, path  # readers see old or new, never half
         if self.folder is not None and path is not None:
             for old in self.folder.glob("store-*"):
-                if old not in (path, previous):
+                if old not in (path, previous) and not _alive_elsewhere(old):
                     shutil.rmtree(old, ignore_errors=True)
         return dataset
 
