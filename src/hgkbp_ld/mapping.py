@@ -210,16 +210,22 @@ class _Mapper:
         if end is not None:
             self.add(subject, DCAT.endDate, _year(end))
 
+    def _work(
+        self, subject: URIRef, kind: URIRef, notation: str, number: int, title: str, text: tuple[Block, ...] = ()
+    ) -> None:
+        """What every goal and action states: type, notation, number, title, description."""
+        self.add(subject, RDF.type, kind)
+        self.add(subject, SKOS.notation, Literal(notation))
+        self.add(subject, BP.volgnummer, Literal(number))
+        self.add(subject, DCTERMS.title, _nl(title))
+        description = describe_blocks(text)
+        if description:
+            self.add(subject, DCTERMS.description, _nl(description))
+
     def _goal(self, goal: HorizontalGoal) -> None:
         iri = self.iri
         subject = iri.goal(goal.code)
-        self.add(subject, RDF.type, BP.HorizontaleDoelstelling)
-        self.add(subject, SKOS.notation, Literal(f"HD {goal.number}"))
-        self.add(subject, BP.volgnummer, Literal(goal.number))
-        self.add(subject, DCTERMS.title, _nl(goal.title))
-        introduction = describe_blocks(goal.introduction)
-        if introduction:
-            self.add(subject, DCTERMS.description, _nl(introduction))
+        self._work(subject, BP.HorizontaleDoelstelling, f"HD {goal.number}", goal.number, goal.title, goal.introduction)
         self.add(subject, BP.isDeelVan, iri.plan())
         for ref in goal.related_plans:
             if ref.slug:
@@ -228,10 +234,7 @@ class _Mapper:
         for position, od in enumerate(goal.operational_goals, start=1):
             od_iri = iri.goal(od.code)
             self.add(subject, BP.heeftOperationeleDoelstelling, od_iri)
-            self.add(od_iri, RDF.type, BP.OperationeleDoelstelling)
-            self.add(od_iri, SKOS.notation, Literal(f"OD {od.code.removeprefix('OD')}"))
-            self.add(od_iri, BP.volgnummer, Literal(position))
-            self.add(od_iri, DCTERMS.title, _nl(od.title))
+            self._work(od_iri, BP.OperationeleDoelstelling, f"OD {od.code.removeprefix('OD')}", position, od.title)
             self.add(od_iri, BP.isDeelVan, subject)
             for number in od.actions:
                 self.add(od_iri, BP.heeftActie, iri.action(number))
@@ -240,13 +243,7 @@ class _Mapper:
     def _action(self, action: Action) -> None:
         iri = self.iri
         subject = iri.action(action.number)
-        self.add(subject, RDF.type, BP.Actie)
-        self.add(subject, SKOS.notation, Literal(f"Actie {action.number}"))
-        self.add(subject, BP.volgnummer, Literal(action.number))
-        self.add(subject, DCTERMS.title, _nl(action.title))
-        description = describe_blocks(action.description)
-        if description:
-            self.add(subject, DCTERMS.description, _nl(description))
+        self._work(subject, BP.Actie, f"Actie {action.number}", action.number, action.title, action.description)
         for ref in action.responsible:
             self.add(subject, BP.verantwoordelijke, iri.portfolio(ref.slug))
         for ref in action.collaborators:

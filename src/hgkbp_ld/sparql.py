@@ -10,15 +10,20 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import itertools
 import json
 import multiprocessing
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from typing import TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+T = TypeVar("T")
 
 # --- what a query is, without running it ----------------------------------------------------------
 
@@ -167,6 +172,12 @@ class Answer:
     rows: int = 0
 
 
+def _take(results: Iterable[T], limit: int) -> tuple[list[T], bool]:
+    """At most `limit` results, and whether there were more."""
+    taken = list(itertools.islice(results, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
 def execute(store: ox.Store, job: Job) -> Answer:
     options: dict[str, object] = {}
     if job.default_graphs is not None or job.named_graphs is not None:
@@ -187,13 +198,8 @@ def execute(store: ox.Store, job: Job) -> Answer:
         )
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows = []
-        truncated = False
-        for solution in result:
-            if len(rows) == job.max_rows:
-                truncated = True
-                break
-            rows.append([solution[v] for v in variables])
+        solutions, truncated = _take(result, job.max_rows)
+        rows = [[solution[v] for v in variables] for solution in solutions]
         return Answer(
             200,
             write_solutions(variables, rows, job.select_format),
@@ -202,13 +208,7 @@ def execute(store: ox.Store, job: Job) -> Answer:
             truncated,
             len(rows),
         )
-    triples = []
-    truncated = False
-    for triple in result:
-        if len(triples) == job.max_rows:
-            truncated = True
-            break
-        triples.append(triple)
+    triples, truncated = _take(result, job.max_rows)
     media_type, rdf_format = GRAPH_FORMATS[job.graph_format]
     return Answer(200, ox.serialize(triples, format=rdf_format), media_type, "CONSTRUCT", truncated, len(triples))
 
