@@ -1,6 +1,6 @@
 """Resource pages: throughput and latency of hgkbp-ld (HTML and Turtle) against a static file.
 
-    .venv/bin/python bench/pages.py [--seconds 10] [--rounds 3] [--connections 16]
+    .venv/bin/python -m bench.pages [--seconds 10] [--rounds 3] [--connections 16]
 
 The baseline is Python's `http.server` serving the same HTML page as a file, measured in the
 same run; each round measures baseline, HTML and Turtle one after the other and the medians of
@@ -61,7 +61,7 @@ def main() -> None:
     lines = [
         "## Resource pages (issue 4)",
         "",
-        f"`python bench/pages.py --seconds {args.seconds} --rounds {args.rounds} --connections {args.connections}`"
+        f"`python -m bench.pages --seconds {args.seconds} --rounds {args.rounds} --connections {args.connections}`"
         f" — {args.connections} concurrent clients (wrk, 1 thread) on loopback, {args.seconds} s per measurement,"
         f" median of {args.rounds} interleaved rounds; page `{PAGE}` ({len(html)} bytes of HTML);"
         f" {platform.machine()}, {platform.python_version()}.",

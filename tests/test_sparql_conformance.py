@@ -17,7 +17,12 @@ Categories, decided from the manifest:
 The service description suite (mf:ServiceDescriptionTest) carries no requests, only names; each
 name maps to a check written from https://www.w3.org/TR/sparql11-service-description/.
 
-The last test prints the counts (with capsys.disabled(), so pytest shows them).
+Beyond the suites, test_service_description_claims_hold checks that each language and feature the
+description claims is what the endpoint does. The last test prints the counts (with
+capsys.disabled(), so pytest shows them even when it captures output).
+
+Spec references: SPARQL 1.1 Protocol https://www.w3.org/TR/sparql11-protocol/ (§2.1 query, §2.2
+update, §2.1.5-2.1.7 responses).
 """
 
 from __future__ import annotations
@@ -347,13 +352,15 @@ def test_the_manifests_are_complete() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_protocol(case: ProtocolCase, client: httpx.Client) -> None:
     if case.category == "update (n/a)":
-        return _not_applicable_update(case, client)
+        _refused_update(case, client)
+        OUTCOMES.setdefault("protocol", {})[case.id] = "n/a"
+        pytest.skip(f"n/a ({case.id}): read-only endpoint; the update was refused with {READ_ONLY_STATUS}, nothing changed")
     for request in case.requests:
         check(request, send(client, request))
     OUTCOMES.setdefault("protocol", {})[case.id] = "passed"
 
 
-def _not_applicable_update(case: ProtocolCase, client: httpx.Client) -> None:
+def _refused_update(case: ProtocolCase, client: httpx.Client) -> None:
     """A read-only endpoint must refuse the update (403), and the suite's follow-up ASK must then be false."""
     update, *follow_ups = case.requests
     response = send(client, update)
@@ -366,8 +373,6 @@ def _not_applicable_update(case: ProtocolCase, client: httpx.Client) -> None:
         assert response.status_code // 100 == 2, describe(request, response)
         assert read_boolean(response) is False, f"the refused update left a trace{describe(request, response)}"
     _assert_data_intact(client)
-    OUTCOMES.setdefault("protocol", {})[case.id] = "n/a"
-    pytest.skip(f"n/a: the endpoint is read-only; the update was refused with {READ_ONLY_STATUS} and changed nothing")
 
 
 def _assert_data_intact(client: httpx.Client) -> None:
@@ -468,11 +473,43 @@ SD_CHECKS: dict[str, Callable[[httpx.Client], None]] = {
 }
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's JSON-LD parser
 @pytest.mark.parametrize("test_id", SD_CASES)
 def test_service_description(test_id: str, client: httpx.Client) -> None:
     assert test_id in SD_CHECKS, f"no check written for the manifest's {test_id}"
     SD_CHECKS[test_id](client)
     OUTCOMES.setdefault("service description", {})[test_id] = "passed"
+
+
+def test_service_description_claims_hold(client: httpx.Client) -> None:
+    """Beyond the suite: each language and feature the description claims is what the endpoint does."""
+    graph = fetch_description(client)
+    (service,) = graph.subjects(RDF.type, SD.Service)
+    claimed = set(graph.objects(service, SD.supportedLanguage)) | set(graph.objects(service, SD.feature))
+    base = str(client.base_url).rstrip("/")
+    wrong = []
+
+    def ask(query: str) -> httpx.Response:
+        return client.post("/sparql", content=query.encode(), headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+
+    if SD.SPARQL11Update in claimed:  # §3.3: the service supports SPARQL 1.1 Update; this one refuses updates
+        wrong.append("sd:SPARQL11Update is claimed, but updates are refused")
+    if SD.BasicFederatedQuery in claimed:  # §3.3: SERVICE is supported; this endpoint refuses it
+        if ask("ASK { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").status_code != 200:
+            wrong.append("sd:BasicFederatedQuery is claimed, but a query with SERVICE is refused")
+    if SD.UnionDefaultGraph in claimed:  # §3.3: the default graph is the union of the named graphs
+        name, path = sorted(graph_data().items())[0]
+        (s, p, o), *_ = Graph().parse(path, format="nt")
+        if ask(f"ASK {{ {s.n3()} {p.n3()} {o.n3()} }}").json()["boolean"] is not True:
+            wrong.append(f"sd:UnionDefaultGraph is claimed, but the default graph lacks <{name}>'s triples")
+    if SD.DereferencesURIs in claimed:  # §3.3: FROM <url> dereferences url and uses the RDF it returns
+        url = f"{base}/data/beleidsplan.ttl"  # a published dump: dereferenceable, Turtle
+        assert len(read_rdf(client.get(url))) > 0, f"{url} must serve RDF for this check"
+        if ask(f"ASK FROM <{url}> {{ ?s ?p ?o }}").json()["boolean"] is not True:
+            wrong.append(f"sd:DereferencesURIs is claimed, but ASK FROM <{url}> {{ ?s ?p ?o }} is false")
+    assert not wrong, "; ".join(wrong)
+    OUTCOMES.setdefault("extra", {})["claims-hold"] = "passed"
 
 
 # --- the counts -------------------------------------------------------------------------------------------
@@ -492,5 +529,15 @@ def test_summary(capsys: pytest.CaptureFixture[str]) -> None:
     described = OUTCOMES.get("service description", {})
     lines.append(f"  service description    {len(described):2}/{len(SD_CASES):<2} passed")
     lines.extend(f"      not passed: {i}" for i in SD_CASES if i not in described)
+    extra = "passed" if OUTCOMES.get("extra", {}).get("claims-hold") else "not passed"
+    lines.append(f"  (beyond the suites) the description's claims hold: {extra}")
+    count = {k: sum(1 for c in CASES if c.category == k and c.id in protocol) for k in categories}
+    total = {k: sum(1 for c in CASES if c.category == k) for k in categories}
+    lines.append(
+        f"protocol: {count['query'] + count['bad query']}/{total['query'] + total['bad query']} query tests passed, "
+        f"{count['bad update']}/{total['bad update']} bad update tests passed, "
+        f"{count['update (n/a)']}/{total['update (n/a)']} update tests n/a (refused with {READ_ONLY_STATUS}); "
+        f"service description: {len(described)}/{len(SD_CASES)} passed"
+    )
     with capsys.disabled():
         print("\n".join(lines))

@@ -160,6 +160,7 @@ class Job:
     default_graphs: tuple[str, ...] | None = None  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] | None = None  # the protocol's named-graph-uri
     union: bool = True  # the default graph is the union of all graphs
+    base: str | None = None  # base IRI for relative IRIs in the query: the endpoint's URL
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def execute(store: ox.Store, job: Job) -> Answer:
     elif job.union:
         options["use_default_graph_as_union"] = True
     try:
-        result = store.query(job.query, **options)
+        result = store.query(job.query, base_iri=job.base, **options)
     except SyntaxError as error:
         return Answer(400, f"Ongeldige SPARQL-query: {error}\n".encode(), "text/plain; charset=utf-8")
     if isinstance(result, ox.QueryBoolean):

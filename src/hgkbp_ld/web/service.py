@@ -34,7 +34,6 @@ def service_description(request: Request, extension: str) -> bytes:
     graph.add((endpoint, SD.endpoint, endpoint))
     graph.add((endpoint, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((endpoint, SD.feature, SD.UnionDefaultGraph))
-    graph.add((endpoint, SD.feature, SD.DereferencesURIs))
     for fmt in (
         "SPARQL_Results_JSON",
         "SPARQL_Results_XML",

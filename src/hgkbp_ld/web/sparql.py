@@ -43,7 +43,7 @@ class Request_:
     query: str | None
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
-    format: str | None
+    formats: tuple[str, ...]  # values of `format` and `output`, in order
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
@@ -94,26 +94,49 @@ async def read_request(request: Request, max_bytes: int) -> Request_:
     query = queries[0] if queries else None
     if query is not None and len(query.encode("utf-8")) > max_bytes:
         raise ProtocolError(413, f"De query is langer dan {max_bytes} bytes.")
-    formats = [value for name, value in pairs if name in ("format", "output")]
     return Request_(
         query,
         tuple(v for n, v in pairs if n == "default-graph-uri"),
         tuple(v for n, v in pairs if n == "named-graph-uri"),
-        formats[0] if formats else None,
+        tuple(value for name, value in pairs if name in ("format", "output")),
     )
 
 
-def _choose(request: Request, wanted: str | None, offer: tuple[Format, ...]) -> Format | None:
-    if wanted:
-        key = ALIASES.get(wanted, wanted)
-        for fmt in offer:
-            if key in (fmt.extension, fmt.media_type):
-                return fmt
-        return None
+# Names that clients put in `format`/`output` (SPARQLWrapper sends its own), by what they mean.
+FORMAT_NAMES = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "html": "html",
+    "ttl": "ttl",
+    "turtle": "ttl",
+    "n3": "ttl",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "rdf": "rdf",
+    "rdf+xml": "rdf",
+    "rdfxml": "rdf",
+}
+
+
+def _choose(request: Request, wanted: tuple[str, ...], offer: tuple[Format, ...]) -> Format | None:
+    """Accept decides; `format`/`output` (the query page, SPARQLWrapper) picks among what Accept allows."""
+    by_key = {f.extension: f for f in offer} | {f.media_type: f for f in offer}
+    graph = any(f.extension in GRAPH_FORMATS for f in offer)
     accept = request.headers.get("accept")
     if accept:
         for alias, key in ALIASES.items():
             accept = accept.replace(alias, next(f.media_type for f in SELECT_OFFER if f.extension == key))
+    for value in wanted:
+        for name in (part.strip().lower() for part in value.split(",")):
+            xml_graph = graph and name in ("xml", "application/xml")
+            key = "rdf" if xml_graph else FORMAT_NAMES.get(name, ALIASES.get(name, name))
+            if key in by_key and negotiate(accept, (by_key[key],)) is not None:
+                return by_key[key]
     return negotiate(accept, offer)
 
 
@@ -134,7 +157,7 @@ async def sparql(request: Request) -> Response:
     except ProtocolError as error:
         return _error(error, browser, request)
     if protocol.query is None:
-        fmt = _choose(request, protocol.format, DESCRIPTION_OFFER)
+        fmt = _choose(request, protocol.formats, DESCRIPTION_OFFER)
         if fmt is HTML or (fmt is None and browser):
             return _page(request, None, None, None)
         if fmt is None:
@@ -155,7 +178,7 @@ async def sparql(request: Request) -> Response:
             ProtocolError(403, "Gefedereerde queries (SERVICE) zijn op dit eindpunt uitgeschakeld."), browser, request
         )
     offer = GRAPH_OFFER if form.form in ("CONSTRUCT", "DESCRIBE") else SELECT_OFFER
-    fmt = _choose(request, protocol.format, offer)
+    fmt = _choose(request, protocol.formats, offer)
     if fmt is None:
         offered = ", ".join(f.media_type for f in offer)
         return Response(
@@ -169,6 +192,7 @@ async def sparql(request: Request) -> Response:
     current = request.app.state.publication.current
     job = Job(
         store=str(current.store.path),
+        base=str(request.url.replace(query="", fragment="")),
         query=protocol.query,
         select_format="json" if page else (fmt.extension if fmt.extension in RESULT_FORMATS else "json"),
         graph_format="ttl" if page else (fmt.extension if fmt.extension in GRAPH_FORMATS else "ttl"),
