@@ -210,13 +210,20 @@ class Views:
             found.append((link, self._holders(portfolio)))
         return found
 
-    def _actions_of(self, prop: URIRef, portfolio_query: str, node: URIRef) -> list[Link]:
+    def _actions_of(self, prop: URIRef, node: URIRef, *, via_mandate: bool = False) -> list[Link]:
+        """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
+        # (A substituted variable only binds in triple patterns, not inside BIND: so no BIND(?this ...).)
+        portfolio = (
+            f"?this <{MANDAAT.beleidsdomein}> ?portfolio . ?x <{prop}> ?portfolio"
+            if via_mandate
+            else (f"?x <{prop}> ?this")
+        )
         rows = self.store.select(
             f"""
             PREFIX bp: <{BP}>
             SELECT DISTINCT ?this ?x ?label ?n ?number WHERE {{
-              {portfolio_query}
-              ?x <{prop}> ?portfolio ; bp:volgnummer ?number ; <{DCTERMS.title}> ?label ; <{SKOS.notation}> ?n .
+              {portfolio} .
+              ?x bp:volgnummer ?number ; <{DCTERMS.title}> ?label ; <{SKOS.notation}> ?n .
             }} ORDER BY ?number""",
             {"this": node},
         )
@@ -286,8 +293,8 @@ class Views:
 
     def _Bevoegdheid(self, node: URIRef, graph: Graph, page: Page) -> None:
         page.sections["holders_now"] = self._holders(node)
-        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, "BIND (?this AS ?portfolio)", node)
-        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, "BIND (?this AS ?portfolio)", node)
+        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node)
+        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node)
         mandates = self.store.select(
             f"""
             SELECT ?this ?x ?label ?start ?end WHERE {{
@@ -299,9 +306,8 @@ class Views:
         page.sections["mandates"] = [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates]
 
     def _Mandataris(self, node: URIRef, graph: Graph, page: Page) -> None:
-        holds = f"?this <{MANDAAT.beleidsdomein}> ?portfolio ."
-        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, holds, node)
-        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, holds, node)
+        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node, via_mandate=True)
+        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node, via_mandate=True)
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
         page.sections["period"] = _period({"start": start, "end": end} if end else {"start": start})
 

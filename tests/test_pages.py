@@ -1,0 +1,69 @@
+"""What the pages say, checked against the plan (the tables in tests/expected/), not their markup."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.conftest import Server
+from tests.expected import actions_01_28, actions_29_56
+
+ACTIONS = actions_01_28.ACTIONS + actions_29_56.ACTIONS
+
+
+def section(html: str, heading: str) -> str:
+    match = re.search(rf">{heading}</h2>(.*?)</section>", html, re.DOTALL)
+    assert match, heading
+    return match[1]
+
+
+def actions_in(html: str) -> set[int]:
+    return {int(n) for n in re.findall(r'href="/doc/actie/hgkbp-2025-2029/(\d+)"', html)}
+
+
+@pytest.mark.parametrize("portfolio", ["Wonen", "Gelijke Kansen", "Justitie", "Mobiliteit", "Sociale Economie"])
+def test_portfolio_page_lists_its_actions(server: Server, portfolio: str) -> None:
+    slug = portfolio.lower().replace(" ", "-")
+    html = httpx.get(f"{server.url}/doc/bevoegdheid/{slug}", headers={"Accept": "text/html"}).text
+    lead = {a["number"] for a in ACTIONS if portfolio in a["responsible"]}
+    partner = {a["number"] for a in ACTIONS if portfolio in a["collaborators"]}
+    assert actions_in(section(html, "Verantwoordelijk voor")) == lead
+    assert actions_in(section(html, "Werkt mee aan")) == partner
+
+
+def test_minister_page_lists_the_actions_of_all_portfolios_held(server: Server) -> None:
+    html = httpx.get(f"{server.url}/doc/mandataris/hans-bonte-interim-2026").text
+    held = {"Wonen", "Toerisme", "Jeugd"}
+    lead = {a["number"] for a in ACTIONS if held & set(a["responsible"])}
+    partner = {a["number"] for a in ACTIONS if held & set(a["collaborators"])}
+    assert actions_in(section(html, "Verantwoordelijk voor")) == lead == {14, 16, 36, 37, 46}
+    assert actions_in(section(html, "Werkt mee aan")) == partner
+    assert "2026-01-21 tot en met 2026-06-28" in html
+
+
+def test_action_page_names_ministers_timeline_and_indicators(server: Server) -> None:
+    html = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/12").text
+    who = section(html, "Wie")
+    assert 'href="/doc/bevoegdheid/gelijke-kansen"' in who and "Caroline Gennez" in who
+    assert "2026-2029" in section(html, "Tijdspad")
+    expected = next(a for a in ACTIONS if a["number"] == 12)
+    indicators = section(html, "Indicatoren")
+    for indicator in expected["indicators"]:
+        assert indicator.replace("’", "&#39;").split("(")[0][:30] in indicators.replace("’", "&#39;")
+
+
+def test_action_51_points_to_46_and_53_says_it_has_no_timeline(server: Server) -> None:
+    html = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/51").text
+    assert 'href="/doc/actie/hgkbp-2025-2029/46"' in section(html, "Verwante acties")
+    html = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/53").text
+    assert "geen tijdspad" in section(html, "Tijdspad")
+
+
+def test_hd_page_lists_its_ods_and_their_actions(server: Server) -> None:
+    html = httpx.get(f"{server.url}/doc/doelstelling/hgkbp-2025-2029/HD6").text
+    body = section(html, "Operationele doelstellingen en acties")
+    expected = {a["number"] for a in ACTIONS if a["goal"] == "HD6"}
+    assert actions_in(body) == expected
+    assert body.index("OD 6.1") < body.index("OD 6.2") < body.index("OD 6.4")
