@@ -38,7 +38,7 @@ _FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
 _ACRONYM_PERIOD = re.compile(r"\b([A-Z]{3,10})\s*[’'‘]\s*(\d{2})\s*[–—-]\s*[’'‘]\s*(\d{2})")
-_CAPITALISED_PAIR = re.compile(r"\b([A-ZÀ-Þ][^\W\d_]+) ([A-ZÀ-Þ][^\W\d_]+)\b")
+_CAPITALISED_PAIR = re.compile(r"\b(?=([A-ZÀ-Þ][^\W\d_]+) ([A-ZÀ-Þ][^\W\d_]+)\b)")  # overlapping pairs
 
 
 def parse_file(path: Path | str, *, strict: bool = True, registers: Registers | None = None) -> ParsedPlan:

@@ -1,0 +1,115 @@
+"""Two plans built into one dataset: one named graph each, no IRI collision, shared portfolios."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from tests.conftest import ROOT, Server
+
+FIXTURE = ROOT / "tests" / "fixtures" / "tweede-plan"
+REAL, OTHER = "hgkbp-2025-2029", "voorbeeld-testplan-2025-2029"
+ID = "https://data.vlaanderen.be/id/"
+PER_PLAN = ("actie/", "doelstelling/", "indicator/", "periode/", "dataset/", "bron/")
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("two-plans")
+    data = root / "data"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copy(FIXTURE / "plans" / f"{OTHER}.toml", data / "plans")
+    shutil.copy(FIXTURE / f"{OTHER}.txt", data / "source")
+    done = subprocess.run(
+        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--data", str(data), "--out", str(root / "dist")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
+    )
+    assert done.returncode == 0, done.stderr
+    return root / "dist"
+
+
+@pytest.fixture(scope="module")
+def store(two: Path) -> ox.Store:
+    store = ox.Store()
+    manifest = json.loads((two / "manifest.json").read_text())
+    for slug, plan in manifest["plans"].items():
+        store.load(path=str(two / f"{slug}.nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(plan["graph"]))
+    return store
+
+
+def subjects(store: ox.Store, graph: str) -> set[str]:
+    return {q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+
+
+def test_one_named_graph_per_plan_with_its_counts(two: Path, store: ox.Store) -> None:
+    plans = json.loads((two / "manifest.json").read_text())["plans"]
+    assert set(plans) == {REAL, OTHER}
+    assert plans[REAL]["graph"] == f"{ID}dataset/{REAL}" and plans[OTHER]["graph"] == f"{ID}dataset/{OTHER}"
+    for slug, plan in plans.items():
+        triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(plan["graph"])))
+        assert triples == plan["triples"], slug
+    counts = {
+        row["g"].value: int(row["n"].value)
+        for row in store.query(
+            "SELECT ?g (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a <https://data.vlaanderen.be/ns/beleidsplan#Actie> } }"
+            " GROUP BY ?g"
+        )
+    }
+    assert counts == {f"{ID}dataset/{REAL}": 56, f"{ID}dataset/{OTHER}": 3}
+
+
+def test_no_iri_of_one_plan_is_minted_by_the_other(store: ox.Store) -> None:
+    real, other = subjects(store, f"{ID}dataset/{REAL}"), subjects(store, f"{ID}dataset/{OTHER}")
+    mine = {s for s in real if s.removeprefix(ID).startswith(PER_PLAN)}
+    theirs = {s for s in other if s.removeprefix(ID).startswith(PER_PLAN)}
+    assert mine and theirs and not (mine & theirs)
+    assert all(f"/{REAL}" in s for s in mine) and all(f"/{OTHER}" in s for s in theirs)
+    assert f"{ID}actie/{REAL}/1" in real and f"{ID}actie/{OTHER}/1" in other
+
+
+def test_a_shared_portfolio_is_one_resource(store: ox.Store) -> None:
+    portfolio = f"{ID}bevoegdheid/gelijke-kansen"
+    assert portfolio in subjects(store, f"{ID}dataset/{REAL}") and portfolio in subjects(store, f"{ID}dataset/{OTHER}")
+    labels = list(
+        store.query(
+            f"SELECT DISTINCT ?l WHERE {{ <{portfolio}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert len(labels) == 1
+    leads = {
+        row["a"].value
+        for row in store.query(
+            f"SELECT ?a WHERE {{ ?a <https://data.vlaanderen.be/ns/beleidsplan#verantwoordelijke> <{portfolio}> }}",
+            use_default_graph_as_union=True,
+        )
+    }
+    assert f"{ID}actie/{OTHER}/1" in leads and f"{ID}actie/{REAL}/12" in leads
+
+
+def test_the_server_serves_both_plans(two: Path) -> None:
+    server = Server(two)
+    try:
+        for path in (f"/doc/actie/{OTHER}/1", f"/doc/actie/{REAL}/1", f"/doc/beleidsplan/{OTHER}"):
+            assert httpx.get(server.url + path, headers={"Accept": "text/turtle"}).status_code == 200
+        page = httpx.get(f"{server.url}/doc/bevoegdheid/gelijke-kansen").text
+        assert f'href="/doc/actie/{OTHER}/3"' in page and f'href="/doc/actie/{REAL}/12"' in page
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        rows = httpx.get(
+            f"{server.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        ).json()["results"]["bindings"]
+        assert {r["g"]["value"] for r in rows} >= {f"{ID}dataset/{REAL}", f"{ID}dataset/{OTHER}"}
+    finally:
+        server.stop()
