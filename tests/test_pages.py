@@ -14,7 +14,7 @@ ACTIONS = actions_01_28.ACTIONS + actions_29_56.ACTIONS
 
 
 def section(html: str, heading: str) -> str:
-    match = re.search(rf">{heading}</h2>(.*?)</section>", html, re.DOTALL)
+    match = re.search(rf">{re.escape(heading)}</h2>(.*?)</section>", html, re.DOTALL)
     assert match, heading
     return match[1]
 
@@ -67,3 +67,22 @@ def test_hd_page_lists_its_ods_and_their_actions(server: Server) -> None:
     expected = {a["number"] for a in ACTIONS if a["goal"] == "HD6"}
     assert actions_in(body) == expected
     assert body.index("OD 6.1") < body.index("OD 6.2") < body.index("OD 6.4")
+
+
+def test_every_page_shows_provenance_and_licence(server: Server) -> None:
+    import hashlib
+
+    from tests.conftest import SOURCE
+
+    sha = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
+    for path in ("/", "/doc/actie/hgkbp-2025-2029/1", "/doc/bevoegdheid/wonen", "/ns/beleidsplan", "/data/"):
+        html = httpx.get(server.url + path).text
+        footer = html.split('<footer class="site">')[1]
+        assert sha in footer and "Modellicentie Gratis Hergebruik" in footer and "hgkbp-ld 0.1.0" in footer
+
+
+def test_the_plan_page_says_how_to_cite_it(server: Server) -> None:
+    html = httpx.get(f"{server.url}/doc/beleidsplan/hgkbp-2025-2029").text
+    cite = section(html, "Hoe citeren?")
+    assert "Horizontaal Gelijkekansenbeleidsplan 2025-2029" in cite
+    assert "https://data.vlaanderen.be/id/beleidsplan/hgkbp-2025-2029" in cite

@@ -137,13 +137,14 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     labels = Labels(Graph().parse(dist / "beleidsplan.ttl"), Graph().parse(dist / "beleidsplan-shapes.ttl"))
     views = Views(store, base, labels, today or dt.date.today())
     env = environment()
+    env.filters["doc_href"] = lambda iri: f"/doc/{iri[len(base) + 4 :]}" if iri.startswith(f"{base}/id/") else iri
     env.filters["term_href"] = lambda iri: (
         f"/ns/beleidsplan#{iri.split('#', 1)[1]}"
         if iri.startswith("https://data.vlaanderen.be/ns/beleidsplan#")
         else iri
     )
     template = env.get_template("resource.html")
-    common = {"version": __version__, "dataset_version": dataset.version}
+    common = {"version": __version__, "dataset_version": dataset.version, "provenance": _provenance(store)}
     site = Site(base=base, dataset=dataset, environment=env)
     prefix = f"{base}/id/"
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
@@ -198,6 +199,21 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
     }
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
     return Resource(path, representations)
+
+
+_PROVENANCE = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX spdx: <http://spdx.org/rdf/terms#>
+SELECT ?dataset ?time ?sha ?license WHERE {
+  ?dataset a <http://www.w3.org/ns/dcat#Dataset> ; prov:generatedAtTime ?time ;
+     <http://purl.org/dc/terms/license> ?license ;
+     prov:wasDerivedFrom/spdx:checksum/spdx:checksumValue ?sha .
+} ORDER BY ?dataset"""
+
+
+def _provenance(store: Store) -> list[dict[str, str]]:
+    """Per plan dataset: when it was built, the SHA-256 of its source text, its licence."""
+    return [{key: str(value) for key, value in row.items()} for row in store.select(_PROVENANCE)]
 
 
 def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str]) -> None:
