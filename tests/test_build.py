@@ -70,7 +70,7 @@ def test_dist_has_every_file(dist: Path) -> None:
     names = sorted(p.name for p in dist.iterdir())
     assert names == sorted(
         [f"{SLUG}.{ext}" for ext in FORMATS]
-        + ["beleidsplan.ttl", "beleidsplan.context.jsonld", "beleidsplan-shapes.ttl", "manifest.json"]
+        + ["beleidsplan.ttl", "beleidsplan.context.jsonld", "beleidsplan-shapes.ttl", "manifest.json", "catalogus.ttl"]
     )
 
 

@@ -22,14 +22,16 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__
+from hgkbp_ld.catalogue import CatalogueConfig, PlanEntry, catalogue_graph
 from hgkbp_ld.mapping import DEFAULT_BASE, Iris, Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
-from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate
+from hgkbp_ld.validate import CATALOGUE_SHAPES, ONTOLOGY, SHAPES, Report, validate
 
 ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE_FILE = "catalogus.ttl"
 
 
 class BuildError(RuntimeError):
@@ -51,6 +53,7 @@ class BuiltPlan:
     parsed: ParsedPlan
     graph: Graph
     graph_name: URIRef  # the named graph of the plan in a store: its dataset IRI
+    provenance: Provenance
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: st
             tool_version=__version__,
         )
         graph = to_graph(parsed, registers, config, provenance, base=base)
-        built.append(BuiltPlan(config, parsed, graph, Iris(base, config.slug).dataset()))
+        built.append(BuiltPlan(config, parsed, graph, Iris(base, config.slug).dataset(), provenance))
     return tuple(built)
 
 
@@ -104,11 +107,38 @@ def unheld_portfolios(plan: BuiltPlan, registers: Registers) -> list[str]:
     return sorted(used - held)
 
 
-def _write(folder: Path, plans: tuple[BuiltPlan, ...], base: str) -> dict[str, str]:
+def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str, data_dir: Path) -> Graph:
+    """The DCAT-AP Vlaanderen catalogue of what was just written; it must pass its own shapes."""
+    entries = [
+        PlanEntry(
+            slug=p.config.slug,
+            title=p.parsed.plan.title or p.config.dataset_title,
+            dataset_title=p.config.dataset_title,
+            license=p.config.license,
+            start_year=p.parsed.plan.start_year,
+            end_year=p.parsed.plan.end_year,
+            modified=p.provenance.generated_at,
+            files={
+                ext: (len(files[f"{p.config.slug}.{ext}"]), hashlib.sha256(files[f"{p.config.slug}.{ext}"]).hexdigest())
+                for ext in FORMATS
+            },
+        )
+        for p in plans
+    ]
+    graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
+    report = validate(graph, shapes=CATALOGUE_SHAPES)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    return graph
+
+
+def _write(folder: Path, plans: tuple[BuiltPlan, ...], base: str, data_dir: Path) -> dict[str, str]:
     files: dict[str, bytes] = {}
     for plan in plans:
         for fmt in FORMATS:
             files[f"{plan.config.slug}.{fmt}"] = serialise(plan.graph, fmt)
+    catalogue = _catalogue(plans, files, base, data_dir)
+    files[CATALOGUE_FILE] = serialise(catalogue, "ttl")
     files["beleidsplan.ttl"] = ONTOLOGY.read_bytes()
     files["beleidsplan.context.jsonld"] = CONTEXT.read_bytes()
     files["beleidsplan-shapes.ttl"] = SHAPES.read_bytes()
@@ -120,6 +150,7 @@ def _write(folder: Path, plans: tuple[BuiltPlan, ...], base: str) -> dict[str, s
             p.config.slug: {"graph": str(p.graph_name), "triples": len(p.graph), "actions": len(p.parsed.actions)}
             for p in plans
         },
+        "catalogue": {"graph": f"{base}/id/catalogus/hgkbp-ld", "file": CATALOGUE_FILE, "triples": len(catalogue)},
         "files": digests,
     }
     files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
@@ -177,7 +208,7 @@ def build(
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     temporary.chmod(0o755)
     try:
-        files = _write(temporary, plans, base)
+        files = _write(temporary, plans, base, data_dir)
         swap_in(temporary, out)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)

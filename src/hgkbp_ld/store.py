@@ -145,6 +145,14 @@ class EmbeddedStore:
             graph = plan["graph"]
             store.bulk_load(path=str(dist / f"{slug}.nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
             graphs[graph] = plan["triples"]
+        catalogue = manifest.get("catalogue")
+        if catalogue:
+            store.bulk_load(
+                path=str(dist / catalogue["file"]),
+                format=ox.RdfFormat.TURTLE,
+                to_graph=ox.NamedNode(catalogue["graph"]),
+            )
+            graphs[catalogue["graph"]] = catalogue["triples"]
         store.bulk_load(
             path=str(dist / "beleidsplan.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(VOCABULARY_GRAPH)
         )

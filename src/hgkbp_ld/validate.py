@@ -18,6 +18,7 @@ from rdflib.namespace import SH
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES = ROOT / "shapes" / "beleidsplan-shapes.ttl"
 ONTOLOGY = ROOT / "ontology" / "beleidsplan.ttl"
+CATALOGUE_SHAPES = ROOT / "shapes" / "dcat-ap-vl-shapes.ttl"
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,11 @@ def _str(graph: Graph, node: URIRef, predicate: URIRef) -> str | None:
     return None if value is None else str(value)
 
 
-def validate(data: Graph, focus: list[URIRef] | None = None) -> Report:
+def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path = SHAPES) -> Report:
     """Validate a graph (or only the `focus` nodes of it); the graph itself is not changed."""
     conforms, results, _text = shacl_validate(
         data,
-        shacl_graph=shapes_graph(),
+        shacl_graph=_load(shapes),
         ont_graph=ontology_graph(),
         inference="none",
         advanced=True,

@@ -50,6 +50,12 @@ def data_file(request: Request, name: str) -> Response:
     return response
 
 
+@router.api_route("/catalog.ttl", methods=["GET", "HEAD"], include_in_schema=False)
+def catalogue(request: Request) -> Response:
+    """The DCAT-AP Vlaanderen catalogue, where data portals harvest it."""
+    return data_file(request, "catalogus.ttl")
+
+
 @router.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 def static(request: Request, name: str) -> Response:
     asset = STATIC.get(name)
