@@ -86,3 +86,20 @@ def test_the_plan_page_says_how_to_cite_it(server: Server) -> None:
     cite = section(html, "Hoe citeren?")
     assert "Horizontaal Gelijkekansenbeleidsplan 2025-2029" in cite
     assert "https://data.vlaanderen.be/id/beleidsplan/hgkbp-2025-2029" in cite
+
+
+def test_every_hd_links_to_sdgs_with_a_rationale_on_its_page(server: Server) -> None:
+    import csv
+
+    from tests.conftest import ROOT
+
+    with (ROOT / "data" / "sdg-links.csv").open(encoding="utf-8") as handle:
+        links = list(csv.DictReader(handle))
+    assert {row["goal"] for row in links} == {f"HD{n}" for n in range(1, 8)}
+    for goal in range(1, 8):
+        html = httpx.get(f"{server.url}/doc/doelstelling/hgkbp-2025-2029/HD{goal}").text
+        body = section(html, "Bijdrage aan de duurzame-ontwikkelingsdoelstellingen van de VN")
+        mine = [row for row in links if row["goal"] == f"HD{goal}"]
+        assert len(re.findall(r'href="http://metadata\.un\.org/sdg/', body)) == len(mine)
+        for row in mine:
+            assert f'href="{row["sdg"]}" lang="en"' in body

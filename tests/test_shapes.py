@@ -32,6 +32,7 @@ def iri(path: str) -> URIRef:
 FOCUS = {
     "BeleidsplanShape": iri(f"beleidsplan/{PLAN}"),
     "HorizontaleDoelstellingShape": iri(f"doelstelling/{PLAN}/HD1"),
+    "BijdrageShape": iri(f"doelstelling/{PLAN}/HD7/bijdrage/sdg-5.1"),
     "OperationeleDoelstellingShape": iri(f"doelstelling/{PLAN}/OD2.2"),
     "ActieShape": iri(f"actie/{PLAN}/12"),
     "IndicatorShape": iri(f"indicator/{PLAN}/1-1"),

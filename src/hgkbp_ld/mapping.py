@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
-from hgkbp_ld.registers import Mandate, PlanConfig, Registers
+from hgkbp_ld.registers import Mandate, PlanConfig, RegisterError, Registers
 
 BP = Namespace("https://data.vlaanderen.be/ns/beleidsplan#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -148,6 +148,10 @@ class _Mapper:
         self.graph.add((subject, predicate, obj))
 
     def run(self) -> Graph:
+        codes = {goal.code for goal in self.parsed.goals}
+        unknown = sorted({link.goal for link in self.config.sdg_links} - codes)
+        if unknown:
+            raise RegisterError(f"SDG links name {', '.join(unknown)}, which the plan {self.config.slug} does not have")
         self._plan()
         for goal in self.parsed.goals:
             self._goal(goal)
@@ -231,6 +235,15 @@ class _Mapper:
             if ref.slug:
                 self.add(subject, BP.gerelateerdPlan, iri.plan(ref.slug))
                 self._other_plan(ref.slug)
+        for link in (link for link in self.config.sdg_links if link.goal == goal.code):
+            sdg = URIRef(link.sdg)
+            contribution = URIRef(f"{subject}/bijdrage/sdg-{link.code}")
+            self.add(subject, BP.draagtBijTot, sdg)
+            self.add(subject, BP.heeftBijdrage, contribution)
+            self.add(contribution, RDF.type, BP.Bijdrage)
+            self.add(contribution, BP.aanDoel, sdg)
+            self.add(contribution, BP.toelichting, _nl(link.rationale))
+            self.add(sdg, SKOS.prefLabel, Literal(link.label, lang="en"))
         for position, od in enumerate(goal.operational_goals, start=1):
             od_iri = iri.goal(od.code)
             self.add(subject, BP.heeftOperationeleDoelstelling, od_iri)

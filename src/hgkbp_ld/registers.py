@@ -242,6 +242,38 @@ def load_mandates(path: Path, portfolios: PortfolioRegister) -> tuple[Mandate, .
 
 
 @dataclass(frozen=True)
+class SdgLink:
+    """A horizontal goal's contribution to a UN Sustainable Development Goal or target (data/sdg-links.csv)."""
+
+    goal: str  # HD code, e.g. HD7
+    sdg: str  # http://metadata.un.org/sdg/5.1
+    label: str  # the UN's English title
+    rationale: str  # one line in Dutch
+    source: str
+
+    @property
+    def code(self) -> str:
+        return self.sdg.rsplit("/", 1)[1]
+
+
+_SDG = re.compile(r"^http://metadata\.un\.org/sdg/\d{1,2}(\.[0-9a-z]{1,2})?$")
+
+
+def load_sdg_links(path: Path) -> tuple[SdgLink, ...]:
+    links = []
+    seen: set[tuple[str, str]] = set()
+    for number, row in _rows(path, ("goal", "sdg", "sdg_label", "rationale", "source")):
+        link = SdgLink(*(_required(path, number, row, c) for c in ("goal", "sdg", "sdg_label", "rationale", "source")))
+        if not _SDG.match(link.sdg):
+            raise RegisterError(f"{path}:{number}: '{link.sdg}' is not a UN SDG goal or target IRI")
+        if (link.goal, link.sdg) in seen:
+            raise RegisterError(f"{path}:{number}: {link.goal} is linked to {link.sdg} twice")
+        seen.add((link.goal, link.sdg))
+        links.append(link)
+    return tuple(links)
+
+
+@dataclass(frozen=True)
 class PlanConfig:
     """One plan to build (data/plans/*.toml)."""
 
@@ -251,6 +283,7 @@ class PlanConfig:
     passed_by_label: str
     dataset_title: str
     license: str
+    sdg_links: tuple[SdgLink, ...] = ()  # from the CSV the plan's toml names (optional)
 
 
 def load_plan_configs(plans_dir: Path) -> tuple[PlanConfig, ...]:
@@ -266,6 +299,7 @@ def load_plan_configs(plans_dir: Path) -> tuple[PlanConfig, ...]:
                     passed_by_label=raw["passed_by_label"],
                     dataset_title=raw["dataset_title"],
                     license=raw["license"],
+                    sdg_links=load_sdg_links(plans_dir.parents[1] / raw["sdg_links"]) if "sdg_links" in raw else (),
                 )
             )
         except (tomllib.TOMLDecodeError, KeyError) as error:

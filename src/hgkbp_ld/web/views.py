@@ -274,9 +274,23 @@ class Views:
             (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
             for od in self._children(node, BP.heeftOperationeleDoelstelling)
         ]
+        page.sections["sdgs"] = self._contributions(node)
         page.sections["related_plans"] = sorted(
             (self.link(graph, o) for o in graph.objects(node, BP.gerelateerdPlan)), key=natural
         )
+
+    def _contributions(self, node: URIRef) -> list[dict[str, str]]:
+        rows = self.store.select(
+            f"""
+            PREFIX bp: <{BP}>
+            SELECT ?this ?sdg ?label ?why WHERE {{
+              ?this bp:heeftBijdrage ?b . ?b bp:aanDoel ?sdg ; bp:toelichting ?why .
+              OPTIONAL {{ ?sdg <{SKOS.prefLabel}> ?label }}
+            }}""",
+            {"this": node},
+        )
+        found = [{"href": str(r["sdg"]), "label": str(r.get("label", r["sdg"])), "why": str(r["why"])} for r in rows]
+        return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
 
     def _OperationeleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
         page.sections["actions"] = self._children(node, BP.heeftActie)
