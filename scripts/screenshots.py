@@ -17,6 +17,10 @@ PAGES = {
     "actie-12": "/doc/actie/hgkbp-2025-2029/12",
     "plan": "/doc/beleidsplan/hgkbp-2025-2029",
     "actie-12-smal": "/doc/actie/hgkbp-2025-2029/12",
+    "hd-7": "/doc/doelstelling/hgkbp-2025-2029/HD7",
+    "sparql": "/sparql?format=html&query=PREFIX+bp%3A+%3Chttps%3A%2F%2Fdata.vlaanderen.be%2Fns%2Fbeleidsplan%23%3E%0A"
+    "SELECT+%3Factie+%3Ftitel+WHERE+%7B+%3Factie+a+bp%3AActie+%3B+%3Chttp%3A%2F%2Fpurl.org%2Fdc%2Fterms%2Ftitle%3E"
+    "+%3Ftitel+%7D+LIMIT+8",
 }
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

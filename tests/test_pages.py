@@ -79,6 +79,7 @@ def test_every_page_shows_provenance_and_licence(server: Server) -> None:
         html = httpx.get(server.url + path).text
         footer = html.split('<footer class="site">')[1]
         assert sha in footer and "Modellicentie Gratis Hergebruik" in footer and "hgkbp-ld 0.1.0" in footer
+        assert footer.count("brontekst met SHA-256") == 1  # one plan, said once
 
 
 def test_the_plan_page_says_how_to_cite_it(server: Server) -> None:

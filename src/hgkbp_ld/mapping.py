@@ -241,6 +241,7 @@ class _Mapper:
             self.add(subject, BP.draagtBijTot, sdg)
             self.add(subject, BP.heeftBijdrage, contribution)
             self.add(contribution, RDF.type, BP.Bijdrage)
+            self.add(contribution, RDFS.label, _nl(f"Bijdrage van HD {goal.number} aan SDG {link.code}"))
             self.add(contribution, BP.aanDoel, sdg)
             self.add(contribution, BP.toelichting, _nl(link.rationale))
             self.add(sdg, SKOS.prefLabel, Literal(link.label, lang="en"))

@@ -204,7 +204,7 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
 _PROVENANCE = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX spdx: <http://spdx.org/rdf/terms#>
-SELECT ?dataset ?time ?sha ?license WHERE {
+SELECT DISTINCT ?dataset ?time ?sha ?license WHERE {
   ?dataset a <http://www.w3.org/ns/dcat#Dataset> ; prov:generatedAtTime ?time ;
      <http://purl.org/dc/terms/license> ?license ;
      prov:wasDerivedFrom/spdx:checksum/spdx:checksumValue ?sha .

@@ -238,7 +238,7 @@ class Views:
         rows = self.store.select(
             f"""
             PREFIX bp: <{BP}>
-            SELECT ?this ?text ?start ?end WHERE {{
+            SELECT DISTINCT ?this ?text ?start ?end WHERE {{
               ?this <{DCTERMS.temporal}> ?p . ?p bp:omschrijving ?text .
               OPTIONAL {{ ?p <{DCAT.startDate}> ?start }} OPTIONAL {{ ?p <{DCAT.endDate}> ?end }} }}""",
             {"this": node},
@@ -247,7 +247,7 @@ class Views:
         indicators = self.store.select(
             f"""
             PREFIX bp: <{BP}>
-            SELECT ?this ?text WHERE {{
+            SELECT DISTINCT ?this ?text ?n WHERE {{
               ?this bp:heeftIndicator ?i . ?i bp:volgnummer ?n ; <{DCTERMS.description}> ?text }}
             ORDER BY ?n""",
             {"this": node},
@@ -263,7 +263,8 @@ class Views:
         rows = self.store.select(
             f"""
             PREFIX bp: <{BP}>
-            SELECT ?this ?x ?label ?n WHERE {{ ?this <{prop}> ?x . ?x <{DCTERMS.title}> ?label ; bp:volgnummer ?order .
+            SELECT DISTINCT ?this ?x ?label ?n ?order WHERE {{
+              ?this <{prop}> ?x . ?x <{DCTERMS.title}> ?label ; bp:volgnummer ?order .
               OPTIONAL {{ ?x <{SKOS.notation}> ?n }} }} ORDER BY ?order""",
             {"this": node},
         )
@@ -283,7 +284,7 @@ class Views:
         rows = self.store.select(
             f"""
             PREFIX bp: <{BP}>
-            SELECT ?this ?sdg ?label ?why WHERE {{
+            SELECT DISTINCT ?this ?sdg ?label ?why WHERE {{
               ?this bp:heeftBijdrage ?b . ?b bp:aanDoel ?sdg ; bp:toelichting ?why .
               OPTIONAL {{ ?sdg <{SKOS.prefLabel}> ?label }}
             }}""",
@@ -311,7 +312,7 @@ class Views:
         page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node)
         mandates = self.store.select(
             f"""
-            SELECT ?this ?x ?label ?start ?end WHERE {{
+            SELECT DISTINCT ?this ?x ?label ?start ?end WHERE {{
               ?x <{MANDAAT.beleidsdomein}> ?this ; <{MANDAAT.start}> ?start ;
                  <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
               OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }} }} ORDER BY ?start ?label""",
