@@ -333,7 +333,7 @@ def test_graph_variable_reaches_the_plan_graph(endpoint: str, dist: Path) -> Non
     expected = manifest["plans"]["hgkbp-2025-2029"]["triples"]
     assert count(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PLAN_GRAPH}> {{ ?s ?p ?o }} }}") == expected
     graphs = {row["g"] for row in select(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
-    assert graphs == {PLAN_GRAPH, VOCABULARY_GRAPH}
+    assert graphs == {PLAN_GRAPH, VOCABULARY_GRAPH, "https://data.vlaanderen.be/id/catalogus/hgkbp-ld"}
 
 
 def test_default_graph_is_the_union_of_the_named_graphs(endpoint: str) -> None:
@@ -341,6 +341,8 @@ def test_default_graph_is_the_union_of_the_named_graphs(endpoint: str) -> None:
     union = count(endpoint, distinct.format("?s ?p ?o"))
     named = count(endpoint, distinct.format("GRAPH ?g { ?s ?p ?o }"))
     assert union == named > 2000
+    # ... and it is a set: a triple two graphs hold (the dataset's type) is in it once
+    assert count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == union
     # plan data and vocabulary, from two graphs, join in the default graph
     joined = PREFIXES + "ASK { ?a a bp:Actie ; bp:volgnummer 12 . bp:Actie rdfs:label 'Actie'@nl }"
     assert query(wrapper(endpoint, joined)).convert()["boolean"] is True

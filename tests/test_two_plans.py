@@ -42,6 +42,10 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def store(two: Path) -> ox.Store:
+    return store_of(two)
+
+
+def store_of(two: Path) -> ox.Store:
     store = ox.Store()
     manifest = json.loads((two / "manifest.json").read_text())
     for slug, plan in manifest["plans"].items():
@@ -111,5 +115,17 @@ def test_the_server_serves_both_plans(two: Path) -> None:
             f"{server.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
         ).json()["results"]["bindings"]
         assert {r["g"]["value"] for r in rows} >= {f"{ID}dataset/{REAL}", f"{ID}dataset/{OTHER}"}
+        # the default graph is the merge: a triple that both plans hold counts once
+        query = "SELECT (COUNT(*) AS ?n) WHERE { <https://data.vlaanderen.be/id/bevoegdheid/gelijke-kansen> ?p ?o }"
+        rows = httpx.get(
+            f"{server.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        ).json()["results"]["bindings"]
+        in_one_graph = sum(
+            1
+            for _ in store_of(two).quads_for_pattern(
+                ox.NamedNode(f"{ID}bevoegdheid/gelijke-kansen"), None, None, ox.NamedNode(f"{ID}dataset/{REAL}")
+            )
+        )
+        assert int(rows[0]["n"]["value"]) == in_one_graph
     finally:
         server.stop()

@@ -41,7 +41,6 @@ class Shape:
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None if not a query
     update: bool  # the text is (or contains) an update operation
     service: bool  # it asks for a federated SERVICE call
-    dataset: bool  # it declares its own dataset with FROM / FROM NAMED
 
 
 def shape(text: str) -> Shape:
@@ -50,7 +49,7 @@ def shape(text: str) -> Shape:
     form = next((w for w in words if w in QUERY_FORMS), None)
     first = next((w for w in words if w not in {"PREFIX", "BASE"} and ":" not in w), None)
     update = bool(UPDATE_KEYWORDS.intersection(words)) and (form is None or first in UPDATE_KEYWORDS)
-    return Shape(form, update, "SERVICE" in words, "FROM" in words)
+    return Shape(form, update, "SERVICE" in words)
 
 
 # --- results in the protocol's formats ---------------------------------------------------------------
@@ -159,7 +158,6 @@ class Job:
     max_rows: int
     default_graphs: tuple[str, ...] | None = None  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] | None = None  # the protocol's named-graph-uri
-    union: bool = True  # the default graph is the union of all graphs
     base: str | None = None  # base IRI for relative IRIs in the query: the endpoint's URL
 
 
@@ -183,12 +181,11 @@ def execute(store: ox.Store, job: Job) -> Answer:
     options: dict[str, object] = {}
     if job.default_graphs is not None or job.named_graphs is not None:
         try:
-            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()] or ox.DefaultGraph()
+            # named-graph-uri alone: the default graph is the merge of no graph, i.e. empty (Protocol 2.1.4)
+            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
         except ValueError as error:
             return Answer(400, f"Ongeldige graaf-IRI: {error}\n".encode(), "text/plain; charset=utf-8")
-    elif job.union:
-        options["use_default_graph_as_union"] = True
     try:
         result = store.query(job.query, base_iri=job.base, **options)
     except SyntaxError as error:

@@ -2,7 +2,7 @@
 
 The embedded implementation is pyoxigraph (the default; no server to install). Each plan's dump
 goes into its own named graph (the dataset IRI); the vocabulary into the graph of its namespace
-document. Queries see the union of the graphs as their default graph.
+document. Queries see the merge of all graphs as their default graph (each triple once).
 
 Results leave this module as rdflib terms, so that callers never depend on the store used.
 """
@@ -51,6 +51,7 @@ class Dataset:
     version: str
     graphs: dict[str, int]  # graph IRI -> triples
     manifest: dict
+    merged: int = 0  # triples in the default graph, the merge of all graphs
 
 
 Row = dict[str, Node]
@@ -166,7 +167,18 @@ class EmbeddedStore:
         graphs[VOCABULARY_GRAPH] = sum(
             1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(VOCABULARY_GRAPH))
         )
-        dataset = Dataset(version, graphs, manifest)
+        # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs
+        # hold (a shared portfolio) is in it once. (oxigraph's "union default graph" is a multiset,
+        # so COUNT would count such a triple twice.)
+        merged = [
+            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+            for q in store.quads_for_pattern(None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        ]
+        store.extend(merged)
+        dataset = Dataset(
+            version, graphs, manifest, sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        )
         store.flush()
         with self._lock:
             previous = self.path
@@ -185,7 +197,7 @@ class EmbeddedStore:
 
     def _run(self, query: str, bindings: dict[str, Node] | None):  # noqa: ANN202 - pyoxigraph result
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
-        return self._current().query(query, use_default_graph_as_union=True, substitutions=substitutions)
+        return self._current().query(query, substitutions=substitutions)
 
     def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
         """Rows of a SELECT; a bound variable must also be in the projection (pyoxigraph's rule)."""

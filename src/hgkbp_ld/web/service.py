@@ -51,8 +51,10 @@ def service_description(request: Request, extension: str) -> bytes:
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, RDF.type, VOID.Dataset))
-    graph.add((default, VOID.triples, Literal(sum(site.dataset.graphs.values()), datatype=XSD.integer)))
-    graph.add((default, DCTERMS.description, Literal("De unie van alle grafen.", lang="nl")))
+    graph.add((default, VOID.triples, Literal(site.dataset.merged, datatype=XSD.integer)))
+    graph.add(
+        (default, DCTERMS.description, Literal("De samenvoeging van alle grafen (elk tripel één keer).", lang="nl"))
+    )
     for number, (name, triples) in enumerate(sorted(site.dataset.graphs.items()), start=1):
         named, inner = URIRef(f"{endpoint}#graph-{number}"), URIRef(f"{endpoint}#graph-{number}-content")
         graph.add((dataset, SD.namedGraph, named))

@@ -199,7 +199,6 @@ async def sparql(request: Request) -> Response:
         max_rows=settings.max_rows,
         default_graphs=protocol.default_graphs if dataset_given else None,
         named_graphs=protocol.named_graphs if dataset_given else None,
-        union=not form.dataset,
     )
     try:
         answer = await request.app.state.workers.run(job, settings.query_timeout)
