@@ -25,6 +25,8 @@ PAGES = {
     "profile": "/doc/applicatieprofiel/beleidsplan",
     "downloads": "/data/",
     "not found": "/doc/actie/hgkbp-2025-2029/99",
+    "actions": "/acties",
+    "filtered actions": "/acties?doelstelling=HD3&q=toegankelijk",
     "SPARQL page": "/sparql",
     "SPARQL results": "/sparql?format=html&query=SELECT+%3Fs+%3Ft+WHERE+%7B+%3Fs+%3Chttp%3A%2F%2Fpurl.org%2Fdc%2Fterms%2Ftitle%3E+%3Ft+%7D+LIMIT+5",
     "SPARQL error": "/sparql?format=html&query=SELEC+nonsense",

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import WorkerPool
-from hgkbp_ld.web import documents, resources, service, sparql
+from hgkbp_ld.web import browse, documents, resources, service, sparql
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.workers = workers
     app.state.version = __version__
     app.include_router(documents.router)
+    app.include_router(browse.router)
     app.include_router(sparql.router)
     app.include_router(service.router)
     app.include_router(resources.router)

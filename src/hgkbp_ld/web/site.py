@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from hgkbp_ld import __version__
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.store import Dataset, Store
+from hgkbp_ld.web.browse import ActionIndex, load_index
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 from hgkbp_ld.web.views import Labels, Views
 from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
@@ -76,6 +77,8 @@ class Site:
     not_found: bytes = b""
     environment: Environment | None = None  # for pages rendered per request (the SPARQL page)
     statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
+    actions: ActionIndex | None = None  # the rows of /acties
+    provenance: list[dict[str, str]] = field(default_factory=list)
     loaded_at: float = 0.0
     seconds: float = 0.0
 
@@ -145,7 +148,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     )
     template = env.get_template("resource.html")
     common = {"version": __version__, "dataset_version": dataset.version, "provenance": _provenance(store)}
-    site = Site(base=base, dataset=dataset, environment=env)
+    site = Site(base=base, dataset=dataset, environment=env, provenance=common["provenance"])
+    site.actions = load_index(store, base)
     prefix = f"{base}/id/"
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     for iri in sorted(str(r["s"]) for r in rows if "#" not in str(r["s"])):

@@ -319,5 +319,6 @@ def _page(
         jsonld=None,
         version=request.app.state.version,
         dataset_version=request.app.state.publication.current.site.dataset.version,
+        provenance=request.app.state.publication.current.site.provenance,
     )
     return Response(html, status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
