@@ -527,7 +527,7 @@ def shade_level(count: int, maximum: int) -> int:
 
 
 def cell_label(a: str, b: str, count: int) -> str:
-    """The accessible name of a cell: "Gelijke Kansen en Welzijn: 12 acties samen"; on the diagonal "Welzijn: 30 acties"."""
+    """A cell's accessible name: "Gelijke Kansen en Welzijn: 12 acties samen"; diagonal: "Welzijn: 30 acties"."""
     noun = "actie" if count == 1 else "acties"
     if a == b:
         return f"{a}: {count} {noun}"

@@ -170,7 +170,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         )
         representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
         site.resources[path] = Resource(path, representations)
-    _documents(site, env, dist, common)
+    _documents(site, env, dist, common, _goals(store, base))
     for name in dataset.manifest.get("plans", {}).values():
         graph = name["graph"]
         classes = store.select(
@@ -220,7 +220,31 @@ def _provenance(store: Store) -> list[dict[str, str]]:
     return [{key: str(value) for key, value in row.items()} for row in store.select(_PROVENANCE)]
 
 
-def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str]) -> None:
+_GOALS = """
+PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>
+SELECT ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS ?actions) WHERE {
+  ?plan bp:heeftDoelstelling ?hd . ?hd <http://www.w3.org/2004/02/skos/core#notation> ?notation ;
+     <http://purl.org/dc/terms/title> ?title ; bp:volgnummer ?n ; bp:heeftOperationeleDoelstelling ?od .
+  ?od bp:heeftActie ?a .
+} GROUP BY ?plan ?hd ?notation ?title ?n ORDER BY ?plan ?n"""
+
+
+def _goals(store: Store, base: str) -> list[dict[str, str]]:
+    """Each horizontal goal with its number of operational goals and actions, for the landing page."""
+    prefix = f"{base}/id/"
+    return [
+        {
+            "href": f"/doc/{str(r['hd'])[len(prefix) :]}",
+            "notation": str(r["notation"]),
+            "title": str(r["title"]),
+            "ods": str(r["ods"]),
+            "actions": str(r["actions"]),
+        }
+        for r in store.select(_GOALS)
+    ]
+
+
+def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str], goals: list[dict[str, str]]) -> None:
     """The landing page, the vocabulary, the application profile, the downloads, the 404 page."""
     vocabulary = Graph().parse(dist / "beleidsplan.ttl")
     shapes = Graph().parse(dist / "beleidsplan-shapes.ttl")
@@ -262,7 +286,9 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str])
     html = env.get_template("data.html").render(files=listing, title="Downloads", alternates=[], jsonld=None, **common)
     site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     counts = {key: len(store_rows) for key, store_rows in _counts(site).items()}
-    html = env.get_template("home.html").render(counts=counts, title="Start", alternates=[], jsonld=None, **common)
+    html = env.get_template("home.html").render(
+        counts=counts, goals=goals, title="Start", alternates=[], jsonld=None, **common
+    )
     site.documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     site.not_found = (
         env.get_template("not_found.html")
