@@ -117,3 +117,10 @@ def test_the_landing_page_lists_the_goals_with_their_counts(server: Server) -> N
         hd: (expected_ods[hd], expected_actions[hd]) for hd in expected_actions}
     for target in ("/acties", "/sparql", "/data/", "/ns/beleidsplan", "/doc/catalogus/hgkbp-ld"):
         assert f'href="{target}"' in html
+
+
+def test_minister_page_names_the_portfolios_held(server: Server) -> None:
+    html = httpx.get(f"{server.url}/doc/mandataris/caroline-gennez-2026-06").text
+    held = section(html, "Bevoegdheden in het plan")
+    for slug in ("welzijn", "armoedebestrijding", "cultuur", "gelijke-kansen"):
+        assert f'href="/doc/bevoegdheid/{slug}"' in held

@@ -411,11 +411,16 @@ def _timeline_row(
     pid: str,
     hrefs: Mapping[int, str],
 ) -> list[str]:
+    """One action's row: a link holding the row's area, the notation and the bar or marker; then the title and the
+    period as text outside the link, hidden from assistive technology (the link's name says both, in full) and
+    transparent to the pointer (a click on them lands on the link's row area). So the link's visible text is its
+    notation, with which its accessible name begins (WCAG 2.5.3)."""
     mid = y + ROW_H / 2
     text_y = _n(mid + 4.5)
     bar_y = mid - BAR_H / 2
     kind = bar.kind
     full = f"{notation(bar.number)}: {' '.join(bar.title.split())}"
+    tooltip = f"<title>{_t(full)} ({_t(period_text(bar))})</title>"
     out = [
         "<a"
         + _attrs(class_="action", href=bar.href, aria_label=_aria_label(bar), data_action=bar.number, data_kind=kind)
@@ -424,9 +429,8 @@ def _timeline_row(
         ' fill-opacity="0"/>',
         f'<text x="{LABEL_X}" y="{text_y}" font-size="{FONT_SIZE}" font-weight="700" fill="{LINK}"'
         f' text-decoration="underline">{_t(notation(bar.number))}</text>',
-        f'<text x="{TITLE_X}" y="{text_y}" font-size="{FONT_SIZE}" fill="{TEXT}">{_t(shorten(bar.title))}</text>',
     ]
-    tooltip = f"<title>{_t(full)} ({_t(period_text(bar))})</title>"
+    words = [f'<text x="{TITLE_X}" y="{text_y}" font-size="{FONT_SIZE}" fill="{TEXT}">{_t(shorten(bar.title))}</text>']
     if kind in ("bar", "open"):
         start = bar.start or 0
         x0 = x(start)
@@ -454,46 +458,43 @@ def _timeline_row(
                 f'<polygon class="break" points="{_n(gap - 5)},{_n(bar_y + BAR_H + 1)} {_n(gap - 1)},{_n(bar_y - 1)}'
                 f' {_n(gap + 5)},{_n(bar_y - 1)} {_n(gap + 1)},{_n(bar_y + BAR_H + 1)}" fill="{WHITE}"/>'
             )
-        out.append(
+        words.append(
             f'<text class="period" x="{_n(period_x)}" y="{text_y}" font-size="{FONT_SIZE}"'
             f' fill="{MUTED}">{_t(period_text(bar))}</text>'
         )
-        out.append("</a>")
-        return out
-
-    if kind == "none":
+    elif kind == "none":
         out.append(
             f'<polygon class="marker marker-none" points="{MARKER_X},{_n(mid - 7)} {MARKER_X + 7},{_n(mid)}'
             f' {MARKER_X},{_n(mid + 7)} {MARKER_X - 7},{_n(mid)}" fill="{WHITE}" stroke="{TEXT}"'
             f' stroke-width="1.5">{tooltip}</polygon>'
         )
-        out.append(
+        words.append(
             f'<text class="period" x="{MARKER_X + 14}" y="{text_y}" font-size="{FONT_SIZE}"'
             f' fill="{MUTED}">geen tijdspad</text>'
         )
-        out.append("</a>")
+    else:  # refers: a triangle pointing right, then (below) a link of its own to the action referred to
+        out.append(
+            f'<polygon class="marker marker-refers" points="{MARKER_X - 6},{_n(mid - 7)} {MARKER_X + 7},{_n(mid)}'
+            f' {MARKER_X - 6},{_n(mid + 7)}" fill="{LINK}">{tooltip}</polygon>'
+        )
+    out.append("</a>")
+    out += ['<g class="row-text" aria-hidden="true" pointer-events="none">', *words, "</g>"]
+    if kind != "refers":
         return out
 
-    # refers: a triangle pointing right in the row's link, then a link of its own to the action referred to.
-    out.append(
-        f'<polygon class="marker marker-refers" points="{MARKER_X - 6},{_n(mid - 7)} {MARKER_X + 7},{_n(mid)}'
-        f' {MARKER_X - 6},{_n(mid + 7)}" fill="{LINK}">{tooltip}</polygon>'
-    )
-    out.append("</a>")
     target = bar.refers_to or 0
-    pointer = (
-        f'<text class="period" x="{MARKER_X + 14}" y="{text_y}" font-size="{FONT_SIZE}" fill="{LINK}"'
-        f' text-decoration="underline">→ {_t(notation(target))}</text>'
-    )
     href = hrefs.get(target)
-    if href is None:  # the action referred to is not in the picture: say it, without a link
-        out.append(pointer.replace(f'fill="{LINK}" text-decoration="underline"', f'fill="{MUTED}"'))
-    else:
-        label = f"{notation(target)}, waarvan het tijdspad geldt voor {notation(bar.number)}"
-        out.append(
-            "<a" + _attrs(class_="pointer", href=href, aria_label=label, data_from=bar.number, data_action=target) + ">"
-        )
-        out += [pointer, "</a>"]
+    pointer = f'<text class="period" x="{MARKER_X + 14}" y="{text_y}" font-size="{FONT_SIZE}"'
+    if href is None:  # the action referred to is not in the picture: say it (the row's link does), no link
+        out.append(f'<g aria-hidden="true">{pointer} fill="{MUTED}">→ {_t(notation(target))}</text></g>')
+        return out
+    label = f"Zie {notation(target)}, het tijdspad dat geldt voor {notation(bar.number)}"
+    out += [
+        "<a" + _attrs(class_="pointer", href=href, aria_label=label, data_from=bar.number, data_action=target) + ">",
+        f'{pointer} fill="{LINK}" text-decoration="underline"><tspan aria-hidden="true">→ </tspan>'
+        f"{_t(notation(target))}</text>",
+        "</a>",
+    ]
     return out
 
 

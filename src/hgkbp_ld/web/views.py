@@ -321,6 +321,9 @@ class Views:
         page.sections["mandates"] = [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates]
 
     def _Mandataris(self, node: URIRef, graph: Graph, page: Page) -> None:
+        page.sections["portfolios"] = sorted(
+            (self.link(graph, o) for o in graph.objects(node, MANDAAT.beleidsdomein)), key=natural
+        )
         page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node, via_mandate=True)
         page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node, via_mandate=True)
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
