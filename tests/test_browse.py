@@ -88,3 +88,10 @@ def test_filters_combine_and_urls_are_shareable(server: Server) -> None:
 def test_odd_input_is_harmless(server: Server, params: dict) -> None:
     response = httpx.get(f"{server.url}/acties", params=params)
     assert response.status_code == 200 and "<script>alert" not in response.text
+
+
+def test_two_portfolios_together(server: Server) -> None:
+    expected = [a["number"] for a in ACTIONS
+                if {"Gelijke Kansen", "Welzijn"} <= set(a["responsible"] + a["collaborators"])]
+    assert listed(server, bevoegdheid="gelijke-kansen", **{"samen-met": "welzijn"}) == expected
+    assert len(expected) == 28

@@ -16,6 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDFS, SKOS
 
 from hgkbp_ld.mapping import BP, MANDAAT
 from hgkbp_ld.store import Store
+from hgkbp_ld.web.pictures import TimelineBar, TimelineGroup, pair_counts
 
 router = APIRouter()
 _WORD = re.compile(r"\w+")
@@ -43,6 +44,7 @@ class Row:
     end: int | None = None
     timeline: str = ""
     text: str = ""  # folded title, description and indicators, for the search
+    refers_to: int | None = None  # the action this one is worked out in
 
     def runs_in(self, year: int) -> bool:
         return self.start is not None and self.start <= year and (self.end is None or year <= self.end)
@@ -115,6 +117,9 @@ def load_index(store: Store, base: str) -> ActionIndex:
             row.timeline = str(r["text"])
             row.start = int(str(r["s"])) if "s" in r else None
             row.end = int(str(r["e"])) if "e" in r else None
+    for r in store.select(bp + "SELECT DISTINCT ?a ?n WHERE { ?a bp:wordtUitgewerktIn/bp:volgnummer ?n }"):
+        if str(r["a"]) in rows:
+            rows[str(r["a"])].refers_to = int(r["n"])
     texts: dict[str, list[str]] = {iri: [row.title] for iri, row in rows.items()}
     for r in store.select(f"SELECT DISTINCT ?a ?d WHERE {{ ?a <{DCTERMS.description}> ?d }}"):
         texts.get(str(r["a"]), []).append(str(r["d"]))
@@ -154,6 +159,7 @@ def load_index(store: Store, base: str) -> ActionIndex:
 class Filters:
     goal: str = ""
     portfolio: str = ""
+    together: str = ""  # a second portfolio that must take part too (a cell of the collaboration matrix)
     role: str = ""  # "", "lead", "partner"
     minister: str = ""
     year: int | None = None
@@ -177,6 +183,8 @@ def select_rows(index: ActionIndex, filters: Filters) -> list[Row]:
             scope = lead if filters.role == "lead" else partner if filters.role == "partner" else lead | partner
             if not wanted & scope:
                 continue
+        if filters.together and filters.together not in slugs(row.responsible) | slugs(row.collaborators):
+            continue
         if filters.year is not None and not row.runs_in(filters.year):
             continue
         if any(word not in row.text for word in words):
@@ -191,6 +199,7 @@ def _filters(request: Request) -> Filters:
     return Filters(
         goal=params.get("doelstelling", "")[:10],
         portfolio=params.get("bevoegdheid", "")[:60],
+        together=params.get("samen-met", "")[:60],
         role=params.get("rol", "") if params.get("rol", "") in ("lead", "partner") else "",
         minister=params.get("minister", "")[:60],
         year=int(year) if year.isdigit() and len(year) == 4 else None,
@@ -222,3 +231,39 @@ def actions(request: Request) -> Response:
         media_type="text/html; charset=utf-8",
         headers={"Cache-Control": f"public, max-age={request.app.state.settings.cache_max_age}"},
     )
+
+
+# --- the pictures ----------------------------------------------------------------------------------
+
+
+def timeline_groups(index: ActionIndex, plan: str, numbers: set[int] | None = None) -> list[TimelineGroup]:
+    """The actions of a plan (or only `numbers`) as timeline bars, grouped by goal."""
+    groups: dict[str, TimelineGroup] = {}
+    for row in index.rows:
+        if row.plan != plan or (numbers is not None and row.number not in numbers):
+            continue
+        group = groups.setdefault(row.goal, TimelineGroup(row.goal.replace(" ", ""), row.goal_title, []))
+        group.bars.append(
+            TimelineBar(
+                row.number,
+                row.title,
+                row.href,
+                row.start,
+                row.end,
+                row.start is not None and row.end is None,
+                row.refers_to,
+            )
+        )
+    return list(groups.values())
+
+
+def collaboration(index: ActionIndex, plan: str) -> tuple[list[str], dict[tuple[str, str], int], dict[str, str]]:
+    """Portfolio labels, how many actions each pair shares (lead or partner), and label → slug."""
+    rows = [row for row in index.rows if row.plan == plan]
+    slugs = {
+        label: iri.rsplit("/", 1)[1]
+        for row in rows
+        for iri, label in (*row.responsible.items(), *row.collaborators.items())
+    }
+    counts = pair_counts([*row.responsible.values(), *row.collaborators.values()] for row in rows)
+    return sorted(slugs), counts, slugs

@@ -103,7 +103,8 @@ class TimelineBar:
 
     `start`/`end` are whole years (1 January of start to 31 December of end). `open_end` means "from start, no end
     given" (end must be None). A start without an end and without `open_end` is a single year. No start: either
-    `refers_to` names the action whose time line applies, or the action has no time line at all.
+    `refers_to` names the action whose time line applies, or the action has no time line at all (`refers_to` is only
+    drawn for an action without a start; `timeline_rows` keeps it in any case).
     """
 
     number: int

@@ -23,9 +23,10 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from hgkbp_ld import __version__
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.store import Dataset, Store
-from hgkbp_ld.web.browse import ActionIndex, load_index
+from hgkbp_ld.web.browse import ActionIndex, collaboration, load_index, timeline_groups
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
-from hgkbp_ld.web.views import Labels, Views
+from hgkbp_ld.web.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
+from hgkbp_ld.web.views import Labels, Page, Views
 from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -152,6 +153,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     site.actions = load_index(store, base)
     prefix = f"{base}/id/"
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
+    pictures = plan_pictures(site.actions)
     for iri in sorted(str(r["s"]) for r in rows if "#" not in str(r["s"])):
         path = iri[len(prefix) :]
         graph = store.describe(iri)
@@ -166,6 +168,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
             title=page.title,
             alternates=alternates(path),
             jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
+            pictures=_pictures_of(page, site.actions, pictures),
             **common,
         )
         representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
@@ -203,6 +206,50 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
     }
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
     return Resource(path, representations)
+
+
+def plan_pictures(index: ActionIndex) -> dict[str, dict[str, object]]:
+    """Per plan: the timeline and the collaboration matrix (SVG) with their table alternatives."""
+    found: dict[str, dict[str, object]] = {}
+    for plan in sorted({row.plan for row in index.rows}):
+        groups = timeline_groups(index, plan)
+        labels, counts, slugs = collaboration(index, plan)
+
+        def href(a: str, b: str, slugs: dict[str, str] = slugs) -> str:
+            return f"/acties?bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
+
+        found[plan] = {
+            "timeline": timeline_svg(groups, id_prefix=f"tijdlijn-{plan}"),
+            "timeline_rows": timeline_rows(groups),
+            "matrix": matrix_svg(labels, counts, href, id_prefix=f"matrix-{plan}"),
+            "matrix_rows": matrix_rows(labels, counts),
+        }
+    return found
+
+
+def _pictures_of(page: Page, index: ActionIndex | None, pictures: dict[str, dict[str, object]]) -> dict | None:
+    """The pictures a page shows: the plan's on its page; a minister's own small timeline."""
+    if index is None:
+        return None
+    if page.kind == "Beleidsplan":
+        return pictures.get(page.path.split("/", 1)[1])
+    if page.kind == "Mandataris":
+        hrefs = {link.href for key in ("lead", "partner") for link in page.sections.get(key, [])}  # type: ignore[union-attr]
+        timelines = []
+        for plan in sorted({row.plan for row in index.rows}):
+            numbers = {row.number for row in index.rows if row.plan == plan and row.href in hrefs}
+            if numbers:
+                groups = timeline_groups(index, plan, numbers)
+                timelines.append(
+                    {
+                        "svg": timeline_svg(
+                            groups, title=f"Tijdlijn van de acties van {page.title}", id_prefix=f"tijdlijn-{plan}"
+                        ),
+                        "rows": timeline_rows(groups),
+                    }
+                )
+        return {"minister_timelines": timelines}
+    return None
 
 
 _PROVENANCE = """
