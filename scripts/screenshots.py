@@ -18,6 +18,10 @@ PAGES = {
     "plan": "/doc/beleidsplan/hgkbp-2025-2029",
     "actie-12-smal": "/doc/actie/hgkbp-2025-2029/12",
     "hd-7": "/doc/doelstelling/hgkbp-2025-2029/HD7",
+    "start": "/",
+    "tijdlijn": "/doc/beleidsplan/hgkbp-2025-2029#h-tijdlijn",
+    "samenwerking": "/doc/beleidsplan/hgkbp-2025-2029#h-samenwerking",
+    "acties-gefilterd": "/acties?doelstelling=HD3&q=toegankelijk",
     "sparql": "/sparql?format=html&query=PREFIX+bp%3A+%3Chttps%3A%2F%2Fdata.vlaanderen.be%2Fns%2Fbeleidsplan%23%3E%0A"
     "SELECT+%3Factie+%3Ftitel+WHERE+%7B+%3Factie+a+bp%3AActie+%3B+%3Chttp%3A%2F%2Fpurl.org%2Fdc%2Fterms%2Ftitle%3E"
     "+%3Ftitel+%7D+LIMIT+8",
@@ -39,7 +43,10 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 320 if narrow else 1280, "height": 900},
                                     device_scale_factor=1)
             page.goto(args.url + path)
-            page.screenshot(path=str(OUT / f"{name}.png"), full_page=not narrow)
+            if "#" in path:  # just the section the anchor names
+                page.locator(f"section:has(#{path.split('#')[1]})").screenshot(path=str(OUT / f"{name}.png"))
+            else:
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=not narrow)
             page.close()
             print(OUT / f"{name}.png")
         browser.close()
