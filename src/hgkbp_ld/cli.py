@@ -60,8 +60,8 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Build every plan of data/plans/*.toml: parse the text, map it to RDF, validate it "
             "against shapes/ (pyshacl, with the vocabulary), and write dist/: the dumps in "
-            "Turtle, N-Triples, JSON-LD and RDF/XML, the vocabulary, its JSON-LD context, the "
-            "shapes and manifest.json. All or nothing: on any error dist/ is left as it was. "
+            "Turtle, N-Triples, JSON-LD and RDF/XML, the DCAT-AP Vlaanderen catalogue, the vocabulary, "
+            "its JSON-LD context, the shapes and manifest.json. All or nothing: on any error dist/ is left as it was. "
             "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time)."
         ),
     )
@@ -79,8 +79,10 @@ def _parser() -> argparse.ArgumentParser:
         help="serve the built dataset: pages, RDF, SPARQL (builds dist/ first if it is missing)",
         description=(
             "Serve dist/ over HTTP on the embedded store (pyoxigraph): a page and RDF for every IRI "
-            "(/id/... answers 303 to /doc/...), the vocabulary, the application profile and the dumps. "
-            "Settings can also come from HGKBP_* environment variables (e.g. HGKBP_PORT)."
+            "(/id/... answers 303 to /doc/...), /acties (filters and search), the SPARQL 1.1 endpoint "
+            "/sparql (read-only, with a timeout and a row cap), the vocabulary, the application profile, "
+            "the catalogue and the dumps. Settings can also come from HGKBP_* environment variables "
+            "(e.g. HGKBP_PORT, HGKBP_QUERY_TIMEOUT, HGKBP_MAX_ROWS, HGKBP_WORKERS)."
         ),
     )
     serve.add_argument("--host", default=None, help="interface to listen on (default: 127.0.0.1)")
