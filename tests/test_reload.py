@@ -52,7 +52,7 @@ def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
 
     try:
         before = httpx.get(f"{server.url}/health").json()["dataset"]
-        readers = [threading.Thread(target=read, args=(number,)) for number in range(4)]
+        readers = [threading.Thread(target=read, args=(number,)) for number in range(16)]
         for reader in readers:
             reader.start()
         source = data / "source" / "hgkbp-2025-2029.txt"

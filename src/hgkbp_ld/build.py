@@ -204,12 +204,19 @@ def build(
             raise ValidationFailed(report)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed (one build at a time)
+        shutil.rmtree(stale, ignore_errors=True)
     progress(f"writing {out}")
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     temporary.chmod(0o755)
     try:
         files = _write(temporary, plans, base, data_dir)
         swap_in(temporary, out)
+    except OSError as error:  # a full disk, a read-only folder ...
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise BuildError(
+            f"writing {out} failed ({error.strerror or error}); free space or fix the folder and build again"
+        ) from error
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise

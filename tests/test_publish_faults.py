@@ -1,0 +1,62 @@
+"""Faults while publishing (toward issue 9): dist/ stays the previous good build, byte for byte."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hgkbp_ld import build as build_module
+from hgkbp_ld.build import BuildError, build
+from tests.conftest import ROOT
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def good(dist: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    return out
+
+
+def test_a_full_disk_while_writing_leaves_dist_as_it_was(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(good)
+    calls = {"n": 0}
+
+    def full(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # the third file written
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(build_module.os, "fsync", full)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    with pytest.raises(BuildError, match="No space left on device"):
+        build(good)
+    assert snapshot(good) == before
+    assert not list(good.parent.glob(".dist.new-*"))
+
+
+def test_a_killed_build_leaves_dist_as_it_was_and_the_next_build_replaces_it(good: Path) -> None:
+    before = snapshot(good)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    command = [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(good)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(2.0)  # in the middle of parsing, mapping or validating
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    assert process.returncode == -signal.SIGKILL
+    assert snapshot(good) == before
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert snapshot(good).keys() == before.keys()
+    assert not list(good.parent.glob(".dist.new-*"))  # nothing left behind by the killed build
