@@ -115,6 +115,7 @@ def test_the_landing_page_lists_the_goals_with_their_counts(server: Server) -> N
                     for n in range(1, 8)}
     assert {hd: (int(ods), int(n)) for hd, ods, n in rows} == {
         hd: (expected_ods[hd], expected_actions[hd]) for hd in expected_actions}
+    assert "7 horizontale doelstellingen, 26 operationele doelstellingen en 56 acties" in html
     for target in ("/acties", "/sparql", "/data/", "/ns/beleidsplan", "/doc/catalogus/hgkbp-ld"):
         assert f'href="{target}"' in html
 

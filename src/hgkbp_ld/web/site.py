@@ -332,7 +332,11 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         )
     html = env.get_template("data.html").render(files=listing, title="Downloads", alternates=[], jsonld=None, **common)
     site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
-    counts = {key: len(store_rows) for key, store_rows in _counts(site).items()}
+    counts = {
+        "goals": len(goals),
+        "ods": sum(int(g["ods"]) for g in goals),
+        "actions": sum(int(g["actions"]) for g in goals),
+    }
     html = env.get_template("home.html").render(
         counts=counts, goals=goals, title="Start", alternates=[], jsonld=None, **common
     )
@@ -342,14 +346,6 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, **common)
         .encode("utf-8")
     )
-
-
-def _counts(site: Site) -> dict[str, list[str]]:
-    kinds = {"goals": "doelstelling/", "actions": "actie/"}
-    found: dict[str, list[str]] = {k: [p for p in site.resources if p.startswith(v)] for k, v in kinds.items()}
-    found["ods"] = [p for p in found["goals"] if "/OD" in p]
-    found["goals"] = [p for p in found["goals"] if "/HD" in p]
-    return found
 
 
 def not_found_page(site: Site, path: str) -> bytes:
