@@ -56,6 +56,18 @@ class Process:
             self.process.kill()
 
 
+def fresh_build(folder: Path) -> Path:
+    """A fresh `hgkbp-ld build` in `folder`/dist (the developer's dist/ is never measured)."""
+    out = folder / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--out", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
+        check=True,
+    )
+    return out
+
+
 def serve_hgkbp(dist: Path) -> tuple[Process, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"

@@ -30,7 +30,6 @@ import math
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +45,7 @@ import httpx
 if __package__ in (None, ""):  # run as a script: `python bench/load.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, serve_hgkbp, write_section
+from bench.common import ROOT, fresh_build, serve_hgkbp, write_section
 
 PLAN = "hgkbp-2025-2029"
 ACTION_IRI = f"https://data.vlaanderen.be/id/actie/{PLAN}/"
@@ -411,17 +410,6 @@ def memory_rows(first: Memory, last: Memory) -> list[str]:
 
 
 # --- the run ---------------------------------------------------------------------------------------------
-
-
-def fresh_build(folder: Path) -> Path:
-    out = folder / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--out", str(out)],
-        cwd=ROOT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-        check=True,
-    )
-    return out
 
 
 def main() -> int:

@@ -29,7 +29,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +43,7 @@ from rdflib import Graph
 if __package__ in (None, ""):  # run as a script: `python bench/sparql.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Process, free_port, serve_hgkbp, write_section
+from bench.common import ROOT, Process, free_port, fresh_build, serve_hgkbp, write_section
 
 SELECT_JSON = "application/sparql-results+json"
 PREFIXES = "PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
@@ -209,17 +208,6 @@ def main() -> None:
         lines = bench(args, dist)
     write_section("sparql", "\n".join(lines))
     print("\n".join(lines))
-
-
-def fresh_build(folder: Path) -> Path:
-    out = folder / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--out", str(out)],
-        cwd=ROOT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-        check=True,
-    )
-    return out
 
 
 def bench(args: argparse.Namespace, dist: Path) -> list[str]:

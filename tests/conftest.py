@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,9 +30,7 @@ def parsed() -> ParsedPlan:
 @pytest.fixture(scope="session")
 def built_graph() -> Graph:
     """The real plan mapped to RDF (not validated: the tests do that)."""
-    (plan,) = build_graphs(
-        Registers.load(), load_plan_configs(DATA_DIR / "plans"), "https://data.vlaanderen.be"
-    )
+    (plan,) = build_graphs(Registers.load(), load_plan_configs(DATA_DIR / "plans"), "https://data.vlaanderen.be")
     return plan.graph
 
 
@@ -54,10 +55,24 @@ class Server:
         self.log = dist.parent / f"serve-{self.port}.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "hgkbp_ld.cli", "serve", "--port", str(self.port), "--dist", str(dist),
-                 "--log-level", "warning", *extra],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **(env or {})})
+                [
+                    sys.executable,
+                    "-m",
+                    "hgkbp_ld.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--dist",
+                    str(dist),
+                    "--log-level",
+                    "warning",
+                    *extra,
+                ],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **(env or {})},
+            )
         self.wait()
 
     def wait(self, seconds: float = 60) -> None:
@@ -85,18 +100,33 @@ class Server:
             self.process.kill()
 
 
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: every test build has this build time
+
+
+def run_build(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`hgkbp-ld build --out OUT [extra]` as a user runs it: a real process."""
+    return subprocess.run(
+        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(out), *extra],
+        cwd=ROOT,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def build_dist(out: Path, data: Path | None = None) -> Path:
+    """A build that must succeed (from another data folder if given)."""
+    done = run_build(out, "--quiet", *(("--data", str(data)) if data else ()))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh build of the real plan, made by the real command."""
-    import os
-    import subprocess
-    import sys
-
-    out = tmp_path_factory.mktemp("served") / "dist"
-    done = subprocess.run([sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--out", str(out)], cwd=ROOT,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return out
+    return build_dist(tmp_path_factory.mktemp("served") / "dist")
 
 
 @pytest.fixture(scope="session")

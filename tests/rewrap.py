@@ -61,10 +61,7 @@ def join_lines(lines: list[str]) -> str:
             continue
         if out:
             first_word = part.split(" ", 1)[0].rstrip(",.;:")
-            split_word = (
-                re.search(r"[^\W_]-$", previous) is not None
-                and first_word not in _HYPHEN_KEEPS_SPACE
-            )
+            split_word = re.search(r"[^\W_]-$", previous) is not None and first_word not in _HYPHEN_KEEPS_SPACE
             out += part if split_word else " " + part
         else:
             out = part
@@ -79,15 +76,11 @@ def fill(text: str, width: int) -> str:
     for index, word in enumerate(words):
         rest = " ".join(words[index:])
         after_marker = index == 1 and _LIST_MARKER.fullmatch(words[0]) is not None
-        if units and (
-            after_marker or _NO_LINE_START.match(rest) or _NO_LINE_END.search(words[index - 1])
-        ):
+        if units and (after_marker or _NO_LINE_START.match(rest) or _NO_LINE_END.search(words[index - 1])):
             units[-1] += _GLUE + word
         else:
             units.append(word)
-    filled = textwrap.fill(
-        " ".join(units), width=width, break_long_words=False, break_on_hyphens=False
-    )
+    filled = textwrap.fill(" ".join(units), width=width, break_long_words=False, break_on_hyphens=False)
     return filled.replace(_GLUE, " ")
 
 

@@ -66,8 +66,15 @@ def test_pages_work_without_javascript_and_reflow_at_400_percent(browser, server
     # 1280 px at 400 % zoom is a 320 CSS px wide viewport (WCAG 1.4.10).
     context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
     page = context.new_page()
-    for path in ("/doc/actie/hgkbp-2025-2029/12", "/doc/beleidsplan/hgkbp-2025-2029", "/", "/ns/beleidsplan",
-                 "/doc/applicatieprofiel/beleidsplan", "/data/", "/doc/bevoegdheid/wonen"):
+    for path in (
+        "/doc/actie/hgkbp-2025-2029/12",
+        "/doc/beleidsplan/hgkbp-2025-2029",
+        "/",
+        "/ns/beleidsplan",
+        "/doc/applicatieprofiel/beleidsplan",
+        "/data/",
+        "/doc/bevoegdheid/wonen",
+    ):
         page.goto(server.url + path)
         assert page.locator("h1").count() == 1
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -60,14 +60,20 @@ def test_filter_by_minister(server: Server) -> None:
 def test_filter_by_year_running(server: Server, year: int) -> None:
     def runs(action: dict) -> bool:
         t = action["timeline"]
-        return bool(t and t["start_year"] is not None and t["start_year"] <= year
-                    and (t["end_year"] is None or year <= t["end_year"]))
+        return bool(
+            t
+            and t["start_year"] is not None
+            and t["start_year"] <= year
+            and (t["end_year"] is None or year <= t["end_year"])
+        )
 
     assert listed(server, jaar=str(year)) == [a["number"] for a in ACTIONS if runs(a)]
 
 
-@pytest.mark.parametrize("query", ["toegankelijk", "TOEGANKELIJK", "lgbti", "Integratie inburgering", "één",
-                                   "een", "digitale inclusie", "zzzz"])
+@pytest.mark.parametrize(
+    "query",
+    ["toegankelijk", "TOEGANKELIJK", "lgbti", "Integratie inburgering", "één", "een", "digitale inclusie", "zzzz"],
+)
 def test_search_ignores_case_and_accents_and_finds_longer_words(server: Server, query: str) -> None:
     words = [plain(w) for w in re.findall(r"\w+", query)]
     expected = [a["number"] for a in ACTIONS if all(w in text_of(a) for w in words)]
@@ -83,15 +89,24 @@ def test_filters_combine_and_urls_are_shareable(server: Server) -> None:
     assert '<option value="HD3" selected>' in page
 
 
-@pytest.mark.parametrize("params", [{"jaar": "x"}, {"q": "<script>alert(1)</script>"}, {"doelstelling": "HD99"},
-                                    {"bevoegdheid": "' OR 1=1"}, {"q": "a" * 10_000}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"jaar": "x"},
+        {"q": "<script>alert(1)</script>"},
+        {"doelstelling": "HD99"},
+        {"bevoegdheid": "' OR 1=1"},
+        {"q": "a" * 10_000},
+    ],
+)
 def test_odd_input_is_harmless(server: Server, params: dict) -> None:
     response = httpx.get(f"{server.url}/acties", params=params)
     assert response.status_code == 200 and "<script>alert" not in response.text
 
 
 def test_two_portfolios_together(server: Server) -> None:
-    expected = [a["number"] for a in ACTIONS
-                if {"Gelijke Kansen", "Welzijn"} <= set(a["responsible"] + a["collaborators"])]
+    expected = [
+        a["number"] for a in ACTIONS if {"Gelijke Kansen", "Welzijn"} <= set(a["responsible"] + a["collaborators"])
+    ]
     assert listed(server, bevoegdheid="gelijke-kansen", **{"samen-met": "welzijn"}) == expected
     assert len(expected) == 28

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,10 +14,9 @@ from rdflib.namespace import XSD
 
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.registers import PortfolioRegister
-from tests.conftest import ROOT, SOURCE
+from tests.conftest import ROOT, SOURCE, run_build
 from tests.expected import actions_01_28, actions_29_56
 
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 SLUG = "hgkbp-2025-2029"
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 PREFIXES = """
@@ -30,19 +26,6 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
-
-
-def run_build(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(out), *extra],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,16 @@ import pytest
 from hgkbp_ld.web.conneg import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate, parse_accept
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
-          "application/signed-exchange;v=b3;q=0.7")
+CHROME = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.7"
+)
 SAFARI = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-RDFLIB = ("application/rdf+xml, text/rdf+xml, text/xml;q=0.9, text/turtle;q=0.9, application/n-triples;q=0.9, "
-          "application/ld+json;q=0.9, application/n-quads;q=0.9, application/trig;q=0.9, text/n3;q=0.9, "
-          "application/xml;q=0.8, */*;q=0.1")
+RDFLIB = (
+    "application/rdf+xml, text/rdf+xml, text/xml;q=0.9, text/turtle;q=0.9, application/n-triples;q=0.9, "
+    "application/ld+json;q=0.9, application/n-quads;q=0.9, application/trig;q=0.9, text/n3;q=0.9, "
+    "application/xml;q=0.8, */*;q=0.1"
+)
 
 
 @pytest.mark.parametrize(
@@ -35,7 +39,7 @@ RDFLIB = ("application/rdf+xml, text/rdf+xml, text/xml;q=0.9, text/turtle;q=0.9,
         ("text/*;q=0.5, text/turtle", TURTLE),
         ("text/html;q=0, */*", TURTLE),
         ('text/turtle; charset="utf-8"; q=0.8, text/html; q=0.7', TURTLE),
-        ("application/ld+json; profile=\"http://www.w3.org/ns/json-ld#compacted\"", JSONLD),
+        ('application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"', JSONLD),
         ("TEXT/TURTLE", TURTLE),
         ("text/turtle;q=abc, application/rdf+xml;q=0.5", RDFXML),
         ("garbage, text/turtle", TURTLE),

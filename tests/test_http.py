@@ -11,8 +11,12 @@ from tests.conftest import Server
 
 CANON = "https://data.vlaanderen.be/id/"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
-             "application/rdf+xml": "xml"}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
 KINDS = {
     "plan": "beleidsplan/hgkbp-2025-2029",
     "HD": "doelstelling/hgkbp-2025-2029/HD3",
@@ -50,8 +54,12 @@ def test_each_format_parses_and_holds_the_resource(client: httpx.Client, path: s
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media_type
     assert response.headers["vary"] == "Accept"
-    extension = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt",
-                 "application/rdf+xml": "rdf"}[media_type]
+    extension = {
+        "text/turtle": "ttl",
+        "application/ld+json": "jsonld",
+        "application/n-triples": "nt",
+        "application/rdf+xml": "rdf",
+    }[media_type]
     assert response.headers["content-location"] == f"/doc/{path}.{extension}"
     graph = Graph().parse(data=response.content, format=RDF_TYPES[media_type])
     subject = URIRef(CANON + path)
@@ -88,7 +96,7 @@ def test_a_browser_gets_html(client: httpx.Client) -> None:
 def test_link_headers_name_every_other_format(client: httpx.Client) -> None:
     links = client.get("/doc/actie/hgkbp-2025-2029/12").headers["link"]
     for extension in ("html", "ttl", "jsonld", "nt", "rdf"):
-        assert f"</doc/actie/hgkbp-2025-2029/12.{extension}>; rel=\"alternate\"" in links
+        assert f'</doc/actie/hgkbp-2025-2029/12.{extension}>; rel="alternate"' in links
 
 
 def test_an_image_accept_gets_406_with_the_offer(client: httpx.Client) -> None:
@@ -117,9 +125,17 @@ def test_head_has_the_headers_of_get_and_no_body(client: httpx.Client) -> None:
         assert head.headers[name] == get.headers[name]
 
 
-@pytest.mark.parametrize("path", ["/id/actie/hgkbp-2025-2029/57", "/doc/actie/hgkbp-2025-2029/0",
-                                  "/id/actie/hgkbp-2025-2029/12%3E%20%3Fs%20%3Fp", "/id/actie/x' OR 1=1",
-                                  "/doc/doelstelling/hgkbp-2025-2029/OD9.9", "/id/bevoegdheid/économie"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/actie/hgkbp-2025-2029/57",
+        "/doc/actie/hgkbp-2025-2029/0",
+        "/id/actie/hgkbp-2025-2029/12%3E%20%3Fs%20%3Fp",
+        "/id/actie/x' OR 1=1",
+        "/doc/doelstelling/hgkbp-2025-2029/OD9.9",
+        "/id/bevoegdheid/économie",
+    ],
+)
 def test_unknown_iris_get_404_in_both_formats(client: httpx.Client, path: str) -> None:
     html = client.get(path, headers={"Accept": "text/html"})
     assert html.status_code == 404
@@ -166,10 +182,15 @@ def test_application_profile_page(client: httpx.Client) -> None:
     assert "sh:NodeShape" in turtle.text or "NodeShape" in turtle.text
 
 
-@pytest.mark.parametrize(("name", "media_type"), [("hgkbp-2025-2029.ttl", "text/turtle"),
-                                                  ("hgkbp-2025-2029.jsonld", "application/ld+json"),
-                                                  ("hgkbp-2025-2029.nt", "application/n-triples"),
-                                                  ("hgkbp-2025-2029.rdf", "application/rdf+xml")])
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("hgkbp-2025-2029.ttl", "text/turtle"),
+        ("hgkbp-2025-2029.jsonld", "application/ld+json"),
+        ("hgkbp-2025-2029.nt", "application/n-triples"),
+        ("hgkbp-2025-2029.rdf", "application/rdf+xml"),
+    ],
+)
 def test_dumps(client: httpx.Client, name: str, media_type: str) -> None:
     response = client.get(f"/data/{name}")
     assert response.status_code == 200
@@ -180,8 +201,16 @@ def test_dumps(client: httpx.Client, name: str, media_type: str) -> None:
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize("path", ["/data/../pyproject.toml", "/data/%2e%2e/pyproject.toml", "/data/manifest",
-                                  "/data/..%2fpyproject.toml", "/static/../pyproject.toml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/data/../pyproject.toml",
+        "/data/%2e%2e/pyproject.toml",
+        "/data/manifest",
+        "/data/..%2fpyproject.toml",
+        "/static/../pyproject.toml",
+    ],
+)
 def test_no_file_outside_what_is_published(client: httpx.Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
@@ -191,7 +220,9 @@ def test_no_file_outside_what_is_published(client: httpx.Client, path: str) -> N
 def test_security_headers_everywhere(client: httpx.Client) -> None:
     for path in ("/", "/doc/actie/hgkbp-2025-2029/12", "/id/actie/hgkbp-2025-2029/12", "/nope", "/data/"):
         headers = client.get(path).headers
-        assert "script-src" not in headers["content-security-policy"] or "'unsafe-inline'" not in headers[
-            "content-security-policy"]
+        assert (
+            "script-src" not in headers["content-security-policy"]
+            or "'unsafe-inline'" not in headers["content-security-policy"]
+        )
         assert headers["x-content-type-options"] == "nosniff"
         assert "server" not in headers

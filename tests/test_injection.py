@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, Server
+from tests.conftest import ROOT, Server, build_dist
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tweede-plan"
 SLUG = "voorbeeld-testplan-2025-2029"
@@ -39,15 +36,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Server:
         "We controleren dat deze actie", "<b>Vet</b> & <i>schuin</i> {{ config }} We controleren dat deze actie"
     )
     (data / "source" / f"{SLUG}.txt").write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--data", str(data), "--out", str(root / "dist")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-    )
-    assert done.returncode == 0, done.stderr
+    build_dist(root / "dist", data)
     server = Server(root / "dist")
     yield server
     server.stop()

@@ -83,9 +83,7 @@ def test_every_shape_is_named_and_described_in_dutch() -> None:
 
 
 def test_the_context_maps_dutch_keys_to_terms_that_exist() -> None:
-    context = json.loads((ROOT / "ontology" / "beleidsplan.context.jsonld").read_text(encoding="utf-8"))[
-        "@context"
-    ]
+    context = json.loads((ROOT / "ontology" / "beleidsplan.context.jsonld").read_text(encoding="utf-8"))["@context"]
     defined = {t.rsplit("#", 1)[-1] for t in terms(ontology_graph())}
     for key, value in context.items():
         target = value["@id"] if isinstance(value, dict) else value

@@ -111,10 +111,12 @@ def test_the_landing_page_lists_the_goals_with_their_counts(server: Server) -> N
     table = html.split("<tbody>")[1].split("</tbody>")[0]
     rows = re.findall(r'<span class="notation">(HD \d)</span>.*?<td>(\d+)</td>.*?(\d+) acties', table)
     expected_actions = {f"HD {n}": sum(1 for a in ACTIONS if a["goal"] == f"HD{n}") for n in range(1, 8)}
-    expected_ods = {f"HD {n}": len({a["operational_goal"] for a in ACTIONS if a["goal"] == f"HD{n}"})
-                    for n in range(1, 8)}
+    expected_ods = {
+        f"HD {n}": len({a["operational_goal"] for a in ACTIONS if a["goal"] == f"HD{n}"}) for n in range(1, 8)
+    }
     assert {hd: (int(ods), int(n)) for hd, ods, n in rows} == {
-        hd: (expected_ods[hd], expected_actions[hd]) for hd in expected_actions}
+        hd: (expected_ods[hd], expected_actions[hd]) for hd in expected_actions
+    }
     assert "7 horizontale doelstellingen, 26 operationele doelstellingen en 56 acties" in html
     for target in ("/acties", "/sparql", "/data/", "/ns/beleidsplan", "/doc/catalogus/hgkbp-ld"):
         assert f'href="{target}"' in html

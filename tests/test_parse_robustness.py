@@ -55,10 +55,7 @@ def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:
     """A readable unified diff of two models, empty when they are equal."""
     if expected == actual:
         return ""
-    lines = [
-        json.dumps(m, ensure_ascii=False, indent=1, sort_keys=True).splitlines()
-        for m in (expected, actual)
-    ]
+    lines = [json.dumps(m, ensure_ascii=False, indent=1, sort_keys=True).splitlines() for m in (expected, actual)]
     return "\n".join(difflib.unified_diff(*lines, "original", "variant", lineterm="", n=2))
 
 
@@ -77,25 +74,19 @@ def test_rewrap_moves_only_whitespace(source_text: str, width: int) -> None:
     assert wrapped != source_text
     assert re.sub(r"\s", "", wrapped) == re.sub(r"\s", "", source_text)
     assert wrapped.count("\n") != source_text.count("\n")
-    long_lines = [
-        line for line in wrapped.split("\n") if len(line.strip()) > width and not is_structural(line)
-    ]
+    long_lines = [line for line in wrapped.split("\n") if len(line.strip()) > width and not is_structural(line)]
     # Only lines left untouched (a block from a label or heading on) or one long word.
     assert all(line in source_text.split("\n") or " " not in line.strip() for line in long_lines)
 
 
 @pytest.mark.parametrize("width", [60, 120])
-def test_rewrapped_text_gives_the_same_model(
-    source_text: str, original: dict[str, Any], width: int
-) -> None:
+def test_rewrapped_text_gives_the_same_model(source_text: str, original: dict[str, Any], width: int) -> None:
     wrapped = rewrap(source_text, width)
     diff = _diff(original, _model(parse_text(wrapped)))
     assert not diff, f"re-wrapped at {width} columns:\n{diff}"
 
 
-def test_rewrapped_text_gives_the_same_model_at_every_width(
-    source_text: str, original: dict[str, Any]
-) -> None:
+def test_rewrapped_text_gives_the_same_model_at_every_width(source_text: str, original: dict[str, Any]) -> None:
     """Not only 60 and 120: every width from 30 to 150 (one test, failing widths listed)."""
     registers = _registers()
     failures: dict[int, str] = {}
@@ -139,9 +130,7 @@ VARIANTS = {
     "crlf": lambda t: t.replace("\n", "\r\n"),
     "cr": lambda t: t.replace("\n", "\r"),
     "nbsp": lambda t: _replace_every(t, " ", "\u00a0", 3),
-    "narrow-nbsp-and-thin-space": lambda t: _replace_every(
-        _replace_every(t, " ", "\u202f", 5), " ", "\u2009", 4
-    ),
+    "narrow-nbsp-and-thin-space": lambda t: _replace_every(_replace_every(t, " ", "\u202f", 5), " ", "\u2009", 4),
     "tabs": _tabs,
     "bom": lambda t: "\ufeff" + t,
     "all-at-once": lambda t: "\ufeff" + _tabs(_replace_every(t, " ", "\u00a0", 3)).replace("\n", "\r\n"),
@@ -149,9 +138,7 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=list(VARIANTS))
-def test_line_endings_and_spaces_give_the_same_model(
-    source_text: str, original: dict[str, Any], variant: str
-) -> None:
+def test_line_endings_and_spaces_give_the_same_model(source_text: str, original: dict[str, Any], variant: str) -> None:
     text = VARIANTS[variant](source_text)
     assert text != source_text
     from_text = _model(parse_text(text))
@@ -307,7 +294,12 @@ def test_inserting_a_random_line(at: int, inserted: str, strict: bool) -> None:
 def _run(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hgkbp_ld.cli", "parse", str(path), *options],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
 
 

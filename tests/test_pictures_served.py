@@ -36,22 +36,29 @@ def test_matrix_counts_equal_a_sparql_count(server: Server) -> None:
         SELECT ?la ?lb (COUNT(DISTINCT ?x) AS ?n) WHERE {
           ?x a bp:Actie ; bp:verantwoordelijke|bp:samenwerkingMet ?a , ?b .
           ?a skos:prefLabel ?la . ?b skos:prefLabel ?lb . FILTER (STR(?la) < STR(?lb)) } GROUP BY ?la ?lb"""
-    rows = httpx.get(f"{server.url}/sparql", params={"query": query},
-                     headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    rows = httpx.get(
+        f"{server.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    ).json()["results"]["bindings"]
     assert len(rows) > 20
     for row in rows:
         a, b, n = row["la"]["value"], row["lb"]["value"], int(row["n"]["value"])
         label = next(k for k in cells if (k and k.startswith(f"{a} en {b}:")) or (k and k.startswith(f"{b} en {a}:")))
         assert int(re.search(r": (\d+) actie", label)[1]) == n, label
     listed = httpx.get(server.url + cells[next(k for k in cells if k.startswith("Gelijke Kansen en Welzijn"))]).text
-    assert str(len(re.findall(r'<th scope="row"><a href="/doc/actie/', listed))) in re.search(
-        r"Gelijke Kansen en Welzijn: (\d+)", " ".join(k for k in cells if k))[0]
+    assert (
+        str(len(re.findall(r'<th scope="row"><a href="/doc/actie/', listed)))
+        in re.search(r"Gelijke Kansen en Welzijn: (\d+)", " ".join(k for k in cells if k))[0]
+    )
 
 
 def test_a_minister_page_has_its_own_timeline(server: Server) -> None:
     html = httpx.get(f"{server.url}/doc/mandataris/hans-bonte-interim-2026").text
     (timeline,) = svgs(html)
     actions = {int(a.get("href").rsplit("/", 1)[1]) for a in timeline.iter(f"{SVG}a") if "/actie/" in a.get("href")}
-    lead_and_partner = {int(n) for n in re.findall(r'href="/doc/actie/hgkbp-2025-2029/(\d+)"',
-                                                   html.split('id="h-leidt"')[1].split('id="h-tijdlijn"')[0])}
+    lead_and_partner = {
+        int(n)
+        for n in re.findall(
+            r'href="/doc/actie/hgkbp-2025-2029/(\d+)"', html.split('id="h-leidt"')[1].split('id="h-tijdlijn"')[0]
+        )
+    }
     assert actions == lead_and_partner and {14, 16, 36, 37, 46} <= actions

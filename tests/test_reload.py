@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, Server
-
-
-def build(out: Path, data: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--out", str(out),
-                           "--data", str(data)], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}, timeout=300)
-    assert done.returncode == 0, done.stderr
+from tests.conftest import ROOT, Server, build_dist
 
 
 def test_serve_builds_a_missing_dist(tmp_path: Path) -> None:
@@ -35,7 +25,7 @@ def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     dist = tmp_path / "dist"
-    build(dist, data)
+    build_dist(dist, data)
     server = Server(dist, "--reload-on-build")
     old_title, new_title = "Praktijktesten op de arbeidsmarkt", "Praktijktesten op de hele arbeidsmarkt"
     seen: dict[int, list[tuple[int, str]]] = {}
@@ -47,8 +37,12 @@ def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
             while not stop.is_set():
                 response = client.get("/doc/actie/hgkbp-2025-2029/10.ttl")
                 has_old, has_new = old_title + '"' in response.text, new_title in response.text
-                mine.append((response.status_code, "old" if has_old and not has_new else
-                             "new" if has_new and not has_old else "mixed"))
+                mine.append(
+                    (
+                        response.status_code,
+                        "old" if has_old and not has_new else "new" if has_new and not has_old else "mixed",
+                    )
+                )
 
     try:
         before = httpx.get(f"{server.url}/health").json()["dataset"]
@@ -57,7 +51,7 @@ def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
             reader.start()
         source = data / "source" / "hgkbp-2025-2029.txt"
         source.write_text(source.read_text(encoding="utf-8").replace(old_title, new_title), encoding="utf-8")
-        build(dist, data)
+        build_dist(dist, data)
         deadline = time.monotonic() + 30
         while httpx.get(f"{server.url}/health").json()["dataset"] == before and time.monotonic() < deadline:
             time.sleep(0.2)

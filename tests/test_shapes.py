@@ -42,9 +42,7 @@ FOCUS = {
     "BegrippenkaderShape": iri("conceptscheme/bevoegdheid"),
     "MandatarisShape": iri("mandataris/caroline-gennez-2024"),
     "PersoonShape": iri("persoon/caroline-gennez"),
-    "BestuursorgaanShape": URIRef(
-        "http://themis.vlaanderen.be/id/bestuursorgaan/7f2c82aa-75ac-40f8-a6c3-9fe539163025"
-    ),
+    "BestuursorgaanShape": URIRef("http://themis.vlaanderen.be/id/bestuursorgaan/7f2c82aa-75ac-40f8-a6c3-9fe539163025"),
     "DatasetShape": iri(f"dataset/{PLAN}"),
     "BrontekstShape": iri(f"bron/{PLAN}"),
     "ControlegetalShape": URIRef(f"{BASE}/id/bron/{PLAN}#sha256"),
@@ -300,9 +298,7 @@ CASES = cases()
 def test_every_constraint_of_every_shape_has_a_case() -> None:
     shapes = shapes_graph()
     known = set(NODE_CONSTRAINTS) | set(PROPERTY_CONSTRAINTS) | NOT_CONSTRAINTS
-    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
-        shapes.subjects(RDF.type, SH.PropertyShape)
-    ):
+    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape)):
         assert isinstance(shape, URIRef), "every shape has an IRI, so that reports can name it"
         unknown = {p for p in shapes.predicates(shape, None)} - known
         assert not unknown, f"{shape} uses {unknown}, which no negative test covers"

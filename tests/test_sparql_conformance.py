@@ -191,8 +191,10 @@ def protocol_cases() -> list[ProtocolCase]:
         action = graph.value(entry, MF.action)
         requests = tuple(_request(graph, r) for r in _list(graph, graph.value(action, HT.requests)))
         data = tuple(
-            sorted((str(graph.value(d, RDFS.label)), _file(graph.value(d, UT.graph)))
-                   for d in graph.objects(entry, UT.graphData))
+            sorted(
+                (str(graph.value(d, RDFS.label)), _file(graph.value(d, UT.graph)))
+                for d in graph.objects(entry, UT.graphData)
+            )
         )
         cases.append(ProtocolCase(str(entry).rpartition("#")[2], str(graph.value(entry, MF.name)), requests, data))
     return cases
@@ -354,7 +356,9 @@ def test_protocol(case: ProtocolCase, client: httpx.Client) -> None:
     if case.category == "update (n/a)":
         _refused_update(case, client)
         OUTCOMES.setdefault("protocol", {})[case.id] = "n/a"
-        pytest.skip(f"n/a ({case.id}): read-only endpoint; the update was refused with {READ_ONLY_STATUS}, nothing changed")
+        pytest.skip(
+            f"n/a ({case.id}): read-only endpoint; the update was refused with {READ_ONLY_STATUS}, nothing changed"
+        )
     for request in case.requests:
         check(request, send(client, request))
     OUTCOMES.setdefault("protocol", {})[case.id] = "passed"
@@ -381,7 +385,8 @@ def _assert_data_intact(client: httpx.Client) -> None:
         triples = Graph().parse(path, format="nt")
         pattern = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
         response = client.post(
-            "/sparql", content=f"ASK {{ GRAPH <{name}> {{ {pattern} }} }}".encode(),
+            "/sparql",
+            content=f"ASK {{ GRAPH <{name}> {{ {pattern} }} }}".encode(),
             headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
         )
         assert response.status_code == 200 and response.json()["boolean"] is True, f"graph {name} changed"
@@ -390,13 +395,35 @@ def _assert_data_intact(client: httpx.Client) -> None:
 # --- the service description suite ------------------------------------------------------------------------
 
 SPEC_LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
-SPEC_FEATURES = {SD.DereferencesURIs, SD.UnionDefaultGraph, SD.RequiresDataset, SD.EmptyGraphs,
-                 SD.BasicFederatedQuery}
-W3C_FORMATS = {FORMATS[n] for n in (
-    "JSON-LD", "N3", "N-Triples", "N-Quads", "LD_Patch", "microdata", "OWL_XML", "OWL_Functional",
-    "OWL_Manchester", "POWDER", "POWDER-S", "PROV-N", "PROV-XML", "RDFa", "RDF_JSON", "RDF_XML", "RIF_XML",
-    "SPARQL_Results_XML", "SPARQL_Results_JSON", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle", "TriG",
-)}
+SPEC_FEATURES = {SD.DereferencesURIs, SD.UnionDefaultGraph, SD.RequiresDataset, SD.EmptyGraphs, SD.BasicFederatedQuery}
+W3C_FORMATS = {
+    FORMATS[n]
+    for n in (
+        "JSON-LD",
+        "N3",
+        "N-Triples",
+        "N-Quads",
+        "LD_Patch",
+        "microdata",
+        "OWL_XML",
+        "OWL_Functional",
+        "OWL_Manchester",
+        "POWDER",
+        "POWDER-S",
+        "PROV-N",
+        "PROV-XML",
+        "RDFa",
+        "RDF_JSON",
+        "RDF_XML",
+        "RIF_XML",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "TriG",
+    )
+}
 SD_ACCEPT = ("text/turtle", "application/rdf+xml", "application/n-triples", "application/ld+json", "*/*")
 
 
@@ -490,8 +517,11 @@ def test_service_description_claims_hold(client: httpx.Client) -> None:
     wrong = []
 
     def ask(query: str) -> httpx.Response:
-        return client.post("/sparql", content=query.encode(), headers={
-            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        return client.post(
+            "/sparql",
+            content=query.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        )
 
     if SD.SPARQL11Update in claimed:  # §3.3: the service supports SPARQL 1.1 Update; this one refuses updates
         wrong.append("sd:SPARQL11Update is claimed, but updates are refused")

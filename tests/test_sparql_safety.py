@@ -49,12 +49,15 @@ def test_updates_are_refused_and_change_nothing(server: Server, method: str, req
     assert count(server.url) == before
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:8000/sparql> { ?s ?p ?o } }",
-    "select * where { service <https://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { SeRvIcE SILENT <http://localhost/> { ?s ?p ?o } }",
-    "SELECT * WHERE { BIND(<http://127.0.0.1/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:8000/sparql> { ?s ?p ?o } }",
+        "select * where { service <https://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SeRvIcE SILENT <http://localhost/> { ?s ?p ?o } }",
+        "SELECT * WHERE { BIND(<http://127.0.0.1/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused(server: Server, query: str) -> None:
     response = httpx.get(f"{server.url}/sparql", params={"query": query}, headers=JSON, timeout=10)
     assert response.status_code == 403 and "SERVICE" in response.text
@@ -73,7 +76,10 @@ def test_a_slow_query_is_stopped_while_others_are_answered(limited: Server) -> N
         started = time.monotonic()
         response = httpx.get(f"{limited.url}/sparql", params={"query": SLOW}, headers=JSON, timeout=30)
         outcome["status"], outcome["seconds"], outcome["text"] = (
-            response.status_code, time.monotonic() - started, response.text)
+            response.status_code,
+            time.monotonic() - started,
+            response.text,
+        )
 
     thread = threading.Thread(target=slow)
     thread.start()
@@ -97,36 +103,59 @@ def test_the_row_cap_cuts_and_says_so(limited: Server) -> None:
     assert response.headers["x-sparql-truncated"] == "max-rows=100"
     small = httpx.get(f"{limited.url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"}, headers=JSON)
     assert "x-sparql-truncated" not in small.headers
-    construct = httpx.get(f"{limited.url}/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                          headers={"Accept": "application/n-triples"})
+    construct = httpx.get(
+        f"{limited.url}/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert len(construct.text.strip().splitlines()) == 100 and construct.headers["x-sparql-truncated"]
 
 
 def test_an_overlong_query_gets_413(limited: Server) -> None:
     query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 5000
     assert httpx.get(f"{limited.url}/sparql", params={"query": query}).status_code == 413
-    posted = httpx.post(f"{limited.url}/sparql", content=query.encode(),
-                        headers={"Content-Type": "application/sparql-query"})
+    posted = httpx.post(
+        f"{limited.url}/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert posted.status_code == 413
 
 
-@pytest.mark.parametrize(("request_args", "status"), [
-    ({"method": "PUT", "params": {"query": "ASK {}"}}, 405),
-    ({"method": "DELETE"}, 405),
-    ({"method": "POST", "content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
-    ({"method": "POST", "content": b"ASK {}"}, 415),
-    ({"method": "GET", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
-    ({"method": "GET", "params": {"query": "SELEC * {}"}}, 400),
-    ({"method": "POST", "content": "ASK {}".encode("utf-16"),
-      "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"}}, 400),
-    ({"method": "POST", "content": b"ASK { \xff\xfe }", "headers": {"Content-Type": "application/sparql-query"}}, 400),
-    ({"method": "POST", "content": b"query=%FF%FE", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
-     400),
-])
+@pytest.mark.parametrize(
+    ("request_args", "status"),
+    [
+        ({"method": "PUT", "params": {"query": "ASK {}"}}, 405),
+        ({"method": "DELETE"}, 405),
+        ({"method": "POST", "content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
+        ({"method": "POST", "content": b"ASK {}"}, 415),
+        ({"method": "GET", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
+        ({"method": "GET", "params": {"query": "SELEC * {}"}}, 400),
+        (
+            {
+                "method": "POST",
+                "content": "ASK {}".encode("utf-16"),
+                "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"},
+            },
+            400,
+        ),
+        (
+            {"method": "POST", "content": b"ASK { \xff\xfe }", "headers": {"Content-Type": "application/sparql-query"}},
+            400,
+        ),
+        (
+            {
+                "method": "POST",
+                "content": b"query=%FF%FE",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            400,
+        ),
+    ],
+)
 def test_protocol_errors(server: Server, request_args: dict, status: int) -> None:
     method = request_args.pop("method")
-    response = httpx.request(method, f"{server.url}/sparql", headers={**JSON, **request_args.pop("headers", {})},
-                             timeout=10, **request_args)
+    response = httpx.request(
+        method, f"{server.url}/sparql", headers={**JSON, **request_args.pop("headers", {})}, timeout=10, **request_args
+    )
     assert response.status_code == status, response.text
     assert "Traceback" not in response.text
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import ROOT, Server
+from tests.conftest import ROOT, Server, build_dist
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tweede-plan"
 REAL, OTHER = "hgkbp-2025-2029", "voorbeeld-testplan-2025-2029"
@@ -28,15 +25,7 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "data", data)
     shutil.copy(FIXTURE / "plans" / f"{OTHER}.toml", data / "plans")
     shutil.copy(FIXTURE / f"{OTHER}.txt", data / "source")
-    done = subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--quiet", "--data", str(data), "--out", str(root / "dist")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-    )
-    assert done.returncode == 0, done.stderr
+    build_dist(root / "dist", data)
     return root / "dist"
 
 

@@ -25,13 +25,18 @@ def test_void_describes_endpoint_dumps_space_and_partitions(server: Server) -> N
     triples = int(void.value(DATASET, VOID.triples))
     in_dump = len(Graph().parse(data=httpx.get(f"{server.url}/data/hgkbp-2025-2029.nt").text, format="nt"))
     assert triples == in_dump
-    classes = {str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
-               for p in void.objects(DATASET, VOID.classPartition)}
+    classes = {
+        str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
+        for p in void.objects(DATASET, VOID.classPartition)
+    }
     assert classes[BP + "Actie"] == 56 and classes[BP + "OperationeleDoelstelling"] == 26
-    properties = {str(void.value(p, VOID.property)): int(void.value(p, VOID.triples))
-                  for p in void.objects(DATASET, VOID.propertyPartition)}
+    properties = {
+        str(void.value(p, VOID.property)): int(void.value(p, VOID.triples))
+        for p in void.objects(DATASET, VOID.propertyPartition)
+    }
     assert sum(properties.values()) == triples
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://data.vlaanderen.be/ns/beleidsplan#heeftActie> ?o }"
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query},
-                       headers={"Accept": "application/sparql-results+json"}).json()
+    answer = httpx.get(
+        f"{server.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    ).json()
     assert properties[BP + "heeftActie"] == int(answer["results"]["bindings"][0]["n"]["value"])
