@@ -16,6 +16,7 @@ from hgkbp_ld.mapping import DEFAULT_BASE
 from hgkbp_ld.model import ParsedPlan, to_json
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.registers import DATA_DIR, RegisterError
+from hgkbp_ld.store import StoreError
 
 DEFAULT_SOURCE = Path("data/source/hgkbp-2025-2029.txt")
 
@@ -95,7 +96,47 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="swap in a new build when dist/ changes, without a restart",
     )
+    serve.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="serve from this SPARQL 1.1 query endpoint (published with 'hgkbp-ld publish') instead of the "
+        "embedded store; --dist must hold the same build (default: HGKBP_STORE, else the embedded store)",
+    )
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    publish = commands.add_parser(
+        "publish",
+        help="load a build into a remote SPARQL store (Virtuoso, Fuseki, ...) as its new version",
+        description=(
+            "Load dist/ into a remote SPARQL 1.1 store: every graph of the build (one per plan, the catalogue, "
+            "the vocabulary, and their merge as the default graph) is uploaded under names of its own, with the "
+            "Graph Store Protocol (--graphs) or else SPARQL Update, and each graph's triple count is checked; only "
+            "then does the store switch to the new version, in one small update. Servers started with "
+            "'hgkbp-ld serve --store URL --reload-on-build' follow. If anything fails, the store keeps "
+            "serving the previous version and the command exits with 1. Credentials come from "
+            "HGKBP_STORE_USER and HGKBP_STORE_PASSWORD or HGKBP_STORE_PASSWORD_FILE (never from the command "
+            "line); HGKBP_STORE_AUTH is digest (default, Virtuoso) or basic. Example for Virtuoso: "
+            "hgkbp-ld publish --store http://localhost:8890/sparql --update http://localhost:8890/sparql-auth "
+            "--graphs http://localhost:8890/sparql-graph-crud-auth"
+        ),
+    )
+    publish.add_argument("--dist", type=Path, default=Path("dist"), help="the build to publish (default: dist)")
+    publish.add_argument(
+        "--store", default=None, metavar="URL", help="the store's SPARQL query endpoint (default: HGKBP_STORE)"
+    )
+    publish.add_argument(
+        "--update",
+        default=None,
+        metavar="URL",
+        help="its SPARQL Update endpoint (default: HGKBP_STORE_UPDATE, else the query endpoint)",
+    )
+    publish.add_argument(
+        "--graphs",
+        default=None,
+        metavar="URL",
+        help="its Graph Store Protocol endpoint (default: HGKBP_STORE_GRAPHS, else upload with SPARQL Update)",
+    )
+    publish.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
 
@@ -168,9 +209,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from hgkbp_ld.web.app import create_app
 
     settings = Settings.from_env(
-        host=args.host, port=args.port, base=args.base, dist=args.dist, reload_on_build=args.reload_on_build
+        host=args.host,
+        port=args.port,
+        base=args.base,
+        dist=args.dist,
+        reload_on_build=args.reload_on_build,
+        store=args.store,
     )
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.store:  # a store that is down, empty or on another version: one clear line, not a traceback
+        from hgkbp_ld.store import RemoteStore, endpoint
+
+        RemoteStore(endpoint(settings)).load(settings.dist)
     sys.stderr.write(f"hgkbp-ld serve: http://{settings.host}:{settings.port}/ (IRIs under {settings.base})\n")
     uvicorn.run(
         create_app(settings),
@@ -186,6 +236,27 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from hgkbp_ld.settings import Settings
+    from hgkbp_ld.store import RemoteStore, endpoint
+
+    settings = Settings.from_env(store=args.store, store_update=args.update, store_graphs=args.graphs)
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            sys.stderr.write(f"hgkbp-ld publish: {message}\n")
+
+    store = RemoteStore(endpoint(settings))
+    before = store.version()
+    progress(f"the store at {settings.store} serves {before[:12] if before else 'nothing yet'}")
+    published = store.publish(args.dist, progress)
+    progress(
+        f"published {args.dist} as version {published.version[:12]} "
+        f"({sum(published.graphs.values())} triples in {len(published.graphs)} graphs) in {published.seconds:.1f} s"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -195,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_build(args)
         if args.command == "serve":
             return _cmd_serve(args)
+        if args.command == "publish":
+            return _cmd_publish(args)
     except ParseError as error:
         sys.stderr.write(f"hgkbp-ld: error: {getattr(args, 'file', '')}: {error}\n")
         return 2
@@ -203,6 +276,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BuildError as error:
         sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
+        return 1
+    except StoreError as error:
+        if args.command == "publish":
+            sys.stderr.write(f"hgkbp-ld: publish failed, the store still serves its previous version: {error}\n")
+        else:
+            sys.stderr.write(f"hgkbp-ld: {error}\n")
         return 1
     return 1
 

@@ -27,6 +27,17 @@ class Settings:
     max_rows: int = 10_000  # result rows (or triples) returned at most; the answer says when it cut
     max_query_bytes: int = 65_536  # longer queries get 413
     workers: int = 2  # SPARQL worker processes
+    # A remote SPARQL 1.1 store instead of the embedded one (see docs/deploy.md). Credentials come
+    # from the environment or a file only, never from the command line, and are never printed.
+    store: str | None = None  # its query endpoint; None: the embedded pyoxigraph store
+    store_update: str | None = None  # its update endpoint (default: the query endpoint)
+    store_graphs: str | None = None  # its Graph Store Protocol endpoint (default: load with SPARQL Update)
+    store_user: str | None = None
+    store_password: str | None = field(default=None, repr=False)
+    store_password_file: Path | None = None
+    store_auth: str = "digest"  # digest (Virtuoso) or basic
+    store_timeout: float = 120.0  # seconds for one request to the store while publishing or loading
+    store_retries: int = 4  # further attempts after a connection error, with backoff
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -36,8 +47,7 @@ class Settings:
             raw = os.environ.get(f"HGKBP_{item.name.upper()}")
             if raw is None:
                 continue
-            kind = type(getattr(cls(), item.name))
-            kind = Path if kind is type(None) else kind
+            kind = next(k for k in (bool, int, float, Path, str) if k.__name__ in str(item.type))
             if kind is bool:
                 values[item.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
             else:

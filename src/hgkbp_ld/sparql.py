@@ -52,6 +52,100 @@ def shape(text: str) -> Shape:
     return Shape(form, update, "SERVICE" in words)
 
 
+# --- rewriting a query for a remote store --------------------------------------------------------------
+
+_LOCAL = r"(?:(?:[\w:%-]|\\.)(?:(?:[\w.:%-]|\\.)*(?:[\w:%-]|\\.))?)?"  # a prefixed name's local part
+_LEX = re.compile(
+    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*')|(?P<iri><[^<>\"{}|^`\\\s]*>)|(?P<comment>#[^\n]*)|(?P<space>\s+)|(?P<var>[?$]\w+)|"
+    rf"(?P<pname>(?:[A-Za-z][\w.-]*)?:{_LOCAL})|(?P<word>[A-Za-z_][\w-]*)|(?P<other>.)",
+    re.DOTALL,
+)
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup or "other", m.group()) for m in _LEX.finditer(text)]
+
+
+def _significant(tokens: list[tuple[str, str]], start: int) -> int:
+    """Index of the first token from `start` that is not a space or a comment (len(tokens) if none)."""
+    while start < len(tokens) and tokens[start][0] in ("space", "comment"):
+        start += 1
+    return start
+
+
+def rewrite_dataset(text: str, names: dict[str, str], empty: str, base: str | None) -> tuple[str, bool]:
+    """Point GRAPH, FROM and FROM NAMED at the graphs that hold a published graph in a remote store.
+
+    An IRI (or prefixed name, or relative IRI) after GRAPH, FROM or FROM NAMED that `names` maps is
+    replaced by its mapped name; an IRI after FROM or FROM NAMED that it does not map becomes `empty`,
+    as on the embedded store, where no other graph exists. A BASE clause is added if `base` is given.
+    Returns the text and whether the query names its own dataset (FROM or FROM NAMED).
+    A graph IRI that reaches GRAPH through a variable (VALUES, BIND) is not rewritten.
+    """
+    from urllib.parse import urljoin
+
+    tokens = _lex(text)
+    prefixes: dict[str, str] = {}
+    current_base = base or ""
+    own_dataset = False
+
+    def resolve(kind: str, value: str) -> str | None:
+        if kind == "iri":
+            return urljoin(current_base, value[1:-1]) if current_base else value[1:-1]
+        prefix, _, local = value.partition(":")
+        if prefix not in prefixes:
+            return None
+        return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+
+    i = 0
+    while i < len(tokens):
+        kind, value = tokens[i]
+        keyword = value.upper() if kind == "word" else ""
+        if keyword == "PREFIX":
+            j = _significant(tokens, i + 1)
+            k = _significant(tokens, j + 1)
+            if j < len(tokens) and k < len(tokens) and tokens[j][0] == "pname" and tokens[k][0] == "iri":
+                prefixes[tokens[j][1][:-1]] = resolve("iri", tokens[k][1]) or ""
+                i = k
+        elif keyword == "BASE":
+            j = _significant(tokens, i + 1)
+            if j < len(tokens) and tokens[j][0] == "iri":
+                current_base = resolve("iri", tokens[j][1]) or ""
+                i = j
+        elif keyword in ("GRAPH", "FROM"):
+            j = _significant(tokens, i + 1)
+            if keyword == "FROM":
+                own_dataset = True
+                if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED":
+                    j = _significant(tokens, j + 1)
+            if j < len(tokens) and tokens[j][0] in ("iri", "pname"):
+                iri = resolve(*tokens[j])
+                if iri is not None and iri in names:
+                    tokens[j] = ("iri", f"<{names[iri]}>")
+                elif keyword == "FROM":
+                    tokens[j] = ("iri", f"<{empty}>")
+                i = j
+        i += 1
+    rewritten = "".join(value for _kind, value in tokens)
+    if base:
+        rewritten = f"BASE <{base}>\n{rewritten}"
+    return rewritten, own_dataset
+
+
+def insert_values(text: str, values: dict[str, str]) -> str:
+    """`VALUES ?name { term }` for each binding, first in the WHERE clause (what pyoxigraph's
+    substitutions do on the embedded store). `values` holds terms in SPARQL syntax."""
+    tokens = _lex(text)
+    words = [i for i, (kind, value) in enumerate(tokens) if kind == "word" and value.upper() == "WHERE"]
+    start = words[0] if words else 0
+    brace = next((i for i in range(start, len(tokens)) if tokens[i] == ("other", "{")), None)
+    if brace is None:
+        raise ValueError("the query has no WHERE clause to bind variables in")
+    clause = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in values.items())
+    return "".join(value for _kind, value in tokens[: brace + 1]) + clause + "".join(v for _k, v in tokens[brace + 1 :])
+
+
 # --- results in the protocol's formats ---------------------------------------------------------------
 
 RESULT_FORMATS = {  # SELECT / ASK

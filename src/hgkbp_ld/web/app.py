@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
 from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import WorkerPool
+from hgkbp_ld.store import endpoint
 from hgkbp_ld.web import browse, documents, resources, service, sparql
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
@@ -24,12 +26,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         publication.load()
-        await workers.start()
+        if settings.store:  # /sparql forwards to the remote store
+            app.state.http = httpx.AsyncClient(auth=endpoint(settings).httpx_auth())
+        else:  # /sparql runs queries in worker processes over the embedded store
+            await workers.start()
         if settings.reload_on_build:
             publication.watch()
         yield
         publication.close()
-        await workers.stop()
+        if settings.store:
+            await app.state.http.aclose()
+        else:
+            await workers.stop()
 
     app = FastAPI(
         title="hgkbp-ld", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None

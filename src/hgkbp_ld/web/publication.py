@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hgkbp_ld.build import build
 from hgkbp_ld.settings import Settings
-from hgkbp_ld.store import EmbeddedStore, Store, StoreError, read_manifest
+from hgkbp_ld.store import RemoteStore, Store, StoreError, open_store, read_manifest
 from hgkbp_ld.web.site import Site, build_site
 
 log = logging.getLogger("hgkbp_ld")
@@ -51,14 +51,15 @@ class Publication:
                 f"{dist} was built for base {manifest['base']}, not {self.settings.base}: "
                 f"run 'hgkbp-ld build --base {self.settings.base}' or serve with --base {manifest['base']}"
             )
-        store = EmbeddedStore(self.settings.stores)
+        store = open_store(self.settings)
         store.load(dist)
         site = build_site(store, dist, self.settings.base)
         current = Current(store, site)
         self._current = current  # one assignment: readers see the old pair or the new one
         log.info(
-            "serving dataset %s: %d resources rendered in %.2f s",
+            "serving dataset %s from %s: %d resources rendered in %.2f s",
             site.dataset.version[:12],
+            self.settings.store or "the embedded store",
             len(site.resources),
             site.seconds,
         )
@@ -69,14 +70,25 @@ class Publication:
         if self._watcher is not None:
             return
 
+        last_failure = ""
+
         def loop() -> None:
+            nonlocal last_failure
             while not self._stop.wait(self.settings.reload_interval):
                 try:
+                    current = self._current
+                    if current is None:
+                        continue
                     _manifest, version = read_manifest(self.settings.dist)
-                    if self._current is not None and version != self._current.site.dataset.version:
+                    if isinstance(current.store, RemoteStore):  # a new publication in the store counts too
+                        version = current.store.version() or version
+                    if version != current.site.dataset.version:
                         self.load()
-                except Exception:  # keep serving the old dataset whatever went wrong
-                    log.exception("reload of %s failed; still serving the previous dataset", self.settings.dist)
+                        last_failure = ""
+                except Exception as error:  # keep serving the old dataset whatever went wrong
+                    if str(error) != last_failure:  # once per cause, not every few seconds
+                        log.warning("reload failed; still serving the previous dataset: %s", error)
+                        last_failure = str(error)
 
         self._watcher = threading.Thread(target=loop, name="hgkbp-reload", daemon=True)
         self._watcher.start()

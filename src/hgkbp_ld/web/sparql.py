@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hgkbp_ld.sparql import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, shape
+from hgkbp_ld.store import RemoteStore
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.service import service_description
 
@@ -190,8 +191,9 @@ async def sparql(request: Request) -> Response:
     page = fmt is HTML
     dataset_given = bool(protocol.default_graphs or protocol.named_graphs)
     current = request.app.state.publication.current
+    store = current.store
     job = Job(
-        store=str(current.store.path),
+        store=str(getattr(store, "path", "")),
         base=str(request.url.replace(query="", fragment="")),
         query=protocol.query,
         select_format="json" if page else (fmt.extension if fmt.extension in RESULT_FORMATS else "json"),
@@ -201,7 +203,10 @@ async def sparql(request: Request) -> Response:
         named_graphs=protocol.named_graphs if dataset_given else None,
     )
     try:
-        answer = await request.app.state.workers.run(job, settings.query_timeout)
+        if isinstance(store, RemoteStore):
+            answer = await store.answer(request.app.state.http, job, settings.query_timeout)
+        else:
+            answer = await request.app.state.workers.run(job, settings.query_timeout)
     except QueryTimeout:
         message = f"De query liep langer dan {settings.query_timeout:g} s en werd gestopt. Maak hem eenvoudiger."
         return _error(ProtocolError(503, message, {"Retry-After": "1"}), page, request)

@@ -81,7 +81,8 @@ class Labels:
 def natural(value: Link | str) -> tuple:
     """Sort 'HD 2' before 'HD 10' and 'Actie 9' before 'Actie 12': numbers compare as numbers."""
     text = f"{value.note} {value.label}" if isinstance(value, Link) else value
-    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
+    parts = tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
+    return (parts, value.href if isinstance(value, Link) else "")  # equal labels: by address, on any store
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -143,7 +144,7 @@ class Views:
 
     def page(self, iri: str, graph: Graph) -> Page:
         node = URIRef(iri)
-        kinds = [t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef)]
+        kinds = sorted(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if str(t).startswith(str(BP))]
         main = ours[0] if ours else (kinds[0] if kinds else None)
         kind = re.split(r"[#/]", str(main))[-1] if main is not None else "Resource"

@@ -1,107 +1,26 @@
-"""One small store interface: load a built dataset atomically, query it, describe a resource.
-
-The embedded implementation is pyoxigraph (the default; no server to install). Each plan's dump
-goes into its own named graph (the dataset IRI); the vocabulary into the graph of its namespace
-document. Queries see the merge of all graphs as their default graph (each triple once).
-
-Results leave this module as rdflib terms, so that callers never depend on the store used.
-"""
+"""The embedded store: pyoxigraph, in memory or on disk, no server to install (the default)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-VOCABULARY_GRAPH = "https://data.vlaanderen.be/ns/beleidsplan"
-LABELS = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://purl.org/dc/terms/title",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#notation",
-    "https://data.vlaanderen.be/ns/beleidsplan#omschrijving",  # a period's label is its wording
+from hgkbp_ld.store.base import (
+    DESCRIBE,
+    VOCABULARY_GRAPH,
+    Dataset,
+    Row,
+    StoreError,
+    read_manifest,
+    to_oxigraph,
+    to_rdflib,
 )
-_DESCRIBE = """
-CONSTRUCT {{ ?this ?p ?o . ?o ?lp ?label . ?s ?ip ?this . ?s ?slp ?slabel . }}
-WHERE {{
-  {{ ?this ?p ?o . OPTIONAL {{ ?o ?lp ?label . FILTER (?lp IN ({labels})) }} }}
-  UNION
-  {{ ?s ?ip ?this . OPTIONAL {{ ?s ?slp ?slabel . FILTER (?slp IN ({labels})) }} }}
-}}""".format(labels=", ".join(f"<{iri}>" for iri in LABELS))
-
-
-class StoreError(RuntimeError):
-    """The store could not load or answer; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """What is loaded: the dist/ it came from, its version (hash of the manifest), its graphs."""
-
-    version: str
-    graphs: dict[str, int]  # graph IRI -> triples
-    manifest: dict
-    merged: int = 0  # triples in the default graph, the merge of all graphs
-
-
-Row = dict[str, Node]
-
-
-class Store(Protocol):
-    dataset: Dataset | None
-
-    def load(self, dist: Path) -> Dataset: ...
-
-    def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]: ...
-
-    def construct(self, query: str, bindings: dict[str, Node] | None = None) -> Graph: ...
-
-    def describe(self, iri: str) -> Graph: ...
-
-
-def read_manifest(dist: Path) -> tuple[dict, str]:
-    path = dist / "manifest.json"
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise StoreError(f"no built dataset at {dist} ({error.strerror}); run 'hgkbp-ld build' first") from None
-    return json.loads(data), hashlib.sha256(data).hexdigest()
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))  # raises ValueError on an invalid IRI
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _alive_elsewhere(folder: Path) -> bool:
@@ -213,4 +132,4 @@ class EmbeddedStore:
 
     def describe(self, iri: str) -> Graph:
         """Symmetric concise bounded description: own triples, incoming links, their labels."""
-        return self.construct(_DESCRIBE, {"this": URIRef(iri)})
+        return self.construct(DESCRIBE, {"this": URIRef(iri)})
