@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -129,8 +130,176 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_dist(tmp_path_factory.mktemp("served") / "dist")
 
 
+# --- the two stores ---------------------------------------------------------------------------------------
+#
+# Modules marked `pytestmark = pytest.mark.both_stores` run every test that uses `server` twice: once
+# on the embedded store and once on Virtuoso (ids end in [embedded] / [virtuoso]). The Virtuoso is the
+# one .ci/run starts (HGKBP_TEST_VIRTUOSO names the file of `export` lines scripts/virtuoso-dev printed),
+# else one the session starts itself; without virtuoso-t the Virtuoso runs skip, and fail when CI=true.
+
+STORE_KINDS = ("embedded", "virtuoso")
+VIRTUOSO_DEV = ROOT / "scripts" / "virtuoso-dev"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_stores: run the module's server tests on the embedded store and Virtuoso")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_kind" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_stores") is not None
+        metafunc.parametrize("store_kind", STORE_KINDS if both else STORE_KINDS[:1], indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def server(dist: Path):
-    running = Server(dist)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "embedded")
+
+
+def _read_exports(text: str) -> dict[str, str]:
+    import shlex
+
+    env = {}
+    for line in text.splitlines():
+        if line.startswith("export "):
+            name, _, value = line[len("export ") :].partition("=")
+            env[name] = shlex.split(value)[0] if value else ""
+    return env
+
+
+class Virtuoso:
+    """A throw-away Virtuoso started by scripts/virtuoso-dev, which tests may kill and restart."""
+
+    def __init__(self, folder: Path, env: dict[str, str] | None = None) -> None:
+        self.folder = folder
+        self.env = env or {}
+        self.owned = env is None
+
+    @classmethod
+    def start_new(cls, folder: Path) -> Virtuoso:
+        virtuoso = cls(folder)
+        virtuoso.start()
+        return virtuoso
+
+    def start(self) -> None:
+        from urllib.parse import urlsplit
+
+        if self.env:
+            http_port = urlsplit(self.env["HGKBP_STORE"]).port
+            sql_port = int((self.folder / "virtuoso.ini").read_text().split("ServerPort = 127.0.0.1:")[1].split()[0])
+        else:
+            http_port, sql_port = free_port(), free_port()
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(VIRTUOSO_DEV),
+                "start",
+                "--dir",
+                str(self.folder),
+                "--http-port",
+                str(http_port),
+                "--sql-port",
+                str(sql_port),
+                "--memory",
+                "256",
+                "--max-seconds",
+                "30",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        self.env = _read_exports(done.stdout)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        import signal
+
+        pid = int((self.folder / "virtuoso.pid").read_text())
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            import time
+
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        subprocess.run([sys.executable, str(VIRTUOSO_DEV), "stop", "--dir", str(self.folder)], timeout=60, check=False)
+
+    @property
+    def url(self) -> str:
+        return self.env["HGKBP_STORE"]
+
+
+def require_virtuoso() -> None:
+    import shutil
+
+    if shutil.which("virtuoso-t") is None:
+        message = "Virtuoso is not installed (apt-get install virtuoso-opensource; .ci/run does it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """The session's Virtuoso: the one .ci/run started, else one started here."""
+    given = os.environ.get("HGKBP_TEST_VIRTUOSO")
+    if given:
+        env = _read_exports(Path(given).read_text(encoding="utf-8"))
+        yield Virtuoso(Path(env["HGKBP_STORE_PASSWORD_FILE"]).parent, env)
+        return
+    require_virtuoso()
+    started = Virtuoso.start_new(tmp_path_factory.mktemp("virtuoso"))
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def new_virtuoso(tmp_path: Path) -> Iterator[Virtuoso]:
+    """A Virtuoso of the test's own, for tests that kill it or fill it."""
+    require_virtuoso()
+    started = Virtuoso.start_new(tmp_path / "virtuoso")
+    yield started
+    started.stop()
+
+
+def publish(
+    dist: Path, virtuoso: Virtuoso, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`hgkbp-ld publish --dist DIST` into the Virtuoso, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "hgkbp_ld.cli", "publish", "--dist", str(dist), *extra],
+        cwd=ROOT,
+        env={**os.environ, **virtuoso.env, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def serve_on(
+    kind: str, dist: Path, request: pytest.FixtureRequest, *extra: str, env: dict[str, str] | None = None
+) -> Server:
+    """A server for `dist` on the embedded store, or on the session's Virtuoso after publishing it
+    (a no-op when it serves that build already)."""
+    if kind == "embedded":
+        return Server(dist, *extra, env=env)
+    virtuoso: Virtuoso = request.getfixturevalue("virtuoso")
+    done = publish(dist, virtuoso)
+    assert done.returncode == 0, done.stderr
+    return Server(dist, "--store", virtuoso.url, *extra, env={**virtuoso.env, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def server(store_kind: str, dist: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
+    running = serve_on(store_kind, dist, request)
+    running.store_kind = store_kind
     yield running
     running.stop()

@@ -110,3 +110,7 @@ def test_two_portfolios_together(server: Server) -> None:
     ]
     assert listed(server, bevoegdheid="gelijke-kansen", **{"samen-met": "welzijn"}) == expected
     assert len(expected) == 28
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

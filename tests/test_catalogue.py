@@ -73,3 +73,7 @@ def test_the_catalogue_is_served(server: Server) -> None:
     assert redirect.status_code == 303 and redirect.headers["location"] == "/doc/catalogus/hgkbp-ld"
     page = httpx.get(f"{server.url}/doc/catalogus/hgkbp-ld", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "Horizontale beleidsplannen van de Vlaamse Regering" in page.text
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

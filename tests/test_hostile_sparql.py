@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import Server
+from tests.conftest import Server, serve_on
 
 TIMEOUT = 2.0
 BP = "PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>\n"
@@ -117,10 +117,9 @@ CATALOGUE = [
 
 
 @pytest.fixture(scope="module")
-def limited(dist: Path):
-    server = Server(
-        dist, env={"HGKBP_QUERY_TIMEOUT": str(TIMEOUT), "HGKBP_MAX_ROWS": "100", "HGKBP_MAX_QUERY_BYTES": "4096"}
-    )
+def limited(store_kind: str, dist: Path, request: pytest.FixtureRequest):
+    env = {"HGKBP_QUERY_TIMEOUT": str(TIMEOUT), "HGKBP_MAX_ROWS": "100", "HGKBP_MAX_QUERY_BYTES": "4096"}
+    server = serve_on(store_kind, dist, request, env=env)
     yield server
     server.stop()
 
@@ -158,3 +157,7 @@ def test_hostile_query(limited: Server, hostile: Hostile) -> None:
     assert "Traceback" not in str(outcome["text"])
     after, _ = normal_count(limited.url)
     assert after == before  # nothing changed
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

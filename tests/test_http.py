@@ -226,3 +226,7 @@ def test_security_headers_everywhere(client: httpx.Client) -> None:
         )
         assert headers["x-content-type-options"] == "nosniff"
         assert "server" not in headers
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

@@ -127,3 +127,7 @@ def test_minister_page_names_the_portfolios_held(server: Server) -> None:
     held = section(html, "Bevoegdheden in het plan")
     for slug in ("welzijn", "armoedebestrijding", "cultuur", "gelijke-kansen"):
         assert f'href="/doc/bevoegdheid/{slug}"' in held
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

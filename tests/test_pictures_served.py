@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import httpx
+import pytest
 
 from tests.conftest import Server
 
@@ -62,3 +63,7 @@ def test_a_minister_page_has_its_own_timeline(server: Server) -> None:
         )
     }
     assert actions == lead_and_partner and {14, 16, 36, 37, 46} <= actions
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

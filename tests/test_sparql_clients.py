@@ -40,12 +40,15 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from tests.conftest import ROOT, Server
 
-pytestmark = pytest.mark.filterwarnings(
-    # SPARQLWrapper warns when the answer's media type is not the one it asked for: that is a failure here.
-    "error::RuntimeWarning",
-    # SPARQLWrapper 2.0 parses RDF into rdflib's ConjunctiveGraph, deprecated in rdflib 7.
-    "ignore:ConjunctiveGraph is deprecated:DeprecationWarning",
-)
+pytestmark = [
+    pytest.mark.both_stores,  # the same tests on both stores (tests/conftest.py)
+    pytest.mark.filterwarnings(
+        # SPARQLWrapper warns when the answer's media type is not the one it asked for: that is a failure here.
+        "error::RuntimeWarning",
+        # SPARQLWrapper 2.0 parses RDF into rdflib's ConjunctiveGraph, deprecated in rdflib 7.
+        "ignore:ConjunctiveGraph is deprecated:DeprecationWarning",
+    ),
+]
 
 BP = Namespace("https://data.vlaanderen.be/ns/beleidsplan#")
 PLAN_GRAPH = "https://data.vlaanderen.be/id/dataset/hgkbp-2025-2029"

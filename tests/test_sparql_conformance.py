@@ -45,7 +45,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from tests.conftest import Server
+from tests.conftest import Server, Virtuoso, publish, require_virtuoso
 
 CONFORMANCE = Path(__file__).resolve().parent / "fixtures" / "conformance"
 PROTOCOL_MANIFEST = CONFORMANCE / "sparql11-protocol" / "manifest.ttl"
@@ -207,7 +207,7 @@ def sd_cases() -> list[str]:
 
 CASES = protocol_cases()
 SD_CASES = sd_cases()
-OUTCOMES: dict[str, dict[str, str]] = {}  # suite -> test id -> "passed" / "n/a"
+OUTCOMES: dict[tuple[str, str], dict[str, str]] = {}  # (store, suite) -> test id -> "passed" / "n/a"
 
 
 def graph_data() -> dict[str, Path]:
@@ -223,8 +223,9 @@ def graph_data() -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def conformance_server(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A copy of the real build with the suite's graphs added as plans of their own; one server."""
+def conformance_server(store_kind: str, dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A copy of the real build with the suite's graphs added as plans of their own; one server, on
+    the embedded store or on a Virtuoso of its own (the build differs from the session's)."""
     folder = tmp_path_factory.mktemp("conformance") / "dist"
     shutil.copytree(dist, folder)
     manifest_path = folder / "manifest.json"
@@ -236,9 +237,21 @@ def conformance_server(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         triples = len(Graph().parse(source, format="nt"))
         manifest["plans"][slug] = {"graph": name, "triples": triples}  # "files" stays as built
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    server = Server(folder)
-    yield server
-    server.stop()
+    if store_kind == "embedded":
+        server = Server(folder)
+        yield server
+        server.stop()
+        return
+    require_virtuoso()
+    virtuoso = Virtuoso.start_new(folder.parent / "virtuoso")
+    try:
+        done = publish(folder, virtuoso)
+        assert done.returncode == 0, done.stderr
+        server = Server(folder, "--store", virtuoso.url, env=virtuoso.env)
+        yield server
+        server.stop()
+    finally:
+        virtuoso.stop()
 
 
 @pytest.fixture(scope="module")
@@ -352,16 +365,16 @@ def test_the_manifests_are_complete() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_protocol(case: ProtocolCase, client: httpx.Client) -> None:
+def test_protocol(case: ProtocolCase, client: httpx.Client, store_kind: str) -> None:
     if case.category == "update (n/a)":
         _refused_update(case, client)
-        OUTCOMES.setdefault("protocol", {})[case.id] = "n/a"
+        OUTCOMES.setdefault((store_kind, "protocol"), {})[case.id] = "n/a"
         pytest.skip(
             f"n/a ({case.id}): read-only endpoint; the update was refused with {READ_ONLY_STATUS}, nothing changed"
         )
     for request in case.requests:
         check(request, send(client, request))
-    OUTCOMES.setdefault("protocol", {})[case.id] = "passed"
+    OUTCOMES.setdefault((store_kind, "protocol"), {})[case.id] = "passed"
 
 
 def _refused_update(case: ProtocolCase, client: httpx.Client) -> None:
@@ -502,13 +515,13 @@ SD_CHECKS: dict[str, Callable[[httpx.Client], None]] = {
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's JSON-LD parser
 @pytest.mark.parametrize("test_id", SD_CASES)
-def test_service_description(test_id: str, client: httpx.Client) -> None:
+def test_service_description(test_id: str, client: httpx.Client, store_kind: str) -> None:
     assert test_id in SD_CHECKS, f"no check written for the manifest's {test_id}"
     SD_CHECKS[test_id](client)
-    OUTCOMES.setdefault("service description", {})[test_id] = "passed"
+    OUTCOMES.setdefault((store_kind, "service description"), {})[test_id] = "passed"
 
 
-def test_service_description_claims_hold(client: httpx.Client) -> None:
+def test_service_description_claims_hold(client: httpx.Client, store_kind: str) -> None:
     """Beyond the suite: each language and feature the description claims is what the endpoint does."""
     graph = fetch_description(client)
     (service,) = graph.subjects(RDF.type, SD.Service)
@@ -539,16 +552,16 @@ def test_service_description_claims_hold(client: httpx.Client) -> None:
         if ask(f"ASK FROM <{url}> {{ ?s ?p ?o }}").json()["boolean"] is not True:
             wrong.append(f"sd:DereferencesURIs is claimed, but ASK FROM <{url}> {{ ?s ?p ?o }} is false")
     assert not wrong, "; ".join(wrong)
-    OUTCOMES.setdefault("extra", {})["claims-hold"] = "passed"
+    OUTCOMES.setdefault((store_kind, "extra"), {})["claims-hold"] = "passed"
 
 
 # --- the counts -------------------------------------------------------------------------------------------
 
 
-def test_summary(capsys: pytest.CaptureFixture[str]) -> None:
+def test_summary(capsys: pytest.CaptureFixture[str], store_kind: str) -> None:
     """Last in the module: prints what passed, per category; failures are reported by their own tests."""
-    protocol = OUTCOMES.get("protocol", {})
-    lines = ["", "SPARQL 1.1 conformance (W3C test suites, run from their manifests):"]
+    protocol = OUTCOMES.get((store_kind, "protocol"), {})
+    lines = ["", f"SPARQL 1.1 conformance on the {store_kind} store (W3C test suites, run from their manifests):"]
     categories = ("query", "bad query", "bad update", "update (n/a)")
     for category in categories:
         ids = [c.id for c in CASES if c.category == category]
@@ -556,10 +569,10 @@ def test_summary(capsys: pytest.CaptureFixture[str]) -> None:
         verb = "refused with 403, not applicable (read-only)" if category == "update (n/a)" else "passed"
         lines.append(f"  protocol {category:13} {len(done):2}/{len(ids):<2} {verb}")
         lines.extend(f"      not passed: {i}" for i in ids if i not in protocol)
-    described = OUTCOMES.get("service description", {})
+    described = OUTCOMES.get((store_kind, "service description"), {})
     lines.append(f"  service description    {len(described):2}/{len(SD_CASES):<2} passed")
     lines.extend(f"      not passed: {i}" for i in SD_CASES if i not in described)
-    extra = "passed" if OUTCOMES.get("extra", {}).get("claims-hold") else "not passed"
+    extra = "passed" if OUTCOMES.get((store_kind, "extra"), {}).get("claims-hold") else "not passed"
     lines.append(f"  (beyond the suites) the description's claims hold: {extra}")
     count = {k: sum(1 for c in CASES if c.category == k and c.id in protocol) for k in categories}
     total = {k: sum(1 for c in CASES if c.category == k) for k in categories}
@@ -571,3 +584,7 @@ def test_summary(capsys: pytest.CaptureFixture[str]) -> None:
     )
     with capsys.disabled():
         print("\n".join(lines))
+
+
+# The same suites on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

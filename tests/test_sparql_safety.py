@@ -164,3 +164,7 @@ def test_a_syntax_error_names_the_problem(server: Server) -> None:
     response = httpx.get(f"{server.url}/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}, headers=JSON)
     assert response.status_code == 400
     assert "1:" in response.text  # the parser's position
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

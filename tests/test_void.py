@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from rdflib import Graph, Namespace, URIRef
 
 from tests.conftest import Server
@@ -40,3 +41,7 @@ def test_void_describes_endpoint_dumps_space_and_partitions(server: Server) -> N
         f"{server.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
     ).json()
     assert properties[BP + "heeftActie"] == int(answer["results"]["bindings"][0]["n"]["value"])
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores

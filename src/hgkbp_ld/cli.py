@@ -136,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="its Graph Store Protocol endpoint (default: HGKBP_STORE_GRAPHS, else upload with SPARQL Update)",
     )
+    publish.add_argument(
+        "--force", action="store_true", help="upload even if the store already serves this build (default: skip)"
+    )
     publish.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
@@ -249,7 +252,9 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     store = RemoteStore(endpoint(settings))
     before = store.version()
     progress(f"the store at {settings.store} serves {before[:12] if before else 'nothing yet'}")
-    published = store.publish(args.dist, progress)
+    published = store.publish(args.dist, progress, force=args.force)
+    if not published.uploaded:
+        return 0
     progress(
         f"published {args.dist} as version {published.version[:12]} "
         f"({sum(published.graphs.values())} triples in {len(published.graphs)} graphs) in {published.seconds:.1f} s"

@@ -78,8 +78,10 @@ def rewrite_dataset(text: str, names: dict[str, str], empty: str, base: str | No
     """Point GRAPH, FROM and FROM NAMED at the graphs that hold a published graph in a remote store.
 
     An IRI (or prefixed name, or relative IRI) after GRAPH, FROM or FROM NAMED that `names` maps is
-    replaced by its mapped name; an IRI after FROM or FROM NAMED that it does not map becomes `empty`,
-    as on the embedded store, where no other graph exists. A BASE clause is added if `base` is given.
+    replaced by its mapped name; one that it does not map becomes `empty`, a graph that holds nothing,
+    as on the embedded store, where no other graph exists (and the server's own graphs stay out of
+    reach). The caller keeps `empty` among the named graphs: Virtuoso answers ASK { GRAPH <g> {...} }
+    with true when g is outside the dataset. A BASE clause is added if `base` is given.
     Returns the text and whether the query names its own dataset (FROM or FROM NAMED).
     A graph IRI that reaches GRAPH through a variable (VALUES, BIND) is not rewritten.
     """
@@ -123,13 +125,13 @@ def rewrite_dataset(text: str, names: dict[str, str], empty: str, base: str | No
                 iri = resolve(*tokens[j])
                 if iri is not None and iri in names:
                     tokens[j] = ("iri", f"<{names[iri]}>")
-                elif keyword == "FROM":
+                elif iri is not None and iri != empty:
                     tokens[j] = ("iri", f"<{empty}>")
                 i = j
         i += 1
     rewritten = "".join(value for _kind, value in tokens)
     if base:
-        rewritten = f"BASE <{base}>\n{rewritten}"
+        rewritten = f"BASE <{base}> {rewritten}"  # on the first line: error messages keep their line numbers
     return rewritten, own_dataset
 
 

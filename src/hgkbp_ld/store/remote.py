@@ -169,6 +169,7 @@ class Published:
     version: str  # sha256 of the manifest
     graphs: dict[str, int]  # canonical graph -> triples, MERGE included
     seconds: float
+    uploaded: bool  # False: the store already served this version
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class RemoteStore:
         self._names: dict[str, str] = {}  # canonical graph -> this version's graph
         self._canonical: dict[str, str] = {}  # and back
         self._client = httpx.Client(timeout=endpoint.timeout, auth=endpoint.httpx_auth())
+        self.virtuoso = False  # whether the server is Virtuoso, which needs a word about DESCRIBE
 
     # --- writing ---------------------------------------------------------------------------------------
 
@@ -222,10 +224,15 @@ class RemoteStore:
 
         _retrying(what, url, self.endpoint.retries, call)
 
-    def publish(self, dist: Path, progress: Callable[[str], None] = lambda _m: None) -> Published:
-        """Upload `dist/` as a new version, check it, make it current, drop versions before the last."""
+    def publish(self, dist: Path, progress: Callable[[str], None] = lambda _m: None, force: bool = False) -> Published:
+        """Upload `dist/` as a new version, check it, make it current, drop versions before the last.
+        A build the store already serves is not uploaded again, unless `force`."""
         started = time.perf_counter()
         manifest, version = read_manifest(dist)
+        current = self.current()
+        if current is not None and current.version == version and not force:
+            progress(f"the store already serves version {version[:12]}: nothing to do (--force uploads it again)")
+            return Published(current.publication, version, current.counts, time.perf_counter() - started, False)
         now = dt.datetime.now(dt.UTC)
         publication = f"{version[:16]}-{now.strftime('%Y%m%dT%H%M%S%fZ')}"
         sources = _sources(dist, manifest)
@@ -271,7 +278,7 @@ class RemoteStore:
                 progress(f"dropped {dropped} older publication(s)")
         except StoreError as error:  # the new version serves; old graphs only take room
             progress(f"note: could not drop older publications ({error})")
-        return Published(publication, version, counts, time.perf_counter() - started)
+        return Published(publication, version, counts, time.perf_counter() - started, True)
 
     def _upload_all(
         self, sources: dict[str, list[str]], names: dict[str, str], progress: Callable[[str], None]
@@ -371,6 +378,11 @@ class RemoteStore:
                 f"{version[:12]}: publish this build with 'hgkbp-ld publish --dist {dist} --store ...', "
                 "or serve the build that was published"
             )
+        try:  # what DESCRIBE means differs per server (SPARQL 1.1 §16.4): see `answer`
+            server = self._client.get(self.endpoint.query, params={"query": "ASK {}"}).headers.get("server", "")
+        except httpx.HTTPError:
+            server = ""
+        self.virtuoso = server.startswith("Virtuoso")
         graphs = {g: n for g, n in record.counts.items() if g != MERGE}
         names = {g: graph_name(record.publication, g) for g in record.counts}
         self._names = {g: n for g, n in names.items() if g != MERGE}
@@ -387,7 +399,7 @@ class RemoteStore:
             wrapper.setOnlyConneg(True)  # no format=turtle parameter beside the Accept header
         if dataset:  # the protocol's dataset: this version's merge as default graph, its graphs as named
             wrapper.addDefaultGraph(self._merge)
-            for name in self._names.values():
+            for name in [*self._names.values(), EMPTY]:  # EMPTY: see rewrite_dataset
                 wrapper.addNamedGraph(name)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
@@ -448,19 +460,30 @@ class RemoteStore:
     async def answer(self, client: httpx.AsyncClient, job: Job, timeout: float) -> Answer:
         """A protocol request, answered by the store, in our formats. Raises QueryTimeout past `timeout`."""
         form = shape(job.query).form
+        if form is None:  # Virtuoso answers an empty or wordless query with a 500
+            return Answer(
+                400,
+                b"Ongeldige SPARQL-query: geen SELECT, ASK, CONSTRUCT of DESCRIBE gevonden.\n",
+                "text/plain; charset=utf-8",
+            )
         try:
             text, own_dataset = rewrite_dataset(job.query, self._names, EMPTY, base=job.base)
         except ValueError as error:
             return Answer(400, f"Ongeldige SPARQL-query: {error}\n".encode(), "text/plain; charset=utf-8")
+        if form == "DESCRIBE" and self.virtuoso:
+            # Virtuoso's DESCRIBE adds the resources that point to it; oxigraph's (and ours, on the
+            # embedded store) is the concise bounded description: its own triples.
+            text = f'DEFINE sql:describe-mode "CBD" {text}'
         params: list[tuple[str, str]] = [("query", text)]
         if job.default_graphs is not None or job.named_graphs is not None:
             params += [("default-graph-uri", self._names.get(g, EMPTY)) for g in job.default_graphs or ()]
             params += [("named-graph-uri", self._names.get(g, EMPTY)) for g in job.named_graphs or ()]
             if not job.default_graphs:  # named-graph-uri alone: the default graph is empty
                 params.append(("default-graph-uri", EMPTY))
+            params.append(("named-graph-uri", EMPTY))  # see rewrite_dataset
         elif not own_dataset:
             params.append(("default-graph-uri", self._merge))
-            params += [("named-graph-uri", g) for g in self._names.values()]
+            params += [("named-graph-uri", g) for g in [*self._names.values(), EMPTY]]
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
         try:
@@ -480,8 +503,12 @@ class RemoteStore:
             )
         if response.headers.get("x-sql-state", "").startswith("S1T"):  # Virtuoso's partial "anytime" answer
             raise QueryTimeout
-        if response.status_code == 400:
-            message = " ".join(response.text.split())[:500]
+        if response.status_code == 400 or (response.status_code == 500 and _query_error(response.text)):
+            message = " ".join(response.text.split())
+            message = message.split(" SPARQL query:", 1)[0]  # Virtuoso repeats the query (with its pragmas)
+            for name, canonical in self._canonical.items():
+                message = message.replace(name, canonical)
+            message = message[:500]
             return Answer(400, f"Ongeldige SPARQL-query: {message}\n".encode(), "text/plain; charset=utf-8")
         if response.status_code != 200:
             if "timed out" in response.text or "S1T00" in response.text:
@@ -491,23 +518,37 @@ class RemoteStore:
                 f"De SPARQL-server gaf een fout (HTTP {response.status_code}).\n".encode(),
                 "text/plain; charset=utf-8",
             )
-        return _reserialise(response.content, graph_form, job, self._canonical)
+        return _reserialise(response.content, form, job, self._canonical)
 
 
-def _reserialise(body: bytes, graph_form: bool, job: Job, rename: dict[str, str]) -> Answer:
-    if graph_form:
+def _query_error(text: str) -> bool:
+    """Whether a server error is the query's fault: Virtuoso's SQL states 37000 (syntax), 22xxx (data)."""
+    return text.startswith(("Virtuoso 37000", "Virtuoso 22"))
+
+
+def _ask_value(data: dict) -> bool:
+    """An ASK answer: the protocol's `boolean`, or Virtuoso's one-row `__ASK_RETVAL` table (what it
+    sends for ASK when asked for application/sparql-results+json)."""
+    if "boolean" in data:
+        return bool(data["boolean"])
+    bindings = data.get("results", {}).get("bindings", [])
+    return any(str(cell.get("value")) not in ("0", "false") for row in bindings for cell in row.values())
+
+
+def _reserialise(body: bytes, form: str | None, job: Job, rename: dict[str, str]) -> Answer:
+    if form in ("CONSTRUCT", "DESCRIBE"):
         triples = (
-            ox.Triple(*(_rename(t, rename) for t in triple))  # type: ignore[misc]
-            for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            ox.Triple(_rename(q.subject, rename), q.predicate, _rename(q.object, rename))  # type: ignore[arg-type]
+            for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         )
         taken, truncated = _take(triples, job.max_rows)
         media_type, rdf_format = GRAPH_FORMATS[job.graph_format]
         return Answer(200, ox.serialize(taken, format=rdf_format), media_type, "CONSTRUCT", truncated, len(taken))
     data = json.loads(body)
-    if "boolean" in data:
+    if form == "ASK" or "boolean" in data:
         return Answer(
             200,
-            write_boolean(bool(data["boolean"]), job.select_format),
+            write_boolean(_ask_value(data), job.select_format),
             RESULT_FORMATS[job.select_format],
             "ASK",
             rows=1,
