@@ -249,7 +249,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"hgkbp-ld publish: {message}\n")
 
-    store = RemoteStore(endpoint(settings))
+    store = RemoteStore(endpoint(settings), chunk=settings.store_chunk)
     before = store.version()
     progress(f"the store at {settings.store} serves {before[:12] if before else 'nothing yet'}")
     published = store.publish(args.dist, progress, force=args.force)

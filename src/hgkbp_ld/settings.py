@@ -38,6 +38,7 @@ class Settings:
     store_auth: str = "digest"  # digest (Virtuoso) or basic
     store_timeout: float = 120.0  # seconds for one request to the store while publishing or loading
     store_retries: int = 4  # further attempts after a connection error, with backoff
+    store_chunk: int = 20_000  # triples per upload request while publishing
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

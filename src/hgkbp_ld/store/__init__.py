@@ -70,5 +70,5 @@ def endpoint(settings: Settings) -> Endpoint:
 def open_store(settings: Settings) -> Store:
     """A new, empty store of the kind the settings ask for; `load` fills it."""
     if settings.store:
-        return RemoteStore(endpoint(settings))
+        return RemoteStore(endpoint(settings), chunk=settings.store_chunk)
     return EmbeddedStore(settings.stores)
