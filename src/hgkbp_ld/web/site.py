@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
@@ -154,7 +155,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     prefix = f"{base}/id/"
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     pictures = plan_pictures(site.actions)
-    for iri in sorted(str(r["s"]) for r in rows if "#" not in str(r["s"])):
+
+    def render(iri: str) -> Resource:
         path = iri[len(prefix) :]
         graph = store.describe(iri)
         representations = {
@@ -172,7 +174,13 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
             **common,
         )
         representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
-        site.resources[path] = Resource(path, representations)
+        return Resource(path, representations)
+
+    # Threads: on a remote store most of the time is waiting for its answers.
+    iris = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
+        for resource in pool.map(render, iris):
+            site.resources[resource.path] = resource
     _documents(site, env, dist, common, _goals(store, base))
     for name in dataset.manifest.get("plans", {}).values():
         graph = name["graph"]
