@@ -303,3 +303,24 @@ def server(store_kind: str, dist: Path, request: pytest.FixtureRequest) -> Itera
     running.store_kind = store_kind
     yield running
     running.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Which store each test ran on, counted: the ids carry it ([embedded…] / [virtuoso…])."""
+    import re
+
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") not in ("call", "setup") or (
+                outcome == "passed" and report.when != "call"
+            ):
+                continue
+            match = re.search(r"[\[-](embedded|virtuoso)[\]-]", getattr(report, "nodeid", ""))
+            if match:
+                counts.setdefault(match.group(1), {}).setdefault(outcome, 0)
+                counts[match.group(1)][outcome] += 1
+    if counts:
+        terminalreporter.section("tests per store")
+        for kind, by_outcome in sorted(counts.items()):
+            terminalreporter.write_line(f"{kind:9} " + ", ".join(f"{n} {o}" for o, n in sorted(by_outcome.items())))
