@@ -380,3 +380,17 @@ def test_insert_values_binds_inside_the_where_clause() -> None:
     )
     with pytest.raises(ValueError):
         insert_values("DESCRIBE <http://x/a>", {"this": "<http://x/a>"})
+
+
+def test_without_the_graph_store_protocol_it_loads_with_sparql_update(dist: Path, new_virtuoso: Virtuoso) -> None:
+    """A server without the Graph Store Protocol: the same publish, in INSERT DATA requests."""
+    done = publish(dist, new_virtuoso, env={"HGKBP_STORE_GRAPHS": "", "HGKBP_STORE_CHUNK": "500"})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("uploading ") >= 4  # the 2,400-triple plan went in several requests
+    server = Server(dist, "--store", new_virtuoso.url, env={**new_virtuoso.env, "HGKBP_STORE_GRAPHS": ""})
+    try:
+        plan = count(server.url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PLAN_GRAPH}> {{ ?s ?p ?o }} }}")
+        manifest = __import__("json").loads((dist / "manifest.json").read_text())
+        assert plan == manifest["plans"]["hgkbp-2025-2029"]["triples"]
+    finally:
+        server.stop()

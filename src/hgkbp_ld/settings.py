@@ -46,7 +46,7 @@ class Settings:
         values: dict[str, object] = {}
         for item in fields(cls):
             raw = os.environ.get(f"HGKBP_{item.name.upper()}")
-            if raw is None:
+            if not raw:  # unset or empty: the default
                 continue
             kind = next(k for k in (bool, int, float, Path, str) if k.__name__ in str(item.type))
             if kind is bool:
