@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from hgkbp_ld import __version__
 from hgkbp_ld.catalogue import CatalogueConfig, PlanEntry, catalogue_graph
@@ -29,6 +30,7 @@ from hgkbp_ld.parse import parse_file
 from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
 from hgkbp_ld.validate import CATALOGUE_SHAPES, ONTOLOGY, SHAPES, Report, validate
+from hgkbp_ld.versions import History
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE_FILE = "catalogus.ttl"
@@ -132,8 +134,17 @@ def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str,
     return graph
 
 
-def _write(folder: Path, plans: tuple[BuiltPlan, ...], base: str, data_dir: Path) -> dict[str, str]:
+def _write(
+    folder: Path, plans: tuple[BuiltPlan, ...], base: str, data_dir: Path, histories: dict[str, History]
+) -> dict[str, str]:
     files: dict[str, bytes] = {}
+    versions: dict[str, list[dict[str, object]]] = {}
+    for slug, history in sorted(histories.items()):  # every version's snapshot, for pages and the LDES
+        versions[slug] = []
+        for version in history.versions:
+            name = f"versies/{slug}/{version.number}.nt"
+            files[name] = history.snapshot(version.number)
+            versions[slug].append({"number": version.number, "timestamp": version.timestamp.isoformat(), "file": name})
     for plan in plans:
         for fmt in FORMATS:
             files[f"{plan.config.slug}.{fmt}"] = serialise(plan.graph, fmt)
@@ -152,9 +163,11 @@ def _write(folder: Path, plans: tuple[BuiltPlan, ...], base: str, data_dir: Path
         },
         "catalogue": {"graph": f"{base}/id/catalogus/hgkbp-ld", "file": CATALOGUE_FILE, "triples": len(catalogue)},
         "files": digests,
+        "versions": versions,
     }
     files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     for name, body in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         with open(folder / name, "wb") as handle:
             handle.write(body)
             handle.flush()
@@ -197,6 +210,14 @@ def build(
             f"{plan.config.slug}: portfolio '{slug}' has no minister in data/ministers.csv"
             for slug in unheld_portfolios(plan, registers)
         )
+    histories = {}
+    for plan in plans:
+        history = History.load(data_dir / "versions" / plan.config.slug)
+        new = history.propose(plan.graph, serialise(plan.graph, "nt"))
+        if new is not None:
+            progress(f"{plan.config.slug}: the data changed, this is version {new.number}")
+        add_versions(plan.graph, plan.graph_name, history, base, plan.config.slug)
+        histories[plan.config.slug] = history
     for plan in plans:
         progress(f"validating {plan.config.slug} ({len(plan.graph)} triples) against shapes/")
         report = validate(plan.graph)
@@ -210,7 +231,7 @@ def build(
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     temporary.chmod(0o755)
     try:
-        files = _write(temporary, plans, base, data_dir)
+        files = _write(temporary, plans, base, data_dir, histories)
         swap_in(temporary, out)
     except OSError as error:  # a full disk, a read-only folder ...
         shutil.rmtree(temporary, ignore_errors=True)
@@ -220,4 +241,25 @@ def build(
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+    try:  # only now: a build that fails makes no version
+        for history in histories.values():
+            history.save()
+    except OSError as error:
+        raise BuildError(
+            f"{out} was written, but the new version could not be recorded in {data_dir / 'versions'} "
+            f"({error.strerror or error}); fix the folder and build again"
+        ) from error
     return BuildResult(out, plans, files, tuple(notes))
+
+
+def add_versions(graph: Graph, dataset: URIRef, history: History, base: str, slug: str) -> None:
+    """The dataset's versions (dct:hasVersion), each with its number and time."""
+    for version in history.versions:
+        node = URIRef(f"{base}/id/versie/{slug}/{version.number}")
+        graph.add((dataset, DCTERMS.hasVersion, node))
+        graph.add((node, DCTERMS.isVersionOf, dataset))
+        graph.add((node, URIRef("http://www.w3.org/ns/dcat#version"), Literal(str(version.number))))  # DCAT 3
+        graph.add(
+            (node, DCTERMS.issued, Literal(version.timestamp.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime))
+        )
+        graph.add((node, RDFS.label, Literal(f"Versie {version.number}", lang="nl")))

@@ -1,0 +1,323 @@
+"""Versions of a plan: which objects changed, when, and how — in words and as RDF.
+
+An *object* is what a reader follows over time: the plan, a goal, an action, a portfolio, a
+mandatary. Its description is its own triples plus those of the nodes it owns (an action's period
+and indicators, a goal's SDG contributions), so a slipped timeline or a new indicator is a change
+of the action. A build whose objects all equal those of the last version makes no new version;
+provenance alone (build time, pipeline version) does not count.
+
+Versions live in `data/versions/{plan}/`: `versies.csv` (number, timestamp, triples, SHA-256 of the
+snapshot) and `{number}.nt`, the plan's graph as built (sorted N-Triples). The folder belongs to the
+plan's owners like the source text: commit it. Version numbers only grow; a new version's time is
+SOURCE_DATE_EPOCH if set, else the time of the build, and at least one second after the last one's.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from hgkbp_ld.mapping import BP, MANDAAT
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+MEMBER_CLASSES = (
+    BP.Beleidsplan,
+    BP.HorizontaleDoelstelling,
+    BP.OperationeleDoelstelling,
+    BP.Actie,
+    BP.Bevoegdheid,
+    MANDAAT.Mandataris,
+)
+OWNED_CLASSES = (DCTERMS.PeriodOfTime, BP.Indicator, BP.Bijdrage)
+INDEX = "versies.csv"
+FIELDS = ("versie", "tijdstip", "triples", "sha256")
+
+Triple = tuple[Node, Node, Node]
+
+
+class VersionError(RuntimeError):
+    """The versions folder is damaged or a new version cannot be made; the message says what to do."""
+
+
+# --- objects and their descriptions ------------------------------------------------------------------------
+
+
+def objects(graph: Graph) -> dict[str, frozenset[Triple]]:
+    """Every object of a plan's graph (by IRI) with its description: own triples and owned nodes'."""
+    owned = {s for cls in OWNED_CLASSES for s in graph.subjects(RDF.type, cls)}
+    found: dict[str, frozenset[Triple]] = {}
+    for cls in MEMBER_CLASSES:
+        for subject in graph.subjects(RDF.type, cls):
+            if not isinstance(subject, URIRef) or str(subject) in found:
+                continue
+            triples = set(graph.triples((subject, None, None)))
+            for _s, _p, o in list(triples):
+                if o in owned:
+                    triples.update(graph.triples((o, None, None)))
+            found[str(subject)] = frozenset(triples)
+    return found
+
+
+def _line(triple: Triple) -> str:
+    return " ".join(term.n3() for term in triple) + " .\n"
+
+
+def digest(description: Iterable[Triple]) -> str:
+    return hashlib.sha256("".join(sorted(_line(t) for t in description)).encode("utf-8")).hexdigest()
+
+
+# --- the versions of one plan --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    timestamp: dt.datetime  # aware, UTC
+    triples: int
+    sha256: str  # of the snapshot file
+
+
+@dataclass
+class History:
+    """The versions of one plan, oldest first, and their snapshots (read when asked)."""
+
+    folder: Path
+    versions: list[Version] = field(default_factory=list)
+    _graphs: dict[int, Graph] = field(default_factory=dict, repr=False)
+    _pending: dict[int, bytes] = field(default_factory=dict, repr=False)  # snapshots not yet saved
+
+    @classmethod
+    def load(cls, folder: Path) -> History:
+        history = cls(folder)
+        index = folder / INDEX
+        if not index.exists():
+            return history
+        with index.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    version = Version(
+                        int(row["versie"]),
+                        dt.datetime.fromisoformat(row["tijdstip"]),
+                        int(row["triples"]),
+                        row["sha256"],
+                    )
+                except (KeyError, TypeError, ValueError) as error:
+                    raise VersionError(f"{index}: line {line}: expected {', '.join(FIELDS)} ({error})") from None
+                if version.number != len(history.versions) + 1:
+                    raise VersionError(
+                        f"{index}: line {line}: version {version.number}, expected {len(history.versions) + 1}"
+                    )
+                history.versions.append(version)
+        return history
+
+    @property
+    def latest(self) -> Version | None:
+        return self.versions[-1] if self.versions else None
+
+    def snapshot(self, number: int) -> bytes:
+        if number in self._pending:
+            return self._pending[number]
+        path = self.folder / f"{number}.nt"
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise VersionError(f"cannot read version {number} of {self.folder}: {error.strerror}") from None
+        if hashlib.sha256(data).hexdigest() != self.versions[number - 1].sha256:
+            raise VersionError(f"{path} is not the file recorded in {INDEX} (its SHA-256 differs)")
+        return data
+
+    def graph(self, number: int) -> Graph:
+        if number not in self._graphs:
+            self._graphs[number] = Graph().parse(data=self.snapshot(number), format="nt")
+        return self._graphs[number]
+
+    def changed(self, number: int) -> list[str]:
+        """The objects that changed in a version (all of them in version 1; removed ones excluded)."""
+        new = {iri: digest(d) for iri, d in objects(self.graph(number)).items()}
+        if number == 1:
+            return sorted(new)
+        old = {iri: digest(d) for iri, d in objects(self.graph(number - 1)).items()}
+        return sorted(iri for iri, value in new.items() if old.get(iri) != value)
+
+    def propose(self, graph: Graph, snapshot: bytes, now: dt.datetime | None = None) -> Version | None:
+        """A new version if `graph`'s objects differ from the latest version's (kept until `save`)."""
+        latest = self.latest
+        if latest is not None:
+            before = {iri: digest(d) for iri, d in objects(self.graph(latest.number)).items()}
+            after = {iri: digest(d) for iri, d in objects(graph).items()}
+            if before == after:
+                return None
+        moment = (now or version_time()).astimezone(dt.UTC).replace(microsecond=0)
+        if latest is not None and moment <= latest.timestamp:  # a fixed SOURCE_DATE_EPOCH, a clock behind
+            moment = latest.timestamp + dt.timedelta(seconds=1)
+        version = Version(len(self.versions) + 1, moment, len(graph), hashlib.sha256(snapshot).hexdigest())
+        self.versions.append(version)
+        self._pending[version.number] = snapshot
+        self._graphs[version.number] = graph
+        return version
+
+    def save(self) -> None:
+        """Write new snapshots, then the index (each through a temporary file and a rename)."""
+        if not self._pending:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for number, data in sorted(self._pending.items()):
+            _write(self.folder / f"{number}.nt", data)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(FIELDS)
+        for v in self.versions:
+            writer.writerow([v.number, v.timestamp.isoformat(), v.triples, v.sha256])
+        _write(self.folder / INDEX, out.getvalue().encode("utf-8"))
+        self._pending.clear()
+
+
+def _write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def version_time() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+# --- what changed, in words -------------------------------------------------------------------------------
+
+_NAMES = {  # predicates outside the vocabulary, in the words of the pages
+    str(DCTERMS.title): "titel",
+    str(DCTERMS.description): "omschrijving",
+    str(DCTERMS.temporal): "tijdspad",
+    str(SKOS.prefLabel): "naam",
+    str(SKOS.notation): "notatie",
+    str(RDF.type): "soort",
+}
+_LABELS = (SKOS.notation, BP.omschrijving, DCTERMS.description, SKOS.prefLabel, DCTERMS.title, RDFS.label)
+
+
+@dataclass(frozen=True)
+class Change:
+    iri: str
+    label: str  # e.g. "Actie 12"
+    kind: str  # "toegevoegd", "verwijderd" or "gewijzigd"
+    details: tuple[str, ...]  # in words, one line each
+    removed: frozenset[Triple]
+    added: frozenset[Triple]
+
+
+def _value(graph: Graph, term: Node) -> str:
+    if isinstance(term, Literal):
+        text = " ".join(str(term).split())
+        return text if len(text) <= 100 else text[:97] + "…"
+    for prop in _LABELS[1:] if graph.value(term, RDF.type) in OWNED_CLASSES else _LABELS:
+        value = graph.value(term, prop)  # type: ignore[arg-type]
+        if value is not None:
+            return _value(graph, value)
+    return str(term)
+
+
+def _summary(graph: Graph, iri: URIRef, names: dict[str, str]) -> dict[str, set[str]]:
+    fields: dict[str, set[str]] = {}
+    for prop, value in graph.predicate_objects(iri):
+        name = names.get(str(prop)) or _NAMES.get(str(prop)) or str(prop).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        fields.setdefault(name, set()).add(_value(graph, value))
+    return fields
+
+
+def property_names(vocabulary: Graph) -> dict[str, str]:
+    """Dutch labels of the vocabulary's properties (e.g. bp:verantwoordelijke → 'verantwoordelijke')."""
+    return {str(s): str(o) for s, o in vocabulary.subject_objects(RDFS.label) if getattr(o, "language", None) == "nl"}
+
+
+def diff(old: Graph, new: Graph, names: dict[str, str] | None = None) -> list[Change]:
+    """The objects that differ between two graphs of a plan, with what changed, in words."""
+    names = names or {}
+    before, after = objects(old), objects(new)
+    changes = []
+    for iri in sorted(set(before) | set(after), key=_natural):
+        removed, added = before.get(iri, frozenset()), after.get(iri, frozenset())
+        if removed == added:
+            continue
+        node = URIRef(iri)
+        graph = new if iri in after else old
+        label = _value(graph, node)
+        if iri not in before:
+            changes.append(Change(iri, label, "toegevoegd", (), frozenset(), added))
+            continue
+        if iri not in after:
+            changes.append(Change(iri, label, "verwijderd", (), removed, frozenset()))
+            continue
+        was, now = _summary(old, node, names), _summary(new, node, names)
+        details = []
+        for name in sorted(set(was) | set(now)):
+            gone, came = (
+                sorted(was.get(name, set()) - now.get(name, set())),
+                sorted(now.get(name, set()) - was.get(name, set())),
+            )
+            if len(gone) == 1 and len(came) == 1:
+                details.append(f"{name}: ‘{gone[0]}’ → ‘{came[0]}’")
+                continue
+            details += [f"{name} verwijderd: ‘{value}’" for value in gone]
+            details += [f"{name} toegevoegd: ‘{value}’" for value in came]
+        if not details:  # an owned node changed in a way its label does not show
+            details.append("beschrijving gewijzigd")
+        changes.append(Change(iri, label, "gewijzigd", tuple(details), removed - added, added - removed))
+    return changes
+
+
+def _natural(iri: str) -> tuple:
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", iri))
+
+
+def words(changes: list[Change]) -> str:
+    """The changes as text, one object per paragraph."""
+    if not changes:
+        return "Geen verschillen.\n"
+    out = []
+    for change in changes:
+        out.append(f"{change.label} ({change.kind}) <{change.iri}>")
+        out.extend(f"  - {line}" for line in change.details)
+    return "\n".join(out) + "\n"
+
+
+def as_rdf(changes: list[Change]) -> str:
+    """The changes as TriG: the removed triples in one graph, the added in another."""
+    removed = "".join(sorted(_line(t) for c in changes for t in c.removed))
+    added = "".join(sorted(_line(t) for c in changes for t in c.added))
+    return (
+        f"# hgkbp-ld diff: {len(changes)} objects changed\n"
+        f"<urn:hgkbp-ld:diff:verwijderd> {{\n{removed}}}\n<urn:hgkbp-ld:diff:toegevoegd> {{\n{added}}}\n"
+    )
+
+
+__all__ = [
+    "MEMBER_CLASSES",
+    "OWNED_CLASSES",
+    "PROV",
+    "Change",
+    "History",
+    "Version",
+    "VersionError",
+    "as_rdf",
+    "diff",
+    "digest",
+    "objects",
+    "property_names",
+    "version_time",
+    "words",
+]
