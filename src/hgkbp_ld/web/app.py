@@ -12,7 +12,7 @@ from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import WorkerPool
 from hgkbp_ld.store import endpoint
-from hgkbp_ld.web import browse, documents, resources, service, sparql
+from hgkbp_ld.web import browse, documents, ldes, resources, service, sparql
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(browse.router)
     app.include_router(sparql.router)
     app.include_router(service.router)
+    app.include_router(ldes.router)
     app.include_router(resources.router)
     app.add_middleware(SecurityHeaders)
     return app

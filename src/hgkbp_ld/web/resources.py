@@ -53,6 +53,13 @@ def document(request: Request, path: str) -> Response:
     resource, extension = _split(path, site)
     if resource is None:
         return _not_found(request, site, path)
+    wanted = request.query_params.get("versie")
+    if wanted is not None and site.histories is not None:  # ?versie=n: the state in version n
+        entry = site.histories.version_at(f"{site.base}/id/{resource.path}", int(wanted)) if wanted.isdigit() else None
+        if entry is None:
+            return _not_found(request, site, path)
+        target = f"/doc/{entry.path}" + (f".{extension}" if extension else "")
+        return RedirectResponse(target, 303, headers={"Vary": "Accept"})
     return serve(request, resource, f"/doc/{resource.path}", extension)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import escape
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
@@ -24,8 +24,10 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from hgkbp_ld import __version__
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.store import Dataset, Store
+from hgkbp_ld.versions import objects
 from hgkbp_ld.web.browse import ActionIndex, collaboration, load_index, timeline_groups
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
+from hgkbp_ld.web.history import Histories
 from hgkbp_ld.web.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
 from hgkbp_ld.web.views import Labels, Page, Views
 from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
@@ -81,6 +83,7 @@ class Site:
     statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
     actions: ActionIndex | None = None  # the rows of /acties
     provenance: list[dict[str, str]] = field(default_factory=list)
+    histories: Histories | None = None  # the versions of each plan, their members and pages
     loaded_at: float = 0.0
     seconds: float = 0.0
 
@@ -152,6 +155,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     common = {"version": __version__, "dataset_version": dataset.version, "provenance": _provenance(store)}
     site = Site(base=base, dataset=dataset, environment=env, provenance=common["provenance"])
     site.actions = load_index(store, base)
+    histories = site.histories = Histories.load(dist, dataset.manifest, base)
     prefix = f"{base}/id/"
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     pictures = plan_pictures(site.actions)
@@ -165,6 +169,9 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
             if f is not HTML
         }
         page = views.page(iri, graph)
+        history = histories.entries.get(iri)
+        if history:
+            page.sections["history"] = history
         html = template.render(
             page=page,
             title=page.title,
@@ -181,6 +188,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
         for resource in pool.map(render, iris):
             site.resources[resource.path] = resource
+    for resource in _past_versions(histories, views, template, common):
+        site.resources[resource.path] = resource
     _documents(site, env, dist, common, _goals(store, base))
     for name in dataset.manifest.get("plans", {}).values():
         graph = name["graph"]
@@ -362,3 +371,64 @@ def not_found_page(site: Site, path: str) -> bytes:
 
 
 __all__ = ["Alternate", "File", "Representation", "Resource", "Site", "build_site", "not_found_page"]
+
+
+def _past_versions(histories: Histories, views: Views, template: Template, common: dict) -> list[Resource]:
+    """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
+    resources = []
+    described: dict[tuple[str, int], dict] = {}  # the objects of a version, described once
+    for iri, entries in histories.entries.items():
+        for entry in entries:
+            history = histories.plans[entry.slug]
+            version = history.versions[entry.number - 1]
+            key = (entry.slug, entry.number)
+            if key not in described:
+                described[key] = objects(history.graph(entry.number))
+            graph = histories.member(entry.slug, version, iri, described[key][iri])
+            member = histories.member_iri(entry.slug, entry.number, iri)
+            representations = {
+                f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
+                for f in RESOURCE_FORMATS
+                if f is not HTML
+            }
+            page = views.page(member, graph, specific=False)
+            page.kind, page.kind_label = "Versie", f"{page.kind_label}, versie {entry.number}"  # no kind section
+            page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
+            html = template.render(
+                page=page,
+                title=f"{page.title} (versie {entry.number})",
+                alternates=alternates(entry.path),
+                jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
+                pictures=None,
+                **common,
+            )
+            representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
+            resources.append(Resource(entry.path, representations))
+            for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
+                part = Graph()
+                part += graph.triples((owned, None, None))
+                part += graph.triples((None, None, owned))
+                resources.append(_plain_resource(views, template, common, str(owned), part))
+    return resources
+
+
+def _plain_resource(views: Views, template: Template, common: dict, iri: str, graph: Graph) -> Resource:
+    """A page and RDF for a node of a past version: its own triples, nothing from today's data."""
+    path = iri.removeprefix(f"{views.base}/id/")
+    representations = {
+        f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
+        for f in RESOURCE_FORMATS
+        if f is not HTML
+    }
+    page = views.page(iri, graph, specific=False)
+    page.kind = "Versie"
+    html = template.render(
+        page=page,
+        title=page.title,
+        alternates=alternates(path),
+        jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
+        pictures=None,
+        **common,
+    )
+    representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
+    return Resource(path, representations)

@@ -142,7 +142,9 @@ class Views:
 
     # --- the page ---------------------------------------------------------------------------
 
-    def page(self, iri: str, graph: Graph) -> Page:
+    def page(self, iri: str, graph: Graph, specific: bool = True) -> Page:
+        """The page of a resource from its description; `specific` adds what its kind shows (from the
+        store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
         node = URIRef(iri)
         kinds = sorted(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if str(t).startswith(str(BP))]
@@ -163,10 +165,12 @@ class Views:
         for prop in sorted({p for s, p in graph.subject_predicates(node)}, key=lambda p: self.labels.name(str(p))):
             subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
             page.incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
-        page.breadcrumbs = self._breadcrumbs(node)
         description = graph.value(node, DCTERMS.description)
         if description is not None:
             page.sections["description"] = text_blocks(str(description))
+        if not specific:
+            return page
+        page.breadcrumbs = self._breadcrumbs(node)
         build = getattr(self, f"_{kind}", None)
         if build is not None:
             build(node, graph, page)

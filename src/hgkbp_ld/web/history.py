@@ -1,0 +1,164 @@
+"""The dataset's history on the web: versioned objects, their pages, and the Linked Data Event Stream.
+
+Each version of a plan (`hgkbp_ld.versions`) has a member for every object that changed in it:
+`{base}/id/versie/{plan}/{n}/{path}` states what `{base}/id/{path}` was in version n
+(`dct:isVersionOf`, `prov:generatedAtTime`), with the nodes it owns (period, indicators) versioned
+alongside. `/ldes/{plan}` is the event stream (TREE/LDES: `ldes:timestampPath`, `ldes:versionOfPath`,
+`tree:shape`); `/ldes/{plan}/{n}` is the page of version n, linked to the next one by a
+`tree:GreaterThanOrEqualToRelation` on the time. Pages of earlier versions never change
+(`Cache-Control: immutable`); the last one may gain a successor. Page and stream IRIs are on the
+host that was asked, so that a client can follow them; members have the canonical IRIs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from hgkbp_ld.versions import PROV, Change, History, Version, diff, objects
+
+TREE = Namespace("https://w3id.org/tree#")
+LDES = Namespace("https://w3id.org/ldes#")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One version of one object, for its pages."""
+
+    slug: str
+    number: int
+    timestamp: dt.datetime
+    path: str  # of the member's page, after /doc/
+    details: tuple[str, ...]  # what changed, in words (empty in version 1)
+    kind: str  # "toegevoegd", "gewijzigd" (version 1: "eerste versie")
+
+
+@dataclass
+class Histories:
+    base: str
+    plans: dict[str, History] = field(default_factory=dict)
+    changes: dict[tuple[str, int], dict[str, Change]] = field(default_factory=dict)  # (plan, n) -> iri -> change
+    entries: dict[str, list[Entry]] = field(default_factory=dict)  # object IRI -> its versions, oldest first
+    _members: dict[tuple[str, int], Graph] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, dist: Path, manifest: dict, base: str) -> Histories:
+        histories = cls(base)
+        digests = manifest.get("files", {})
+        for slug, listed in sorted(manifest.get("versions", {}).items()):
+            versions = [
+                Version(v["number"], dt.datetime.fromisoformat(v["timestamp"]), 0, digests[v["file"]]) for v in listed
+            ]
+            history = History(dist / "versies" / slug, versions)
+            histories.plans[slug] = history
+            for version in versions:
+                if version.number == 1:
+                    changed = {iri: None for iri in history.changed(1)}
+                else:
+                    changed = {c.iri: c for c in diff(history.graph(version.number - 1), history.graph(version.number))}
+                    histories.changes[(slug, version.number)] = {i: c for i, c in changed.items() if c is not None}
+                for iri, change in changed.items():
+                    if change is not None and change.kind == "verwijderd":
+                        continue
+                    histories.entries.setdefault(iri, []).append(
+                        Entry(
+                            slug,
+                            version.number,
+                            version.timestamp,
+                            histories.member_path(slug, version.number, iri),
+                            change.details if change is not None else (),
+                            change.kind if change is not None else "eerste versie",
+                        )
+                    )
+        return histories
+
+    def member_path(self, slug: str, number: int, iri: str) -> str:
+        return f"versie/{slug}/{number}/{iri.removeprefix(f'{self.base}/id/')}"
+
+    def member_iri(self, slug: str, number: int, iri: str) -> str:
+        return f"{self.base}/id/{self.member_path(slug, number, iri)}"
+
+    def members(self, slug: str, number: int) -> Graph:
+        """Every member of one version: the objects that changed in it, versioned."""
+        key = (slug, number)
+        if key not in self._members:
+            history = self.plans[slug]
+            version = history.versions[number - 1]
+            described = objects(history.graph(number))
+            graph = Graph()
+            for entry_iri in sorted(i for i, es in self.entries.items() for e in es if (e.slug, e.number) == key):
+                graph += self.member(slug, version, entry_iri, described[entry_iri])
+            self._members[key] = graph
+        return self._members[key]
+
+    def member(self, slug: str, version: Version, iri: str, description: frozenset) -> Graph:
+        subjects = {s for s, _p, _o in description}
+
+        def versioned(term: object) -> object:
+            if term in subjects and str(term).startswith(f"{self.base}/id/"):
+                return URIRef(self.member_iri(slug, version.number, str(term)))
+            return term
+
+        graph = Graph()
+        for s, p, o in description:
+            graph.add((versioned(s), p, versioned(o)))  # type: ignore[arg-type]
+        node = URIRef(self.member_iri(slug, version.number, iri))
+        graph.add((node, DCTERMS.isVersionOf, URIRef(iri)))
+        graph.add((node, PROV.generatedAtTime, _time(version.timestamp)))
+        return graph
+
+    def version_at(self, iri: str, number: int) -> Entry | None:
+        """The object's state in version `number`: its member of that version or the last one before."""
+        found = [e for e in self.entries.get(iri, []) if e.number <= number]
+        if not found or number > len(self.plans[found[-1].slug].versions):  # no such version (yet)
+            return None
+        return found[-1]
+
+    # --- the event stream ---------------------------------------------------------------------------------
+
+    def stream(self, slug: str, origin: str) -> Graph:
+        graph = Graph()
+        graph.bind("tree", TREE)
+        graph.bind("ldes", LDES)
+        graph.bind("prov", PROV)
+        graph.bind("dcterms", DCTERMS)
+        stream = URIRef(f"{origin}/ldes/{slug}")
+        graph.add((stream, RDF.type, LDES.EventStream))
+        graph.add((stream, LDES.timestampPath, PROV.generatedAtTime))
+        graph.add((stream, LDES.versionOfPath, DCTERMS.isVersionOf))
+        graph.add((stream, TREE.shape, URIRef(f"{origin}/doc/applicatieprofiel/beleidsplan")))
+        graph.add((stream, DCTERMS.isVersionOf, URIRef(f"{self.base}/id/dataset/{slug}")))
+        return graph
+
+    def root(self, slug: str, origin: str) -> Graph:
+        graph = self.stream(slug, origin)
+        graph.add((URIRef(f"{origin}/ldes/{slug}"), TREE.view, URIRef(f"{origin}/ldes/{slug}/1")))
+        return graph
+
+    def page(self, slug: str, number: int, origin: str) -> Graph:
+        history = self.plans[slug]
+        graph = self.stream(slug, origin)
+        stream = URIRef(f"{origin}/ldes/{slug}")
+        node = URIRef(f"{origin}/ldes/{slug}/{number}")
+        graph.add((node, RDF.type, TREE.Node))
+        if number < len(history.versions):
+            following = history.versions[number]
+            relation = URIRef(f"{node}#volgende")
+            graph.add((node, TREE.relation, relation))
+            graph.add((relation, RDF.type, TREE.GreaterThanOrEqualToRelation))
+            graph.add((relation, TREE.node, URIRef(f"{origin}/ldes/{slug}/{following.number}")))
+            graph.add((relation, TREE.path, PROV.generatedAtTime))
+            graph.add((relation, TREE.value, _time(following.timestamp)))
+        members = self.members(slug, number)
+        for member in members.subjects(DCTERMS.isVersionOf, None):
+            graph.add((stream, TREE.member, member))
+        graph += members
+        return graph
+
+
+def _time(moment: dt.datetime) -> Literal:
+    return Literal(moment.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
