@@ -17,6 +17,8 @@ PAGES = {
     "action": "/doc/actie/hgkbp-2025-2029/12",
     "action without timeline": "/doc/actie/hgkbp-2025-2029/53",
     "action worked out elsewhere": "/doc/actie/hgkbp-2025-2029/51",
+    "an action as it was in version 1": "/doc/versie/hgkbp-2025-2029/1/actie/hgkbp-2025-2029/12",
+    "a period as it was in version 1": "/doc/versie/hgkbp-2025-2029/1/periode/hgkbp-2025-2029/actie-12",
     "portfolio": "/doc/bevoegdheid/gelijke-kansen",
     "minister": "/doc/mandataris/caroline-gennez-2026-06",
     "person": "/doc/persoon/hans-bonte",
