@@ -54,7 +54,9 @@ def test_dist_has_every_file(dist: Path) -> None:
     assert names == sorted(
         [f"{SLUG}.{ext}" for ext in FORMATS]
         + ["beleidsplan.ttl", "beleidsplan.context.jsonld", "beleidsplan-shapes.ttl", "manifest.json", "catalogus.ttl"]
+        + ["versies"]
     )
+    assert sorted(p.name for p in (dist / "versies" / SLUG).iterdir()) == ["1.nt"]  # the plan's versions
 
 
 @pytest.mark.parametrize(
@@ -203,14 +205,20 @@ def test_the_dump_is_the_mapped_graph(dist: Path, built_graph: Graph) -> None:
     nt = Graph().parse(dist / f"{SLUG}.nt", format="nt")
     generated = {t for t in nt if "generatedAtTime" in t[1]}
     assert len(generated) == 1 and str(next(iter(generated))[2]).startswith("2026-01-01T00:00:00")
-    assert len(nt) == len(built_graph)
+    # the mapped graph, and the dataset's versions (data/versions/, five triples each)
+    versions = {t for t in nt if "/id/versie/" in str(t[0]) or "/id/versie/" in str(t[2])}
+    assert len(versions) == 5
+    assert len(nt) == len(built_graph) + len(versions)
 
 
 def test_two_builds_are_byte_identical(dist: Path, tmp_path: Path) -> None:
     done = run_build(tmp_path / "again")
     assert done.returncode == 0, done.stderr
-    for path in dist.iterdir():
-        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
+    files = [p for p in dist.rglob("*") if p.is_file()]
+    assert len(files) > 10
+    for path in files:
+        name = path.relative_to(dist)
+        assert (tmp_path / "again" / name).read_bytes() == path.read_bytes(), name
 
 
 def test_no_blank_nodes_and_typed_literals(dist: Path) -> None:
@@ -258,12 +266,12 @@ def test_a_violation_stops_the_build_and_leaves_dist_untouched(dist: Path, tmp_p
     )
     out = tmp_path / "dist"
     shutil.copytree(dist, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     done = run_build(out, "--data", str(data))
     assert done.returncode == 1
     assert "Persoon-themis" in done.stderr and "persoon/caroline-gennez" in done.stderr
     assert "dist/ left as it was" in done.stderr and "Traceback" not in done.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
 
 

@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from tests.conftest import ROOT
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -51,7 +50,10 @@ def test_a_killed_build_leaves_dist_as_it_was_and_the_next_build_replaces_it(goo
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     command = [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(good)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(2.0)  # in the middle of parsing, mapping or validating
+    assert process.stderr is not None
+    for line in process.stderr:  # killed while it validates, before it writes
+        if b"validating" in line:
+            break
     process.send_signal(signal.SIGKILL)
     process.wait(10)
     assert process.returncode == -signal.SIGKILL
