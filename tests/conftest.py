@@ -324,3 +324,29 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("tests per store")
         for kind, by_outcome in sorted(counts.items()):
             terminalreporter.write_line(f"{kind:9} " + ", ".join(f"{n} {o}" for o, n in sorted(by_outcome.items())))
+
+
+def _data_digest() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "data").rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+_DATA_AT_START: list[str] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _DATA_AT_START.append(_data_digest())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No test may write into the repository's data/ (a build records versions there): fail the run if one did."""
+    if _DATA_AT_START and _data_digest() != _DATA_AT_START[0]:
+        session.config.get_terminal_writer().line(
+            "data/ changed during the tests (git status data/): a test built into the repository's data/", red=True
+        )
+        session.exitstatus = 1

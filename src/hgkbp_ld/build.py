@@ -212,8 +212,8 @@ def build(
         )
     histories = {}
     for plan in plans:
-        history = History.load(data_dir / "versions" / plan.config.slug)
-        new = history.propose(plan.graph, serialise(plan.graph, "nt"))
+        history = History.load(data_dir / "versions" / plan.config.slug, base)
+        new = history.propose(plan.graph)
         if new is not None:
             progress(f"{plan.config.slug}: the data changed, this is version {new.number}")
         add_versions(plan.graph, plan.graph_name, history, base, plan.config.slug)

@@ -296,7 +296,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
     def graph_of(argument: str) -> Graph:
         if argument.isdigit():
-            history = History.load(args.data / "versions" / args.plan)
+            history = History.load(args.data / "versions" / args.plan, args.base)
             if not 1 <= int(argument) <= len(history.versions):
                 raise VersionError(f"{args.plan} has versions 1 to {len(history.versions)}, not {argument}")
             return history.graph(int(argument))

@@ -27,7 +27,8 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from hgkbp_ld.mapping import BP, MANDAAT
+from hgkbp_ld.mapping import BP, DEFAULT_BASE, MANDAAT
+from hgkbp_ld.rdfio import serialise
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 MEMBER_CLASSES = (
@@ -87,18 +88,38 @@ class Version:
     sha256: str  # of the snapshot file
 
 
+def rebase(graph: Graph, old: str, new: str) -> Graph:
+    """The graph with the IRIs under `old` moved under `new` (a build or a server with --base)."""
+    if old == new:
+        return graph
+
+    def move(term: Node) -> Node:
+        text = str(term)
+        return URIRef(new + text[len(old) :]) if isinstance(term, URIRef) and text.startswith(f"{old}/") else term
+
+    moved = Graph()
+    for s, p, o in graph:
+        moved.add((move(s), p, move(o)))
+    return moved
+
+
 @dataclass
 class History:
-    """The versions of one plan, oldest first, and their snapshots (read when asked)."""
+    """The versions of one plan, oldest first, and their snapshots (read when asked).
+
+    Snapshots are kept under the canonical base (DEFAULT_BASE), so that a build or a server with
+    another --base shares the plan's history; `base` is the one the graphs are given and taken in.
+    """
 
     folder: Path
     versions: list[Version] = field(default_factory=list)
+    base: str = DEFAULT_BASE
     _graphs: dict[int, Graph] = field(default_factory=dict, repr=False)
     _pending: dict[int, bytes] = field(default_factory=dict, repr=False)  # snapshots not yet saved
 
     @classmethod
-    def load(cls, folder: Path) -> History:
-        history = cls(folder)
+    def load(cls, folder: Path, base: str = DEFAULT_BASE) -> History:
+        history = cls(folder, base=base)
         index = folder / INDEX
         if not index.exists():
             return history
@@ -137,8 +158,10 @@ class History:
         return data
 
     def graph(self, number: int) -> Graph:
+        """Version `number` of the plan's graph, under `base`."""
         if number not in self._graphs:
-            self._graphs[number] = Graph().parse(data=self.snapshot(number), format="nt")
+            canonical = Graph().parse(data=self.snapshot(number), format="nt")
+            self._graphs[number] = rebase(canonical, DEFAULT_BASE, self.base)
         return self._graphs[number]
 
     def changed(self, number: int) -> list[str]:
@@ -149,7 +172,7 @@ class History:
         old = {iri: digest(d) for iri, d in objects(self.graph(number - 1)).items()}
         return sorted(iri for iri, value in new.items() if old.get(iri) != value)
 
-    def propose(self, graph: Graph, snapshot: bytes, now: dt.datetime | None = None) -> Version | None:
+    def propose(self, graph: Graph, now: dt.datetime | None = None) -> Version | None:
         """A new version if `graph`'s objects differ from the latest version's (kept until `save`)."""
         latest = self.latest
         if latest is not None:
@@ -160,6 +183,7 @@ class History:
         moment = (now or version_time()).astimezone(dt.UTC).replace(microsecond=0)
         if latest is not None and moment <= latest.timestamp:  # a fixed SOURCE_DATE_EPOCH, a clock behind
             moment = latest.timestamp + dt.timedelta(seconds=1)
+        snapshot = serialise(rebase(graph, self.base, DEFAULT_BASE), "nt")
         version = Version(len(self.versions) + 1, moment, len(graph), hashlib.sha256(snapshot).hexdigest())
         self.versions.append(version)
         self._pending[version.number] = snapshot

@@ -53,7 +53,7 @@ class Histories:
             versions = [
                 Version(v["number"], dt.datetime.fromisoformat(v["timestamp"]), 0, digests[v["file"]]) for v in listed
             ]
-            history = History(dist / "versies" / slug, versions)
+            history = History(dist / "versies" / slug, versions, base)
             histories.plans[slug] = history
             for version in versions:
                 if version.number == 1:
