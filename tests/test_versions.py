@@ -277,3 +277,17 @@ def test_the_action_page_shows_its_history(served: Server) -> None:
     assert "tijdspad: ‘2026-2029’ → ‘2027-2029’" in history
     unchanged = httpx.get(f"{served.url}/doc/actie/{PLAN}/15", headers={"Accept": "text/html"}).text
     assert f"/doc/versie/{PLAN}/2/" not in unchanged
+
+
+def test_another_base_shares_the_history(tmp_path: Path) -> None:
+    """A build for another --base is the same data: no version, and the snapshot stays canonical."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    done = run_build(tmp_path / "dist", "--data", str(data), "--base", "https://example.org")
+    assert done.returncode == 0, done.stderr
+    assert "this is version" not in done.stderr
+    assert len(History.load(data / "versions" / PLAN).versions) == 1
+    snapshot = (tmp_path / "dist" / "versies" / PLAN / "1.nt").read_bytes()
+    assert snapshot == (ROOT / "data" / "versions" / PLAN / "1.nt").read_bytes()
+    history = History.load(data / "versions" / PLAN, "https://example.org")
+    assert "https://example.org/id/actie/hgkbp-2025-2029/12" in objects(history.graph(1))

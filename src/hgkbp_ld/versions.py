@@ -89,13 +89,15 @@ class Version:
 
 
 def rebase(graph: Graph, old: str, new: str) -> Graph:
-    """The graph with the IRIs under `old` moved under `new` (a build or a server with --base)."""
+    """The graph with the things under `old`/id/ moved under `new`/id/ (a build or a server with
+    --base); the vocabularies (/ns/) keep their IRIs whatever the base."""
     if old == new:
         return graph
 
     def move(term: Node) -> Node:
         text = str(term)
-        return URIRef(new + text[len(old) :]) if isinstance(term, URIRef) and text.startswith(f"{old}/") else term
+        moves = isinstance(term, URIRef) and text.startswith(f"{old}/id/")
+        return URIRef(new + text[len(old) :]) if moves else term
 
     moved = Graph()
     for s, p, o in graph:
