@@ -21,8 +21,8 @@ measurement in a fresh Python process:
 With --virtuoso URL (a SPARQL query endpoint, e.g. http://localhost:8890/sparql) also the time of
 `hgkbp-ld publish --dist DIST --store URL [--update U] [--graphs G]` (credentials from
 HGKBP_STORE_USER / HGKBP_STORE_PASSWORD or _PASSWORD_FILE, as publish reads them) and of the same
-queries sent to URL by SPARQL Protocol POST (application/sparql-query, results as
-application/sparql-results+json), with the published version's merge graph as default-graph-uri as
+queries sent to URL through hgkbp-ld's RemoteStore (SPARQLWrapper, form POST, results as SPARQL
+JSON), with the published version's graphs as the protocol's dataset, as
 `hgkbp-ld serve --store` sends them; a query that gets no answer within --virtuoso-timeout is noted.
 
 The baseline is factor 1 of the same run, on the same machine: each factor's cost is printed as a
@@ -292,7 +292,6 @@ def _merge_graph(store: str, dist: Path) -> str | None:
 def virtuoso(dist: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Publish `dist` with `hgkbp-ld publish` (timed as a process), then time the example queries by
     SPARQL Protocol POST, against the published version's default graph as the server would."""
-    import httpx
 
     store, runs, timeout = args.virtuoso, args.runs, args.virtuoso_timeout
     extra = [*(("--update", args.virtuoso_update) if args.virtuoso_update else ())]
@@ -308,31 +307,34 @@ def virtuoso(dist: Path, args: argparse.Namespace) -> dict[str, Any]:
     publish = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"hgkbp-ld publish --store {store} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    # The queries as `hgkbp-ld serve --store` sends them: through RemoteStore (SPARQLWrapper, a form POST
+    # with this version's graphs as the protocol's dataset). (A direct POST of application/sparql-query
+    # with queries/acties-per-minister.rq got no answer from Virtuoso 7.2.5 within 120 s; the form POST
+    # answers in 0.1 s.)
+    from hgkbp_ld.settings import Settings
+    from hgkbp_ld.store import RemoteStore, endpoint
+
+    remote = RemoteStore(endpoint(Settings.from_env(store=store, store_timeout=float(timeout), store_retries=0)))
+    remote.load(dist)
     merge = _merge_graph(store, dist)
-    params = {"default-graph-uri": merge} if merge else {}
     queries: dict[str, Any] = {}
-    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
-    with httpx.Client(timeout=timeout) as client:
-        for path in sorted(QUERIES.glob("*.rq")):
-            text = path.read_text(encoding="utf-8")
-            times, rows = [], 0
-            for run in range(runs + 1):
-                start = time.perf_counter()
-                try:
-                    answer = client.post(store, params=params, content=text.encode("utf-8"), headers=headers)
-                except httpx.TimeoutException:
-                    print(f"  {path.name}: no answer from {store} within {timeout:.0f} s", flush=True)
-                    break
-                if answer.status_code != 200:
-                    raise SystemExit(f"{store}: {path.name} answered {answer.status_code}: {answer.text[:500]}")
-                rows = len(answer.json()["results"]["bindings"])
-                if run:
-                    times.append(time.perf_counter() - start)
-            queries[path.stem] = {
-                "median_ms": statistics.median(times) * 1000 if times else None,
-                "rows": rows if times else None,
-                "runs": len(times),
-            }
+    for path in sorted(QUERIES.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        times, rows = [], 0
+        for run in range(runs + 1):
+            start = time.perf_counter()
+            try:
+                rows = len(remote.select(text))
+            except Exception as error:  # a timeout or a refusal: noted, the run goes on
+                print(f"  {path.name}: no answer from {store} ({error})", flush=True)
+                break
+            if run:
+                times.append(time.perf_counter() - start)
+        queries[path.stem] = {
+            "median_ms": statistics.median(times) * 1000 if times else None,
+            "rows": rows if times else None,
+            "runs": len(times),
+        }
     return {"publish": publish, "default_graph": merge, "timeout": timeout, "queries": queries}
 
 
@@ -348,10 +350,12 @@ class Row:
     build_peak_mib: float
     load: dict[str, Any]
     load_peak_mib: float
+    rebuild: dict[str, Any] | None = None  # the same data built again: compared with the recorded version
     generate: float = 0.0
     virtuoso: dict[str, Any] | None = None
     profile: dict[str, Any] | None = None
     seconds: float = 0.0  # everything for this factor, generation and profile included
+    baseline_runs: int = 1  # measurements of which this is the median (factor 1)
     stages: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -360,22 +364,44 @@ class Row:
         self.stages["other"] = self.build["total"] - sum(self.stages.values())
         self.stages["total"] = self.build["total"]
         self.stages["load"] = self.load["load"]
+        self.stages["rebuild"] = self.rebuild["total"] if self.rebuild else 0.0
+
+
+def median_row(rows: list[Row]) -> Row:
+    """The measurement of median build time, with the median rebuild and the median load of them all."""
+    def middle(key: str) -> Row:
+        return sorted(rows, key=lambda r: r.stages[key])[len(rows) // 2]
+
+    row = middle("total")
+    rebuild, load = middle("rebuild"), middle("load")
+    row.rebuild, row.load, row.load_peak_mib = rebuild.rebuild, load.load, load.load_peak_mib
+    row.baseline_runs = len(rows)
+    row.__post_init__()
+    return row
+
+
+def forget_versions(data: Path) -> None:
+    """A first build: no recorded versions (a build records one in data/versions/; bench folders only)."""
+    shutil.rmtree(data / "versions", ignore_errors=True)
 
 
 def measure_folder(name: str, data: Path, folder: Path, runs: int, plans: int) -> Row:
     dist = folder / "dist"
+    forget_versions(data)
     build = measure({"job": "build", "data": str(data), "out": str(dist)})
     print(
         f"  build {build.result['total']:.1f} s ({build.result['plans']} plans, {build.result['triples']} triples,"
         f" peak {build.peak_mib:.0f} MiB)",
         flush=True,
     )
+    rebuild = measure({"job": "build", "data": str(data), "out": str(dist)})
+    print(f"  rebuild {rebuild.result['total']:.1f} s (the same data again)", flush=True)
     load = measure({"job": "load", "dist": str(dist), "folder": str(folder / "store"), "runs": runs})
     print(f"  oxigraph load {load.result['load']:.1f} s, queries " + ", ".join(
         f"{q} {v['median_ms']:.1f} ms" for q, v in load.result["queries"].items()
     ), flush=True)
     shutil.rmtree(folder / "store", ignore_errors=True)
-    return Row(name, plans, build.result, build.wall, build.peak_mib, load.result, load.peak_mib)
+    return Row(name, plans, build.result, build.wall, build.peak_mib, load.result, load.peak_mib, rebuild.result)
 
 
 def save(path: Path, meta: dict[str, Any], rows: list[Row]) -> None:
@@ -413,13 +439,17 @@ def run(args: argparse.Namespace, meta: dict[str, Any]) -> list[Row]:
         start = time.perf_counter()
         data = make_data(folder, factor, args.seed)
         generate = time.perf_counter() - start
-        row = measure_folder(str(factor), data, folder, args.runs, factor)
+        if factor == 1 and args.baseline_runs > 1:  # the baseline: the median of a few measurements
+            row = median_row([measure_folder("1", data, folder, args.runs, 1) for _ in range(args.baseline_runs)])
+        else:
+            row = measure_folder(str(factor), data, folder, args.runs, factor)
         row.generate = generate
         if args.virtuoso:
             row.virtuoso = virtuoso(folder / "dist", args)
             print(f"  publish to {args.virtuoso} {row.virtuoso['publish']:.1f} s", flush=True)
         if factor == args.profile_factor:
             print("  profiling the build (cProfile)", flush=True)
+            forget_versions(data)  # the profile is of a first build, as the table's build is
             profiled = measure(
                 {
                     "job": "build",
@@ -479,10 +509,15 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         " of the real one (`bench/synthetic.py`: the real plan's shape, words and registers, strict parsing, one named"
         " graph per plan), each measurement in a fresh process: the real `build()` with its stages timed"
         " (parse = `parse_file`, map = `to_graph`, validate = SHACL per plan, write = the four dumps, the DCAT"
-        " catalogue and its validation, the files; other = registers, provenance, checks and versions), peak memory ="
-        " ru_maxrss of the build process; oxigraph load = `EmbeddedStore(folder).load(dist)` on disk; queries ="
+        " catalogue and its validation, the files; other = registers, provenance, checks and versions: a first"
+        " build, with no version recorded yet), peak memory ="
+        " ru_maxrss of the build process; rebuild = the same data built again at once (each plan compared with"
+        " the version the first build recorded in data/versions/; nothing changed, so no new version);"
+        " oxigraph load = `EmbeddedStore(folder).load(dist)` on disk; queries ="
         f" `queries/*.rq` on that store opened read-only, median of {runs} runs after one warm-up, every row"
-        " read. Baseline: factor 1 of the same run. **× f1** = the cost over factor 1's; **÷ N·f1** = the cost"
+        " read. Baseline: factor 1 of the same run"
+        + (f", measured {base.baseline_runs} times (the median)" if base.baseline_runs > 1 else "")
+        + ". **× f1** = the cost over factor 1's; **÷ N·f1** = the cost"
         " over N times factor 1's (1.00 = linear, above 1 = worse than linear). The real plan is measured"
         " alongside for reference.",
         "",
@@ -491,10 +526,10 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         f" the run, {meta['load_after']:.1f} after; the whole run took {meta['took'] / 60:.0f} min.",
         "",
         "| factor | plans | triples | parse s | map s | validate s | write s | total s | peak MiB | total × f1"
-        " | total ÷ N·f1 | oxigraph load s | load ÷ N·f1 | load peak MiB | "
+        " | total ÷ N·f1 | rebuild s | rebuild ÷ N·f1 | oxigraph load s | load ÷ N·f1 | load peak MiB | "
         + " | ".join(f"{q} ms" for q in queries)
         + " |",
-        "|---|" + "---:|" * (13 + len(queries)),
+        "|---|" + "---:|" * (15 + len(queries)),
     ]
     for row in [real, *factors]:
         s = row.stages
@@ -503,20 +538,21 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             f"| {'real plan' if row.name == 'real' else row.name} | {n} | {row.build['triples']:,} | "
             + " | ".join(f"{s[stage]:.2f}" for stage in STAGES)
             + f" | {s['total']:.2f} | {row.build_peak_mib:.0f} | {_ratio(s['total'], base.stages['total'])}"
-            f" | {_ratio(s['total'], n * base.stages['total'])} | {s['load']:.2f}"
+            f" | {_ratio(s['total'], n * base.stages['total'])} | {s['rebuild']:.2f}"
+            f" | {_ratio(s['rebuild'], n * base.stages['rebuild'])} | {s['load']:.2f}"
             f" | {_ratio(s['load'], n * base.stages['load'])} | {row.load_peak_mib:.0f} | "
             + " | ".join(f"{row.load['queries'][q]['median_ms']:.1f}" for q in queries)
             + " |"
         )
-    keys = ("parse", "map", "validate", "write", "other", "total", "load")
+    keys = ("parse", "map", "validate", "write", "other", "total", "rebuild", "load")
     lines += [
         "",
         "Per-plan cost against factor 1 (time ÷ N·f1; 1.00 = linear, above 1 = worse than linear), and in"
         " brackets between consecutive factors (per-plan cost at N over the per-plan cost at the factor before):",
         "",
-        "| factor | parse | map | validate | write | other | build total | oxigraph load | queries ÷ N·f1"
+        "| factor | parse | map | validate | write | other | build total | rebuild | oxigraph load | queries ÷ N·f1"
         " | query rows | build peak MiB over f1's, per extra plan |",
-        "|---|" + "---:|" * 10,
+        "|---|" + "---:|" * 11,
     ]
     previous = base
     for row in factors:
@@ -541,6 +577,7 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
     )
     growth = {k: largest.stages[k] / (largest.plans * base.stages[k]) for k in keys if base.stages[k] > 0}
     label = {"total": "build total", "load": "oxigraph load"}
+    rebuilt = largest.stages["rebuild"]
     worse = [k for k in keys if growth.get(k, 0) > 1.25 and largest.stages[k] / total > 0.05]
     small = [k for k in parts if largest.stages[k] / total <= 0.05 and growth.get(k, 0) > 1.1]
     per_plan = total / largest.plans
@@ -554,11 +591,19 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             f" Inside other: comparing and recording the versions (data/versions/) {stages['versions']:.1f} s."
             if "versions" in stages
             else ""
+        )
+        + (
+            f" A rebuild of the same data takes {rebuilt:.0f} s ({rebuilt / total:.2f} × the first build): it also"
+            " reads each plan's recorded version back and compares its objects"
+            + (f" ({largest.rebuild['stages']['versions']:.1f} s)." if "versions" in largest.rebuild["stages"] else ".")
+            if largest.rebuild and rebuilt
+            else ""
         ),
         "",
         f"**Growth**: per-plan cost at factor {largest.name} over factor 1's: "
         + ", ".join(f"{label.get(k, k)} {v:.2f}" for k, v in growth.items())
-        + ". Worse than linear (above 1.25, for a stage of more than 5 % of the build): "
+        + " (below 1: the fixed costs of a build, such as reading the shapes and the first use of each library,"
+        " are spread over more plans). Worse than linear (above 1.25, for a stage of more than 5 % of the build): "
         + (", ".join(worse) if worse else "none; the build is linear in the number of plans, within the noise")
         + "."
         + (
@@ -575,7 +620,9 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             "",
             f"**1000 plans, extrapolated** from factor {largest.name}'s per-plan costs: build ≈"
             f" {per_plan * 1000 / 60:.0f} min ({per_plan:.2f} s a plan, of which validate"
-            f" {largest.stages['validate'] / largest.plans:.2f} s), oxigraph load ≈ {load_per_plan * 1000 / 60:.1f}"
+            f" {largest.stages['validate'] / largest.plans:.2f} s)"
+            + (f", a rebuild ≈ {rebuilt / largest.plans * 1000 / 60:.0f} min" if rebuilt else "")
+            + f", oxigraph load ≈ {load_per_plan * 1000 / 60:.1f}"
             f" min, build peak memory ≈ {(base.build_peak_mib + memory_per_plan * 999) / 1024:.1f} GiB (every plan's"
             " graph is held until the dumps are written).",
         ]
@@ -586,16 +633,25 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         top_packages = ", ".join(
             f"{p} {t / spent * 100:.0f} %" for p, t in profile["self_by_package"].items() if t / spent >= 0.01
         )
-        sparql = profile["sparql_parse"]
+        sparql, constraints = profile["sparql_parse"], _sparql_constraints()
+        if sparql["calls"] > 2 * constraints:
+            parsing = (
+                " pyshacl evaluates each SPARQL-based constraint of `shapes/` once per focus node by handing the"
+                " query's text to rdflib's `Graph.query`, and rdflib parses that text anew each time (`parseQuery`,"
+                f" pyparsing): {sparql['calls']:,} parses, {sparql['cumulative']:.0f} s,"
+                f" {sparql['cumulative'] / profile['wall'] * 100:.0f} % of the profiled build, of the same"
+                f" {constraints} query texts (the `sh:SPARQLConstraint`s of `shapes/`)."
+            )
+        else:
+            parsing = (
+                f" rdflib parsed SPARQL text {sparql['calls']:,} times ({sparql['cumulative']:.1f} s): each of the"
+                f" {constraints} SPARQL constraints of `shapes/` is prepared once (hgkbp_ld.validate), not once per"
+                " focus node."
+            )
         lines += [
             "",
             f"**Profile** of the factor-{profiled.name} build (cProfile: {profile['wall']:.0f} s under the profiler"
-            f" against {profiled.stages['total']:.0f} s without). Own time by package: {top_packages}. pyshacl"
-            " evaluates each SPARQL-based constraint of `shapes/` once per focus node by handing the query's text"
-            " to rdflib's `Graph.query`, and rdflib parses that text anew each time (`parseQuery`, pyparsing):"
-            f" {sparql['calls']:,} parses, {sparql['cumulative']:.0f} s,"
-            f" {sparql['cumulative'] / profile['wall'] * 100:.0f} % of the profiled build, of the same"
-            f" {_sparql_constraints()} query texts (the `sh:SPARQLConstraint`s of `shapes/`)."
+            f" against {profiled.stages['total']:.0f} s without). Own time by package: {top_packages}.{parsing}"
             f" Top {TOP_FUNCTIONS} functions by cumulative time:",
             "",
             "| function | calls | own s | cumulative s | cumulative % of the build |",
@@ -610,7 +666,8 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         lines += [
             "",
             f"Remote store (`hgkbp-ld publish --store {store}`, timed as a process; the same queries by SPARQL"
-            f" Protocol POST to {store} with the published version's merge graph as `default-graph-uri`, as"
+            f" Protocol (form POST through hgkbp-ld's RemoteStore) to {store} with the published version's"
+            " graphs as the dataset, as"
             f" `hgkbp-ld serve --store` sends them, median of {runs} runs after one warm-up):",
             "",
             "| factor | publish s | publish ÷ N·f1 | " + " | ".join(f"{q} ms" for q in queries) + " |",
@@ -656,9 +713,10 @@ def plot(rows: list[Row], path: Path) -> None:
         "validate": "^-",
         "write": "v-",
         "total": "D-",
+        "rebuild": "P:",
         "load": "x-",
     }
-    names = {"total": "build total", "load": "oxigraph load"}
+    names = {"total": "build total (first build)", "rebuild": "rebuild (same data)", "load": "oxigraph load"}
     for key, style in styles.items():
         axes.plot(plans, [max(r.stages[key], 1e-4) for r in factors], style, label=names.get(key, key))
     base = factors[0].stages["total"]
@@ -704,6 +762,9 @@ def main() -> None:
         help="working folder for the data, builds and stores (default /tmp/hgkbp-scale)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic plans (default 1)")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=3, help="measurements of factor 1; the median is the baseline (default 3)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query; the median is reported (default 5)")
     parser.add_argument(
         "--profile-factor",
