@@ -291,3 +291,15 @@ def test_another_base_shares_the_history(tmp_path: Path) -> None:
     assert snapshot == (ROOT / "data" / "versions" / PLAN / "1.nt").read_bytes()
     history = History.load(data / "versions" / PLAN, "https://example.org")
     assert "https://example.org/id/actie/hgkbp-2025-2029/12" in objects(history.graph(1))
+
+
+def test_every_snapshot_is_a_download(served: Server, two_versions: tuple[Path, Path, Path]) -> None:
+    data = two_versions[0]
+    listing = httpx.get(f"{served.url}/data/", headers={"Accept": "text/html"}).text
+    for number in (1, 2):
+        name = f"versies/{PLAN}/{number}.nt"
+        assert f'href="/data/{name}"' in listing
+        download = httpx.get(f"{served.url}/data/{name}")
+        assert download.status_code == 200
+        assert download.content == (data / "versions" / PLAN / f"{number}.nt").read_bytes()
+    assert httpx.get(f"{served.url}/data/versies/{PLAN}/3.nt").status_code == 404

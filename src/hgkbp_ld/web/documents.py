@@ -30,7 +30,7 @@ def data_index(request: Request) -> Response:
     return serve(request, site.documents["data/"], "/data/", None)
 
 
-@router.api_route("/data/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/data/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)  # versies/{plan}/{n}.nt too
 def data_file(request: Request, name: str) -> Response:
     site: Site = request.app.state.publication.current.site
     published = site.files.get(name)  # only the files of the build: no path ever reaches the disk
