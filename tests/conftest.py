@@ -104,17 +104,32 @@ class Server:
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: every test build has this build time
 
 
-def run_build(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_build(out: Path, *extra: str, epoch: str = EPOCH) -> subprocess.CompletedProcess[str]:
     """`hgkbp-ld build --out OUT [extra]` as a user runs it: a real process."""
     return subprocess.run(
         [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(out), *extra],
         cwd=ROOT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+SECOND_PLAN = "voorbeeld-testplan-2025-2029"  # tests/fixtures/tweede-plan: a fictitious second plan
+
+
+def data_with_second_plan(root: Path) -> Path:
+    """A copy of data/ with the fictitious second plan beside the real one."""
+    import shutil
+
+    fixture = ROOT / "tests" / "fixtures" / "tweede-plan"
+    data = root / "data"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copy(fixture / "plans" / f"{SECOND_PLAN}.toml", data / "plans")
+    shutil.copy(fixture / f"{SECOND_PLAN}.txt", data / "source")
+    return data
 
 
 def build_dist(out: Path, data: Path | None = None) -> Path:

@@ -22,10 +22,8 @@ import httpx
 import pytest
 
 from hgkbp_ld.sparql import insert_values, rewrite_dataset
-from tests.conftest import EPOCH, ROOT, Server, Virtuoso, build_dist, publish
+from tests.conftest import EPOCH, ROOT, Server, Virtuoso, build_dist, data_with_second_plan, publish
 
-FIXTURE = ROOT / "tests" / "fixtures" / "tweede-plan"
-OTHER = "voorbeeld-testplan-2025-2029"
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 PLAN_GRAPH = "https://data.vlaanderen.be/id/dataset/hgkbp-2025-2029"
@@ -35,11 +33,7 @@ PLAN_GRAPH = "https://data.vlaanderen.be/id/dataset/hgkbp-2025-2029"
 def dist_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A second version: the real plan and a second plan beside it (more triples, another manifest)."""
     root = tmp_path_factory.mktemp("version-b")
-    data = root / "data"
-    shutil.copytree(ROOT / "data", data)
-    shutil.copy(FIXTURE / "plans" / f"{OTHER}.toml", data / "plans")
-    shutil.copy(FIXTURE / f"{OTHER}.txt", data / "source")
-    return build_dist(root / "dist", data)
+    return build_dist(root / "dist", data_with_second_plan(root))
 
 
 def count(url: str, query: str = COUNT) -> int:
@@ -392,5 +386,33 @@ def test_without_the_graph_store_protocol_it_loads_with_sparql_update(dist: Path
         plan = count(server.url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PLAN_GRAPH}> {{ ?s ?p ?o }} }}")
         manifest = __import__("json").loads((dist / "manifest.json").read_text())
         assert plan == manifest["plans"]["hgkbp-2025-2029"]["triples"]
+    finally:
+        server.stop()
+
+
+def test_a_store_with_many_graphs(dist: Path, new_virtuoso: Virtuoso, tmp_path: Path) -> None:
+    """150 graphs: Virtuoso echoes each named-graph-uri parameter as a response header, and Python's
+    HTTP clients refuse more than 100, so the dataset goes into the query text (FROM NAMED)."""
+    import json
+
+    folder = tmp_path / "dist"
+    shutil.copytree(dist, folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for number in range(150):
+        slug = f"extra-{number:03d}"
+        (folder / f"{slug}.nt").write_text(f"<urn:x:{number}> <urn:x:p> \"{number}\" .\n", encoding="utf-8")
+        manifest["plans"][slug] = {"graph": f"https://example.org/graaf/{number}", "triples": 1}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    done = publish(folder, new_virtuoso)
+    assert done.returncode == 0, done.stderr
+    server = Server(folder, "--store", new_virtuoso.url, env=new_virtuoso.env)  # renders: the site's queries work
+    try:
+        graphs = count(server.url, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert graphs == 150 + 3  # the plan, the catalogue, the vocabulary
+        assert (
+            count(server.url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/graaf/7> { ?s ?p ?o } }") == 1
+        )
+        assert count(server.url) > 2700  # the merge, as the default graph
+        assert httpx.get(f"{server.url}/.well-known/void", headers={"Accept": "text/turtle"}).status_code == 200
     finally:
         server.stop()

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import ROOT, Server, build_dist
+from tests.conftest import SECOND_PLAN, Server, build_dist, data_with_second_plan
 
-FIXTURE = ROOT / "tests" / "fixtures" / "tweede-plan"
-REAL, OTHER = "hgkbp-2025-2029", "voorbeeld-testplan-2025-2029"
+REAL, OTHER = "hgkbp-2025-2029", SECOND_PLAN
 ID = "https://data.vlaanderen.be/id/"
 PER_PLAN = ("actie/", "doelstelling/", "indicator/", "periode/", "dataset/", "bron/")
 
@@ -21,11 +19,7 @@ PER_PLAN = ("actie/", "doelstelling/", "indicator/", "periode/", "dataset/", "br
 @pytest.fixture(scope="module")
 def two(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("two-plans")
-    data = root / "data"
-    shutil.copytree(ROOT / "data", data)
-    shutil.copy(FIXTURE / "plans" / f"{OTHER}.toml", data / "plans")
-    shutil.copy(FIXTURE / f"{OTHER}.txt", data / "source")
-    build_dist(root / "dist", data)
+    build_dist(root / "dist", data_with_second_plan(root))
     return root / "dist"
 
 

@@ -46,15 +46,7 @@ def modify(text: str) -> str:
 
 
 def build(out: Path, data: Path, epoch: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(out), "--data", str(data)],
-        cwd=ROOT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_build(out, "--data", str(data), epoch=epoch)
 
 
 @pytest.fixture(scope="module")

@@ -135,6 +135,48 @@ def rewrite_dataset(text: str, names: dict[str, str], empty: str, base: str | No
     return rewritten, own_dataset
 
 
+def uses_graph(text: str) -> bool:
+    """Whether the query has a GRAPH pattern (then its named graphs matter)."""
+    return any(kind == "word" and value.upper() == "GRAPH" for kind, value in _lex(text))
+
+
+_AFTER_DATASET = {"WHERE", "LIMIT", "OFFSET", "ORDER", "GROUP", "HAVING", "VALUES"}
+
+
+def add_dataset(text: str, default: str, named: list[str]) -> str:
+    """FROM <default> and FROM NAMED <g> for each of `named`, where the grammar puts a dataset
+    clause: after the projection (SELECT), the template (CONSTRUCT) or the resources (DESCRIBE),
+    before the WHERE clause. (As protocol parameters instead, Virtuoso echoes every graph in a
+    response header, and clients refuse a response with more than 100 headers.)"""
+    tokens = _lex(text)
+    words = [i for i, (kind, value) in enumerate(tokens) if kind == "word" and value.upper() in QUERY_FORMS]
+    if not words:
+        raise ValueError("not a query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    i = words[0] + 1
+    depth = 0
+    if tokens[words[0]][1].upper() == "CONSTRUCT":
+        j = _significant(tokens, i)
+        if j < len(tokens) and tokens[j] == ("other", "{"):  # the template, braces balanced
+            level = 0
+            for k in range(j, len(tokens)):
+                level += {"{": 1, "}": -1}.get(tokens[k][1], 0) if tokens[k][0] == "other" else 0
+                if level == 0:
+                    i = k + 1
+                    break
+    position = len(tokens)
+    for k in range(i, len(tokens)):
+        kind, value = tokens[k]
+        if kind == "other" and value in "()":
+            depth += 1 if value == "(" else -1
+        elif depth == 0 and (
+            (kind == "word" and value.upper() in _AFTER_DATASET) or (kind == "other" and value == "{")
+        ):
+            position = k
+            break
+    clause = f" FROM <{default}> " + "".join(f"FROM NAMED <{g}> " for g in named)
+    return "".join(v for _k, v in tokens[:position]) + clause + "".join(v for _k, v in tokens[position:])
+
+
 def insert_values(text: str, values: dict[str, str]) -> str:
     """`VALUES ?name { term }` for each binding, first in the WHERE clause (what pyoxigraph's
     substitutions do on the embedded store). `values` holds terms in SPARQL syntax."""

@@ -46,9 +46,11 @@ from hgkbp_ld.sparql import (
     Answer,
     Job,
     QueryTimeout,
+    add_dataset,
     insert_values,
     rewrite_dataset,
     shape,
+    uses_graph,
     write_boolean,
     write_solutions,
 )
@@ -397,10 +399,8 @@ class RemoteStore:
         if fmt == TURTLE:  # ask for N-Triples: Virtuoso's Turtle writes "1"^^xsd:decimal as 1, an integer
             wrapper.addCustomHttpHeader("Accept", "application/n-triples")
             wrapper.setOnlyConneg(True)  # no format=turtle parameter beside the Accept header
-        if dataset:  # the protocol's dataset: this version's merge as default graph, its graphs as named
+        if dataset:  # the protocol's dataset: this version's merge as the default graph
             wrapper.addDefaultGraph(self._merge)
-            for name in [*self._names.values(), EMPTY]:  # EMPTY: see rewrite_dataset
-                wrapper.addNamedGraph(name)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setReturnFormat(fmt)
@@ -433,7 +433,19 @@ class RemoteStore:
         if bindings:
             query = insert_values(query, {k: v.n3() for k, v in bindings.items()})
         text, own_dataset = rewrite_dataset(query, self._names, EMPTY, base=None)
-        return text, not own_dataset
+        if own_dataset:
+            return text, False
+        return self._dataset(text)
+
+    def _dataset(self, text: str) -> tuple[str, bool]:
+        """This version's dataset for a query without its own: in the text when it has GRAPH patterns
+        (all the version's graphs as named graphs, and EMPTY: see rewrite_dataset), else only the
+        merge as the protocol's default graph. (Named graphs as protocol parameters come back from
+        Virtuoso as one response header each: past 100, Python's HTTP clients refuse the answer.)
+        Returns the text and whether the protocol's default graph must be set."""
+        if uses_graph(text):
+            return add_dataset(text, self._merge, [*self._names.values(), EMPTY]), False
+        return text, True
 
     def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
         text, dataset = self._prepare(query, bindings)
@@ -482,8 +494,8 @@ class RemoteStore:
                 params.append(("default-graph-uri", EMPTY))
             params.append(("named-graph-uri", EMPTY))  # see rewrite_dataset
         elif not own_dataset:
-            params.append(("default-graph-uri", self._merge))
-            params += [("named-graph-uri", g) for g in [*self._names.values(), EMPTY]]
+            text, protocol = self._dataset(text)
+            params = [("query", text), *([("default-graph-uri", self._merge)] if protocol else [])]
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
         try:
