@@ -329,24 +329,29 @@ def execute(store: ox.Store, job: Job) -> Answer:
     except SyntaxError as error:
         return Answer(400, f"Ongeldige SPARQL-query: {error}\n".encode(), "text/plain; charset=utf-8")
     if isinstance(result, ox.QueryBoolean):
-        return Answer(
-            200, write_boolean(bool(result), job.select_format), RESULT_FORMATS[job.select_format], "ASK", rows=1
-        )
+        return boolean_answer(bool(result), job)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        solutions, truncated = _take(result, job.max_rows)
-        rows = [[solution[v] for v in variables] for solution in solutions]
-        return Answer(
-            200,
-            write_solutions(variables, rows, job.select_format),
-            RESULT_FORMATS[job.select_format],
-            "SELECT",
-            truncated,
-            len(rows),
-        )
-    triples, truncated = _take(result, job.max_rows)
+        return solutions_answer(variables, ([solution[v] for v in variables] for solution in result), job)
+    return graph_answer(result, job)
+
+
+def boolean_answer(value: bool, job: Job) -> Answer:
+    return Answer(200, write_boolean(value, job.select_format), RESULT_FORMATS[job.select_format], "ASK", rows=1)
+
+
+def solutions_answer(variables: list[str], rows: Iterable[list], job: Job) -> Answer:
+    """Rows (terms or None per variable) in the job's format, cut at its row cap."""
+    taken, truncated = _take(rows, job.max_rows)
+    body = write_solutions(variables, taken, job.select_format)
+    return Answer(200, body, RESULT_FORMATS[job.select_format], "SELECT", truncated, len(taken))
+
+
+def graph_answer(triples: Iterable[ox.Triple], job: Job) -> Answer:
+    """Triples (CONSTRUCT, DESCRIBE) in the job's format, cut at its row cap."""
+    taken, truncated = _take(triples, job.max_rows)
     media_type, rdf_format = GRAPH_FORMATS[job.graph_format]
-    return Answer(200, ox.serialize(triples, format=rdf_format), media_type, "CONSTRUCT", truncated, len(triples))
+    return Answer(200, ox.serialize(taken, format=rdf_format), media_type, "CONSTRUCT", truncated, len(taken))
 
 
 def _worker(connection: Connection) -> None:

@@ -41,18 +41,17 @@ from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sparql_errors
 
 from hgkbp_ld.sparql import (
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
     Answer,
     Job,
     QueryTimeout,
     add_dataset,
+    boolean_answer,
+    graph_answer,
     insert_values,
     rewrite_dataset,
     shape,
+    solutions_answer,
     uses_graph,
-    write_boolean,
-    write_solutions,
 )
 from hgkbp_ld.store.base import DESCRIBE, VOCABULARY_GRAPH, Dataset, Row, StoreError, read_manifest, to_rdflib
 
@@ -553,38 +552,13 @@ def _reserialise(body: bytes, form: str | None, job: Job, rename: dict[str, str]
             ox.Triple(_rename(q.subject, rename), q.predicate, _rename(q.object, rename))  # type: ignore[arg-type]
             for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         )
-        taken, truncated = _take(triples, job.max_rows)
-        media_type, rdf_format = GRAPH_FORMATS[job.graph_format]
-        return Answer(200, ox.serialize(taken, format=rdf_format), media_type, "CONSTRUCT", truncated, len(taken))
+        return graph_answer(triples, job)
     data = json.loads(body)
     if form == "ASK" or "boolean" in data:
-        return Answer(
-            200,
-            write_boolean(_ask_value(data), job.select_format),
-            RESULT_FORMATS[job.select_format],
-            "ASK",
-            rows=1,
-        )
+        return boolean_answer(_ask_value(data), job)
     variables = list(data["head"].get("vars", []))
-    bindings, truncated = _take(data["results"]["bindings"], job.max_rows)
-    rows = [[_json_to_ox(b[v], rename) if v in b else None for v in variables] for b in bindings]
-    return Answer(
-        200,
-        write_solutions(variables, rows, job.select_format),
-        RESULT_FORMATS[job.select_format],
-        "SELECT",
-        truncated,
-        len(rows),
-    )
-
-
-def _take(items: Iterable[T], limit: int) -> tuple[list[T], bool]:
-    taken = []
-    for item in items:
-        if len(taken) == limit:
-            return taken, True
-        taken.append(item)
-    return taken, False
+    rows = ([_json_to_ox(b[v], rename) if v in b else None for v in variables] for b in data["results"]["bindings"])
+    return solutions_answer(variables, rows, job)
 
 
 def _string(value: str) -> str:
