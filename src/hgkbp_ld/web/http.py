@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fastapi import Request
 from fastapi.responses import Response
 
+from hgkbp_ld.web.conneg import Format
 from hgkbp_ld.web.site import Representation
 
 MAX_ETAGS = 64
@@ -29,10 +32,27 @@ def charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if textual else media_type
 
 
+def not_acceptable(offer: Iterable[Format], headers: dict[str, str] | None = None) -> Response:
+    """406, naming what is offered (one media type a line)."""
+    offered = "\n".join(f.media_type for f in offer)
+    return Response(
+        f"Geen van de gevraagde formaten is beschikbaar. Aangeboden:\n{offered}\n",
+        406,
+        media_type="text/plain; charset=utf-8",
+        headers={"Vary": "Accept", **(headers or {})},
+    )
+
+
 def representation_response(
-    request: Request, representation: Representation, headers: dict[str, str], max_age: int
+    request: Request,
+    representation: Representation,
+    headers: dict[str, str],
+    max_age: int,
+    cache_control: str | None = None,
 ) -> Response:
-    headers = {**headers, "ETag": representation.etag, "Cache-Control": f"public, max-age={max_age}"}
+    """200 with the representation (no body for HEAD, but its length); `cache_control` overrides max_age."""
+    cache = cache_control or f"public, max-age={max_age}"
+    headers = {**headers, "ETag": representation.etag, "Cache-Control": cache}
     body = b"" if request.method == "HEAD" else representation.body
     response = Response(body, 200, media_type=charset(representation.media_type), headers=headers)
     if request.method == "HEAD":

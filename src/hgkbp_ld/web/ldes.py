@@ -14,7 +14,7 @@ from rdflib import Graph
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS, negotiate
 from hgkbp_ld.web.history import Histories
-from hgkbp_ld.web.http import charset, not_modified
+from hgkbp_ld.web.http import not_acceptable, not_modified, representation_response
 from hgkbp_ld.web.site import Representation
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -31,17 +31,12 @@ def _origin(request: Request) -> str:
 def _answer(request: Request, graph: Graph, cache: str) -> Response:
     fmt = negotiate(request.headers.get("accept"), LDES_FORMATS)
     if fmt is None:
-        offered = ", ".join(f.media_type for f in LDES_FORMATS)
-        return Response(
-            f"Aangeboden: {offered}\n", 406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"}
-        )
-    body = serialise(graph, fmt.extension)
-    representation = Representation.of(body, fmt.media_type)
-    headers = {"Vary": "Accept", "ETag": representation.etag, "Cache-Control": cache}
+        return not_acceptable(LDES_FORMATS)
+    representation = Representation.of(serialise(graph, fmt.extension), fmt.media_type)
     if not_modified(request, representation.etag):
+        headers = {"Vary": "Accept", "ETag": representation.etag, "Cache-Control": cache}
         return Response(status_code=304, headers=headers)
-    content = b"" if request.method == "HEAD" else body
-    return Response(content, 200, media_type=charset(fmt.media_type), headers=headers)
+    return representation_response(request, representation, {"Vary": "Accept"}, 0, cache_control=cache)
 
 
 @router.api_route("/ldes/{slug}", methods=["GET", "HEAD"], include_in_schema=False)

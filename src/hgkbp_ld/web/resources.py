@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hgkbp_ld.web.conneg import BY_EXTENSION, HTML, RESOURCE_FORMATS, negotiate
-from hgkbp_ld.web.http import not_modified, representation_response
+from hgkbp_ld.web.http import not_acceptable, not_modified, representation_response
 from hgkbp_ld.web.site import Resource, Site, not_found_page
 
 router = APIRouter()
@@ -94,13 +94,7 @@ def serve(request: Request, resource: Resource, url: str, extension: str | None)
     else:
         fmt = negotiate(request.headers.get("accept"), tuple(formats))
         if fmt is None:
-            offered = "\n".join(f.media_type for f in formats)
-            return Response(
-                f"Geen van de gevraagde formaten is beschikbaar. Aangeboden:\n{offered}\n",
-                406,
-                media_type="text/plain; charset=utf-8",
-                headers={"Vary": "Accept", "Link": links},
-            )
+            return not_acceptable(formats, {"Link": links})
         chosen = resource.representations[fmt.extension]
         headers["Vary"] = "Accept"
         headers["Content-Location"] = f"{url}.{fmt.extension}"

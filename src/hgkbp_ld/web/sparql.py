@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from hgkbp_ld.sparql import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, shape
 from hgkbp_ld.store import RemoteStore
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
+from hgkbp_ld.web.http import not_acceptable
 from hgkbp_ld.web.service import service_description
 
 router = APIRouter()
@@ -162,11 +163,7 @@ async def sparql(request: Request) -> Response:
         if fmt is HTML or (fmt is None and browser):
             return _page(request, None, None, None)
         if fmt is None:
-            return Response(
-                "Aangeboden: text/turtle, application/ld+json, application/n-triples, application/rdf+xml, text/html\n",
-                406,
-                media_type="text/plain; charset=utf-8",
-            )
+            return not_acceptable(DESCRIPTION_OFFER)
         body = service_description(request, fmt.extension)
         return Response(body, 200, media_type=f"{fmt.media_type}; charset=utf-8", headers={"Vary": "Accept"})
     form = shape(protocol.query)
@@ -181,13 +178,7 @@ async def sparql(request: Request) -> Response:
     offer = GRAPH_OFFER if form.form in ("CONSTRUCT", "DESCRIBE") else SELECT_OFFER
     fmt = _choose(request, protocol.formats, offer)
     if fmt is None:
-        offered = ", ".join(f.media_type for f in offer)
-        return Response(
-            f"Geen van de gevraagde formaten kan. Aangeboden: {offered}\n",
-            406,
-            media_type="text/plain; charset=utf-8",
-            headers={"Vary": "Accept"},
-        )
+        return not_acceptable(offer)
     page = fmt is HTML
     dataset_given = bool(protocol.default_graphs or protocol.named_graphs)
     current = request.app.state.publication.current
