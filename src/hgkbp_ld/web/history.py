@@ -44,6 +44,7 @@ class Histories:
     changes: dict[tuple[str, int], dict[str, Change]] = field(default_factory=dict)  # (plan, n) -> iri -> change
     entries: dict[str, list[Entry]] = field(default_factory=dict)  # object IRI -> its versions, oldest first
     _members: dict[tuple[str, int], Graph] = field(default_factory=dict)
+    _described: dict[tuple[str, int], dict[str, frozenset]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, dist: Path, manifest: dict, base: str) -> Histories:
@@ -57,7 +58,7 @@ class Histories:
             histories.plans[slug] = history
             for version in versions:
                 if version.number == 1:
-                    changed = {iri: None for iri in history.changed(1)}
+                    changed = dict.fromkeys(sorted(histories.described(slug, 1)))
                 else:
                     changed = {c.iri: c for c in diff(history.graph(version.number - 1), history.graph(version.number))}
                     histories.changes[(slug, version.number)] = {i: c for i, c in changed.items() if c is not None}
@@ -86,14 +87,20 @@ class Histories:
         """Every member of one version: the objects that changed in it, versioned."""
         key = (slug, number)
         if key not in self._members:
-            history = self.plans[slug]
-            version = history.versions[number - 1]
-            described = objects(history.graph(number))
+            version = self.plans[slug].versions[number - 1]
+            described = self.described(slug, number)
             graph = Graph()
             for entry_iri in sorted(i for i, es in self.entries.items() for e in es if (e.slug, e.number) == key):
                 graph += self.member(slug, version, entry_iri, described[entry_iri])
             self._members[key] = graph
         return self._members[key]
+
+    def described(self, slug: str, number: int) -> dict[str, frozenset]:
+        """The objects of one version with their descriptions, worked out once."""
+        key = (slug, number)
+        if key not in self._described:
+            self._described[key] = objects(self.plans[slug].graph(number))
+        return self._described[key]
 
     def member(self, slug: str, version: Version, iri: str, description: frozenset) -> Graph:
         subjects = {s for s, _p, _o in description}

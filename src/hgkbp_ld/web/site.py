@@ -24,7 +24,6 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from hgkbp_ld import __version__
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.store import Dataset, Store
-from hgkbp_ld.versions import objects
 from hgkbp_ld.web.browse import ActionIndex, collaboration, load_index, timeline_groups
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 from hgkbp_ld.web.history import Histories
@@ -161,27 +160,13 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     pictures = plan_pictures(site.actions)
 
     def render(iri: str) -> Resource:
-        path = iri[len(prefix) :]
         graph = store.describe(iri)
-        representations = {
-            f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
-            for f in RESOURCE_FORMATS
-            if f is not HTML
-        }
         page = views.page(iri, graph)
         history = histories.entries.get(iri)
         if history:
             page.sections["history"] = history
-        html = template.render(
-            page=page,
-            title=page.title,
-            alternates=alternates(path),
-            jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
-            pictures=_pictures_of(page, site.actions, pictures),
-            **common,
-        )
-        representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
-        return Resource(path, representations)
+        pictured = _pictures_of(page, site.actions, pictures)
+        return _rendered(iri[len(prefix) :], graph, page, template, common, page.title, pictured)
 
     # Threads: on a remote store most of the time is waiting for its answers.
     iris = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
@@ -373,62 +358,46 @@ def not_found_page(site: Site, path: str) -> bytes:
 __all__ = ["Alternate", "File", "Representation", "Resource", "Site", "build_site", "not_found_page"]
 
 
-def _past_versions(histories: Histories, views: Views, template: Template, common: dict) -> list[Resource]:
-    """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
-    resources = []
-    described: dict[tuple[str, int], dict] = {}  # the objects of a version, described once
-    for iri, entries in histories.entries.items():
-        for entry in entries:
-            history = histories.plans[entry.slug]
-            version = history.versions[entry.number - 1]
-            key = (entry.slug, entry.number)
-            if key not in described:
-                described[key] = objects(history.graph(entry.number))
-            graph = histories.member(entry.slug, version, iri, described[key][iri])
-            member = histories.member_iri(entry.slug, entry.number, iri)
-            representations = {
-                f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
-                for f in RESOURCE_FORMATS
-                if f is not HTML
-            }
-            page = views.page(member, graph, specific=False)
-            page.kind, page.kind_label = "Versie", f"{page.kind_label}, versie {entry.number}"  # no kind section
-            page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
-            html = template.render(
-                page=page,
-                title=f"{page.title} (versie {entry.number})",
-                alternates=alternates(entry.path),
-                jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
-                pictures=None,
-                **common,
-            )
-            representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
-            resources.append(Resource(entry.path, representations))
-            for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
-                part = Graph()
-                part += graph.triples((owned, None, None))
-                part += graph.triples((None, None, owned))
-                resources.append(_plain_resource(views, template, common, str(owned), part))
-    return resources
-
-
-def _plain_resource(views: Views, template: Template, common: dict, iri: str, graph: Graph) -> Resource:
-    """A page and RDF for a node of a past version: its own triples, nothing from today's data."""
-    path = iri.removeprefix(f"{views.base}/id/")
+def _rendered(
+    path: str, graph: Graph, page: Page, template: Template, common: dict, title: str, pictures: object = None
+) -> Resource:
+    """A resource's four RDF representations and its HTML page."""
     representations = {
         f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
         for f in RESOURCE_FORMATS
         if f is not HTML
     }
-    page = views.page(iri, graph, specific=False)
-    page.kind = "Versie"
     html = template.render(
         page=page,
-        title=page.title,
+        title=title,
         alternates=alternates(path),
         jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
-        pictures=None,
+        pictures=pictures,
         **common,
     )
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
     return Resource(path, representations)
+
+
+def _past_versions(histories: Histories, views: Views, template: Template, common: dict) -> list[Resource]:
+    """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
+    resources = []
+    for iri, entries in histories.entries.items():
+        for entry in entries:
+            version = histories.plans[entry.slug].versions[entry.number - 1]
+            graph = histories.member(entry.slug, version, iri, histories.described(entry.slug, entry.number)[iri])
+            member = histories.member_iri(entry.slug, entry.number, iri)
+            page = views.page(member, graph, specific=False)
+            page.kind, page.kind_label = "Versie", f"{page.kind_label}, versie {entry.number}"  # no kind section
+            page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
+            title = f"{page.title} (versie {entry.number})"
+            resources.append(_rendered(entry.path, graph, page, template, common, title))
+            for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
+                part = Graph()
+                part += graph.triples((owned, None, None))
+                part += graph.triples((None, None, owned))
+                node = views.page(str(owned), part, specific=False)
+                node.kind = "Versie"
+                path = str(owned).removeprefix(f"{views.base}/id/")
+                resources.append(_rendered(path, part, node, template, common, node.title))
+    return resources
