@@ -202,22 +202,43 @@ def _load_job(dist: str, folder: str, runs: int) -> dict[str, Any]:
     load = time.perf_counter() - start
     assert store.path is not None
     reader = ox.Store.read_only(str(store.path))
+    def read_all(text: str) -> int:
+        solutions = reader.query(text)
+        width = len(solutions.variables)
+        rows = 0
+        for row in solutions:  # read every value, as a client would
+            _values = [row[i] for i in range(width)]
+            rows += 1
+        return rows
+
+    queries = time_queries(read_all, runs)
+    return {"load": load, "quads": dataset.merged, "graphs": len(dataset.graphs), "queries": queries}
+
+
+def time_queries(run: Callable[[str], int], runs: int, noted: str | None = None) -> dict[str, Any]:
+    """Each of queries/*.rq: one warm-up run, then the median of `runs` (run returns the row count).
+    With `noted` (the store's URL), a query that fails is noted and the rest go on."""
     queries: dict[str, Any] = {}
     for path in sorted(QUERIES.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         times, rows = [], 0
-        for run in range(runs + 1):
+        for attempt in range(runs + 1):
             start = time.perf_counter()
-            solutions = reader.query(text)
-            width = len(solutions.variables)
-            rows = 0
-            for row in solutions:  # read every value, as a client would
-                _values = [row[i] for i in range(width)]
-                rows += 1
-            if run:  # the first run warms the caches
+            try:
+                rows = run(text)
+            except Exception as error:  # a timeout or a refusal on a remote store
+                if noted is None:
+                    raise
+                print(f"  {path.name}: no answer from {noted} ({error})", flush=True)
+                break
+            if attempt:  # the first run warms the caches
                 times.append(time.perf_counter() - start)
-        queries[path.stem] = {"median_ms": statistics.median(times) * 1000, "rows": rows, "runs": runs}
-    return {"load": load, "quads": dataset.merged, "graphs": len(dataset.graphs), "queries": queries}
+        queries[path.stem] = {
+            "median_ms": statistics.median(times) * 1000 if times else None,
+            "rows": rows if times else None,
+            "runs": len(times),
+        }
+    return queries
 
 
 def _worker(spec: str) -> None:
@@ -275,20 +296,6 @@ def check_publish() -> None:
         print("note: HGKBP_STORE_USER / HGKBP_STORE_PASSWORD are not set; publish may be refused", file=sys.stderr)
 
 
-def _merge_graph(store: str, dist: Path) -> str | None:
-    """The graph that `hgkbp-ld serve --store` queries as the default graph: the merge of the
-    current publication (hgkbp_ld.store.remote); None if this checkout cannot say."""
-    try:
-        from hgkbp_ld.store import Endpoint, RemoteStore
-        from hgkbp_ld.store.remote import MERGE, graph_name
-
-        remote = RemoteStore(Endpoint(query=store, update=store))
-        remote.load(dist)
-        return graph_name(remote.publication, MERGE) if remote.publication else None
-    except (ImportError, AttributeError, TypeError):
-        return None
-
-
 def virtuoso(dist: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Publish `dist` with `hgkbp-ld publish` (timed as a process), then time the example queries by
     SPARQL Protocol POST, against the published version's default graph as the server would."""
@@ -313,28 +320,12 @@ def virtuoso(dist: Path, args: argparse.Namespace) -> dict[str, Any]:
     # answers in 0.1 s.)
     from hgkbp_ld.settings import Settings
     from hgkbp_ld.store import RemoteStore, endpoint
+    from hgkbp_ld.store.remote import MERGE, graph_name
 
     remote = RemoteStore(endpoint(Settings.from_env(store=store, store_timeout=float(timeout), store_retries=0)))
     remote.load(dist)
-    merge = _merge_graph(store, dist)
-    queries: dict[str, Any] = {}
-    for path in sorted(QUERIES.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        times, rows = [], 0
-        for run in range(runs + 1):
-            start = time.perf_counter()
-            try:
-                rows = len(remote.select(text))
-            except Exception as error:  # a timeout or a refusal: noted, the run goes on
-                print(f"  {path.name}: no answer from {store} ({error})", flush=True)
-                break
-            if run:
-                times.append(time.perf_counter() - start)
-        queries[path.stem] = {
-            "median_ms": statistics.median(times) * 1000 if times else None,
-            "rows": rows if times else None,
-            "runs": len(times),
-        }
+    merge = graph_name(remote.publication, MERGE) if remote.publication else None
+    queries = time_queries(lambda text: len(remote.select(text)), runs, noted=store)
     return {"publish": publish, "default_graph": merge, "timeout": timeout, "queries": queries}
 
 
