@@ -127,6 +127,7 @@ def limited(store_kind: str, dist: Path, request: pytest.FixtureRequest):
 def normal_count(url: str) -> tuple[int, float]:
     started = time.monotonic()
     response = httpx.get(f"{url}/sparql", params={"query": NORMAL}, headers=JSON, timeout=10)
+    assert response.status_code == 200, (response.status_code, response.headers, response.text)
     return int(response.json()["results"]["bindings"][0]["n"]["value"]), time.monotonic() - started
 
 

@@ -165,6 +165,9 @@ def _write(
         "files": digests,
         "versions": versions,
     }
+    # The dataset's version, readable by anyone (nginx, caches): the hash of everything else in the
+    # manifest, which names every file's hash. /sparql's ETags begin with it.
+    manifest["dataset_version"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode("utf-8")).hexdigest()
     files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     for name, body in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)

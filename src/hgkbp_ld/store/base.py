@@ -12,11 +12,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from hgkbp_ld.sparql.pool import WorkerPool
+    from hgkbp_ld.sparql.service import QueryService
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 VOCABULARY_GRAPH = "https://data.vlaanderen.be/ns/beleidsplan"
@@ -42,7 +46,7 @@ class StoreError(RuntimeError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """What is loaded: the dist/ it came from, its version (hash of the manifest), its graphs."""
+    """What is loaded: the dist/ it came from, its version (the manifest's `dataset_version`), its graphs."""
 
     version: str
     graphs: dict[str, int]  # graph IRI -> triples
@@ -64,6 +68,10 @@ class Store(Protocol):
 
     def describe(self, iri: str) -> Graph: ...
 
+    def queries(self, workers: WorkerPool) -> QueryService:
+        """What answers /sparql for this store: the given worker pool (embedded), or the store itself."""
+        ...
+
 
 def read_manifest(dist: Path) -> tuple[dict, str]:
     path = dist / "manifest.json"
@@ -71,7 +79,9 @@ def read_manifest(dist: Path) -> tuple[dict, str]:
         data = path.read_bytes()
     except OSError as error:
         raise StoreError(f"no built dataset at {dist} ({error.strerror}); run 'hgkbp-ld build' first") from None
-    return json.loads(data), hashlib.sha256(data).hexdigest()
+    manifest = json.loads(data)
+    # The build writes its version (`dataset_version`); a build from before that has its hash.
+    return manifest, str(manifest.get("dataset_version") or hashlib.sha256(data).hexdigest())
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:

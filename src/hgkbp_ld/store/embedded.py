@@ -11,6 +11,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from hgkbp_ld.sparql.pool import WorkerPool
+from hgkbp_ld.sparql.service import QueryService
 from hgkbp_ld.store.base import (
     DESCRIBE,
     VOCABULARY_GRAPH,
@@ -107,6 +109,12 @@ class EmbeddedStore:
                 if old not in (path, previous) and not _alive_elsewhere(old):
                     shutil.rmtree(old, ignore_errors=True)
         return dataset
+
+    def queries(self, workers: WorkerPool) -> QueryService:
+        """The query service for /sparql: the worker pool, over this version's on-disk store."""
+        if self.path is None:
+            raise StoreError("an in-memory store cannot answer /sparql: give the store a folder")
+        return workers.serving(str(self.path))
 
     def _current(self) -> ox.Store:
         store = self._store

@@ -11,10 +11,10 @@ successful publish, versions older than the previous one are dropped.
 
 Clients only ever see the canonical graph names (the manifest's dataset IRIs): an IRI after GRAPH,
 FROM or FROM NAMED that names a published graph is rewritten to the current version's graph, and
-results name the canonical graph again (`hgkbp_ld.sparql.rewrite_dataset`).
+results name the canonical graph again (`hgkbp_ld.sparql.rewrite.rewrite_dataset`).
 
-The web layer's own queries go through SPARQLWrapper; the /sparql proxy (`answer`) through httpx,
-asynchronously, re-serialising the server's answer so that both stores speak the same protocol:
+The web layer's own queries go through SPARQLWrapper; /sparql's (the store is its `QueryService`:
+`run`) through httpx, asynchronously, re-serialising the server's answer so that both stores speak the same protocol:
 the same formats, the same row cap, the same refusals. Credentials come from the settings (the
 environment or a file), never from the command line, and never appear in messages or logs.
 """
@@ -40,19 +40,11 @@ from rdflib.term import Node
 from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sparql_errors
 
-from hgkbp_ld.sparql import (
-    Answer,
-    Job,
-    QueryTimeout,
-    add_dataset,
-    boolean_answer,
-    graph_answer,
-    insert_values,
-    rewrite_dataset,
-    shape,
-    solutions_answer,
-    uses_graph,
-)
+from hgkbp_ld.sparql.lexer import shape
+from hgkbp_ld.sparql.pool import WorkerPool
+from hgkbp_ld.sparql.results import Answer, Job, boolean_answer, graph_answer, solutions_answer
+from hgkbp_ld.sparql.rewrite import add_dataset, insert_values, rewrite_dataset, uses_graph
+from hgkbp_ld.sparql.service import QueryService, QueryTimeout
 from hgkbp_ld.store.base import DESCRIBE, VOCABULARY_GRAPH, Dataset, Row, StoreError, read_manifest, to_rdflib
 
 log = logging.getLogger("hgkbp_ld")
@@ -192,6 +184,7 @@ class RemoteStore:
         self._names: dict[str, str] = {}  # canonical graph -> this version's graph
         self._canonical: dict[str, str] = {}  # and back
         self._client = httpx.Client(timeout=endpoint.timeout, auth=endpoint.httpx_auth())
+        self._async: httpx.AsyncClient | None = None  # /sparql's connection, opened by `start`
         self.virtuoso = False  # whether the server is Virtuoso, which needs a word about DESCRIBE
 
     # --- writing ---------------------------------------------------------------------------------------
@@ -466,10 +459,31 @@ class RemoteStore:
     def describe(self, iri: str) -> Graph:
         return self.construct(DESCRIBE, {"this": URIRef(iri)})
 
-    # --- the /sparql proxy -----------------------------------------------------------------------------
+    # --- the /sparql proxy: a QueryService -------------------------------------------------------------
 
-    async def answer(self, client: httpx.AsyncClient, job: Job, timeout: float) -> Answer:
+    def queries(self, workers: WorkerPool) -> QueryService:
+        """The query service for /sparql: this store, in front of its server."""
+        return self
+
+    async def start(self) -> None:
+        if self._async is None:
+            self._async = httpx.AsyncClient(auth=self.endpoint.httpx_auth())
+
+    async def stop(self) -> None:
+        if self._async is not None:
+            await self._async.aclose()
+            self._async = None
+
+    def published(self) -> str | None:
+        """The version the store serves now: someone may have published a new one."""
+        return self.version()
+
+    async def run(self, job: Job, timeout: float) -> Answer:
         """A protocol request, answered by the store, in our formats. Raises QueryTimeout past `timeout`."""
+        if self._async is None:
+            await self.start()
+        client = self._async
+        assert client is not None
         form = shape(job.query).form
         if form is None:  # Virtuoso answers an empty or wordless query with a 500
             return Answer(

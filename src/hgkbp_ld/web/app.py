@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 
 from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import WorkerPool
-from hgkbp_ld.store import endpoint
 from hgkbp_ld.web import browse, documents, ldes, resources, service, sparql
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
@@ -19,32 +17,25 @@ from hgkbp_ld.web.publication import Publication
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    publication = Publication(settings)
-
-    workers = WorkerPool(settings.workers)
+    # /sparql's queries: worker processes over the embedded store (the fast lane's too), or the remote store
+    publication = Publication(settings, WorkerPool(settings.workers + settings.fast_workers))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         publication.load()
-        if settings.store:  # /sparql forwards to the remote store
-            app.state.http = httpx.AsyncClient(auth=endpoint(settings).httpx_auth())
-        else:  # /sparql runs queries in worker processes over the embedded store
-            await workers.start()
+        await publication.current.queries.start()
         if settings.reload_on_build:
             publication.watch()
         yield
         publication.close()
-        if settings.store:
-            await app.state.http.aclose()
-        else:
-            await workers.stop()
+        await publication.current.queries.stop()
 
     app = FastAPI(
         title="hgkbp-ld", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
     )
     app.state.settings = settings
     app.state.publication = publication
-    app.state.workers = workers
+    app.state.sparql = sparql.guard(settings)
     app.state.version = __version__
     app.include_router(documents.router)
     app.include_router(browse.router)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from hgkbp_ld.build import build
 from hgkbp_ld.settings import Settings
-from hgkbp_ld.store import RemoteStore, Store, StoreError, open_store, read_manifest
+from hgkbp_ld.sparql import QueryService, WorkerPool
+from hgkbp_ld.store import Store, StoreError, open_store, read_manifest
 from hgkbp_ld.web.site import Site, build_site
 
 log = logging.getLogger("hgkbp_ld")
@@ -23,11 +24,13 @@ log = logging.getLogger("hgkbp_ld")
 class Current:
     store: Store
     site: Site
+    queries: QueryService  # what answers /sparql over this store
 
 
 class Publication:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, workers: WorkerPool | None = None) -> None:
         self.settings = settings
+        self.workers = workers or WorkerPool(settings.workers)
         self._current: Current | None = None
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -54,7 +57,7 @@ class Publication:
         store = open_store(self.settings)
         store.load(dist)
         site = build_site(store, dist, self.settings.base)
-        current = Current(store, site)
+        current = Current(store, site, store.queries(self.workers))
         self._current = current  # one assignment: readers see the old pair or the new one
         log.info(
             "serving dataset %s from %s: %d resources rendered in %.2f s",
@@ -80,8 +83,7 @@ class Publication:
                     if current is None:
                         continue
                     _manifest, version = read_manifest(self.settings.dist)
-                    if isinstance(current.store, RemoteStore):  # a new publication in the store counts too
-                        version = current.store.version() or version
+                    version = current.queries.published() or version  # a new publication in a store counts too
                     if version != current.site.dataset.version:
                         self.load()
                         last_failure = ""

@@ -5,20 +5,43 @@ form, or by POST of `application/sparql-query`; `default-graph-uri` and `named-g
 the query's own dataset. Refusals: an update (403), SERVICE (403), a query longer than the limit
 (413), two queries (400), a body that is not UTF-8 (400), another media type (415), another method
 (405). A query that runs past its time is stopped (503) while other requests are served.
+
+Fairness (`hgkbp_ld.sparql.fair`): per client a few queries at once and a budget of query time
+per minute (429 with Retry-After), a bounded queue (503 with Retry-After), a lane for fast queries.
+The client is the peer address, or, from a trusted proxy (HGKBP_TRUSTED_PROXIES), the last address
+in X-Forwarded-For that is not one of those proxies. Caching (`hgkbp_ld.sparql.cache`): a GET
+answer has an ETag and Cache-Control; If-None-Match gets 304 without running anything, and recent
+answers are served from memory. POST answers are not cached. Queries run through the publication's
+`QueryService`, whichever store serves.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from hgkbp_ld.sparql import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, shape
-from hgkbp_ld.store import RemoteStore
+from hgkbp_ld.settings import Settings
+from hgkbp_ld.sparql import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    AnswerCache,
+    Cached,
+    Gate,
+    Job,
+    Limits,
+    QueryTimeout,
+    Refused,
+    etag,
+    matches,
+    normalise,
+    shape,
+)
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.http import not_acceptable
 from hgkbp_ld.web.service import service_description
@@ -32,6 +55,47 @@ GRAPH_OFFER = (*tuple(Format(t, k, k) for k, (t, _f) in GRAPH_FORMATS.items()), 
 DESCRIPTION_OFFER = GRAPH_OFFER  # GET without a query: the service description, or the page
 ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml", "text/plain": "tsv"}
 TRUNCATED = "X-SPARQL-Truncated"
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What stands in front of the query service: the fairness gate, the answer cache, the proxies."""
+
+    gate: Gate
+    cache: AnswerCache
+    proxies: tuple[IPv4Network | IPv6Network, ...]
+
+
+def guard(settings: Settings) -> Guard:
+    limits = Limits(
+        slots=settings.workers,
+        fast_slots=settings.fast_workers,
+        per_client=settings.client_queries,
+        budget=settings.client_budget,
+        queue=settings.query_queue,
+        fast_seconds=settings.fast_query_seconds,
+    )
+    return Guard(Gate(limits), AnswerCache(settings.answer_cache_bytes), settings.proxies())
+
+
+def _trusted(address: str, proxies: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
+def client_address(request: Request, proxies: tuple[IPv4Network | IPv6Network, ...]) -> str:
+    """Who asks: the peer, or behind trusted proxies the last forwarded address that is not one."""
+    peer = request.client.host if request.client else ""
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    forwarded = [a.strip() for v in request.headers.getlist("x-forwarded-for") for a in v.split(",") if a.strip()]
+    for address in reversed(forwarded):
+        if not _trusted(address, proxies):
+            return address
+    return forwarded[0] if forwarded else peer
 
 
 class ProtocolError(Exception):
@@ -182,10 +246,10 @@ async def sparql(request: Request) -> Response:
     page = fmt is HTML
     dataset_given = bool(protocol.default_graphs or protocol.named_graphs)
     current = request.app.state.publication.current
-    store = current.store
+    base = str(request.url.replace(query="", fragment=""))
     job = Job(
-        store=str(getattr(store, "path", "")),
-        base=str(request.url.replace(query="", fragment="")),
+        store="",  # the query service knows its store
+        base=base,
         query=protocol.query,
         select_format="json" if page else (fmt.extension if fmt.extension in RESULT_FORMATS else "json"),
         graph_format="ttl" if page else (fmt.extension if fmt.extension in GRAPH_FORMATS else "ttl"),
@@ -193,21 +257,44 @@ async def sparql(request: Request) -> Response:
         default_graphs=protocol.default_graphs if dataset_given else None,
         named_graphs=protocol.named_graphs if dataset_given else None,
     )
+    guarded: Guard = request.app.state.sparql
+    key = normalise(protocol.query)
+    headers = {"Vary": "Accept"}
+    tag = None
+    if request.method != "POST" and not page:  # GET answers are cacheable; POST ones are not (RFC 9110 9.3.3)
+        dataset = (protocol.default_graphs, protocol.named_graphs) if dataset_given else None
+        tag = etag(current.site.dataset.version, key, fmt.extension, dataset, base)
+        headers |= {"ETag": tag, "Cache-Control": f"public, max-age={settings.cache_max_age}"}
+        if matches(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers=headers)
+        hit = guarded.cache.get(tag)
+        if hit is not None:
+            return _answer(hit, headers, settings.max_rows)
+    deadline = guarded.gate.clock() + settings.query_timeout
     try:
-        if isinstance(store, RemoteStore):
-            answer = await store.answer(request.app.state.http, job, settings.query_timeout)
-        else:
-            answer = await request.app.state.workers.run(job, settings.query_timeout)
+        async with guarded.gate.admit(client_address(request, guarded.proxies), key, deadline, form.cheap):
+            remaining = max(0.05, deadline - guarded.gate.clock())
+            answer = await current.queries.run(job, remaining)
+    except Refused as refusal:
+        return _error(
+            ProtocolError(refusal.status, refusal.message, {"Retry-After": str(refusal.retry_after)}), page, request
+        )
     except QueryTimeout:
         message = f"De query liep langer dan {settings.query_timeout:g} s en werd gestopt. Maak hem eenvoudiger."
         return _error(ProtocolError(503, message, {"Retry-After": "1"}), page, request)
     if answer.status != 200:
         return _error(ProtocolError(answer.status, answer.body.decode("utf-8").strip()), page, request)
-    headers = {"Vary": "Accept"}
-    if answer.truncated:
-        headers[TRUNCATED] = f"max-rows={settings.max_rows}"
     if page:
         return _page(request, protocol.query, answer, None, truncated=answer.truncated)
+    cached = Cached(answer.body, answer.media_type, answer.truncated)
+    if tag is not None:
+        guarded.cache.put(tag, cached)
+    return _answer(cached, headers, settings.max_rows)
+
+
+def _answer(answer: Cached, headers: dict[str, str], max_rows: int) -> Response:
+    if answer.truncated:
+        headers = {**headers, TRUNCATED: f"max-rows={max_rows}"}
     return Response(answer.body, 200, media_type=f"{answer.media_type}; charset=utf-8", headers=headers)
 
 

@@ -1,0 +1,202 @@
+"""Fairness in front of any query service: per client a few queries at once and a budget of query
+time per minute, one bounded queue for everyone, and a lane that slow queries cannot take.
+
+- A client (an address) runs at most `per_client` queries at once, and spends at most `budget`
+  seconds of query time per minute (a bucket that refills continuously; a query is charged what
+  it took, a stopped one its whole timeout). Past either: `429` with `Retry-After`, at once.
+- The service runs `slots` queries at once, plus `fast_slots` that only queries known to be fast
+  may use: a query text whose last run took less than `fast_seconds`; a new text from a client
+  whose recent queries were fast; from a new client, a query whose shape looks cheap (few
+  variables, no repeated property path). Expensive queries therefore never hold every worker: a
+  short query finds the fast lane free while they run. Waiting queries take free slots fast ones
+  first, then in order of arrival.
+- At most `queue` queries wait; one more gets `503` with `Retry-After` at once. A waiting query
+  that reaches its deadline (arrival + the query timeout) gets `503` as well, so every request is
+  answered within the timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+HISTORY = 20_000  # query texts whose last duration is remembered
+CLIENTS = 50_000  # client records kept before idle ones are forgotten
+
+
+@dataclass(frozen=True)
+class Limits:
+    slots: int = 2  # queries at the service at once
+    fast_slots: int = 1  # more, for fast queries only
+    per_client: int = 2  # queries at once per client
+    budget: float = 30.0  # seconds of query time per client per minute
+    queue: int = 16  # queries waiting at most (all clients)
+    fast_seconds: float = 0.25  # a query that took less is fast
+
+
+class Refused(Exception):
+    """Not now: 429 (this client's limits) or 503 (the server's), and when to try again."""
+
+    def __init__(self, status: int, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.status, self.message, self.retry_after = status, message, max(1, retry_after)
+
+
+@dataclass
+class _Client:
+    tokens: float
+    updated: float
+    running: int = 0
+    typical: float = 0.0  # moving average of its queries' durations (s)
+    seen: int = 0  # queries finished
+
+
+@dataclass
+class _Waiter:
+    fast: bool
+    order: int
+    granted: asyncio.Future = field(repr=False)
+
+
+class Gate:
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._clients: dict[str, _Client] = {}
+        self._durations: OrderedDict[str, float] = OrderedDict()
+        self._general = 0  # slots in use
+        self._reserved = 0  # fast slots in use
+        self._waiting: list[_Waiter] = []
+        self._order = 0
+        self._typical = 1.0  # moving average of all durations (s), for Retry-After
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def _client(self, address: str, now: float) -> _Client:
+        client = self._clients.get(address)
+        if client is None:
+            if len(self._clients) >= CLIENTS:
+                self._forget_idle(now)
+            client = self._clients[address] = _Client(self.limits.budget, now)
+        rate = self.limits.budget / 60.0
+        client.tokens = min(self.limits.budget, client.tokens + (now - client.updated) * rate)
+        client.updated = now
+        return client
+
+    def _forget_idle(self, now: float) -> None:
+        rate = self.limits.budget / 60.0
+        for address, client in list(self._clients.items()):
+            if client.running == 0 and client.tokens + (now - client.updated) * rate >= self.limits.budget:
+                del self._clients[address]
+
+    def is_fast(self, key: str, client: _Client, cheap: bool) -> bool:
+        """Fast: the text's last run was; else the client's recent queries were; else its shape says so."""
+        known = self._durations.get(key)
+        if known is not None:
+            return known < self.limits.fast_seconds
+        if client.seen > 0:
+            return client.typical < self.limits.fast_seconds
+        return cheap
+
+    def _take(self, fast: bool) -> str | None:
+        """A free slot for a query of this kind, or None."""
+        if self._general < self.limits.slots:
+            self._general += 1
+            return "general"
+        if fast and self._reserved < self.limits.fast_slots:
+            self._reserved += 1
+            return "fast"
+        return None
+
+    def _release(self, lane: str) -> None:
+        if lane == "general":
+            self._general -= 1
+        else:
+            self._reserved -= 1
+        for waiter in sorted(self._waiting, key=lambda w: (not w.fast, w.order)):
+            if waiter.granted.done():
+                continue
+            taken = self._take(waiter.fast)
+            if taken is None:
+                continue
+            waiter.granted.set_result(taken)
+            self._waiting.remove(waiter)
+
+    def _retry(self) -> int:
+        return math.ceil(self._typical * (1 + len(self._waiting)) / max(1, self.limits.slots))
+
+    @asynccontextmanager
+    async def admit(self, address: str, key: str, deadline: float, cheap: bool = False) -> AsyncIterator[None]:
+        """Run the body as one of `address`'s queries (`key`: the normalised query) or raise Refused.
+        `deadline` (on the gate's clock) bounds the wait for a slot; `cheap`: the query's shape
+        suggests it is quick (`lexer.shape`), which counts for a client never seen before."""
+        now = self.clock()
+        client = self._client(address, now)
+        limits = self.limits
+        if client.running >= limits.per_client:
+            raise Refused(
+                429,
+                f"U hebt al {client.running} queries lopen (hoogstens {limits.per_client} tegelijk per adres); "
+                "wacht tot er een klaar is.",
+                math.ceil(client.typical),
+            )
+        if client.tokens <= 0:
+            rate = limits.budget / 60.0
+            raise Refused(
+                429,
+                f"Uw querytijd ({limits.budget:g} s per minuut per adres) is op; probeer later opnieuw.",
+                math.ceil(-client.tokens / rate + 0.5),
+            )
+        fast = self.is_fast(key, client, cheap)
+        client.running += 1  # waiting counts as running: a client cannot fill the queue
+        try:
+            lane = self._take(fast) or await self._wait(fast, deadline - now)
+        except BaseException:
+            client.running -= 1
+            raise
+        started = self.clock()
+        try:
+            yield
+        finally:
+            elapsed = self.clock() - started
+            client.running -= 1
+            client.tokens -= elapsed
+            client.typical = elapsed if client.seen == 0 else 0.7 * client.typical + 0.3 * elapsed
+            client.seen += 1
+            self._typical = 0.9 * self._typical + 0.1 * elapsed
+            self._durations[key] = elapsed
+            self._durations.move_to_end(key)
+            if len(self._durations) > HISTORY:
+                self._durations.popitem(last=False)
+            self._release(lane)
+
+    async def _wait(self, fast: bool, seconds: float) -> str:
+        """Wait in the queue for a slot, at most `seconds`; the lane taken."""
+        if len(self._waiting) >= self.limits.queue:
+            raise Refused(503, "De server is volop bezig en de wachtrij is vol; probeer zo opnieuw.", self._retry())
+        self._order += 1
+        waiter = _Waiter(fast, self._order, asyncio.get_running_loop().create_future())
+        self._waiting.append(waiter)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter.granted), max(0.0, seconds))
+        except TimeoutError:
+            pass
+        except asyncio.CancelledError:  # the client went away while waiting
+            if waiter.granted.done():
+                self._release(waiter.granted.result())
+            else:
+                waiter.granted.cancel()
+                self._waiting.remove(waiter)
+            raise
+        if not waiter.granted.done():
+            waiter.granted.cancel()
+            self._waiting.remove(waiter)
+            raise Refused(503, "De server was te lang bezet om deze query op tijd te starten.", self._retry())
+        return waiter.granted.result()

@@ -1,0 +1,148 @@
+"""The embedded store's query service: a small pool of worker processes.
+
+pyoxigraph cannot interrupt a running query, so queries run in worker processes that each open the
+published on-disk store read-only; a worker whose query passes its time is killed and replaced, and
+the server keeps answering meanwhile. The same pool uses every core. A worker writes the answer in
+the requested format itself, so one bytes object crosses the pipe; the server waits for it on its
+event loop (no thread hop per query).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from hgkbp_ld.sparql.results import Answer, Job, execute
+from hgkbp_ld.sparql.service import QueryTimeout
+
+def _worker(connection: Connection) -> None:
+    """A worker process: answers jobs until its pipe closes."""
+    opened: tuple[str, ox.Store] | None = None
+    while True:
+        try:
+            job: Job = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if opened is None or opened[0] != job.store:
+                opened = (job.store, ox.Store.read_only(job.store))
+            answer = execute(opened[1], job)
+        except Exception as error:  # a store error must reach the client as an answer, not kill us
+            answer = Answer(
+                500,
+                f"De query kon niet uitgevoerd worden: {type(error).__name__}\n".encode(),
+                "text/plain; charset=utf-8",
+            )
+        try:
+            connection.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+
+
+@dataclass
+class WorkerPool:
+    """`size` worker processes. Callers (the fairness gate) keep at most `size` jobs in flight."""
+
+    size: int = 2
+    _idle: asyncio.Queue | None = None
+    _context: multiprocessing.context.SpawnContext = field(default_factory=lambda: multiprocessing.get_context("spawn"))
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker, args=(child,), name="hgkbp-sparql", daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    async def start(self) -> None:
+        if self._idle is not None:
+            return
+        self._idle = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        workers = await asyncio.gather(*(loop.run_in_executor(None, self._spawn) for _ in range(self.size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    def serving(self, store: str) -> PoolService:
+        """This pool as the query service of one on-disk store."""
+        return PoolService(self, store)
+
+    async def run(self, job: Job, timeout: float) -> Answer:
+        assert self._idle is not None, "start the pool first"
+        worker: _Worker = await self._idle.get()
+        loop = asyncio.get_running_loop()
+        try:
+            worker.connection.send(job)
+            ready = loop.create_future()
+            fd = worker.connection.fileno()
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await asyncio.wait_for(ready, timeout)
+            except TimeoutError:
+                raise QueryTimeout from None
+            finally:
+                loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads a whole message
+            answer: Answer = worker.connection.recv()
+        except QueryTimeout:
+            worker = await loop.run_in_executor(None, self._replace, worker)
+            raise
+        except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
+            worker = await loop.run_in_executor(None, self._replace, worker)
+            return Answer(500, b"De query-verwerker viel uit; probeer opnieuw.\n", "text/plain; charset=utf-8")
+        except asyncio.CancelledError:  # the client went away: the worker may still be busy, so replace it
+            worker = self._replace(worker)
+            raise
+        finally:
+            self._idle.put_nowait(worker)
+        return answer
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.process.kill()
+        worker.process.join(5)
+        worker.connection.close()
+        return self._spawn()
+
+    async def stop(self) -> None:
+        if self._idle is None:
+            return
+        while not self._idle.empty():
+            worker = self._idle.get_nowait()
+            worker.connection.close()
+            worker.process.kill()
+        self._idle = None
+
+
+@dataclass(frozen=True)
+class PoolService:
+    """The pool answering for one on-disk store (a QueryService)."""
+
+    pool: WorkerPool
+    store: str
+
+    async def start(self) -> None:
+        """Start the pool, and have every worker open the store and answer once: the first queries
+        then find warm workers (the server says it is up only after this)."""
+        await self.pool.start()
+        warm = Job(self.store, "ASK {}", "json", "ttl", 1)
+        await asyncio.gather(*(self.pool.run(warm, 60) for _ in range(self.pool.size)))
+
+    async def stop(self) -> None:
+        await self.pool.stop()
+
+    async def run(self, job: Job, timeout: float) -> Answer:
+        return await self.pool.run(replace(job, store=self.store), timeout)
+
+    def published(self) -> str | None:
+        return None

@@ -1,0 +1,27 @@
+"""What /sparql asks of whatever runs its queries: the embedded store's worker pool, or a remote
+SPARQL server. The web layer and the reload watcher only know this interface."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from hgkbp_ld.sparql.results import Answer, Job
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time and was stopped."""
+
+
+class QueryService(Protocol):
+    async def start(self) -> None:
+        """Get ready to answer (start worker processes, open connections); safe to call twice."""
+
+    async def stop(self) -> None:
+        """Let go of processes and connections."""
+
+    async def run(self, job: Job, timeout: float) -> Answer:
+        """The job's answer; raises QueryTimeout when it runs past `timeout` seconds (and stops it)."""
+
+    def published(self) -> str | None:
+        """The dataset version the service's source now publishes, when the source decides that
+        itself (a remote store someone published to); None when the build in dist/ decides."""
