@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from hgkbp_ld.sparql.results import Answer, Job, execute
 from hgkbp_ld.sparql.service import QueryTimeout
 
+
 def _worker(connection: Connection) -> None:
     """A worker process: answers jobs until its pipe closes."""
     opened: tuple[str, ox.Store] | None = None
