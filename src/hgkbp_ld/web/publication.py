@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hgkbp_ld.build import build
+from hgkbp_ld.render.site import Site, build_site
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import QueryService, WorkerPool
 from hgkbp_ld.store import Store, StoreError, open_store, read_manifest
-from hgkbp_ld.web.site import Site, build_site
 
 log = logging.getLogger("hgkbp_ld")
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_address
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import (
     GRAPH_FORMATS,
@@ -47,7 +47,6 @@ from hgkbp_ld.web.http import not_acceptable
 from hgkbp_ld.web.service import service_description
 
 router = APIRouter()
-ROOT = Path(__file__).resolve().parents[3]
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 SELECT_OFFER = (*tuple(Format(t, k, k.upper()) for k, t in RESULT_FORMATS.items()), HTML)
@@ -335,7 +334,7 @@ class Example:
 
 def examples() -> list[Example]:
     found = []
-    for path in sorted((ROOT / "queries").glob("*.rq")):
+    for path in sorted(QUERIES.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), path.stem)
         found.append(Example(path.stem, title, text))
