@@ -1,0 +1,151 @@
+"""/sparql in public, on both stores: fair per client (429), bounded (503), cacheable (ETag, 304, an
+answer cache that serves without a worker and gives the same bytes), and a new build changes every ETag.
+
+Clients are told apart by their address: each test binds its clients to its own loopback addresses
+(all of 127.0.0.0/8 is loopback), so the limits one test spends do not touch another's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hgkbp_ld.store import read_manifest
+from tests.conftest import Server, Virtuoso, publish, serve_on
+from tests.test_remote_store import deploy, dist_b, version_of, wait_for  # noqa: F401 - dist_b is a fixture
+
+JSON = {"Accept": "application/sparql-results+json"}
+DIRECT = {**JSON, "Content-Type": "application/sparql-query"}
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+ACTIONS = "SELECT ?a WHERE { ?a a <https://data.vlaanderen.be/ns/beleidsplan#Actie> } ORDER BY ?a"
+TIMEOUT = 3.0
+TIGHT = {  # one worker, no fast lane, one query at a time per client, one may wait, a small budget
+    "HGKBP_QUERY_TIMEOUT": str(TIMEOUT),
+    "HGKBP_WORKERS": "1",
+    "HGKBP_FAST_WORKERS": "0",
+    "HGKBP_CLIENT_QUERIES": "1",
+    "HGKBP_QUERY_QUEUE": "1",
+    "HGKBP_CLIENT_BUDGET": "2",
+}
+
+
+@pytest.fixture(scope="module")
+def tight(store_kind: str, dist: Path, request: pytest.FixtureRequest) -> Server:
+    server = serve_on(store_kind, dist, request, env=TIGHT)
+    yield server
+    server.stop()
+
+
+def client_at(address: str) -> httpx.Client:
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30)
+
+
+def timed(address: str, method: str, url: str, query: str) -> tuple[httpx.Response, float]:
+    """One request from `address`, and how long its answer took."""
+    with client_at(address) as client:
+        started = time.monotonic()
+        if method == "POST":
+            response = client.post(f"{url}/sparql", content=query.encode(), headers=DIRECT)
+        else:
+            response = client.get(f"{url}/sparql", params={"query": query}, headers=JSON)
+        return response, time.monotonic() - started
+
+
+def test_past_its_queries_a_client_gets_429_and_a_full_queue_503_at_once(tight: Server) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        slow = pool.submit(timed, "127.0.0.2", "POST", tight.url, SLOW)  # holds the one worker
+        time.sleep(0.5)
+        second, seconds = timed("127.0.0.2", "POST", tight.url, ACTIONS)  # its second query at once
+        assert second.status_code == 429 and seconds < 1.0, (second.status_code, seconds)
+        assert int(second.headers["Retry-After"]) >= 1
+        waiting = pool.submit(timed, "127.0.0.3", "POST", tight.url, ACTIONS)  # takes the one place in the queue
+        time.sleep(0.3)
+        full, seconds = timed("127.0.0.4", "POST", tight.url, ACTIONS)
+        assert full.status_code == 503 and seconds < 1.0, (full.status_code, seconds)
+        assert int(full.headers["Retry-After"]) >= 1 and "wachtrij" in full.text
+        stopped, seconds = slow.result()
+        assert stopped.status_code == 503 and "gestopt" in stopped.text
+        assert seconds < TIMEOUT + 1.0
+        waited, seconds = waiting.result()
+        assert waited.status_code in (200, 503) and seconds < TIMEOUT + 1.0, (waited.status_code, seconds)
+
+
+def test_past_its_budget_a_client_gets_429_until_it_refills(tight: Server) -> None:
+    stopped, _ = timed("127.0.0.5", "POST", tight.url, SLOW)  # charged its whole timeout: 3 s of a 2 s budget
+    assert stopped.status_code == 503
+    refused, seconds = timed("127.0.0.5", "POST", tight.url, ACTIONS)
+    assert refused.status_code == 429 and seconds < 1.0 and "querytijd" in refused.text
+    assert int(refused.headers["Retry-After"]) > 5  # 2 s a minute: a deficit takes long to refill
+    other, _ = timed("127.0.0.6", "POST", tight.url, ACTIONS)  # another client is not touched
+    assert other.status_code == 200
+
+
+def test_a_cached_answer_needs_no_worker_and_equals_a_fresh_one(tight: Server) -> None:
+    first, _ = timed("127.0.0.7", "GET", tight.url, ACTIONS)
+    assert first.status_code == 200
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(timed, "127.0.0.8", "POST", tight.url, SLOW)  # the one worker is busy
+        time.sleep(0.5)
+        again, seconds = timed("127.0.0.9", "GET", tight.url, ACTIONS)
+        assert again.status_code == 200 and seconds < 1.0, (again.status_code, seconds)  # from the cache
+        assert slow.result()[0].status_code == 503
+    fresh, _ = timed("127.0.0.10", "POST", tight.url, ACTIONS)  # POST: never cached, run again
+    assert fresh.status_code == 200 and "ETag" not in fresh.headers
+    assert again.content == first.content == fresh.content
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_get_answer_has_an_etag_and_if_none_match_gets_304(server: Server, dist: Path) -> None:
+    response = httpx.get(f"{server.url}/sparql", params={"query": ACTIONS}, headers=JSON)
+    assert response.status_code == 200
+    tag = response.headers["ETag"]
+    assert tag.startswith(f'W/"{read_manifest(dist)[1][:16]}-')  # the dataset version, as in manifest.json
+    assert "max-age=" in response.headers["Cache-Control"] and "Accept" in response.headers["Vary"]
+    again = httpx.get(f"{server.url}/sparql", params={"query": ACTIONS}, headers={**JSON, "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == tag
+    # the same query written otherwise (comments, white space) is the same answer; another format is not
+    spaced = httpx.get(
+        f"{server.url}/sparql", params={"query": f"# actions\n{ACTIONS.replace(' ', '  ')}"}, headers=JSON
+    )
+    assert spaced.headers["ETag"] == tag
+    as_csv = httpx.get(f"{server.url}/sparql", params={"query": ACTIONS}, headers={"Accept": "text/csv"})
+    assert as_csv.status_code == 200 and as_csv.headers["ETag"] != tag
+
+
+def test_a_new_build_changes_every_etag(
+    store_kind: str,
+    dist: Path,
+    dist_b: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,  # noqa: F811
+) -> None:
+    served = tmp_path / "dist"
+    shutil.copytree(dist, served)
+    if store_kind == "embedded":
+        server = Server(served, "--reload-on-build", env={"HGKBP_RELOAD_INTERVAL": "0.5"})
+        virtuoso = None
+    else:  # a Virtuoso of its own: publishing another build must not disturb the session's
+        virtuoso = request.getfixturevalue("new_virtuoso")
+        assert publish(dist, virtuoso).returncode == 0
+        server = Server(served, "--store", virtuoso.url, "--reload-on-build", env={**virtuoso.env})
+    try:
+        before = httpx.get(f"{server.url}/sparql", params={"query": ACTIONS}, headers=JSON)
+        tag = before.headers["ETag"]
+        deploy(dist_b, served)
+        if isinstance(virtuoso, Virtuoso):
+            assert publish(dist_b, virtuoso).returncode == 0
+        wait_for(lambda: version_of(server.url) == read_manifest(dist_b)[1])
+        after = httpx.get(f"{server.url}/sparql", params={"query": ACTIONS}, headers={**JSON, "If-None-Match": tag})
+        assert after.status_code == 200  # not 304: the old ETag no longer matches
+        assert after.headers["ETag"] != tag and after.headers["ETag"].startswith(f'W/"{read_manifest(dist_b)[1][:16]}-')
+    finally:
+        server.stop()
+
+
+# The same tests on both stores (tests/conftest.py).
+pytestmark = pytest.mark.both_stores
