@@ -16,6 +16,7 @@ from hgkbp_ld.mapping import DEFAULT_BASE
 from hgkbp_ld.model import ParsedPlan, to_json
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.registers import DATA_DIR, RegisterError
+from hgkbp_ld.settings import SettingsError
 from hgkbp_ld.store import StoreError
 from hgkbp_ld.versions import VersionError
 
@@ -337,6 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as error:
         sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
         return 1
+    except SettingsError as error:
+        sys.stderr.write(f"hgkbp-ld: {error}\n")
+        return 2
     except StoreError as error:
         if args.command == "publish":
             sys.stderr.write(f"hgkbp-ld: publish failed, the store still serves its previous version: {error}\n")

@@ -396,6 +396,7 @@ def _page(
         truncated=truncated,
         max_rows=settings.max_rows,
         timeout=settings.query_timeout,
+        limits=settings,
         downloads=downloads,
         alternates=[],
         jsonld=None,
