@@ -120,9 +120,9 @@ def test_a_get_answer_has_an_etag_and_if_none_match_gets_304(server: Server, dis
 def test_a_new_build_changes_every_etag(
     store_kind: str,
     dist: Path,
-    dist_b: Path,
+    dist_b: Path,  # noqa: F811 - the fixture imported above
     tmp_path: Path,
-    request: pytest.FixtureRequest,  # noqa: F811
+    request: pytest.FixtureRequest,
 ) -> None:
     served = tmp_path / "dist"
     shutil.copytree(dist, served)
