@@ -405,7 +405,7 @@ def test_a_store_with_many_graphs(dist: Path, new_virtuoso: Virtuoso, tmp_path: 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for number in range(150):
         slug = f"extra-{number:03d}"
-        (folder / f"{slug}.nt").write_text(f"<urn:x:{number}> <urn:x:p> \"{number}\" .\n", encoding="utf-8")
+        (folder / f"{slug}.nt").write_text(f'<urn:x:{number}> <urn:x:p> "{number}" .\n', encoding="utf-8")
         manifest["plans"][slug] = {"graph": f"https://example.org/graaf/{number}", "triples": 1}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     done = publish(folder, new_virtuoso)

@@ -84,9 +84,7 @@ class Settings:
         for name, least in _AT_LEAST.items():
             value = getattr(self, name)
             if value < least:
-                raise SettingsError(
-                    f"HGKBP_{name.upper()} must be at least {least:g}, not {value:g}: {_MEANING[name]}"
-                )
+                raise SettingsError(f"HGKBP_{name.upper()} must be at least {least:g}, not {value:g}: {_MEANING[name]}")
         try:
             self.proxies()
         except ValueError as error:
