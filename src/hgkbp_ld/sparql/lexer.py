@@ -42,6 +42,7 @@ class Shape:
     update: bool  # the text is (or contains) an update operation
     service: bool  # it asks for a federated SERVICE call
     cheap: bool = False  # by its shape, probably quick: few variables, no path closure (a guess)
+    normal: str = ""  # the text in its normal form (`normalise`)
 
 
 CHEAP_VARIABLES = 3  # ASK { ?s ?p ?o } is cheap; a join of two all-variable patterns is not
@@ -68,14 +69,18 @@ def shape(text: str) -> Shape:
     update = bool(UPDATE_KEYWORDS.intersection(words)) and (form is None or first in UPDATE_KEYWORDS)
     variables = {value[1:] for kind, value in found if kind == "var"}
     cheap = len(variables) <= CHEAP_VARIABLES and not _closure(found) and "REGEX" not in words
-    return Shape(form, update, "SERVICE" in words, cheap)
+    return Shape(form, update, "SERVICE" in words, cheap, _normal(found))
 
 
 def normalise(text: str) -> str:
     """The query without comments, with every run of white space as one space: two texts that differ
     only there are the same query (for the answer cache and the ETag)."""
+    return _normal(tokens(text))
+
+
+def _normal(found: list[Token]) -> str:
     out: list[str] = []
-    for kind, value in tokens(text):
+    for kind, value in found:
         if kind in ("space", "comment"):
             if out and out[-1] != " ":
                 out.append(" ")

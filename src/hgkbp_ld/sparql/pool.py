@@ -87,12 +87,13 @@ class WorkerPool:
             worker.connection.send(job)
             ready = loop.create_future()
             fd = worker.connection.fileno()
-            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+            timer = loop.call_later(timeout, lambda: ready.done() or ready.set_result(False))
             try:
-                await asyncio.wait_for(ready, timeout)
-            except TimeoutError:
-                raise QueryTimeout from None
+                if not await ready:
+                    raise QueryTimeout
             finally:
+                timer.cancel()
                 loop.remove_reader(fd)
             os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads a whole message
             answer: Answer = worker.connection.recv()

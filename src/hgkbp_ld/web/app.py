@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import WorkerPool
-from hgkbp_ld.web import browse, documents, ldes, resources, service, sparql
+from hgkbp_ld.web import browse, documents, ldes, resources, service, sparql, sparql_guard
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
 
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.publication = publication
-    app.state.sparql = sparql.guard(settings)
+    app.state.sparql = sparql_guard.guard(settings)
     app.state.version = __version__
     app.include_router(documents.router)
     app.include_router(browse.router)
@@ -43,5 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(service.router)
     app.include_router(ldes.router)
     app.include_router(resources.router)
+    app.add_middleware(
+        sparql_guard.CachedAnswers, state=lambda: (app.state.sparql, publication.current.site.dataset.version)
+    )
     app.add_middleware(SecurityHeaders)
     return app

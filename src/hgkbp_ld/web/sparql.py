@@ -19,32 +19,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from ipaddress import IPv4Network, IPv6Network, ip_address
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hgkbp_ld.bundled import QUERIES
-from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    AnswerCache,
     Cached,
-    Gate,
     Job,
-    Limits,
     QueryTimeout,
     Refused,
     etag,
     matches,
-    normalise,
     shape,
 )
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.http import not_acceptable
 from hgkbp_ld.web.service import service_description
+from hgkbp_ld.web.sparql_guard import Guard, client_address, raw_key
 
 router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
@@ -54,47 +49,6 @@ GRAPH_OFFER = (*tuple(Format(t, k, k) for k, (t, _f) in GRAPH_FORMATS.items()), 
 DESCRIPTION_OFFER = GRAPH_OFFER  # GET without a query: the service description, or the page
 ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml", "text/plain": "tsv"}
 TRUNCATED = "X-SPARQL-Truncated"
-
-
-@dataclass(frozen=True)
-class Guard:
-    """What stands in front of the query service: the fairness gate, the answer cache, the proxies."""
-
-    gate: Gate
-    cache: AnswerCache
-    proxies: tuple[IPv4Network | IPv6Network, ...]
-
-
-def guard(settings: Settings) -> Guard:
-    limits = Limits(
-        slots=settings.workers,
-        fast_slots=settings.fast_workers,
-        per_client=settings.client_queries,
-        budget=settings.client_budget,
-        queue=settings.query_queue,
-        fast_seconds=settings.fast_query_seconds,
-    )
-    return Guard(Gate(limits), AnswerCache(settings.answer_cache_bytes), settings.proxies())
-
-
-def _trusted(address: str, proxies: tuple[IPv4Network | IPv6Network, ...]) -> bool:
-    try:
-        ip = ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in proxies)
-
-
-def client_address(request: Request, proxies: tuple[IPv4Network | IPv6Network, ...]) -> str:
-    """Who asks: the peer, or behind trusted proxies the last forwarded address that is not one."""
-    peer = request.client.host if request.client else ""
-    if not proxies or not _trusted(peer, proxies):
-        return peer
-    forwarded = [a.strip() for v in request.headers.getlist("x-forwarded-for") for a in v.split(",") if a.strip()]
-    for address in reversed(forwarded):
-        if not _trusted(address, proxies):
-            return address
-    return forwarded[0] if forwarded else peer
 
 
 class ProtocolError(Exception):
@@ -245,6 +199,7 @@ async def sparql(request: Request) -> Response:
     page = fmt is HTML
     dataset_given = bool(protocol.default_graphs or protocol.named_graphs)
     current = request.app.state.publication.current
+    version = current.site.dataset.version
     base = str(request.url.replace(query="", fragment=""))
     job = Job(
         store="",  # the query service knows its store
@@ -257,21 +212,24 @@ async def sparql(request: Request) -> Response:
         named_graphs=protocol.named_graphs if dataset_given else None,
     )
     guarded: Guard = request.app.state.sparql
-    key = normalise(protocol.query)
+    key = form.normal
     headers = {"Vary": "Accept"}
     tag = None
     if request.method != "POST" and not page:  # GET answers are cacheable; POST ones are not (RFC 9110 9.3.3)
         dataset = (protocol.default_graphs, protocol.named_graphs) if dataset_given else None
-        tag = etag(current.site.dataset.version, key, fmt.extension, dataset, base)
+        tag = etag(version, key, fmt.extension, dataset, base)
         headers |= {"ETag": tag, "Cache-Control": f"public, max-age={settings.cache_max_age}"}
         if matches(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers=headers)
         hit = guarded.cache.get(tag)
         if hit is not None:
-            return _answer(hit, headers, settings.max_rows)
+            return _answer(hit, headers, settings.max_rows, guarded, request, version)
     deadline = guarded.gate.clock() + settings.query_timeout
     try:
-        async with guarded.gate.admit(client_address(request, guarded.proxies), key, deadline, form.cheap):
+        address = client_address(
+            request.client.host if request.client else "", request.headers.getlist("x-forwarded-for"), guarded.proxies
+        )
+        async with guarded.gate.admit(address, key, deadline, form.cheap):
             remaining = max(0.05, deadline - guarded.gate.clock())
             answer = await current.queries.run(job, remaining)
     except Refused as refusal:
@@ -288,12 +246,16 @@ async def sparql(request: Request) -> Response:
     cached = Cached(answer.body, answer.media_type, answer.truncated)
     if tag is not None:
         guarded.cache.put(tag, cached)
-    return _answer(cached, headers, settings.max_rows)
+    return _answer(cached, headers, settings.max_rows, guarded, request, version)
 
 
-def _answer(answer: Cached, headers: dict[str, str], max_rows: int) -> Response:
+def _answer(
+    answer: Cached, headers: dict[str, str], max_rows: int, guarded: Guard, request: Request, version: str
+) -> Response:
     if answer.truncated:
         headers = {**headers, TRUNCATED: f"max-rows={max_rows}"}
+    if "ETag" in headers:  # the front door answers this very request from now on
+        guarded.remember(raw_key(request.scope), version, headers["ETag"], headers)
     return Response(answer.body, 200, media_type=f"{answer.media_type}; charset=utf-8", headers=headers)
 
 
