@@ -132,7 +132,9 @@ def wrk(url: str, *, connections: int, seconds: int, headers: dict[str, str] | N
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))  # "1.68s " has a space
+    if len(latency) < 2:
+        raise RuntimeError(f"wrk measured no latencies for {url[:200]}:\n{out[-1500:]}")
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Run(

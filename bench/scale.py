@@ -203,6 +203,7 @@ def _load_job(dist: str, folder: str, runs: int) -> dict[str, Any]:
     load = time.perf_counter() - start
     assert store.path is not None
     reader = ox.Store.read_only(str(store.path))
+
     def read_all(text: str) -> int:
         solutions = reader.query(text)
         width = len(solutions.variables)
@@ -361,6 +362,7 @@ class Row:
 
 def median_row(rows: list[Row]) -> Row:
     """The measurement of median build time, with the median rebuild and the median load of them all."""
+
     def middle(key: str) -> Row:
         return sorted(rows, key=lambda r: r.stages[key])[len(rows) // 2]
 
@@ -389,9 +391,11 @@ def measure_folder(name: str, data: Path, folder: Path, runs: int, plans: int) -
     rebuild = measure({"job": "build", "data": str(data), "out": str(dist)})
     print(f"  rebuild {rebuild.result['total']:.1f} s (the same data again)", flush=True)
     load = measure({"job": "load", "dist": str(dist), "folder": str(folder / "store"), "runs": runs})
-    print(f"  oxigraph load {load.result['load']:.1f} s, queries " + ", ".join(
-        f"{q} {v['median_ms']:.1f} ms" for q, v in load.result["queries"].items()
-    ), flush=True)
+    print(
+        f"  oxigraph load {load.result['load']:.1f} s, queries "
+        + ", ".join(f"{q} {v['median_ms']:.1f} ms" for q, v in load.result["queries"].items()),
+        flush=True,
+    )
     shutil.rmtree(folder / "store", ignore_errors=True)
     return Row(name, plans, build.result, build.wall, build.peak_mib, load.result, load.peak_mib, rebuild.result)
 

@@ -1,318 +1,237 @@
-"""SPARQL endpoint: latency and throughput of a query mix, hgkbp-ld against rdflib-endpoint.
+"""SPARQL endpoint speed, side by side in one run: hgkbp-ld against Oxigraph's own server, Virtuoso,
+rdflib-endpoint, and hgkbp-ld as it was before issue 17, on the same build.
 
-    .venv/bin/python bench/sparql.py [--seconds 8] [--rounds 3] [--concurrency 1 16]
+    .venv/bin/python bench/sparql.py [--seconds 5] [--rounds 2] [--virtuoso ENV] [--before REV]
 
-needs `pip install rdflib-endpoint` (the baseline). Both servers run as real processes on loopback
-and answer the same mix: the example queries in queries/*.rq, a count of the actions, the titles of
-the 26 operational goals and a DESCRIBE of action 12, sent by GET with conneg (SPARQL JSON results,
-Turtle for DESCRIBE). hgkbp-ld is `hgkbp-ld serve` on a build (pyoxigraph in its worker processes);
-rdflib-endpoint serves that build's Turtle dump of the plan (rdflib's in-memory store, one process).
-The build is a fresh `hgkbp-ld build` in a temporary folder (or `--dist`), so a stale dist/ is never
-measured and the developer's dist/ and var/ are left alone.
+needs wrk, `pip install -e '.[bench]'` (oxigraph's server, rdflib-endpoint) and, for the Virtuoso
+rows, an environment file as `scripts/virtuoso-dev start` prints it (the build is published there).
+Each (server, query) is one `wrk -t1 -c16 -d{seconds}s` run with Accept SPARQL JSON on loopback;
+the rounds are interleaved and the median is reported, with ratios to Oxigraph's server. Servers:
 
-The load generator is an asyncio httpx loop: N clients, each sends its next query of the mix as
-soon as the previous answer arrived. It sends for a fixed time, then lets the requests in flight
-finish (each capped by a timeout) before the next measurement starts. req/s is the answers to the
-requests sent in that time over the time until the last of them arrived (a server that answers a
-batch every few seconds is not rounded down to zero); p50/p99 are over the same requests; an error
-is a transport error or a status other than 200. Each round measures every (server, concurrency) one after the
-other; the medians of the rounds are reported, as ratios to rdflib-endpoint. Results go to
-bench/RESULTS.md.
+- hgkbp-ld: `hgkbp-ld serve` on the build (a repeated GET is answered from its answer cache);
+- hgkbp-ld, no cache: the same with HGKBP_ANSWER_CACHE_BYTES=0, so every request runs the query
+  in a worker (the cold path);
+- hgkbp-ld before: the tree of `--before` (default 68d67b6, the code issue 17 started from),
+  extracted with `git archive`, serving the same build;
+- oxigraph: `oxigraph serve-read-only` over the build's plan dump and vocabulary, loaded with
+  `oxigraph load` into its default graph;
+- virtuoso: its own endpoint, with the published merge graph as `default-graph-uri`;
+- hgkbp-ld on virtuoso: `hgkbp-ld serve --store` in front of it;
+- rdflib-endpoint: serving the plan's Turtle dump.
+
+wrk's 16 connections come from one address, which hgkbp-ld's fairness limits would treat as one
+abusive client: the hgkbp-ld servers run here with those limits lifted (HGKBP_CLIENT_QUERIES=64 ...);
+bench/sparql_fair.py measures the limits themselves.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import math
 import os
-import platform
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-from rdflib import Graph
 
 if __package__ in (None, ""):  # run as a script: `python bench/sparql.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Process, free_port, fresh_build, serve_hgkbp, write_section
+from bench.common import ROOT, Process, Run, free_port, fresh_build, median_run, write_section, wrk
 
-SELECT_JSON = "application/sparql-results+json"
-PREFIXES = "PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
-SIMPLE = {
-    "count actions": PREFIXES + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a bp:Actie }",
-    "26 OD titles": PREFIXES
-    + "SELECT ?od ?titel WHERE { ?od a bp:OperationeleDoelstelling ; dcterms:title ?titel } ORDER BY ?od",
-    "DESCRIBE action 12": "DESCRIBE <https://data.vlaanderen.be/id/actie/hgkbp-2025-2029/12>",
+JSON = "application/sparql-results+json"
+BP = "PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>\n"
+QUERIES = {
+    "acties-per-minister.rq": (ROOT / "src" / "hgkbp_ld" / "queries" / "acties-per-minister.rq").read_text("utf-8"),
+    "COUNT over actions": BP + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a bp:Actie }",
+    "portfolio GROUP BY": BP
+    + "SELECT ?b (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a bp:verantwoordelijke ?b } GROUP BY ?b ORDER BY ?b",
 }
-BASELINE = "rdflib-endpoint"
-SERVER = "hgkbp-ld"
+UNLIMITED = {  # one wrk = one address: lift the per-client limits for the throughput runs
+    "HGKBP_CLIENT_QUERIES": "64",
+    "HGKBP_CLIENT_BUDGET": "1000000",
+    "HGKBP_QUERY_QUEUE": "64",
+}
+REFERENCE = "oxigraph"
 
 
-@dataclass(frozen=True)
-class Query:
-    name: str
-    text: str
-    accept: str
-
-    def target(self, endpoint: str) -> str:
-        return f"{endpoint}?{urlencode({'query': self.text})}"
+def _bin(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None:
+        raise SystemExit(f"{name} is needed: .venv/bin/pip install -e '.[bench]'")
+    return found
 
 
-def the_mix() -> list[Query]:
-    queries = [Query(p.name, p.read_text(encoding="utf-8"), SELECT_JSON) for p in sorted(ROOT.glob("queries/*.rq"))]
-    for name, text in SIMPLE.items():
-        queries.append(Query(name, text, "text/turtle" if text.startswith("DESCRIBE") else SELECT_JSON))
-    return queries
+def _env_file(path: Path) -> dict[str, str]:
+    """`export NAME=value` lines, as scripts/virtuoso-dev prints them."""
+    import shlex
+
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("export "):
+            name, _, value = line[len("export ") :].partition("=")
+            values[name] = shlex.split(value)[0] if value else ""
+    return values
 
 
-# --- the servers ---------------------------------------------------------------------------------------
-
-
-def serve_rdflib_endpoint(dump: Path) -> tuple[Process, str]:
-    """`rdflib-endpoint serve DUMP` on loopback; its endpoint is the root path."""
-    binary = shutil.which("rdflib-endpoint", path=str(Path(sys.executable).parent)) or shutil.which("rdflib-endpoint")
-    if binary is None:
-        raise SystemExit("rdflib-endpoint is needed: .venv/bin/pip install rdflib-endpoint")
+def serve_hgkbp(dist: Path, env: dict[str, str], *extra: str, src: Path | None = None) -> tuple[Process, str]:
     port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    return Process([binary, "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)], url), url
+    url = f"http://127.0.0.1:{port}"
+    argv = [sys.executable, "-m", "hgkbp_ld.cli", "serve", "--port", str(port), "--dist", str(dist), *extra]
+    saved = dict(os.environ)
+    os.environ.update(env)
+    if src is not None:  # another tree of the code: its own src/ first on the path
+        os.environ["PYTHONPATH"] = str(src)
+    try:
+        return Process([*argv, "--log-level", "warning"], f"{url}/health", cwd=src.parent if src else ROOT), url
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
-# --- the load generator --------------------------------------------------------------------------------
+def serve_oxigraph(dist: Path, folder: Path) -> tuple[Process, str]:
+    location = folder / "oxigraph"
+    files = [str(dist / "hgkbp-2025-2029.nt"), str(dist / "beleidsplan.ttl")]
+    subprocess.run([_bin("oxigraph"), "load", "--location", str(location), "--file", *files], check=True)
+    port = free_port()
+    argv = [_bin("oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    return Process(argv, f"http://127.0.0.1:{port}/"), f"http://127.0.0.1:{port}/query"
 
 
-@dataclass(frozen=True)
-class Sample:
-    query: str
-    sent: float  # seconds after the start
-    latency: float  # seconds
-    ok: bool
+def serve_rdflib_endpoint(dist: Path) -> tuple[Process, str]:
+    port = free_port()
+    argv = [_bin("rdflib-endpoint"), "serve", str(dist / "hgkbp-2025-2029.ttl"), "--host", "127.0.0.1"]
+    return Process([*argv, "--port", str(port)], f"http://127.0.0.1:{port}/"), f"http://127.0.0.1:{port}/"
 
 
-@dataclass(frozen=True)
-class Measurement:
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-    samples: tuple[Sample, ...]
+def before_tree(rev: str, folder: Path) -> Path:
+    """The source tree of `rev`, extracted (the repository is not touched)."""
+    tree = folder / "before"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree / "src"
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest rank."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else float("nan")
-
-
-async def _load(endpoint: str, mix: list[Query], clients: int, seconds: float, timeout: float) -> list[Sample]:
-    requests = [(q.name, q.target(endpoint), {"Accept": q.accept}) for q in mix]
-    samples: list[Sample] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
-        start = time.perf_counter()
-        deadline = start + seconds
-
-        async def one_client(offset: int) -> None:
-            turn = offset  # clients start at different places in the mix, so the mix is even at any time
-            while time.perf_counter() < deadline:
-                name, target, headers = requests[turn % len(requests)]
-                turn += 1
-                sent = time.perf_counter()
-                try:
-                    response = await client.get(target, headers=headers)
-                    ok = response.status_code == 200 and bool(response.content)
-                except httpx.HTTPError:
-                    ok = False
-                samples.append(Sample(name, sent - start, time.perf_counter() - sent, ok))
-
-        await asyncio.gather(*(one_client(i) for i in range(clients)))
-    return samples
-
-
-def measure(endpoint: str, mix: list[Query], clients: int, seconds: float, timeout: float) -> Measurement:
-    samples = asyncio.run(_load(endpoint, mix, clients, seconds, timeout))
-    elapsed = max(s.sent + s.latency for s in samples)  # until the last answer, sent in time, arrived
-    latencies = [s.latency * 1000 for s in samples]
-    return Measurement(
-        sum(1 for s in samples if s.ok) / elapsed,
-        percentile(latencies, 0.50),
-        percentile(latencies, 0.99),
-        sum(1 for s in samples if not s.ok),
-        tuple(samples),
+def virtuoso_endpoint(env: dict[str, str], dist: Path) -> str:
+    """Publish the build to the Virtuoso (a no-op when it serves it) and name its merge graph."""
+    subprocess.run(
+        [sys.executable, "-m", "hgkbp_ld.cli", "publish", "--dist", str(dist)], env={**os.environ, **env}, check=True
     )
+    from hgkbp_ld.settings import Settings
+    from hgkbp_ld.store import RemoteStore, endpoint
+    from hgkbp_ld.store.remote import MERGE, graph_name
+
+    store = RemoteStore(endpoint(Settings.from_env(store=env["HGKBP_STORE"])))
+    record = store.current()
+    assert record is not None
+    return f"{env['HGKBP_STORE']}?{urlencode({'default-graph-uri': graph_name(record.publication, MERGE)})}"
 
 
-def median_of(runs: list[Measurement]) -> Measurement:
-    return Measurement(
-        statistics.median(r.requests_per_second for r in runs),
-        statistics.median(r.p50_ms for r in runs),
-        statistics.median(r.p99_ms for r in runs),
-        sum(r.errors for r in runs),
-        tuple(s for r in runs for s in r.samples),
-    )
+def target(endpoint: str, query: str) -> str:
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode({'query': query})}"
 
 
-# --- same answers on both sides ------------------------------------------------------------------------
-
-
-def size_of(response: httpx.Response) -> int:
-    """Rows of a SELECT, or triples of a graph (parsed by what the body is, whatever its label)."""
-    body = response.content
-    if body.lstrip().startswith(b"{"):
-        return len(response.json()["results"]["bindings"])
-    return len(Graph().parse(data=body, format="xml" if body.lstrip().startswith(b"<?xml") else "turtle"))
-
-
-def check_answers(endpoints: dict[str, str], mix: list[Query]) -> list[str]:
-    """One request per query per server (which also warms them up): status, content type, size."""
-    lines = []
-    for query in mix:
-        seen = {}
-        for server, endpoint in endpoints.items():
-            response = httpx.get(query.target(endpoint), headers={"Accept": query.accept}, timeout=60)
-            if response.status_code != 200:
-                raise SystemExit(f"{server}: {query.name}: {response.status_code} {response.text[:300]}")
-            seen[server] = (size_of(response), response.headers.get("content-type", "").split(";")[0])
-        sizes = {size for size, _ in seen.values()}
-        note = "same" if len(sizes) == 1 else "DIFFERENT"
-        lines.append(
-            f"| {query.name} | "
-            + " | ".join(f"{size} ({media_type})" for size, media_type in (seen[s] for s in endpoints))
-            + f" | {note} |"
-        )
-    return lines
-
-
-# --- the run -------------------------------------------------------------------------------------------
+def rows(endpoint: str, query: str) -> str:
+    response = httpx.get(target(endpoint, query), headers={"Accept": JSON}, timeout=120)
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    return str(len(response.json()["results"]["bindings"]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=8, help="length of one measurement (default 8)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds; the median is reported (default 3)")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16], help="clients (default 1 16)")
-    parser.add_argument("--timeout", type=float, default=60, help="cap on one request, in seconds (default 60)")
-    parser.add_argument("--dist", type=Path, help="a build to serve (default: a fresh build in a temporary folder)")
+    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; the median is reported")
+    parser.add_argument("--virtuoso", type=Path, help="environment file of a running Virtuoso (virtuoso-dev start)")
+    parser.add_argument("--before", default="68d67b6", help="the revision to compare with (default 68d67b6)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-sparql-") as folder:
-        dist = args.dist or fresh_build(Path(folder))
-        lines = bench(args, dist)
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-sparql-") as name:
+        folder = Path(name)
+        dist = fresh_build(folder)
+        servers: dict[str, tuple[Process, str]] = {}
+        try:
+            servers["hgkbp-ld"] = _sparql(serve_hgkbp(dist, UNLIMITED))
+            servers["hgkbp-ld, no cache"] = _sparql(serve_hgkbp(dist, {**UNLIMITED, "HGKBP_ANSWER_CACHE_BYTES": "0"}))
+            servers["hgkbp-ld before"] = _sparql(serve_hgkbp(dist, {}, src=before_tree(args.before, folder)))
+            servers[REFERENCE] = serve_oxigraph(dist, folder)
+            if args.virtuoso:
+                env = _env_file(args.virtuoso)
+                servers["virtuoso"] = (None, virtuoso_endpoint(env, dist))  # type: ignore[assignment]
+                servers["hgkbp-ld on virtuoso"] = _sparql(
+                    serve_hgkbp(dist, {**env, **UNLIMITED}, "--store", env["HGKBP_STORE"])
+                )
+            servers["rdflib-endpoint"] = serve_rdflib_endpoint(dist)
+            lines = measure(args, servers, load_before)
+        finally:
+            for process, _url in servers.values():
+                if process is not None:
+                    process.stop()
     write_section("sparql", "\n".join(lines))
     print("\n".join(lines))
 
 
-def bench(args: argparse.Namespace, dist: Path) -> list[str]:
-    mix = the_mix()
-    load_before = os.getloadavg()[0]
-    hgkbp, hgkbp_url = serve_hgkbp(dist)
-    try:
-        baseline, baseline_url = serve_rdflib_endpoint(dist / "hgkbp-2025-2029.ttl")
-    except BaseException:
-        hgkbp.stop()
-        raise
-    endpoints = {BASELINE: baseline_url, SERVER: f"{hgkbp_url}/sparql"}
-    runs: dict[tuple[str, int], list[Measurement]] = {(s, c): [] for c in args.concurrency for s in endpoints}
-    try:
-        agreement = check_answers(endpoints, mix)
-        for endpoint in endpoints.values():  # warm-up: every query a few times, not measured
-            measure(endpoint, mix, 1, 1, args.timeout)
-        for round_number in range(args.rounds):
-            for server, clients in runs:
-                run = measure(endpoints[server], mix, clients, args.seconds, args.timeout)
-                runs[server, clients].append(run)
-                print(
-                    f"round {round_number + 1}: {server}, {clients} clients: {run.requests_per_second:.1f} req/s,"
-                    f" p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms, errors {run.errors}",
-                    flush=True,
-                )
-    finally:
-        hgkbp.stop()
-        baseline.stop()
-    load_after = os.getloadavg()[0]
+def _sparql(served: tuple[Process, str]) -> tuple[Process, str]:
+    return served[0], f"{served[1]}/sparql"
 
-    medians = {key: median_of(r) for key, r in runs.items()}
-    command = (
-        f".venv/bin/python bench/sparql.py --seconds {args.seconds:g} --rounds {args.rounds} --concurrency "
-        + " ".join(str(c) for c in args.concurrency)
-        + (f" --dist {args.dist}" if args.dist else "")
+
+def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], load_before: float) -> list[str]:
+    agreement = {(s, q): rows(url, text) for s, (_p, url) in servers.items() for q, text in QUERIES.items()}
+    runs: dict[tuple[str, str], list[Run]] = {}
+    for round_number in range(args.rounds):
+        for query, text in QUERIES.items():
+            for server, (_process, url) in servers.items():
+                run = wrk(target(url, text), connections=16, seconds=args.seconds, headers={"Accept": JSON})
+                runs.setdefault((server, query), []).append(run)
+                print(f"round {round_number + 1}: {server}, {query}: {run.requests_per_second:.0f} req/s", flush=True)
+    medians = {key: median_run(value) for key, value in runs.items()}
+    command = f".venv/bin/python bench/sparql.py --seconds {args.seconds} --rounds {args.rounds}" + (
+        " --virtuoso ENV" if args.virtuoso else ""
     )
     lines = [
-        "## SPARQL endpoint (issue 5)",
+        "## SPARQL endpoint against Oxigraph's server, Virtuoso and rdflib-endpoint (issue 17)",
         "",
-        f"`{command}` — a mix of {len(mix)} queries ({', '.join(q.name for q in mix)}), sent in turn by GET"
-        f" with Accept `{SELECT_JSON}` (`text/turtle` for DESCRIBE) by N concurrent clients (an asyncio httpx"
-        f" loop in one process, keep-alive) on loopback, {args.seconds:g} s per measurement, median of"
-        f" {args.rounds} interleaved rounds. Baseline: rdflib-endpoint {version('rdflib-endpoint')}"
-        f" (rdflib {version('rdflib')}, in-memory store, 1 process) serving the build's `hgkbp-2025-2029.ttl`;"
-        f" hgkbp-ld {version('hgkbp-ld')}: `hgkbp-ld serve` (pyoxigraph {version('pyoxigraph')}, default"
-        f" 2 query worker processes). req/s: answers to the requests sent in the time, over the time until the"
-        f" last of them arrived; p50/p99 over the same requests; errors: transport errors and non-200 answers."
-        f" Client and servers share {_cores()} on {platform.machine()}, Python {platform.python_version()};"
-        f" 1-minute load average {load_before:.1f} before the run, {load_after:.1f} after (other work on the"
-        f" machine counts against both servers alike, as the rounds are interleaved).",
+        f"`{command}` — `wrk -t1 -c16 -d{args.seconds}s` per server and query, Accept SPARQL JSON, GET on"
+        f" loopback, median of {args.rounds} interleaved rounds. The machine was shared with other work"
+        f" (2 cores; 1-minute load average {load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after),"
+        " which weighs on every server alike. hgkbp-ld's per-client limits are lifted for these runs (one"
+        " wrk is one address); `hgkbp-ld, no cache` runs every request in a worker (the cold path);"
+        f" `hgkbp-ld before` is the code at {args.before}. Servers: see the docstring of bench/sparql.py.",
         "",
-        "| server | clients | req/s | × baseline | p50 ms | × baseline | p99 ms | × baseline | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| query | " + " | ".join(servers) + " |",
+        "|---|" + "---:|" * len(servers),
     ]
-    for clients in args.concurrency:
-        base = medians[BASELINE, clients]
-        for server in endpoints:
-            run = medians[server, clients]
-            lines.append(
-                f"| {server} | {clients} | {run.requests_per_second:.1f}"
-                f" | {ratio(run.requests_per_second, base.requests_per_second)}"
-                f" | {run.p50_ms:.1f} | {ratio(run.p50_ms, base.p50_ms)}"
-                f" | {run.p99_ms:.1f} | {ratio(run.p99_ms, base.p99_ms)} | {run.errors} |"
-            )
+    for query in QUERIES:
+        reference = medians[REFERENCE, query].requests_per_second
+        cells = []
+        for server in servers:
+            run = medians[server, query]
+            note = f" ({run.errors} errors)" if run.errors else ""
+            cells.append(f"{run.requests_per_second:,.0f} ({run.requests_per_second / reference:.2f}×){note}")
+        lines.append(f"| {query} | " + " | ".join(cells) + " |")
+    before = {q: medians["hgkbp-ld before", q].requests_per_second for q in QUERIES}
     lines += [
         "",
-        "× baseline: for req/s higher is better; for latency lower is better (0.10 = a tenth of the baseline's).",
-        "",
-        f"Median latency per query, ms, with {min(args.concurrency)} client(s), all rounds (each query of the mix"
-        " is sent equally often):",
-        "",
-        "| query | " + " | ".join(endpoints) + " | ratio |",
-        "|---|" + "---:|" * (len(endpoints) + 1),
-    ]
-    single = min(args.concurrency)
-    for query in mix:
-        per = {
-            s: statistics.median(x.latency * 1000 for x in medians[s, single].samples if x.query == query.name)
-            for s in endpoints
-        }
-        lines.append(
-            f"| {query.name} | "
-            + " | ".join(f"{per[s]:.1f}" for s in endpoints)
-            + f" | {ratio(per[SERVER], per[BASELINE])} |"
+        "req/s (× Oxigraph's server). Against hgkbp-ld before: "
+        + "; ".join(
+            f"{q}: repeated {medians['hgkbp-ld', q].requests_per_second / before[q]:.1f}×,"
+            f" cold {medians['hgkbp-ld, no cache', q].requests_per_second / before[q]:.1f}×"
+            for q in QUERIES
         )
-    lines += [
+        + ".",
         "",
-        "Same answers on both sides, checked with one request each before the run (rows of a SELECT, triples of"
-        " a DESCRIBE, counted from the body; the media type is the one each server declared):",
+        "Rows in each server's answer (checked before the run): "
+        + "; ".join(f"{q}: " + ", ".join(f"{s} {agreement[s, q]}" for s in servers) for q in QUERIES)
+        + ".",
         "",
-        "| query | " + " | ".join(endpoints) + " | |",
-        "|---|" + "---|" * (len(endpoints) + 1),
-        *agreement,
+        "p50 latency ms: "
+        + "; ".join(f"{q}: " + ", ".join(f"{s} {medians[s, q].p50_ms:.1f}" for s in servers) for q in QUERIES),
     ]
     return lines
-
-
-def ratio(value: float, base: float) -> str:
-    return f"{value / base:.2f}" if base else "n/a"
-
-
-def _cores() -> str:
-    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{count} CPU core{'s' if count != 1 else ''}"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,220 @@
+"""/sparql under abuse, side by side with hgkbp-ld before issue 17 (no per-client limits).
+
+    .venv/bin/python bench/sparql_fair.py [--seconds 10] [--tries 20] [--before REV]
+
+Clients are told apart by address: each is bound to its own loopback address (all of 127.0.0.0/8
+is loopback). Both servers run with HGKBP_QUERY_TIMEOUT=5 and otherwise their defaults.
+
+1. One abusive address (127.0.0.2) keeps 8 expensive queries (a four-way cartesian product)
+   running, sending the next as soon as one is answered. Meanwhile another address sends an ASK
+   `--tries` times by POST (never cached: it goes through the queue and a worker) and by GET, and a
+   third fetches an action page: their p99 (over the tries). Every expensive query's answer
+   (200/429/503) and how long it took.
+2. Four abusive addresses (8 expensive queries each, as above) and four normal ones (each one query
+   at a time, a mix of five ordinary queries by POST, so uncached): the normal ones' throughput
+   with the abusers against alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+if __package__ in (None, ""):  # run as a script: `python bench/sparql_fair.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import fresh_build, write_section
+from bench.sparql import QUERIES, before_tree, serve_hgkbp
+
+TIMEOUT = 5.0
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+ASK = "ASK { ?s ?p ?o }"
+PAGE = "/doc/actie/hgkbp-2025-2029/12"
+NORMAL = [*QUERIES.values(), ASK, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"]
+JSON = {"Accept": "application/sparql-results+json"}
+DIRECT = {**JSON, "Content-Type": "application/sparql-query"}
+
+
+def client(address: str, connections: int = 8) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    transport = httpx.AsyncHTTPTransport(local_address=address, limits=limits)
+    return httpx.AsyncClient(transport=transport, timeout=120)
+
+
+async def abuse(url: str, address: str, stop: asyncio.Event, seen: list[tuple[int, float]]) -> None:
+    """8 expensive queries from `address`, the next as soon as one is answered."""
+    async with client(address) as http:
+
+        async def one() -> None:
+            while not stop.is_set():
+                started = time.monotonic()
+                try:
+                    response = await http.get(f"{url}/sparql", params={"query": SLOW}, headers=JSON)
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = 0
+                seen.append((status, time.monotonic() - started))
+                if status == 429:  # a polite client would wait Retry-After; this one only pauses
+                    await asyncio.sleep(0.05)
+
+        await asyncio.gather(*(one() for _ in range(8)))
+
+
+async def probe(url: str, address: str, tries: int, kind: str) -> list[float]:
+    """Seconds per try of an ASK (POST or GET) or an action page, one at a time."""
+    seconds = []
+    async with client(address, 1) as http:
+        for _ in range(tries):
+            started = time.monotonic()
+            if kind == "POST":
+                response = await http.post(f"{url}/sparql", content=ASK.encode(), headers=DIRECT)
+            elif kind == "GET":
+                response = await http.get(f"{url}/sparql", params={"query": ASK}, headers=JSON)
+            else:
+                response = await http.get(f"{url}{PAGE}", headers={"Accept": "text/html"})
+            seconds.append(time.monotonic() - started if response.status_code == 200 else float("inf"))
+            await asyncio.sleep(0.1)
+    return seconds
+
+
+async def scenario_one(url: str, tries: int) -> dict[str, object]:
+    stop = asyncio.Event()
+    seen: list[tuple[int, float]] = []
+    abuser = asyncio.create_task(abuse(url, "127.0.0.2", stop, seen))
+    await asyncio.sleep(1.0)  # the abuse is under way
+    ask_post, ask_get, page = await asyncio.gather(
+        probe(url, "127.0.0.3", tries, "POST"),
+        probe(url, "127.0.0.4", tries, "GET"),
+        probe(url, "127.0.0.5", tries, "page"),
+    )
+    stop.set()
+    await abuser
+    return {"ask_post": ask_post, "ask_get": ask_get, "page": page, "abuse": seen}
+
+
+async def normal_load(url: str, seconds: float, abusers: int) -> float:
+    """Answers per second to four normal addresses, with `abusers` abusive ones meanwhile."""
+    stop = asyncio.Event()
+    abuse_tasks = [asyncio.create_task(abuse(url, f"127.0.0.{2 + i}", stop, [])) for i in range(abusers)]
+    if abusers:
+        await asyncio.sleep(1.0)
+    answered = 0
+
+    async def normal(address: str, offset: int) -> None:
+        nonlocal answered
+        async with client(address, 1) as http:
+            turn = offset
+            while not stop.is_set():
+                query = NORMAL[turn % len(NORMAL)]
+                turn += 1
+                response = await http.post(f"{url}/sparql", content=query.encode(), headers=DIRECT)
+                answered += response.status_code == 200
+
+    started = time.monotonic()
+    normals = [asyncio.create_task(normal(f"127.0.0.{10 + i}", i)) for i in range(4)]
+    await asyncio.sleep(seconds)
+    stop.set()
+    count = answered
+    await asyncio.gather(*normals, *abuse_tasks)
+    return count / (time.monotonic() - started)
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(0.99 * len(ordered) + 0.999) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10, help="length of a throughput measurement")
+    parser.add_argument("--tries", type=int, default=20, help="probes per kind in scenario 1 (before: a quarter)")
+    parser.add_argument("--before", default="68d67b6", help="the revision to compare with (default 68d67b6)")
+    args = parser.parse_args()
+    load_before = os.getloadavg()[0]
+    env = {"HGKBP_QUERY_TIMEOUT": str(TIMEOUT)}
+    results: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-fair-") as name:
+        folder = Path(name)
+        dist = fresh_build(folder)
+        for label, src in (("hgkbp-ld", None), ("hgkbp-ld before", before_tree(args.before, folder))):
+            process, url = serve_hgkbp(dist, env, src=src)
+            try:
+                tries = args.tries if src is None else max(3, args.tries // 4)
+                one = asyncio.run(scenario_one(url, tries))
+                alone = asyncio.run(normal_load(url, args.seconds, 0))
+                loaded = asyncio.run(normal_load(url, args.seconds, 4))
+                results[label] = {**one, "alone": alone, "loaded": loaded, "tries": tries}
+                print(label, {k: v for k, v in results[label].items() if k != "abuse"}, flush=True)
+            finally:
+                process.stop()
+    lines = report(args, results, load_before)
+    write_section("sparql-fair", "\n".join(lines))
+    print("\n".join(lines))
+
+
+def report(args: argparse.Namespace, results: dict[str, dict[str, object]], load_before: float) -> list[str]:
+    lines = [
+        "## /sparql under abuse (issue 17)",
+        "",
+        f"`.venv/bin/python bench/sparql_fair.py --seconds {args.seconds:g} --tries {args.tries}` — both servers"
+        f" with HGKBP_QUERY_TIMEOUT={TIMEOUT:g} and their defaults otherwise (hgkbp-ld: 2 workers + 1 for fast"
+        f" queries, 2 queries at once and 30 s of query time a minute per address, a queue of 16; `before`:"
+        f" {args.before}, 2 workers, no per-client limits). Each client bound to its own loopback address. The"
+        f" machine was shared with other work (2 cores; load average {load_before:.1f} before,"
+        f" {os.getloadavg()[0]:.1f} after).",
+        "",
+        "| | hgkbp-ld | hgkbp-ld before |",
+        "|---|---:|---:|",
+    ]
+
+    def cell(label: str, key: str) -> str:
+        values = results[label][key]
+        assert isinstance(values, list)
+        return f"{p99(values):.2f} s (of {len(values)})"
+
+    for key, what in (
+        ("ask_post", "ASK by POST from another address, p99"),
+        ("ask_get", "ASK by GET from another address, p99"),
+        ("page", "an action page, p99"),
+    ):
+        cells = " | ".join(cell(label, key) for label in ("hgkbp-ld", "hgkbp-ld before"))
+        lines.append(f"| 8 expensive queries from one address: {what} | {cells} |")
+    for label in results:
+        seen = results[label]["abuse"]
+        assert isinstance(seen, list)
+        statuses = Counter(status for status, _ in seen)
+        results[label]["abuse_text"] = (
+            ", ".join(f"{n}× {s}" for s, n in sorted(statuses.items())) + f"; slowest {max(s for _, s in seen):.1f} s"
+        )
+    lines.append(
+        "| the expensive queries' answers | "
+        + " | ".join(str(results[label]["abuse_text"]) for label in ("hgkbp-ld", "hgkbp-ld before"))
+        + " |"
+    )
+    for label in ("hgkbp-ld", "hgkbp-ld before"):
+        alone, loaded = results[label]["alone"], results[label]["loaded"]
+        assert isinstance(alone, float) and isinstance(loaded, float)
+        results[label]["share"] = f"{loaded:.1f} req/s against {alone:.1f} alone: {loaded / alone:.2f}×"
+    lines.append(
+        "| 4 normal addresses (POST, uncached) beside 4 abusive ones | "
+        + " | ".join(str(results[label]["share"]) for label in ("hgkbp-ld", "hgkbp-ld before"))
+        + " |"
+    )
+    lines += [
+        "",
+        f"Goals (issue 17): the probes under 1 s at p99; every expensive query answered within {TIMEOUT:g} + 2 s;"
+        " the normal addresses keep at least 0.80× of their throughput alone.",
+    ]
+    return lines
+
+
+if __name__ == "__main__":
+    main()
