@@ -43,8 +43,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(service.router)
     app.include_router(ldes.router)
     app.include_router(resources.router)
-    app.add_middleware(
-        sparql_guard.CachedAnswers, state=lambda: (app.state.sparql, publication.current.site.dataset.version)
+    app.add_middleware(  # /sparql's requests before the routing: see sparql_guard
+        sparql_guard.FrontDoor,
+        state=lambda: (app.state.sparql, publication.current.site.dataset.version),
+        handler=sparql.sparql,
     )
     app.add_middleware(SecurityHeaders)
     return app
