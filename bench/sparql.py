@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,6 +132,29 @@ def virtuoso_endpoint(env: dict[str, str], dist: Path) -> str:
     return f"{env['HGKBP_STORE']}?{urlencode({'default-graph-uri': graph_name(record.publication, MERGE)})}"
 
 
+def cpu_seconds(process: Process | None) -> float | None:
+    """CPU time (user + system) of a server and its children (query workers) so far, from /proc."""
+    if process is None or not Path("/proc/self/stat").exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def tree(pid: int) -> list[int]:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return [pid]
+        return [pid, *(p for c in children for p in tree(int(c)))]
+
+    total = 0
+    for pid in tree(process.process.pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def target(endpoint: str, query: str) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode({'query': query})}"
 
@@ -182,11 +206,17 @@ def _sparql(served: tuple[Process, str]) -> tuple[Process, str]:
 def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], load_before: float) -> list[str]:
     agreement = {(s, q): rows(url, text) for s, (_p, url) in servers.items() for q, text in QUERIES.items()}
     runs: dict[tuple[str, str], list[Run]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}  # ms of CPU per request, server and its workers
     for round_number in range(args.rounds):
         for query, text in QUERIES.items():
-            for server, (_process, url) in servers.items():
+            for server, (process, url) in servers.items():
+                before = cpu_seconds(process)
                 run = wrk(target(url, text), connections=16, seconds=args.seconds, headers={"Accept": JSON})
+                after = cpu_seconds(process)
                 runs.setdefault((server, query), []).append(run)
+                if before is not None and after is not None and run.requests_per_second:
+                    requests = run.requests_per_second * args.seconds
+                    cpu.setdefault((server, query), []).append(1000 * (after - before) / requests)
                 print(f"round {round_number + 1}: {server}, {query}: {run.requests_per_second:.0f} req/s", flush=True)
     medians = {key: median_run(value) for key, value in runs.items()}
     command = f".venv/bin/python bench/sparql.py --seconds {args.seconds} --rounds {args.rounds}" + (
@@ -226,6 +256,14 @@ def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], l
         "",
         "Rows in each server's answer (checked before the run): "
         + "; ".join(f"{q}: " + ", ".join(f"{s} {agreement[s, q]}" for s in servers) for q in QUERIES)
+        + ".",
+        "",
+        "CPU per request, ms (the server process and its query workers, from /proc: less sensitive to the"
+        " machine's other load than req/s; not for Virtuoso, which runs apart): "
+        + "; ".join(
+            f"{q}: " + ", ".join(f"{s} {statistics.median(cpu[s, q]):.3f}" for s in servers if cpu.get((s, q)))
+            for q in QUERIES
+        )
         + ".",
         "",
         "p50 latency ms: "
