@@ -8,6 +8,7 @@ data is the source's (SOURCE_DATE_EPOCH, else the source file's last commit).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -86,10 +87,14 @@ def _source_time(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
 
-def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: str) -> tuple[BuiltPlan, ...]:
+def build_graphs(
+    registers: Registers, configs: tuple[PlanConfig, ...], base: str, *, strict: bool = True
+) -> tuple[BuiltPlan, ...]:
     built = []
     for config in configs:
-        parsed = parse_file(config.source, registers=registers)
+        parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=strict)
+        if config.dataset_title is None:
+            config = dataclasses.replace(config, dataset_title=f"{parsed.plan.title} als linked open data")
         data = config.source.read_bytes()
         provenance = Provenance(
             source_name=config.source.name,
@@ -114,8 +119,8 @@ def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str,
     entries = [
         PlanEntry(
             slug=p.config.slug,
-            title=p.parsed.plan.title or p.config.dataset_title,
-            dataset_title=p.config.dataset_title,
+            title=p.parsed.plan.title or p.config.slug,
+            dataset_title=p.config.dataset_title or p.config.slug,
             license=p.config.license,
             start_year=p.parsed.plan.start_year,
             end_year=p.parsed.plan.end_year,
@@ -199,13 +204,20 @@ def build(
     base: str = DEFAULT_BASE,
     data_dir: Path = DATA_DIR,
     progress: Callable[[str], None] = lambda _message: None,
+    strict: bool = True,
 ) -> BuildResult:
     registers = Registers.load(data_dir)
     configs = load_plan_configs(data_dir / "plans")
     progress(f"parsing and mapping {len(configs)} plan(s)")
-    plans = build_graphs(registers, configs, base)
+    plans = build_graphs(registers, configs, base, strict=strict)
     notes = []
     for plan in plans:
+        entry = registers.plans.matching(plan.parsed.plan.title, plan.parsed.plan.abbreviation)
+        if entry is not None and entry.slug != plan.config.slug:
+            progress(
+                f"{plan.config.slug}: is '{entry.title}' of data/plans.csv: {Iris(base, entry.slug).plan()} "
+                f"owl:sameAs {Iris(base, plan.config.slug).plan()} (both directions, in this plan's graph)"
+            )
         notes.extend(
             f"{plan.config.slug}: portfolio '{slug}' has no minister in data/ministers.csv"
             for slug in unheld_portfolios(plan, registers)

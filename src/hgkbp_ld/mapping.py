@@ -169,7 +169,10 @@ class _Mapper:
                 continue
             for url in footnote.urls:
                 self.add(subject, RDFS.seeAlso, URIRef(url))
-            if not footnote.urls:
+            words = footnote.text
+            for url in footnote.urls:
+                words = words.replace(url, "")
+            if words.strip(" .,;:()"):  # the footnote says more than its link: keep its text too
                 self.add(subject, DCTERMS.bibliographicCitation, _nl(footnote.text))
 
     def _plan(self) -> None:
@@ -197,6 +200,10 @@ class _Mapper:
         for goal in self.parsed.goals:
             self.add(plan, BP.heeftDoelstelling, iri.goal(goal.code))
         self._cite(plan, info.footnotes)
+        entry = self.registers.plans.matching(info.title, info.abbreviation)
+        if entry is not None and entry.slug != self.config.slug:  # one plan, one IRI: the register's is the same
+            self.add(plan, OWL.sameAs, iri.plan(entry.slug))
+            self.add(iri.plan(entry.slug), OWL.sameAs, plan)
 
     def _other_plan(self, slug: str) -> None:
         other = self.registers.plans.resolve_slug(slug)
@@ -341,7 +348,8 @@ class _Mapper:
         dataset, source, software = iri.dataset(), iri.source(), iri.software()
         self.add(dataset, RDF.type, DCAT.Dataset)
         self.add(dataset, RDF.type, PROV.Entity)
-        self.add(dataset, DCTERMS.title, _nl(self.config.dataset_title))
+        title = self.config.dataset_title or f"{self.parsed.plan.title} als linked open data"
+        self.add(dataset, DCTERMS.title, _nl(title))
         self.add(dataset, DCTERMS.license, URIRef(self.config.license))
         self.add(dataset, DCTERMS.subject, iri.plan())
         self.add(dataset, PROV.wasDerivedFrom, source)

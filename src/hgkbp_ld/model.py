@@ -97,6 +97,18 @@ class HorizontalGoal:
 
 
 @dataclass(frozen=True)
+class PlanIdentity:
+    """A plan's title, abbreviation and period as its toml gives them (each may be left out, and is
+    then found in the text by rule); `toml` names the file for messages."""
+
+    title: str | None = None
+    abbreviation: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    toml: str | None = None
+
+
+@dataclass(frozen=True)
 class PlanInfo:
     title: str | None
     abbreviation: str | None
