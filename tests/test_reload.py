@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, Server, build_dist
+from tests.conftest import Server, build_dist, copy_real_data
 
 
 def test_serve_builds_a_missing_dist(tmp_path: Path) -> None:
@@ -23,7 +22,7 @@ def test_serve_builds_a_missing_dist(tmp_path: Path) -> None:
 
 def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     dist = tmp_path / "dist"
     build_dist(dist, data)
     server = Server(dist, "--reload-on-build")

@@ -238,6 +238,9 @@ class ActionReader:
         self, lines: list[Line], index: int, *, seen_responsible: bool, in_fields: bool
     ) -> tuple[str | None, str, int]:
         text = lines[index].text
+        split = self._split_label(lines, index, seen_responsible)
+        if split is not None:
+            return split
         match = _RESPONSIBLE.match(text)
         if match:
             rest = match[1]
@@ -261,6 +264,22 @@ class ActionReader:
         if glued:
             return "glued", text, index  # handled by the caller, who re-reads the rest
         return None, "", index + 1
+
+    @staticmethod
+    def _split_label(lines: list[Line], index: int, seen_responsible: bool) -> tuple[str, str, int] | None:
+        """A label cut over two lines at a space (`In samenwerking` ⏎ `met - …`, blank lines between
+        allowed): the line is the label's start and the next line with text begins with the rest."""
+        text = lines[index].text
+        for name, label in _FIELD_NAMES.items():
+            if not text or not label.startswith(text + " ") or (name == "collaborators" and not seen_responsible):
+                continue
+            rest = label[len(text) + 1 :]
+            following = index + 1
+            while following < len(lines) and lines[following].blank:
+                following += 1
+            if following < len(lines) and lines[following].text.casefold().startswith(rest.casefold()):
+                return name, lines[following].text[len(rest) :].strip(), following + 1
+        return None
 
     def _unglue(self, current: _Field, text: str, line: Line, number: int) -> str:
         """`2029Indicator(en)`: the label was glued to a fragment of the field before it."""
@@ -309,30 +328,27 @@ class ActionReader:
                     )
                     others.append(mention)
                     continue
-                portfolio = self.context.registers.portfolios.resolve(mention)
-                if portfolio is None:
+                portfolios = self.context.registers.portfolios.resolve_all(mention)
+                if not portfolios:
                     message = f"expected a portfolio of data/portfolios.csv, found '{mention}'"
                     if self.context.strict:
                         raise ParseError(line, message + " (add the spelling to the register, or use --lenient)")
                     note(line, "unknown-portfolio", f"Actie {number}: {message}; kept as other partner", number)
                     others.append(mention)
                     continue
-                if mention.rstrip() != portfolio.minister_title:
-                    note(
-                        line,
-                        "spelling",
-                        f"Actie {number}: '{mention}' read as '{portfolio.minister_title}'",
-                        number,
-                    )
-                if any(r.slug == portfolio.slug for r in refs):
-                    note(
-                        line,
-                        "duplicate-portfolio",
-                        f"Actie {number}: {portfolio.label} named twice in one field; kept once",
-                        number,
-                    )
-                    continue
-                refs.append(PortfolioRef(portfolio.slug, portfolio.label, mention))
+                read_as = " en ".join(f"'{p.minister_title}'" for p in portfolios)
+                if mention.rstrip() != portfolios[0].minister_title or len(portfolios) > 1:
+                    note(line, "spelling", f"Actie {number}: '{mention}' read as {read_as}", number)
+                for portfolio in portfolios:
+                    if any(r.slug == portfolio.slug for r in refs):
+                        note(
+                            line,
+                            "duplicate-portfolio",
+                            f"Actie {number}: {portfolio.label} named twice in one field; kept once",
+                            number,
+                        )
+                        continue
+                    refs.append(PortfolioRef(portfolio.slug, portfolio.label, mention))
         return refs, others
 
     def _timeline(self, fld: _Field | None, number: int, line: int, refers_to: int | None) -> Timeline | None:

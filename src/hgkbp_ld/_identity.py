@@ -142,9 +142,13 @@ def from_title_page(lines: list[Line], body: list[Line]) -> Found | None:
         if not before and position > 0:
             before = _PAREN_ABBR.sub(" ", " ".join(line.text for line in blocks[position - 1])).split()
         name = _title_page_name(before, abbreviation, body)
-        if name:
-            return Found(_title(name, start, end), abbreviation, start, end, block[0].number, "title page")
-        return None
+        if not name:
+            return None
+        if abbreviation is None:  # the running text may give it: "Het Jeugd- en Kinderrechtenbeleidsplan (JKP)"
+            pattern = r"\s+".join(re.escape(w) for w in name) + r"\s*" + _ABBR
+            spelled = (m[1] for m in re.finditer(pattern, _running(body), re.IGNORECASE) if spells(m[1], name))
+            abbreviation = next(spelled, None)
+        return Found(_title(name, start, end), abbreviation, start, end, block[0].number, "title page")
     return None
 
 
@@ -154,7 +158,7 @@ def _title_page_name(words: list[str], abbreviation: str | None, body: list[Line
     if words and not any(c.islower() for w in words for c in w):
         printed = re.search(
             r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b",
-            " ".join(line.text for line in body if not line.blank),
+            _running(body),
             re.IGNORECASE,
         )
         words = printed[0].split() if printed else dutch.recase(words)
@@ -205,6 +209,10 @@ def from_short_period(lines: list[Line]) -> Found | None:
         return Found(None, abbreviation, start, end, line, "abbreviation with period")
     name = counts.most_common(1)[0][0]
     return Found(f"{name} {start}-{end}", abbreviation, start, end, line, "abbreviation with period")
+
+
+def _running(lines: list[Line]) -> str:
+    return " ".join(line.text for line in lines if not line.blank)
 
 
 def _sentences(lines: list[Line]) -> list[tuple[int, str]]:

@@ -90,11 +90,17 @@ def _source_time(path: Path) -> dt.datetime:
 def build_graphs(
     registers: Registers, configs: tuple[PlanConfig, ...], base: str, *, strict: bool = True
 ) -> tuple[BuiltPlan, ...]:
-    built = []
+    """Parse every plan first, then map each: a plan that names another built plan calls it by the
+    title that plan's own text gives (one title per plan in the union of the graphs)."""
+    parsed_plans = []
     for config in configs:
         parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=strict)
         if config.dataset_title is None:
             config = dataclasses.replace(config, dataset_title=f"{parsed.plan.title} als linked open data")
+        parsed_plans.append((config, parsed))
+    names = {config.slug: (parsed.plan.title, parsed.plan.abbreviation) for config, parsed in parsed_plans}
+    built = []
+    for config, parsed in parsed_plans:
         data = config.source.read_bytes()
         provenance = Provenance(
             source_name=config.source.name,
@@ -102,7 +108,7 @@ def build_graphs(
             generated_at=_source_time(config.source),
             tool_version=__version__,
         )
-        graph = to_graph(parsed, registers, config, provenance, base=base)
+        graph = to_graph(parsed, registers, config, provenance, base=base, built=names)
         built.append(BuiltPlan(config, parsed, graph, Iris(base, config.slug).dataset(), provenance))
     return tuple(built)
 

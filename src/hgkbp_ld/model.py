@@ -53,9 +53,17 @@ class Timeline:
 @dataclass(frozen=True)
 class Footnote:
     number: int
-    text: str
+    text: str  # as printed, URLs included
     urls: tuple[str, ...]
     line: int
+
+    @property
+    def citation(self) -> str:
+        """The footnote's words without its URLs and the separator before them ("" for a bare link)."""
+        text = self.text
+        for url in self.urls:
+            text = text.replace(url, " ")
+        return " ".join(text.split()).rstrip(":,; ").strip()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ _SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\b\s*:?)?\s*(.*
 _OD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\s*:?\s*(.*)$")
 _ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*\.\s*(.*)$")
 _BOX = re.compile(r"^Acties gelinkt aan deze doelstelling", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_LABEL_START = re.compile(r"^(?:Verantwoordelijke|In samenwerking|Tijdspad|Indicator)")
 _FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
@@ -102,7 +104,13 @@ class _Parser:
     # --- footnotes --------------------------------------------------------------------------
 
     def _is_structural(self, text: str) -> bool:
-        return bool(_ACTION.match(text) or _OD.match(text) or _SECTION.match(text) or _text.BULLET.match(text))
+        return bool(
+            _ACTION.match(text)
+            or _OD.match(text)
+            or _SECTION.match(text)
+            or _text.BULLET.match(text)
+            or _LABEL_START.match(text)
+        )
 
     def extract_footnotes(self) -> list[Line]:
         """Take footnote definitions and their link annotations out of the running text."""
@@ -118,7 +126,7 @@ class _Parser:
                 parts = [match[2]]
                 index += 1
                 while index < len(lines) and not lines[index].blank:
-                    if self._is_structural(lines[index].text):
+                    if self._is_structural(lines[index].text) or lines[index].page_start:
                         break
                     parts.append(lines[index].text)
                     index += 1
@@ -129,9 +137,13 @@ class _Parser:
                 expected += 1
                 continue
             text = line.text
+            if _PAGE_NUMBER.match(text):
+                self.note(line.number, "page-number", f"line holding only '{text}' read as a page number; dropped")
+                index += 1
+                continue
             if "://" not in text:
                 text = self._take_refs(line, referenced, expected)
-            kept.append(Line(line.number, text))
+            kept.append(Line(line.number, text, line.page_start))
             index += 1
         urls = {url for footnote in self.footnotes for url in footnote.urls}
         result = []
@@ -243,7 +255,7 @@ class _Parser:
         found = _identity.Found()
         if None in (given.title, given.abbreviation, given.start_year, given.end_year):
             found = (
-                _identity.from_title_page(title_page, body)
+                _identity.from_title_page(title_page, body[len(title_page) :])
                 or _identity.from_phrasing(introduction, with_abbreviation=True)
                 or _identity.from_short_period(introduction)
                 or _identity.from_phrasing(introduction, with_abbreviation=False)

@@ -41,6 +41,8 @@ class OtherPlan:
 
 
 _SPACES = re.compile(r"\s+")
+_FLEMISH = re.compile(r"^vlaamse? minister\s+")
+_PARTS = re.compile(r",\s*|\s+en\s+")
 _PERIOD_AT_END = re.compile(r"\s+(?:20\d\d\s*[-–]\s*)?20\d\d$")
 _ABBREVIATION = re.compile(r"\s*\(([A-Z]{2,})\)$")
 
@@ -125,6 +127,24 @@ class PortfolioRegister:
     def resolve(self, mention: str) -> Portfolio | None:
         slug = self._index.get(name_key(mention))
         return None if slug is None else self._by_slug[slug]
+
+    def resolve_all(self, mention: str) -> tuple[Portfolio, ...]:
+        """The portfolios a mention names (none: unknown). By rule, after the register's spellings:
+        `Vlaams(e) minister van X` is `Minister van X`; `Minister van A en B` (or `A, B en C`) that the
+        register does not know as a whole names each part, when every part is a portfolio."""
+        key = _FLEMISH.sub("minister ", name_key(mention))
+        for candidate in (name_key(mention), key):
+            found = self.resolve(candidate)
+            if found is not None:
+                return (found,)
+        head, _, tail = key.partition(" van ")
+        if head != "minister" or not tail:
+            return ()
+        parts = [part for part in _PARTS.split(tail) if part]
+        found_parts = [self.resolve(f"minister van {part}") for part in parts]
+        if len(parts) < 2 or any(p is None for p in found_parts):
+            return ()
+        return tuple(p for p in found_parts if p is not None)
 
     def by_slug(self, slug: str) -> Portfolio:
         return self._by_slug[slug]
