@@ -13,9 +13,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hgkbp_ld.bundled import DATA
 from hgkbp_ld.model import PlanIdentity
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = DATA
 
 
 class RegisterError(ValueError):
