@@ -267,8 +267,8 @@ def test_version_1_is_still_dereferenceable(served: Server) -> None:
 def test_the_action_page_shows_its_history(served: Server) -> None:
     html = httpx.get(f"{served.url}/doc/actie/{PLAN}/12", headers={"Accept": "text/html"}).text
     history = html[html.index('id="h-geschiedenis"') :]
-    assert f'href="/doc/versie/{PLAN}/1/actie/{PLAN}/12">Versie 1</a>' in history
-    assert f'href="/doc/versie/{PLAN}/2/actie/{PLAN}/12">Versie 2</a>' in history
+    assert f'href="/doc/versie/{PLAN}/1/actie/{PLAN}/12">Versie 1 van HGKBP</a>' in history
+    assert f'href="/doc/versie/{PLAN}/2/actie/{PLAN}/12">Versie 2 van HGKBP</a>' in history
     assert "tijdspad: ‘2026-2029’ → ‘2027-2029’" in history
     unchanged = httpx.get(f"{served.url}/doc/actie/{PLAN}/15", headers={"Accept": "text/html"}).text
     assert f"/doc/versie/{PLAN}/2/" not in unchanged
