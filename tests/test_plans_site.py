@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser import AXE, CHROMIUM_ARGS, require_browser
+from tests.browser import assert_no_axe_violations
 from tests.conftest import ROOT, Server, build_dist
 
 VAPA, JKP, REAL = "vapa-2025-2029", "jkp-2025-2029", "hgkbp-2025-2029"
@@ -134,29 +133,9 @@ def test_the_manifest_and_sparql_see_three_graphs(server: Server) -> None:
     assert counts == {REAL: 56, VAPA: 22, JKP: 16}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
 def test_no_axe_violations(browser, server: Server, path: str) -> None:
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.goto(server.url + path)
-    page.add_script_tag(path=str(AXE))
-    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
-    context.close()
-    violations = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"][:5]]} for v in result["violations"]]
-    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
-    assert result["passes"]
+    assert_no_axe_violations(browser, server.url + path)
 
 
 def test_screenshots_are_of_these_pages() -> None:
