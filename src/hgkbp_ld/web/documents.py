@@ -10,7 +10,10 @@ from hgkbp_ld.web.resources import serve
 from hgkbp_ld.web.site import ROOT, Representation, Site
 
 router = APIRouter()
-STATIC = {"style.css": Representation.of((ROOT / "static" / "style.css").read_bytes(), "text/css")}
+STATIC = {
+    "style.css": Representation.of((ROOT / "static" / "style.css").read_bytes(), "text/css"),
+    "favicon.svg": Representation.of((ROOT / "static" / "favicon.svg").read_bytes(), "image/svg+xml"),
+}
 
 
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
@@ -54,6 +57,26 @@ def data_file(request: Request, name: str) -> Response:
 def catalogue(request: Request) -> Response:
     """The DCAT-AP Vlaanderen catalogue, where data portals harvest it."""
     return data_file(request, "catalogus.ttl")
+
+
+@router.api_route("/robots.txt", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/sitemap.xml", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/sitemaps/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+def crawler_file(request: Request) -> Response:
+    """robots.txt and the sitemaps, made with the site."""
+    site: Site = request.app.state.publication.current.site
+    made = site.root.get(request.url.path.removeprefix("/"))
+    if made is None:
+        return Response("Deze sitemap bestaat niet; de lijst staat op /sitemap.xml.\n", 404, media_type="text/plain")
+    if not_modified(request, made.etag):
+        return Response(status_code=304, headers={"ETag": made.etag})
+    return representation_response(request, made, {}, request.app.state.settings.cache_max_age)
+
+
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+def favicon() -> Response:
+    """Programs that ask for the old address get the icon the pages name (an SVG)."""
+    return RedirectResponse("/static/favicon.svg", 301)
 
 
 @router.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -26,8 +26,10 @@ from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.store import Dataset, Store
 from hgkbp_ld.web.browse import ActionIndex, collaboration, load_index, timeline_groups
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
+from hgkbp_ld.web.findable import Meta, crawler_files, document_meta, resource_meta
 from hgkbp_ld.web.history import Histories
 from hgkbp_ld.web.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
+from hgkbp_ld.web.schemaorg import dataset_descriptions, landing_pages
 from hgkbp_ld.web.views import Labels, Page, Views
 from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
 
@@ -77,6 +79,8 @@ class Site:
     resources: dict[str, Resource] = field(default_factory=dict)  # /id/ and /doc/ paths
     documents: dict[str, Resource] = field(default_factory=dict)  # other pages: "", "ns/beleidsplan", ...
     files: dict[str, File] = field(default_factory=dict)  # /data/{name}
+    root: dict[str, Representation] = field(default_factory=dict)  # robots.txt, sitemap.xml, sitemaps/...
+    meta: dict[str, Meta] = field(default_factory=dict)  # of the pages rendered per request: acties, sparql
     not_found: bytes = b""
     environment: Environment | None = None  # for pages rendered per request (the SPARQL page)
     statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
@@ -158,6 +162,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     prefix = f"{base}/id/"
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     pictures = plan_pictures(site.actions)
+    datasets = dataset_descriptions(store)
+    landing = landing_pages(datasets)
 
     def render(iri: str) -> Resource:
         graph = store.describe(iri)
@@ -166,7 +172,10 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         if history:
             page.sections["history"] = history
         pictured = _pictures_of(page, site.actions, pictures)
-        return _rendered(iri[len(prefix) :], graph, page, template, common, page.title, pictured)
+        dataset = datasets.get(iri) or datasets.get(landing.get(f"{base}/doc/{page.path}", ""))
+        schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
+        meta = resource_meta(page, graph, base, page.title, schema)
+        return _rendered(iri[len(prefix) :], graph, page, template, common, page.title, meta, pictured)
 
     # Threads: on a remote store most of the time is waiting for its answers.
     iris = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
@@ -176,6 +185,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     for resource in _past_versions(histories, views, template, common):
         site.resources[resource.path] = resource
     _documents(site, env, dist, common, _goals(store, base))
+    site.root = {name: Representation.of(body, kind) for name, (body, kind) in crawler_files(site, histories).items()}
+    site.meta = {path: document_meta(base, path) for path in ("acties", "sparql")}
     for name in dataset.manifest.get("plans", {}).values():
         graph = name["graph"]
         classes = store.select(
@@ -306,6 +317,7 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         title=header["title"],
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
+        meta=document_meta(site.base, path, header["title"], header["description"]),
         **common,
     )
     site.documents[path] = _rdf_document(path, vocabulary, html)
@@ -315,6 +327,7 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         title="Applicatieprofiel Beleidsplan",
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
+        meta=document_meta(site.base, path, "Applicatieprofiel Beleidsplan"),
         **common,
     )
     site.documents[path] = _rdf_document(path, shapes, html)
@@ -332,7 +345,9 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
                 "sha256": hashlib.sha256(body).hexdigest(),
             }
         )
-    html = env.get_template("data.html").render(files=listing, title="Downloads", alternates=[], jsonld=None, **common)
+    html = env.get_template("data.html").render(
+        files=listing, title="Downloads", alternates=[], jsonld=None, meta=document_meta(site.base, "data/"), **common
+    )
     site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     counts = {
         "goals": len(goals),
@@ -340,12 +355,18 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         "actions": sum(int(g["actions"]) for g in goals),
     }
     html = env.get_template("home.html").render(
-        counts=counts, goals=goals, title="Start", alternates=[], jsonld=None, **common
+        counts=counts,
+        goals=goals,
+        title="Start",
+        alternates=[],
+        jsonld=None,
+        meta=document_meta(site.base, ""),
+        **common,
     )
     site.documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     site.not_found = (
         env.get_template("not_found.html")
-        .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, **common)
+        .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, meta=None, **common)
         .encode("utf-8")
     )
 
@@ -359,7 +380,14 @@ __all__ = ["Alternate", "File", "Representation", "Resource", "Site", "build_sit
 
 
 def _rendered(
-    path: str, graph: Graph, page: Page, template: Template, common: dict, title: str, pictures: object = None
+    path: str,
+    graph: Graph,
+    page: Page,
+    template: Template,
+    common: dict,
+    title: str,
+    meta: Meta,
+    pictures: object = None,
 ) -> Resource:
     """A resource's four RDF representations and its HTML page."""
     representations = {
@@ -373,6 +401,7 @@ def _rendered(
         alternates=alternates(path),
         jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
         pictures=pictures,
+        meta=meta,
         **common,
     )
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
@@ -391,7 +420,8 @@ def _past_versions(histories: Histories, views: Views, template: Template, commo
             page.kind, page.kind_label = "Versie", f"{page.kind_label}, versie {entry.number}"  # no kind section
             page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
             title = f"{page.title} (versie {entry.number})"
-            resources.append(_rendered(entry.path, graph, page, template, common, title))
+            meta = resource_meta(page, graph, views.base, title)
+            resources.append(_rendered(entry.path, graph, page, template, common, title, meta))
             for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
                 part = Graph()
                 part += graph.triples((owned, None, None))
@@ -399,5 +429,6 @@ def _past_versions(histories: Histories, views: Views, template: Template, commo
                 node = views.page(str(owned), part, specific=False)
                 node.kind = "Versie"
                 path = str(owned).removeprefix(f"{views.base}/id/")
-                resources.append(_rendered(path, part, node, template, common, node.title))
+                meta = resource_meta(node, part, views.base, node.title)
+                resources.append(_rendered(path, part, node, template, common, node.title, meta))
     return resources
