@@ -22,7 +22,8 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
-ROOT = Path(__file__).resolve().parents[2]
+from hgkbp_ld.bundled import ONTOLOGY as ONTOLOGY_DIR
+from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
 
 
 class _PreparedQueries(SPARQLProcessor):
@@ -58,9 +59,9 @@ class _PreparedQueries(SPARQLProcessor):
 
 
 rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, "_PreparedQueries")
-SHAPES = ROOT / "shapes" / "beleidsplan-shapes.ttl"
-ONTOLOGY = ROOT / "ontology" / "beleidsplan.ttl"
-CATALOGUE_SHAPES = ROOT / "shapes" / "dcat-ap-vl-shapes.ttl"
+SHAPES = SHAPES_DIR / "beleidsplan-shapes.ttl"
+ONTOLOGY = ONTOLOGY_DIR / "beleidsplan.ttl"
+CATALOGUE_SHAPES = SHAPES_DIR / "dcat-ap-vl-shapes.ttl"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from fastapi.responses import Response
 from rdflib.namespace import DCAT, DCTERMS, RDFS, SKOS
 
 from hgkbp_ld.mapping import BP, MANDAAT
+from hgkbp_ld.render.pictures import TimelineBar, TimelineGroup, pair_counts
 from hgkbp_ld.store import Store
-from hgkbp_ld.web.pictures import TimelineBar, TimelineGroup, pair_counts
 
 router = APIRouter()
 _WORD = re.compile(r"\w+")

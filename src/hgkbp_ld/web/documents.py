@@ -5,14 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from hgkbp_ld.bundled import STATIC as STATIC_DIR
+from hgkbp_ld.render.site import Representation, Site
 from hgkbp_ld.web.http import charset, not_modified, representation_response
 from hgkbp_ld.web.resources import serve
-from hgkbp_ld.web.site import ROOT, Representation, Site
 
 router = APIRouter()
 STATIC = {
-    "style.css": Representation.of((ROOT / "static" / "style.css").read_bytes(), "text/css"),
-    "favicon.svg": Representation.of((ROOT / "static" / "favicon.svg").read_bytes(), "image/svg+xml"),
+    "style.css": Representation.of((STATIC_DIR / "style.css").read_bytes(), "text/css"),
+    "favicon.svg": Representation.of((STATIC_DIR / "favicon.svg").read_bytes(), "image/svg+xml"),
 }
 
 

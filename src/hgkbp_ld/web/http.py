@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from fastapi import Request
 from fastapi.responses import Response
 
+from hgkbp_ld.render.site import Representation
 from hgkbp_ld.web.conneg import Format
-from hgkbp_ld.web.site import Representation
 
 MAX_ETAGS = 64
 

@@ -12,10 +12,10 @@ from fastapi.responses import Response
 from rdflib import Graph
 
 from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.render.history import Histories
+from hgkbp_ld.render.site import Representation
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS, negotiate
-from hgkbp_ld.web.history import Histories
 from hgkbp_ld.web.http import not_acceptable, not_modified, representation_response
-from hgkbp_ld.web.site import Representation
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 MUTABLE = "public, max-age=60"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hgkbp_ld.build import build
+from hgkbp_ld.render.site import Site, build_site
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.store import RemoteStore, Store, StoreError, open_store, read_manifest
-from hgkbp_ld.web.site import Site, build_site
 
 log = logging.getLogger("hgkbp_ld")
 

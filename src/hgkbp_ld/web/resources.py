@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from hgkbp_ld.render.site import Resource, Site, not_found_page
 from hgkbp_ld.web.conneg import BY_EXTENSION, HTML, RESOURCE_FORMATS, negotiate
 from hgkbp_ld.web.http import not_acceptable, not_modified, representation_response
-from hgkbp_ld.web.site import Resource, Site, not_found_page
 
 router = APIRouter()
 MAX_PATH = 512

@@ -19,12 +19,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
 from hgkbp_ld.mapping import MANDAAT
+from hgkbp_ld.render.views import Link, Page
 from hgkbp_ld.web.browse import FILTERS
-from hgkbp_ld.web.views import Link, Page
 
 if TYPE_CHECKING:
-    from hgkbp_ld.web.history import Histories
-    from hgkbp_ld.web.site import Site
+    from hgkbp_ld.render.history import Histories
+    from hgkbp_ld.render.site import Site
 
 SITE_NAME = "Beleidsplannen als linked data"
 DESCRIPTION_CHARS = 160  # what result pages show; longer descriptions are cut there anyway

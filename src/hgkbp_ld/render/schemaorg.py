@@ -9,16 +9,16 @@ dataset's landing page embeds. The query is also one of the examples on /sparql.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
+from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.store import Store
 
 SCHEMA = Namespace("https://schema.org/")
-QUERY = Path(__file__).resolve().parents[3] / "queries" / "datasets-als-schema-org.rq"
+QUERY = QUERIES / "datasets-als-schema-org.rq"
 _PLAIN = {XSD.boolean, XSD.integer, XSD.nonNegativeInteger, XSD.decimal}
 
 

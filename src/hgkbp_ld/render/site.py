@@ -22,20 +22,19 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from hgkbp_ld import __version__
+from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.render.findable import Meta, crawler_files, document_meta, resource_meta
+from hgkbp_ld.render.history import Histories
+from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
+from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
+from hgkbp_ld.render.views import Labels, Page, Views
+from hgkbp_ld.render.vocabulary import profile_shapes, vocabulary_terms
 from hgkbp_ld.store import Dataset, Store
 from hgkbp_ld.web.browse import ActionIndex, collaboration, load_index, timeline_groups
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
-from hgkbp_ld.web.findable import Meta, crawler_files, document_meta, resource_meta
-from hgkbp_ld.web.history import Histories
-from hgkbp_ld.web.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
-from hgkbp_ld.web.schemaorg import dataset_descriptions, landing_pages
-from hgkbp_ld.web.views import Labels, Page, Views
-from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
 
-ROOT = Path(__file__).resolve().parents[3]
 VOID = Namespace("http://rdfs.org/ns/void#")
-TEMPLATES = ROOT / "templates"
 _RESOURCES = """SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }"""
 
 
