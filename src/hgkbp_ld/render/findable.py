@@ -138,10 +138,9 @@ def resource_meta(page: Page, graph: Graph, base: str, title: str, schema: str |
 
 DOCUMENTS = {  # the site's own pages (path after the base's "/"): title and what search results say
     "": (
-        "Start",
-        "De horizontale beleidsplannen van de Vlaamse Regering, te beginnen met het Horizontaal "
-        "Gelijkekansenbeleidsplan 2025–2029, als linked open data: elke doelstelling, actie en minister "
-        "met een vaste IRI.",
+        SITE_NAME,
+        "De horizontale beleidsplannen van de Vlaamse Regering als linked open data: elke doelstelling, "
+        "actie en minister met een vaste IRI, een leesbare pagina en RDF.",
     ),
     "acties": (
         "Acties",
