@@ -9,7 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, VANN
 
 from hgkbp_ld.bundled import ONTOLOGY
-from hgkbp_ld.mapping import BP
+from hgkbp_ld.iris import BP
 from hgkbp_ld.validate import ontology_graph, shapes_graph
 
 ONTOLOGY_IRI = URIRef("https://data.vlaanderen.be/ns/beleidsplan")

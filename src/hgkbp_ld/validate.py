@@ -7,7 +7,8 @@ A violation is reported per focus node with the shape that failed and why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +34,7 @@ class _PreparedQueries(SPARQLProcessor):
     `Graph.query`, and rdflib parses that text anew every time: for 100 plans, 28,115 parses of the
     same 7 texts took 62 % of the build (bench/RESULTS.md, scale). rdflib's prepared queries are
     made to be evaluated many times with different bindings, so each text is prepared once.
-    Registered as rdflib's "sparql" processor in this process, where rdflib's engine only validates
-    (queries are served by the store).
+    It is rdflib's "sparql" processor only while `validate` runs (`_prepared_queries`).
     """
 
     _prepared: ClassVar[dict[tuple[str, str | None, tuple], Query]] = {}
@@ -58,7 +58,17 @@ class _PreparedQueries(SPARQLProcessor):
         return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
 
 
-rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, "_PreparedQueries")
+@contextmanager
+def _prepared_queries() -> Iterator[None]:
+    """rdflib's "sparql" processor is `_PreparedQueries` while pyshacl validates, and whatever it was
+    before afterwards: importing or using this module leaves rdflib as the rest of the process set it."""
+    before = rdflib.plugin.get("sparql", rdflib.query.Processor)
+    rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, "_PreparedQueries")
+    try:
+        yield
+    finally:
+        rdflib.plugin.register("sparql", rdflib.query.Processor, before.__module__, before.__name__)
+
 SHAPES = SHAPES_DIR / "beleidsplan-shapes.ttl"
 ONTOLOGY = ONTOLOGY_DIR / "beleidsplan.ttl"
 CATALOGUE_SHAPES = SHAPES_DIR / "dcat-ap-vl-shapes.ttl"
@@ -114,15 +124,16 @@ def _str(graph: Graph, node: URIRef, predicate: URIRef) -> str | None:
 
 def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path = SHAPES) -> Report:
     """Validate a graph (or only the `focus` nodes of it); the graph itself is not changed."""
-    conforms, results, _text = shacl_validate(
-        data,
-        shacl_graph=_load(shapes),
-        ont_graph=ontology_graph(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        focus_nodes=focus,
-    )
+    with _prepared_queries():
+        conforms, results, _text = shacl_validate(
+            data,
+            shacl_graph=_load(shapes),
+            ont_graph=ontology_graph(),
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            focus_nodes=focus,
+        )
     violations = []
     for result in results.subjects(SH.resultSeverity, None):
         component = _str(results, result, SH.sourceConstraintComponent) or ""

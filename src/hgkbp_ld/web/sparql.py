@@ -272,7 +272,7 @@ def _page(
     truncated: bool = False,
 ) -> Response:
     settings = request.app.state.settings
-    env = request.app.state.publication.current.site.environment
+    env = request.app.state.publication.current.environment
     table = None
     triples = None
     boolean = None
