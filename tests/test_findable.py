@@ -246,3 +246,36 @@ def test_a_sitemap_index_once_there_are_many_plans() -> None:
 def test_descriptions_are_whole_sentences_when_they_fit() -> None:
     assert first_sentences("Eén. Twee is langer. Drie.", 20) == "Eén. Twee is langer."
     assert first_sentences("Een zin zonder einde die veel te lang is", 20) == "Een zin zonder…"
+
+
+def test_the_build_writes_them_into_the_site(dist: Path) -> None:
+    site = dist / "site"
+    assert "Sitemap: https://data.vlaanderen.be/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    assert ET.parse(site / "sitemap.xml").getroot().tag == f"{{{NS['sm']}}}urlset"
+    assert (site / "static" / "favicon.svg").read_bytes().startswith(b"<svg")
+
+
+def test_nginx_serves_them_as_files(dist: Path, tmp_path: Path) -> None:
+    import shutil
+    import tempfile
+
+    from tests.conftest import free_port
+    from tests.test_nginx import Nginx
+
+    # nginx's workers run as another user: pytest's own folders (mode 0700) are closed to them.
+    readable = Path(tempfile.mkdtemp(prefix="hgkbp-findable-"))
+    readable.chmod(0o755)
+    shutil.copytree(dist, readable / "dist", symlinks=True)
+    nginx = Nginx.start(readable / "dist", f"http://127.0.0.1:{free_port()}", tmp_path / "nginx")  # no upstream
+    try:
+        robots = httpx.get(f"{nginx.url}/robots.txt")
+        assert robots.status_code == 200 and robots.headers["content-type"] == "text/plain; charset=utf-8"
+        assert robots.content == (dist / "site" / "robots.txt").read_bytes() and robots.headers["server"] == "nginx"
+        sitemap = httpx.get(f"{nginx.url}/sitemap.xml")
+        assert sitemap.status_code == 200 and sitemap.headers["content-type"].startswith("application/xml")
+        icon = httpx.get(f"{nginx.url}/favicon.ico")
+        assert icon.status_code == 301 and icon.headers["location"].endswith("/static/favicon.svg")
+        assert httpx.get(f"{nginx.url}/static/favicon.svg").headers["content-type"] == "image/svg+xml"
+    finally:
+        nginx.stop()
+        shutil.rmtree(readable)
