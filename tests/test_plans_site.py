@@ -106,6 +106,8 @@ def test_a_plans_pages_name_it(server: Server) -> None:
     assert f"Bron: {VAPA_TITLE} van de Vlaamse Regering" in footer and "Gelijkekansen" not in footer
     assert footer.count("brontekst met SHA-256") == 1  # its own text's provenance only
     plan = get(server, f"/doc/beleidsplan/{JKP}")
+    assert 'id="h-tijdlijn"' in plan and 'id="h-samenwerking"' in plan  # each plan its overview
+    assert f"/acties?plan={JKP}&amp;bevoegdheid=" in plan  # a cell of its matrix lists its own actions
     cite = text(plan[plan.index('id="h-citeren"') :])
     assert "Jeugd- en Kinderrechtenbeleidsplan 2025-2029" in cite.split("Als linked open data")[0]
 
