@@ -53,9 +53,10 @@ from typing import Any
 
 from bench.common import RESULTS, ROOT, write_section
 from bench.synthetic import make_data
+from hgkbp_ld import bundled
 
-QUERIES = ROOT / "queries"
-SHAPES = ROOT / "shapes"
+QUERIES = bundled.QUERIES
+SHAPES = bundled.SHAPES
 PLOT = ROOT / "bench" / "scale.svg"
 EPOCH = "1767225600"
 STAGES = ("parse", "map", "validate", "write")

@@ -12,6 +12,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
+from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.registers import PortfolioRegister
 from tests.conftest import ROOT, SOURCE, run_build
@@ -164,7 +165,7 @@ LEADS = {
     ],
 )
 def test_each_ministers_actions(store: ox.Store, day: str, interim: str) -> None:
-    query = (ROOT / "queries" / "acties-per-minister.rq").read_text(encoding="utf-8")
+    query = (QUERIES / "acties-per-minister.rq").read_text(encoding="utf-8")
     query = query.replace('"2025-01-01T00:00:00"', f'"{day}T00:00:00"')
     leads: dict[str, set[int]] = {}
     for row in store.query(query):
@@ -176,7 +177,7 @@ def test_each_ministers_actions(store: ox.Store, day: str, interim: str) -> None
 
 
 def test_who_is_responsible_for_action_12(store: ox.Store) -> None:
-    query = (ROOT / "queries" / "verantwoordelijken-actie-12.rq").read_text(encoding="utf-8")
+    query = (QUERIES / "verantwoordelijken-actie-12.rq").read_text(encoding="utf-8")
     rows = [(r["dag"].value[:10], r["naam"].value) for r in store.query(query)]
     assert ("2025-01-01", "Caroline Gennez") in rows
     assert len(rows) == 2  # one holder of Gelijke Kansen today, one on 1 January 2025

@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, VANN
 
-from hgkbp_ld.mapping import BP
+from hgkbp_ld.bundled import ONTOLOGY
+from hgkbp_ld.iris import BP
 from hgkbp_ld.validate import ontology_graph, shapes_graph
-from tests.conftest import ROOT
 
 ONTOLOGY_IRI = URIRef("https://data.vlaanderen.be/ns/beleidsplan")
 
@@ -83,7 +83,7 @@ def test_every_shape_is_named_and_described_in_dutch() -> None:
 
 
 def test_the_context_maps_dutch_keys_to_terms_that_exist() -> None:
-    context = json.loads((ROOT / "ontology" / "beleidsplan.context.jsonld").read_text(encoding="utf-8"))["@context"]
+    context = json.loads((ONTOLOGY / "beleidsplan.context.jsonld").read_text(encoding="utf-8"))["@context"]
     defined = {t.rsplit("#", 1)[-1] for t in terms(ontology_graph())}
     for key, value in context.items():
         target = value["@id"] if isinstance(value, dict) else value

@@ -1,4 +1,4 @@
-"""The two SVG pictures (src/hgkbp_ld/web/pictures.py): well-formed, true to their data, accessible.
+"""The two SVG pictures (src/hgkbp_ld/render/pictures.py): well-formed, true to their data, accessible.
 
 Small synthetic inputs test the rules one by one; the plan's own 56 actions (tests/expected/) test the whole.
 """
@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hgkbp_ld.web import pictures
-from hgkbp_ld.web.pictures import (
+from hgkbp_ld.bundled import STATIC
+from hgkbp_ld.render import pictures
+from hgkbp_ld.render.pictures import (
     TimelineBar,
     TimelineGroup,
     axis_years,
@@ -32,7 +32,7 @@ from tests.expected.goals import GOALS
 
 ACTIONS = actions_01_28.ACTIONS + actions_29_56.ACTIONS
 NS = "{http://www.w3.org/2000/svg}"
-STYLE = Path(__file__).resolve().parents[1] / "static" / "style.css"
+STYLE = STATIC / "style.css"
 
 
 def action_href(number: int) -> str:

@@ -15,7 +15,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from hgkbp_ld.mapping import BP, MANDAAT
+from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.validate import shapes_graph, validate
 
 BASE = "https://data.vlaanderen.be"

@@ -38,7 +38,8 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from tests.conftest import ROOT, Server
+from hgkbp_ld.bundled import QUERIES
+from tests.conftest import Server
 
 pytestmark = [
     pytest.mark.both_stores,  # the same tests on both stores (tests/conftest.py)
@@ -70,7 +71,7 @@ COUNT_ACTIONS = PREFIXES + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a bp:Ac
 CONSTRUCT_ACTIONS = (
     PREFIXES + "CONSTRUCT { ?a a bp:Actie ; dcterms:title ?t } WHERE { ?a a bp:Actie ; dcterms:title ?t }"
 )
-EXAMPLES = sorted((ROOT / "queries").glob("*.rq"))
+EXAMPLES = sorted((QUERIES).glob("*.rq"))
 
 # (SPARQLWrapper method, request method): GET ?query=, a POSTed form, a POSTed application/sparql-query
 TRANSPORTS = {"GET": (GET, None), "POST-form": (POST, URLENCODED), "POST-direct": (POST, POSTDIRECTLY)}
@@ -317,7 +318,7 @@ def test_each_example_query_returns_rows(endpoint: str, path: Path, transport: s
 
 def test_example_answers_match_rdflib_over_the_dump(endpoint: str, dist: Path) -> None:
     """The same query, evaluated by another engine (rdflib) over the published Turtle dump."""
-    text = (ROOT / "queries" / "acties-per-minister.rq").read_text(encoding="utf-8")  # no NOW(): deterministic
+    text = (QUERIES / "acties-per-minister.rq").read_text(encoding="utf-8")  # no NOW(): deterministic
     served = select(endpoint, text)
     dump = Graph().parse(dist / "hgkbp-2025-2029.ttl")
     local = [{str(k): str(v) for k, v in row.asdict().items()} for row in dump.query(text)]  # type: ignore[union-attr]

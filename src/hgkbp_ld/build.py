@@ -24,11 +24,14 @@ from rdflib.namespace import DCTERMS
 
 from hgkbp_ld import __version__
 from hgkbp_ld.catalogue import DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
-from hgkbp_ld.mapping import DEFAULT_BASE, Iris, Provenance, to_graph
+from hgkbp_ld.iris import DEFAULT_BASE, Iris
+from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
+from hgkbp_ld.published import SITE
 from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
+from hgkbp_ld.render.stage import render
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate, validate_catalogue
 from hgkbp_ld.versions import History
 
@@ -163,7 +166,7 @@ def _write(
             p.config.slug: {"graph": str(p.graph_name), "triples": len(p.graph), "actions": len(p.parsed.actions)}
             for p in plans
         },
-        "catalogue": {"graph": f"{base}/id/catalogus/hgkbp-ld", "file": CATALOGUE_FILE, "triples": len(catalogue)},
+        "catalogue": {"graph": str(Iris(base, "").catalogue()), "file": CATALOGUE_FILE, "triples": len(catalogue)},
         "files": digests,
         "versions": versions,
     }
@@ -200,8 +203,11 @@ def build(
     *,
     base: str = DEFAULT_BASE,
     data_dir: Path = DATA_DIR,
+    today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _message: None,
 ) -> BuildResult:
+    """Build every plan of `data_dir` into `out`, rendered (`today`: the day the pages speak of, e.g.
+    who holds a portfolio; default the day of the build)."""
     registers = Registers.load(data_dir)
     configs = load_plan_configs(data_dir / "plans")
     progress(f"parsing and mapping {len(configs)} plan(s)")
@@ -234,6 +240,7 @@ def build(
     temporary.chmod(0o755)
     try:
         files = _write(temporary, plans, base, data_dir, histories)
+        render(temporary, base, today or dt.date.today(), previous=out / SITE, progress=progress)
         swap_in(temporary, out)
     except OSError as error:  # a full disk, a read-only folder ...
         shutil.rmtree(temporary, ignore_errors=True)
@@ -260,7 +267,7 @@ def add_versions(graph: Graph, dataset: URIRef, history: History, base: str, slu
     if history.versions:
         graph.add((dataset, DCAT_VERSION, Literal(str(history.versions[-1].number))))
     for version in history.versions:
-        node = URIRef(f"{base}/id/versie/{slug}/{version.number}")
+        node = Iris(base, slug).version(version.number)
         graph.add((dataset, DCTERMS.hasVersion, node))
         graph.add((node, DCTERMS.isVersionOf, dataset))
         graph.add((node, DCAT_VERSION, Literal(str(version.number))))

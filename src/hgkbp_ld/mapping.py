@@ -1,4 +1,4 @@
-"""Model + registers → RDF (an rdflib Graph) with the IRIs of DESIGN.md. Knows nothing of HTTP.
+"""Model + registers → RDF (an rdflib Graph) with the IRIs of `hgkbp_ld.iris`. Knows nothing of HTTP.
 
 Deterministic: the same input gives the same triples. No blank nodes: every node has an IRI.
 Plain Dutch text is tagged `@nl`; years are `xsd:gYear`; both directions of part-of are stated.
@@ -11,87 +11,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from hgkbp_ld.iris import BESLUIT, BP, DEFAULT_BASE, MANDAAT, PERSON, PERSOON, PREFIXES, SCHEMA, SPDX, Iris
 from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
 from hgkbp_ld.registers import Mandate, PlanConfig, RegisterError, Registers
 
-BP = Namespace("https://data.vlaanderen.be/ns/beleidsplan#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-MANDAAT = Namespace("http://data.vlaanderen.be/ns/mandaat#")
-BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
-PERSON = Namespace("http://www.w3.org/ns/person#")
-PERSOON = Namespace("https://data.vlaanderen.be/ns/persoon#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SCHEMA = Namespace("http://schema.org/")  # as schema.org's own RDF has it (not rdflib's https://)
-
-PREFIXES: dict[str, Namespace] = {
-    "bp": BP,
-    "eli": ELI,
-    "mandaat": MANDAAT,
-    "besluit": BESLUIT,
-    "person": PERSON,
-    "persoon": PERSOON,
-    "dcterms": Namespace(str(DCTERMS)),
-    "skos": Namespace(str(SKOS)),
-    "dcat": Namespace(str(DCAT)),
-    "prov": Namespace(str(PROV)),
-    "foaf": Namespace(str(FOAF)),
-    "owl": Namespace(str(OWL)),
-    "org": Namespace(str(ORG)),
-    "schema": Namespace(str(SCHEMA)),
-    "spdx": SPDX,
-}
-DEFAULT_BASE = "https://data.vlaanderen.be"
 _AMOUNT = re.compile(r"^(\d+(?:,\d+)?)\s+(\S.*)$")
-
-
-@dataclass(frozen=True)
-class Iris:
-    """The IRIs of one plan under a canonical base (DESIGN.md, Vlaamse URI-standaard)."""
-
-    base: str
-    plan_slug: str
-
-    def _id(self, path: str) -> URIRef:
-        return URIRef(f"{self.base}/id/{path}")
-
-    def plan(self, slug: str | None = None) -> URIRef:
-        return self._id(f"beleidsplan/{slug or self.plan_slug}")
-
-    def goal(self, code: str) -> URIRef:
-        return self._id(f"doelstelling/{self.plan_slug}/{code}")
-
-    def action(self, number: int) -> URIRef:
-        return self._id(f"actie/{self.plan_slug}/{number}")
-
-    def indicator(self, action: int, position: int) -> URIRef:
-        return self._id(f"indicator/{self.plan_slug}/{action}-{position}")
-
-    def period(self, local: str) -> URIRef:
-        return self._id(f"periode/{self.plan_slug}/{local}")
-
-    def portfolio(self, slug: str) -> URIRef:
-        return self._id(f"bevoegdheid/{slug}")
-
-    def portfolio_scheme(self) -> URIRef:
-        return self._id("conceptscheme/bevoegdheid")
-
-    def mandataris(self, slug: str) -> URIRef:
-        return self._id(f"mandataris/{slug}")
-
-    def person(self, slug: str) -> URIRef:
-        return self._id(f"persoon/{slug}")
-
-    def dataset(self) -> URIRef:
-        return self._id(f"dataset/{self.plan_slug}")
-
-    def source(self) -> URIRef:
-        return self._id(f"bron/{self.plan_slug}")
-
-    def software(self) -> URIRef:
-        return self._id("software/hgkbp-ld")
 
 
 @dataclass(frozen=True)

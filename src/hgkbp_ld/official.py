@@ -19,10 +19,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
 from hgkbp_ld.registers import RegisterError
 
-ROOT = Path(__file__).resolve().parents[2]
-SHAPES_DIR = ROOT / "shapes"
 OFFICIAL = SHAPES_DIR / "official"
 DCAT_AP_VL = OFFICIAL / "dcat-ap-vl-3" / "DCAT-AP-VL-SHACL.ttl"
 DCAT_AP_FILES = ("shapes", "range", "mdr-vocabularies.shape", "shapes_recommended", "deprecateduris")

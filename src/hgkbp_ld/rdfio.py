@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph
 from rdflib import Graph
 
-from hgkbp_ld.mapping import PREFIXES
+from hgkbp_ld.bundled import ONTOLOGY
+from hgkbp_ld.iris import PREFIXES
 
-CONTEXT = Path(__file__).resolve().parents[2] / "ontology" / "beleidsplan.context.jsonld"
+CONTEXT = ONTOLOGY / "beleidsplan.context.jsonld"
 FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "ttl": pyoxigraph.RdfFormat.TURTLE,
     "nt": pyoxigraph.RdfFormat.N_TRIPLES,

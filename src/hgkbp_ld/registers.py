@@ -13,7 +13,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+from hgkbp_ld.bundled import DATA
+
+DATA_DIR = DATA
 
 
 class RegisterError(ValueError):

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from hgkbp_ld.mapping import DEFAULT_BASE
+from hgkbp_ld.iris import DEFAULT_BASE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,8 @@ shape's IRI) and why; only violations fail a build, warnings are reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,8 +31,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Identifier
 
 from hgkbp_ld import official
-
-ROOT = Path(__file__).resolve().parents[2]
+from hgkbp_ld.bundled import ONTOLOGY as ONTOLOGY_DIR
+from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
 
 
 class _PreparedQueries(SPARQLProcessor):
@@ -41,8 +42,7 @@ class _PreparedQueries(SPARQLProcessor):
     `Graph.query`, and rdflib parses that text anew every time: for 100 plans, 28,115 parses of the
     same 7 texts took 62 % of the build (bench/RESULTS.md, scale). rdflib's prepared queries are
     made to be evaluated many times with different bindings, so each text is prepared once.
-    Registered as rdflib's "sparql" processor in this process, where rdflib's engine only validates
-    (queries are served by the store).
+    It is rdflib's "sparql" processor only while `validate` runs (`_prepared_queries`).
     """
 
     _prepared: ClassVar[dict[tuple[str, str | None, tuple], Query]] = {}
@@ -66,9 +66,19 @@ class _PreparedQueries(SPARQLProcessor):
         return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
 
 
-rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, "_PreparedQueries")
-SHAPES = ROOT / "shapes" / "beleidsplan-shapes.ttl"
-ONTOLOGY = ROOT / "ontology" / "beleidsplan.ttl"
+@contextmanager
+def _prepared_queries() -> Iterator[None]:
+    """rdflib's "sparql" processor is `_PreparedQueries` while pyshacl validates, and whatever it was
+    before afterwards: importing or using this module leaves rdflib as the rest of the process set it."""
+    before = rdflib.plugin.get("sparql", rdflib.query.Processor)
+    rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, "_PreparedQueries")
+    try:
+        yield
+    finally:
+        rdflib.plugin.register("sparql", rdflib.query.Processor, before.__module__, before.__name__)
+
+SHAPES = SHAPES_DIR / "beleidsplan-shapes.ttl"
+ONTOLOGY = ONTOLOGY_DIR / "beleidsplan.ttl"
 
 
 @dataclass(frozen=True)
@@ -154,15 +164,16 @@ def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path | Grap
     """Validate a graph (or only the `focus` nodes of it) against a profile, by default the plan's;
     the graph itself is not changed."""
     profile = plan_profile() if shapes is None else shapes if isinstance(shapes, Graph) else _load(shapes)
-    conforms, results, _text = shacl_validate(
-        data,
-        shacl_graph=profile,
-        ont_graph=ontology_graph(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        focus_nodes=focus,
-    )
+    with _prepared_queries():
+        conforms, results, _text = shacl_validate(
+            data,
+            shacl_graph=profile,
+            ont_graph=ontology_graph(),
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            focus_nodes=focus,
+        )
     violations = []
     # Only the report's own results: the nested ones (sh:detail, from sh:node) carry their own
     # severity, while the result that holds them has the severity its property shape gives.

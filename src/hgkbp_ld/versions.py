@@ -27,7 +27,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from hgkbp_ld.mapping import BP, DEFAULT_BASE, MANDAAT
+from hgkbp_ld.iris import BP, DEFAULT_BASE, MANDAAT
 from hgkbp_ld.rdfio import serialise
 
 PROV = Namespace("http://www.w3.org/ns/prov#")

@@ -12,9 +12,10 @@ from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import WorkerPool
 from hgkbp_ld.store import endpoint
-from hgkbp_ld.web import browse, documents, ldes, resources, service, sparql
+from hgkbp_ld.web import browse, documents, ldes, service, sparql
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
+from hgkbp_ld.web.resources import Pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,6 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(service.router)
     app.include_router(ldes.router)
-    app.include_router(resources.router)
+    app.add_middleware(Pages, publication=publication, max_age=settings.cache_max_age)  # the rendered site
     app.add_middleware(SecurityHeaders)
     return app

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.sparql import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, shape
 from hgkbp_ld.store import RemoteStore
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
@@ -24,7 +24,6 @@ from hgkbp_ld.web.http import not_acceptable
 from hgkbp_ld.web.service import service_description
 
 router = APIRouter()
-ROOT = Path(__file__).resolve().parents[3]
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 SELECT_OFFER = (*tuple(Format(t, k, k.upper()) for k, t in RESULT_FORMATS.items()), HTML)
@@ -248,7 +247,7 @@ class Example:
 
 def examples() -> list[Example]:
     found = []
-    for path in sorted((ROOT / "queries").glob("*.rq")):
+    for path in sorted(QUERIES.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), path.stem)
         found.append(Example(path.stem, title, text))
@@ -273,7 +272,7 @@ def _page(
     truncated: bool = False,
 ) -> Response:
     settings = request.app.state.settings
-    env = request.app.state.publication.current.site.environment
+    env = request.app.state.publication.current.environment
     table = None
     triples = None
     boolean = None

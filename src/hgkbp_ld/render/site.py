@@ -16,36 +16,23 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
-from markupsafe import escape
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from jinja2 import Environment, Template
+from rdflib import Graph
 
-from hgkbp_ld import __version__
+from hgkbp_ld import __version__, iris
+from hgkbp_ld.published import File, Representation, Resource
 from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.render.actions import collaboration, load_index, timeline_groups
+from hgkbp_ld.render.history import Histories
+from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
+from hgkbp_ld.render.templates import environment
+from hgkbp_ld.render.views import Labels, Page, Views
+from hgkbp_ld.render.vocabulary import profile_shapes, vocabulary_terms
 from hgkbp_ld.store import Dataset, Store
-from hgkbp_ld.web.browse import ActionIndex, collaboration, load_index, timeline_groups
+from hgkbp_ld.web.browse import ActionIndex
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
-from hgkbp_ld.web.history import Histories
-from hgkbp_ld.web.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
-from hgkbp_ld.web.views import Labels, Page, Views
-from hgkbp_ld.web.vocabulary import profile_shapes, vocabulary_terms
 
-ROOT = Path(__file__).resolve().parents[3]
-VOID = Namespace("http://rdfs.org/ns/void#")
-TEMPLATES = ROOT / "templates"
 _RESOURCES = """SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }"""
-
-
-@dataclass(frozen=True)
-class Representation:
-    body: bytes
-    media_type: str
-    etag: str  # strong: a hash of the body
-
-    @classmethod
-    def of(cls, body: bytes, media_type: str) -> Representation:
-        return cls(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
 
 @dataclass(frozen=True)
@@ -53,21 +40,6 @@ class Alternate:
     href: str
     media_type: str
     name: str
-
-
-@dataclass(frozen=True)
-class Resource:
-    path: str  # e.g. actie/hgkbp-2025-2029/12 (after /id/ and /doc/)
-    representations: dict[str, Representation]  # by extension
-
-
-@dataclass(frozen=True)
-class File:
-    """A published file of the build (a dump, the vocabulary, the shapes), served from memory."""
-
-    name: str
-    representation: Representation
-    last_modified: str  # an HTTP date
 
 
 @dataclass
@@ -86,46 +58,6 @@ class Site:
     loaded_at: float = 0.0
     seconds: float = 0.0
 
-    def void(self, origin: str) -> Graph:
-        """VoID of each plan's dataset, with the endpoint and dumps on the host that asked."""
-        graph = Graph()
-        graph.bind("void", VOID)
-        graph.bind("dcterms", DCTERMS)
-        plans = self.dataset.manifest.get("plans", {})
-        for slug, plan in sorted(plans.items()):
-            dataset = URIRef(plan["graph"])
-            stats = self.statistics.get(plan["graph"], {"classes": {}, "properties": {}})
-            graph.add((dataset, RDF.type, VOID.Dataset))
-            graph.add((dataset, VOID.sparqlEndpoint, URIRef(f"{origin}/sparql")))
-            graph.add((dataset, VOID.uriSpace, Literal(f"{self.base}/id/")))
-            graph.add((dataset, VOID.triples, Literal(plan["triples"], datatype=XSD.integer)))
-            graph.add((dataset, VOID.vocabulary, URIRef("https://data.vlaanderen.be/ns/beleidsplan#")))
-            for extension in ("ttl", "nt", "jsonld", "rdf"):
-                graph.add((dataset, VOID.dataDump, URIRef(f"{origin}/data/{slug}.{extension}")))
-            for kind, counts in (("class", stats["classes"]), ("property", stats["properties"])):
-                for number, (term, count) in enumerate(sorted(counts.items()), start=1):
-                    partition = URIRef(f"{dataset}#{kind}-{number}")
-                    graph.add((dataset, VOID.classPartition if kind == "class" else VOID.propertyPartition, partition))
-                    graph.add((partition, VOID["class" if kind == "class" else "property"], URIRef(term)))
-                    graph.add(
-                        (
-                            partition,
-                            VOID.entities if kind == "class" else VOID.triples,
-                            Literal(count, datatype=XSD.integer),
-                        )
-                    )
-        return graph
-
-
-def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=False,
-        lstrip_blocks=False,
-    )
-    return env
-
 
 def script_json(text: str) -> str:
     """JSON safe inside <script>: no '<', '>' or '&' can end the element or open a comment."""
@@ -143,19 +75,13 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     assert dataset is not None, "load the store first"
     labels = Labels(Graph().parse(dist / "beleidsplan.ttl"), Graph().parse(dist / "beleidsplan-shapes.ttl"))
     views = Views(store, base, labels, today or dt.date.today())
-    env = environment()
-    env.filters["doc_href"] = lambda iri: f"/doc/{iri[len(base) + 4 :]}" if iri.startswith(f"{base}/id/") else iri
-    env.filters["term_href"] = lambda iri: (
-        f"/ns/beleidsplan#{iri.split('#', 1)[1]}"
-        if iri.startswith("https://data.vlaanderen.be/ns/beleidsplan#")
-        else iri
-    )
+    env = environment(base)
     template = env.get_template("resource.html")
     common = {"version": __version__, "dataset_version": dataset.version, "provenance": _provenance(store)}
     site = Site(base=base, dataset=dataset, environment=env, provenance=common["provenance"])
     site.actions = load_index(store, base)
     histories = site.histories = Histories.load(dist, dataset.manifest, base)
-    prefix = f"{base}/id/"
+    prefix = iris.thing(base, "")
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     pictures = plan_pictures(site.actions)
 
@@ -169,9 +95,9 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         return _rendered(iri[len(prefix) :], graph, page, template, common, page.title, pictured)
 
     # Threads: on a remote store most of the time is waiting for its answers.
-    iris = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
+    things = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
-        for resource in pool.map(render, iris):
+        for resource in pool.map(render, things):
             site.resources[resource.path] = resource
     for resource in _past_versions(histories, views, template, common):
         site.resources[resource.path] = resource
@@ -280,10 +206,9 @@ SELECT ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS
 
 def _goals(store: Store, base: str) -> list[dict[str, str]]:
     """Each horizontal goal with its number of operational goals and actions, for the landing page."""
-    prefix = f"{base}/id/"
     return [
         {
-            "href": f"/doc/{str(r['hd'])[len(prefix) :]}",
+            "href": iris.doc_href(str(r["hd"]), base),
             "notation": str(r["notation"]),
             "title": str(r["title"]),
             "ods": str(r["ods"]),
@@ -350,12 +275,7 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
     )
 
 
-def not_found_page(site: Site, path: str) -> bytes:
-    """The helpful 404 page, with the (escaped) path the visitor asked for."""
-    return site.not_found.replace(b"{path}", str(escape(path)).encode("utf-8"))
-
-
-__all__ = ["Alternate", "File", "Representation", "Resource", "Site", "build_site", "not_found_page"]
+__all__ = ["Alternate", "Site", "build_site"]
 
 
 def _rendered(
@@ -398,6 +318,6 @@ def _past_versions(histories: Histories, views: Views, template: Template, commo
                 part += graph.triples((None, None, owned))
                 node = views.page(str(owned), part, specific=False)
                 node.kind = "Versie"
-                path = str(owned).removeprefix(f"{views.base}/id/")
+                path = iris.path_of(str(owned), views.base) or str(owned)
                 resources.append(_rendered(path, part, node, template, common, node.title))
     return resources

@@ -14,7 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from hgkbp_ld.mapping import BP, MANDAAT
+from hgkbp_ld import iris
+from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.store import Store
 
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
@@ -111,8 +112,7 @@ class Views:
     # --- links and labels -------------------------------------------------------------------
 
     def href(self, iri: str) -> str:
-        prefix = f"{self.base}/id/"
-        return f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri
+        return iris.doc_href(iri, self.base)
 
     @staticmethod
     def label(graph: Graph, node: Node) -> str:
@@ -153,7 +153,7 @@ class Views:
         notation = graph.value(node, SKOS.notation)
         page = Page(
             iri=iri,
-            path=iri.removeprefix(f"{self.base}/id/"),
+            path=iris.path_of(iri, self.base) or iri,
             kind=kind,
             kind_label=self.labels.name(str(main)) if main is not None else "Bron",
             title=self.label(graph, node),
@@ -336,7 +336,7 @@ class Views:
         page.sections["period"] = _period({"start": start, "end": end} if end else {"start": start})
 
     def _iri(self, href: str) -> str:
-        return f"{self.base}/id/{href.removeprefix('/doc/')}" if href.startswith("/doc/") else href
+        return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
 
 
 def _period(row: dict[str, Node | None]) -> str:
