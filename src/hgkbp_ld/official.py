@@ -127,15 +127,15 @@ def _local(node: URIRef) -> str:
     return str(node).rsplit("#", 1)[-1]
 
 
-@lru_cache(maxsize=1)
-def mandatendatabank() -> Graph:
+@lru_cache(maxsize=2)
+def mandatendatabank(rules_path: Path = MANDATENDATABANK_RULES) -> Graph:
     """The Mandatendatabank rules this project applies; every other rule of the file is left out.
 
     Every property shape of the file must be listed in the rules (by its node shape and path, or by
     its whole node shape), so that a new edition of the profile cannot add a rule unnoticed.
     """
     shapes = counts_as_integers(_parse(MANDATENDATABANK))
-    rules = {(r.shape, r.path): r for r in mandatendatabank_rules()}
+    rules = {(r.shape, r.path): r for r in mandatendatabank_rules(rules_path)}
     for node_shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
         whole = rules.get((_local(node_shape), "*"))
         for prop in list(shapes.objects(node_shape, SH.property)):
@@ -143,11 +143,12 @@ def mandatendatabank() -> Graph:
             rule = rules.get((_local(node_shape), path)) or whole
             if rule is None:
                 raise OfficialShapesError(
-                    f"{MANDATENDATABANK_RULES}: the rule {_local(node_shape)} {path} of the Mandatendatabank "
+                    f"{rules_path}: the rule {_local(node_shape)} {path} of the Mandatendatabank "
                     "profile is not listed; add it (applied yes or no, with the reason)"
                 )
             if not rule.applied:
                 shapes.remove((node_shape, SH.property, prop))
+                shapes.remove((prop, None, None))
     return shapes
 
 
