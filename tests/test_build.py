@@ -58,7 +58,7 @@ def test_dist_has_every_file(dist: Path) -> None:
         + ["versies"]
     )
     recorded = sorted(p.name for p in (ROOT / "data" / "versions" / SLUG).glob("*.nt"))
-    assert sorted(p.name for p in (dist / "versies" / SLUG).iterdir()) == recorded == ["1.nt", "2.nt"]
+    assert sorted(p.name for p in (dist / "versies" / SLUG).iterdir()) == recorded == ["1.nt"]
 
 
 @pytest.mark.parametrize(
@@ -221,7 +221,7 @@ def test_two_builds_are_byte_identical(dist: Path, tmp_path: Path) -> None:
     done = run_build(tmp_path / "again")
     assert done.returncode == 0, done.stderr
     files = [p for p in dist.rglob("*") if p.is_file()]
-    assert len(files) == 11  # 4 dumps, vocabulary, context, shapes, catalogue, manifest, versions 1 and 2
+    assert len(files) == 10  # 4 dumps, vocabulary, context, shapes, catalogue, manifest, version 1
     for path in files:
         name = path.relative_to(dist)
         assert (tmp_path / "again" / name).read_bytes() == path.read_bytes(), name
