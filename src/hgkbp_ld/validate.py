@@ -77,6 +77,7 @@ def _prepared_queries() -> Iterator[None]:
     finally:
         rdflib.plugin.register("sparql", rdflib.query.Processor, before.__module__, before.__name__)
 
+
 SHAPES = SHAPES_DIR / "beleidsplan-shapes.ttl"
 ONTOLOGY = ONTOLOGY_DIR / "beleidsplan.ttl"
 
