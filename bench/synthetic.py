@@ -47,7 +47,14 @@ from hgkbp_ld.registers import Registers
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = ROOT / "data"
 REAL_TEXT = REAL_DATA / "source" / "hgkbp-2025-2029.txt"
-REGISTER_FILES = ("portfolios.csv", "plans.csv", "ministers.csv", "sdg-links.csv", "catalogue.toml")
+REGISTER_FILES = (
+    "portfolios.csv",
+    "plans.csv",
+    "ministers.csv",
+    "mandate-status.csv",
+    "sdg-links.csv",
+    "catalogue.toml",
+)
 MARKER = ".synthetic"  # make_data only ever clears a data folder that holds this file
 WIDTH = 104  # the real text's lines are about this long
 REAL_SIZE = (7, 26, 56)  # goals, operational goals, actions of the real plan
@@ -539,7 +546,7 @@ def _sdg_file(data: Path, goals: int, rows: tuple[dict[str, str], ...]) -> str:
                 for row in rows:
                     if row["goal"] == real:
                         writer.writerow({**row, "goal": f"HD{goal}"})
-    return f"{data.name}/{name}"
+    return name
 
 
 def _toml(value: str) -> str:
@@ -571,7 +578,7 @@ def make_data(folder: Path, factor: int, seed: int = 1) -> Path:
         (data / "source" / f"{slug}.txt").write_text(text, encoding="utf-8")
         config = {
             "slug": slug,
-            "source": f"{data.name}/source/{slug}.txt",
+            "source": f"source/{slug}.txt",
             "passed_by": passed_by[1],
             "passed_by_label": "Vlaamse Regering",
             "dataset_title": f"Synthetisch plan {index:04d} (verzonnen, voor de schaalbenchmark) als linked open data",

@@ -1,29 +1,34 @@
-"""A server started without a build builds one; a new build is swapped in while clients read."""
+"""A server started without a build says to build; a new build is swapped in while clients read."""
 
 from __future__ import annotations
 
-import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, Server, build_dist
+from tests.conftest import Server, build_dist, copy_real_data, run_build
 
 
-def test_serve_builds_a_missing_dist(tmp_path: Path) -> None:
-    server = Server(tmp_path / "dist")  # nothing there yet
-    try:
-        assert (tmp_path / "dist" / "manifest.json").exists()
-        assert httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/56.ttl").status_code == 200
-    finally:
-        server.stop()
+def test_serve_never_builds_and_says_what_to_do(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hgkbp_ld.cli", "serve", "--port", "1", "--dist", str(tmp_path / "dist")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "run 'hgkbp-ld build' first" in done.stderr
+    assert not (tmp_path / "dist").exists()
 
 
 def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     dist = tmp_path / "dist"
     build_dist(dist, data)
     server = Server(dist, "--reload-on-build")
@@ -73,6 +78,9 @@ def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
 
 
 def test_another_base_is_served_under_the_local_host(tmp_path: Path) -> None:
+    data = copy_real_data(tmp_path / "data")
+    done = run_build(tmp_path / "dist", "--data", str(data), "--base", "https://example.org")
+    assert done.returncode == 0, done.stderr
     server = Server(tmp_path / "dist", "--base", "https://example.org")
     try:
         response = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/12.ttl")

@@ -15,7 +15,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from hgkbp_ld.mapping import BP, MANDAAT
+from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.validate import shapes_graph, validate
 
 BASE = "https://data.vlaanderen.be"
@@ -36,13 +36,13 @@ FOCUS = {
     "OperationeleDoelstellingShape": iri(f"doelstelling/{PLAN}/OD2.2"),
     "ActieShape": iri(f"actie/{PLAN}/12"),
     "IndicatorShape": iri(f"indicator/{PLAN}/1-1"),
+    "StreefwaardeShape": iri(f"indicator/{PLAN}/1-1/streefwaarde"),
     "PeriodeShape": iri(f"periode/{PLAN}/actie-12"),
     "BevoegdheidShape": iri("bevoegdheid/gelijke-kansen"),
     "BegripShape": iri("bevoegdheid/gelijke-kansen"),
     "BegrippenkaderShape": iri("conceptscheme/bevoegdheid"),
     "MandatarisShape": iri("mandataris/caroline-gennez-2024"),
     "PersoonShape": iri("persoon/caroline-gennez"),
-    "BestuursorgaanShape": URIRef("http://themis.vlaanderen.be/id/bestuursorgaan/7f2c82aa-75ac-40f8-a6c3-9fe539163025"),
     "DatasetShape": iri(f"dataset/{PLAN}"),
     "BrontekstShape": iri(f"bron/{PLAN}"),
     "ControlegetalShape": URIRef(f"{BASE}/id/bron/{PLAN}#sha256"),

@@ -9,7 +9,7 @@ import pytest
 
 from bench.synthetic import REAL_DATA, make_data
 from hgkbp_ld.build import build, build_graphs
-from hgkbp_ld.mapping import DEFAULT_BASE
+from hgkbp_ld.iris import DEFAULT_BASE
 from hgkbp_ld.registers import Registers, load_plan_configs
 
 

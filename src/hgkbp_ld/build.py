@@ -8,6 +8,7 @@ data is the source's (SOURCE_DATE_EPOCH, else the source file's last commit).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -23,13 +24,16 @@ from rdflib import RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from hgkbp_ld import __version__
-from hgkbp_ld.catalogue import CatalogueConfig, PlanEntry, catalogue_graph
-from hgkbp_ld.mapping import DEFAULT_BASE, Iris, Provenance, to_graph
+from hgkbp_ld.catalogue import DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
+from hgkbp_ld.iris import DEFAULT_BASE, Iris
+from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
+from hgkbp_ld.published import SITE
 from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
-from hgkbp_ld.validate import CATALOGUE_SHAPES, ONTOLOGY, SHAPES, Report, validate
+from hgkbp_ld.render.stage import render
+from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate, validate_catalogue
 from hgkbp_ld.versions import History
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +45,11 @@ class BuildError(RuntimeError):
 
 
 class ValidationFailed(BuildError):
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, profile: str = "the application profile") -> None:
+        failed = [v for v in report.violations if v.severity == "Violation"]
         super().__init__(
-            f"the graph does not conform to the application profile "
-            f"({len(report.violations)} violations):\n{report.text()}"
+            f"the graph does not conform to {profile} ({len(failed)} violations):\n"
+            f"{Report(False, tuple(failed)).text()}"
         )
         self.report = report
 
@@ -86,10 +91,20 @@ def _source_time(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
 
-def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: str) -> tuple[BuiltPlan, ...]:
-    built = []
+def build_graphs(
+    registers: Registers, configs: tuple[PlanConfig, ...], base: str, *, strict: bool = True
+) -> tuple[BuiltPlan, ...]:
+    """Parse every plan first, then map each: a plan that names another built plan calls it by the
+    title that plan's own text gives (one title per plan in the union of the graphs)."""
+    parsed_plans = []
     for config in configs:
-        parsed = parse_file(config.source, registers=registers)
+        parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=strict)
+        if config.dataset_title is None:
+            config = dataclasses.replace(config, dataset_title=f"{parsed.plan.title} als linked open data")
+        parsed_plans.append((config, parsed))
+    names = {config.slug: (parsed.plan.title, parsed.plan.abbreviation) for config, parsed in parsed_plans}
+    built = []
+    for config, parsed in parsed_plans:
         data = config.source.read_bytes()
         provenance = Provenance(
             source_name=config.source.name,
@@ -97,7 +112,7 @@ def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: st
             generated_at=_source_time(config.source),
             tool_version=__version__,
         )
-        graph = to_graph(parsed, registers, config, provenance, base=base)
+        graph = to_graph(parsed, registers, config, provenance, base=base, built=names)
         built.append(BuiltPlan(config, parsed, graph, Iris(base, config.slug).dataset(), provenance))
     return tuple(built)
 
@@ -110,16 +125,17 @@ def unheld_portfolios(plan: BuiltPlan, registers: Registers) -> list[str]:
 
 
 def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str, data_dir: Path) -> Graph:
-    """The DCAT-AP Vlaanderen catalogue of what was just written; it must pass its own shapes."""
+    """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
     entries = [
         PlanEntry(
             slug=p.config.slug,
-            title=p.parsed.plan.title or p.config.dataset_title,
-            dataset_title=p.config.dataset_title,
+            title=p.parsed.plan.title or p.config.slug,
+            dataset_title=p.config.dataset_title or p.config.slug,
             license=p.config.license,
             start_year=p.parsed.plan.start_year,
             end_year=p.parsed.plan.end_year,
             modified=p.provenance.generated_at,
+            version=str(p.graph.value(p.graph_name, DCAT_VERSION) or "") or None,
             files={
                 ext: (len(files[f"{p.config.slug}.{ext}"]), hashlib.sha256(files[f"{p.config.slug}.{ext}"]).hexdigest())
                 for ext in FORMATS
@@ -128,9 +144,9 @@ def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str,
         for p in plans
     ]
     graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
-    report = validate(graph, shapes=CATALOGUE_SHAPES)
+    report = validate_catalogue(graph)
     if not report.conforms:
-        raise ValidationFailed(report)
+        raise ValidationFailed(report, f"DCAT-AP Vlaanderen 3 and DCAT-AP 3.0.1 ({CATALOGUE_FILE})")
     return graph
 
 
@@ -161,7 +177,7 @@ def _write(
             p.config.slug: {"graph": str(p.graph_name), "triples": len(p.graph), "actions": len(p.parsed.actions)}
             for p in plans
         },
-        "catalogue": {"graph": f"{base}/id/catalogus/hgkbp-ld", "file": CATALOGUE_FILE, "triples": len(catalogue)},
+        "catalogue": {"graph": str(Iris(base, "").catalogue()), "file": CATALOGUE_FILE, "triples": len(catalogue)},
         "files": digests,
         "versions": versions,
     }
@@ -201,14 +217,24 @@ def build(
     *,
     base: str = DEFAULT_BASE,
     data_dir: Path = DATA_DIR,
+    today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _message: None,
+    strict: bool = True,
 ) -> BuildResult:
+    """Build every plan of `data_dir` into `out`, rendered (`today`: the day the pages speak of, e.g.
+    who holds a portfolio; default the day of the build)."""
     registers = Registers.load(data_dir)
     configs = load_plan_configs(data_dir / "plans")
     progress(f"parsing and mapping {len(configs)} plan(s)")
-    plans = build_graphs(registers, configs, base)
+    plans = build_graphs(registers, configs, base, strict=strict)
     notes = []
     for plan in plans:
+        entry = registers.plans.matching(plan.parsed.plan.title, plan.parsed.plan.abbreviation)
+        if entry is not None and entry.slug != plan.config.slug:
+            progress(
+                f"{plan.config.slug}: is '{entry.title}' of data/plans.csv: {Iris(base, entry.slug).plan()} "
+                f"owl:sameAs {Iris(base, plan.config.slug).plan()} (both directions, in this plan's graph)"
+            )
         notes.extend(
             f"{plan.config.slug}: portfolio '{slug}' has no minister in data/ministers.csv"
             for slug in unheld_portfolios(plan, registers)
@@ -225,7 +251,7 @@ def build(
         progress(f"validating {plan.config.slug} ({len(plan.graph)} triples) against shapes/")
         report = validate(plan.graph)
         if not report.conforms:
-            raise ValidationFailed(report)
+            raise ValidationFailed(report, "the plan's profile and the OSLO Mandatendatabank rules it applies")
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed (one build at a time)
@@ -235,6 +261,7 @@ def build(
     temporary.chmod(0o755)
     try:
         files = _write(temporary, plans, base, data_dir, histories)
+        render(temporary, base, today or dt.date.today(), previous=out / SITE, progress=progress)
         swap_in(temporary, out)
     except OSError as error:  # a full disk, a read-only folder ...
         shutil.rmtree(temporary, ignore_errors=True)
@@ -256,12 +283,15 @@ def build(
 
 
 def add_versions(graph: Graph, dataset: URIRef, history: History, base: str, slug: str) -> None:
-    """The dataset's versions (dct:hasVersion), each with its number and time."""
+    """The dataset's versions (dct:hasVersion), each with its number and time; the dataset's own
+    version (dcat:version) is the number of its latest version."""
+    if history.versions:
+        graph.add((dataset, DCAT_VERSION, Literal(str(history.versions[-1].number))))
     for version in history.versions:
-        node = URIRef(f"{base}/id/versie/{slug}/{version.number}")
+        node = Iris(base, slug).version(version.number)
         graph.add((dataset, DCTERMS.hasVersion, node))
         graph.add((node, DCTERMS.isVersionOf, dataset))
-        graph.add((node, URIRef("http://www.w3.org/ns/dcat#version"), Literal(str(version.number))))  # DCAT 3
+        graph.add((node, DCAT_VERSION, Literal(str(version.number))))
         graph.add(
             (node, DCTERMS.issued, Literal(version.timestamp.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime))
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -12,10 +13,11 @@ from pathlib import Path
 from hgkbp_ld import __version__
 from hgkbp_ld.build import BuildError, build
 from hgkbp_ld.errors import ParseError
-from hgkbp_ld.mapping import DEFAULT_BASE
-from hgkbp_ld.model import ParsedPlan, to_json
+from hgkbp_ld.iris import DEFAULT_BASE
+from hgkbp_ld.model import ParsedPlan, PlanIdentity, to_json
 from hgkbp_ld.parse import parse_file
-from hgkbp_ld.registers import DATA_DIR, RegisterError
+from hgkbp_ld.published import SiteError
+from hgkbp_ld.registers import DATA_DIR, RegisterError, Registers, load_plan_config
 from hgkbp_ld.settings import SettingsError
 from hgkbp_ld.store import StoreError
 from hgkbp_ld.versions import VersionError
@@ -44,8 +46,21 @@ def _parser() -> argparse.ArgumentParser:
         "file",
         type=Path,
         nargs="?",
-        default=DEFAULT_SOURCE,
-        help=f"the plan text (default: {DEFAULT_SOURCE})",
+        default=None,
+        help=f"the plan text (default: the source of --plan, else {DEFAULT_SOURCE})",
+    )
+    parse.add_argument(
+        "--data",
+        type=Path,
+        default=DATA_DIR,
+        help="the data folder whose registers (*.csv) and plans/*.toml are used (default: data)",
+    )
+    parse.add_argument(
+        "--plan",
+        default=None,
+        metavar="SLUG",
+        help="parse the plan of DATA/plans/SLUG.toml, with its title, abbreviation and period if it gives them "
+        "(default: the toml whose source is FILE, if any)",
     )
     parse.add_argument(
         "--format",
@@ -59,12 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--quiet", action="store_true", help="do not print the parse report")
     build_cmd = commands.add_parser(
         "build",
-        help="parse, map, validate and write the dumps, vocabulary and shapes to dist/",
+        help="parse, map, validate, render and write the dumps and the site to dist/",
         description=(
             "Build every plan of data/plans/*.toml: parse the text, map it to RDF, validate it "
             "against shapes/ (pyshacl, with the vocabulary), and write dist/: the dumps in "
             "Turtle, N-Triples, JSON-LD and RDF/XML, the DCAT-AP Vlaanderen catalogue, the vocabulary, "
-            "its JSON-LD context, the shapes and manifest.json. All or nothing: on any error dist/ is left as it was. "
+            "its JSON-LD context, the shapes and manifest.json; then render every page and representation the server "
+            "gives into dist/site/ (with index.json). All or nothing: on any error dist/ is left as it was. "
             "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time)."
         ),
     )
@@ -76,14 +92,25 @@ def _parser() -> argparse.ArgumentParser:
         default=DATA_DIR,
         help="folder with plans/*.toml, the registers (*.csv) and source/ (default: data)",
     )
+    build_cmd.add_argument(
+        "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"
+    )
+    build_cmd.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day the pages speak of (who holds a portfolio today); default: the day of the build",
+    )
     build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
     serve = commands.add_parser(
         "serve",
-        help="serve the built dataset: pages, RDF, SPARQL (builds dist/ first if it is missing)",
+        help="serve the built dataset: pages, RDF, SPARQL (run 'build' first: serving only reads dist/)",
         description=(
-            "Serve dist/ over HTTP on the embedded store (pyoxigraph): a page and RDF for every IRI "
+            "Serve dist/ over HTTP: the pages and RDF the build rendered into dist/site/ for every IRI "
             "(/id/... answers 303 to /doc/...), /acties (filters and search), the SPARQL 1.1 endpoint "
-            "/sparql (read-only, with a timeout and a row cap), the vocabulary, the application profile, "
+            "/sparql on the embedded store (pyoxigraph; read-only, with a timeout and a row cap), the vocabulary, "
+            "the application profile, "
             "the catalogue and the dumps. Settings can also come from HGKBP_* environment variables "
             "(e.g. HGKBP_PORT, HGKBP_QUERY_TIMEOUT, HGKBP_MAX_ROWS, HGKBP_WORKERS)."
         ),
@@ -163,7 +190,29 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="upload even if the store already serves this build (default: skip)"
     )
     publish.add_argument("--quiet", action="store_true", help="print only errors")
+    conf = commands.add_parser(
+        "nginx-conf",
+        help="print an nginx configuration that serves the rendered site and passes the rest to 'serve'",
+        description=(
+            "Print a complete nginx configuration (for 'nginx -p PREFIX -c FILE') that serves DIST/site itself: "
+            "/id/ → 303, /doc/ and /ns/ by Accept with the server's media types, Vary, ETags and the suffix forms, "
+            "the downloads; it passes /sparql (caching GET answers per query, Accept and build), /acties, /ldes, "
+            "and whatever it cannot decide to the upstream 'hgkbp-ld serve'. See docs/deploy.md."
+        ),
+    )
+    conf.add_argument("--dist", type=Path, default=None, help="the build to serve (default: HGKBP_DIST, else dist)")
+    conf.add_argument("--listen", required=True, metavar="HOST:PORT", help="where nginx listens, e.g. 0.0.0.0:80")
+    conf.add_argument(
+        "--upstream", required=True, metavar="URL", help="the 'hgkbp-ld serve' behind it, e.g. http://127.0.0.1:8000"
+    )
     return parser
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day: {text!r}; give it as YYYY-MM-DD, e.g. 2026-01-21") from None
 
 
 def _summary(parsed: ParsedPlan) -> str:
@@ -189,9 +238,30 @@ def _report(parsed: ParsedPlan) -> str:
     return "\n".join(f"line {r.line}: [{r.kind}] {r.message}" for r in parsed.report)
 
 
+def _plan_for(args: argparse.Namespace) -> tuple[Path, PlanIdentity | None]:
+    """The text to parse and the identity its toml gives (by --plan, or the toml whose source is FILE)."""
+    plans = args.data / "plans"
+    if args.plan is not None:
+        toml = plans / f"{args.plan}.toml"
+        if not toml.exists():
+            known = ", ".join(p.stem for p in sorted(plans.glob("*.toml")))
+            raise RegisterError(f"{toml}: no such plan (the plans are {known})")
+        config = load_plan_config(toml, args.data)
+        return (args.file or config.source), config.identity
+    file = args.file or DEFAULT_SOURCE
+    for toml in sorted(plans.glob("*.toml")):
+        config = load_plan_config(toml, args.data)
+        if file.exists() and config.source.exists() and config.source.samefile(file):
+            return file, config.identity
+    return file, None
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    parsed = parse_file(args.file, strict=not args.lenient)
+    file, identity = _plan_for(args)
+    args.file = file
+    registers = Registers.load(args.data)
+    parsed = parse_file(file, strict=not args.lenient, registers=registers, identity=identity)
     elapsed = time.perf_counter() - started
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(parsed), ensure_ascii=False, indent=2) + "\n")
@@ -210,9 +280,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"hgkbp-ld build: {message}\n")
 
-    result = build(args.out, base=args.base.rstrip("/"), data_dir=args.data, progress=progress)
+    result = build(
+        args.out,
+        base=args.base.rstrip("/"),
+        data_dir=args.data,
+        today=args.today,
+        progress=progress,
+        strict=not args.lenient,
+    )
     for note in result.notes:
         sys.stderr.write(f"hgkbp-ld build: note: {note}\n")
+    for plan in result.plans:  # where each plan's title, abbreviation and period came from
+        for entry in (r for r in plan.parsed.report if r.kind == "plan-identity"):
+            progress(f"{plan.config.slug}: {entry.message} (line {entry.line} of {plan.config.source.name})")
     if not args.quiet:
         for plan in result.plans:
             sys.stderr.write(
@@ -231,7 +311,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from hgkbp_ld.published import SITE, read_site_index
     from hgkbp_ld.settings import Settings
+    from hgkbp_ld.store import read_manifest
     from hgkbp_ld.web.app import create_app
 
     settings = Settings.from_env(
@@ -243,6 +325,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         store=args.store,
     )
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    read_manifest(settings.dist)  # no build (or an unrendered one): one clear line, not a traceback
+    read_site_index(settings.dist / SITE)
     if settings.store:  # a store that is down, empty or on another version: one clear line, not a traceback
         from hgkbp_ld.store import RemoteStore, endpoint
 
@@ -313,6 +397,17 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 1 if changes else 0
 
 
+def _cmd_nginx_conf(args: argparse.Namespace) -> int:
+    from hgkbp_ld.nginx import nginx_conf
+    from hgkbp_ld.published import SITE, read_site_index
+    from hgkbp_ld.settings import Settings
+
+    settings = Settings.from_env(dist=args.dist)
+    read_site_index(settings.dist / SITE)  # a rendered build, or one clear line
+    sys.stdout.write(nginx_conf(settings.dist, args.listen, args.upstream, settings.cache_max_age))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -326,8 +421,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_publish(args)
         if args.command == "diff":
             return _cmd_diff(args)
-    except ParseError as error:
-        sys.stderr.write(f"hgkbp-ld: error: {getattr(args, 'file', '')}: {error}\n")
+        if args.command == "nginx-conf":
+            return _cmd_nginx_conf(args)
+    except ParseError as error:  # names the file (ParseError.path), the line and what to do
+        sys.stderr.write(f"hgkbp-ld: error: {error}\n")
         return 2
     except VersionError as error:
         sys.stderr.write(f"hgkbp-ld: {error}\n")
@@ -341,6 +438,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         sys.stderr.write(f"hgkbp-ld: {error}\n")
         return 2
+    except SiteError as error:
+        sys.stderr.write(f"hgkbp-ld: {error}\n")
+        return 1
     except StoreError as error:
         if args.command == "publish":
             sys.stderr.write(f"hgkbp-ld: publish failed, the store still serves its previous version: {error}\n")

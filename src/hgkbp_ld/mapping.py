@@ -1,4 +1,4 @@
-"""Model + registers → RDF (an rdflib Graph) with the IRIs of DESIGN.md. Knows nothing of HTTP.
+"""Model + registers → RDF (an rdflib Graph) with the IRIs of `hgkbp_ld.iris`. Knows nothing of HTTP.
 
 Deterministic: the same input gives the same triples. No blank nodes: every node has an IRI.
 Plain Dutch text is tagged `@nl`; years are `xsd:gYear`; both directions of part-of are stated.
@@ -11,84 +11,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from hgkbp_ld.iris import BESLUIT, BP, DEFAULT_BASE, MANDAAT, PERSON, PERSOON, PREFIXES, SCHEMA, SPDX, Iris
 from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
 from hgkbp_ld.registers import Mandate, PlanConfig, RegisterError, Registers
 
-BP = Namespace("https://data.vlaanderen.be/ns/beleidsplan#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-MANDAAT = Namespace("http://data.vlaanderen.be/ns/mandaat#")
-BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
-PERSON = Namespace("http://www.w3.org/ns/person#")
-PERSOON = Namespace("https://data.vlaanderen.be/ns/persoon#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-
-PREFIXES: dict[str, Namespace] = {
-    "bp": BP,
-    "eli": ELI,
-    "mandaat": MANDAAT,
-    "besluit": BESLUIT,
-    "person": PERSON,
-    "persoon": PERSOON,
-    "dcterms": Namespace(str(DCTERMS)),
-    "skos": Namespace(str(SKOS)),
-    "dcat": Namespace(str(DCAT)),
-    "prov": Namespace(str(PROV)),
-    "foaf": Namespace(str(FOAF)),
-    "owl": Namespace(str(OWL)),
-    "spdx": SPDX,
-}
-DEFAULT_BASE = "https://data.vlaanderen.be"
 _AMOUNT = re.compile(r"^(\d+(?:,\d+)?)\s+(\S.*)$")
-
-
-@dataclass(frozen=True)
-class Iris:
-    """The IRIs of one plan under a canonical base (DESIGN.md, Vlaamse URI-standaard)."""
-
-    base: str
-    plan_slug: str
-
-    def _id(self, path: str) -> URIRef:
-        return URIRef(f"{self.base}/id/{path}")
-
-    def plan(self, slug: str | None = None) -> URIRef:
-        return self._id(f"beleidsplan/{slug or self.plan_slug}")
-
-    def goal(self, code: str) -> URIRef:
-        return self._id(f"doelstelling/{self.plan_slug}/{code}")
-
-    def action(self, number: int) -> URIRef:
-        return self._id(f"actie/{self.plan_slug}/{number}")
-
-    def indicator(self, action: int, position: int) -> URIRef:
-        return self._id(f"indicator/{self.plan_slug}/{action}-{position}")
-
-    def period(self, local: str) -> URIRef:
-        return self._id(f"periode/{self.plan_slug}/{local}")
-
-    def portfolio(self, slug: str) -> URIRef:
-        return self._id(f"bevoegdheid/{slug}")
-
-    def portfolio_scheme(self) -> URIRef:
-        return self._id("conceptscheme/bevoegdheid")
-
-    def mandataris(self, slug: str) -> URIRef:
-        return self._id(f"mandataris/{slug}")
-
-    def person(self, slug: str) -> URIRef:
-        return self._id(f"persoon/{slug}")
-
-    def dataset(self) -> URIRef:
-        return self._id(f"dataset/{self.plan_slug}")
-
-    def source(self) -> URIRef:
-        return self._id(f"bron/{self.plan_slug}")
-
-    def software(self) -> URIRef:
-        return self._id("software/hgkbp-ld")
 
 
 @dataclass(frozen=True)
@@ -132,7 +62,13 @@ def _when(day: dt.date) -> Literal:
 
 class _Mapper:
     def __init__(
-        self, parsed: ParsedPlan, registers: Registers, config: PlanConfig, base: str, provenance: Provenance
+        self,
+        parsed: ParsedPlan,
+        registers: Registers,
+        config: PlanConfig,
+        base: str,
+        provenance: Provenance,
+        built: dict[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
         self.parsed = parsed
         self.registers = registers
@@ -143,6 +79,7 @@ class _Mapper:
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self.footnotes = {f.number: f for f in parsed.footnotes}
+        self.built = built or {}
 
     def add(self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> None:
         self.graph.add((subject, predicate, obj))
@@ -169,8 +106,8 @@ class _Mapper:
                 continue
             for url in footnote.urls:
                 self.add(subject, RDFS.seeAlso, URIRef(url))
-            if not footnote.urls:
-                self.add(subject, DCTERMS.bibliographicCitation, _nl(footnote.text))
+            if footnote.citation:  # its words, beside its link (a bare link has none)
+                self.add(subject, DCTERMS.bibliographicCitation, _nl(footnote.citation))
 
     def _plan(self) -> None:
         info, iri = self.parsed.plan, self.iri
@@ -180,7 +117,9 @@ class _Mapper:
             self.add(plan, DCTERMS.title, _nl(info.title))
         if info.abbreviation:
             self.add(plan, DCTERMS.alternative, Literal(info.abbreviation))
-        self.add(plan, ELI.passed_by, URIRef(self.config.passed_by))
+        # Adopted by the Vlaamse Regering: its creator. (ELI's passed_by has domain eli:LegalResource:
+        # a policy plan is not legislation.)
+        self.add(plan, DCTERMS.creator, URIRef(self.config.passed_by))
         self.add(URIRef(self.config.passed_by), RDF.type, BESLUIT.Bestuursorgaan)
         self.add(URIRef(self.config.passed_by), SKOS.prefLabel, _nl(self.config.passed_by_label))
         self.add(plan, DCTERMS.source, iri.source())
@@ -197,14 +136,21 @@ class _Mapper:
         for goal in self.parsed.goals:
             self.add(plan, BP.heeftDoelstelling, iri.goal(goal.code))
         self._cite(plan, info.footnotes)
+        entry = self.registers.plans.matching(info.title, info.abbreviation)
+        if entry is not None and entry.slug != self.config.slug:  # one plan, one IRI: the register's is the same
+            self.add(plan, OWL.sameAs, iri.plan(entry.slug))
+            self.add(iri.plan(entry.slug), OWL.sameAs, plan)
 
     def _other_plan(self, slug: str) -> None:
-        other = self.registers.plans.resolve_slug(slug)
         subject = self.iri.plan(slug)
+        other = self.registers.plans.resolve_slug(slug)
+        # A plan built beside this one is called by its own title (else the union would hold two).
+        title, abbreviation = self.built.get(slug) or (other.title, other.abbreviation)
         self.add(subject, RDF.type, BP.Beleidsplan)
-        self.add(subject, DCTERMS.title, _nl(other.title))
-        if other.abbreviation:
-            self.add(subject, DCTERMS.alternative, Literal(other.abbreviation))
+        if title:
+            self.add(subject, DCTERMS.title, _nl(title))
+        if abbreviation:
+            self.add(subject, DCTERMS.alternative, Literal(abbreviation))
 
     def _period(self, subject: URIRef, text: str, start: int | None, end: int | None) -> None:
         self.add(subject, RDF.type, DCTERMS.PeriodOfTime)
@@ -244,7 +190,10 @@ class _Mapper:
             self.add(contribution, RDFS.label, _nl(f"Bijdrage van HD {goal.number} aan SDG {link.code}"))
             self.add(contribution, BP.aanDoel, sdg)
             self.add(contribution, BP.toelichting, _nl(link.rationale))
-            self.add(sdg, SKOS.prefLabel, Literal(link.label, lang="en"))
+            # The plan names no SDG: each link is the publisher's reading of the plan text (the
+            # source of the rationale). No label of ours goes on the UN's IRI.
+            self.add(contribution, PROV.wasAttributedTo, URIRef(self.config.passed_by))
+            self.add(contribution, DCTERMS.source, iri.source())
         for position, od in enumerate(goal.operational_goals, start=1):
             od_iri = iri.goal(od.code)
             self.add(subject, BP.heeftOperationeleDoelstelling, od_iri)
@@ -278,9 +227,12 @@ class _Mapper:
             self.add(indicator, BP.volgnummer, Literal(position))
             self.add(indicator, DCTERMS.description, _nl(text))
             amount = _AMOUNT.match(text)
-            if amount:
-                self.add(indicator, BP.streefwaarde, _decimal(amount[1]))
-                self.add(indicator, BP.eenheid, _nl(amount[2]))
+            if amount:  # the target as a schema.org quantitative value (amount and unit)
+                target = URIRef(f"{indicator}/streefwaarde")
+                self.add(indicator, BP.heeftStreefwaarde, target)
+                self.add(target, RDF.type, SCHEMA.QuantitativeValue)
+                self.add(target, SCHEMA.value, _decimal(amount[1]))
+                self.add(target, SCHEMA.unitText, _nl(amount[2]))
         if action.refers_to_action is not None:
             self.add(subject, BP.wordtUitgewerktIn, iri.action(action.refers_to_action))
         self._cite(subject, action.footnotes)
@@ -314,14 +266,27 @@ class _Mapper:
             self._mandate(mandate, used)
 
     def _mandate(self, mandate: Mandate, used: set[str]) -> None:
+        """A minister as OSLO Mandaten has it (status, the Themis mandate held, a temporary replacement).
+
+        The portfolios of the plan are linked with bp:heeftBevoegdheid: the profile allows one
+        mandaat:beleidsdomein per mandataris, and a Flemish minister holds several in one mandate.
+        """
         iri = self.iri
         subject, person = iri.mandataris(mandate.slug), iri.person(mandate.person_slug)
         self.add(subject, RDF.type, MANDAAT.Mandataris)
         self.add(subject, DCTERMS.title, _nl(mandate.title))
         self.add(subject, MANDAAT.isBestuurlijkeAliasVan, person)
+        self.add(person, MANDAAT.isAangesteldAls, subject)
         for slug in mandate.portfolios:
             if slug in used:
-                self.add(subject, MANDAAT.beleidsdomein, iri.portfolio(slug))
+                self.add(subject, BP.heeftBevoegdheid, iri.portfolio(slug))
+        self.add(subject, MANDAAT.status, URIRef(mandate.status))
+        self.add(URIRef(mandate.status), RDF.type, SKOS.Concept)
+        if mandate.replaced_by is not None:
+            self.add(subject, MANDAAT.isTijdelijkVervangenDoor, iri.mandataris(mandate.replaced_by))
+        if mandate.themis_mandate:
+            self.add(subject, ORG.holds, URIRef(mandate.themis_mandate))
+            self.add(URIRef(mandate.themis_mandate), RDF.type, MANDAAT.Mandaat)
         self.add(subject, MANDAAT.start, _when(mandate.start))
         if mandate.end is not None:
             # The register gives the last day in office; mandaat:einde is the instant it ended
@@ -341,13 +306,13 @@ class _Mapper:
         dataset, source, software = iri.dataset(), iri.source(), iri.software()
         self.add(dataset, RDF.type, DCAT.Dataset)
         self.add(dataset, RDF.type, PROV.Entity)
-        self.add(dataset, DCTERMS.title, _nl(self.config.dataset_title))
+        title = self.config.dataset_title or f"{self.parsed.plan.title} als linked open data"
+        self.add(dataset, DCTERMS.title, _nl(title))
         self.add(dataset, DCTERMS.license, URIRef(self.config.license))
         self.add(dataset, DCTERMS.subject, iri.plan())
         self.add(dataset, PROV.wasDerivedFrom, source)
         self.add(dataset, PROV.wasAttributedTo, software)
         self.add(dataset, PROV.generatedAtTime, Literal(prov.generated_at.isoformat(), datatype=XSD.dateTime))
-        self.add(dataset, OWL.versionInfo, Literal(f"hgkbp-ld {prov.tool_version}"))
         self.add(source, RDF.type, PROV.Entity)
         self.add(source, RDF.type, FOAF.Document)
         self.add(source, DCTERMS.title, _nl(f"{prov.source_name} (tekst uit de PDF van het plan)"))
@@ -369,6 +334,8 @@ def to_graph(
     provenance: Provenance,
     *,
     base: str = DEFAULT_BASE,
+    built: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> Graph:
-    """The RDF of one plan, with the dataset's provenance."""
-    return _Mapper(parsed, registers, config, base, provenance).run()
+    """The RDF of one plan, with the dataset's provenance; `built` gives the title and abbreviation of
+    each plan built beside it (slug → …), by which a reference to one of them calls it."""
+    return _Mapper(parsed, registers, config, base, provenance, built).run()

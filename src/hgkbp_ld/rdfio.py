@@ -9,7 +9,7 @@ import pyoxigraph
 from rdflib import Graph
 
 from hgkbp_ld.bundled import ONTOLOGY
-from hgkbp_ld.mapping import PREFIXES
+from hgkbp_ld.iris import PREFIXES
 
 CONTEXT = ONTOLOGY / "beleidsplan.context.jsonld"
 FORMATS: dict[str, pyoxigraph.RdfFormat] = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
-from hgkbp_ld.mapping import DEFAULT_BASE
+from hgkbp_ld.iris import DEFAULT_BASE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from hgkbp_ld import iris
 from hgkbp_ld.versions import PROV, Change, History, Version, diff, objects
 
 TREE = Namespace("https://w3id.org/tree#")
@@ -78,10 +79,10 @@ class Histories:
         return histories
 
     def member_path(self, slug: str, number: int, iri: str) -> str:
-        return f"versie/{slug}/{number}/{iri.removeprefix(f'{self.base}/id/')}"
+        return iris.version_path(slug, number, iris.path_of(iri, self.base) or iri)
 
     def member_iri(self, slug: str, number: int, iri: str) -> str:
-        return f"{self.base}/id/{self.member_path(slug, number, iri)}"
+        return iris.thing(self.base, self.member_path(slug, number, iri))
 
     def members(self, slug: str, number: int) -> Graph:
         """Every member of one version: the objects that changed in it, versioned."""
@@ -106,7 +107,7 @@ class Histories:
         subjects = {s for s, _p, _o in description}
 
         def versioned(term: object) -> object:
-            if term in subjects and str(term).startswith(f"{self.base}/id/"):
+            if term in subjects and iris.path_of(str(term), self.base) is not None:
                 return URIRef(self.member_iri(slug, version.number, str(term)))
             return term
 
@@ -138,7 +139,7 @@ class Histories:
         graph.add((stream, LDES.timestampPath, PROV.generatedAtTime))
         graph.add((stream, LDES.versionOfPath, DCTERMS.isVersionOf))
         graph.add((stream, TREE.shape, URIRef(f"{origin}/doc/applicatieprofiel/beleidsplan")))
-        graph.add((stream, DCTERMS.isVersionOf, URIRef(f"{self.base}/id/dataset/{slug}")))
+        graph.add((stream, DCTERMS.isVersionOf, URIRef(iris.Iris(self.base, slug).dataset())))
         return graph
 
     def root(self, slug: str, origin: str) -> Graph:

@@ -16,35 +16,26 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
-from markupsafe import escape
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from jinja2 import Environment, Template
+from rdflib import Graph
 
-from hgkbp_ld import __version__
-from hgkbp_ld.bundled import TEMPLATES
+from hgkbp_ld import __version__, iris
+from hgkbp_ld.published import File, Representation, Resource
 from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.render.actions import collaboration, load_index, timeline_groups
+from hgkbp_ld.render.findable import Meta, crawler_files, document_meta, resource_meta
 from hgkbp_ld.render.history import Histories
 from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
+from hgkbp_ld.render.plans import load_plans, plan_of
+from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
+from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Page, Views
 from hgkbp_ld.render.vocabulary import profile_shapes, vocabulary_terms
 from hgkbp_ld.store import Dataset, Store
-from hgkbp_ld.web.browse import ActionIndex, collaboration, load_index, timeline_groups
+from hgkbp_ld.web.browse import ActionIndex
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 _RESOURCES = """SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }"""
-
-
-@dataclass(frozen=True)
-class Representation:
-    body: bytes
-    media_type: str
-    etag: str  # strong: a hash of the body
-
-    @classmethod
-    def of(cls, body: bytes, media_type: str) -> Representation:
-        return cls(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
 
 @dataclass(frozen=True)
@@ -54,21 +45,6 @@ class Alternate:
     name: str
 
 
-@dataclass(frozen=True)
-class Resource:
-    path: str  # e.g. actie/hgkbp-2025-2029/12 (after /id/ and /doc/)
-    representations: dict[str, Representation]  # by extension
-
-
-@dataclass(frozen=True)
-class File:
-    """A published file of the build (a dump, the vocabulary, the shapes), served from memory."""
-
-    name: str
-    representation: Representation
-    last_modified: str  # an HTTP date
-
-
 @dataclass
 class Site:
     base: str
@@ -76,6 +52,8 @@ class Site:
     resources: dict[str, Resource] = field(default_factory=dict)  # /id/ and /doc/ paths
     documents: dict[str, Resource] = field(default_factory=dict)  # other pages: "", "ns/beleidsplan", ...
     files: dict[str, File] = field(default_factory=dict)  # /data/{name}
+    root: dict[str, Representation] = field(default_factory=dict)  # robots.txt, sitemap.xml, sitemaps/...
+    meta: dict[str, Meta] = field(default_factory=dict)  # of the pages rendered per request: acties, sparql
     not_found: bytes = b""
     environment: Environment | None = None  # for pages rendered per request (the SPARQL page)
     statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
@@ -84,46 +62,6 @@ class Site:
     histories: Histories | None = None  # the versions of each plan, their members and pages
     loaded_at: float = 0.0
     seconds: float = 0.0
-
-    def void(self, origin: str) -> Graph:
-        """VoID of each plan's dataset, with the endpoint and dumps on the host that asked."""
-        graph = Graph()
-        graph.bind("void", VOID)
-        graph.bind("dcterms", DCTERMS)
-        plans = self.dataset.manifest.get("plans", {})
-        for slug, plan in sorted(plans.items()):
-            dataset = URIRef(plan["graph"])
-            stats = self.statistics.get(plan["graph"], {"classes": {}, "properties": {}})
-            graph.add((dataset, RDF.type, VOID.Dataset))
-            graph.add((dataset, VOID.sparqlEndpoint, URIRef(f"{origin}/sparql")))
-            graph.add((dataset, VOID.uriSpace, Literal(f"{self.base}/id/")))
-            graph.add((dataset, VOID.triples, Literal(plan["triples"], datatype=XSD.integer)))
-            graph.add((dataset, VOID.vocabulary, URIRef("https://data.vlaanderen.be/ns/beleidsplan#")))
-            for extension in ("ttl", "nt", "jsonld", "rdf"):
-                graph.add((dataset, VOID.dataDump, URIRef(f"{origin}/data/{slug}.{extension}")))
-            for kind, counts in (("class", stats["classes"]), ("property", stats["properties"])):
-                for number, (term, count) in enumerate(sorted(counts.items()), start=1):
-                    partition = URIRef(f"{dataset}#{kind}-{number}")
-                    graph.add((dataset, VOID.classPartition if kind == "class" else VOID.propertyPartition, partition))
-                    graph.add((partition, VOID["class" if kind == "class" else "property"], URIRef(term)))
-                    graph.add(
-                        (
-                            partition,
-                            VOID.entities if kind == "class" else VOID.triples,
-                            Literal(count, datatype=XSD.integer),
-                        )
-                    )
-        return graph
-
-
-def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=False,
-        lstrip_blocks=False,
-    )
-    return env
 
 
 def script_json(text: str) -> str:
@@ -141,22 +79,24 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     dataset = store.dataset
     assert dataset is not None, "load the store first"
     labels = Labels(Graph().parse(dist / "beleidsplan.ttl"), Graph().parse(dist / "beleidsplan-shapes.ttl"))
-    views = Views(store, base, labels, today or dt.date.today())
-    env = environment()
-    env.filters["doc_href"] = lambda iri: f"/doc/{iri[len(base) + 4 :]}" if iri.startswith(f"{base}/id/") else iri
-    env.filters["term_href"] = lambda iri: (
-        f"/ns/beleidsplan#{iri.split('#', 1)[1]}"
-        if iri.startswith("https://data.vlaanderen.be/ns/beleidsplan#")
-        else iri
-    )
+    plans = load_plans(store, base, list(dataset.manifest.get("plans", {})))
+    views = Views(store, base, labels, today or dt.date.today(), {p["slug"]: p["title"] for p in plans})
+    env = environment(base)
     template = env.get_template("resource.html")
-    common = {"version": __version__, "dataset_version": dataset.version, "provenance": _provenance(store)}
+    common = {
+        "version": __version__,
+        "dataset_version": dataset.version,
+        "provenance": _provenance(store),
+        "plans": plans,
+    }
     site = Site(base=base, dataset=dataset, environment=env, provenance=common["provenance"])
-    site.actions = load_index(store, base)
+    site.actions = load_index(store, base, plans)
     histories = site.histories = Histories.load(dist, dataset.manifest, base)
-    prefix = f"{base}/id/"
+    prefix = iris.thing(base, "")
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     pictures = plan_pictures(site.actions)
+    datasets = dataset_descriptions(store)
+    landing = landing_pages(datasets)
 
     def render(iri: str) -> Resource:
         graph = store.describe(iri)
@@ -165,16 +105,23 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         if history:
             page.sections["history"] = history
         pictured = _pictures_of(page, site.actions, pictures)
-        return _rendered(iri[len(prefix) :], graph, page, template, common, page.title, pictured)
+        dataset = datasets.get(iri) or datasets.get(landing.get(f"{base}/doc/{page.path}", ""))
+        schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
+        meta = resource_meta(page, graph, base, page.title, schema)
+        path = iri[len(prefix) :]
+        context = {**common, "plan": plan_of(path, plans)}
+        return _rendered(path, graph, page, template, context, page.title, meta, pictured)
 
     # Threads: on a remote store most of the time is waiting for its answers.
-    iris = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
+    things = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
-        for resource in pool.map(render, iris):
+        for resource in pool.map(render, things):
             site.resources[resource.path] = resource
-    for resource in _past_versions(histories, views, template, common):
+    for resource in _past_versions(histories, views, template, common, plans):
         site.resources[resource.path] = resource
     _documents(site, env, dist, common, _goals(store, base))
+    site.root = {name: Representation.of(body, kind) for name, (body, kind) in crawler_files(site, histories).items()}
+    site.meta = {path: document_meta(base, path) for path in ("acties", "sparql")}
     for name in dataset.manifest.get("plans", {}).values():
         graph = name["graph"]
         classes = store.select(
@@ -212,12 +159,14 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
 def plan_pictures(index: ActionIndex) -> dict[str, dict[str, object]]:
     """Per plan: the timeline and the collaboration matrix (SVG) with their table alternatives."""
     found: dict[str, dict[str, object]] = {}
-    for plan in sorted({row.plan for row in index.rows}):
+    plans = sorted({row.plan for row in index.rows})
+    for plan in plans:
         groups = timeline_groups(index, plan)
         labels, counts, slugs = collaboration(index, plan)
+        scope = f"plan={plan}&" if len(plans) > 1 else ""  # a cell counts this plan's actions: so does its list
 
-        def href(a: str, b: str, slugs: dict[str, str] = slugs) -> str:
-            return f"/acties?bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
+        def href(a: str, b: str, slugs: dict[str, str] = slugs, scope: str = scope) -> str:
+            return f"/acties?{scope}bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
 
         found[plan] = {
             "timeline": timeline_svg(groups, id_prefix=f"tijdlijn-{plan}"),
@@ -270,7 +219,7 @@ def _provenance(store: Store) -> list[dict[str, str]]:
 
 _GOALS = """
 PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>
-SELECT ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS ?actions) WHERE {
+SELECT ?plan ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS ?actions) WHERE {
   ?plan bp:heeftDoelstelling ?hd . ?hd <http://www.w3.org/2004/02/skos/core#notation> ?notation ;
      <http://purl.org/dc/terms/title> ?title ; bp:volgnummer ?n ; bp:heeftOperationeleDoelstelling ?od .
   ?od bp:heeftActie ?a .
@@ -279,10 +228,10 @@ SELECT ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS
 
 def _goals(store: Store, base: str) -> list[dict[str, str]]:
     """Each horizontal goal with its number of operational goals and actions, for the landing page."""
-    prefix = f"{base}/id/"
     return [
         {
-            "href": f"/doc/{str(r['hd'])[len(prefix) :]}",
+            "plan": str(r["plan"]),
+            "href": iris.doc_href(str(r["hd"]), base),
             "notation": str(r["notation"]),
             "title": str(r["title"]),
             "ods": str(r["ods"]),
@@ -292,7 +241,7 @@ def _goals(store: Store, base: str) -> list[dict[str, str]]:
     ]
 
 
-def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str], goals: list[dict[str, str]]) -> None:
+def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: list[dict[str, str]]) -> None:
     """The landing page, the vocabulary, the application profile, the downloads, the 404 page."""
     vocabulary = Graph().parse(dist / "beleidsplan.ttl")
     shapes = Graph().parse(dist / "beleidsplan-shapes.ttl")
@@ -305,6 +254,7 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         title=header["title"],
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
+        meta=document_meta(site.base, path, header["title"], header["description"]),
         **common,
     )
     site.documents[path] = _rdf_document(path, vocabulary, html)
@@ -314,6 +264,7 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         title="Applicatieprofiel Beleidsplan",
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
+        meta=document_meta(site.base, path, "Applicatieprofiel Beleidsplan"),
         **common,
     )
     site.documents[path] = _rdf_document(path, shapes, html)
@@ -331,34 +282,35 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
                 "sha256": hashlib.sha256(body).hexdigest(),
             }
         )
-    html = env.get_template("data.html").render(files=listing, title="Downloads", alternates=[], jsonld=None, **common)
+    html = env.get_template("data.html").render(
+        files=listing, title="Downloads", alternates=[], jsonld=None, meta=document_meta(site.base, "data/"), **common
+    )
     site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
-    counts = {
-        "goals": len(goals),
-        "ods": sum(int(g["ods"]) for g in goals),
-        "actions": sum(int(g["actions"]) for g in goals),
-    }
+    for plan in common["plans"]:  # type: ignore[union-attr]
+        plan["goal_rows"] = [g for g in goals if g["plan"] == plan["iri"]]  # type: ignore[assignment]
     html = env.get_template("home.html").render(
-        counts=counts, goals=goals, title="Start", alternates=[], jsonld=None, **common
+        title="Start", alternates=[], jsonld=None, meta=document_meta(site.base, ""), **common
     )
     site.documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     site.not_found = (
         env.get_template("not_found.html")
-        .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, **common)
+        .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, meta=None, **common)
         .encode("utf-8")
     )
 
 
-def not_found_page(site: Site, path: str) -> bytes:
-    """The helpful 404 page, with the (escaped) path the visitor asked for."""
-    return site.not_found.replace(b"{path}", str(escape(path)).encode("utf-8"))
-
-
-__all__ = ["Alternate", "File", "Representation", "Resource", "Site", "build_site", "not_found_page"]
+__all__ = ["Alternate", "Site", "build_site"]
 
 
 def _rendered(
-    path: str, graph: Graph, page: Page, template: Template, common: dict, title: str, pictures: object = None
+    path: str,
+    graph: Graph,
+    page: Page,
+    template: Template,
+    common: dict,
+    title: str,
+    meta: Meta,
+    pictures: object = None,
 ) -> Resource:
     """A resource's four RDF representations and its HTML page."""
     representations = {
@@ -372,17 +324,21 @@ def _rendered(
         alternates=alternates(path),
         jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
         pictures=pictures,
+        meta=meta,
         **common,
     )
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
     return Resource(path, representations)
 
 
-def _past_versions(histories: Histories, views: Views, template: Template, common: dict) -> list[Resource]:
+def _past_versions(
+    histories: Histories, views: Views, template: Template, common: dict, plans: list[dict[str, str]]
+) -> list[Resource]:
     """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
     resources = []
     for iri, entries in histories.entries.items():
         for entry in entries:
+            common = {**common, "plan": plan_of(f"versie/{entry.slug}", plans)}
             version = histories.plans[entry.slug].versions[entry.number - 1]
             graph = histories.member(entry.slug, version, iri, histories.described(entry.slug, entry.number)[iri])
             member = histories.member_iri(entry.slug, entry.number, iri)
@@ -390,13 +346,15 @@ def _past_versions(histories: Histories, views: Views, template: Template, commo
             page.kind, page.kind_label = "Versie", f"{page.kind_label}, versie {entry.number}"  # no kind section
             page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
             title = f"{page.title} (versie {entry.number})"
-            resources.append(_rendered(entry.path, graph, page, template, common, title))
+            meta = resource_meta(page, graph, views.base, title)
+            resources.append(_rendered(entry.path, graph, page, template, common, title, meta))
             for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
                 part = Graph()
                 part += graph.triples((owned, None, None))
                 part += graph.triples((None, None, owned))
                 node = views.page(str(owned), part, specific=False)
                 node.kind = "Versie"
-                path = str(owned).removeprefix(f"{views.base}/id/")
-                resources.append(_rendered(path, part, node, template, common, node.title))
+                path = iris.path_of(str(owned), views.base) or str(owned)
+                meta = resource_meta(node, part, views.base, node.title)
+                resources.append(_rendered(path, part, node, template, common, node.title, meta))
     return resources

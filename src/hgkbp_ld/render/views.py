@@ -6,18 +6,32 @@ application profile (Dutch property names), never from a raw IRI when a label ex
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from hgkbp_ld.mapping import BP, MANDAAT
+from hgkbp_ld import iris
+from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.store import Store
 
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
+
+
+class Text(str):
+    """A literal's text that keeps its language tag, so that a page can mark text not in Dutch (lang)."""
+
+    lang: str = ""
+
+    @classmethod
+    def of(cls, node: Node) -> Text:
+        made = cls(str(node))
+        made.lang = (node.language or "") if isinstance(node, Literal) else ""
+        return made
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,7 @@ class Link:
     label: str
     href: str
     note: str = ""  # e.g. the notation or a period, shown next to the label
+    plan: str = ""  # the title of the plan it belongs to, where a page groups links by plan
 
 
 @dataclass(frozen=True)
@@ -102,17 +117,19 @@ def text_blocks(text: str) -> list[Block]:
 class Views:
     """Builds the page of each resource from the store; one instance per loaded dataset."""
 
-    def __init__(self, store: Store, base: str, labels: Labels, today: dt.date) -> None:
+    def __init__(
+        self, store: Store, base: str, labels: Labels, today: dt.date, plans: dict[str, str] | None = None
+    ) -> None:
         self.store = store
         self.base = base
         self.labels = labels
         self.today = today
+        self.plans = plans or {}  # slug -> title of the built plans
 
     # --- links and labels -------------------------------------------------------------------
 
     def href(self, iri: str) -> str:
-        prefix = f"{self.base}/id/"
-        return f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri
+        return iris.doc_href(iri, self.base)
 
     @staticmethod
     def label(graph: Graph, node: Node) -> str:
@@ -122,7 +139,7 @@ class Views:
                 if isinstance(value, Literal) and value.language == "nl":
                     return str(value)
             if values:
-                return str(values[0])
+                return Text.of(values[0])
         for prop in (SKOS.notation, BP.omschrijving):
             value = graph.value(node, prop)
             if value is not None:
@@ -133,7 +150,7 @@ class Views:
         if isinstance(node, URIRef):
             notation = graph.value(node, SKOS.notation)
             return Link(self.label(graph, node), self.href(str(node)), str(notation) if notation else "")
-        return str(node)
+        return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
         return [
@@ -153,7 +170,7 @@ class Views:
         notation = graph.value(node, SKOS.notation)
         page = Page(
             iri=iri,
-            path=iri.removeprefix(f"{self.base}/id/"),
+            path=iris.path_of(iri, self.base) or iri,
             kind=kind,
             kind_label=self.labels.name(str(main)) if main is not None else "Bron",
             title=self.label(graph, node),
@@ -199,9 +216,10 @@ class Views:
         rows = self.store.select(
             f"""
             SELECT DISTINCT ?portfolio ?x ?label WHERE {{
-              ?x <{MANDAAT.beleidsdomein}> ?portfolio ; <{MANDAAT.start}> ?start ;
+              ?x <{BP.heeftBevoegdheid}> ?portfolio ; <{MANDAAT.start}> ?start ;
                  <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
               OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }}
+              FILTER NOT EXISTS {{ ?x <{MANDAAT.isTijdelijkVervangenDoor}> ?replacement }}
               FILTER (?start <= {day} && (!BOUND(?end) || {day} < ?end))
             }} ORDER BY ?label""",
             {"portfolio": portfolio},
@@ -219,7 +237,7 @@ class Views:
         """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
         # (A substituted variable only binds in triple patterns, not inside BIND: so no BIND(?this ...).)
         portfolio = (
-            f"?this <{MANDAAT.beleidsdomein}> ?portfolio . ?x <{prop}> ?portfolio"
+            f"?this <{BP.heeftBevoegdheid}> ?portfolio . ?x <{prop}> ?portfolio"
             if via_mandate
             else (f"?x <{prop}> ?this")
         )
@@ -232,7 +250,12 @@ class Views:
             }} ORDER BY ?number""",
             {"this": node},
         )
-        return self._links(rows, note="n")
+        return [dataclasses.replace(link, plan=self._plan_title(link.href)) for link in self._links(rows, note="n")]
+
+    def _plan_title(self, href: str) -> str:
+        """The title of the built plan a thing's page belongs to (`/doc/actie/{plan}/12`)."""
+        parts = href.split("/")
+        return self.plans.get(parts[3], parts[3]) if len(parts) > 3 else ""
 
     # --- kind-specific sections (method name = class local name) ----------------------------
 
@@ -281,9 +304,7 @@ class Views:
             for od in self._children(node, BP.heeftOperationeleDoelstelling)
         ]
         page.sections["sdgs"] = self._contributions(node)
-        page.sections["related_plans"] = sorted(
-            (self.link(graph, o) for o in graph.objects(node, BP.gerelateerdPlan)), key=natural
-        )
+        page.sections["related_plans"] = self._plans(graph, node, BP.gerelateerdPlan)
 
     def _contributions(self, node: URIRef) -> list[dict[str, str]]:
         rows = self.store.select(
@@ -291,7 +312,7 @@ class Views:
             PREFIX bp: <{BP}>
             SELECT DISTINCT ?this ?sdg ?label ?why WHERE {{
               ?this bp:heeftBijdrage ?b . ?b bp:aanDoel ?sdg ; bp:toelichting ?why .
-              OPTIONAL {{ ?sdg <{SKOS.prefLabel}> ?label }}
+              OPTIONAL {{ ?b <{RDFS.label}> ?label }}
             }}""",
             {"this": node},
         )
@@ -307,9 +328,7 @@ class Views:
             (goal, self._children(URIRef(self._iri(goal.href)), BP.heeftOperationeleDoelstelling))
             for goal in self._children(node, BP.heeftDoelstelling)
         ]
-        page.sections["complementary"] = sorted(
-            (self.link(graph, o) for o in graph.objects(node, BP.isComplementairAan)), key=natural
-        )
+        page.sections["complementary"] = self._plans(graph, node, BP.isComplementairAan)
 
     def _Bevoegdheid(self, node: URIRef, graph: Graph, page: Page) -> None:
         page.sections["holders_now"] = self._holders(node)
@@ -318,7 +337,7 @@ class Views:
         mandates = self.store.select(
             f"""
             SELECT DISTINCT ?this ?x ?label ?start ?end WHERE {{
-              ?x <{MANDAAT.beleidsdomein}> ?this ; <{MANDAAT.start}> ?start ;
+              ?x <{BP.heeftBevoegdheid}> ?this ; <{MANDAAT.start}> ?start ;
                  <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
               OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }} }} ORDER BY ?start ?label""",
             {"this": node},
@@ -327,15 +346,31 @@ class Views:
 
     def _Mandataris(self, node: URIRef, graph: Graph, page: Page) -> None:
         page.sections["portfolios"] = sorted(
-            (self.link(graph, o) for o in graph.objects(node, MANDAAT.beleidsdomein)), key=natural
+            (self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural
         )
         page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node, via_mandate=True)
         page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node, via_mandate=True)
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
         page.sections["period"] = _period({"start": start, "end": end} if end else {"start": start})
 
+    def _plans(self, graph: Graph, node: URIRef, prop: URIRef) -> list[Link | str]:
+        """Other plans a plan or goal names; one that is also built here (owl:sameAs) links to the
+        built plan's page, with its own title: the register's entry and the built plan are one plan."""
+        found: list[Link | str] = []
+        for other in graph.objects(node, prop):
+            rows = self.store.select(
+                f"""SELECT ?this ?built ?title WHERE {{ ?this <{OWL.sameAs}> ?built .
+                  ?built <{BP.heeftDoelstelling}> ?goal ; <{DCTERMS.title}> ?title }} LIMIT 1""",
+                {"this": other},
+            )
+            if rows:
+                found.append(Link(str(rows[0]["title"]), self.href(str(rows[0]["built"]))))
+            else:
+                found.append(self.link(graph, other))
+        return sorted(found, key=natural)
+
     def _iri(self, href: str) -> str:
-        return f"{self.base}/id/{href.removeprefix('/doc/')}" if href.startswith("/doc/") else href
+        return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
 
 
 def _period(row: dict[str, Node | None]) -> str:

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from hgkbp_ld import __version__
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import WorkerPool
-from hgkbp_ld.web import browse, documents, ldes, resources, service, sparql, sparql_guard
+from hgkbp_ld.web import browse, documents, ldes, service, sparql, sparql_guard
 from hgkbp_ld.web.middleware import SecurityHeaders
 from hgkbp_ld.web.publication import Publication
+from hgkbp_ld.web.resources import Pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,11 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(service.router)
     app.include_router(ldes.router)
-    app.include_router(resources.router)
-    app.add_middleware(  # /sparql's requests before the routing: see sparql_guard
+    app.add_middleware(  # /sparql's requests before the routing (inside Pages, which marks their dataset)
         sparql_guard.FrontDoor,
         state=lambda: (app.state.sparql, publication.current.site.dataset.version),
         handler=sparql.sparql,
     )
+    app.add_middleware(Pages, publication=publication, max_age=settings.cache_max_age)  # the rendered site
     app.add_middleware(SecurityHeaders)
     return app

@@ -1,7 +1,8 @@
-"""/acties: every action in one table, with filters (goal, portfolio, minister, year) and a search.
+"""/acties: every action in one table, with filters (plan, goal, portfolio, minister, year) and a search.
 
-The rows are read from the store once per loaded dataset; a request filters them in memory (well
-under a millisecond for the whole plan). Plain GET forms: every result has a shareable URL.
+The rows are read from the store by the build (`hgkbp_ld.render.actions`) and kept in the rendered
+site; a request filters them in memory (well under a millisecond for the whole plan). Plain GET
+forms: every result has a shareable URL.
 """
 
 from __future__ import annotations
@@ -12,11 +13,6 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from rdflib.namespace import DCAT, DCTERMS, RDFS, SKOS
-
-from hgkbp_ld.mapping import BP, MANDAAT
-from hgkbp_ld.render.pictures import TimelineBar, TimelineGroup, pair_counts
-from hgkbp_ld.store import Store
 
 router = APIRouter()
 _WORD = re.compile(r"\w+")
@@ -74,90 +70,26 @@ class ActionIndex:
     ministers: list[Choice]
     years: list[int]
     held: dict[str, set[str]]  # person IRI -> portfolio IRIs held in any mandate
+    plans: list[Choice] = field(default_factory=list)  # slug -> title, in the landing page's order
 
 
-def _short(iri: str, base: str) -> str:
-    return iri.removeprefix(f"{base}/id/")
-
-
-def load_index(store: Store, base: str) -> ActionIndex:
-    bp = f"PREFIX bp: <{BP}>\n"
-    rows: dict[str, Row] = {}
-    for r in store.select(
-        bp
-        + f"""
-        SELECT DISTINCT ?a ?n ?notation ?title ?od ?hd ?hdn ?hdt WHERE {{
-          ?a a bp:Actie ; bp:volgnummer ?n ; <{SKOS.notation}> ?notation ; <{DCTERMS.title}> ?title ;
-             bp:isDeelVan ?od . ?od bp:isDeelVan ?hd . ?hd <{SKOS.notation}> ?hdn ; <{DCTERMS.title}> ?hdt .
-        }}"""
-    ):
-        iri = str(r["a"])
-        path = _short(iri, base)
-        rows[iri] = Row(
-            iri,
-            f"/doc/{path}",
-            path.split("/")[1],
-            int(r["n"]),
-            str(r["notation"]),
-            str(r["title"]),
-            str(r["hdn"]),
-            str(r["hdt"]),
-        )
-    for prop, key in ((BP.verantwoordelijke, "responsible"), (BP.samenwerkingMet, "collaborators")):
-        for r in store.select(f"SELECT DISTINCT ?a ?p ?l WHERE {{ ?a <{prop}> ?p . ?p <{SKOS.prefLabel}> ?l }}"):
-            if str(r["a"]) in rows:
-                getattr(rows[str(r["a"])], key)[str(r["p"])] = str(r["l"])
-    for r in store.select(
-        bp
-        + f"""SELECT DISTINCT ?a ?text ?s ?e WHERE {{ ?a <{DCTERMS.temporal}> ?t .
-          ?t bp:omschrijving ?text . OPTIONAL {{ ?t <{DCAT.startDate}> ?s }} OPTIONAL {{ ?t <{DCAT.endDate}> ?e }} }}"""
-    ):
-        row = rows.get(str(r["a"]))
-        if row is not None:
-            row.timeline = str(r["text"])
-            row.start = int(str(r["s"])) if "s" in r else None
-            row.end = int(str(r["e"])) if "e" in r else None
-    for r in store.select(bp + "SELECT DISTINCT ?a ?n WHERE { ?a bp:wordtUitgewerktIn/bp:volgnummer ?n }"):
-        if str(r["a"]) in rows:
-            rows[str(r["a"])].refers_to = int(r["n"])
-    texts: dict[str, list[str]] = {iri: [row.title] for iri, row in rows.items()}
-    for r in store.select(f"SELECT DISTINCT ?a ?d WHERE {{ ?a <{DCTERMS.description}> ?d }}"):
-        texts.get(str(r["a"]), []).append(str(r["d"]))
-    for r in store.select(bp + f"SELECT DISTINCT ?a ?d WHERE {{ ?a bp:heeftIndicator/<{DCTERMS.description}> ?d }}"):
-        texts.get(str(r["a"]), []).append(str(r["d"]))
-    for iri, parts in texts.items():
-        rows[iri].text = fold(" ".join(parts))
-    held: dict[str, set[str]] = {}
-    names: dict[str, str] = {}
-    for r in store.select(f"""SELECT DISTINCT ?person ?name ?p WHERE {{ ?m <{MANDAAT.isBestuurlijkeAliasVan}> ?person ;
-          <{MANDAAT.beleidsdomein}> ?p . ?person <{RDFS.label}> ?name }}"""):
-        held.setdefault(str(r["person"]), set()).add(str(r["p"]))
-        names[str(r["person"])] = str(r["name"])
-    ordered = sorted(rows.values(), key=lambda row: (row.plan != "hgkbp-2025-2029", row.plan, row.number))
-    portfolios = {p: label for row in ordered for p, label in (*row.responsible.items(), *row.collaborators.items())}
-    years = sorted(
-        {y for row in ordered if row.start is not None for y in range(row.start, (row.end or max(row.start, 2029)) + 1)}
-    )
+def index_from_json(data: dict) -> ActionIndex:
+    """The index the build rendered (`hgkbp_ld.render.actions.index_json`) back into its classes."""
     return ActionIndex(
-        rows=ordered,
-        goals=sorted(
-            {Choice(r.goal.replace(" ", ""), f"{r.goal}: {r.goal_title}") for r in ordered},
-            key=lambda c: int(c.value[2:]),
-        ),
-        portfolios=sorted(
-            (Choice(_short(p, base).split("/", 1)[1], label) for p, label in portfolios.items()), key=lambda c: c.label
-        ),
-        ministers=sorted((Choice(_short(p, base).split("/", 1)[1], names[p]) for p in held), key=lambda c: c.label),
-        years=years,
-        held={
-            _short(p, base).split("/", 1)[1]: {_short(x, base).split("/", 1)[1] for x in ps} for p, ps in held.items()
-        },
+        rows=[Row(**row) for row in data["rows"]],
+        goals=[Choice(**c) for c in data["goals"]],
+        portfolios=[Choice(**c) for c in data["portfolios"]],
+        ministers=[Choice(**c) for c in data["ministers"]],
+        years=list(data["years"]),
+        held={person: set(portfolios) for person, portfolios in data["held"].items()},
+        plans=[Choice(**c) for c in data.get("plans", [])],
     )
 
 
 @dataclass(frozen=True)
 class Filters:
-    goal: str = ""
+    plan: str = ""  # a plan's slug
+    goal: str = ""  # "HD1", or "{plan}/HD1" (the choices name their plan when there are several)
     portfolio: str = ""
     together: str = ""  # a second portfolio that must take part too (a cell of the collaboration matrix)
     role: str = ""  # "", "lead", "partner"
@@ -175,8 +107,12 @@ def select_rows(index: ActionIndex, filters: Filters) -> list[Row]:
     if filters.minister:
         wanted |= index.held.get(filters.minister, {"-"})
     found = []
+    plan, _, goal = filters.goal.rpartition("/")
+    plans = {p for p in (filters.plan, plan) if p}
     for row in index.rows:
-        if filters.goal and row.goal.replace(" ", "") != filters.goal:
+        if plans and row.plan not in plans:
+            continue
+        if goal and row.goal.replace(" ", "") != goal:
             continue
         if wanted:
             lead, partner = slugs(row.responsible), slugs(row.collaborators)
@@ -193,11 +129,16 @@ def select_rows(index: ActionIndex, filters: Filters) -> list[Row]:
     return found
 
 
+# The query parameters of /acties (read below; robots.txt keeps crawlers off each, and "plan" of DESIGN.md).
+FILTERS = ("q", "doelstelling", "bevoegdheid", "samen-met", "rol", "minister", "jaar", "plan")
+
+
 def _filters(request: Request) -> Filters:
     params = request.query_params
     year = params.get("jaar", "")
     return Filters(
-        goal=params.get("doelstelling", "")[:10],
+        plan=params.get("plan", "")[:80],
+        goal=params.get("doelstelling", "")[:90],
         portfolio=params.get("bevoegdheid", "")[:60],
         together=params.get("samen-met", "")[:60],
         role=params.get("rol", "") if params.get("rol", "") in ("lead", "partner") else "",
@@ -210,11 +151,18 @@ def _filters(request: Request) -> Filters:
 @router.api_route("/acties", methods=["GET", "HEAD"], include_in_schema=False)
 def actions(request: Request) -> Response:
     current = request.app.state.publication.current
-    index: ActionIndex = current.site.actions
+    index: ActionIndex = current.actions
     filters = _filters(request)
     rows = select_rows(index, filters)
-    html = current.site.environment.get_template("acties.html").render(
+    shown = [p for p in index.plans if p.value in {row.plan for row in rows}]
+    html = current.environment.get_template("acties.html").render(
         title="Acties",
+        plans_shown=shown,
+        plans=[{"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in index.plans],
+        plan=next(({"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in shown), None)
+        if filters.plan
+        else None,
+        plan_names={p.value: p.label for p in index.plans},
         rows=rows,
         filters=filters,
         index=index,
@@ -223,6 +171,7 @@ def actions(request: Request) -> Response:
         version=request.app.state.version,
         dataset_version=current.site.dataset.version,
         provenance=current.site.provenance,
+        meta=current.site.meta.get("acties"),
     )
     body = b"" if request.method == "HEAD" else html.encode("utf-8")
     return Response(
@@ -231,39 +180,3 @@ def actions(request: Request) -> Response:
         media_type="text/html; charset=utf-8",
         headers={"Cache-Control": f"public, max-age={request.app.state.settings.cache_max_age}"},
     )
-
-
-# --- the pictures ----------------------------------------------------------------------------------
-
-
-def timeline_groups(index: ActionIndex, plan: str, numbers: set[int] | None = None) -> list[TimelineGroup]:
-    """The actions of a plan (or only `numbers`) as timeline bars, grouped by goal."""
-    groups: dict[str, TimelineGroup] = {}
-    for row in index.rows:
-        if row.plan != plan or (numbers is not None and row.number not in numbers):
-            continue
-        group = groups.setdefault(row.goal, TimelineGroup(row.goal.replace(" ", ""), row.goal_title, []))
-        group.bars.append(
-            TimelineBar(
-                row.number,
-                row.title,
-                row.href,
-                row.start,
-                row.end,
-                row.start is not None and row.end is None,
-                row.refers_to,
-            )
-        )
-    return list(groups.values())
-
-
-def collaboration(index: ActionIndex, plan: str) -> tuple[list[str], dict[tuple[str, str], int], dict[str, str]]:
-    """Portfolio labels, how many actions each pair shares (lead or partner), and label → slug."""
-    rows = [row for row in index.rows if row.plan == plan]
-    slugs = {
-        label: iri.rsplit("/", 1)[1]
-        for row in rows
-        for iri, label in (*row.responsible.items(), *row.collaborators.items())
-    }
-    counts = pair_counts([*row.responsible.values(), *row.collaborators.values()] for row in rows)
-    return sorted(slugs), counts, slugs

@@ -1,70 +1,11 @@
-"""The landing page, the downloads, the style sheet and a health check."""
+"""A health check: the dataset being served. (The rendered pages and files: `web.resources`.)"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
-
-from hgkbp_ld.bundled import STATIC as STATIC_DIR
-from hgkbp_ld.render.site import Representation, Site
-from hgkbp_ld.web.http import charset, not_modified, representation_response
-from hgkbp_ld.web.resources import serve
+from fastapi.responses import JSONResponse
 
 router = APIRouter()
-STATIC = {"style.css": Representation.of((STATIC_DIR / "style.css").read_bytes(), "text/css")}
-
-
-@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-def home(request: Request) -> Response:
-    site: Site = request.app.state.publication.current.site
-    return serve(request, site.documents[""], "/", None)
-
-
-@router.api_route("/data", methods=["GET", "HEAD"], include_in_schema=False)
-def data_index_redirect() -> Response:
-    return RedirectResponse("/data/", 301)
-
-
-@router.api_route("/data/", methods=["GET", "HEAD"], include_in_schema=False)
-def data_index(request: Request) -> Response:
-    site: Site = request.app.state.publication.current.site
-    return serve(request, site.documents["data/"], "/data/", None)
-
-
-@router.api_route("/data/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)  # versies/{plan}/{n}.nt too
-def data_file(request: Request, name: str) -> Response:
-    site: Site = request.app.state.publication.current.site
-    published = site.files.get(name)  # only the files of the build: no path ever reaches the disk
-    if published is None:
-        return Response(
-            "Dit bestand bestaat niet. De bestanden staan op /data/.\n", 404, media_type="text/plain; charset=utf-8"
-        )
-    headers = {
-        "Content-Disposition": f'attachment; filename="{published.name}"',
-        "Last-Modified": published.last_modified,
-    }
-    max_age = request.app.state.settings.cache_max_age
-    if not_modified(request, published.representation.etag):
-        return Response(status_code=304, headers={"ETag": published.representation.etag})
-    response = representation_response(request, published.representation, headers, max_age)
-    response.headers["content-type"] = charset(published.representation.media_type)
-    return response
-
-
-@router.api_route("/catalog.ttl", methods=["GET", "HEAD"], include_in_schema=False)
-def catalogue(request: Request) -> Response:
-    """The DCAT-AP Vlaanderen catalogue, where data portals harvest it."""
-    return data_file(request, "catalogus.ttl")
-
-
-@router.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
-def static(request: Request, name: str) -> Response:
-    asset = STATIC.get(name)
-    if asset is None:
-        return Response(b"", 404)
-    if not_modified(request, asset.etag):
-        return Response(status_code=304, headers={"ETag": asset.etag})
-    return representation_response(request, asset, {}, 3600)
 
 
 @router.get("/health", include_in_schema=False)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from fastapi import Request
 from fastapi.responses import Response
 
-from hgkbp_ld.render.site import Representation
+from hgkbp_ld.published import Representation
 from hgkbp_ld.web.conneg import Format
 
 MAX_ETAGS = 64
@@ -34,13 +34,18 @@ def charset(media_type: str) -> str:
 
 def not_acceptable(offer: Iterable[Format], headers: dict[str, str] | None = None) -> Response:
     """406, naming what is offered (one media type a line)."""
-    offered = "\n".join(f.media_type for f in offer)
     return Response(
-        f"Geen van de gevraagde formaten is beschikbaar. Aangeboden:\n{offered}\n",
+        offered_text(offer),
         406,
         media_type="text/plain; charset=utf-8",
         headers={"Vary": "Accept", **(headers or {})},
     )
+
+
+def offered_text(offer: Iterable[Format]) -> str:
+    """The body of a 406: what is offered, one media type a line."""
+    offered = "\n".join(f.media_type for f in offer)
+    return f"Geen van de gevraagde formaten is beschikbaar. Aangeboden:\n{offered}\n"
 
 
 def representation_response(

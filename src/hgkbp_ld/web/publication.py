@@ -1,21 +1,26 @@
-"""The dataset being served: a loaded store and its rendered site, swapped in whole.
+"""The dataset being served: the site the build rendered (`dist/site/`) and a loaded store for
+the queries, swapped in whole.
 
-Readers take `publication.current` once per request and use that pair throughout, so a reload
-that happens meanwhile never mixes two versions in one answer.
+Serving only reads files: nothing is rendered or built here (`hgkbp-ld build` renders the site).
+Readers take `publication.current` once per request and use it throughout, so a reload that happens
+meanwhile never mixes two versions in one answer.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from hgkbp_ld.build import build
-from hgkbp_ld.render.site import Site, build_site
+from jinja2 import Environment
+
+from hgkbp_ld.published import SITE, Site, read_site
+from hgkbp_ld.render.templates import environment
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import QueryService, WorkerPool
 from hgkbp_ld.store import Store, StoreError, open_store, read_manifest
+from hgkbp_ld.web.browse import ActionIndex, index_from_json
 
 log = logging.getLogger("hgkbp_ld")
 
@@ -24,6 +29,8 @@ log = logging.getLogger("hgkbp_ld")
 class Current:
     store: Store
     site: Site
+    actions: ActionIndex  # the /acties rows, filtered per request
+    environment: Environment  # for the pages made per request (/acties, the SPARQL page)
     queries: QueryService  # what answers /sparql over this store
 
 
@@ -43,28 +50,30 @@ class Publication:
         return current
 
     def load(self) -> Current:
-        """Load dist/ (building it first if it is missing) into a new store and swap it in."""
+        """Read dist/site/ and load dist/ into a new store; swap both in together."""
+        started = time.perf_counter()
         dist = self.settings.dist
-        if not (dist / "manifest.json").exists():
-            log.warning("no build in %s: building it from %s first", dist, self.settings.data)
-            build(dist, base=self.settings.base, data_dir=self.settings.data)
-        manifest, _version = read_manifest(dist)
-        if manifest.get("base", self.settings.base) != self.settings.base:
+        _manifest, version = read_manifest(dist)
+        site = read_site(dist / SITE)
+        if site.dataset.version != version:
+            raise StoreError(f"{dist / SITE} was rendered from another build than {dist}; run 'hgkbp-ld build' again")
+        if site.base != self.settings.base:
             raise StoreError(
-                f"{dist} was built for base {manifest['base']}, not {self.settings.base}: "
-                f"run 'hgkbp-ld build --base {self.settings.base}' or serve with --base {manifest['base']}"
+                f"{dist} was built for base {site.base}, not {self.settings.base}: "
+                f"run 'hgkbp-ld build --base {self.settings.base}' or serve with --base {site.base}"
             )
         store = open_store(self.settings)
         store.load(dist)
-        site = build_site(store, dist, self.settings.base)
-        current = Current(store, site, store.queries(self.workers))
-        self._current = current  # one assignment: readers see the old pair or the new one
+        current = Current(
+            store, site, index_from_json(site.actions), environment(site.base), store.queries(self.workers)
+        )
+        self._current = current  # one assignment: readers see the old set or the new one
         log.info(
-            "serving dataset %s from %s: %d resources rendered in %.2f s",
+            "serving dataset %s from %s: %d resources read in %.2f s",
             site.dataset.version[:12],
             self.settings.store or "the embedded store",
             len(site.resources),
-            site.seconds,
+            time.perf_counter() - started,
         )
         return current
 
@@ -97,9 +106,3 @@ class Publication:
 
     def close(self) -> None:
         self._stop.set()
-
-
-def dist_files(dist: Path) -> dict[str, str]:
-    """The published files of a build (name → sha256), from its manifest: nothing else is served."""
-    manifest, _version = read_manifest(dist)
-    return dict(manifest.get("files", {}))

@@ -11,6 +11,8 @@ from fastapi.responses import Response
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from hgkbp_ld.iris import thing
+from hgkbp_ld.published import Site
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS, negotiate
 
@@ -76,10 +78,41 @@ def void(request: Request) -> Response:
     if fmt is None:
         return Response(b"", 406)
     fmt = RESOURCE_FORMATS[1] if fmt is HTML else fmt  # no page of its own: Turtle reads well
-    body = serialise(site.void(_origin(request)), fmt.extension)
+    body = serialise(void_graph(site, _origin(request)), fmt.extension)
     return Response(
         b"" if request.method == "HEAD" else body,
         200,
         media_type=f"{fmt.media_type}; charset=utf-8",
         headers={"Vary": "Accept"},
     )
+
+
+def void_graph(site: Site, origin: str) -> Graph:
+    """VoID of each plan's dataset, with the endpoint and dumps on the host that asked."""
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    plans = site.dataset.manifest.get("plans", {})
+    for slug, plan in sorted(plans.items()):
+        dataset = URIRef(plan["graph"])
+        stats = site.statistics.get(plan["graph"], {"classes": {}, "properties": {}})
+        graph.add((dataset, RDF.type, VOID.Dataset))
+        graph.add((dataset, VOID.sparqlEndpoint, URIRef(f"{origin}/sparql")))
+        graph.add((dataset, VOID.uriSpace, Literal(thing(site.base, ""))))
+        graph.add((dataset, VOID.triples, Literal(plan["triples"], datatype=XSD.integer)))
+        graph.add((dataset, VOID.vocabulary, URIRef("https://data.vlaanderen.be/ns/beleidsplan#")))
+        for extension in ("ttl", "nt", "jsonld", "rdf"):
+            graph.add((dataset, VOID.dataDump, URIRef(f"{origin}/data/{slug}.{extension}")))
+        for kind, counts in (("class", stats["classes"]), ("property", stats["properties"])):
+            for number, (term, count) in enumerate(sorted(counts.items()), start=1):
+                partition = URIRef(f"{dataset}#{kind}-{number}")
+                graph.add((dataset, VOID.classPartition if kind == "class" else VOID.propertyPartition, partition))
+                graph.add((partition, VOID["class" if kind == "class" else "property"], URIRef(term)))
+                graph.add(
+                    (
+                        partition,
+                        VOID.entities if kind == "class" else VOID.triples,
+                        Literal(count, datatype=XSD.integer),
+                    )
+                )
+    return graph

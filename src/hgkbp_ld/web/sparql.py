@@ -321,7 +321,7 @@ def _page(
     truncated: bool = False,
 ) -> Response:
     settings = request.app.state.settings
-    env = request.app.state.publication.current.site.environment
+    env = request.app.state.publication.current.environment
     table = None
     triples = None
     boolean = None
@@ -365,5 +365,6 @@ def _page(
         version=request.app.state.version,
         dataset_version=request.app.state.publication.current.site.dataset.version,
         provenance=request.app.state.publication.current.site.provenance,
+        meta=request.app.state.publication.current.site.meta.get("sparql"),
     )
     return Response(html, status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})

@@ -1,0 +1,208 @@
+"""The rendered site in `dist/site/`: what the build's render stage writes and the server reads.
+
+The build renders every representation once (`hgkbp_ld.render`); this module only knows how the
+result lies on disk, so that the server (and nginx, see `hgkbp_ld.nginx`) can serve it without
+rendering anything:
+
+- `site/doc/{path}.{ext}`: every resource in every format (HTML, Turtle, JSON-LD, N-Triples,
+  RDF/XML), past versions included (`doc/versie/...`);
+- the documents: `index.html` (landing), `data/index.html`, `ns/beleidsplan.{ext}`,
+  `doc/applicatieprofiel/beleidsplan.{ext}`; the published files under `data/`; `static/`;
+- `ldes/{plan}.{ext}`, `ldes/{plan}/{n}.{ext}`: the event stream, its IRIs on the `ORIGIN`
+  placeholder (the server puts in the host that was asked);
+- `robots.txt`, `sitemap.xml` and (with many plans) `sitemaps/{name}.xml`, for crawlers;
+- `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, plus
+  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions).
+
+Each file's modification time is the build's time plus the position of its format, and its ETag is
+nginx's own (`"{mtime:x}-{size:x}"`): nginx serving the file and the server answering from the index
+give the same validator, and two formats of one URL never share one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from pathlib import Path
+
+from hgkbp_ld.store.base import Dataset
+
+SITE = "site"
+INDEX = "index.json"
+FORMAT = 1  # of index.json; the server refuses another
+ORIGIN = "http://hgkbp-origin.invalid"  # stands for the origin that was asked, in the event stream
+EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")  # the formats' order: the file times' offsets
+
+
+class SiteError(RuntimeError):
+    """No rendered site, or one of another format: the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Representation:
+    body: bytes
+    media_type: str
+    etag: str
+    last_modified: str = ""  # an HTTP date; empty for answers made per request
+
+    @classmethod
+    def of(cls, body: bytes, media_type: str) -> Representation:
+        """A representation made per request: a strong ETag from the body's hash."""
+        return cls(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+
+@dataclass(frozen=True)
+class Resource:
+    path: str  # e.g. actie/hgkbp-2025-2029/12 (after /id/ and /doc/)
+    representations: dict[str, Representation]  # by extension
+
+
+@dataclass(frozen=True)
+class File:
+    """A published file of the build (a dump, the vocabulary, the shapes), served from memory."""
+
+    name: str
+    representation: Representation
+    last_modified: str  # an HTTP date
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the server says that does not depend on the request, read from `dist/site/`."""
+
+    base: str
+    dataset: Dataset
+    resources: dict[str, Resource]  # /id/ and /doc/ paths
+    documents: dict[str, Resource]  # "", "data/", "ns/beleidsplan", "doc/applicatieprofiel/beleidsplan"
+    files: dict[str, File]  # /data/{name}
+    static: dict[str, Representation]  # /static/{name}
+    ldes: dict[str, Resource]  # "{plan}" and "{plan}/{n}", on the ORIGIN placeholder
+    root: dict[str, Representation]  # robots.txt, sitemap.xml, sitemaps/{name}.xml
+    not_found: bytes  # the 404 page, with a {path} placeholder
+    provenance: list[dict[str, str]] = field(default_factory=list)
+    statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
+    versions: dict[str, dict[int, str]] = field(default_factory=dict)  # resource path -> number -> member path
+    actions: dict = field(default_factory=dict)  # the /acties rows and choices (web.browse reads them)
+    meta: dict[str, dict[str, str]] = field(default_factory=dict)  # the head of /acties and /sparql
+    rendered_seconds: float = 0.0
+
+
+def file_name(key: str, extension: str) -> str:
+    """Where a document or resource's representation lies in the site: "" → index.html, "data/" → data/index.html."""
+    return f"{key}index.{extension}" if key == "" or key.endswith("/") else f"{key}.{extension}"
+
+
+def etag(mtime: int, size: int) -> str:
+    """nginx's ETag for a static file (ngx_http_set_etag): modification time and length in hex."""
+    return f'"{mtime:x}-{size:x}"'
+
+
+class Writer:
+    """Writes a site's files and, last, its index; the caller swaps the folder in whole."""
+
+    def __init__(self, folder: Path, started: int) -> None:
+        self.folder = folder
+        self.started = started  # seconds since the epoch: every file's time is this plus its format's offset
+        self.entries: dict[str, dict] = {
+            "resources": {},
+            "documents": {},
+            "files": {},
+            "static": {},
+            "ldes": {},
+            "root": {},  # robots.txt, sitemap.xml, sitemaps/…: by their path after "/"
+        }
+
+    def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
+        path = self.folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        mtime = self.started + offset
+        os.utime(path, (mtime, mtime))
+        return [relative, media_type, etag(mtime, len(body)), formatdate(mtime, usegmt=True)]
+
+    def representations(self, section: str, key: str, prefix: str, bodies: dict[str, tuple[bytes, str]]) -> None:
+        """One resource or document: its representations by extension, as `{prefix}{key}.{ext}`."""
+        self.entries[section][key] = {
+            extension: self.write(file_name(f"{prefix}{key}", extension), body, media_type, _offset(extension))
+            for extension, (body, media_type) in bodies.items()
+        }
+
+    def file(self, section: str, key: str, relative: str, body: bytes, media_type: str) -> None:
+        self.entries[section][key] = self.write(relative, body, media_type)
+
+    def finish(self, base: str, dataset: Dataset, not_found: bytes, extra: dict) -> None:
+        self.write("404.html", not_found, "text/html")
+        index = {
+            "format": FORMAT,
+            "base": base,
+            "started": self.started,
+            "dataset": {
+                "version": dataset.version,
+                "graphs": dataset.graphs,
+                "manifest": dataset.manifest,
+                "merged": dataset.merged,
+            },
+            **self.entries,
+            **extra,
+        }
+        (self.folder / INDEX).write_text(json.dumps(index, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _offset(extension: str) -> int:
+    return EXTENSIONS.index(extension) if extension in EXTENSIONS else 0
+
+
+def read_site_index(folder: Path) -> dict:
+    """The index of the site a build rendered into `folder` (dist/site)."""
+    try:
+        index = json.loads((folder / INDEX).read_bytes())
+    except OSError as error:
+        raise SiteError(
+            f"no rendered site at {folder} ({error.strerror}); run 'hgkbp-ld build' (it renders the site)"
+        ) from None
+    except ValueError:
+        raise SiteError(f"{folder / INDEX} is damaged; run 'hgkbp-ld build' again") from None
+    if index.get("format") != FORMAT:
+        raise SiteError(f"{folder} was rendered by another version of hgkbp-ld; run 'hgkbp-ld build' again")
+    return index
+
+
+def read_site(folder: Path) -> Site:
+    """The site a build rendered into `folder` (dist/site): the index and every file's bytes."""
+    index = read_site_index(folder)
+
+    def representation(entry: list) -> Representation:
+        relative, media_type, tag, modified = entry
+        return Representation((folder / relative).read_bytes(), media_type, tag, modified)
+
+    def resources(section: str) -> dict[str, Resource]:
+        return {
+            key: Resource(key, {extension: representation(e) for extension, e in entries.items()})
+            for key, entries in index[section].items()
+        }
+
+    files = {}
+    for name, entry in index["files"].items():
+        found = representation(entry)
+        files[name] = File(name, found, found.last_modified)
+    dataset = Dataset(**index["dataset"])
+    return Site(
+        base=index["base"],
+        dataset=dataset,
+        resources=resources("resources"),
+        documents=resources("documents"),
+        files=files,
+        static={name: representation(entry) for name, entry in index["static"].items()},
+        ldes=resources("ldes"),
+        root={name: representation(entry) for name, entry in index["root"].items()},
+        not_found=(folder / "404.html").read_bytes(),
+        provenance=index["provenance"],
+        statistics=index["statistics"],
+        versions={path: {int(n): member for n, member in found.items()} for path, found in index["versions"].items()},
+        actions=index["actions"],
+        meta=index["meta"],
+        rendered_seconds=index["seconds"],
+    )

@@ -1,0 +1,156 @@
+"""The rows of /acties and the plan pictures' data, read from the store once per build.
+
+`load_index` reads every action with its goal, portfolios, period and searchable text;
+`index_json` writes it into the rendered site, where `web.browse` filters it per request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rdflib.namespace import DCAT, DCTERMS, RDFS, SKOS
+
+from hgkbp_ld import iris
+from hgkbp_ld.iris import BP, MANDAAT
+from hgkbp_ld.render.pictures import TimelineBar, TimelineGroup, pair_counts
+from hgkbp_ld.store import Store
+from hgkbp_ld.web.browse import ActionIndex, Choice, Row, fold
+
+
+def _short(iri: str, base: str) -> str:
+    return iris.path_of(iri, base) or iri
+
+
+def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = None) -> ActionIndex:
+    """Every action's row; `plans` (render.plans) name the plans in the choices when there are several."""
+    plans = plans or []
+    short = {p["slug"]: p["short"] for p in plans}
+    bp = f"PREFIX bp: <{BP}>\n"
+    rows: dict[str, Row] = {}
+    for r in store.select(
+        bp
+        + f"""
+        SELECT DISTINCT ?a ?n ?notation ?title ?od ?hd ?hdn ?hdt WHERE {{
+          ?a a bp:Actie ; bp:volgnummer ?n ; <{SKOS.notation}> ?notation ; <{DCTERMS.title}> ?title ;
+             bp:isDeelVan ?od . ?od bp:isDeelVan ?hd . ?hd <{SKOS.notation}> ?hdn ; <{DCTERMS.title}> ?hdt .
+        }}"""
+    ):
+        iri = str(r["a"])
+        path = _short(iri, base)
+        rows[iri] = Row(
+            iri,
+            iris.doc_href(iri, base),
+            path.split("/")[1],
+            int(r["n"]),
+            str(r["notation"]),
+            str(r["title"]),
+            str(r["hdn"]),
+            str(r["hdt"]),
+        )
+    for prop, key in ((BP.verantwoordelijke, "responsible"), (BP.samenwerkingMet, "collaborators")):
+        for r in store.select(f"SELECT DISTINCT ?a ?p ?l WHERE {{ ?a <{prop}> ?p . ?p <{SKOS.prefLabel}> ?l }}"):
+            if str(r["a"]) in rows:
+                getattr(rows[str(r["a"])], key)[str(r["p"])] = str(r["l"])
+    for r in store.select(
+        bp
+        + f"""SELECT DISTINCT ?a ?text ?s ?e WHERE {{ ?a <{DCTERMS.temporal}> ?t .
+          ?t bp:omschrijving ?text . OPTIONAL {{ ?t <{DCAT.startDate}> ?s }} OPTIONAL {{ ?t <{DCAT.endDate}> ?e }} }}"""
+    ):
+        row = rows.get(str(r["a"]))
+        if row is not None:
+            row.timeline = str(r["text"])
+            row.start = int(str(r["s"])) if "s" in r else None
+            row.end = int(str(r["e"])) if "e" in r else None
+    for r in store.select(bp + "SELECT DISTINCT ?a ?n WHERE { ?a bp:wordtUitgewerktIn/bp:volgnummer ?n }"):
+        if str(r["a"]) in rows:
+            rows[str(r["a"])].refers_to = int(r["n"])
+    texts: dict[str, list[str]] = {iri: [row.title] for iri, row in rows.items()}
+    for r in store.select(f"SELECT DISTINCT ?a ?d WHERE {{ ?a <{DCTERMS.description}> ?d }}"):
+        texts.get(str(r["a"]), []).append(str(r["d"]))
+    for r in store.select(bp + f"SELECT DISTINCT ?a ?d WHERE {{ ?a bp:heeftIndicator/<{DCTERMS.description}> ?d }}"):
+        texts.get(str(r["a"]), []).append(str(r["d"]))
+    for iri, parts in texts.items():
+        rows[iri].text = fold(" ".join(parts))
+    held: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for r in store.select(f"""SELECT DISTINCT ?person ?name ?p WHERE {{ ?m <{MANDAAT.isBestuurlijkeAliasVan}> ?person ;
+          <{BP.heeftBevoegdheid}> ?p . ?person <{RDFS.label}> ?name }}"""):
+        held.setdefault(str(r["person"]), set()).add(str(r["p"]))
+        names[str(r["person"])] = str(r["name"])
+    ordered = sorted(rows.values(), key=lambda row: (row.plan != "hgkbp-2025-2029", row.plan, row.number))
+    portfolios = {p: label for row in ordered for p, label in (*row.responsible.items(), *row.collaborators.items())}
+    years = sorted(
+        {y for row in ordered if row.start is not None for y in range(row.start, (row.end or max(row.start, 2029)) + 1)}
+    )
+    return ActionIndex(
+        rows=ordered,
+        goals=_goal_choices(ordered, short),
+        portfolios=sorted(
+            (Choice(_short(p, base).split("/", 1)[1], label) for p, label in portfolios.items()), key=lambda c: c.label
+        ),
+        ministers=sorted((Choice(_short(p, base).split("/", 1)[1], names[p]) for p in held), key=lambda c: c.label),
+        years=years,
+        held={
+            _short(p, base).split("/", 1)[1]: {_short(x, base).split("/", 1)[1] for x in ps} for p, ps in held.items()
+        },
+        plans=[Choice(p["slug"], p["title"]) for p in plans],
+    )
+
+
+def _goal_choices(rows: list[Row], short: dict[str, str]) -> list[Choice]:
+    """The goals to filter on: `HD1` in a one-plan dataset; else `{plan}/HD1`, named with the plan."""
+    several = len({row.plan for row in rows}) > 1
+    choices = {
+        Choice(
+            f"{row.plan}/{row.goal.replace(' ', '')}" if several else row.goal.replace(" ", ""),
+            f"{short.get(row.plan, row.plan)} · {row.goal}: {row.goal_title}"
+            if several
+            else f"{row.goal}: {row.goal_title}",
+        )
+        for row in rows
+    }
+    order = {plan: position for position, plan in enumerate(short)}
+    return sorted(choices, key=lambda c: (order.get(c.value.rpartition("/")[0], 0), int(c.value.rpartition("HD")[2])))
+
+
+def index_json(index: ActionIndex) -> dict:
+    """The index as JSON (sets as sorted lists), for the rendered site's index."""
+    data = dataclasses.asdict(index)
+    data["held"] = {person: sorted(portfolios) for person, portfolios in index.held.items()}
+    return data
+
+
+# --- the pictures ----------------------------------------------------------------------------------
+
+
+def timeline_groups(index: ActionIndex, plan: str, numbers: set[int] | None = None) -> list[TimelineGroup]:
+    """The actions of a plan (or only `numbers`) as timeline bars, grouped by goal."""
+    groups: dict[str, TimelineGroup] = {}
+    for row in index.rows:
+        if row.plan != plan or (numbers is not None and row.number not in numbers):
+            continue
+        group = groups.setdefault(row.goal, TimelineGroup(row.goal.replace(" ", ""), row.goal_title, []))
+        group.bars.append(
+            TimelineBar(
+                row.number,
+                row.title,
+                row.href,
+                row.start,
+                row.end,
+                row.start is not None and row.end is None,
+                row.refers_to,
+            )
+        )
+    return list(groups.values())
+
+
+def collaboration(index: ActionIndex, plan: str) -> tuple[list[str], dict[tuple[str, str], int], dict[str, str]]:
+    """Portfolio labels, how many actions each pair shares (lead or partner), and label → slug."""
+    rows = [row for row in index.rows if row.plan == plan]
+    slugs = {
+        label: iri.rsplit("/", 1)[1]
+        for row in rows
+        for iri, label in (*row.responsible.items(), *row.collaborators.items())
+    }
+    counts = pair_counts([*row.responsible.values(), *row.collaborators.values()] for row in rows)
+    return sorted(slugs), counts, slugs

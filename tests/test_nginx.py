@@ -1,0 +1,244 @@
+"""`hgkbp-ld nginx-conf` with a real nginx (Debian's) in front of a real `hgkbp-ld serve`.
+
+nginx must give what the server gives: for every path and Accept header, the same status, media
+type, body and ETag (nginx answers the common headers from the files itself and passes the rest on);
+303 from /id/; 304 on the server's ETag; the security headers. /sparql GETs are cached per query
+and Accept, and a new build is never answered from the cache of the previous one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hgkbp_ld.web.middleware import HEADERS
+from tests.conftest import ROOT, Server, build_dist, free_port
+
+ACTION = "/doc/actie/hgkbp-2025-2029/12"
+ACCEPTS = [
+    None,
+    "*/*",
+    "text/html",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",  # a browser
+    "text/turtle",
+    "application/ld+json",
+    "application/json",
+    "application/n-triples",
+    "text/plain",
+    "application/rdf+xml",
+    "application/xml",
+    "text/n3",
+    "text/turtle;q=0.5, application/ld+json",  # q-values: the server decides
+    "application/rdf+xml;q=0.9, text/turtle",
+    "text/html;q=0, text/turtle;q=0.1",
+    "image/png",  # 406
+    "text/html;level=1;q=0, text/html",
+]
+PATHS = [
+    ACTION,
+    "/doc/bevoegdheid/gelijke-kansen",
+    "/doc/applicatieprofiel/beleidsplan",
+    "/ns/beleidsplan",
+    "/",
+    "/data/",
+    "/doc/bestaat-niet",
+]
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    if found is None:
+        message = "nginx is not installed (apt-get install nginx; .ci/run does it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@dataclass
+class Nginx:
+    url: str
+    process: subprocess.Popen
+    prefix: Path
+
+    @classmethod
+    def start(cls, dist: Path, upstream: str, prefix: Path) -> Nginx:
+        binary = nginx_binary()
+        prefix.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        conf = subprocess.run(
+            [
+                *(sys.executable, "-m", "hgkbp_ld.cli", "nginx-conf", "--dist", str(dist)),
+                *("--listen", f"127.0.0.1:{port}", "--upstream", upstream),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        (prefix / "nginx.conf").write_text(conf, encoding="utf-8")
+        process = subprocess.Popen(
+            [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=(prefix / "error.log").open("wb"),
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{url}/static/style.css", timeout=1)
+                return cls(url, process, prefix)
+            except httpx.HTTPError:
+                if process.poll() is not None:
+                    raise RuntimeError((prefix / "error.log").read_text()) from None
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not start: " + (prefix / "error.log").read_text())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def pair(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Nginx]]:
+    server = Server(dist)
+    nginx = Nginx.start(dist, server.url, tmp_path_factory.mktemp("nginx"))
+    yield server, nginx
+    nginx.stop()
+    server.stop()
+
+
+def _get(url: str, accept: str | None, **headers: str) -> httpx.Response:
+    sent = {"Accept": accept} if accept is not None else {}
+    with httpx.Client() as client:
+        request = client.build_request("GET", url, headers={**sent, **headers})
+        if accept is None:
+            del request.headers["Accept"]
+        return client.send(request)
+
+
+def test_nginx_answers_as_the_server_does(pair: tuple[Server, Nginx]) -> None:
+    server, nginx = pair
+    served_by_nginx = 0
+    for path in PATHS:
+        for accept in ACCEPTS:
+            direct, through = _get(server.url + path, accept), _get(nginx.url + path, accept)
+            where = f"{path} with Accept {accept!r}"
+            assert through.status_code == direct.status_code, where
+            assert through.headers.get("content-type") == direct.headers.get("content-type"), where
+            assert through.content == direct.content, where
+            assert through.headers.get("etag") == direct.headers.get("etag"), where
+            assert through.headers.get("vary") == direct.headers.get("vary"), where
+            if through.status_code == 200:
+                assert through.headers.get("content-location") == direct.headers.get("content-location"), where
+                assert through.headers.get("link") == direct.headers.get("link"), where
+            served_by_nginx += through.headers.get("server") == "nginx"
+    assert served_by_nginx >= len(PATHS) * 8  # nginx itself answered most of them, not only the server
+
+
+def test_suffix_forms_downloads_and_the_style_sheet_are_the_servers_bytes(pair: tuple[Server, Nginx]) -> None:
+    server, nginx = pair
+    for path in (
+        f"{ACTION}.ttl",
+        f"{ACTION}.jsonld",
+        f"{ACTION}.nt",
+        f"{ACTION}.rdf",
+        f"{ACTION}.html",
+        "/ns/beleidsplan.ttl",
+        "/data/hgkbp-2025-2029.nt",
+        "/data/manifest.json",
+        "/catalog.ttl",
+        "/static/style.css",
+    ):
+        direct, through = httpx.get(server.url + path), httpx.get(nginx.url + path)
+        assert through.status_code == 200 and through.headers["server"] == "nginx", path
+        assert through.content == direct.content, path
+        assert through.headers["content-type"] == direct.headers["content-type"], path
+        assert through.headers["etag"] == direct.headers["etag"], path
+        assert through.headers.get("content-disposition") == direct.headers.get("content-disposition"), path
+        for name, value in HEADERS:
+            assert through.headers[name.decode()] == value.decode(), (path, name)
+
+
+def test_id_is_303_and_etags_give_304(pair: tuple[Server, Nginx]) -> None:
+    server, nginx = pair
+    for path in ("/id/actie/hgkbp-2025-2029/12", "/id/actie/hgkbp-2025-2029/12.ttl"):
+        through = httpx.get(nginx.url + path)
+        assert through.status_code == 303 and through.headers["server"] == "nginx"
+        assert through.headers["location"] == httpx.get(server.url + path).headers["location"]
+        assert through.headers["vary"] == "Accept"
+    assert httpx.get(nginx.url + "/id/bestaat/niet").status_code == 404  # the server's 404 page
+    first = httpx.get(nginx.url + ACTION, headers={"Accept": "text/turtle"})
+    again = httpx.get(nginx.url + ACTION, headers={"Accept": "text/turtle", "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    other = httpx.get(nginx.url + ACTION, headers={"Accept": "text/html", "If-None-Match": first.headers["etag"]})
+    assert other.status_code == 200  # another format of the same URL never shares its ETag
+    versie = httpx.get(nginx.url + ACTION + "?versie=1")
+    assert versie.status_code == 303 and versie.headers["location"] == httpx.get(server.url + ACTION + "?versie=1").headers[
+        "location"
+    ]
+
+
+def test_sparql_gets_are_cached_per_query_and_accept(pair: tuple[Server, Nginx]) -> None:
+    _server, nginx = pair
+    query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    first = httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "text/csv"})
+    second = httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "text/csv"})
+    assert first.status_code == second.status_code == 200
+    assert (first.headers["x-cache-status"], second.headers["x-cache-status"]) == ("MISS", "HIT")
+    assert second.content == first.content
+    as_json = httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "application/sparql-results+json"})
+    assert as_json.headers["x-cache-status"] == "MISS" and as_json.headers["content-type"].startswith(
+        "application/sparql-results+json"
+    )
+    posted = httpx.post(f"{nginx.url}/sparql", data=query, headers={"Accept": "text/csv"})
+    assert posted.status_code == 200 and posted.headers["x-cache-status"] == "MISS"
+    bad = httpx.get(f"{nginx.url}/sparql", params={"query": "SELECT nonsense"})
+    again = httpx.get(f"{nginx.url}/sparql", params={"query": "SELECT nonsense"})
+    assert bad.status_code == again.status_code == 400 and again.headers["x-cache-status"] == "MISS"  # errors: never kept
+
+
+def test_a_new_build_is_never_answered_from_the_old_cache(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    dist = build_dist(tmp_path / "dist", data)
+    server = Server(dist, "--reload-on-build")
+    nginx = Nginx.start(dist, server.url, tmp_path / "nginx")
+    old, new = "Praktijktesten op de arbeidsmarkt", "Praktijktesten op de hele arbeidsmarkt"
+    query = {"query": 'SELECT ?t WHERE { ?a <http://purl.org/dc/terms/title> ?t FILTER CONTAINS(?t, "Praktijktesten") }'}
+    try:
+        httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "text/csv"})
+        cached = httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "text/csv"})
+        assert cached.headers["x-cache-status"] == "HIT" and old in cached.text
+        before = httpx.get(f"{server.url}/health").json()["dataset"]
+        source = data / "source" / "hgkbp-2025-2029.txt"
+        source.write_text(source.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        build_dist(dist, data)
+        # nginx keys on the new build at once; until the server has reloaded, its answers are not kept
+        seen = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            answer = httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "text/csv"})
+            seen.append((answer.headers["x-cache-status"], new in answer.text))
+            if httpx.get(f"{server.url}/health").json()["dataset"] != before and seen[-1][1]:
+                break
+            time.sleep(0.2)
+        assert seen[0][0] == "MISS"  # never the HIT of the old build
+        assert ("HIT", False) not in seen  # an answer of the old dataset was never stored for the new build
+        final = httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "text/csv"})
+        assert new in final.text and final.headers["x-cache-status"] == "HIT"
+        page = httpx.get(f"{nginx.url}/doc/actie/hgkbp-2025-2029/10.ttl")
+        assert new in page.text and page.headers["server"] == "nginx"  # the new files, without reloading nginx
+    finally:
+        nginx.stop()
+        server.stop()
