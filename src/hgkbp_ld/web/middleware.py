@@ -18,7 +18,7 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     # Public, read-only data without credentials: any site may read it (YASGUI, Comunica, ...).
     (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"ETag, Link, Content-Location, X-SPARQL-Truncated"),
+    (b"access-control-expose-headers", b"ETag, Link, Content-Location, X-SPARQL-Truncated, Retry-After"),
 ]
 
 

@@ -27,7 +27,8 @@ def _origin(request: Request) -> str:
 
 
 def service_description(request: Request, extension: str) -> bytes:
-    site = request.app.state.publication.current.site
+    current = request.app.state.publication.current
+    served = current.store.dataset or current.site.dataset  # what the queries see: the loaded store's graphs
     endpoint = URIRef(str(request.url.replace(query="", fragment="")))
     graph = Graph()
     graph.bind("sd", SD)
@@ -53,11 +54,11 @@ def service_description(request: Request, extension: str) -> bytes:
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, RDF.type, VOID.Dataset))
-    graph.add((default, VOID.triples, Literal(site.dataset.merged, datatype=XSD.integer)))
+    graph.add((default, VOID.triples, Literal(served.merged, datatype=XSD.integer)))
     graph.add(
         (default, DCTERMS.description, Literal("De samenvoeging van alle grafen (elk tripel één keer).", lang="nl"))
     )
-    for number, (name, triples) in enumerate(sorted(site.dataset.graphs.items()), start=1):
+    for number, (name, triples) in enumerate(sorted(served.graphs.items()), start=1):
         named, inner = URIRef(f"{endpoint}#graph-{number}"), URIRef(f"{endpoint}#graph-{number}-content")
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
