@@ -188,6 +188,11 @@ def _parser() -> argparse.ArgumentParser:
     conf.add_argument(
         "--upstream", required=True, metavar="URL", help="the 'hgkbp-ld serve' behind it, e.g. http://127.0.0.1:8000"
     )
+    conf.add_argument(
+        "--user",
+        default=None,
+        help="the user nginx's workers run as when nginx starts as root (must read DIST/site); default nginx's",
+    )
     return parser
 
 
@@ -356,7 +361,7 @@ def _cmd_nginx_conf(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(dist=args.dist)
     read_site_index(settings.dist / SITE)  # a rendered build, or one clear line
-    sys.stdout.write(nginx_conf(settings.dist, args.listen, args.upstream, settings.cache_max_age))
+    sys.stdout.write(nginx_conf(settings.dist, args.listen, args.upstream, settings.cache_max_age, args.user))
     return 0
 
 
