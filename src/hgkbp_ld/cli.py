@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=("json", "text"),
         default="json",
-        help="json: the model as DESIGN.md fixes it (default); text: a readable summary",
+        help="json: the model in the shape docs/design.md fixes (default); text: a readable summary",
     )
     parse.add_argument(
         "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"

@@ -11,7 +11,9 @@ rendering anything:
 - `ldes/{plan}.{ext}`, `ldes/{plan}/{n}.{ext}`: the event stream, its IRIs on the `ORIGIN`
   placeholder (the server puts in the host that was asked);
 - `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, plus
-  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions).
+  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions);
+- `pack.bin`: every file's bytes once more, one after the other (the index has each one's offset
+  and length), so that the server reads one file at start, not thousands.
 
 Each file's modification time is the build's time plus the position of its format, and its ETag is
 nginx's own (`"{mtime:x}-{size:x}"`): nginx serving the file and the server answering from the index
@@ -31,7 +33,8 @@ from hgkbp_ld.store.base import Dataset
 
 SITE = "site"
 INDEX = "index.json"
-FORMAT = 1  # of index.json; the server refuses another
+PACK = "pack.bin"
+FORMAT = 2  # of index.json; the server refuses another
 ORIGIN = "http://hgkbp-origin.invalid"  # stands for the origin that was asked, in the event stream
 EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")  # the formats' order: the file times' offsets
 
@@ -104,6 +107,7 @@ class Writer:
         self.folder = folder
         self.started = started  # seconds since the epoch: every file's time is this plus its format's offset
         self.entries: dict[str, dict] = {"resources": {}, "documents": {}, "files": {}, "static": {}, "ldes": {}}
+        self.pack = bytearray()
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
         path = self.folder / relative
@@ -111,7 +115,9 @@ class Writer:
         path.write_bytes(body)
         mtime = self.started + offset
         os.utime(path, (mtime, mtime))
-        return [relative, media_type, etag(mtime, len(body)), formatdate(mtime, usegmt=True)]
+        start = len(self.pack)
+        self.pack += body
+        return [relative, media_type, etag(mtime, len(body)), formatdate(mtime, usegmt=True), start, len(body)]
 
     def representations(self, section: str, key: str, prefix: str, bodies: dict[str, tuple[bytes, str]]) -> None:
         """One resource or document: its representations by extension, as `{prefix}{key}.{ext}`."""
@@ -125,6 +131,7 @@ class Writer:
 
     def finish(self, base: str, dataset: Dataset, not_found: bytes, extra: dict) -> None:
         self.write("404.html", not_found, "text/html")
+        (self.folder / PACK).write_bytes(self.pack)
         index = {
             "format": FORMAT,
             "base": base,
@@ -163,10 +170,11 @@ def read_site_index(folder: Path) -> dict:
 def read_site(folder: Path) -> Site:
     """The site a build rendered into `folder` (dist/site): the index and every file's bytes."""
     index = read_site_index(folder)
+    pack = memoryview((folder / PACK).read_bytes())
 
     def representation(entry: list) -> Representation:
-        relative, media_type, tag, modified = entry
-        return Representation((folder / relative).read_bytes(), media_type, tag, modified)
+        _relative, media_type, tag, modified, start, length = entry
+        return Representation(bytes(pack[start : start + length]), media_type, tag, modified)
 
     def resources(section: str) -> dict[str, Resource]:
         return {
