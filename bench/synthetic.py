@@ -539,7 +539,7 @@ def _sdg_file(data: Path, goals: int, rows: tuple[dict[str, str], ...]) -> str:
                 for row in rows:
                     if row["goal"] == real:
                         writer.writerow({**row, "goal": f"HD{goal}"})
-    return f"{data.name}/{name}"
+    return name
 
 
 def _toml(value: str) -> str:
@@ -571,7 +571,7 @@ def make_data(folder: Path, factor: int, seed: int = 1) -> Path:
         (data / "source" / f"{slug}.txt").write_text(text, encoding="utf-8")
         config = {
             "slug": slug,
-            "source": f"{data.name}/source/{slug}.txt",
+            "source": f"source/{slug}.txt",
             "passed_by": passed_by[1],
             "passed_by_label": "Vlaamse Regering",
             "dataset_title": f"Synthetisch plan {index:04d} (verzonnen, voor de schaalbenchmark) als linked open data",

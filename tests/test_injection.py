@@ -8,7 +8,7 @@ import shutil
 import httpx
 import pytest
 
-from tests.conftest import ROOT, Server, build_dist
+from tests.conftest import ROOT, Server, build_dist, copy_real_data
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tweede-plan"
 SLUG = "voorbeeld-testplan-2025-2029"
@@ -25,7 +25,7 @@ HOSTILE = {
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Server:
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     for toml in (data / "plans").glob("*.toml"):
         toml.unlink()  # only the hostile plan
     shutil.copy(FIXTURE / "plans" / f"{SLUG}.toml", data / "plans")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, Server, build_dist, run_build
+from tests.conftest import Server, build_dist, copy_real_data, run_build
 
 
 def test_serve_never_builds_and_says_what_to_do(tmp_path: Path) -> None:
@@ -29,7 +28,7 @@ def test_serve_never_builds_and_says_what_to_do(tmp_path: Path) -> None:
 
 def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     dist = tmp_path / "dist"
     build_dist(dist, data)
     server = Server(dist, "--reload-on-build")
@@ -79,7 +78,8 @@ def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
 
 
 def test_another_base_is_served_under_the_local_host(tmp_path: Path) -> None:
-    done = run_build(tmp_path / "dist", "--base", "https://example.org")
+    data = copy_real_data(tmp_path / "data")
+    done = run_build(tmp_path / "dist", "--data", str(data), "--base", "https://example.org")
     assert done.returncode == 0, done.stderr
     server = Server(tmp_path / "dist", "--base", "https://example.org")
     try:

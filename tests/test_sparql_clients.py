@@ -313,7 +313,7 @@ def test_each_example_query_returns_rows(endpoint: str, path: Path, transport: s
     data = query(wrapper(endpoint, text, JSON, transport)).convert()
     assert data["results"]["bindings"], f"{path.name} returned no rows"
     projected = text.split("SELECT", 1)[1].split("WHERE", 1)[0].split()
-    assert data["head"]["vars"] == [name.lstrip("?") for name in projected]
+    assert data["head"]["vars"] == [name.lstrip("?") for name in projected if name.startswith("?")]
 
 
 def test_example_answers_match_rdflib_over_the_dump(endpoint: str, dist: Path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from hgkbp_ld.versions import History, objects
-from tests.conftest import ROOT, Server, run_build
+from tests.conftest import ROOT, Server, copy_real_data, run_build
 
 PLAN = "hgkbp-2025-2029"
 LATER = "1769904000"  # 2026-02-01: the modified text's build
@@ -54,7 +53,7 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     """(data, dist after the real plan, dist after the modified text), built by the real command."""
     root = tmp_path_factory.mktemp("versions")
     data = root / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     first = build(root / "dist-1", data, "1767225600")
     assert first.returncode == 0, first.stderr
     assert "this is version" not in first.stderr  # the committed version 1 is the real plan
@@ -81,7 +80,10 @@ def test_two_versions_are_recorded(two_versions: tuple[Path, Path, Path]) -> Non
     assert [r["versie"] for r in rows] == ["1", "2"]
     assert rows[1]["tijdstip"] == "2026-02-01T00:00:00+00:00" and rows[0]["tijdstip"] < rows[1]["tijdstip"]
     history = History.load(data / "versions" / PLAN)
-    assert history.changed(2) == [ACTION.format(n) for n in (12, 13, 14)]
+    # Onderwijs gained a spelling in the shared register (data/portfolios.csv, for the JKP) after version 1:
+    # that alone made no version, and is recorded with the plan's next one.
+    shared = ["https://data.vlaanderen.be/id/bevoegdheid/onderwijs"]
+    assert history.changed(2) == [ACTION.format(n) for n in (12, 13, 14)] + shared
     assert len(history.changed(1)) == len(objects(history.graph(1))) > 130
     # the dataset lists its versions
     graph = Graph().parse(second / f"{PLAN}.ttl")
@@ -103,7 +105,7 @@ def test_the_same_text_again_makes_no_version(two_versions: tuple[Path, Path, Pa
 
 def test_a_failed_build_makes_no_version(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     source = data / "source" / f"{PLAN}.txt"
     source.write_text(source.read_text(encoding="utf-8").replace("Actie 12. ", "Actie 12 ", 1), encoding="utf-8")
     done = run_build(tmp_path / "dist", "--data", str(data))
@@ -113,7 +115,7 @@ def test_a_failed_build_makes_no_version(tmp_path: Path) -> None:
 
 def test_a_damaged_index_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     index = data / "versions" / PLAN / "versies.csv"
     index.write_text(index.read_text(encoding="utf-8").replace(",2343,", ",many,"), encoding="utf-8")
     done = run_build(tmp_path / "dist", "--data", str(data))
@@ -215,7 +217,8 @@ def test_the_stream_and_its_pages(served: Server) -> None:
     )
     members = {str(m) for m in second.objects(stream, URIRef(f"{TREE}member"))}
     assert {str(second.value(URIRef(m), DCTERMS.isVersionOf)) for m in members} == {
-        ACTION.format(n) for n in (12, 13, 14)
+        *(ACTION.format(n) for n in (12, 13, 14)),
+        "https://data.vlaanderen.be/id/bevoegdheid/onderwijs",  # a new spelling since version 1 (shared register)
     }
     assert len(set(first.objects(stream, URIRef(f"{TREE}member")))) > 130
 
@@ -264,8 +267,8 @@ def test_version_1_is_still_dereferenceable(served: Server) -> None:
 def test_the_action_page_shows_its_history(served: Server) -> None:
     html = httpx.get(f"{served.url}/doc/actie/{PLAN}/12", headers={"Accept": "text/html"}).text
     history = html[html.index('id="h-geschiedenis"') :]
-    assert f'href="/doc/versie/{PLAN}/1/actie/{PLAN}/12">Versie 1</a>' in history
-    assert f'href="/doc/versie/{PLAN}/2/actie/{PLAN}/12">Versie 2</a>' in history
+    assert f'href="/doc/versie/{PLAN}/1/actie/{PLAN}/12">Versie 1 van HGKBP</a>' in history
+    assert f'href="/doc/versie/{PLAN}/2/actie/{PLAN}/12">Versie 2 van HGKBP</a>' in history
     assert "tijdspad: ‘2026-2029’ → ‘2027-2029’" in history
     unchanged = httpx.get(f"{served.url}/doc/actie/{PLAN}/15", headers={"Accept": "text/html"}).text
     assert f"/doc/versie/{PLAN}/2/" not in unchanged
@@ -274,7 +277,7 @@ def test_the_action_page_shows_its_history(served: Server) -> None:
 def test_another_base_shares_the_history(tmp_path: Path) -> None:
     """A build for another --base is the same data: no version, and the snapshot stays canonical."""
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    copy_real_data(data)
     done = run_build(tmp_path / "dist", "--data", str(data), "--base", "https://example.org")
     assert done.returncode == 0, done.stderr
     assert "this is version" not in done.stderr

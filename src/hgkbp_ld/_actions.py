@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from hgkbp_ld import _text
+from hgkbp_ld import _text, dutch
 from hgkbp_ld._text import Line
 from hgkbp_ld.errors import ParseError
 from hgkbp_ld.model import Action, Paragraph, PortfolioRef, Timeline
@@ -25,16 +25,16 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _GLUED = re.compile(r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$")
 _MINISTER = re.compile(r"^(?:vlaamse?\s+)?minister\b", re.IGNORECASE)
-_MENTION_SPLIT = re.compile(r"(?:,\s*|\s+en\s+)(?=(?:Vlaamse?\s+)?[Mm]inister\b)")
+# Between two mentions: `,` or ` en ` before (Vlaamse) minister, or only a space (a list over lines
+# without commas) before `Minister` or `Vlaamse minister`.
+_MENTION_SPLIT = re.compile(
+    r"(?<!Vlaams)(?<!Vlaamse)(?:(?:,\s*|\s+en\s+)(?=(?:Vlaamse?\s+)?[Mm]inister\b)|\s+(?=(?:Vlaamse?\s+[Mm]inister|Minister)\b))"
+)
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _FROM = re.compile(r"\bvanaf\b", re.IGNORECASE)
 _UNDECIDED = re.compile(r"\bbepa(?:len|ald)\b", re.IGNORECASE)
 _WHOLE_TERM = re.compile(r"\bhele legislatuur\b", re.IGNORECASE)
-# Words that cannot end a Dutch title: a title line ending in one continues on the next line.
-_OPEN_ENDINGS = frozenset(
-    "de het een van voor in op met binnen tot over en of rond naar bij aan door als om uit".split()
-)
 _FIELD_NAMES = {
     "responsible": "Verantwoordelijke minister(s)",
     "collaborators": "In samenwerking met",
@@ -113,9 +113,9 @@ class ActionReader:
         self._check_number(number, heading.number)
         title_parts = [match[2]]
         index = 1
-        while index < len(lines) and self._title_continues(title_parts[-1], lines[index]):
-            title_parts.append(lines[index].text)
-            index += 1
+        while (following := self._title_continues(" ".join(title_parts), lines, index)) is not None:
+            title_parts.append(lines[following].text)
+            index = following + 1
         title = _text.join(title_parts)
         if not title:
             raise ParseError(heading.number, f"expected a title after 'Actie {number}.', found none")
@@ -189,15 +189,24 @@ class ActionReader:
         self.seen[number] = line
 
     @staticmethod
-    def _title_continues(previous: str, line: Line) -> bool:
-        if line.blank or _ACTION.match(line.text) or _RESPONSIBLE.match(line.text):
-            return False
-        if _text.starts_lower(line.text):
-            return True
-        last = previous.rstrip()
-        if not last:
-            return False
-        return last[-1] in ",-–&" or last.rsplit(" ", 1)[-1].casefold() in _OPEN_ENDINGS
+    def _title_continues(title: str, lines: list[Line], index: int) -> int | None:
+        """The index of the line that continues the title, if any (docs/parse-rules.md): the next line
+        with text, when it starts in lower case or the title so far is unfinished (it ends in a word of a
+        closed class, `,`, `-`, `&`, `/`, or leaves a bracket or quote open); blank lines between are
+        skipped. A label, a bullet or another action never continues a title."""
+        following = index
+        while following < len(lines) and lines[following].blank:
+            following += 1
+        if following >= len(lines):
+            return None
+        text = lines[following].text
+        if _ACTION.match(text) or _RESPONSIBLE.match(text) or _text.BULLET.match(text):
+            return None
+        if any(pattern.match(text) for _name, pattern in _LABELS):
+            return None
+        if _text.starts_lower(text) or unfinished(title):
+            return following
+        return None
 
     def _split_fields(self, lines: list[Line], number: int) -> tuple[list[Line], dict[str, _Field]]:
         """Cut the lines after the title into the description and the labelled fields."""
@@ -229,6 +238,9 @@ class ActionReader:
         self, lines: list[Line], index: int, *, seen_responsible: bool, in_fields: bool
     ) -> tuple[str | None, str, int]:
         text = lines[index].text
+        split = self._split_label(lines, index, seen_responsible)
+        if split is not None:
+            return split
         match = _RESPONSIBLE.match(text)
         if match:
             rest = match[1]
@@ -252,6 +264,22 @@ class ActionReader:
         if glued:
             return "glued", text, index  # handled by the caller, who re-reads the rest
         return None, "", index + 1
+
+    @staticmethod
+    def _split_label(lines: list[Line], index: int, seen_responsible: bool) -> tuple[str, str, int] | None:
+        """A label cut over two lines at a space (`In samenwerking` ⏎ `met - …`, blank lines between
+        allowed): the line is the label's start and the next line with text begins with the rest."""
+        text = lines[index].text
+        for name, label in _FIELD_NAMES.items():
+            if not text or not label.startswith(text + " ") or (name == "collaborators" and not seen_responsible):
+                continue
+            rest = label[len(text) + 1 :]
+            following = index + 1
+            while following < len(lines) and lines[following].blank:
+                following += 1
+            if following < len(lines) and lines[following].text.casefold().startswith(rest.casefold()):
+                return name, lines[following].text[len(rest) :].strip(), following + 1
+        return None
 
     def _unglue(self, current: _Field, text: str, line: Line, number: int) -> str:
         """`2029Indicator(en)`: the label was glued to a fragment of the field before it."""
@@ -300,30 +328,27 @@ class ActionReader:
                     )
                     others.append(mention)
                     continue
-                portfolio = self.context.registers.portfolios.resolve(mention)
-                if portfolio is None:
+                portfolios = self.context.registers.portfolios.resolve_all(mention)
+                if not portfolios:
                     message = f"expected a portfolio of data/portfolios.csv, found '{mention}'"
                     if self.context.strict:
                         raise ParseError(line, message + " (add the spelling to the register, or use --lenient)")
                     note(line, "unknown-portfolio", f"Actie {number}: {message}; kept as other partner", number)
                     others.append(mention)
                     continue
-                if mention.rstrip() != portfolio.minister_title:
-                    note(
-                        line,
-                        "spelling",
-                        f"Actie {number}: '{mention}' read as '{portfolio.minister_title}'",
-                        number,
-                    )
-                if any(r.slug == portfolio.slug for r in refs):
-                    note(
-                        line,
-                        "duplicate-portfolio",
-                        f"Actie {number}: {portfolio.label} named twice in one field; kept once",
-                        number,
-                    )
-                    continue
-                refs.append(PortfolioRef(portfolio.slug, portfolio.label, mention))
+                read_as = " en ".join(f"'{p.minister_title}'" for p in portfolios)
+                if mention.rstrip() != portfolios[0].minister_title or len(portfolios) > 1:
+                    note(line, "spelling", f"Actie {number}: '{mention}' read as {read_as}", number)
+                for portfolio in portfolios:
+                    if any(r.slug == portfolio.slug for r in refs):
+                        note(
+                            line,
+                            "duplicate-portfolio",
+                            f"Actie {number}: {portfolio.label} named twice in one field; kept once",
+                            number,
+                        )
+                        continue
+                    refs.append(PortfolioRef(portfolio.slug, portfolio.label, mention))
         return refs, others
 
     def _timeline(self, fld: _Field | None, number: int, line: int, refers_to: int | None) -> Timeline | None:
@@ -358,3 +383,13 @@ class ActionReader:
                 number,
             )
         return Timeline(text, start, end)
+
+
+def unfinished(title: str) -> bool:
+    """A title that cannot end here: a closed-class last word, a joining mark, an open bracket/quote."""
+    last = title.rstrip()
+    if not last:
+        return False
+    if last[-1] in ",-–&/+:" or last.count("(") > last.count(")") or last.count("“") > last.count("”"):
+        return True
+    return last.rsplit(" ", 1)[-1].strip("“”\"'").casefold() in dutch.OPEN_ENDINGS

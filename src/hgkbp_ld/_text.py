@@ -23,6 +23,7 @@ _ELISION_WORDS = frozenset({"en", "of", "tot"})
 class Line:
     number: int  # 1-based line number in the source text
     text: str  # stripped, spaces normalised; "" for a blank line
+    page_start: bool = False  # printed with a leading space: the PDF extraction's mark of a new page
 
     @property
     def blank(self) -> bool:
@@ -32,10 +33,11 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """Normalise newlines and odd spaces, strip every line, keep the original line numbers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [
-        Line(number, _RUNS.sub(" ", _ODD_SPACES.sub(" ", raw)).strip())
-        for number, raw in enumerate(text.split("\n"), start=1)
-    ]
+    lines = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        spaced = _RUNS.sub(" ", _ODD_SPACES.sub(" ", raw))
+        lines.append(Line(number, spaced.strip(), spaced.startswith(" ") and bool(spaced.strip())))
+    return lines
 
 
 def starts_lower(text: str) -> bool:

@@ -8,6 +8,7 @@ data is the source's (SOURCE_DATE_EPOCH, else the source file's last commit).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -88,10 +89,20 @@ def _source_time(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
 
-def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: str) -> tuple[BuiltPlan, ...]:
-    built = []
+def build_graphs(
+    registers: Registers, configs: tuple[PlanConfig, ...], base: str, *, strict: bool = True
+) -> tuple[BuiltPlan, ...]:
+    """Parse every plan first, then map each: a plan that names another built plan calls it by the
+    title that plan's own text gives (one title per plan in the union of the graphs)."""
+    parsed_plans = []
     for config in configs:
-        parsed = parse_file(config.source, registers=registers)
+        parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=strict)
+        if config.dataset_title is None:
+            config = dataclasses.replace(config, dataset_title=f"{parsed.plan.title} als linked open data")
+        parsed_plans.append((config, parsed))
+    names = {config.slug: (parsed.plan.title, parsed.plan.abbreviation) for config, parsed in parsed_plans}
+    built = []
+    for config, parsed in parsed_plans:
         data = config.source.read_bytes()
         provenance = Provenance(
             source_name=config.source.name,
@@ -99,7 +110,7 @@ def build_graphs(registers: Registers, configs: tuple[PlanConfig, ...], base: st
             generated_at=_source_time(config.source),
             tool_version=__version__,
         )
-        graph = to_graph(parsed, registers, config, provenance, base=base)
+        graph = to_graph(parsed, registers, config, provenance, base=base, built=names)
         built.append(BuiltPlan(config, parsed, graph, Iris(base, config.slug).dataset(), provenance))
     return tuple(built)
 
@@ -116,8 +127,8 @@ def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str,
     entries = [
         PlanEntry(
             slug=p.config.slug,
-            title=p.parsed.plan.title or p.config.dataset_title,
-            dataset_title=p.config.dataset_title,
+            title=p.parsed.plan.title or p.config.slug,
+            dataset_title=p.config.dataset_title or p.config.slug,
             license=p.config.license,
             start_year=p.parsed.plan.start_year,
             end_year=p.parsed.plan.end_year,
@@ -202,15 +213,22 @@ def build(
     data_dir: Path = DATA_DIR,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _message: None,
+    strict: bool = True,
 ) -> BuildResult:
     """Build every plan of `data_dir` into `out`, rendered (`today`: the day the pages speak of, e.g.
     who holds a portfolio; default the day of the build)."""
     registers = Registers.load(data_dir)
     configs = load_plan_configs(data_dir / "plans")
     progress(f"parsing and mapping {len(configs)} plan(s)")
-    plans = build_graphs(registers, configs, base)
+    plans = build_graphs(registers, configs, base, strict=strict)
     notes = []
     for plan in plans:
+        entry = registers.plans.matching(plan.parsed.plan.title, plan.parsed.plan.abbreviation)
+        if entry is not None and entry.slug != plan.config.slug:
+            progress(
+                f"{plan.config.slug}: is '{entry.title}' of data/plans.csv: {Iris(base, entry.slug).plan()} "
+                f"owl:sameAs {Iris(base, plan.config.slug).plan()} (both directions, in this plan's graph)"
+            )
         notes.extend(
             f"{plan.config.slug}: portfolio '{slug}' has no minister in data/ministers.csv"
             for slug in unheld_portfolios(plan, registers)

@@ -14,10 +14,10 @@ from hgkbp_ld import __version__
 from hgkbp_ld.build import BuildError, build
 from hgkbp_ld.errors import ParseError
 from hgkbp_ld.iris import DEFAULT_BASE
-from hgkbp_ld.model import ParsedPlan, to_json
+from hgkbp_ld.model import ParsedPlan, PlanIdentity, to_json
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.published import SiteError
-from hgkbp_ld.registers import RegisterError
+from hgkbp_ld.registers import RegisterError, Registers, load_plan_config
 from hgkbp_ld.settings import Settings, SettingsError
 from hgkbp_ld.store import StoreError
 from hgkbp_ld.versions import VersionError
@@ -46,8 +46,22 @@ def _parser() -> argparse.ArgumentParser:
         "file",
         type=Path,
         nargs="?",
-        default=DEFAULT_SOURCE,
-        help=f"the plan text (default: {DEFAULT_SOURCE})",
+        default=None,
+        help=f"the plan text (default: the source of --plan, else {DEFAULT_SOURCE})",
+    )
+    parse.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="the data folder whose registers (*.csv) and plans/*.toml are used (default: HGKBP_DATA, else the "
+        "bundled plan)",
+    )
+    parse.add_argument(
+        "--plan",
+        default=None,
+        metavar="SLUG",
+        help="parse the plan of DATA/plans/SLUG.toml, with its title, abbreviation and period if it gives them "
+        "(default: the toml whose source is FILE, if any)",
     )
     parse.add_argument(
         "--format",
@@ -82,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="folder with plans/*.toml, the registers (*.csv) and source/ (default: HGKBP_DATA, else the bundled plan)",
+    )
+    build_cmd.add_argument(
+        "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"
     )
     build_cmd.add_argument(
         "--today",
@@ -235,9 +252,31 @@ def _report(parsed: ParsedPlan) -> str:
     return "\n".join(f"line {r.line}: [{r.kind}] {r.message}" for r in parsed.report)
 
 
+def _plan_for(args: argparse.Namespace) -> tuple[Path, PlanIdentity | None]:
+    """The text to parse and the identity its toml gives (by --plan, or the toml whose source is FILE)."""
+    plans = args.data / "plans"
+    if args.plan is not None:
+        toml = plans / f"{args.plan}.toml"
+        if not toml.exists():
+            known = ", ".join(p.stem for p in sorted(plans.glob("*.toml")))
+            raise RegisterError(f"{toml}: no such plan (the plans are {known})")
+        config = load_plan_config(toml, args.data)
+        return (args.file or config.source), config.identity
+    file = args.file or DEFAULT_SOURCE
+    for toml in sorted(plans.glob("*.toml")):
+        config = load_plan_config(toml, args.data)
+        if file.exists() and config.source.exists() and config.source.samefile(file):
+            return file, config.identity
+    return file, None
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    parsed = parse_file(args.file, strict=not args.lenient)
+    args.data = Settings.from_env(data=args.data).data
+    file, identity = _plan_for(args)
+    args.file = file
+    registers = Registers.load(args.data)
+    parsed = parse_file(file, strict=not args.lenient, registers=registers, identity=identity)
     elapsed = time.perf_counter() - started
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(parsed), ensure_ascii=False, indent=2) + "\n")
@@ -258,10 +297,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(dist=args.out, base=args.base, data=args.data, today=args.today)
     result = build(
-        settings.dist, base=settings.base, data_dir=settings.data, today=settings.today, progress=progress
+        settings.dist,
+        base=settings.base,
+        data_dir=settings.data,
+        today=settings.today,
+        progress=progress,
+        strict=not args.lenient,
     )
     for note in result.notes:
         sys.stderr.write(f"hgkbp-ld build: note: {note}\n")
+    for plan in result.plans:  # where each plan's title, abbreviation and period came from
+        for entry in (r for r in plan.parsed.report if r.kind == "plan-identity"):
+            progress(f"{plan.config.slug}: {entry.message} (line {entry.line} of {plan.config.source.name})")
     if not args.quiet:
         for plan in result.plans:
             sys.stderr.write(
@@ -392,8 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_diff(args)
         if args.command == "nginx-conf":
             return _cmd_nginx_conf(args)
-    except ParseError as error:
-        sys.stderr.write(f"hgkbp-ld: error: {getattr(args, 'file', '')}: {error}\n")
+    except ParseError as error:  # names the file (ParseError.path), the line and what to do
+        sys.stderr.write(f"hgkbp-ld: error: {error}\n")
         return 2
     except VersionError as error:
         sys.stderr.write(f"hgkbp-ld: {error}\n")

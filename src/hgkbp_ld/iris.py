@@ -39,6 +39,7 @@ PREFIXES: dict[str, Namespace] = {
     "spdx": SPDX,
 }
 
+
 def thing(base: str, path: str) -> str:
     """The IRI of the thing at `path`: `{base}/id/{path}`."""
     return f"{base}/id/{path}"

@@ -62,7 +62,13 @@ def _when(day: dt.date) -> Literal:
 
 class _Mapper:
     def __init__(
-        self, parsed: ParsedPlan, registers: Registers, config: PlanConfig, base: str, provenance: Provenance
+        self,
+        parsed: ParsedPlan,
+        registers: Registers,
+        config: PlanConfig,
+        base: str,
+        provenance: Provenance,
+        built: dict[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
         self.parsed = parsed
         self.registers = registers
@@ -73,6 +79,7 @@ class _Mapper:
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self.footnotes = {f.number: f for f in parsed.footnotes}
+        self.built = built or {}
 
     def add(self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> None:
         self.graph.add((subject, predicate, obj))
@@ -99,8 +106,8 @@ class _Mapper:
                 continue
             for url in footnote.urls:
                 self.add(subject, RDFS.seeAlso, URIRef(url))
-            if not footnote.urls:
-                self.add(subject, DCTERMS.bibliographicCitation, _nl(footnote.text))
+            if footnote.citation:  # its words, beside its link (a bare link has none)
+                self.add(subject, DCTERMS.bibliographicCitation, _nl(footnote.citation))
 
     def _plan(self) -> None:
         info, iri = self.parsed.plan, self.iri
@@ -127,14 +134,21 @@ class _Mapper:
         for goal in self.parsed.goals:
             self.add(plan, BP.heeftDoelstelling, iri.goal(goal.code))
         self._cite(plan, info.footnotes)
+        entry = self.registers.plans.matching(info.title, info.abbreviation)
+        if entry is not None and entry.slug != self.config.slug:  # one plan, one IRI: the register's is the same
+            self.add(plan, OWL.sameAs, iri.plan(entry.slug))
+            self.add(iri.plan(entry.slug), OWL.sameAs, plan)
 
     def _other_plan(self, slug: str) -> None:
-        other = self.registers.plans.resolve_slug(slug)
         subject = self.iri.plan(slug)
+        other = self.registers.plans.resolve_slug(slug)
+        # A plan built beside this one is called by its own title (else the union would hold two).
+        title, abbreviation = self.built.get(slug) or (other.title, other.abbreviation)
         self.add(subject, RDF.type, BP.Beleidsplan)
-        self.add(subject, DCTERMS.title, _nl(other.title))
-        if other.abbreviation:
-            self.add(subject, DCTERMS.alternative, Literal(other.abbreviation))
+        if title:
+            self.add(subject, DCTERMS.title, _nl(title))
+        if abbreviation:
+            self.add(subject, DCTERMS.alternative, Literal(abbreviation))
 
     def _period(self, subject: URIRef, text: str, start: int | None, end: int | None) -> None:
         self.add(subject, RDF.type, DCTERMS.PeriodOfTime)
@@ -271,7 +285,8 @@ class _Mapper:
         dataset, source, software = iri.dataset(), iri.source(), iri.software()
         self.add(dataset, RDF.type, DCAT.Dataset)
         self.add(dataset, RDF.type, PROV.Entity)
-        self.add(dataset, DCTERMS.title, _nl(self.config.dataset_title))
+        title = self.config.dataset_title or f"{self.parsed.plan.title} als linked open data"
+        self.add(dataset, DCTERMS.title, _nl(title))
         self.add(dataset, DCTERMS.license, URIRef(self.config.license))
         self.add(dataset, DCTERMS.subject, iri.plan())
         self.add(dataset, PROV.wasDerivedFrom, source)
@@ -299,6 +314,8 @@ def to_graph(
     provenance: Provenance,
     *,
     base: str = DEFAULT_BASE,
+    built: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> Graph:
-    """The RDF of one plan, with the dataset's provenance."""
-    return _Mapper(parsed, registers, config, base, provenance).run()
+    """The RDF of one plan, with the dataset's provenance; `built` gives the title and abbreviation of
+    each plan built beside it (slug → …), by which a reference to one of them calls it."""
+    return _Mapper(parsed, registers, config, base, provenance, built).run()

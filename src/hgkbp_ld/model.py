@@ -53,9 +53,17 @@ class Timeline:
 @dataclass(frozen=True)
 class Footnote:
     number: int
-    text: str
+    text: str  # as printed, URLs included
     urls: tuple[str, ...]
     line: int
+
+    @property
+    def citation(self) -> str:
+        """The footnote's words without its URLs and the separator before them ("" for a bare link)."""
+        text = self.text
+        for url in self.urls:
+            text = text.replace(url, " ")
+        return " ".join(text.split()).rstrip(":,; ").strip()
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,18 @@ class HorizontalGoal:
     related_plans: tuple[PlanRef, ...]
     operational_goals: tuple[OperationalGoal, ...]
     line: int
+
+
+@dataclass(frozen=True)
+class PlanIdentity:
+    """A plan's title, abbreviation and period as its toml gives them (each may be left out, and is
+    then found in the text by rule); `toml` names the file for messages."""
+
+    title: str | None = None
+    abbreviation: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    toml: str | None = None
 
 
 @dataclass(frozen=True)

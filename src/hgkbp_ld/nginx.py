@@ -44,7 +44,7 @@ def _accept_map() -> str:
     for media_type, extension in sorted(single.items()):
         escaped = media_type.replace(".", r"\.").replace("+", r"\+")
         lines.append(rf'    "~*^\s*{escaped}\s*$"  {extension};')
-    return "map $http_accept $hgkbp_ext {\n    default  \"\";\n" + "\n".join(lines) + "\n}\n"
+    return 'map $http_accept $hgkbp_ext {\n    default  "";\n' + "\n".join(lines) + "\n}\n"
 
 
 def _security(indent: str) -> str:

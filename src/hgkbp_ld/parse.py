@@ -7,10 +7,9 @@ Knows nothing of RDF. Every failure is a `ParseError` naming the line and what w
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
-from hgkbp_ld import _text
+from hgkbp_ld import _identity, _text
 from hgkbp_ld._actions import ActionReader, Context
 from hgkbp_ld._text import Line
 from hgkbp_ld.errors import ParseError
@@ -21,6 +20,7 @@ from hgkbp_ld.model import (
     OperationalGoal,
     Paragraph,
     ParsedPlan,
+    PlanIdentity,
     PlanInfo,
     PlanRef,
     ReportEntry,
@@ -34,22 +34,34 @@ _SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\b\s*:?)?\s*(.*
 _OD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\s*:?\s*(.*)$")
 _ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*\.\s*(.*)$")
 _BOX = re.compile(r"^Acties gelinkt aan deze doelstelling", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_LABEL_START = re.compile(r"^(?:Verantwoordelijke|In samenwerking|Tijdspad|Indicator)")
 _FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
-_ACRONYM_PERIOD = re.compile(r"\b([A-Z]{3,10})\s*[’'‘]\s*(\d{2})\s*[–—-]\s*[’'‘]\s*(\d{2})")
-_CAPITALISED_PAIR = re.compile(r"\b(?=([A-ZÀ-Þ][^\W\d_]+) ([A-ZÀ-Þ][^\W\d_]+)\b)")  # overlapping pairs
 
 
-def parse_file(path: Path | str, *, strict: bool = True, registers: Registers | None = None) -> ParsedPlan:
+def parse_file(
+    path: Path | str,
+    *,
+    strict: bool = True,
+    registers: Registers | None = None,
+    identity: PlanIdentity | None = None,
+) -> ParsedPlan:
+    """Parse a plan text; every error names this file (`ParseError.path`)."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise ParseError(0, f"expected a readable plan text at {path}, found: {error.strerror}") from error
-    return parse_bytes(data, strict=strict, registers=registers)
+        raise ParseError(0, f"expected a readable plan text, found: {error.strerror}", str(path)) from error
+    try:
+        return parse_bytes(data, strict=strict, registers=registers, identity=identity)
+    except ParseError as error:
+        raise error.located(str(path)) from None
 
 
-def parse_bytes(data: bytes, *, strict: bool = True, registers: Registers | None = None) -> ParsedPlan:
+def parse_bytes(
+    data: bytes, *, strict: bool = True, registers: Registers | None = None, identity: PlanIdentity | None = None
+) -> ParsedPlan:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -59,28 +71,23 @@ def parse_bytes(data: bytes, *, strict: bool = True, registers: Registers | None
             f"expected UTF-8 text, found byte 0x{data[error.start]:02x}; "
             "convert the file first (e.g. iconv -f cp1252 -t utf-8)",
         ) from None
-    return parse_text(text.removeprefix("\ufeff"), strict=strict, registers=registers)
+    return parse_text(text.removeprefix("\ufeff"), strict=strict, registers=registers, identity=identity)
 
 
-def parse_text(text: str, *, strict: bool = True, registers: Registers | None = None) -> ParsedPlan:
-    return _Parser(text, strict, registers or Registers.load()).parse()
+def parse_text(
+    text: str, *, strict: bool = True, registers: Registers | None = None, identity: PlanIdentity | None = None
+) -> ParsedPlan:
+    return _Parser(text, strict, registers or Registers.load(), identity or PlanIdentity()).parse()
 
 
 def _all_caps(text: str) -> bool:
     return any(c.isalpha() for c in text) and not any(c.islower() for c in text)
 
 
-def _acronym_of(abbreviation: str, first: str, second: str) -> bool:
-    """`HGKBP` abbreviates `Horizontaal Gelijkekansenbeleidsplan`: initials, then letters in order."""
-    if len(abbreviation) < 3 or first[0] != abbreviation[0] or second[0] != abbreviation[1]:
-        return False
-    rest = iter(second[1:].lower())
-    return all(letter in rest for letter in abbreviation[2:].lower())
-
-
 class _Parser:
-    def __init__(self, text: str, strict: bool, registers: Registers) -> None:
+    def __init__(self, text: str, strict: bool, registers: Registers, identity: PlanIdentity) -> None:
         self.lines = _text.split_lines(text)
+        self.identity = identity
         self.strict = strict
         self.registers = registers
         self.report: list[ReportEntry] = []
@@ -97,7 +104,13 @@ class _Parser:
     # --- footnotes --------------------------------------------------------------------------
 
     def _is_structural(self, text: str) -> bool:
-        return bool(_ACTION.match(text) or _OD.match(text) or _SECTION.match(text) or _text.BULLET.match(text))
+        return bool(
+            _ACTION.match(text)
+            or _OD.match(text)
+            or _SECTION.match(text)
+            or _text.BULLET.match(text)
+            or _LABEL_START.match(text)
+        )
 
     def extract_footnotes(self) -> list[Line]:
         """Take footnote definitions and their link annotations out of the running text."""
@@ -113,7 +126,7 @@ class _Parser:
                 parts = [match[2]]
                 index += 1
                 while index < len(lines) and not lines[index].blank:
-                    if self._is_structural(lines[index].text):
+                    if self._is_structural(lines[index].text) or lines[index].page_start:
                         break
                     parts.append(lines[index].text)
                     index += 1
@@ -124,9 +137,13 @@ class _Parser:
                 expected += 1
                 continue
             text = line.text
+            if _PAGE_NUMBER.match(text):
+                self.note(line.number, "page-number", f"line holding only '{text}' read as a page number; dropped")
+                index += 1
+                continue
             if "://" not in text:
                 text = self._take_refs(line, referenced, expected)
-            kept.append(Line(line.number, text))
+            kept.append(Line(line.number, text, line.page_start))
             index += 1
         urls = {url for footnote in self.footnotes for url in footnote.urls}
         result = []
@@ -166,7 +183,8 @@ class _Parser:
                 "found the end of the text",
             )
         intro_lines = lines[chapters[0] + 1 : chapters[1]]
-        info, goal_titles = self._introduction(intro_lines, lines)
+        identity = self._plan_identity(lines[: chapters[0]], lines[: chapters[1]], lines)
+        info, goal_titles = self._introduction(intro_lines, identity)
         goals, actions = self._goals(lines[chapters[1] + 1 :], goal_titles, info)
         cited_in_actions = {n for a in actions for n in a.footnotes}
         plan_notes = tuple(sorted({n for refs in self.refs.values() for n in refs} - cited_in_actions))
@@ -191,7 +209,9 @@ class _Parser:
                 found.append(index)
         return found
 
-    def _introduction(self, lines: list[Line], all_lines: list[Line]) -> tuple[PlanInfo, list[tuple[int, str]]]:
+    def _introduction(
+        self, lines: list[Line], identity: tuple[str, str | None, int, int]
+    ) -> tuple[PlanInfo, list[tuple[int, str]]]:
         sections: list[list[Line]] = [[]]
         for line in lines:
             match = _SECTION.match(line.text)
@@ -224,24 +244,46 @@ class _Parser:
                 raise ParseError(line_number, "expected a numbered goal")
         if not principles:
             self.note(lines[0].number if lines else 1, "principles-missing", "no list of guiding principles found")
-        title, abbreviation, start, end = self._plan_identity(all_lines)
+        title, abbreviation, start, end = identity
         return PlanInfo(title, abbreviation, start, end, principles, tuple(complementary), ()), goals
 
-    def _plan_identity(self, lines: list[Line]) -> tuple[str | None, str | None, int | None, int | None]:
-        text = " ".join(line.text for line in lines)
-        match = _ACRONYM_PERIOD.search(text)
-        if match is None:
-            self.note(1, "plan-identity", "no abbreviation with period (e.g. HGKBP ’25 –’29) found")
-            return None, None, None, None
-        abbreviation, start, end = match[1], 2000 + int(match[2]), 2000 + int(match[3])
-        counts = Counter(
-            f"{m[1]} {m[2]}" for m in _CAPITALISED_PAIR.finditer(text) if _acronym_of(abbreviation, m[1], m[2])
-        )
-        if not counts:
-            self.note(1, "plan-identity", f"no name found that {abbreviation} abbreviates")
-            return None, abbreviation, start, end
-        name = counts.most_common(1)[0][0]
-        return f"{name} {start}-{end}", abbreviation, start, end
+    def _plan_identity(
+        self, title_page: list[Line], introduction: list[Line], body: list[Line]
+    ) -> tuple[str, str | None, int, int]:
+        """Title, abbreviation, period: the toml's values win; the rest is found by rule (_identity)."""
+        given = self.identity
+        found = _identity.Found()
+        if None in (given.title, given.abbreviation, given.start_year, given.end_year):
+            found = (
+                _identity.from_title_page(title_page, body[len(title_page) :])
+                or _identity.from_phrasing(introduction, with_abbreviation=True)
+                or _identity.from_short_period(introduction)
+                or _identity.from_phrasing(introduction, with_abbreviation=False)
+                or found
+            )
+        values = {}
+        for key in ("title", "abbreviation", "start_year", "end_year"):
+            value, from_toml = getattr(given, key), getattr(given, key) is not None
+            if not from_toml:
+                value = getattr(found, key)
+            values[key] = value
+            if value is not None:
+                where = f"from {given.toml or 'the toml'}" if from_toml else f"found by rule '{found.rule}'"
+                self.note(1 if from_toml else found.line, "plan-identity", f"{key} {value!r} {where}")
+        missing = [key for key in ("title", "start_year", "end_year") if values[key] is None]
+        if missing:
+            toml = given.toml or "the plan's toml (data/plans/SLUG.toml)"
+            example = {"title": 'title = "Naam van het plan 2025-2029"', "start_year": "start_year = 2025"}
+            example["end_year"] = "end_year = 2029"
+            raise ParseError(
+                1,
+                f"expected the plan's {', '.join(missing)} in the text (a title page, or a sentence naming the plan "
+                f"with its years and abbreviation, see docs/parse-rules.md), found none; add "
+                f"{'; '.join(example[k] for k in missing)} to {toml}",
+            )
+        if values["abbreviation"] is None:
+            self.note(found.line, "plan-identity", "no abbreviation found; give one in the toml if the plan has it")
+        return values["title"], values["abbreviation"], values["start_year"], values["end_year"]
 
     def _plan_ref(self, line: int, name: str) -> PlanRef:
         plan = self.registers.plans.resolve(name)

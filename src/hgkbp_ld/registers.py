@@ -10,10 +10,11 @@ import csv
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hgkbp_ld.bundled import DATA
+from hgkbp_ld.model import PlanIdentity
 
 DATA_DIR = DATA
 
@@ -41,6 +42,9 @@ class OtherPlan:
 
 
 _SPACES = re.compile(r"\s+")
+_FLEMISH = re.compile(r"^vlaamse? minister\s+")
+_PARTS = re.compile(r",\s*|\s+en\s+")
+_PERIOD_AT_END = re.compile(r"\s+(?:20\d\d\s*[-–]\s*)?20\d\d$")
 _ABBREVIATION = re.compile(r"\s*\(([A-Z]{2,})\)$")
 
 
@@ -125,6 +129,24 @@ class PortfolioRegister:
         slug = self._index.get(name_key(mention))
         return None if slug is None else self._by_slug[slug]
 
+    def resolve_all(self, mention: str) -> tuple[Portfolio, ...]:
+        """The portfolios a mention names (none: unknown). By rule, after the register's spellings:
+        `Vlaams(e) minister van X` is `Minister van X`; `Minister van A en B` (or `A, B en C`) that the
+        register does not know as a whole names each part, when every part is a portfolio."""
+        key = _FLEMISH.sub("minister ", name_key(mention))
+        for candidate in (name_key(mention), key):
+            found = self.resolve(candidate)
+            if found is not None:
+                return (found,)
+        head, _, tail = key.partition(" van ")
+        if head != "minister" or not tail:
+            return ()
+        parts = [part for part in _PARTS.split(tail) if part]
+        found_parts = [self.resolve(f"minister van {part}") for part in parts]
+        if len(parts) < 2 or any(p is None for p in found_parts):
+            return ()
+        return tuple(p for p in found_parts if p is not None)
+
     def by_slug(self, slug: str) -> Portfolio:
         return self._by_slug[slug]
 
@@ -162,6 +184,17 @@ class PlanRegister:
     def resolve(self, mention: str) -> OtherPlan | None:
         slug = self._index.get(plan_key(mention))
         return None if slug is None else self._by_slug[slug]
+
+    def matching(self, title: str | None, abbreviation: str | None) -> OtherPlan | None:
+        """The register's entry for a built plan: its title (with or without its period), or its
+        abbreviation, is the entry's title, an alias or its abbreviation."""
+        for name in filter(None, (title, _PERIOD_AT_END.sub("", title or ""))):
+            found = self.resolve(name)
+            if found is not None:
+                return found
+        if abbreviation:
+            return next((p for p in self.plans if p.abbreviation == abbreviation), None)
+        return None
 
     def resolve_slug(self, slug: str) -> OtherPlan:
         return self._by_slug[slug]
@@ -275,39 +308,96 @@ def load_sdg_links(path: Path) -> tuple[SdgLink, ...]:
     return tuple(links)
 
 
+VLAAMSE_REGERING = "http://themis.vlaanderen.be/id/bestuursorgaan/7f2c82aa-75ac-40f8-a6c3-9fe539163025"
+MODELLICENTIE = "https://data.vlaanderen.be/id/licentie/modellicentie-gratis-hergebruik/v1.0"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KEYS = {
+    "slug": str,
+    "source": str,
+    "title": str,
+    "abbreviation": str,
+    "start_year": int,
+    "end_year": int,
+    "passed_by": str,
+    "passed_by_label": str,
+    "dataset_title": str,
+    "license": str,
+    "sdg_links": str,
+}
+
+
 @dataclass(frozen=True)
 class PlanConfig:
-    """One plan to build (data/plans/*.toml)."""
+    """One plan to build (data/plans/*.toml). Only `slug` and `source` are required; `title`,
+    `abbreviation`, `start_year` and `end_year`, when given, win over what the parser finds."""
 
     slug: str
     source: Path
-    passed_by: str
-    passed_by_label: str
-    dataset_title: str
-    license: str
+    passed_by: str = VLAAMSE_REGERING
+    passed_by_label: str = "Vlaamse Regering"
+    dataset_title: str | None = None  # default: "{title} als linked open data"
+    license: str = MODELLICENTIE
     sdg_links: tuple[SdgLink, ...] = ()  # from the CSV the plan's toml names (optional)
+    identity: PlanIdentity = field(default_factory=PlanIdentity)
+    toml: Path | None = None
+
+
+def _data_path(data_dir: Path, toml: Path, key: str, value: str) -> Path:
+    """A path in a toml is relative to the data folder that holds the toml's plans/ folder."""
+    path = data_dir / value
+    if not path.exists():
+        raise RegisterError(
+            f"{toml}: {key} = {value!r}: no such file {path} (paths are relative to the data folder {data_dir}, "
+            f'e.g. {key} = "source/{toml.stem}.txt")'
+        )
+    return path
+
+
+def load_plan_config(path: Path, data_dir: Path) -> PlanConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise RegisterError(f"{path}: not a readable TOML file ({error})") from None
+    for key in ("slug", "source"):
+        if key not in raw:
+            example = path.stem if key == "slug" else f"source/{path.stem}.txt"
+            raise RegisterError(f"{path}: missing '{key}' (e.g. {key} = \"{example}\")")
+    for key, value in raw.items():
+        kind = _KEYS.get(key)
+        if kind is None:
+            raise RegisterError(f"{path}: unknown key '{key}' (known: {', '.join(_KEYS)})")
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise RegisterError(f"{path}: '{key}' must be a {'number' if kind is int else 'string'}, found {value!r}")
+    if not _SLUG.match(raw["slug"]):
+        raise RegisterError(
+            f"{path}: slug {raw['slug']!r} must be lower-case words joined by '-' (e.g. plan-2025-2029)"
+        )
+    optional = {k: raw[k] for k in ("passed_by", "passed_by_label", "dataset_title", "license") if k in raw}
+    return PlanConfig(
+        slug=raw["slug"],
+        source=_data_path(data_dir, path, "source", raw["source"]),
+        sdg_links=load_sdg_links(_data_path(data_dir, path, "sdg_links", raw["sdg_links"]))
+        if "sdg_links" in raw
+        else (),
+        identity=PlanIdentity(
+            raw.get("title"), raw.get("abbreviation"), raw.get("start_year"), raw.get("end_year"), str(path)
+        ),
+        toml=path,
+        **optional,
+    )
 
 
 def load_plan_configs(plans_dir: Path) -> tuple[PlanConfig, ...]:
-    configs = []
-    for path in sorted(plans_dir.glob("*.toml")):
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-            configs.append(
-                PlanConfig(
-                    slug=raw["slug"],
-                    source=plans_dir.parents[1] / raw["source"],
-                    passed_by=raw["passed_by"],
-                    passed_by_label=raw["passed_by_label"],
-                    dataset_title=raw["dataset_title"],
-                    license=raw["license"],
-                    sdg_links=load_sdg_links(plans_dir.parents[1] / raw["sdg_links"]) if "sdg_links" in raw else (),
-                )
-            )
-        except (tomllib.TOMLDecodeError, KeyError) as error:
-            raise RegisterError(f"{path}: {error}") from None
+    """Every data/plans/*.toml; `plans_dir.parent` is the data folder their paths are relative to."""
+    configs = [load_plan_config(path, plans_dir.parent) for path in sorted(plans_dir.glob("*.toml"))]
     if not configs:
         raise RegisterError(f"{plans_dir}: no plan described (expected *.toml files)")
+    slugs: dict[str, Path] = {}
+    for config in configs:
+        assert config.toml is not None
+        if config.slug in slugs:
+            raise RegisterError(f"{config.toml}: slug '{config.slug}' is also the slug of {slugs[config.slug]}")
+        slugs[config.slug] = config.toml
     return tuple(configs)
 
 

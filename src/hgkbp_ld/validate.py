@@ -69,6 +69,7 @@ def _prepared_queries() -> Iterator[None]:
     finally:
         rdflib.plugin.register("sparql", rdflib.query.Processor, before.__module__, before.__name__)
 
+
 SHAPES = SHAPES_DIR / "beleidsplan-shapes.ttl"
 ONTOLOGY = ONTOLOGY_DIR / "beleidsplan.ttl"
 CATALOGUE_SHAPES = SHAPES_DIR / "dcat-ap-vl-shapes.ttl"

@@ -1,9 +1,12 @@
 """Versions of a plan: which objects changed, when, and how — in words and as RDF.
 
 An *object* is what a reader follows over time: the plan, a goal, an action, a portfolio, a
-mandatary. Its description is its own triples plus those of the nodes it owns (an action's period
-and indicators, a goal's SDG contributions), so a slipped timeline or a new indicator is a change
-of the action. A build whose objects all equal those of the last version makes no new version;
+mandatary. Only the plan's own objects (its slug in their IRI) decide whether a build is a new
+version: portfolios, mandataries and other plans are shared by every plan and come from the shared
+registers, so a new spelling added for one plan makes no version of another. An object's
+description is its own triples plus those of the nodes it owns (an action's period and
+indicators, a goal's SDG contributions), so a slipped timeline or a new indicator is a change of
+the action. A build whose objects all equal those of the last version makes no new version;
 provenance alone (build time, pipeline version) does not count.
 
 Versions live in `data/versions/{plan}/`: `versies.csv` (number, timestamp, triples, SHA-256 of the
@@ -143,6 +146,14 @@ class History:
                 history.versions.append(version)
         return history
 
+    def owns(self, iri: str) -> bool:
+        """Is the object the plan's own (the plan, its goals, actions …: its slug in the IRI)? Shared
+        resources (portfolios, mandataries, other plans) come from the shared registers: a change there
+        alone (a new spelling for another plan) makes no version of this plan; they are recorded as
+        they are in the plan's next version."""
+        slug = self.folder.name
+        return iri.endswith(f"/{slug}") or f"/{slug}/" in iri
+
     @property
     def latest(self) -> Version | None:
         return self.versions[-1] if self.versions else None
@@ -178,8 +189,8 @@ class History:
         """A new version if `graph`'s objects differ from the latest version's (kept until `save`)."""
         latest = self.latest
         if latest is not None:
-            before = {iri: digest(d) for iri, d in objects(self.graph(latest.number)).items()}
-            after = {iri: digest(d) for iri, d in objects(graph).items()}
+            before = {iri: digest(d) for iri, d in objects(self.graph(latest.number)).items() if self.owns(iri)}
+            after = {iri: digest(d) for iri, d in objects(graph).items() if self.owns(iri)}
             if before == after:
                 return None
         moment = (now or version_time()).astimezone(dt.UTC).replace(microsecond=0)

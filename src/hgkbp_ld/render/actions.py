@@ -21,7 +21,10 @@ def _short(iri: str, base: str) -> str:
     return iris.path_of(iri, base) or iri
 
 
-def load_index(store: Store, base: str) -> ActionIndex:
+def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = None) -> ActionIndex:
+    """Every action's row; `plans` (render.plans) name the plans in the choices when there are several."""
+    plans = plans or []
+    short = {p["slug"]: p["short"] for p in plans}
     bp = f"PREFIX bp: <{BP}>\n"
     rows: dict[str, Row] = {}
     for r in store.select(
@@ -81,10 +84,7 @@ def load_index(store: Store, base: str) -> ActionIndex:
     )
     return ActionIndex(
         rows=ordered,
-        goals=sorted(
-            {Choice(r.goal.replace(" ", ""), f"{r.goal}: {r.goal_title}") for r in ordered},
-            key=lambda c: int(c.value[2:]),
-        ),
+        goals=_goal_choices(ordered, short),
         portfolios=sorted(
             (Choice(_short(p, base).split("/", 1)[1], label) for p, label in portfolios.items()), key=lambda c: c.label
         ),
@@ -93,7 +93,24 @@ def load_index(store: Store, base: str) -> ActionIndex:
         held={
             _short(p, base).split("/", 1)[1]: {_short(x, base).split("/", 1)[1] for x in ps} for p, ps in held.items()
         },
+        plans=[Choice(p["slug"], p["title"]) for p in plans],
     )
+
+
+def _goal_choices(rows: list[Row], short: dict[str, str]) -> list[Choice]:
+    """The goals to filter on: `HD1` in a one-plan dataset; else `{plan}/HD1`, named with the plan."""
+    several = len({row.plan for row in rows}) > 1
+    choices = {
+        Choice(
+            f"{row.plan}/{row.goal.replace(' ', '')}" if several else row.goal.replace(" ", ""),
+            f"{short.get(row.plan, row.plan)} · {row.goal}: {row.goal_title}"
+            if several
+            else f"{row.goal}: {row.goal_title}",
+        )
+        for row in rows
+    }
+    order = {plan: position for position, plan in enumerate(short)}
+    return sorted(choices, key=lambda c: (order.get(c.value.rpartition("/")[0], 0), int(c.value.rpartition("HD")[2])))
 
 
 def index_json(index: ActionIndex) -> dict:

@@ -25,6 +25,7 @@ from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.render.actions import collaboration, load_index, timeline_groups
 from hgkbp_ld.render.history import Histories
 from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
+from hgkbp_ld.render.plans import load_plans, plan_of
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Page, Views
 from hgkbp_ld.render.vocabulary import profile_shapes, vocabulary_terms
@@ -74,12 +75,18 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     dataset = store.dataset
     assert dataset is not None, "load the store first"
     labels = Labels(Graph().parse(dist / "beleidsplan.ttl"), Graph().parse(dist / "beleidsplan-shapes.ttl"))
-    views = Views(store, base, labels, today or dt.date.today())
+    plans = load_plans(store, base, list(dataset.manifest.get("plans", {})))
+    views = Views(store, base, labels, today or dt.date.today(), {p["slug"]: p["title"] for p in plans})
     env = environment(base)
     template = env.get_template("resource.html")
-    common = {"version": __version__, "dataset_version": dataset.version, "provenance": _provenance(store)}
+    common = {
+        "version": __version__,
+        "dataset_version": dataset.version,
+        "provenance": _provenance(store),
+        "plans": plans,
+    }
     site = Site(base=base, dataset=dataset, environment=env, provenance=common["provenance"])
-    site.actions = load_index(store, base)
+    site.actions = load_index(store, base, plans)
     histories = site.histories = Histories.load(dist, dataset.manifest, base)
     prefix = iris.thing(base, "")
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
@@ -92,14 +99,15 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         if history:
             page.sections["history"] = history
         pictured = _pictures_of(page, site.actions, pictures)
-        return _rendered(iri[len(prefix) :], graph, page, template, common, page.title, pictured)
+        path = iri[len(prefix) :]
+        return _rendered(path, graph, page, template, {**common, "plan": plan_of(path, plans)}, page.title, pictured)
 
     # Threads: on a remote store most of the time is waiting for its answers.
     things = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
         for resource in pool.map(render, things):
             site.resources[resource.path] = resource
-    for resource in _past_versions(histories, views, template, common):
+    for resource in _past_versions(histories, views, template, common, plans):
         site.resources[resource.path] = resource
     _documents(site, env, dist, common, _goals(store, base))
     for name in dataset.manifest.get("plans", {}).values():
@@ -197,7 +205,7 @@ def _provenance(store: Store) -> list[dict[str, str]]:
 
 _GOALS = """
 PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>
-SELECT ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS ?actions) WHERE {
+SELECT ?plan ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS ?actions) WHERE {
   ?plan bp:heeftDoelstelling ?hd . ?hd <http://www.w3.org/2004/02/skos/core#notation> ?notation ;
      <http://purl.org/dc/terms/title> ?title ; bp:volgnummer ?n ; bp:heeftOperationeleDoelstelling ?od .
   ?od bp:heeftActie ?a .
@@ -208,6 +216,7 @@ def _goals(store: Store, base: str) -> list[dict[str, str]]:
     """Each horizontal goal with its number of operational goals and actions, for the landing page."""
     return [
         {
+            "plan": str(r["plan"]),
             "href": iris.doc_href(str(r["hd"]), base),
             "notation": str(r["notation"]),
             "title": str(r["title"]),
@@ -218,7 +227,7 @@ def _goals(store: Store, base: str) -> list[dict[str, str]]:
     ]
 
 
-def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str], goals: list[dict[str, str]]) -> None:
+def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: list[dict[str, str]]) -> None:
     """The landing page, the vocabulary, the application profile, the downloads, the 404 page."""
     vocabulary = Graph().parse(dist / "beleidsplan.ttl")
     shapes = Graph().parse(dist / "beleidsplan-shapes.ttl")
@@ -259,14 +268,9 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict[str, str],
         )
     html = env.get_template("data.html").render(files=listing, title="Downloads", alternates=[], jsonld=None, **common)
     site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
-    counts = {
-        "goals": len(goals),
-        "ods": sum(int(g["ods"]) for g in goals),
-        "actions": sum(int(g["actions"]) for g in goals),
-    }
-    html = env.get_template("home.html").render(
-        counts=counts, goals=goals, title="Start", alternates=[], jsonld=None, **common
-    )
+    for plan in common["plans"]:  # type: ignore[union-attr]
+        plan["goal_rows"] = [g for g in goals if g["plan"] == plan["iri"]]  # type: ignore[assignment]
+    html = env.get_template("home.html").render(title="Start", alternates=[], jsonld=None, **common)
     site.documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     site.not_found = (
         env.get_template("not_found.html")
@@ -299,11 +303,14 @@ def _rendered(
     return Resource(path, representations)
 
 
-def _past_versions(histories: Histories, views: Views, template: Template, common: dict) -> list[Resource]:
+def _past_versions(
+    histories: Histories, views: Views, template: Template, common: dict, plans: list[dict[str, str]]
+) -> list[Resource]:
     """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
     resources = []
     for iri, entries in histories.entries.items():
         for entry in entries:
+            common = {**common, "plan": plan_of(f"versie/{entry.slug}", plans)}
             version = histories.plans[entry.slug].versions[entry.number - 1]
             graph = histories.member(entry.slug, version, iri, histories.described(entry.slug, entry.number)[iri])
             member = histories.member_iri(entry.slug, entry.number, iri)

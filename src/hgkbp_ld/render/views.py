@@ -6,12 +6,13 @@ application profile (Dutch property names), never from a raw IRI when a label ex
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from hgkbp_ld import iris
@@ -26,6 +27,7 @@ class Link:
     label: str
     href: str
     note: str = ""  # e.g. the notation or a period, shown next to the label
+    plan: str = ""  # the title of the plan it belongs to, where a page groups links by plan
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,14 @@ def text_blocks(text: str) -> list[Block]:
 class Views:
     """Builds the page of each resource from the store; one instance per loaded dataset."""
 
-    def __init__(self, store: Store, base: str, labels: Labels, today: dt.date) -> None:
+    def __init__(
+        self, store: Store, base: str, labels: Labels, today: dt.date, plans: dict[str, str] | None = None
+    ) -> None:
         self.store = store
         self.base = base
         self.labels = labels
         self.today = today
+        self.plans = plans or {}  # slug -> title of the built plans
 
     # --- links and labels -------------------------------------------------------------------
 
@@ -232,7 +237,12 @@ class Views:
             }} ORDER BY ?number""",
             {"this": node},
         )
-        return self._links(rows, note="n")
+        return [dataclasses.replace(link, plan=self._plan_title(link.href)) for link in self._links(rows, note="n")]
+
+    def _plan_title(self, href: str) -> str:
+        """The title of the built plan a thing's page belongs to (`/doc/actie/{plan}/12`)."""
+        parts = href.split("/")
+        return self.plans.get(parts[3], parts[3]) if len(parts) > 3 else ""
 
     # --- kind-specific sections (method name = class local name) ----------------------------
 
@@ -281,9 +291,7 @@ class Views:
             for od in self._children(node, BP.heeftOperationeleDoelstelling)
         ]
         page.sections["sdgs"] = self._contributions(node)
-        page.sections["related_plans"] = sorted(
-            (self.link(graph, o) for o in graph.objects(node, BP.gerelateerdPlan)), key=natural
-        )
+        page.sections["related_plans"] = self._plans(graph, node, BP.gerelateerdPlan)
 
     def _contributions(self, node: URIRef) -> list[dict[str, str]]:
         rows = self.store.select(
@@ -307,9 +315,7 @@ class Views:
             (goal, self._children(URIRef(self._iri(goal.href)), BP.heeftOperationeleDoelstelling))
             for goal in self._children(node, BP.heeftDoelstelling)
         ]
-        page.sections["complementary"] = sorted(
-            (self.link(graph, o) for o in graph.objects(node, BP.isComplementairAan)), key=natural
-        )
+        page.sections["complementary"] = self._plans(graph, node, BP.isComplementairAan)
 
     def _Bevoegdheid(self, node: URIRef, graph: Graph, page: Page) -> None:
         page.sections["holders_now"] = self._holders(node)
@@ -333,6 +339,22 @@ class Views:
         page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node, via_mandate=True)
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
         page.sections["period"] = _period({"start": start, "end": end} if end else {"start": start})
+
+    def _plans(self, graph: Graph, node: URIRef, prop: URIRef) -> list[Link | str]:
+        """Other plans a plan or goal names; one that is also built here (owl:sameAs) links to the
+        built plan's page, with its own title: the register's entry and the built plan are one plan."""
+        found: list[Link | str] = []
+        for other in graph.objects(node, prop):
+            rows = self.store.select(
+                f"""SELECT ?this ?built ?title WHERE {{ ?this <{OWL.sameAs}> ?built .
+                  ?built <{BP.heeftDoelstelling}> ?goal ; <{DCTERMS.title}> ?title }} LIMIT 1""",
+                {"this": other},
+            )
+            if rows:
+                found.append(Link(str(rows[0]["title"]), self.href(str(rows[0]["built"]))))
+            else:
+                found.append(self.link(graph, other))
+        return sorted(found, key=natural)
 
     def _iri(self, href: str) -> str:
         return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href

@@ -1,4 +1,4 @@
-"""/acties: every action in one table, with filters (goal, portfolio, minister, year) and a search.
+"""/acties: every action in one table, with filters (plan, goal, portfolio, minister, year) and a search.
 
 The rows are read from the store by the build (`hgkbp_ld.render.actions`) and kept in the rendered
 site; a request filters them in memory (well under a millisecond for the whole plan). Plain GET
@@ -70,6 +70,7 @@ class ActionIndex:
     ministers: list[Choice]
     years: list[int]
     held: dict[str, set[str]]  # person IRI -> portfolio IRIs held in any mandate
+    plans: list[Choice] = field(default_factory=list)  # slug -> title, in the landing page's order
 
 
 def index_from_json(data: dict) -> ActionIndex:
@@ -81,12 +82,14 @@ def index_from_json(data: dict) -> ActionIndex:
         ministers=[Choice(**c) for c in data["ministers"]],
         years=list(data["years"]),
         held={person: set(portfolios) for person, portfolios in data["held"].items()},
+        plans=[Choice(**c) for c in data.get("plans", [])],
     )
 
 
 @dataclass(frozen=True)
 class Filters:
-    goal: str = ""
+    plan: str = ""  # a plan's slug
+    goal: str = ""  # "HD1", or "{plan}/HD1" (the choices name their plan when there are several)
     portfolio: str = ""
     together: str = ""  # a second portfolio that must take part too (a cell of the collaboration matrix)
     role: str = ""  # "", "lead", "partner"
@@ -104,8 +107,12 @@ def select_rows(index: ActionIndex, filters: Filters) -> list[Row]:
     if filters.minister:
         wanted |= index.held.get(filters.minister, {"-"})
     found = []
+    plan, _, goal = filters.goal.rpartition("/")
+    plans = {p for p in (filters.plan, plan) if p}
     for row in index.rows:
-        if filters.goal and row.goal.replace(" ", "") != filters.goal:
+        if plans and row.plan not in plans:
+            continue
+        if goal and row.goal.replace(" ", "") != goal:
             continue
         if wanted:
             lead, partner = slugs(row.responsible), slugs(row.collaborators)
@@ -126,7 +133,8 @@ def _filters(request: Request) -> Filters:
     params = request.query_params
     year = params.get("jaar", "")
     return Filters(
-        goal=params.get("doelstelling", "")[:10],
+        plan=params.get("plan", "")[:80],
+        goal=params.get("doelstelling", "")[:90],
         portfolio=params.get("bevoegdheid", "")[:60],
         together=params.get("samen-met", "")[:60],
         role=params.get("rol", "") if params.get("rol", "") in ("lead", "partner") else "",
@@ -142,8 +150,15 @@ def actions(request: Request) -> Response:
     index: ActionIndex = current.actions
     filters = _filters(request)
     rows = select_rows(index, filters)
+    shown = [p for p in index.plans if p.value in {row.plan for row in rows}]
     html = current.environment.get_template("acties.html").render(
         title="Acties",
+        plans_shown=shown,
+        plans=[{"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in index.plans],
+        plan=next(({"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in shown), None)
+        if filters.plan
+        else None,
+        plan_names={p.value: p.label for p in index.plans},
         rows=rows,
         filters=filters,
         index=index,

@@ -102,4 +102,3 @@ class Publication:
 
     def close(self) -> None:
         self._stop.set()
-

@@ -115,9 +115,7 @@ class Pages:
             return _representation(asset, [], b"public, max-age=3600", match)
         return None
 
-    def serve(
-        self, resource: Resource, url: str, extension: str | None, accept: str | None, match: str
-    ) -> Answer:
+    def serve(self, resource: Resource, url: str, extension: str | None, accept: str | None, match: str) -> Answer:
         """One representation of a resource: by its explicit extension, or negotiated from Accept."""
         formats = tuple(f for f in RESOURCE_FORMATS if f.extension in resource.representations)
         folder = url.endswith("/")  # "/" and "/data/": one format, no suffix form to link to
