@@ -51,11 +51,11 @@ def render(
     site = build_site(store, dist, base, today)
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     writer = Writer(folder, _file_time(previous))
-    for path, resource in site.resources.items():
+    for path, resource in sorted(site.resources.items()):  # a stable order: the same pack from the same data
         writer.representations("resources", path, "doc/", _bodies(resource.representations))
-    for key, document in site.documents.items():
+    for key, document in sorted(site.documents.items()):
         writer.representations("documents", key, "", _bodies(document.representations))
-    for name, published in site.files.items():
+    for name, published in sorted(site.files.items()):
         writer.file("files", name, f"data/{name}", published.representation.body, published.representation.media_type)
     for asset in sorted(STATIC.iterdir()):
         kind = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
