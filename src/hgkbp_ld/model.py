@@ -152,7 +152,7 @@ class ParsedPlan:
         raise KeyError(number)
 
 
-# --- JSON (the shape of `hgkbp-ld parse --format json`, fixed by DESIGN.md) ---------------------
+# --- JSON (the shape of `hgkbp-ld parse --format json`, fixed by docs/design.md) ------------------
 
 
 def _block_json(block: Block) -> dict[str, Any]:

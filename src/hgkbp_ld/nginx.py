@@ -132,10 +132,14 @@ http {{
         application/rdf+xml rdf;
         application/json json;
         text/css css;
+        text/plain txt;
+        application/xml xml;
+        image/svg+xml svg;
     }}
     default_type application/octet-stream;
     charset utf-8;
-    charset_types text/turtle text/css application/ld+json application/n-triples application/rdf+xml;
+    charset_types text/turtle text/css application/ld+json application/n-triples application/rdf+xml text/plain
+                  application/xml;
 
 {_accept_map()}
     # Store an upstream /sparql answer only if it was made from the dataset on disk.
@@ -185,6 +189,15 @@ http {{
             add_header Content-Disposition 'attachment; filename="catalogus.ttl"';
             add_header Cache-Control "public, max-age={max_age}";
 {_security("            ")}        }}
+
+        location ~ ^/(robots\\.txt|sitemap\\.xml|sitemaps/[^/]+\\.xml)$ {{
+            try_files $uri @upstream;
+            add_header Cache-Control "public, max-age={max_age}";
+{_security("            ")}        }}
+
+        location = /favicon.ico {{
+            return 301 /static/favicon.svg;
+        }}
 
         location /static/ {{
             try_files $uri @upstream;

@@ -10,6 +10,7 @@ rendering anything:
   `doc/applicatieprofiel/beleidsplan.{ext}`; the published files under `data/`; `static/`;
 - `ldes/{plan}.{ext}`, `ldes/{plan}/{n}.{ext}`: the event stream, its IRIs on the `ORIGIN`
   placeholder (the server puts in the host that was asked);
+- `robots.txt`, `sitemap.xml` and (with many plans) `sitemaps/{name}.xml`, for crawlers;
 - `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, plus
   the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions);
 - `pack.bin`: every file's bytes once more, one after the other (the index has each one's offset
@@ -82,11 +83,13 @@ class Site:
     files: dict[str, File]  # /data/{name}
     static: dict[str, Representation]  # /static/{name}
     ldes: dict[str, Resource]  # "{plan}" and "{plan}/{n}", on the ORIGIN placeholder
+    root: dict[str, Representation]  # robots.txt, sitemap.xml, sitemaps/{name}.xml
     not_found: bytes  # the 404 page, with a {path} placeholder
     provenance: list[dict[str, str]] = field(default_factory=list)
     statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
     versions: dict[str, dict[int, str]] = field(default_factory=dict)  # resource path -> number -> member path
     actions: dict = field(default_factory=dict)  # the /acties rows and choices (web.browse reads them)
+    meta: dict[str, dict[str, str]] = field(default_factory=dict)  # the head of /acties and /sparql
     rendered_seconds: float = 0.0
 
 
@@ -106,7 +109,14 @@ class Writer:
     def __init__(self, folder: Path, started: int) -> None:
         self.folder = folder
         self.started = started  # seconds since the epoch: every file's time is this plus its format's offset
-        self.entries: dict[str, dict] = {"resources": {}, "documents": {}, "files": {}, "static": {}, "ldes": {}}
+        self.entries: dict[str, dict] = {
+            "resources": {},
+            "documents": {},
+            "files": {},
+            "static": {},
+            "ldes": {},
+            "root": {},  # robots.txt, sitemap.xml, sitemaps/…: by their path after "/"
+        }
         self.pack = bytearray()
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
@@ -195,10 +205,12 @@ def read_site(folder: Path) -> Site:
         files=files,
         static={name: representation(entry) for name, entry in index["static"].items()},
         ldes=resources("ldes"),
+        root={name: representation(entry) for name, entry in index["root"].items()},
         not_found=(folder / "404.html").read_bytes(),
         provenance=index["provenance"],
         statistics=index["statistics"],
         versions={path: {int(n): member for n, member in found.items()} for path, found in index["versions"].items()},
         actions=index["actions"],
+        meta=index["meta"],
         rendered_seconds=index["seconds"],
     )

@@ -24,9 +24,11 @@ from hgkbp_ld import __version__, iris
 from hgkbp_ld.published import File, Representation, Resource
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.render.actions import collaboration, load_index, timeline_groups
+from hgkbp_ld.render.findable import Meta, crawler_files, document_meta, resource_meta
 from hgkbp_ld.render.history import Histories
 from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
 from hgkbp_ld.render.plans import load_plans, plan_of
+from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Page, Views
 from hgkbp_ld.render.vocabulary import profile_shapes, vocabulary_terms
@@ -51,6 +53,8 @@ class Site:
     resources: dict[str, Resource] = field(default_factory=dict)  # /id/ and /doc/ paths
     documents: dict[str, Resource] = field(default_factory=dict)  # other pages: "", "ns/beleidsplan", ...
     files: dict[str, File] = field(default_factory=dict)  # /data/{name}
+    root: dict[str, Representation] = field(default_factory=dict)  # robots.txt, sitemap.xml, sitemaps/...
+    meta: dict[str, Meta] = field(default_factory=dict)  # of the pages rendered per request: acties, sparql
     not_found: bytes = b""
     environment: Environment | None = None  # for pages rendered per request (the SPARQL page)
     statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
@@ -92,6 +96,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     prefix = iris.thing(base, "")
     rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
     pictures = plan_pictures(site.actions)
+    datasets = dataset_descriptions(store)
+    landing = landing_pages(datasets)
 
     def render(iri: str) -> Resource:
         graph = store.describe(iri)
@@ -100,8 +106,12 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         if history:
             page.sections["history"] = history
         pictured = _pictures_of(page, site.actions, pictures)
+        dataset = datasets.get(iri) or datasets.get(landing.get(f"{base}/doc/{page.path}", ""))
+        schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
+        meta = resource_meta(page, graph, base, page.title, schema)
         path = iri[len(prefix) :]
-        return _rendered(path, graph, page, template, {**common, "plan": plan_of(path, plans)}, page.title, pictured)
+        context = {**common, "plan": plan_of(path, plans)}
+        return _rendered(path, graph, page, template, context, page.title, meta, pictured)
 
     # Threads: on a remote store most of the time is waiting for its answers.
     things = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
@@ -111,6 +121,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     for resource in _past_versions(histories, views, template, common, plans):
         site.resources[resource.path] = resource
     _documents(site, env, dist, common, _goals(store, base))
+    site.root = {name: Representation.of(body, kind) for name, (body, kind) in crawler_files(site, histories).items()}
+    site.meta = {path: document_meta(base, path) for path in ("acties", "sparql")}
     for name in dataset.manifest.get("plans", {}).values():
         graph = name["graph"]
         classes = store.select(
@@ -153,12 +165,14 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
 def plan_pictures(index: ActionIndex) -> dict[str, dict[str, object]]:
     """Per plan: the timeline and the collaboration matrix (SVG) with their table alternatives."""
     found: dict[str, dict[str, object]] = {}
-    for plan in sorted({row.plan for row in index.rows}):
+    plans = sorted({row.plan for row in index.rows})
+    for plan in plans:
         groups = timeline_groups(index, plan)
         labels, counts, slugs = collaboration(index, plan)
+        scope = f"plan={plan}&" if len(plans) > 1 else ""  # a cell counts this plan's actions: so does its list
 
-        def href(a: str, b: str, slugs: dict[str, str] = slugs) -> str:
-            return f"/acties?bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
+        def href(a: str, b: str, slugs: dict[str, str] = slugs, scope: str = scope) -> str:
+            return f"/acties?{scope}bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
 
         found[plan] = {
             "timeline": timeline_svg(groups, id_prefix=f"tijdlijn-{plan}"),
@@ -246,6 +260,7 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: li
         title=header["title"],
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
+        meta=document_meta(site.base, path, header["title"], header["description"]),
         **common,
     )
     site.documents[path] = _rdf_document(path, vocabulary, html)
@@ -255,6 +270,7 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: li
         title="Applicatieprofiel Beleidsplan",
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
+        meta=document_meta(site.base, path, "Applicatieprofiel Beleidsplan"),
         **common,
     )
     site.documents[path] = _rdf_document(path, shapes, html)
@@ -272,15 +288,19 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: li
                 "sha256": hashlib.sha256(body).hexdigest(),
             }
         )
-    html = env.get_template("data.html").render(files=listing, title="Downloads", alternates=[], jsonld=None, **common)
+    html = env.get_template("data.html").render(
+        files=listing, title="Downloads", alternates=[], jsonld=None, meta=document_meta(site.base, "data/"), **common
+    )
     site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     for plan in common["plans"]:  # type: ignore[union-attr]
         plan["goal_rows"] = [g for g in goals if g["plan"] == plan["iri"]]  # type: ignore[assignment]
-    html = env.get_template("home.html").render(title="Start", alternates=[], jsonld=None, **common)
+    html = env.get_template("home.html").render(
+        title="Start", alternates=[], jsonld=None, meta=document_meta(site.base, ""), **common
+    )
     site.documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     site.not_found = (
         env.get_template("not_found.html")
-        .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, **common)
+        .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, meta=None, **common)
         .encode("utf-8")
     )
 
@@ -289,7 +309,14 @@ __all__ = ["Alternate", "Site", "build_site"]
 
 
 def _rendered(
-    path: str, graph: Graph, page: Page, template: Template, common: dict, title: str, pictures: object = None
+    path: str,
+    graph: Graph,
+    page: Page,
+    template: Template,
+    common: dict,
+    title: str,
+    meta: Meta,
+    pictures: object = None,
 ) -> Resource:
     """A resource's four RDF representations and its HTML page."""
     representations = {
@@ -303,6 +330,7 @@ def _rendered(
         alternates=alternates(path),
         jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
         pictures=pictures,
+        meta=meta,
         **common,
     )
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
@@ -324,7 +352,8 @@ def _past_versions(
             page.kind, page.kind_label = "Versie", f"{page.kind_label}, versie {entry.number}"  # no kind section
             page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
             title = f"{page.title} (versie {entry.number})"
-            resources.append(_rendered(entry.path, graph, page, template, common, title))
+            meta = resource_meta(page, graph, views.base, title)
+            resources.append(_rendered(entry.path, graph, page, template, common, title, meta))
             for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
                 part = Graph()
                 part += graph.triples((owned, None, None))
@@ -332,5 +361,6 @@ def _past_versions(
                 node = views.page(str(owned), part, specific=False)
                 node.kind = "Versie"
                 path = iris.path_of(str(owned), views.base) or str(owned)
-                resources.append(_rendered(path, part, node, template, common, node.title))
+                meta = resource_meta(node, part, views.base, node.title)
+                resources.append(_rendered(path, part, node, template, common, node.title, meta))
     return resources

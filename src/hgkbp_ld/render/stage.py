@@ -10,6 +10,7 @@ stage (a sitemap, say) adds its files through the same `Writer` before `finish`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import mimetypes
@@ -60,6 +61,8 @@ def render(
     for asset in sorted(STATIC.iterdir()):
         kind = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
         writer.file("static", asset.name, f"static/{asset.name}", asset.read_bytes(), kind)
+    for name, crawled in site.root.items():  # robots.txt and the sitemaps
+        writer.file("root", name, name, crawled.body, crawled.media_type)
     assert site.histories is not None
     for key, graph in _event_stream(site.histories):
         bodies = {f.extension: (serialise(graph, f.extension), f.media_type) for f in LDES_FORMATS}
@@ -70,6 +73,7 @@ def render(
         "statistics": site.statistics,
         "versions": _versions(site),
         "actions": index_json(site.actions) if site.actions is not None else {},
+        "meta": {path: dataclasses.asdict(meta) for path, meta in site.meta.items()},
         "seconds": round(time.perf_counter() - started, 3),
     }
     writer.finish(base, dataset, site.not_found, extra)

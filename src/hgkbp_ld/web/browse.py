@@ -129,6 +129,10 @@ def select_rows(index: ActionIndex, filters: Filters) -> list[Row]:
     return found
 
 
+# The query parameters of /acties (read below; robots.txt keeps crawlers off each, and "plan" of docs/design.md).
+FILTERS = ("q", "doelstelling", "bevoegdheid", "samen-met", "rol", "minister", "jaar", "plan")
+
+
 def _filters(request: Request) -> Filters:
     params = request.query_params
     year = params.get("jaar", "")
@@ -167,6 +171,7 @@ def actions(request: Request) -> Response:
         version=request.app.state.version,
         dataset_version=current.site.dataset.version,
         provenance=current.site.provenance,
+        meta=current.site.meta.get("acties"),
     )
     body = b"" if request.method == "HEAD" else html.encode("utf-8")
     return Response(

@@ -108,6 +108,10 @@ class Pages:
             return self.serve(site.documents["data/"], "/data/", None, accept, match)
         if path.startswith("/data/") or path == "/catalog.ttl":
             return self.download(site, "catalogus.ttl" if path == "/catalog.ttl" else path[6:], match)
+        if path[1:] in site.root:  # robots.txt, sitemap.xml, sitemaps/…
+            return _representation(site.root[path[1:]], [], self.cache, match)
+        if path == "/favicon.ico":  # programs that ask for the old address get the icon the pages name
+            return _redirect(301, "/static/favicon.svg", [])
         if path.startswith("/static/"):
             asset = site.static.get(path[8:])
             if asset is None:

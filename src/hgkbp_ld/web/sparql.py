@@ -315,5 +315,6 @@ def _page(
         version=request.app.state.version,
         dataset_version=request.app.state.publication.current.site.dataset.version,
         provenance=request.app.state.publication.current.site.provenance,
+        meta=request.app.state.publication.current.site.meta.get("sparql"),
     )
     return Response(html, status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
