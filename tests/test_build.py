@@ -244,7 +244,7 @@ def _timeless(index: dict) -> dict:
         for entry in index[section].values():
             for found in entry.values():
                 found[2:4] = []
-    for section in ("files", "static"):
+    for section in ("files", "static", "root"):
         for found in index[section].values():
             found[2:4] = []
     return index
