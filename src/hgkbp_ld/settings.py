@@ -1,53 +1,30 @@
-"""One typed settings object. Defaults suit a developer's machine; the environment (HGKBP_*) and
-the command line override them. Nothing else in the code reads the environment for settings."""
+"""One typed, validated settings object. Defaults suit a developer's machine; the environment
+(HGKBP_*) and the command line override them. Nothing else in the code reads the environment for
+settings, and every command (build, serve, publish, nginx-conf) takes its values from here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field, fields, replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from hgkbp_ld.bundled import DATA
 from hgkbp_ld.iris import DEFAULT_BASE
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class SettingsError(ValueError):
-    """A setting has a value that cannot work; the message names it and what it should be."""
-
-
-_AT_LEAST: dict[str, float] = {  # the least value that works, per numeric setting of /sparql
-    "workers": 1,
-    "fast_workers": 0,
-    "fast_query_seconds": 0,
-    "client_queries": 1,
-    "client_budget": 0.001,
-    "query_queue": 0,
-    "answer_cache_bytes": 0,
-    "query_timeout": 0.001,
-    "max_rows": 1,
-    "max_query_bytes": 1,
-}
-_MEANING = {
-    "workers": "with no worker no query is ever answered",
-    "fast_workers": "the number of extra workers for fast queries (0: none)",
-    "fast_query_seconds": "seconds under which a query counts as fast",
-    "client_queries": "with 0 every client would get 429",
-    "client_budget": "seconds of query time per client per minute; with 0 every client would get 429",
-    "query_queue": "queries that may wait for a worker (0: none wait)",
-    "answer_cache_bytes": "bytes of answers kept in memory (0: none)",
-    "query_timeout": "seconds a query may run",
-    "max_rows": "rows an answer may hold",
-    "max_query_bytes": "bytes a query may have",
-}
+    """A setting has a value that cannot work; the message names it and says what is expected."""
 
 
 @dataclass(frozen=True)
 class Settings:
     base: str = DEFAULT_BASE  # canonical base of the IRIs; the server answers for it on any host
-    dist: Path = field(default=ROOT / "dist")  # the built dataset to serve
-    data: Path = field(default=ROOT / "data")  # where a missing dist/ is built from
+    dist: Path = Path("dist")  # the build: written by `build`, served by `serve` (relative to the folder run in)
+    data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
+    today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
     host: str = "127.0.0.1"
     port: int = 8000
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
@@ -57,8 +34,8 @@ class Settings:
     query_timeout: float = 10.0  # seconds a SPARQL query may run before its worker is stopped
     max_rows: int = 10_000  # result rows (or triples) returned at most; the answer says when it cut
     max_query_bytes: int = 65_536  # longer queries get 413
-    # /sparql's limits (README "SPARQL endpoint"; hgkbp_ld.sparql.fair): per client (its address; the
-    # forwarded one only from a trusted proxy) a few queries at once and a budget of query time.
+    # /sparql's limits (README "SPARQL"; hgkbp_ld.sparql.fair): per client (its address; the forwarded
+    # one only from a trusted proxy) a few queries at once and a budget of query time.
     workers: int = 2  # SPARQL worker processes (on a remote store: queries sent to it at once)
     fast_workers: int = 1  # more workers that only queries known to be fast may use
     fast_query_seconds: float = 0.25  # a query whose last run took less counts as fast
@@ -81,10 +58,21 @@ class Settings:
     store_chunk: int = 20_000  # triples per upload request while publishing
 
     def __post_init__(self) -> None:
-        for name, least in _AT_LEAST.items():
+        for name, low in _AT_LEAST.items():
             value = getattr(self, name)
-            if value < least:
-                raise SettingsError(f"HGKBP_{name.upper()} must be at least {least:g}, not {value:g}: {_MEANING[name]}")
+            if value < low:
+                raise SettingsError(f"{_name(name)} is {value}, but must be at least {low}")
+        for name in ("reload_interval", "query_timeout", "store_timeout", "client_budget"):
+            if not getattr(self, name) > 0:
+                raise SettingsError(f"{_name(name)} is {getattr(self, name)}, but must be more than 0 seconds")
+        if self.port > 65535:
+            raise SettingsError(f"HGKBP_PORT is {self.port}, but a port is at most 65535")
+        if self.store_auth not in ("digest", "basic"):
+            raise SettingsError(f"HGKBP_STORE_AUTH is {self.store_auth!r}; use digest (Virtuoso) or basic")
+        for name in ("base", "store", "store_update", "store_graphs"):
+            value = getattr(self, name)
+            if value is not None and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+                raise SettingsError(f"{_name(name)} is {value!r}, not an http(s) URL such as {DEFAULT_BASE}")
         try:
             self.proxies()
         except ValueError as error:
@@ -99,24 +87,59 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then HGKBP_<NAME> environment variables, then the given overrides."""
+        """Defaults, then HGKBP_<NAME> environment variables, then the given overrides (None: not given)."""
         values: dict[str, object] = {}
         for item in fields(cls):
-            raw = os.environ.get(f"HGKBP_{item.name.upper()}")
-            if not raw:  # unset or empty: the default
+            raw = os.environ.get(_name(item.name))
+            if raw is None or not raw.strip():  # unset or empty: the default
                 continue
-            kind = next(k for k in (bool, int, float, Path, str) if k.__name__ in str(item.type))
-            if kind is bool:
-                values[item.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
-            else:
-                try:
-                    values[item.name] = kind(raw)
-                except ValueError:
-                    raise SettingsError(f"HGKBP_{item.name.upper()}={raw!r} is not a {kind.__name__}") from None
+            values[item.name] = _parse(item.name, str(item.type), raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
-        settings = replace(cls(), **values)
-        return replace(settings, base=settings.base.rstrip("/"))
+        if isinstance(values.get("base"), str):
+            values["base"] = str(values["base"]).rstrip("/")
+        return replace(cls(), **values)
 
     @property
     def stores(self) -> Path:
         return self.var if self.var is not None else self.dist.parent / "var" / self.dist.name
+
+
+_AT_LEAST = {
+    "port": 1,
+    "cache_max_age": 0,
+    "max_rows": 1,
+    "max_query_bytes": 1,
+    "workers": 1,  # none would make /sparql wait for ever
+    "fast_workers": 0,
+    "fast_query_seconds": 0,
+    "client_queries": 1,  # 0 would refuse every query with 429
+    "query_queue": 0,
+    "answer_cache_bytes": 0,
+    "store_retries": 0,
+    "store_chunk": 1,
+}
+
+
+def _name(field_name: str) -> str:
+    return f"HGKBP_{field_name.upper()}"
+
+
+def _parse(name: str, kind: str, raw: str) -> object:
+    """One environment value as its field's type, or a SettingsError that says what was expected."""
+    try:
+        if kind.startswith("bool"):
+            if raw.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                raise ValueError
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+        if kind.startswith("dt.date"):
+            return dt.date.fromisoformat(raw)
+        if kind.startswith("Path"):
+            return Path(raw)
+    except ValueError:
+        expected = {"b": "true or false", "i": "a whole number", "f": "a number", "d": "a day as YYYY-MM-DD"}
+        raise SettingsError(f"{_name(name)}={raw!r} is not {expected.get(kind[0], 'valid')}") from None
+    return raw
