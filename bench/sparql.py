@@ -13,11 +13,11 @@ the rounds are interleaved and the median is reported, with ratios to Oxigraph's
   in a worker (the cold path);
 - hgkbp-ld before: the tree of `--before` (default 68d67b6, the code issue 17 started from),
   extracted with `git archive`, serving the same build;
-- oxigraph: `oxigraph serve-read-only` over the build's plan dump and vocabulary, loaded with
-  `oxigraph load` into its default graph;
+- oxigraph: `oxigraph serve-read-only` over the build's plan dumps and vocabulary, loaded with
+  `oxigraph load` into its default graph (the merge that hgkbp-ld's default graph is);
 - virtuoso: its own endpoint, with the published merge graph as `default-graph-uri`;
 - hgkbp-ld on virtuoso: `hgkbp-ld serve --store` in front of it;
-- rdflib-endpoint: serving the plan's Turtle dump.
+- rdflib-endpoint: serving the same dumps.
 
 wrk's 16 connections come from one address, which hgkbp-ld's fairness limits would treat as one
 abusive client: the hgkbp-ld servers run here with those limits lifted (HGKBP_CLIENT_QUERIES=64 ...);
@@ -27,6 +27,7 @@ bench/sparql_fair.py measures the limits themselves.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -93,9 +94,15 @@ def serve_hgkbp(dist: Path, env: dict[str, str], *extra: str, src: Path | None =
         os.environ.update(saved)
 
 
+def dumps(dist: Path) -> list[str]:
+    """The build's dumps that /sparql's default graph merges: every plan, and the vocabulary."""
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    return [*(str(dist / f"{slug}.nt") for slug in sorted(manifest["plans"])), str(dist / "beleidsplan.ttl")]
+
+
 def serve_oxigraph(dist: Path, folder: Path) -> tuple[Process, str]:
     location = folder / "oxigraph"
-    files = [str(dist / "hgkbp-2025-2029.nt"), str(dist / "beleidsplan.ttl")]
+    files = dumps(dist)
     subprocess.run([_bin("oxigraph"), "load", "--location", str(location), "--file", *files], check=True)
     port = free_port()
     argv = [_bin("oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
@@ -104,7 +111,7 @@ def serve_oxigraph(dist: Path, folder: Path) -> tuple[Process, str]:
 
 def serve_rdflib_endpoint(dist: Path) -> tuple[Process, str]:
     port = free_port()
-    argv = [_bin("rdflib-endpoint"), "serve", str(dist / "hgkbp-2025-2029.ttl"), "--host", "127.0.0.1"]
+    argv = [_bin("rdflib-endpoint"), "serve", *dumps(dist), "--host", "127.0.0.1"]
     return Process([*argv, "--port", str(port)], f"http://127.0.0.1:{port}/"), f"http://127.0.0.1:{port}/"
 
 

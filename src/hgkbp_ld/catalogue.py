@@ -131,7 +131,7 @@ class _Catalogue:
 
     def common(self, subject: URIRef, title: str, description: str, identifier: str) -> None:
         """What the catalogue, its datasets and its service all state."""
-        nl = (lambda text: Literal(text, lang="nl"))  # noqa: E731
+        nl = lambda text: Literal(text, lang="nl")  # noqa: E731
         self.add(subject, DCTERMS.title, nl(title))
         self.add(subject, DCTERMS.description, nl(description))
         self.add(subject, DCTERMS.identifier, Literal(identifier))

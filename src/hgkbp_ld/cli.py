@@ -364,9 +364,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from hgkbp_ld.store import RemoteStore, endpoint
 
-    settings = Settings.from_env(
-        dist=args.dist, store=args.store, store_update=args.update, store_graphs=args.graphs
-    )
+    settings = Settings.from_env(dist=args.dist, store=args.store, store_update=args.update, store_graphs=args.graphs)
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -418,6 +416,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_nginx_conf(args: argparse.Namespace) -> int:
     from hgkbp_ld.nginx import nginx_conf
     from hgkbp_ld.published import SITE, read_site_index
+
     settings = Settings.from_env(dist=args.dist)
     read_site_index(settings.dist / SITE)  # a rendered build, or one clear line
     sys.stdout.write(nginx_conf(settings.dist, args.listen, args.upstream, settings.cache_max_age, args.user))

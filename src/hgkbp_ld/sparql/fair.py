@@ -5,11 +5,14 @@ time per minute, one bounded queue for everyone, and a lane that slow queries ca
   seconds of query time per minute (a bucket that refills continuously; a query is charged what
   it took, a stopped one its whole timeout). Past either: `429` with `Retry-After`, at once.
 - The service runs `slots` queries at once, plus `fast_slots` that only queries known to be fast
-  may use: a query text whose last run took less than `fast_seconds`; a new text from a client
+  may use: a query text whose shortest run took less than `fast_seconds` (the shortest: a run slowed
+  down by the expensive ones does not make a short query slow); a new text from a client
   whose recent queries were fast; from a new client, a query whose shape looks cheap (few
   variables, no repeated property path). Expensive queries therefore never hold every worker: a
   short query finds the fast lane free while they run. Waiting queries take free slots fast ones
-  first, then in order of arrival.
+  first, then in order of arrival. A fast query takes the fast lane first; the service may run the
+  general lane at a lower CPU priority (the worker pool does), so that expensive queries take the
+  CPU only when the short ones leave it.
 - At most `queue` queries wait; one more gets `503` with `Retry-After` at once. A waiting query
   that reaches its deadline (arrival + the query timeout) gets `503` as well, so every request is
   answered within the timeout.
@@ -25,7 +28,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-HISTORY = 20_000  # query texts whose last duration is remembered
+HISTORY = 20_000  # query texts whose shortest run is remembered
+GENERAL, FAST = "general", "fast"  # the lanes
 CLIENTS = 50_000  # client records kept before idle ones are forgotten
 
 
@@ -36,7 +40,7 @@ class Limits:
     per_client: int = 2  # queries at once per client
     budget: float = 30.0  # seconds of query time per client per minute
     queue: int = 16  # queries waiting at most (all clients)
-    fast_seconds: float = 0.25  # a query that took less is fast
+    fast_seconds: float = 0.5  # a query whose shortest run took less is fast
 
 
 class Refused(Exception):
@@ -97,7 +101,7 @@ class Gate:
                 del self._clients[address]
 
     def is_fast(self, key: str, client: _Client, cheap: bool) -> bool:
-        """Fast: the text's last run was; else the client's recent queries were; else its shape says so."""
+        """Fast: the text's shortest run was; else the client's recent queries were; else its shape says so."""
         known = self._durations.get(key)
         if known is not None:
             return known < self.limits.fast_seconds
@@ -106,17 +110,17 @@ class Gate:
         return cheap
 
     def _take(self, fast: bool) -> str | None:
-        """A free slot for a query of this kind, or None."""
-        if self._general < self.limits.slots:
-            self._general += 1
-            return "general"
+        """A free slot for a query of this kind (a fast one takes the fast lane first), or None."""
         if fast and self._reserved < self.limits.fast_slots:
             self._reserved += 1
-            return "fast"
+            return FAST
+        if self._general < self.limits.slots:
+            self._general += 1
+            return GENERAL
         return None
 
     def _release(self, lane: str) -> None:
-        if lane == "general":
+        if lane == GENERAL:
             self._general -= 1
         else:
             self._reserved -= 1
@@ -133,7 +137,7 @@ class Gate:
         return math.ceil(self._typical * (1 + len(self._waiting)) / max(1, self.limits.slots))
 
     @asynccontextmanager
-    async def admit(self, address: str, key: str, deadline: float, cheap: bool = False) -> AsyncIterator[None]:
+    async def admit(self, address: str, key: str, deadline: float, cheap: bool = False) -> AsyncIterator[str]:
         """Run the body as one of `address`'s queries (`key`: the normalised query) or raise Refused.
         `deadline` (on the gate's clock) bounds the wait for a slot; `cheap`: the query's shape
         suggests it is quick (`lexer.shape`), which counts for a client never seen before."""
@@ -163,7 +167,7 @@ class Gate:
             raise
         started = self.clock()
         try:
-            yield
+            yield lane
         finally:
             elapsed = self.clock() - started
             client.running -= 1
@@ -171,7 +175,7 @@ class Gate:
             client.typical = elapsed if client.seen == 0 else 0.7 * client.typical + 0.3 * elapsed
             client.seen += 1
             self._typical = 0.9 * self._typical + 0.1 * elapsed
-            self._durations[key] = elapsed
+            self._durations[key] = min(elapsed, self._durations.get(key, elapsed))  # its cost without contention
             self._durations.move_to_end(key)
             if len(self._durations) > HISTORY:
                 self._durations.popitem(last=False)

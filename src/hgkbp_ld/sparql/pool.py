@@ -20,9 +20,16 @@ import pyoxigraph as ox
 from hgkbp_ld.sparql.results import Answer, Job, execute
 from hgkbp_ld.sparql.service import QueryTimeout
 
+NICE = 10  # the general lane's CPU priority: expensive queries yield the CPU to the fast lane
 
-def _worker(connection: Connection) -> None:
+
+def _worker(connection: Connection, nice: int) -> None:
     """A worker process: answers jobs until its pipe closes."""
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
@@ -49,39 +56,47 @@ def _worker(connection: Connection) -> None:
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
+    nice: int
 
 
 @dataclass
 class WorkerPool:
-    """`size` worker processes. Callers (the fairness gate) keep at most `size` jobs in flight."""
+    """`size` worker processes for any query, at a lower CPU priority, and `fast` more at the normal
+    one for queries the fairness gate knows to be fast. Callers (the gate) keep at most that many
+    jobs in flight in each."""
 
     size: int = 2
+    fast: int = 0
     _idle: asyncio.Queue | None = None
+    _fast_idle: asyncio.Queue | None = None
     _context: multiprocessing.context.SpawnContext = field(default_factory=lambda: multiprocessing.get_context("spawn"))
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, nice: int) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child,), name="hgkbp-sparql", daemon=True)
+        process = self._context.Process(target=_worker, args=(child, nice), name="hgkbp-sparql", daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, nice)
 
     async def start(self) -> None:
         if self._idle is not None:
             return
-        self._idle = asyncio.Queue()
+        self._idle, self._fast_idle = asyncio.Queue(), asyncio.Queue()
         loop = asyncio.get_running_loop()
-        workers = await asyncio.gather(*(loop.run_in_executor(None, self._spawn) for _ in range(self.size)))
+        kinds = [NICE] * self.size + [0] * self.fast
+        workers = await asyncio.gather(*(loop.run_in_executor(None, self._spawn, nice) for nice in kinds))
         for worker in workers:
-            self._idle.put_nowait(worker)
+            (self._fast_idle if worker.nice == 0 and self.fast else self._idle).put_nowait(worker)
 
     def serving(self, store: str) -> PoolService:
         """This pool as the query service of one on-disk store."""
         return PoolService(self, store)
 
-    async def run(self, job: Job, timeout: float) -> Answer:
-        assert self._idle is not None, "start the pool first"
-        worker: _Worker = await self._idle.get()
+    async def run(self, job: Job, timeout: float, fast: bool = False) -> Answer:
+        """The job's answer from a worker of the fast lane (`fast`, when the pool has one) or the general one."""
+        assert self._idle is not None and self._fast_idle is not None, "start the pool first"
+        idle = self._fast_idle if fast and self.fast else self._idle
+        worker: _Worker = await idle.get()
         loop = asyncio.get_running_loop()
         try:
             worker.connection.send(job)
@@ -107,23 +122,22 @@ class WorkerPool:
             worker = self._replace(worker)
             raise
         finally:
-            self._idle.put_nowait(worker)
+            idle.put_nowait(worker)
         return answer
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.process.kill()
         worker.process.join(5)
         worker.connection.close()
-        return self._spawn()
+        return self._spawn(worker.nice)
 
     async def stop(self) -> None:
-        if self._idle is None:
-            return
-        while not self._idle.empty():
-            worker = self._idle.get_nowait()
-            worker.connection.close()
-            worker.process.kill()
-        self._idle = None
+        for idle in (self._idle, self._fast_idle):
+            while idle is not None and not idle.empty():
+                worker = idle.get_nowait()
+                worker.connection.close()
+                worker.process.kill()
+        self._idle = self._fast_idle = None
 
 
 @dataclass(frozen=True)
@@ -138,13 +152,16 @@ class PoolService:
         then find warm workers (the server says it is up only after this)."""
         await self.pool.start()
         warm = Job(self.store, "ASK {}", "json", "ttl", 1)
-        await asyncio.gather(*(self.pool.run(warm, 60) for _ in range(self.pool.size)))
+        await asyncio.gather(
+            *(self.pool.run(warm, 60) for _ in range(self.pool.size)),
+            *(self.pool.run(warm, 60, fast=True) for _ in range(self.pool.fast)),
+        )
 
     async def stop(self) -> None:
         await self.pool.stop()
 
-    async def run(self, job: Job, timeout: float) -> Answer:
-        return await self.pool.run(replace(job, store=self.store), timeout)
+    async def run(self, job: Job, timeout: float, fast: bool = False) -> Answer:
+        return await self.pool.run(replace(job, store=self.store), timeout, fast)
 
     def published(self) -> str | None:
         return None

@@ -19,8 +19,9 @@ class QueryService(Protocol):
     async def stop(self) -> None:
         """Let go of processes and connections."""
 
-    async def run(self, job: Job, timeout: float) -> Answer:
-        """The job's answer; raises QueryTimeout when it runs past `timeout` seconds (and stops it)."""
+    async def run(self, job: Job, timeout: float, fast: bool = False) -> Answer:
+        """The job's answer; raises QueryTimeout when it runs past `timeout` seconds (and stops it).
+        `fast`: the fairness gate admitted it to the fast lane (a service may keep capacity for it)."""
 
     def published(self) -> str | None:
         """The dataset version the service's source now publishes, when the source decides that

@@ -478,7 +478,7 @@ class RemoteStore:
         """The version the store serves now: someone may have published a new one."""
         return self.version()
 
-    async def run(self, job: Job, timeout: float) -> Answer:
+    async def run(self, job: Job, timeout: float, fast: bool = False) -> Answer:
         """A protocol request, answered by the store, in our formats. Raises QueryTimeout past `timeout`."""
         if self._async is None:
             await self.start()

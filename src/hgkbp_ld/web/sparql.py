@@ -36,6 +36,7 @@ from hgkbp_ld.sparql import (
     matches,
     shape,
 )
+from hgkbp_ld.sparql.fair import FAST
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.http import not_acceptable
 from hgkbp_ld.web.service import service_description
@@ -229,9 +230,9 @@ async def sparql(request: Request) -> Response:
         address = client_address(
             request.client.host if request.client else "", request.headers.getlist("x-forwarded-for"), guarded.proxies
         )
-        async with guarded.gate.admit(address, key, deadline, form.cheap):
+        async with guarded.gate.admit(address, key, deadline, form.cheap) as lane:
             remaining = max(0.05, deadline - guarded.gate.clock())
-            answer = await current.queries.run(job, remaining)
+            answer = await current.queries.run(job, remaining, fast=lane == FAST)
     except Refused as refusal:
         return _error(
             ProtocolError(refusal.status, refusal.message, {"Retry-After": str(refusal.retry_after)}), page, request
