@@ -37,7 +37,7 @@ class Settings:
     # /sparql's limits (README "SPARQL"; hgkbp_ld.sparql.fair): per client (its address; the forwarded
     # one only from a trusted proxy) a few queries at once and a budget of query time.
     workers: int = 2  # SPARQL worker processes (on a remote store: queries sent to it at once)
-    fast_workers: int = 1  # more workers that only queries known to be fast may use
+    fast_workers: int = 2  # more workers that only queries known to be fast may use (at the normal CPU priority)
     fast_query_seconds: float = 0.5  # a query whose shortest run took less counts as fast
     client_queries: int = 2  # queries at once per client; more get 429
     client_budget: float = 30.0  # seconds of query time per client per minute; past it 429

@@ -36,7 +36,7 @@ CLIENTS = 50_000  # client records kept before idle ones are forgotten
 @dataclass(frozen=True)
 class Limits:
     slots: int = 2  # queries at the service at once
-    fast_slots: int = 1  # more, for fast queries only
+    fast_slots: int = 2  # more, for fast queries only
     per_client: int = 2  # queries at once per client
     budget: float = 30.0  # seconds of query time per client per minute
     queue: int = 16  # queries waiting at most (all clients)
@@ -136,13 +136,12 @@ class Gate:
     def _retry(self) -> int:
         return math.ceil(self._typical * (1 + len(self._waiting)) / max(1, self.limits.slots))
 
-    @asynccontextmanager
-    async def admit(self, address: str, key: str, deadline: float, cheap: bool = False) -> AsyncIterator[str]:
-        """Run the body as one of `address`'s queries (`key`: the normalised query) or raise Refused.
-        `deadline` (on the gate's clock) bounds the wait for a slot; `cheap`: the query's shape
-        suggests it is quick (`lexer.shape`), which counts for a client never seen before."""
-        now = self.clock()
-        client = self._client(address, now)
+    def check(self, address: str) -> None:
+        """Refuse (429) a client already at its limits before its request is even read."""
+        client = self._client(address, self.clock())
+        self._refuse_if_over(client)
+
+    def _refuse_if_over(self, client: _Client) -> None:
         limits = self.limits
         if client.running >= limits.per_client:
             raise Refused(
@@ -158,6 +157,15 @@ class Gate:
                 f"Uw querytijd ({limits.budget:g} s per minuut per adres) is op; probeer later opnieuw.",
                 math.ceil(-client.tokens / rate + 0.5),
             )
+
+    @asynccontextmanager
+    async def admit(self, address: str, key: str, deadline: float, cheap: bool = False) -> AsyncIterator[str]:
+        """Run the body as one of `address`'s queries (`key`: the normalised query) or raise Refused.
+        `deadline` (on the gate's clock) bounds the wait for a slot; `cheap`: the query's shape
+        suggests it is quick (`lexer.shape`), which counts for a client never seen before."""
+        now = self.clock()
+        client = self._client(address, now)
+        self._refuse_if_over(client)
         fast = self.is_fast(key, client, cheap)
         client.running += 1  # waiting counts as running: a client cannot fill the queue
         try:

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hgkbp_ld.settings import Settings
-from hgkbp_ld.sparql import AnswerCache, Cached, Gate, Limits, matches
+from hgkbp_ld.sparql import AnswerCache, Cached, Gate, Limits, Refused, matches
 
 PATHS = ("/sparql", "/sparql/")
 REMEMBERED = 50_000  # raw requests remembered at most (then forgotten all at once)
@@ -133,5 +133,20 @@ class FrontDoor:
                 await send({"type": "http.response.start", "status": 200, "headers": [*headers, length, content_type]})
                 await send({"type": "http.response.body", "body": answer.body})
                 return
-        response = await self.handler(Request(scope, receive))
+        guarded, _version = self.state()
+        request = Request(scope, receive)
+        peer = scope["client"][0] if scope.get("client") else ""
+        try:  # a client at its limits is refused before its request is read
+            guarded.gate.check(client_address(peer, request.headers.getlist("x-forwarded-for"), guarded.proxies))
+        except Refused as refusal:
+            body = f"{refusal.message}\n".encode()
+            headers = [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(refusal.retry_after).encode()),
+            ]
+            await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        response = await self.handler(request)
         await response(scope, receive, send)
