@@ -10,7 +10,7 @@ really stops, limits per client, and cacheable answers.
 - `rewrite`: the dataset rewriting that a remote store needs.
 """
 
-from hgkbp_ld.sparql.cache import AnswerCache, Cached, etag, matches
+from hgkbp_ld.sparql.cache import AnswerCache, Cached, etag
 from hgkbp_ld.sparql.fair import Gate, Limits, Refused
 from hgkbp_ld.sparql.lexer import Shape, normalise, shape
 from hgkbp_ld.sparql.pool import PoolService, WorkerPool
@@ -45,7 +45,6 @@ __all__ = [
     "etag",
     "execute",
     "graph_answer",
-    "matches",
     "normalise",
     "shape",
     "solutions_answer",

@@ -27,16 +27,6 @@ def etag(version: str, query: str, fmt: str, dataset: tuple[tuple[str, ...], tup
     return f'W/"{version[:16]}-{digest[:20]}"'
 
 
-def matches(if_none_match: str | None, tag: str) -> bool:
-    """Whether an If-None-Match header names `tag` (weak comparison, RFC 9110 13.1.2)."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    opaque = tag.removeprefix("W/")
-    return any(part.strip().removeprefix("W/") == opaque for part in if_none_match.split(","))
-
-
 @dataclass(frozen=True)
 class Cached:
     body: bytes

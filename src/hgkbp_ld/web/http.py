@@ -14,8 +14,11 @@ MAX_ETAGS = 64
 
 
 def not_modified(request: Request, etag: str) -> bool:
+    return etag_matches(request.headers.get("if-none-match"), etag)
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
     """If-None-Match (RFC 9110 §13.1.2): weak comparison; '*' matches; garbage matches nothing."""
-    header = request.headers.get("if-none-match")
     if not header:
         return False
     if header.strip() == "*":

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hgkbp_ld.published import Representation, Resource, Site
 from hgkbp_ld.web.conneg import BY_EXTENSION, HTML, RESOURCE_FORMATS, Format, negotiate
-from hgkbp_ld.web.http import MAX_ETAGS, charset, offered_text
+from hgkbp_ld.web.http import charset, etag_matches, offered_text
 
 MAX_PATH = 512
 DATASET_HEADER = b"x-hgkbp-dataset"  # on /sparql answers: the dataset they were made from (hgkbp_ld.nginx)
@@ -28,16 +28,6 @@ Answer = tuple[int, Headers, bytes]
 @lru_cache(maxsize=512)
 def _negotiated(accept: str | None, offered: tuple[Format, ...]) -> Format | None:
     return negotiate(accept, offered)
-
-
-def _matches(header: str | None, etag: str) -> bool:
-    """If-None-Match (RFC 9110 §13.1.2): weak comparison; '*' matches; garbage matches nothing."""
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    wanted = etag.removeprefix("W/")
-    return any(c.strip().removeprefix("W/") == wanted for c in header[:4096].split(",")[:MAX_ETAGS])
 
 
 def not_found_page(site: Site, path: str) -> bytes:
@@ -153,7 +143,7 @@ class Pages:
 
 def _representation(chosen: Representation, headers: Headers, cache: bytes, match: str) -> Answer:
     headers = [*headers, (b"etag", chosen.etag.encode()), (b"cache-control", cache)]
-    if _matches(match, chosen.etag):
+    if etag_matches(match, chosen.etag):
         return 304, headers, b""
     headers += [
         (b"content-type", charset(chosen.media_type).encode()),

@@ -33,12 +33,11 @@ from hgkbp_ld.sparql import (
     QueryTimeout,
     Refused,
     etag,
-    matches,
     shape,
 )
 from hgkbp_ld.sparql.fair import FAST
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
-from hgkbp_ld.web.http import not_acceptable
+from hgkbp_ld.web.http import etag_matches, not_acceptable
 from hgkbp_ld.web.service import service_description
 from hgkbp_ld.web.sparql_guard import Guard, client_address, raw_key
 
@@ -220,7 +219,7 @@ async def sparql(request: Request) -> Response:
         dataset = (protocol.default_graphs, protocol.named_graphs) if dataset_given else None
         tag = etag(version, key, fmt.extension, dataset, base)
         headers |= {"ETag": tag, "Cache-Control": f"public, max-age={settings.cache_max_age}"}
-        if matches(request.headers.get("if-none-match"), tag):
+        if etag_matches(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers=headers)
         hit = guarded.cache.get(tag)
         if hit is not None:

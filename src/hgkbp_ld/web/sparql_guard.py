@@ -21,7 +21,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hgkbp_ld.settings import Settings
-from hgkbp_ld.sparql import AnswerCache, Cached, Gate, Limits, Refused, matches
+from hgkbp_ld.sparql import AnswerCache, Cached, Gate, Limits, Refused
+from hgkbp_ld.web.http import etag_matches
 
 PATHS = ("/sparql", "/sparql/")
 REMEMBERED = 50_000  # raw requests remembered at most (then forgotten all at once)
@@ -124,7 +125,7 @@ class FrontDoor:
             if found is not None:
                 tag, headers, answer = found
                 none_match = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
-                if none_match is not None and matches(none_match.decode("latin-1"), tag):
+                if none_match is not None and etag_matches(none_match.decode("latin-1"), tag):
                     await send({"type": "http.response.start", "status": 304, "headers": headers})
                     await send({"type": "http.response.body", "body": b""})
                     return
