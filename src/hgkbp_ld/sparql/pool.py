@@ -98,6 +98,7 @@ class WorkerPool:
         idle = self._fast_idle if fast and self.fast else self._idle
         worker: _Worker = await idle.get()
         loop = asyncio.get_running_loop()
+        healthy = False
         try:
             worker.connection.send(job)
             ready = loop.create_future()
@@ -112,24 +113,31 @@ class WorkerPool:
                 loop.remove_reader(fd)
             os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads a whole message
             answer: Answer = worker.connection.recv()
-        except QueryTimeout:
-            worker = await loop.run_in_executor(None, self._replace, worker)
-            raise
-        except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
-            worker = await loop.run_in_executor(None, self._replace, worker)
+            healthy = True
+            return answer
+        except (EOFError, OSError):  # the worker died (e.g. out of memory)
             return Answer(500, b"De query-verwerker viel uit; probeer opnieuw.\n", "text/plain; charset=utf-8")
-        except asyncio.CancelledError:  # the client went away: the worker may still be busy, so replace it
-            worker = self._replace(worker)
-            raise
         finally:
-            idle.put_nowait(worker)
-        return answer
+            if healthy:
+                idle.put_nowait(worker)
+            else:  # past its time, dead, or its client went away mid-query: stopped now, replaced meanwhile
+                self._renew(worker, idle, loop)
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    def _renew(self, worker: _Worker, idle: asyncio.Queue, loop: asyncio.AbstractEventLoop) -> None:
+        """Kill a worker at once and put a new one in its place when it has started (the answer that
+        stopped it does not wait for that)."""
         worker.process.kill()
-        worker.process.join(5)
         worker.connection.close()
-        return self._spawn(worker.nice)
+
+        def replace() -> _Worker:
+            worker.process.join(5)
+            return self._spawn(worker.nice)
+
+        def put(done: asyncio.Future) -> None:
+            if done.exception() is None and self._idle is not None:
+                idle.put_nowait(done.result())
+
+        loop.run_in_executor(None, replace).add_done_callback(put)
 
     async def stop(self) -> None:
         for idle in (self._idle, self._fast_idle):
