@@ -22,7 +22,7 @@ from rdflib.compare import to_canonical_graph
 
 from hgkbp_ld import __version__, iris
 from hgkbp_ld.published import File, Representation, Resource
-from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.rdfio import serialise_all
 from hgkbp_ld.render.actions import collaboration, load_index, timeline_groups
 from hgkbp_ld.render.findable import Meta, crawler_files, document_meta, resource_meta
 from hgkbp_ld.render.history import Histories
@@ -153,13 +153,16 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
         canonical = Graph(namespace_manager=graph.namespace_manager)
         canonical += to_canonical_graph(graph)
         graph = canonical
-    representations = {
-        f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
-        for f in RESOURCE_FORMATS
-        if f is not HTML
-    }
+    representations = _rdf(graph)
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
     return Resource(path, representations)
+
+
+def _rdf(graph: Graph) -> dict[str, Representation]:
+    """A graph's four RDF representations, by extension."""
+    formats = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
+    bodies = serialise_all(graph, tuple(f.extension for f in formats))
+    return {f.extension: Representation.of(bodies[f.extension], f.media_type) for f in formats}
 
 
 def plan_pictures(index: ActionIndex) -> dict[str, dict[str, object]]:
@@ -319,11 +322,7 @@ def _rendered(
     pictures: object = None,
 ) -> Resource:
     """A resource's four RDF representations and its HTML page."""
-    representations = {
-        f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
-        for f in RESOURCE_FORMATS
-        if f is not HTML
-    }
+    representations = _rdf(graph)
     html = template.render(
         page=page,
         title=title,
