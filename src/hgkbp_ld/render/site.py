@@ -71,7 +71,7 @@ def script_json(text: str) -> str:
 
 
 def alternates(path: str) -> list[Alternate]:
-    return [Alternate(f"/doc/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
+    return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
 
 
 def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None) -> Site:
@@ -106,7 +106,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         if history:
             page.sections["history"] = history
         pictured = _pictures_of(page, site.actions, pictures)
-        dataset = datasets.get(iri) or datasets.get(landing.get(f"{base}/doc/{page.path}", ""))
+        dataset = datasets.get(iri) or datasets.get(landing.get(iris.document(base, page.path), ""))
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, base, page.title, schema)
         path = iri[len(prefix) :]

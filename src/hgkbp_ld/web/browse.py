@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from hgkbp_ld.iris import doc_link
+
 router = APIRouter()
 _WORD = re.compile(r"\w+")
 
@@ -148,6 +150,10 @@ def _filters(request: Request) -> Filters:
     )
 
 
+def _plan_link(plan: Choice) -> dict[str, str]:
+    return {"slug": plan.value, "title": plan.label, "href": doc_link(f"beleidsplan/{plan.value}")}
+
+
 @router.api_route("/acties", methods=["GET", "HEAD"], include_in_schema=False)
 def actions(request: Request) -> Response:
     current = request.app.state.publication.current
@@ -158,8 +164,8 @@ def actions(request: Request) -> Response:
     html = current.environment.get_template("acties.html").render(
         title="Acties",
         plans_shown=shown,
-        plans=[{"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in index.plans],
-        plan=next(({"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in shown), None)
+        plans=[_plan_link(p) for p in index.plans],
+        plan=next((_plan_link(p) for p in shown), None)
         if filters.plan
         else None,
         plan_names={p.value: p.label for p in index.plans},
