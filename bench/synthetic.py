@@ -47,7 +47,14 @@ from hgkbp_ld.registers import Registers
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = ROOT / "data"
 REAL_TEXT = REAL_DATA / "source" / "hgkbp-2025-2029.txt"
-REGISTER_FILES = ("portfolios.csv", "plans.csv", "ministers.csv", "sdg-links.csv", "catalogue.toml")
+REGISTER_FILES = (
+    "portfolios.csv",
+    "plans.csv",
+    "ministers.csv",
+    "mandate-status.csv",
+    "sdg-links.csv",
+    "catalogue.toml",
+)
 MARKER = ".synthetic"  # make_data only ever clears a data folder that holds this file
 WIDTH = 104  # the real text's lines are about this long
 REAL_SIZE = (7, 26, 56)  # goals, operational goals, actions of the real plan

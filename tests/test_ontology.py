@@ -59,9 +59,24 @@ def test_terms_follow_oslo_case() -> None:
 
 def test_reused_terms_are_linked() -> None:
     g = ontology_graph()
-    assert (BP.Beleidsplan, RDFS.subClassOf, URIRef("http://data.europa.eu/eli/ontology#ComplexWork")) in g
-    assert (BP.Actie, RDFS.subClassOf, URIRef("http://data.europa.eu/eli/ontology#Work")) in g
     assert (BP.Bevoegdheid, RDFS.subClassOf, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) in g
+    assert (BP.heeftStreefwaarde, RDFS.range, URIRef("http://schema.org/QuantitativeValue")) in g
+    assert (BP.heeftBevoegdheid, RDFS.domain, URIRef("http://data.vlaanderen.be/ns/mandaat#Mandataris")) in g
+
+
+def test_no_eli_terms_a_plan_is_not_legislation() -> None:
+    """ELI's works are legislation (eli:passed_by has domain eli:LegalResource): not used at all."""
+    eli = "http://data.europa.eu/eli/ontology#"
+    assert not any(eli in str(t) for triple in ontology_graph() for t in triple)
+    assert not any(eli in str(t) for triple in shapes_graph() for t in triple)
+
+
+def test_every_usage_note_is_in_dutch_and_english() -> None:
+    g = ontology_graph()
+    noted = set(g.subjects(VANN.usageNote, None))
+    assert len(noted) >= 12
+    for term in noted:
+        assert {o.language for o in g.objects(term, VANN.usageNote)} == {"nl", "en"}, term
 
 
 def test_every_bp_term_the_data_uses_is_defined(built_graph: Graph) -> None:

@@ -24,7 +24,7 @@ from rdflib import RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from hgkbp_ld import __version__
-from hgkbp_ld.catalogue import CatalogueConfig, PlanEntry, catalogue_graph
+from hgkbp_ld.catalogue import DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
 from hgkbp_ld.iris import DEFAULT_BASE, Iris
 from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
@@ -33,7 +33,7 @@ from hgkbp_ld.published import SITE
 from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
 from hgkbp_ld.render.stage import render
-from hgkbp_ld.validate import CATALOGUE_SHAPES, ONTOLOGY, SHAPES, Report, validate
+from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate, validate_catalogue
 from hgkbp_ld.versions import History
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,10 +45,11 @@ class BuildError(RuntimeError):
 
 
 class ValidationFailed(BuildError):
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, profile: str = "the application profile") -> None:
+        failed = [v for v in report.violations if v.severity == "Violation"]
         super().__init__(
-            f"the graph does not conform to the application profile "
-            f"({len(report.violations)} violations):\n{report.text()}"
+            f"the graph does not conform to {profile} ({len(failed)} violations):\n"
+            f"{Report(False, tuple(failed)).text()}"
         )
         self.report = report
 
@@ -124,7 +125,7 @@ def unheld_portfolios(plan: BuiltPlan, registers: Registers) -> list[str]:
 
 
 def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str, data_dir: Path) -> Graph:
-    """The DCAT-AP Vlaanderen catalogue of what was just written; it must pass its own shapes."""
+    """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
     entries = [
         PlanEntry(
             slug=p.config.slug,
@@ -134,6 +135,7 @@ def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str,
             start_year=p.parsed.plan.start_year,
             end_year=p.parsed.plan.end_year,
             modified=p.provenance.generated_at,
+            version=str(p.graph.value(p.graph_name, DCAT_VERSION) or "") or None,
             files={
                 ext: (len(files[f"{p.config.slug}.{ext}"]), hashlib.sha256(files[f"{p.config.slug}.{ext}"]).hexdigest())
                 for ext in FORMATS
@@ -142,9 +144,9 @@ def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str,
         for p in plans
     ]
     graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
-    report = validate(graph, shapes=CATALOGUE_SHAPES)
+    report = validate_catalogue(graph)
     if not report.conforms:
-        raise ValidationFailed(report)
+        raise ValidationFailed(report, f"DCAT-AP Vlaanderen 3 and DCAT-AP 3.0.1 ({CATALOGUE_FILE})")
     return graph
 
 
@@ -246,7 +248,7 @@ def build(
         progress(f"validating {plan.config.slug} ({len(plan.graph)} triples) against shapes/")
         report = validate(plan.graph)
         if not report.conforms:
-            raise ValidationFailed(report)
+            raise ValidationFailed(report, "the plan's profile and the OSLO Mandatendatabank rules it applies")
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed (one build at a time)
@@ -278,12 +280,15 @@ def build(
 
 
 def add_versions(graph: Graph, dataset: URIRef, history: History, base: str, slug: str) -> None:
-    """The dataset's versions (dct:hasVersion), each with its number and time."""
+    """The dataset's versions (dct:hasVersion), each with its number and time; the dataset's own
+    version (dcat:version) is the number of its latest version."""
+    if history.versions:
+        graph.add((dataset, DCAT_VERSION, Literal(str(history.versions[-1].number))))
     for version in history.versions:
         node = Iris(base, slug).version(version.number)
         graph.add((dataset, DCTERMS.hasVersion, node))
         graph.add((node, DCTERMS.isVersionOf, dataset))
-        graph.add((node, URIRef("http://www.w3.org/ns/dcat#version"), Literal(str(version.number))))  # DCAT 3
+        graph.add((node, DCAT_VERSION, Literal(str(version.number))))
         graph.add(
             (node, DCTERMS.issued, Literal(version.timestamp.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime))
         )

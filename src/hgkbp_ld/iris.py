@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, SKOS
 
 DEFAULT_BASE = "https://data.vlaanderen.be"
 VOCABULARY = "https://data.vlaanderen.be/ns/beleidsplan"  # the vocabulary's namespace document
@@ -22,6 +22,7 @@ BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
 PERSON = Namespace("http://www.w3.org/ns/person#")
 PERSOON = Namespace("https://data.vlaanderen.be/ns/persoon#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+SCHEMA = Namespace("http://schema.org/")  # as schema.org's own RDF has it (not rdflib's https://)
 
 PREFIXES: dict[str, Namespace] = {
     "bp": BP,
@@ -36,6 +37,8 @@ PREFIXES: dict[str, Namespace] = {
     "prov": Namespace(str(PROV)),
     "foaf": Namespace(str(FOAF)),
     "owl": Namespace(str(OWL)),
+    "org": Namespace(str(ORG)),
+    "schema": SCHEMA,
     "spdx": SPDX,
 }
 

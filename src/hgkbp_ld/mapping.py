@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from hgkbp_ld.iris import BESLUIT, BP, DEFAULT_BASE, ELI, MANDAAT, PERSON, PERSOON, PREFIXES, SPDX, Iris
+from hgkbp_ld.iris import BESLUIT, BP, DEFAULT_BASE, MANDAAT, PERSON, PERSOON, PREFIXES, SCHEMA, SPDX, Iris
 from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
 from hgkbp_ld.registers import Mandate, PlanConfig, RegisterError, Registers
 
@@ -117,7 +117,9 @@ class _Mapper:
             self.add(plan, DCTERMS.title, _nl(info.title))
         if info.abbreviation:
             self.add(plan, DCTERMS.alternative, Literal(info.abbreviation))
-        self.add(plan, ELI.passed_by, URIRef(self.config.passed_by))
+        # Adopted by the Vlaamse Regering: its creator. (ELI's passed_by has domain eli:LegalResource:
+        # a policy plan is not legislation.)
+        self.add(plan, DCTERMS.creator, URIRef(self.config.passed_by))
         self.add(URIRef(self.config.passed_by), RDF.type, BESLUIT.Bestuursorgaan)
         self.add(URIRef(self.config.passed_by), SKOS.prefLabel, _nl(self.config.passed_by_label))
         self.add(plan, DCTERMS.source, iri.source())
@@ -188,7 +190,10 @@ class _Mapper:
             self.add(contribution, RDFS.label, _nl(f"Bijdrage van HD {goal.number} aan SDG {link.code}"))
             self.add(contribution, BP.aanDoel, sdg)
             self.add(contribution, BP.toelichting, _nl(link.rationale))
-            self.add(sdg, SKOS.prefLabel, Literal(link.label, lang="en"))
+            # The plan names no SDG: each link is the publisher's reading of the plan text (the
+            # source of the rationale). No label of ours goes on the UN's IRI.
+            self.add(contribution, PROV.wasAttributedTo, URIRef(self.config.passed_by))
+            self.add(contribution, DCTERMS.source, iri.source())
         for position, od in enumerate(goal.operational_goals, start=1):
             od_iri = iri.goal(od.code)
             self.add(subject, BP.heeftOperationeleDoelstelling, od_iri)
@@ -222,9 +227,12 @@ class _Mapper:
             self.add(indicator, BP.volgnummer, Literal(position))
             self.add(indicator, DCTERMS.description, _nl(text))
             amount = _AMOUNT.match(text)
-            if amount:
-                self.add(indicator, BP.streefwaarde, _decimal(amount[1]))
-                self.add(indicator, BP.eenheid, _nl(amount[2]))
+            if amount:  # the target as a schema.org quantitative value (amount and unit)
+                target = URIRef(f"{indicator}/streefwaarde")
+                self.add(indicator, BP.heeftStreefwaarde, target)
+                self.add(target, RDF.type, SCHEMA.QuantitativeValue)
+                self.add(target, SCHEMA.value, _decimal(amount[1]))
+                self.add(target, SCHEMA.unitText, _nl(amount[2]))
         if action.refers_to_action is not None:
             self.add(subject, BP.wordtUitgewerktIn, iri.action(action.refers_to_action))
         self._cite(subject, action.footnotes)
@@ -258,14 +266,27 @@ class _Mapper:
             self._mandate(mandate, used)
 
     def _mandate(self, mandate: Mandate, used: set[str]) -> None:
+        """A minister as OSLO Mandaten has it (status, the Themis mandate held, a temporary replacement).
+
+        The portfolios of the plan are linked with bp:heeftBevoegdheid: the profile allows one
+        mandaat:beleidsdomein per mandataris, and a Flemish minister holds several in one mandate.
+        """
         iri = self.iri
         subject, person = iri.mandataris(mandate.slug), iri.person(mandate.person_slug)
         self.add(subject, RDF.type, MANDAAT.Mandataris)
         self.add(subject, DCTERMS.title, _nl(mandate.title))
         self.add(subject, MANDAAT.isBestuurlijkeAliasVan, person)
+        self.add(person, MANDAAT.isAangesteldAls, subject)
         for slug in mandate.portfolios:
             if slug in used:
-                self.add(subject, MANDAAT.beleidsdomein, iri.portfolio(slug))
+                self.add(subject, BP.heeftBevoegdheid, iri.portfolio(slug))
+        self.add(subject, MANDAAT.status, URIRef(mandate.status))
+        self.add(URIRef(mandate.status), RDF.type, SKOS.Concept)
+        if mandate.replaced_by is not None:
+            self.add(subject, MANDAAT.isTijdelijkVervangenDoor, iri.mandataris(mandate.replaced_by))
+        if mandate.themis_mandate:
+            self.add(subject, ORG.holds, URIRef(mandate.themis_mandate))
+            self.add(URIRef(mandate.themis_mandate), RDF.type, MANDAAT.Mandaat)
         self.add(subject, MANDAAT.start, _when(mandate.start))
         if mandate.end is not None:
             # The register gives the last day in office; mandaat:einde is the instant it ended
@@ -292,7 +313,6 @@ class _Mapper:
         self.add(dataset, PROV.wasDerivedFrom, source)
         self.add(dataset, PROV.wasAttributedTo, software)
         self.add(dataset, PROV.generatedAtTime, Literal(prov.generated_at.isoformat(), datatype=XSD.dateTime))
-        self.add(dataset, OWL.versionInfo, Literal(f"hgkbp-ld {prov.tool_version}"))
         self.add(source, RDF.type, PROV.Entity)
         self.add(source, RDF.type, FOAF.Document)
         self.add(source, DCTERMS.title, _nl(f"{prov.source_name} (tekst uit de PDF van het plan)"))

@@ -216,6 +216,9 @@ class Mandate:
     themis_person: str | None
     themis_mandataris: str | None
     source: str
+    status: str = ""  # an IRI of the official MandatarisStatusCode list (data/mandate-status.csv)
+    replaced_by: str | None = None  # the mandate slug of the minister who temporarily replaces this one
+    themis_mandate: str | None = None  # the Themis mandaat this mandataris holds (org:holds)
 
     def holds(self, portfolio: str, on: dt.date) -> bool:
         return portfolio in self.portfolios and self.start <= on and (self.end is None or on <= self.end)
@@ -228,7 +231,20 @@ def _date(path: Path, number: int, column: str, value: str) -> dt.date:
         raise RegisterError(f"{path}:{number}: '{column}' must be a date YYYY-MM-DD, found '{value}'") from None
 
 
+def load_statuses(path: Path) -> dict[str, str]:
+    """The official mandate statuses the register uses: key (e.g. `waarnemend`) -> concept IRI."""
+    statuses = {}
+    for number, row in _rows(path, ("key", "iri", "source")):
+        key, iri = _required(path, number, row, "key"), _required(path, number, row, "iri")
+        _required(path, number, row, "source")
+        if not iri.startswith("http://data.vlaanderen.be/id/concept/MandatarisStatusCode/"):
+            raise RegisterError(f"{path}:{number}: '{iri}' is not a concept of the MandatarisStatusCode list")
+        statuses[key] = iri
+    return statuses
+
+
 def load_mandates(path: Path, portfolios: PortfolioRegister) -> tuple[Mandate, ...]:
+    statuses = load_statuses(path.with_name("mandate-status.csv"))
     columns = (
         "person_slug",
         "person_name",
@@ -239,8 +255,11 @@ def load_mandates(path: Path, portfolios: PortfolioRegister) -> tuple[Mandate, .
         "portfolios",
         "start",
         "end",
+        "status",
+        "replaced_by",
         "themis_person",
         "themis_mandataris",
+        "themis_mandate",
         "source",
     )
     mandates: list[Mandate] = []
@@ -256,6 +275,11 @@ def load_mandates(path: Path, portfolios: PortfolioRegister) -> tuple[Mandate, .
         if unknown:
             raise RegisterError(f"{path}:{number}: unknown portfolio slug(s) {', '.join(unknown)}")
         end_text = (row.get("end") or "").strip()
+        status = _required(path, number, row, "status")
+        if status not in statuses:
+            raise RegisterError(
+                f"{path}:{number}: status '{status}' is not one of {', '.join(sorted(statuses))} (mandate-status.csv)"
+            )
         mandate = Mandate(
             slug=slug,
             person_slug=_required(path, number, row, "person_slug"),
@@ -269,10 +293,16 @@ def load_mandates(path: Path, portfolios: PortfolioRegister) -> tuple[Mandate, .
             themis_person=(row.get("themis_person") or "").strip() or None,
             themis_mandataris=(row.get("themis_mandataris") or "").strip() or None,
             source=_required(path, number, row, "source"),
+            status=statuses[status],
+            replaced_by=(row.get("replaced_by") or "").strip() or None,
+            themis_mandate=(row.get("themis_mandate") or "").strip() or None,
         )
         if mandate.end is not None and mandate.end < mandate.start:
             raise RegisterError(f"{path}:{number}: end {mandate.end} is before start {mandate.start}")
         mandates.append(mandate)
+    for number, mandate in enumerate(mandates, start=2):
+        if mandate.replaced_by is not None and mandate.replaced_by not in seen:
+            raise RegisterError(f"{path}:{number}: replaced_by '{mandate.replaced_by}' names no mandate_slug here")
     return tuple(mandates)
 
 

@@ -1,8 +1,15 @@
-"""SHACL validation of a built graph against the application profile in `shapes/`.
+"""SHACL validation: a plan's graph against its profile, the catalogue against the official profiles.
 
-The vocabulary in `ontology/` is given to pyshacl as the ontology graph, so that subclasses
-(`bp:HorizontaleDoelstelling ⊑ bp:Doelstelling`, `bp:Bevoegdheid ⊑ skos:Concept`) are known.
-A violation is reported per focus node with the shape that failed and why.
+- A plan's graph: the project's own application profile (`shapes/beleidsplan-shapes.ttl`, the
+  plan's model) plus the rules of the official OSLO Mandatendatabank profile that apply to what it
+  publishes (`hgkbp_ld.official`). The vocabulary in `ontology/` is given to pyshacl as the ontology
+  graph, so that subclasses (`bp:HorizontaleDoelstelling ⊑ bp:Doelstelling`) are known.
+- The catalogue: the official DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1 shapes, with the code lists
+  and the W3C class hierarchy added as background knowledge, as the EU validator does. The big
+  plan graphs are not validated against the DCAT shapes (they describe the catalogue only).
+
+A result is reported per focus node with the rule that failed (the official rule's anchor, or the
+shape's IRI) and why; only violations fail a build, warnings are reported.
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Identifier
+from rdflib.term import BNode, Identifier
 
+from hgkbp_ld import official
 from hgkbp_ld.bundled import ONTOLOGY as ONTOLOGY_DIR
 from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
 
@@ -72,7 +80,6 @@ def _prepared_queries() -> Iterator[None]:
 
 SHAPES = SHAPES_DIR / "beleidsplan-shapes.ttl"
 ONTOLOGY = ONTOLOGY_DIR / "beleidsplan.ttl"
-CATALOGUE_SHAPES = SHAPES_DIR / "dcat-ap-vl-shapes.ttl"
 
 
 @dataclass(frozen=True)
@@ -90,13 +97,13 @@ class Violation:
         path = f" {self.path}" if self.path else ""
         value = f" (value {self.value})" if self.value else ""
         rule = self.constraint or self.component
-        return f"{self.focus}{path}: {self.message}{value} [shape {self.shape}, {rule}]"
+        return f"{self.severity}: {self.focus}{path}: {self.message}{value} [rule {self.shape}, {rule}]"
 
 
 @dataclass(frozen=True)
 class Report:
-    conforms: bool
-    violations: tuple[Violation, ...]
+    conforms: bool  # no result of severity Violation (warnings may remain)
+    violations: tuple[Violation, ...]  # every result, warnings included
 
     def text(self, limit: int = 50) -> str:
         lines = [str(v) for v in self.violations[:limit]]
@@ -111,7 +118,26 @@ def _load(path: Path) -> Graph:
 
 
 def shapes_graph() -> Graph:
+    """The project's own profile: the plan's model only (the official rules come from `official`)."""
     return _load(SHAPES)
+
+
+@lru_cache(maxsize=1)
+def plan_profile() -> Graph:
+    """What a plan's graph is validated against: the own profile and the applied Mandatendatabank rules."""
+    graph = Graph()
+    graph += shapes_graph()
+    graph += official.mandatendatabank()
+    return graph
+
+
+@lru_cache(maxsize=1)
+def catalogue_profile() -> Graph:
+    """What the catalogue is validated against: DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
+    graph = Graph()
+    graph += official.dcat_ap_vl()
+    graph += official.dcat_ap()
+    return graph
 
 
 def ontology_graph() -> Graph:
@@ -123,12 +149,26 @@ def _str(graph: Graph, node: URIRef, predicate: URIRef) -> str | None:
     return None if value is None else str(value)
 
 
-def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path = SHAPES) -> Report:
-    """Validate a graph (or only the `focus` nodes of it); the graph itself is not changed."""
+def validate_catalogue(catalogue: Graph, profile: Graph | None = None) -> Report:
+    """The catalogue against the official DCAT profiles, with the code lists and the W3C class
+    hierarchy as background knowledge (added to a copy; the catalogue is not changed)."""
+    data = Graph()
+    data += catalogue
+    data += official.background()
+    # The catalogue's own nodes are checked (what it points to in the code lists is looked up, but
+    # the code lists themselves are not the catalogue's to fix).
+    focus = sorted(s for s in set(catalogue.subjects()) if isinstance(s, URIRef))
+    return validate(data, focus=focus, shapes=profile if profile is not None else catalogue_profile())
+
+
+def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path | Graph | None = None) -> Report:
+    """Validate a graph (or only the `focus` nodes of it) against a profile, by default the plan's;
+    the graph itself is not changed."""
+    profile = plan_profile() if shapes is None else shapes if isinstance(shapes, Graph) else _load(shapes)
     with _prepared_queries():
         conforms, results, _text = shacl_validate(
             data,
-            shacl_graph=_load(shapes),
+            shacl_graph=profile,
             ont_graph=ontology_graph(),
             inference="none",
             advanced=True,
@@ -136,12 +176,15 @@ def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path = SHAP
             focus_nodes=focus,
         )
     violations = []
-    for result in results.subjects(SH.resultSeverity, None):
+    # Only the report's own results: the nested ones (sh:detail, from sh:node) carry their own
+    # severity, while the result that holds them has the severity its property shape gives.
+    for result in results.objects(None, SH.result):
         component = _str(results, result, SH.sourceConstraintComponent) or ""
+        source = results.value(result, SH.sourceShape)
         violations.append(
             Violation(
                 focus=_str(results, result, SH.focusNode) or "",
-                shape=_str(results, result, SH.sourceShape) or "",
+                shape=official.rule_name(profile, source) if isinstance(source, BNode) else str(source or ""),
                 component=component.rsplit("#", 1)[-1],
                 constraint=_str(results, result, SH.sourceConstraint),
                 path=_str(results, result, SH.resultPath),
@@ -150,5 +193,5 @@ def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path = SHAP
                 severity=(_str(results, result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
             )
         )
-    violations.sort(key=lambda v: (v.focus, v.shape, v.component, v.value or ""))
+    violations.sort(key=lambda v: (v.severity != "Violation", v.focus, v.shape, v.component, v.value or ""))
     return Report(bool(conforms), tuple(violations))

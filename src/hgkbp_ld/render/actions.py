@@ -74,7 +74,7 @@ def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = Non
     held: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for r in store.select(f"""SELECT DISTINCT ?person ?name ?p WHERE {{ ?m <{MANDAAT.isBestuurlijkeAliasVan}> ?person ;
-          <{MANDAAT.beleidsdomein}> ?p . ?person <{RDFS.label}> ?name }}"""):
+          <{BP.heeftBevoegdheid}> ?p . ?person <{RDFS.label}> ?name }}"""):
         held.setdefault(str(r["person"]), set()).add(str(r["p"]))
         names[str(r["person"])] = str(r["name"])
     ordered = sorted(rows.values(), key=lambda row: (row.plan != "hgkbp-2025-2029", row.plan, row.number))

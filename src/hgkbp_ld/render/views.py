@@ -22,6 +22,18 @@ from hgkbp_ld.store import Store
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
 
 
+class Text(str):
+    """A literal's text that keeps its language tag, so that a page can mark text not in Dutch (lang)."""
+
+    lang: str = ""
+
+    @classmethod
+    def of(cls, node: Node) -> Text:
+        made = cls(str(node))
+        made.lang = (node.language or "") if isinstance(node, Literal) else ""
+        return made
+
+
 @dataclass(frozen=True)
 class Link:
     label: str
@@ -127,7 +139,7 @@ class Views:
                 if isinstance(value, Literal) and value.language == "nl":
                     return str(value)
             if values:
-                return str(values[0])
+                return Text.of(values[0])
         for prop in (SKOS.notation, BP.omschrijving):
             value = graph.value(node, prop)
             if value is not None:
@@ -138,7 +150,7 @@ class Views:
         if isinstance(node, URIRef):
             notation = graph.value(node, SKOS.notation)
             return Link(self.label(graph, node), self.href(str(node)), str(notation) if notation else "")
-        return str(node)
+        return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
         return [
@@ -204,9 +216,10 @@ class Views:
         rows = self.store.select(
             f"""
             SELECT DISTINCT ?portfolio ?x ?label WHERE {{
-              ?x <{MANDAAT.beleidsdomein}> ?portfolio ; <{MANDAAT.start}> ?start ;
+              ?x <{BP.heeftBevoegdheid}> ?portfolio ; <{MANDAAT.start}> ?start ;
                  <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
               OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }}
+              FILTER NOT EXISTS {{ ?x <{MANDAAT.isTijdelijkVervangenDoor}> ?replacement }}
               FILTER (?start <= {day} && (!BOUND(?end) || {day} < ?end))
             }} ORDER BY ?label""",
             {"portfolio": portfolio},
@@ -224,7 +237,7 @@ class Views:
         """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
         # (A substituted variable only binds in triple patterns, not inside BIND: so no BIND(?this ...).)
         portfolio = (
-            f"?this <{MANDAAT.beleidsdomein}> ?portfolio . ?x <{prop}> ?portfolio"
+            f"?this <{BP.heeftBevoegdheid}> ?portfolio . ?x <{prop}> ?portfolio"
             if via_mandate
             else (f"?x <{prop}> ?this")
         )
@@ -299,7 +312,7 @@ class Views:
             PREFIX bp: <{BP}>
             SELECT DISTINCT ?this ?sdg ?label ?why WHERE {{
               ?this bp:heeftBijdrage ?b . ?b bp:aanDoel ?sdg ; bp:toelichting ?why .
-              OPTIONAL {{ ?sdg <{SKOS.prefLabel}> ?label }}
+              OPTIONAL {{ ?b <{RDFS.label}> ?label }}
             }}""",
             {"this": node},
         )
@@ -324,7 +337,7 @@ class Views:
         mandates = self.store.select(
             f"""
             SELECT DISTINCT ?this ?x ?label ?start ?end WHERE {{
-              ?x <{MANDAAT.beleidsdomein}> ?this ; <{MANDAAT.start}> ?start ;
+              ?x <{BP.heeftBevoegdheid}> ?this ; <{MANDAAT.start}> ?start ;
                  <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
               OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }} }} ORDER BY ?start ?label""",
             {"this": node},
@@ -333,7 +346,7 @@ class Views:
 
     def _Mandataris(self, node: URIRef, graph: Graph, page: Page) -> None:
         page.sections["portfolios"] = sorted(
-            (self.link(graph, o) for o in graph.objects(node, MANDAAT.beleidsdomein)), key=natural
+            (self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural
         )
         page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node, via_mandate=True)
         page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node, via_mandate=True)
