@@ -15,7 +15,7 @@ from rdflib.namespace import XSD
 from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.registers import PortfolioRegister
-from tests.conftest import SOURCE, copy_real_data, run_build
+from tests.conftest import ROOT, SOURCE, copy_real_data, run_build
 from tests.expected import actions_01_28, actions_29_56
 
 SLUG = "hgkbp-2025-2029"
