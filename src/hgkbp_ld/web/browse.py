@@ -47,8 +47,8 @@ class Row:
 
     @property
     def period(self) -> str:
-        if self.start is None:
-            return "geen tijdspad"
+        if self.start is None:  # "Doorlopend": a timeline without years says so in words
+            return self.timeline.lower() if self.timeline else "geen tijdspad"
         if self.end is None:
             return f"vanaf {self.start}"
         return str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
