@@ -86,6 +86,15 @@ def index_from_json(data: dict) -> ActionIndex:
     )
 
 
+def plan_links(index: ActionIndex, slug: str = "") -> list[dict[str, str]]:
+    """The plans (or the one `slug`) as the page frame names them: slug, title, link to the plan's page."""
+    return [
+        {"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"}
+        for p in index.plans
+        if not slug or p.value == slug
+    ]
+
+
 @dataclass(frozen=True)
 class Filters:
     plan: str = ""  # a plan's slug
@@ -158,10 +167,8 @@ def actions(request: Request) -> Response:
     html = current.environment.get_template("acties.html").render(
         title="Acties",
         plans_shown=shown,
-        plans=[{"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in index.plans],
-        plan=next(({"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in shown), None)
-        if filters.plan
-        else None,
+        plans=plan_links(index),
+        plan=plan_links(index, shown[0].value)[0] if filters.plan and shown else None,
         plan_names={p.value: p.label for p in index.plans},
         rows=rows,
         filters=filters,
