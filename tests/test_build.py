@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from hgkbp_ld.bundled import QUERIES
+from hgkbp_ld.bundled import DATA, QUERIES
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.registers import PortfolioRegister
 from tests.conftest import SOURCE, copy_real_data, run_build
@@ -57,7 +57,7 @@ def test_dist_has_every_file(dist: Path) -> None:
         + ["beleidsplan.ttl", "beleidsplan.context.jsonld", "beleidsplan-shapes.ttl", "manifest.json", "catalogus.ttl"]
         + ["versies"]
     )
-    recorded = sorted(p.name for p in (ROOT / "data" / "versions" / SLUG).glob("*.nt"))
+    recorded = sorted(p.name for p in (DATA / "versions" / SLUG).glob("*.nt"))
     assert sorted(p.name for p in (dist / "versies" / SLUG).iterdir()) == recorded == ["1.nt"]
 
 
@@ -210,7 +210,7 @@ def test_the_dump_is_the_mapped_graph(dist: Path, built_graph: Graph) -> None:
     # the mapped graph, and the dataset's versions (data/versions/, five triples each) with the
     # dataset's own version (dcat:version, the latest version's number)
     versions = {t for t in nt if "/id/versie/" in str(t[0]) or "/id/versie/" in str(t[2])}
-    recorded = len((ROOT / "data" / "versions" / SLUG / "versies.csv").read_text(encoding="utf-8").splitlines()) - 1
+    recorded = len((DATA / "versions" / SLUG / "versies.csv").read_text(encoding="utf-8").splitlines()) - 1
     assert len(versions) == 5 * recorded
     own = {t for t in nt if str(t[1]) == "http://www.w3.org/ns/dcat#version" and "/id/dataset/" in str(t[0])}
     assert [str(t[2]) for t in own] == [str(recorded)]
