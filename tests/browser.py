@@ -36,3 +36,36 @@ def require_browser() -> str:
         pytest.skip(message)
     assert path is not None
     return path
+
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def launched_chromium():
+    """Headless Chromium for a module's tests (a generator for a pytest fixture)."""
+    path = require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def assert_no_axe_violations(browser, url: str) -> None:
+    """axe-core's WCAG 2.1 A/AA and best-practice rules on the page at `url`: none may fail."""
+    import json
+
+    # Our CSP forbids every script; the test's own injected axe needs it bypassed, the page does not.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    context.close()
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+    assert result["passes"], "axe ran no checks"

@@ -156,6 +156,14 @@ def build_dist(out: Path, data: Path | None = None) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests (axe-core, keyboard, reflow)."""
+    from tests.browser import launched_chromium
+
+    yield from launched_chromium()
+
+
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh build of the real plan, made by the real command."""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.browser import AXE, CHROMIUM_ARGS, require_browser
+from tests.browser import assert_no_axe_violations
 from tests.conftest import Server
 
 PAGES = {
@@ -33,35 +31,11 @@ PAGES = {
     "SPARQL results": "/sparql?format=html&query=SELECT+%3Fs+%3Ft+WHERE+%7B+%3Fs+%3Chttp%3A%2F%2Fpurl.org%2Fdc%2Fterms%2Ftitle%3E+%3Ft+%7D+LIMIT+5",
     "SPARQL error": "/sparql?format=html&query=SELEC+nonsense",
 }
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
 def test_no_axe_violations(browser, server: Server, path: str) -> None:
-    # Our CSP forbids every script; the test's own injected axe needs it bypassed, the page does not.
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.goto(server.url + path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
-    context.close()
-    violations = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
-        for v in result["violations"]
-    ]
-    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
-    assert result["passes"], "axe ran no checks"
+    assert_no_axe_violations(browser, server.url + path)
 
 
 def test_pages_work_without_javascript_and_reflow_at_400_percent(browser, server: Server) -> None:

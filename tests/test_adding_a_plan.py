@@ -75,6 +75,18 @@ def test_one_plan_one_iri(three: tuple[Path, Path, subprocess.CompletedProcess[s
     assert len(titles) == 1  # the HGKBP is called by its own title in the other graphs
 
 
+def test_a_footnote_keeps_its_words_and_its_link(three: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    _data, dist, _done = three
+    vapa = Graph().parse(dist / "vapa-2025-2029.nt", format="nt")
+    action = URIRef("https://data.vlaanderen.be/id/actie/vapa-2025-2029/1")
+    citations = {str(o) for o in vapa.objects(action, URIRef("http://purl.org/dc/terms/bibliographicCitation"))}
+    links = {str(o) for o in vapa.objects(action, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"))}
+    assert citations == {"Statistiek Vlaanderen, Vlaamse Armoedemonitor 2025."}
+    assert links == {
+        "https://www.vlaanderen.be/statistiek-vlaanderen/armoede-en-sociale-uitsluiting/armoederisico-bij-kinderen"
+    }
+
+
 def test_the_build_log_says_where_each_identity_came_from(
     three: tuple[Path, Path, subprocess.CompletedProcess[str]],
 ) -> None:

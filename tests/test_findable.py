@@ -279,3 +279,11 @@ def test_nginx_serves_them_as_files(dist: Path, tmp_path: Path) -> None:
     finally:
         nginx.stop()
         shutil.rmtree(readable)
+
+
+def test_text_in_another_language_says_so(server: Server) -> None:
+    html = httpx.get(f"{server.url}/doc/doelstelling/hgkbp-2025-2029/HD7/bijdrage/sdg-5.1").text
+    assert re.search(r'<html lang="nl">', html)
+    assert '<a href="http://metadata.un.org/sdg/5.1" lang="en">' in html  # the UN's English label
+    action = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/12").text
+    assert 'lang="en"' not in action  # all Dutch: nothing to mark

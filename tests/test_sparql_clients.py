@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 from pathlib import Path
 from xml.dom.minidom import Document
@@ -310,6 +311,10 @@ def test_describe_an_action(endpoint: str, name: str, mode: str) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_each_example_query_returns_rows(endpoint: str, path: Path, transport: str) -> None:
     text = path.read_text(encoding="utf-8")
+    if re.search(r"^CONSTRUCT\b", text, re.MULTILINE):  # datasets-als-schema-org.rq: triples, not rows
+        body = query(wrapper(endpoint, text, TURTLE, transport)).convert()
+        assert len(Graph().parse(data=body, format="turtle")) > 0, f"{path.name} returned no triples"
+        return
     data = query(wrapper(endpoint, text, JSON, transport)).convert()
     assert data["results"]["bindings"], f"{path.name} returned no rows"
     projected = text.split("SELECT", 1)[1].split("WHERE", 1)[0].split()

@@ -32,7 +32,8 @@ _MENTION_SPLIT = re.compile(
 )
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(20\d\d)\b")
-_FROM = re.compile(r"\bvanaf\b", re.IGNORECASE)
+# One year and words saying it goes on: "Vanaf 2026", "2026 en verder", "Doorlopend vanaf 2026", "structureel".
+_FROM = re.compile(r"\b(?:vanaf|verder|doorlopend|structureel|permanent|continu)\b", re.IGNORECASE)
 _UNDECIDED = re.compile(r"\bbepa(?:len|ald)\b", re.IGNORECASE)
 _WHOLE_TERM = re.compile(r"\bhele legislatuur\b", re.IGNORECASE)
 _FIELD_NAMES = {

@@ -165,10 +165,11 @@ def _title_page_name(words: list[str], abbreviation: str | None, body: list[Line
     return words
 
 
-def from_phrasing(lines: list[Line], *, with_abbreviation: bool) -> Found | None:
+def from_phrasing(lines: list[Line], *, with_abbreviation: bool, itself_only: bool = False) -> Found | None:
     """Rule 2: the first sentence naming the plan with its period and its abbreviation, in either
     order (`NAME 2025-2029 (ABBR)`, `NAME (ABBR) 2025-2029`). Rule 4 (`with_abbreviation=False`): the
     first name before a period that ends in a word for a plan (…plan, …agenda, …strategie, …)."""
+    found: list[tuple[bool, Found]] = []
     for number, text in _sentences(lines):
         for years in _YEARS.finditer(text):
             start, end = int(years[1]), int(years[2])
@@ -180,12 +181,28 @@ def from_phrasing(lines: list[Line], *, with_abbreviation: bool) -> Found | None
             if with_abbreviation and abbreviation:
                 name = name_before(words, abbreviation)
                 if name:
-                    return Found(_title(name, start, end), abbreviation, start, end, number, "sentence")
+                    found.append(
+                        (
+                            _itself(words, name),
+                            Found(_title(name, start, end), abbreviation, start, end, number, "sentence"),
+                        )
+                    )
             if not with_abbreviation:
                 name = name_before(words, None)
                 if any(dutch.names_a_plan(word) for word in name):
-                    return Found(_title(name, start, end), None, start, end, number, "sentence without abbreviation")
-    return None
+                    rule = "sentence without abbreviation"
+                    found.append(
+                        (_itself(words, name), Found(_title(name, start, end), None, start, end, number, rule))
+                    )
+    # The plan speaks of itself as "dit …", "deze …", "het voorliggende …": such a sentence wins over an
+    # earlier one naming another plan (e.g. "… sluit aan bij het Horizontaal … 2025-2029 (HGKBP)").
+    return next((f for itself, f in found if itself), None if itself_only or not found else found[0][1])
+
+
+def _itself(words: list[str], name: list[str]) -> bool:
+    """Is the name introduced by a word with which a text speaks of itself (`dit`, `deze`, …)?"""
+    before = words[: len(words) - len(name)]
+    return bool(before) and before[-1].casefold().strip('“"(') in dutch.SELF_REFERENCE
 
 
 def from_short_period(lines: list[Line]) -> Found | None:

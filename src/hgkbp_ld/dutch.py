@@ -41,6 +41,11 @@ OPEN_ENDINGS = ARTICLES | PREPOSITIONS | CONJUNCTIONS | DETERMINERS | POSSESSIVE
 # Words that end a plan's name when reading back from its period: nothing before them is part of it.
 NAME_STOPS = ARTICLES | DETERMINERS | POSSESSIVES | frozenset("met binnen via volgens door naar uit onder".split())
 
+# Words with which a text speaks of itself just before its own name ("Met dit Vlaams Actieplan …").
+SELF_REFERENCE = frozenset(
+    "dit deze voorliggend voorliggende onderhavig onderhavige huidig huidige nieuw nieuwe ons onze".split()
+)
+
 # Words with which a Dutch plan's name ends (…plan, …actieplan, …beleidsplan, …agenda, …strategie).
 _PLAN_WORDS = ("plan", "agenda", "strategie", "programma", "nota", "pact", "kader")
 

@@ -256,6 +256,8 @@ class _Parser:
         if None in (given.title, given.abbreviation, given.start_year, given.end_year):
             found = (
                 _identity.from_title_page(title_page, body[len(title_page) :])
+                or _identity.from_phrasing(introduction, with_abbreviation=True, itself_only=True)
+                or _identity.from_phrasing(introduction, with_abbreviation=False, itself_only=True)
                 or _identity.from_phrasing(introduction, with_abbreviation=True)
                 or _identity.from_short_period(introduction)
                 or _identity.from_phrasing(introduction, with_abbreviation=False)

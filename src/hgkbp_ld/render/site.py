@@ -159,12 +159,14 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
 def plan_pictures(index: ActionIndex) -> dict[str, dict[str, object]]:
     """Per plan: the timeline and the collaboration matrix (SVG) with their table alternatives."""
     found: dict[str, dict[str, object]] = {}
-    for plan in sorted({row.plan for row in index.rows}):
+    plans = sorted({row.plan for row in index.rows})
+    for plan in plans:
         groups = timeline_groups(index, plan)
         labels, counts, slugs = collaboration(index, plan)
+        scope = f"plan={plan}&" if len(plans) > 1 else ""  # a cell counts this plan's actions: so does its list
 
-        def href(a: str, b: str, slugs: dict[str, str] = slugs) -> str:
-            return f"/acties?bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
+        def href(a: str, b: str, slugs: dict[str, str] = slugs, scope: str = scope) -> str:
+            return f"/acties?{scope}bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
 
         found[plan] = {
             "timeline": timeline_svg(groups, id_prefix=f"tijdlijn-{plan}"),

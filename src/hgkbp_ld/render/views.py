@@ -22,6 +22,18 @@ from hgkbp_ld.store import Store
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
 
 
+class Text(str):
+    """A literal's text that keeps its language tag, so that a page can mark text not in Dutch (lang)."""
+
+    lang: str = ""
+
+    @classmethod
+    def of(cls, node: Node) -> Text:
+        made = cls(str(node))
+        made.lang = (node.language or "") if isinstance(node, Literal) else ""
+        return made
+
+
 @dataclass(frozen=True)
 class Link:
     label: str
@@ -127,7 +139,7 @@ class Views:
                 if isinstance(value, Literal) and value.language == "nl":
                     return str(value)
             if values:
-                return str(values[0])
+                return Text.of(values[0])
         for prop in (SKOS.notation, BP.omschrijving):
             value = graph.value(node, prop)
             if value is not None:
@@ -138,7 +150,7 @@ class Views:
         if isinstance(node, URIRef):
             notation = graph.value(node, SKOS.notation)
             return Link(self.label(graph, node), self.href(str(node)), str(notation) if notation else "")
-        return str(node)
+        return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
         return [
