@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -12,10 +13,10 @@ from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from hgkbp_ld.bundled import DATA, QUERIES
+from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.registers import PortfolioRegister
-from tests.conftest import SOURCE, copy_real_data, run_build
+from tests.conftest import ROOT, SOURCE, copy_real_data, run_build
 from tests.expected import actions_01_28, actions_29_56
 
 SLUG = "hgkbp-2025-2029"
@@ -52,12 +53,14 @@ def select(store: ox.Store, query: str) -> list[dict[str, str]]:
 
 def test_dist_has_every_file(dist: Path) -> None:
     names = sorted(p.name for p in dist.iterdir())
+    version = hashlib.sha256((dist / "manifest.json").read_bytes()).hexdigest()[:16]
     assert names == sorted(
         [f"{SLUG}.{ext}" for ext in FORMATS]
         + ["beleidsplan.ttl", "beleidsplan.context.jsonld", "beleidsplan-shapes.ttl", "manifest.json", "catalogus.ttl"]
-        + ["versies"]
+        + ["versies", "oxigraph", "site", f"site.{version}"]  # the rendered site (a link to its version) and store
     )
-    recorded = sorted(p.name for p in (DATA / "versions" / SLUG).glob("*.nt"))
+    assert (dist / "site").is_symlink() and (dist / "site").resolve() == (dist / f"site.{version}").resolve()
+    recorded = sorted(p.name for p in (ROOT / "data" / "versions" / SLUG).glob("*.nt"))
     assert sorted(p.name for p in (dist / "versies" / SLUG).iterdir()) == recorded == ["1.nt"]
 
 
@@ -210,7 +213,7 @@ def test_the_dump_is_the_mapped_graph(dist: Path, built_graph: Graph) -> None:
     # the mapped graph, and the dataset's versions (data/versions/, five triples each) with the
     # dataset's own version (dcat:version, the latest version's number)
     versions = {t for t in nt if "/id/versie/" in str(t[0]) or "/id/versie/" in str(t[2])}
-    recorded = len((DATA / "versions" / SLUG / "versies.csv").read_text(encoding="utf-8").splitlines()) - 1
+    recorded = len((ROOT / "data" / "versions" / SLUG / "versies.csv").read_text(encoding="utf-8").splitlines()) - 1
     assert len(versions) == 5 * recorded
     own = {t for t in nt if str(t[1]) == "http://www.w3.org/ns/dcat#version" and "/id/dataset/" in str(t[0])}
     assert [str(t[2]) for t in own] == [str(recorded)]
@@ -220,11 +223,31 @@ def test_the_dump_is_the_mapped_graph(dist: Path, built_graph: Graph) -> None:
 def test_two_builds_are_byte_identical(dist: Path, tmp_path: Path) -> None:
     done = run_build(tmp_path / "again", "--data", str(copy_real_data(tmp_path / "data")))
     assert done.returncode == 0, done.stderr
-    files = [p for p in dist.rglob("*") if p.is_file()]
+    files = [p for p in dist.rglob("*") if p.is_file() and not p.relative_to(dist).parts[0].startswith(("site", "ox"))]
     assert len(files) == 10  # 4 dumps, vocabulary, context, shapes, catalogue, manifest, version 1
-    for path in files:
-        name = path.relative_to(dist)
+    site = (dist / "site").resolve()
+    pages = [p for p in site.rglob("*") if p.is_file() and p.name != "index.json"]
+    assert len(pages) > 3000  # the rendered site: every page and representation, the pack
+    for path in files + pages:
+        name = path.relative_to(dist) if path.is_relative_to(dist) else Path("site") / path.relative_to(site)
         assert (tmp_path / "again" / name).read_bytes() == path.read_bytes(), name
+    index, again = (_timeless(json.loads((d / "site" / "index.json").read_bytes())) for d in (dist, tmp_path / "again"))
+    assert index == again
+
+
+def _timeless(index: dict) -> dict:
+    """A site's index without when it was rendered: its time, how long it took, and the files' times
+    and ETags (made of the time, so that a new build never repeats an ETag)."""
+    for moment in ("started", "seconds"):
+        del index[moment]
+    for section in ("resources", "documents", "ldes"):
+        for entry in index[section].values():
+            for found in entry.values():
+                found[2:4] = []
+    for section in ("files", "static", "root"):
+        for found in index[section].values():
+            found[2:4] = []
+    return index
 
 
 def test_no_blank_nodes_and_typed_literals(dist: Path) -> None:
