@@ -11,7 +11,8 @@ measurement in a fresh Python process:
 - build: the real `hgkbp_ld.build.build` into FOLDER/xNNNN/dist, with the functions it calls per
   stage wrapped in timers (nothing in src/ changes): parse = `parse_file`, map = `to_graph`,
   validate = the SHACL validation of each plan's graph, write = serialising the four dumps, making
-  and validating the DCAT catalogue and writing the files; other = the rest of `build()`
+  and validating the DCAT catalogue and writing the files; render = the render stage (`dist/site/`: every
+  page in every format, and the store it keeps); other = the rest of `build()`
   (registers, provenance, checks, versions); peak memory = the process's ru_maxrss (from wait4);
 - load: `EmbeddedStore(folder).load(dist)` (pyoxigraph on disk, as `hgkbp-ld serve` loads);
 - queries: each of queries/*.rq on that store, opened read-only as the SPARQL workers open it:
@@ -59,7 +60,7 @@ QUERIES = bundled.QUERIES
 SHAPES = bundled.SHAPES
 PLOT = ROOT / "bench" / "scale.svg"
 EPOCH = "1767225600"
-STAGES = ("parse", "map", "validate", "write")
+STAGES = ("parse", "map", "validate", "write", "render")
 TOP_FUNCTIONS = 15
 COPY_MARKER = ".bench-scale-copy"
 
@@ -111,6 +112,7 @@ def _build_job(data: str, out: str, profile: str | None = None) -> dict[str, Any
     stages.wrap(b, "to_graph", "map")
     stages.wrap(b, "validate", lambda *_a, **k: "catalogue validate" if k.get("shapes") == catalogue else "validate")
     stages.wrap(b, "_write", "write")
+    stages.wrap(b, "render", "render")  # the render stage: dist/site/ and the store it keeps
     stages.wrap(b, "swap_in", "write")
     stages.wrap(b, "_catalogue", "catalogue")
     stages.wrap(b, "serialise", lambda *_a, **_k: "serialise" if "write" in stages.within else "versions")
@@ -517,11 +519,11 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         f" on the same 2 cores), so the figures are noisy: 1-minute load average {meta['load_before']:.1f} before"
         f" the run, {meta['load_after']:.1f} after; the whole run took {meta['took'] / 60:.0f} min.",
         "",
-        "| factor | plans | triples | parse s | map s | validate s | write s | total s | peak MiB | total × f1"
-        " | total ÷ N·f1 | rebuild s | rebuild ÷ N·f1 | oxigraph load s | load ÷ N·f1 | load peak MiB | "
+        "| factor | plans | triples | parse s | map s | validate s | write s | render s | total s | peak MiB"
+        " | total × f1 | total ÷ N·f1 | rebuild s | rebuild ÷ N·f1 | oxigraph load s | load ÷ N·f1 | load peak MiB | "
         + " | ".join(f"{q} ms" for q in queries)
         + " |",
-        "|---|" + "---:|" * (15 + len(queries)),
+        "|---|" + "---:|" * (16 + len(queries)),
     ]
     for row in [real, *factors]:
         s = row.stages
@@ -536,15 +538,15 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             + " | ".join(f"{row.load['queries'][q]['median_ms']:.1f}" for q in queries)
             + " |"
         )
-    keys = ("parse", "map", "validate", "write", "other", "total", "rebuild", "load")
+    keys = ("parse", "map", "validate", "write", "render", "other", "total", "rebuild", "load")
     lines += [
         "",
         "Per-plan cost against factor 1 (time ÷ N·f1; 1.00 = linear, above 1 = worse than linear), and in"
         " brackets between consecutive factors (per-plan cost at N over the per-plan cost at the factor before):",
         "",
-        "| factor | parse | map | validate | write | other | build total | rebuild | oxigraph load | queries ÷ N·f1"
-        " | query rows | build peak MiB over f1's, per extra plan |",
-        "|---|" + "---:|" * 11,
+        "| factor | parse | map | validate | write | render | other | build total | rebuild | oxigraph load"
+        " | queries ÷ N·f1 | query rows | build peak MiB over f1's, per extra plan |",
+        "|---|" + "---:|" * 12,
     ]
     previous = base
     for row in factors:
@@ -563,7 +565,7 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         previous = row
     largest = factors[-1]
     total = largest.stages["total"]
-    parts = ("parse", "map", "validate", "write", "other")
+    parts = ("parse", "map", "validate", "write", "render", "other")
     shares = ", ".join(
         f"{k} {largest.stages[k] / total * 100:.0f} %" for k in sorted(parts, key=lambda k: -largest.stages[k])
     )
@@ -704,6 +706,7 @@ def plot(rows: list[Row], path: Path) -> None:
         "map": "s-",
         "validate": "^-",
         "write": "v-",
+        "render": "<-",
         "total": "D-",
         "rebuild": "P:",
         "load": "x-",

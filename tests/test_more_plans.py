@@ -7,7 +7,7 @@ an ordinary sentence) and `data/source/jkp-2025-2029.txt` (Jeugd- en Kinderrecht
 listed in `tests/expected/plans/{slug}.md`). The tables are compared field by field.
 
 Where the model differs in form from the hand-written tables, the difference is stated here, not
-bent into the tables: the model's ministers are the register's portfolios (DESIGN.md), so the printed
+bent into the tables: the model's ministers are the register's portfolios (docs/design.md), so the printed
 titles of the table are read through `data/portfolios.csv`; its plan title carries the period, as the
 real plan's does (both authors call that defensible); a footnote's words without its URL are its
 `citation`.

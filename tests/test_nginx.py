@@ -79,6 +79,7 @@ class Nginx:
             [
                 *(sys.executable, "-m", "hgkbp_ld.cli", "nginx-conf", "--dist", str(dist)),
                 *("--listen", f"127.0.0.1:{port}", "--upstream", upstream),
+                *(("--user", "root") if os.geteuid() == 0 else ()),  # the test's folders are the test's own
             ],
             cwd=ROOT,
             capture_output=True,
@@ -127,6 +128,11 @@ def _get(url: str, accept: str | None, **headers: str) -> httpx.Response:
         return client.send(request)
 
 
+def _from_file(response: httpx.Response) -> bool:
+    """Whether nginx answered from a file (the server never offers ranges)."""
+    return response.headers.get("accept-ranges") == "bytes"
+
+
 def test_nginx_answers_as_the_server_does(pair: tuple[Server, Nginx]) -> None:
     server, nginx = pair
     served_by_nginx = 0
@@ -142,7 +148,7 @@ def test_nginx_answers_as_the_server_does(pair: tuple[Server, Nginx]) -> None:
             if through.status_code == 200:
                 assert through.headers.get("content-location") == direct.headers.get("content-location"), where
                 assert through.headers.get("link") == direct.headers.get("link"), where
-            served_by_nginx += through.headers.get("server") == "nginx"
+            served_by_nginx += _from_file(through)
     assert served_by_nginx >= len(PATHS) * 8  # nginx itself answered most of them, not only the server
 
 
@@ -161,7 +167,7 @@ def test_suffix_forms_downloads_and_the_style_sheet_are_the_servers_bytes(pair: 
         "/static/style.css",
     ):
         direct, through = httpx.get(server.url + path), httpx.get(nginx.url + path)
-        assert through.status_code == 200 and through.headers["server"] == "nginx", path
+        assert through.status_code == 200 and _from_file(through), path
         assert through.content == direct.content, path
         assert through.headers["content-type"] == direct.headers["content-type"], path
         assert through.headers["etag"] == direct.headers["etag"], path
@@ -174,7 +180,8 @@ def test_id_is_303_and_etags_give_304(pair: tuple[Server, Nginx]) -> None:
     server, nginx = pair
     for path in ("/id/actie/hgkbp-2025-2029/12", "/id/actie/hgkbp-2025-2029/12.ttl"):
         through = httpx.get(nginx.url + path)
-        assert through.status_code == 303 and through.headers["server"] == "nginx"
+        assert through.status_code == 303 and b"nginx" in through.content  # nginx's own (the server's has no body)
+        assert through.headers["x-content-type-options"] == "nosniff"
         assert through.headers["location"] == httpx.get(server.url + path).headers["location"]
         assert through.headers["vary"] == "Accept"
     assert httpx.get(nginx.url + "/id/bestaat/niet").status_code == 404  # the server's 404 page
@@ -202,7 +209,7 @@ def test_sparql_gets_are_cached_per_query_and_accept(pair: tuple[Server, Nginx])
         "application/sparql-results+json"
     )
     posted = httpx.post(f"{nginx.url}/sparql", data=query, headers={"Accept": "text/csv"})
-    assert posted.status_code == 200 and posted.headers["x-cache-status"] == "MISS"
+    assert posted.status_code == 200 and posted.headers.get("x-cache-status") is None  # POST: never cached
     bad = httpx.get(f"{nginx.url}/sparql", params={"query": "SELECT nonsense"})
     again = httpx.get(f"{nginx.url}/sparql", params={"query": "SELECT nonsense"})
     assert bad.status_code == again.status_code == 400 and again.headers["x-cache-status"] == "MISS"  # errors: never kept
@@ -238,7 +245,7 @@ def test_a_new_build_is_never_answered_from_the_old_cache(tmp_path: Path) -> Non
         final = httpx.get(f"{nginx.url}/sparql", params=query, headers={"Accept": "text/csv"})
         assert new in final.text and final.headers["x-cache-status"] == "HIT"
         page = httpx.get(f"{nginx.url}/doc/actie/hgkbp-2025-2029/10.ttl")
-        assert new in page.text and page.headers["server"] == "nginx"  # the new files, without reloading nginx
+        assert new in page.text and _from_file(page)  # the new files, without reloading nginx
     finally:
         nginx.stop()
         server.stop()

@@ -558,8 +558,20 @@ def test_service_description_claims_hold(client: httpx.Client, store_kind: str) 
 # --- the counts -------------------------------------------------------------------------------------------
 
 
-def test_summary(capsys: pytest.CaptureFixture[str], store_kind: str) -> None:
-    """Last in the module: prints what passed, per category; failures are reported by their own tests."""
+def _collected(request: pytest.FixtureRequest, name: str, param: str | None, store_kind: str) -> set[str]:
+    """The cases of test `name` this session runs on `store_kind` (all of them, or those -k kept)."""
+    found = set()
+    for item in request.session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if getattr(item, "originalname", "") == name and params.get("store_kind", "embedded") == store_kind:
+            value = params[param] if param else name
+            found.add(value.id if isinstance(value, ProtocolCase) else value)
+    return found
+
+
+def test_summary(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], store_kind: str) -> None:
+    """Last in the module: prints what passed, per category, and fails if a case this session ran on this
+    store has no outcome (it failed, or was skipped for another reason than a refused update)."""
     protocol = OUTCOMES.get((store_kind, "protocol"), {})
     lines = ["", f"SPARQL 1.1 conformance on the {store_kind} store (W3C test suites, run from their manifests):"]
     categories = ("query", "bad query", "bad update", "update (n/a)")
@@ -584,6 +596,12 @@ def test_summary(capsys: pytest.CaptureFixture[str], store_kind: str) -> None:
     )
     with capsys.disabled():
         print("\n".join(lines))
+    missing = _collected(request, "test_protocol", "case", store_kind) - set(protocol)
+    assert not missing, f"protocol cases without an outcome on the {store_kind} store: {sorted(missing)}"
+    missing = _collected(request, "test_service_description", "test_id", store_kind) - set(described)
+    assert not missing, f"service description cases not passed on the {store_kind} store: {sorted(missing)}"
+    if _collected(request, "test_service_description_claims_hold", None, store_kind):
+        assert extra == "passed", f"the service description's claims do not hold on the {store_kind} store"
 
 
 # The same suites on both stores (tests/conftest.py).

@@ -36,7 +36,6 @@ from hgkbp_ld.render.stage import render
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate, validate_catalogue
 from hgkbp_ld.versions import History
 
-ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE_FILE = "catalogus.ttl"
 
 
@@ -210,7 +209,7 @@ def swap_in(new: Path, out: Path) -> None:
 
 
 def build(
-    out: Path = ROOT / "dist",
+    out: Path,
     *,
     base: str = DEFAULT_BASE,
     data_dir: Path = DATA_DIR,

@@ -17,7 +17,8 @@ from hgkbp_ld.iris import DEFAULT_BASE
 from hgkbp_ld.model import ParsedPlan, PlanIdentity, to_json
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.published import SiteError
-from hgkbp_ld.registers import DATA_DIR, RegisterError, Registers, load_plan_config
+from hgkbp_ld.registers import RegisterError, Registers, load_plan_config
+from hgkbp_ld.settings import Settings, SettingsError
 from hgkbp_ld.store import StoreError
 from hgkbp_ld.versions import VersionError
 
@@ -51,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--data",
         type=Path,
-        default=DATA_DIR,
-        help="the data folder whose registers (*.csv) and plans/*.toml are used (default: data)",
+        default=None,
+        help="the data folder whose registers (*.csv) and plans/*.toml are used (default: HGKBP_DATA, else the "
+        "bundled plan)",
     )
     parse.add_argument(
         "--plan",
@@ -65,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=("json", "text"),
         default="json",
-        help="json: the model as DESIGN.md fixes it (default); text: a readable summary",
+        help="json: the model in the shape docs/design.md fixes (default); text: a readable summary",
     )
     parse.add_argument(
         "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"
@@ -83,13 +85,17 @@ def _parser() -> argparse.ArgumentParser:
             "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time)."
         ),
     )
-    build_cmd.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
-    build_cmd.add_argument("--base", default=DEFAULT_BASE, help=f"canonical base of the IRIs (default: {DEFAULT_BASE})")
+    build_cmd.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: HGKBP_DIST, else dist in this folder)"
+    )
+    build_cmd.add_argument(
+        "--base", default=None, help=f"canonical base of the IRIs (default: HGKBP_BASE, else {DEFAULT_BASE})"
+    )
     build_cmd.add_argument(
         "--data",
         type=Path,
-        default=DATA_DIR,
-        help="folder with plans/*.toml, the registers (*.csv) and source/ (default: data)",
+        default=None,
+        help="folder with plans/*.toml, the registers (*.csv) and source/ (default: HGKBP_DATA, else the bundled plan)",
     )
     build_cmd.add_argument(
         "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"
@@ -161,15 +167,19 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", help="the old plan text, or a version number")
     diff.add_argument("new", help="the new plan text, or a version number")
     diff.add_argument("--plan", default="hgkbp-2025-2029", help="the plan's slug (default: hgkbp-2025-2029)")
-    diff.add_argument("--data", type=Path, default=DATA_DIR, help="registers, plans and versions (default: data)")
-    diff.add_argument("--base", default=DEFAULT_BASE, help=f"base of the IRIs (default: {DEFAULT_BASE})")
+    diff.add_argument(
+        "--data", type=Path, default=None, help="registers, plans and versions (default: HGKBP_DATA, else the bundled)"
+    )
+    diff.add_argument("--base", default=None, help=f"base of the IRIs (default: HGKBP_BASE, else {DEFAULT_BASE})")
     diff.add_argument(
         "--format",
         choices=("text", "rdf"),
         default="text",
         help="text: in words (default); rdf: TriG, removed and added",
     )
-    publish.add_argument("--dist", type=Path, default=Path("dist"), help="the build to publish (default: dist)")
+    publish.add_argument(
+        "--dist", type=Path, default=None, help="the build to publish (default: HGKBP_DIST, else dist)"
+    )
     publish.add_argument(
         "--store", default=None, metavar="URL", help="the store's SPARQL query endpoint (default: HGKBP_STORE)"
     )
@@ -203,6 +213,11 @@ def _parser() -> argparse.ArgumentParser:
     conf.add_argument("--listen", required=True, metavar="HOST:PORT", help="where nginx listens, e.g. 0.0.0.0:80")
     conf.add_argument(
         "--upstream", required=True, metavar="URL", help="the 'hgkbp-ld serve' behind it, e.g. http://127.0.0.1:8000"
+    )
+    conf.add_argument(
+        "--user",
+        default=None,
+        help="the user nginx's workers run as when nginx starts as root (must read DIST/site); default nginx's",
     )
     return parser
 
@@ -257,6 +272,7 @@ def _plan_for(args: argparse.Namespace) -> tuple[Path, PlanIdentity | None]:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    args.data = Settings.from_env(data=args.data).data
     file, identity = _plan_for(args)
     args.file = file
     registers = Registers.load(args.data)
@@ -279,11 +295,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"hgkbp-ld build: {message}\n")
 
+    settings = Settings.from_env(dist=args.out, base=args.base, data=args.data, today=args.today)
     result = build(
-        args.out,
-        base=args.base.rstrip("/"),
-        data_dir=args.data,
-        today=args.today,
+        settings.dist,
+        base=settings.base,
+        data_dir=settings.data,
+        today=settings.today,
         progress=progress,
         strict=not args.lenient,
     )
@@ -311,7 +328,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from hgkbp_ld.published import SITE, read_site_index
-    from hgkbp_ld.settings import Settings
     from hgkbp_ld.store import read_manifest
     from hgkbp_ld.web.app import create_app
 
@@ -346,10 +362,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from hgkbp_ld.settings import Settings
     from hgkbp_ld.store import RemoteStore, endpoint
 
-    settings = Settings.from_env(store=args.store, store_update=args.update, store_graphs=args.graphs)
+    settings = Settings.from_env(
+        dist=args.dist, store=args.store, store_update=args.update, store_graphs=args.graphs
+    )
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -358,11 +375,11 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     store = RemoteStore(endpoint(settings), chunk=settings.store_chunk)
     before = store.version()
     progress(f"the store at {settings.store} serves {before[:12] if before else 'nothing yet'}")
-    published = store.publish(args.dist, progress, force=args.force)
+    published = store.publish(settings.dist, progress, force=args.force)
     if not published.uploaded:
         return 0
     progress(
-        f"published {args.dist} as version {published.version[:12]} "
+        f"published {settings.dist} as version {published.version[:12]} "
         f"({sum(published.graphs.values())} triples in {len(published.graphs)} graphs) in {published.seconds:.1f} s"
     )
     return 0
@@ -378,17 +395,19 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from hgkbp_ld.validate import ONTOLOGY
     from hgkbp_ld.versions import History, as_rdf, diff, property_names, words
 
+    settings = Settings.from_env(data=args.data, base=args.base)
+
     def graph_of(argument: str) -> Graph:
         if argument.isdigit():
-            history = History.load(args.data / "versions" / args.plan, args.base)
+            history = History.load(settings.data / "versions" / args.plan, settings.base)
             if not 1 <= int(argument) <= len(history.versions):
                 raise VersionError(f"{args.plan} has versions 1 to {len(history.versions)}, not {argument}")
             return history.graph(int(argument))
-        registers = Registers.load(args.data)
-        configs = [c for c in load_plan_configs(args.data / "plans") if c.slug == args.plan]
+        registers = Registers.load(settings.data)
+        configs = [c for c in load_plan_configs(settings.data / "plans") if c.slug == args.plan]
         if not configs:
-            raise VersionError(f"no plan {args.plan!r} in {args.data / 'plans'}")
-        (plan,) = build_graphs(registers, (dataclasses.replace(configs[0], source=Path(argument)),), args.base)
+            raise VersionError(f"no plan {args.plan!r} in {settings.data / 'plans'}")
+        (plan,) = build_graphs(registers, (dataclasses.replace(configs[0], source=Path(argument)),), settings.base)
         return plan.graph
 
     changes = diff(graph_of(args.old), graph_of(args.new), property_names(Graph().parse(ONTOLOGY)))
@@ -399,11 +418,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_nginx_conf(args: argparse.Namespace) -> int:
     from hgkbp_ld.nginx import nginx_conf
     from hgkbp_ld.published import SITE, read_site_index
-    from hgkbp_ld.settings import Settings
-
     settings = Settings.from_env(dist=args.dist)
     read_site_index(settings.dist / SITE)  # a rendered build, or one clear line
-    sys.stdout.write(nginx_conf(settings.dist, args.listen, args.upstream, settings.cache_max_age))
+    sys.stdout.write(nginx_conf(settings.dist, args.listen, args.upstream, settings.cache_max_age, args.user))
     return 0
 
 
@@ -434,6 +451,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as error:
         sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
         return 1
+    except SettingsError as error:
+        sys.stderr.write(f"hgkbp-ld: error in the settings: {error}\n")
+        return 2
     except SiteError as error:
         sys.stderr.write(f"hgkbp-ld: {error}\n")
         return 1

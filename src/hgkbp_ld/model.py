@@ -1,7 +1,7 @@
 """The typed model of a policy plan, as the parser reads it. Knows nothing of RDF or HTTP.
 
 Every class is a frozen dataclass; collections are tuples, so a parsed plan can be shared and
-compared safely. `to_json` gives the JSON shape that DESIGN.md fixes for `hgkbp-ld parse`.
+compared safely. `to_json` gives the JSON shape that docs/design.md fixes for `hgkbp-ld parse`.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ class ParsedPlan:
         raise KeyError(number)
 
 
-# --- JSON (the shape of `hgkbp-ld parse --format json`, fixed by DESIGN.md) ---------------------
+# --- JSON (the shape of `hgkbp-ld parse --format json`, fixed by docs/design.md) ------------------
 
 
 def _block_json(block: Block) -> dict[str, Any]:

@@ -93,14 +93,17 @@ def _page(path: str, file: str, max_age: int) -> str:
 """
 
 
-def nginx_conf(dist: Path, listen: str, upstream: str, max_age: int = 300) -> str:
-    """The configuration, for `nginx -p PREFIX -c FILE` (logs, temporary files and cache under PREFIX)."""
+def nginx_conf(dist: Path, listen: str, upstream: str, max_age: int = 300, user: str | None = None) -> str:
+    """The configuration, for `nginx -p PREFIX -c FILE` (logs, temporary files and cache under PREFIX).
+
+    `user`: whom the workers run as when nginx starts as root (they must read DIST and write PREFIX)."""
     site = dist.resolve() / SITE
     upstream_address = upstream.removeprefix("http://").rstrip("/")
     html = HTML.media_type
     return f"""# Made by `hgkbp-ld nginx-conf --dist {dist} --listen {listen} --upstream {upstream}`.
 # Run: nginx -p PREFIX -c THIS_FILE (PREFIX holds the logs, temporary files and the /sparql cache).
 # nginx serves {site} (a new build is picked up without a reload) and passes the rest to the upstream.
+{f"user {user};" if user else "# user: nginx's default (when started as root); it must read the site"}
 worker_processes auto;
 pid nginx.pid;
 error_log stderr warn;
@@ -162,10 +165,12 @@ http {{
         proxy_set_header X-Forwarded-Proto $scheme;
 
         location @upstream {{
+            charset off;  # the server's media types as they are
             proxy_pass http://hgkbp;
         }}
 
         location / {{
+            charset off;
             proxy_pass http://hgkbp;
         }}
 {_page("/", "/index.html", max_age)}{_page("/data/", "/data/index.html", max_age)}
@@ -209,6 +214,7 @@ http {{
 {_security("            ")}        }}
 {_negotiated("doc", max_age)}{_negotiated("ns", max_age)}
         location ~ ^/sparql/?$ {{
+            charset off;
             proxy_pass http://hgkbp;
             proxy_cache hgkbp_sparql;
             proxy_cache_methods GET HEAD;

@@ -12,7 +12,9 @@ rendering anything:
   placeholder (the server puts in the host that was asked);
 - `robots.txt`, `sitemap.xml` and (with many plans) `sitemaps/{name}.xml`, for crawlers;
 - `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, plus
-  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions).
+  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions);
+- `pack.bin`: every file's bytes once more, one after the other (the index has each one's offset
+  and length), so that the server reads one file at start, not thousands.
 
 Each file's modification time is the build's time plus the position of its format, and its ETag is
 nginx's own (`"{mtime:x}-{size:x}"`): nginx serving the file and the server answering from the index
@@ -32,7 +34,8 @@ from hgkbp_ld.store.base import Dataset
 
 SITE = "site"
 INDEX = "index.json"
-FORMAT = 1  # of index.json; the server refuses another
+PACK = "pack.bin"
+FORMAT = 2  # of index.json; the server refuses another
 ORIGIN = "http://hgkbp-origin.invalid"  # stands for the origin that was asked, in the event stream
 EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")  # the formats' order: the file times' offsets
 
@@ -114,6 +117,7 @@ class Writer:
             "ldes": {},
             "root": {},  # robots.txt, sitemap.xml, sitemaps/…: by their path after "/"
         }
+        self.pack = bytearray()
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
         path = self.folder / relative
@@ -121,7 +125,9 @@ class Writer:
         path.write_bytes(body)
         mtime = self.started + offset
         os.utime(path, (mtime, mtime))
-        return [relative, media_type, etag(mtime, len(body)), formatdate(mtime, usegmt=True)]
+        start = len(self.pack)
+        self.pack += body
+        return [relative, media_type, etag(mtime, len(body)), formatdate(mtime, usegmt=True), start, len(body)]
 
     def representations(self, section: str, key: str, prefix: str, bodies: dict[str, tuple[bytes, str]]) -> None:
         """One resource or document: its representations by extension, as `{prefix}{key}.{ext}`."""
@@ -135,6 +141,7 @@ class Writer:
 
     def finish(self, base: str, dataset: Dataset, not_found: bytes, extra: dict) -> None:
         self.write("404.html", not_found, "text/html")
+        (self.folder / PACK).write_bytes(self.pack)
         index = {
             "format": FORMAT,
             "base": base,
@@ -173,10 +180,11 @@ def read_site_index(folder: Path) -> dict:
 def read_site(folder: Path) -> Site:
     """The site a build rendered into `folder` (dist/site): the index and every file's bytes."""
     index = read_site_index(folder)
+    pack = memoryview((folder / PACK).read_bytes())
 
     def representation(entry: list) -> Representation:
-        relative, media_type, tag, modified = entry
-        return Representation((folder / relative).read_bytes(), media_type, tag, modified)
+        _relative, media_type, tag, modified, start, length = entry
+        return Representation(bytes(pack[start : start + length]), media_type, tag, modified)
 
     def resources(section: str) -> dict[str, Resource]:
         return {

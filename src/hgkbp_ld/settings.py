@@ -1,22 +1,29 @@
-"""One typed settings object. Defaults suit a developer's machine; the environment (HGKBP_*) and
-the command line override them. Nothing else in the code reads the environment for settings."""
+"""One typed, validated settings object. Defaults suit a developer's machine; the environment
+(HGKBP_*) and the command line override them. Nothing else in the code reads the environment for
+settings, and every command (build, serve, publish, nginx-conf) takes its values from here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from hgkbp_ld.bundled import DATA
 from hgkbp_ld.iris import DEFAULT_BASE
 
-ROOT = Path(__file__).resolve().parents[2]
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot work; the message names it and says what is expected."""
 
 
 @dataclass(frozen=True)
 class Settings:
     base: str = DEFAULT_BASE  # canonical base of the IRIs; the server answers for it on any host
-    dist: Path = field(default=ROOT / "dist")  # the built dataset to serve
-    data: Path = field(default=ROOT / "data")  # where a missing dist/ is built from
+    dist: Path = Path("dist")  # the build: written by `build`, served by `serve` (relative to the folder run in)
+    data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
+    today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
     host: str = "127.0.0.1"
     port: int = 8000
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
@@ -40,23 +47,73 @@ class Settings:
     store_retries: int = 4  # further attempts after a connection error, with backoff
     store_chunk: int = 20_000  # triples per upload request while publishing
 
+    def __post_init__(self) -> None:
+        for name, low in _AT_LEAST.items():
+            value = getattr(self, name)
+            if value < low:
+                raise SettingsError(f"{_name(name)} is {value}, but must be at least {low}")
+        for name in ("reload_interval", "query_timeout", "store_timeout"):
+            if not getattr(self, name) > 0:
+                raise SettingsError(f"{_name(name)} is {getattr(self, name)}, but must be more than 0 seconds")
+        if self.port > 65535:
+            raise SettingsError(f"HGKBP_PORT is {self.port}, but a port is at most 65535")
+        if self.store_auth not in ("digest", "basic"):
+            raise SettingsError(f"HGKBP_STORE_AUTH is {self.store_auth!r}; use digest (Virtuoso) or basic")
+        for name in ("base", "store", "store_update", "store_graphs"):
+            value = getattr(self, name)
+            if value is not None and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+                raise SettingsError(f"{_name(name)} is {value!r}, not an http(s) URL such as {DEFAULT_BASE}")
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then HGKBP_<NAME> environment variables, then the given overrides."""
+        """Defaults, then HGKBP_<NAME> environment variables, then the given overrides (None: not given)."""
         values: dict[str, object] = {}
         for item in fields(cls):
-            raw = os.environ.get(f"HGKBP_{item.name.upper()}")
-            if not raw:  # unset or empty: the default
+            raw = os.environ.get(_name(item.name))
+            if raw is None or not raw.strip():  # unset or empty: the default
                 continue
-            kind = next(k for k in (bool, int, float, Path, str) if k.__name__ in str(item.type))
-            if kind is bool:
-                values[item.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
-            else:
-                values[item.name] = kind(raw)
+            values[item.name] = _parse(item.name, str(item.type), raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
-        settings = replace(cls(), **values)
-        return replace(settings, base=settings.base.rstrip("/"))
+        if isinstance(values.get("base"), str):
+            values["base"] = str(values["base"]).rstrip("/")
+        return replace(cls(), **values)
 
     @property
     def stores(self) -> Path:
         return self.var if self.var is not None else self.dist.parent / "var" / self.dist.name
+
+
+_AT_LEAST = {
+    "port": 1,
+    "cache_max_age": 0,
+    "max_rows": 1,
+    "max_query_bytes": 1,
+    "workers": 1,  # none would make /sparql wait for ever
+    "store_retries": 0,
+    "store_chunk": 1,
+}
+
+
+def _name(field_name: str) -> str:
+    return f"HGKBP_{field_name.upper()}"
+
+
+def _parse(name: str, kind: str, raw: str) -> object:
+    """One environment value as its field's type, or a SettingsError that says what was expected."""
+    try:
+        if kind.startswith("bool"):
+            if raw.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                raise ValueError
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+        if kind.startswith("dt.date"):
+            return dt.date.fromisoformat(raw)
+        if kind.startswith("Path"):
+            return Path(raw)
+    except ValueError:
+        expected = {"b": "true or false", "i": "a whole number", "f": "a number", "d": "a day as YYYY-MM-DD"}
+        raise SettingsError(f"{_name(name)}={raw!r} is not {expected.get(kind[0], 'valid')}") from None
+    return raw

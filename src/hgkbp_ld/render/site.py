@@ -17,7 +17,8 @@ from email.utils import formatdate
 from pathlib import Path
 
 from jinja2 import Environment, Template
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
 
 from hgkbp_ld import __version__, iris
 from hgkbp_ld.published import File, Representation, Resource
@@ -147,6 +148,11 @@ FILE_TYPES = {
 
 
 def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
+    """A document's RDF (its blank nodes, the shapes', canonically named: two builds give the same bytes)."""
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        canonical = Graph(namespace_manager=graph.namespace_manager)
+        canonical += to_canonical_graph(graph)
+        graph = canonical
     representations = {
         f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
         for f in RESOURCE_FORMATS

@@ -3,8 +3,9 @@
 The build's dumps are loaded into an in-memory store; `render.site` makes every representation;
 this module writes them with their index (`hgkbp_ld.published`). `dist/site` is a link to a folder
 named after the dataset's version (`site.{version}`), so a new build has a new real path: nginx keys
-its cache of /sparql answers on it (`hgkbp_ld.nginx`). A new render stage (a sitemap, say) adds its
-files through the same `Writer` before `finish`.
+its cache of /sparql answers on it (`hgkbp_ld.nginx`). The store the stage loaded is kept in
+`dist/oxigraph` (SNAPSHOT), which `serve` copies instead of loading the dumps again. A new render
+stage (a sitemap, say) adds its files through the same `Writer` before `finish`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 import datetime as dt
 import json
 import mimetypes
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,7 @@ from hgkbp_ld.render.actions import index_json
 from hgkbp_ld.render.history import Histories
 from hgkbp_ld.render.site import Site, build_site
 from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.store.embedded import SNAPSHOT
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
 LDES_FORMATS = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
@@ -42,17 +45,18 @@ def render(
 ) -> Path:
     """Render the build in `dist` into `dist/site`; `previous` is the site being replaced (if any)."""
     started = time.perf_counter()
-    store = EmbeddedStore()  # in memory: the render's queries only
+    scratch = dist / ".render-store"
+    store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
     dataset = store.load(dist)
     progress(f"rendering every resource in every format (today is {today.isoformat()})")
     site = build_site(store, dist, base, today)
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     writer = Writer(folder, _file_time(previous))
-    for path, resource in site.resources.items():
+    for path, resource in sorted(site.resources.items()):  # a stable order: the same pack from the same data
         writer.representations("resources", path, "doc/", _bodies(resource.representations))
-    for key, document in site.documents.items():
+    for key, document in sorted(site.documents.items()):
         writer.representations("documents", key, "", _bodies(document.representations))
-    for name, published in site.files.items():
+    for name, published in sorted(site.files.items()):
         writer.file("files", name, f"data/{name}", published.representation.body, published.representation.media_type)
     for asset in sorted(STATIC.iterdir()):
         kind = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
@@ -73,6 +77,9 @@ def render(
         "seconds": round(time.perf_counter() - started, 3),
     }
     writer.finish(base, dataset, site.not_found, extra)
+    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again
+    del store
+    shutil.rmtree(scratch, ignore_errors=True)
     (dist / SITE).symlink_to(folder.name, target_is_directory=True)
     progress(f"rendered {len(site.resources)} resources into {dist / SITE} in {extra['seconds']:.1f} s")
     return folder

@@ -22,6 +22,8 @@ from hgkbp_ld.store.base import (
     to_rdflib,
 )
 
+SNAPSHOT = "oxigraph"  # in a build: the store the render stage loaded, for servers to copy at start
+
 
 def _alive_elsewhere(folder: Path) -> bool:
     """Whether a store folder belongs to another process that still runs (store-<pid>-<version>)."""
@@ -59,23 +61,14 @@ class EmbeddedStore:
             if path.exists():
                 shutil.rmtree(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-        store = ox.Store(str(path)) if path is not None else ox.Store()
-        graphs: dict[str, int] = {}
-        for slug, plan in sorted(manifest.get("plans", {}).items()):
-            graph = plan["graph"]
-            store.bulk_load(path=str(dist / f"{slug}.nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-            graphs[graph] = plan["triples"]
-        catalogue = manifest.get("catalogue")
-        if catalogue:
-            store.bulk_load(
-                path=str(dist / catalogue["file"]),
-                format=ox.RdfFormat.TURTLE,
-                to_graph=ox.NamedNode(catalogue["graph"]),
-            )
-            graphs[catalogue["graph"]] = catalogue["triples"]
-        store.bulk_load(
-            path=str(dist / "beleidsplan.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(VOCABULARY_GRAPH)
-        )
+        snapshot = dist / SNAPSHOT
+        if path is not None and snapshot.is_dir():  # the build's own store: copied, not loaded again
+            shutil.copytree(snapshot, path)
+            store = ox.Store(str(path))
+            graphs = _graphs(manifest)
+        else:
+            store = ox.Store(str(path)) if path is not None else ox.Store()
+            graphs = _fill(store, dist, manifest)
         for graph, expected in graphs.items():
             loaded = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
             if loaded != expected:
@@ -86,15 +79,6 @@ class EmbeddedStore:
         graphs[VOCABULARY_GRAPH] = sum(
             1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(VOCABULARY_GRAPH))
         )
-        # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs
-        # hold (a shared portfolio) is in it once. (oxigraph's "union default graph" is a multiset,
-        # so COUNT would count such a triple twice.)
-        merged = [
-            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-            for q in store.quads_for_pattern(None, None, None)
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-        ]
-        store.extend(merged)
         dataset = Dataset(
             version, graphs, manifest, sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         )
@@ -107,6 +91,10 @@ class EmbeddedStore:
                 if old not in (path, previous) and not _alive_elsewhere(old):
                     shutil.rmtree(old, ignore_errors=True)
         return dataset
+
+    def snapshot(self, target: Path) -> None:
+        """A copy of the loaded on-disk store in `target` (hard links where it can), for `load` to copy."""
+        self._current().backup(str(target))
 
     def _current(self) -> ox.Store:
         store = self._store
@@ -133,3 +121,38 @@ class EmbeddedStore:
     def describe(self, iri: str) -> Graph:
         """Symmetric concise bounded description: own triples, incoming links, their labels."""
         return self.construct(DESCRIBE, {"this": URIRef(iri)})
+
+
+def _graphs(manifest: dict) -> dict[str, int]:
+    """Each graph of a build (per plan, the catalogue) with its number of triples, from its manifest."""
+    graphs = {plan["graph"]: plan["triples"] for _slug, plan in sorted(manifest.get("plans", {}).items())}
+    catalogue = manifest.get("catalogue")
+    if catalogue:
+        graphs[catalogue["graph"]] = catalogue["triples"]
+    return graphs
+
+
+def _fill(store: ox.Store, dist: Path, manifest: dict) -> dict[str, int]:
+    """Load a build's dumps into an empty store: a graph per plan, the catalogue's, the vocabulary's,
+    and their merge as the default graph."""
+    for slug, plan in sorted(manifest.get("plans", {}).items()):
+        graph = ox.NamedNode(plan["graph"])
+        store.bulk_load(path=str(dist / f"{slug}.nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    catalogue = manifest.get("catalogue")
+    if catalogue:
+        store.bulk_load(
+            path=str(dist / catalogue["file"]), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(catalogue["graph"])
+        )
+    store.bulk_load(
+        path=str(dist / "beleidsplan.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(VOCABULARY_GRAPH)
+    )
+    # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs
+    # hold (a shared portfolio) is in it once. (oxigraph's "union default graph" is a multiset,
+    # so COUNT would count such a triple twice.)
+    merged = [
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+        for q in store.quads_for_pattern(None, None, None)
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    ]
+    store.extend(merged)
+    return _graphs(manifest)

@@ -129,7 +129,7 @@ def select_rows(index: ActionIndex, filters: Filters) -> list[Row]:
     return found
 
 
-# The query parameters of /acties (read below; robots.txt keeps crawlers off each, and "plan" of DESIGN.md).
+# The query parameters of /acties (read below; robots.txt keeps crawlers off each, and "plan" of docs/design.md).
 FILTERS = ("q", "doelstelling", "bevoegdheid", "samen-met", "rol", "minister", "jaar", "plan")
 
 
