@@ -49,8 +49,8 @@ class Row:
 
     @property
     def period(self) -> str:
-        if self.start is None:
-            return "geen tijdspad"
+        if self.start is None:  # "Doorlopend": a timeline without years says so in words
+            return self.timeline.lower() if self.timeline else "geen tijdspad"
         if self.end is None:
             return f"vanaf {self.start}"
         return str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
@@ -86,6 +86,15 @@ def index_from_json(data: dict) -> ActionIndex:
         held={person: set(portfolios) for person, portfolios in data["held"].items()},
         plans=[Choice(**c) for c in data.get("plans", [])],
     )
+
+
+def plan_links(index: ActionIndex, slug: str = "") -> list[dict[str, str]]:
+    """The plans (or the one `slug`) as the page frame names them: slug, title, link to the plan's page."""
+    return [
+        {"slug": p.value, "title": p.label, "href": doc_link(f"beleidsplan/{p.value}")}
+        for p in index.plans
+        if not slug or p.value == slug
+    ]
 
 
 @dataclass(frozen=True)
@@ -150,10 +159,6 @@ def _filters(request: Request) -> Filters:
     )
 
 
-def _plan_link(plan: Choice) -> dict[str, str]:
-    return {"slug": plan.value, "title": plan.label, "href": doc_link(f"beleidsplan/{plan.value}")}
-
-
 @router.api_route("/acties", methods=["GET", "HEAD"], include_in_schema=False)
 def actions(request: Request) -> Response:
     current = request.app.state.publication.current
@@ -164,10 +169,8 @@ def actions(request: Request) -> Response:
     html = current.environment.get_template("acties.html").render(
         title="Acties",
         plans_shown=shown,
-        plans=[_plan_link(p) for p in index.plans],
-        plan=next((_plan_link(p) for p in shown), None)
-        if filters.plan
-        else None,
+        plans=plan_links(index),
+        plan=plan_links(index, shown[0].value)[0] if filters.plan and shown else None,
         plan_names={p.value: p.label for p in index.plans},
         rows=rows,
         filters=filters,
