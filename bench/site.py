@@ -47,7 +47,11 @@ def _env(python_path: Path | None) -> dict[str, str]:
 
 
 def build(out: Path, python_path: Path | None = None, cwd: Path = ROOT) -> Path:
-    subprocess.run([*_cli("build", "--quiet", "--out", out)], cwd=cwd, env=_env(python_path), check=True)
+    """A build of a copy of `cwd`'s data (a build may record a version in its data folder)."""
+    data = out.parent / f"{out.name}-input" / "data"  # named data: older trees find sources as data/source/…
+    shutil.copytree(cwd / "data", data)
+    argv = _cli("build", "--quiet", "--out", out, "--data", data)
+    subprocess.run(argv, cwd=cwd, env=_env(python_path), check=True)
     return out
 
 
