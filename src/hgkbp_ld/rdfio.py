@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import pyoxigraph
 from rdflib import Graph
+from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.shared.jsonld.context import Context
 
 from hgkbp_ld.bundled import ONTOLOGY
@@ -62,7 +63,8 @@ def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            compacted = json.loads(graph.serialize(format="json-ld", context=_parsed_context(), auto_compact=True))
+            # rdflib's JSON-LD serializer without its JSON text (written, then read back here): the same object
+            compacted = from_rdf(graph, _parsed_context(), None, (False,), False, auto_compact=True)
             if "@context" in compacted:  # rdflib writes the parsed context out with full IRIs: ours as written
                 compacted["@context"] = context()
             text = json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)
