@@ -97,7 +97,8 @@ def natural(value: Link | str) -> tuple:
     """Sort 'HD 2' before 'HD 10' and 'Actie 9' before 'Actie 12': numbers compare as numbers."""
     text = f"{value.note} {value.label}" if isinstance(value, Link) else value
     parts = tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
-    return (parts, value.href if isinstance(value, Link) else "")  # equal labels: by address, on any store
+    # equal labels: by address, then by the text as written ("Sociale Economie", "Sociale economie"), on any store
+    return (parts, value.href if isinstance(value, Link) else "", text)
 
 
 def text_blocks(text: str) -> list[Block]:
