@@ -122,8 +122,8 @@ def test_toml_identity_wins_and_paths_are_the_data_folders(tmp_path: Path) -> No
     data = tmp_path / "elders"
     (data / "plans").mkdir(parents=True)
     (data / "teksten").mkdir()
-    for name in ("portfolios.csv", "plans.csv", "ministers.csv"):
-        shutil.copy(ROOT / "data" / name, data)
+    for register in (ROOT / "data").glob("*.csv"):  # the registers, not the plans
+        shutil.copy(register, data)
     shutil.copy(ROOT / "data" / "source" / "vapa-2025-2029.txt", data / "teksten" / "armoede.txt")
     (data / "plans" / "armoede.toml").write_text(
         'slug = "armoede"\nsource = "teksten/armoede.txt"\ntitle = "Actieplan tegen armoede"\nend_year = 2030\n',

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.sparql import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, shape
 from hgkbp_ld.store import RemoteStore
+from hgkbp_ld.web.browse import plan_links
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.http import not_acceptable
 from hgkbp_ld.web.service import service_description
@@ -316,5 +317,6 @@ def _page(
         dataset_version=request.app.state.publication.current.site.dataset.version,
         provenance=request.app.state.publication.current.site.provenance,
         meta=request.app.state.publication.current.site.meta.get("sparql"),
+        plans=plan_links(request.app.state.publication.current.actions),  # the page frame names them
     )
     return Response(html, status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
