@@ -262,7 +262,9 @@ class Views:
 
     def _contributions(self, node: URIRef) -> list[dict[str, str]]:
         rows = self.store.select(query("page-contributions"), {"this": node})
-        found = [{"href": str(r["sdg"]), "label": str(r.get("label", r["sdg"])), "why": str(r["why"])} for r in rows]
+        found = [
+            {"href": str(r["sdg"]), "label": Text.of(r.get("label", r["sdg"])), "why": str(r["why"])} for r in rows
+        ]
         return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
 
     def _OperationeleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
