@@ -164,6 +164,23 @@ def browser():
     yield from launched_chromium()
 
 
+def rerender(dist: Path) -> None:
+    """The render stage once more, for a build a test changed by hand (graphs added to its manifest):
+    what the build rendered before no longer matches it, and the server would refuse it."""
+    import datetime as dt
+    import shutil
+
+    from hgkbp_ld.render.stage import render
+    from hgkbp_ld.store.embedded import SNAPSHOT
+
+    for rendered in [dist / "site", dist / SNAPSHOT, *dist.glob("site.*")]:
+        if rendered.is_symlink() or rendered.is_file():
+            rendered.unlink()
+        elif rendered.exists():
+            shutil.rmtree(rendered)
+    render(dist, "https://data.vlaanderen.be", dt.date(2026, 1, 1))
+
+
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh build of the real plan, made by the real command."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from hgkbp_ld.iris import doc_link
+
 router = APIRouter()
 _WORD = re.compile(r"\w+")
 
@@ -89,7 +91,7 @@ def index_from_json(data: dict) -> ActionIndex:
 def plan_links(index: ActionIndex, slug: str = "") -> list[dict[str, str]]:
     """The plans (or the one `slug`) as the page frame names them: slug, title, link to the plan's page."""
     return [
-        {"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"}
+        {"slug": p.value, "title": p.label, "href": doc_link(f"beleidsplan/{p.value}")}
         for p in index.plans
         if not slug or p.value == slug
     ]

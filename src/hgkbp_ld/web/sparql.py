@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hgkbp_ld.bundled import QUERIES
+from hgkbp_ld.iris import doc_href
 from hgkbp_ld.sparql import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, shape
 from hgkbp_ld.store import RemoteStore
 from hgkbp_ld.web.browse import plan_links
@@ -258,8 +259,7 @@ def examples() -> list[Example]:
 def _cell(term: dict[str, str], base: str) -> dict[str, str]:
     value = term.get("value", "")
     if term.get("type") == "uri":
-        prefix = f"{base}/id/"
-        return {"href": f"/doc/{value[len(prefix) :]}" if value.startswith(prefix) else value, "text": value}
+        return {"href": doc_href(value, base), "text": value}
     return {"text": value + (f" @{term['xml:lang']}" if "xml:lang" in term else "")}
 
 
