@@ -102,3 +102,21 @@ def test_an_abbreviation_with_a_short_period() -> None:
         2025,
         2029,
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Het Horizontaal Gelijkekansenbeleidsplan", "hgkbp-2025-2029"),
+        ("Horizontaal Gelijkekansenbeleidsplan (HGKBP)", "hgkbp-2025-2029"),
+        ("het HGKBP", "hgkbp-2025-2029"),
+        ("(VAPA)", "vlaams-actieplan-armoedebestrijding"),
+        ("Vlaams actieplan Armoedebestrijding (VAPA)", "vlaams-actieplan-armoedebestrijding"),
+        ("Het Ouderenbeleidsplan", "ouderenbeleidsplan"),
+    ],
+)
+def test_a_plan_named_in_a_text_resolves_through_the_register(name: str, slug: str) -> None:
+    from hgkbp_ld.registers import Registers
+
+    found = Registers.load().plans.resolve(name)
+    assert found is not None and found.slug == slug
