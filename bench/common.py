@@ -139,8 +139,8 @@ def wrk(url: str, *, connections: int, seconds: int, headers: dict[str, str] | N
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Run(
         float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),  # type: ignore[index]
-        _ms(latency["50"]),
-        _ms(latency["99"]),
+        _ms(latency["50"]) if "50" in latency else float("nan"),  # no answer at all within the run
+        _ms(latency["99"]) if "99" in latency else float("nan"),
         errors + (int(non2xx[1]) if non2xx else 0),
     )
 

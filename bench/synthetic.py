@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from hgkbp_ld.dutch import OPEN_ENDINGS
 from hgkbp_ld.mapping import describe_blocks
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.registers import Registers
@@ -173,6 +174,15 @@ class _Text:
 
     def sentence(self, count: int, opener: str | None = None) -> str:
         return " ".join([opener or self.rng.choice(self.shape.openers), *self.words(count - 1)]) + "."
+
+    def title(self, count: int) -> str:
+        """A title without its period that, like a real one, does not end in a word of Dutch's closed
+        classes (an article, a preposition, ...): the parser reads such an ending as a title wrapped
+        onto the next line (docs/parse-rules.md)."""
+        words = self.sentence(count)[:-1].split()
+        while len(words) > 1 and words[-1].lower() in OPEN_ENDINGS:
+            words.pop()
+        return " ".join(words)
 
     def prose(self, chars: int) -> list[str]:
         """Sentences of 6-24 words, about `chars` characters in all."""
@@ -395,7 +405,7 @@ def _action(
         out.paragraph(f"Deze actie wordt uitgewerkt onder actie {target}.")
         out.blank()
         return written[target]
-    title = out.sentence(rng.choice(shape.title_words))[:-1]
+    title = out.title(rng.choice(shape.title_words))
     out.paragraph(title, f"Actie {number}. ", width=rng.choice((WIDTH, 90)), gaps=False)
     out.blank()
     sentences = out.prose(rng.choice(shape.description_chars))

@@ -4,7 +4,12 @@
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8765 [NAME ...]
 
 The pages of several plans (plannen-start, acties-van-een-plan, bevoegdheid-in-twee-plannen) are taken
-from a build of data/ as committed (three plans); the others from a build of the real plan alone.
+from a build of data/ with the two invented plans of examples/plans/ copied in (three plans):
+
+    cp -rL data /tmp/drie && cp -r examples/plans/. /tmp/drie/
+    .venv/bin/hgkbp-ld build --data /tmp/drie --out /tmp/drie-dist
+
+the others from a build of the bundled data (the real plan alone).
 """
 
 from __future__ import annotations

@@ -26,9 +26,22 @@ def source_text() -> str:
 REAL_PLAN = "hgkbp-2025-2029"
 
 
+EXAMPLES = ROOT / "examples" / "plans"  # two invented plans in the real layout, laid out as a data folder
+
+
+def copy_data_with_examples(data: Path) -> Path:
+    """A copy of data/ with the two invented plans of examples/plans/ added, as a user adds a plan:
+    files under data/ only. They are not in the bundled data, which publishes real plans only."""
+    import shutil
+
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(EXAMPLES, data, dirs_exist_ok=True)
+    return data
+
+
 def copy_real_data(data: Path) -> Path:
-    """A copy of data/ into `data` with the real plan alone: data/ also holds the other plans, which
-    their own tests build (tests/test_more_plans.py); the real plan's tests see it as it always was."""
+    """A copy of data/ into `data` with the real plan alone (should data/ ever hold other plans, the
+    real plan's tests still see it as it always was)."""
     import shutil
 
     shutil.copytree(ROOT / "data", data)
@@ -162,6 +175,23 @@ def browser():
     from tests.browser import launched_chromium
 
     yield from launched_chromium()
+
+
+def rerender(dist: Path) -> None:
+    """The render stage once more, for a build a test changed by hand (graphs added to its manifest):
+    what the build rendered before no longer matches it, and the server would refuse it."""
+    import datetime as dt
+    import shutil
+
+    from hgkbp_ld.render.stage import render
+    from hgkbp_ld.store.embedded import SNAPSHOT
+
+    for rendered in [dist / "site", dist / SNAPSHOT, *dist.glob("site.*")]:
+        if rendered.is_symlink() or rendered.is_file():
+            rendered.unlink()
+        elif rendered.exists():
+            shutil.rmtree(rendered)
+    render(dist, "https://data.vlaanderen.be", dt.date(2026, 1, 1))
 
 
 @pytest.fixture(scope="session")

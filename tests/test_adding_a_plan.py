@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, Graph, URIRef
 
-from tests.conftest import EPOCH, ROOT, run_build
+from tests.conftest import EPOCH, EXAMPLES, ROOT, copy_data_with_examples, run_build
 
 ID = "https://data.vlaanderen.be/id/beleidsplan/"
 REAL = "hgkbp-2025-2029"
@@ -31,10 +31,10 @@ def hgkbp_ld(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
-    """data/ as committed (three plans), copied to a folder not named 'data', and built."""
+    """data/ with the two invented plans of examples/plans/ added (three plans), in a folder not named 'data', built."""
     root = tmp_path_factory.mktemp("three")
     data = root / "mijn-gegevens"
-    shutil.copytree(ROOT / "data", data)
+    copy_data_with_examples(data)
     done = run_build(root / "dist", "--data", str(data))
     assert done.returncode == 0, done.stderr
     return data, root / "dist", done
@@ -122,9 +122,9 @@ def test_toml_identity_wins_and_paths_are_the_data_folders(tmp_path: Path) -> No
     data = tmp_path / "elders"
     (data / "plans").mkdir(parents=True)
     (data / "teksten").mkdir()
-    for name in ("portfolios.csv", "plans.csv", "ministers.csv"):
-        shutil.copy(ROOT / "data" / name, data)
-    shutil.copy(ROOT / "data" / "source" / "vapa-2025-2029.txt", data / "teksten" / "armoede.txt")
+    for register in (ROOT / "data").glob("*.csv"):  # the registers, not the plans
+        shutil.copy(register, data)
+    shutil.copy(EXAMPLES / "source" / "vapa-2025-2029.txt", data / "teksten" / "armoede.txt")
     (data / "plans" / "armoede.toml").write_text(
         'slug = "armoede"\nsource = "teksten/armoede.txt"\ntitle = "Actieplan tegen armoede"\nend_year = 2030\n',
         encoding="utf-8",
@@ -143,7 +143,7 @@ def test_toml_identity_wins_and_paths_are_the_data_folders(tmp_path: Path) -> No
 
 def test_a_plan_without_identity_is_one_error_naming_file_and_toml(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("versions"))
+    copy_data_with_examples(data)
     for toml in (data / "plans").glob("*.toml"):
         if toml.stem != "vapa-2025-2029":
             toml.unlink()
@@ -164,7 +164,7 @@ def test_a_plan_without_identity_is_one_error_naming_file_and_toml(tmp_path: Pat
 
 def test_a_strict_error_in_build_names_file_line_and_remedy(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("versions"))
+    copy_data_with_examples(data)
     text = data / "source" / "jkp-2025-2029.txt"
     body = text.read_text(encoding="utf-8").replace("Minister van Integratie en Inburgering", "Minister van Ruimtevaart")
     text.write_text(body, encoding="utf-8")
@@ -180,7 +180,7 @@ def test_a_strict_error_in_build_names_file_line_and_remedy(tmp_path: Path) -> N
 
 def test_a_toml_naming_a_missing_text_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("versions"))
+    copy_data_with_examples(data)
     (data / "plans" / "nieuw.toml").write_text('slug = "nieuw"\nsource = "data/source/nieuw.txt"\n', encoding="utf-8")
     done = hgkbp_ld("build", "--data", str(data), "--out", str(tmp_path / "dist"))
     assert done.returncode == 2

@@ -94,7 +94,7 @@ def test_the_build_fails_naming_the_rule_when_the_catalogue_breaks_one(tmp_path:
     import subprocess
     import sys
 
-    from tests.conftest import EPOCH, ROOT
+    from tests.conftest import EPOCH, copy_real_data
 
     script = (
         "import sys\n"
@@ -108,10 +108,7 @@ def test_the_build_fails_naming_the_rule_when_the_catalogue_breaks_one(tmp_path:
         "from hgkbp_ld.cli import main\n"
         "sys.exit(main(['build', '--out', sys.argv[1], '--data', sys.argv[2]]))\n"
     )
-    import shutil
-
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    data = copy_real_data(tmp_path / "data")
     done = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path / "dist"), str(data)],
         env={**__import__("os").environ, "SOURCE_DATE_EPOCH": EPOCH},

@@ -13,6 +13,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
+from rdflib.namespace import DCTERMS
 
 from hgkbp_ld.render.findable import SITEMAP_URLS, Entry, first_sentences, sitemaps
 from tests.conftest import Server
@@ -281,9 +283,15 @@ def test_nginx_serves_them_as_files(dist: Path, tmp_path: Path) -> None:
         shutil.rmtree(readable)
 
 
-def test_text_in_another_language_says_so(server: Server) -> None:
-    html = httpx.get(f"{server.url}/doc/doelstelling/hgkbp-2025-2029/HD7/bijdrage/sdg-5.1").text
+def test_text_in_another_language_says_so(server: Server, dist: Path) -> None:
+    """A literal tagged @en in the data is marked lang="en" on its Dutch page; Dutch text is not marked."""
+    html = httpx.get(f"{server.url}/doc/dataservice/hgkbp-ld-sparql").text
     assert re.search(r'<html lang="nl">', html)
-    assert '<a href="http://metadata.un.org/sdg/5.1" lang="en">' in html  # the UN's English label
+    english = Graph().parse(dist / "catalogus.ttl")
+    titles = [str(o) for o in english.objects(None, DCTERMS.title) if getattr(o, "language", None) == "en"]
+    assert titles, "the catalogue names a standard in English"
+    assert any(re.search(rf'lang="en">{re.escape(t)}<', html) for t in titles)
+    goal = httpx.get(f"{server.url}/doc/doelstelling/hgkbp-2025-2029/HD7").text
+    assert "Bijdrage van HD 7 aan SDG 5.1" in goal and 'lang="en">Bijdrage' not in goal  # Dutch labels
     action = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/12").text
     assert 'lang="en"' not in action  # all Dutch: nothing to mark

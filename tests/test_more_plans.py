@@ -1,7 +1,7 @@
 """More plans than the real one, as data only: two plan texts written without reading the parser.
 
-`data/source/vapa-2025-2029.txt` (Vlaams Actieplan Armoedebestrijding: 4 HD, 22 actions, identity in
-an ordinary sentence) and `data/source/jkp-2025-2029.txt` (Jeugd- en Kinderrechtenbeleidsplan: 3 HD,
+`examples/plans/source/vapa-2025-2029.txt` (Vlaams Actieplan Armoedebestrijding: 4 HD, 22 actions, identity in
+an ordinary sentence) and `examples/plans/source/jkp-2025-2029.txt` (Jeugd- en Kinderrechtenbeleidsplan: 3 HD,
 16 actions, a title page) were written by two other people in the PDF-extracted layout, with
 `tests/expected/plans/{slug}.json`, what a perfect parse gives, written by hand (their variations are
 listed in `tests/expected/plans/{slug}.md`). The tables are compared field by field.
@@ -22,7 +22,7 @@ import pytest
 
 from hgkbp_ld.model import ParsedPlan, to_json
 from hgkbp_ld.parse import parse_file
-from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_config
+from hgkbp_ld.registers import Registers, load_plan_config
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "expected" / "plans"
@@ -30,6 +30,7 @@ PLANS = ("vapa-2025-2029", "jkp-2025-2029")
 SIZES = {"vapa-2025-2029": (4, 10, 22), "jkp-2025-2029": (3, 8, 16)}
 RULES = {"vapa-2025-2029": "sentence", "jkp-2025-2029": "title page"}
 REGISTERS = Registers.load()
+EXAMPLES = ROOT / "examples" / "plans"  # laid out as a data folder: plans/*.toml, source/*.txt
 
 
 def expected(slug: str) -> dict:
@@ -39,7 +40,7 @@ def expected(slug: str) -> dict:
 @pytest.fixture(scope="module", params=PLANS)
 def plan(request: pytest.FixtureRequest) -> tuple[str, ParsedPlan, dict]:
     slug = request.param
-    config = load_plan_config(DATA_DIR / "plans" / f"{slug}.toml", DATA_DIR)
+    config = load_plan_config(EXAMPLES / "plans" / f"{slug}.toml", EXAMPLES)
     assert config.identity.title is None  # nothing given in the toml: everything below is found by rule
     return slug, parse_file(config.source, registers=REGISTERS, identity=config.identity), expected(slug)
 
@@ -131,7 +132,7 @@ def test_another_extraction_gives_the_same_model(plan: tuple[str, ParsedPlan, di
     from tests.rewrap import rewrap
 
     slug, parsed, _table = plan
-    config = load_plan_config(DATA_DIR / "plans" / f"{slug}.toml", DATA_DIR)
+    config = load_plan_config(EXAMPLES / "plans" / f"{slug}.toml", EXAMPLES)
     text = config.source.read_text(encoding="utf-8")
 
     def model(variant: ParsedPlan) -> dict:

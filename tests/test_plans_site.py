@@ -1,17 +1,16 @@
-"""The site with three plans (data/ as committed): plans shown as plans, by a real server and browser."""
+"""The site with three plans (data/ with the two invented plans of examples/plans/ added): plans shown as plans, by a real server and browser."""
 
 from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.browser import assert_no_axe_violations
-from tests.conftest import ROOT, Server, build_dist
+from tests.conftest import ROOT, Server, build_dist, copy_data_with_examples
 
 VAPA, JKP, REAL = "vapa-2025-2029", "jkp-2025-2029", "hgkbp-2025-2029"
 VAPA_TITLE = "Vlaams Actieplan Armoedebestrijding 2025-2029"
@@ -30,8 +29,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("plans-site")
-    data = root / "data"
-    shutil.copytree(ROOT / "data", data)
+    data = copy_data_with_examples(root / "data")
     server = Server(build_dist(root / "dist", data))
     yield server
     server.stop()

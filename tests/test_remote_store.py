@@ -23,7 +23,7 @@ import pytest
 
 from hgkbp_ld.sparql.rewrite import insert_values, rewrite_dataset
 from hgkbp_ld.store import read_manifest
-from tests.conftest import EPOCH, ROOT, Server, Virtuoso, build_dist, data_with_second_plan, publish
+from tests.conftest import EPOCH, ROOT, Server, Virtuoso, build_dist, data_with_second_plan, publish, rerender
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -407,9 +407,10 @@ def test_a_store_with_many_graphs(dist: Path, new_virtuoso: Virtuoso, tmp_path: 
         (folder / f"{slug}.nt").write_text(f'<urn:x:{number}> <urn:x:p> "{number}" .\n', encoding="utf-8")
         manifest["plans"][slug] = {"graph": f"https://example.org/graaf/{number}", "triples": 1}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    rerender(folder)
     done = publish(folder, new_virtuoso)
     assert done.returncode == 0, done.stderr
-    server = Server(folder, "--store", new_virtuoso.url, env=new_virtuoso.env)  # renders: the site's queries work
+    server = Server(folder, "--store", new_virtuoso.url, env=new_virtuoso.env)
     try:
         graphs = count(server.url, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert graphs == 150 + 3  # the plan, the catalogue, the vocabulary

@@ -45,8 +45,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from hgkbp_ld.store.embedded import SNAPSHOT
-from tests.conftest import Server, Virtuoso, publish, require_virtuoso
+from tests.conftest import Server, Virtuoso, publish, require_virtuoso, rerender
 
 CONFORMANCE = Path(__file__).resolve().parent / "fixtures" / "conformance"
 PROTOCOL_MANIFEST = CONFORMANCE / "sparql11-protocol" / "manifest.ttl"
@@ -238,7 +237,7 @@ def conformance_server(store_kind: str, dist: Path, tmp_path_factory: pytest.Tem
         triples = len(Graph().parse(source, format="nt"))
         manifest["plans"][slug] = {"graph": name, "triples": triples}  # "files" stays as built
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    shutil.rmtree(folder / SNAPSHOT)  # the build's own store lacks the added graphs: the server loads the dumps
+    rerender(folder)
     if store_kind == "embedded":
         server = Server(folder)
         yield server

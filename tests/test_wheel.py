@@ -37,6 +37,7 @@ def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
         "hgkbp_ld/queries/acties-per-minister.rq",
         "hgkbp_ld/static/style.css",
         "hgkbp_ld/render/templates/base.html",
+        "hgkbp_ld/render/queries/actions.rq",
         "hgkbp_ld/web/app.py",
     ):
         assert shipped in names, shipped

@@ -15,13 +15,15 @@ from hgkbp_ld.errors import ParseError
 from hgkbp_ld.model import Action, Paragraph, PortfolioRef, Timeline
 from hgkbp_ld.registers import Registers
 
-_ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*\.\s*(.*)$")
-_RESPONSIBLE = re.compile(r"^Verantwoordelijke\b\s*(.*)$")
-_MINISTERS_WORD = re.compile(r"^minister\(s\)\s*(.*)$", re.IGNORECASE)
+ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*[.:]\s*(.*)$")  # parse.py reads actions with it too
+# Labels may end in a colon (`Tijdspad: 2026`); `minister(s)`, `ministers` or `minister` completes
+# `Verantwoordelijke` (not `Minister van …`, which is a value).
+_RESPONSIBLE = re.compile(r"^Verantwoordelijke\b\s*:?\s*(.*)$")
+_MINISTERS_WORD = re.compile(r"^minister(?:\(s\)|s)?(?=[\s:]|$)(?!\s+van\b)\s*:?\s*(.*)$")
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("collaborators", re.compile(r"^In samenwerking met\b\s*(.*)$")),
-    ("timeline", re.compile(r"^Tijdspad\b\s*(.*)$")),
-    ("indicators", re.compile(r"^Indicator(?:\(en\)|en)\s*(.*)$")),
+    ("collaborators", re.compile(r"^In samenwerking met\b\s*:?\s*(.*)$")),
+    ("timeline", re.compile(r"^Tijdspad\b\s*:?\s*(.*)$")),
+    ("indicators", re.compile(r"^Indicator(?:\(en\)|en)\s*:?\s*(.*)$")),
 )
 _GLUED = re.compile(r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$")
 _MINISTER = re.compile(r"^(?:vlaamse?\s+)?minister\b", re.IGNORECASE)
@@ -69,7 +71,7 @@ class ActionReader:
         self.seen: dict[int, int] = {}  # action number -> line
 
     def read_all(self, lines: list[Line], od: str, hd: str) -> list[int]:
-        starts = [i for i, line in enumerate(lines) if _ACTION.match(line.text)]
+        starts = [i for i, line in enumerate(lines) if ACTION.match(line.text)]
         if starts and any(not line.blank for line in lines[: starts[0]]):
             stray = next(line for line in lines[: starts[0]] if not line.blank)
             raise ParseError(stray.number, f"expected 'Actie N.' after the title of {od}, found '{stray.text[:60]}'")
@@ -108,7 +110,7 @@ class ActionReader:
 
     def _read(self, lines: list[Line], od: str, hd: str) -> Action:
         heading = lines[0]
-        match = _ACTION.match(heading.text)
+        match = ACTION.match(heading.text)
         assert match is not None
         number = int(match[1])
         self._check_number(number, heading.number)
@@ -201,7 +203,7 @@ class ActionReader:
         if following >= len(lines):
             return None
         text = lines[following].text
-        if _ACTION.match(text) or _RESPONSIBLE.match(text) or _text.BULLET.match(text):
+        if ACTION.match(text) or _RESPONSIBLE.match(text) or _text.BULLET.match(text):
             return None
         if any(pattern.match(text) for _name, pattern in _LABELS):
             return None

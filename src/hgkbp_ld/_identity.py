@@ -139,8 +139,9 @@ def from_title_page(lines: list[Line], body: list[Line]) -> Found | None:
         paren = _PAREN_ABBR.search(text)
         abbreviation = abbreviation or (paren[1] if paren else None)
         before = _PAREN_ABBR.sub(" ", text[:cut]).split()
-        if not before and position > 0:
-            before = _PAREN_ABBR.sub(" ", " ".join(line.text for line in blocks[position - 1])).split()
+        if not before and position > 0:  # the name is a block above: one that names a plan, else the nearest
+            above = [_PAREN_ABBR.sub(" ", " ".join(line.text for line in b)).split() for b in blocks[:position]]
+            before = next((words for words in reversed(above) if _names_plan(words, abbreviation)), above[-1])
         name = _title_page_name(before, abbreviation, body)
         if not name:
             return None
@@ -152,9 +153,15 @@ def from_title_page(lines: list[Line], body: list[Line]) -> Found | None:
     return None
 
 
+def _names_plan(words: list[str], abbreviation: str | None) -> bool:
+    if abbreviation and any(spells(abbreviation, words[-size:]) for size in range(1, len(words) + 1)):
+        return True
+    return any(dutch.names_a_plan(word.strip("-")) for word in words)
+
+
 def _title_page_name(words: list[str], abbreviation: str | None, body: list[Line]) -> list[str]:
-    if abbreviation:
-        words = next((words[-size:] for size in range(1, len(words) + 1) if spells(abbreviation, words[-size:])), words)
+    """The name on a title page in its ordinary case (capitals first recased), then the shortest
+    run of its last words that spells the abbreviation, if there is one."""
     if words and not any(c.islower() for w in words for c in w):
         printed = re.search(
             r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b",
@@ -162,6 +169,8 @@ def _title_page_name(words: list[str], abbreviation: str | None, body: list[Line
             re.IGNORECASE,
         )
         words = printed[0].split() if printed else dutch.recase(words)
+    if abbreviation:
+        words = next((words[-size:] for size in range(1, len(words) + 1) if spells(abbreviation, words[-size:])), words)
     return words
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from hgkbp_ld import iris
 from hgkbp_ld.iris import PREFIXES
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -97,7 +98,7 @@ class _Catalogue:
             self.graph.bind(prefix, namespace)
 
     def iri(self, path: str) -> URIRef:
-        return URIRef(f"{self.base}/id/{path}")
+        return URIRef(iris.thing(self.base, path))
 
     def add(self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> None:
         self.graph.add((subject, predicate, obj))
@@ -150,7 +151,7 @@ class _Catalogue:
         self.page(self.contact, FOAF.page, config.contact_url)
         self.typed(DCAT_AP_VL, DCTERMS.Standard)
         self.add(DCAT_AP_VL, DCTERMS.title, Literal("DCAT-AP Vlaanderen 3", lang="nl"))
-        profile = self.typed(f"{self.base}/doc/applicatieprofiel/beleidsplan", DCTERMS.Standard)
+        profile = self.typed(iris.document(self.base, iris.PROFILE), DCTERMS.Standard)
         self.add(profile, DCTERMS.title, Literal("Applicatieprofiel Beleidsplan", lang="nl"))
         self.typed(SPARQL_PROTOCOL, DCTERMS.Standard)
         self.add(SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en"))
@@ -227,8 +228,8 @@ def _dataset(cat: _Catalogue, plan: PlanEntry, base: str) -> URIRef:
     cat.add(dataset, DCTERMS.issued, when)
     if plan.version is not None:
         cat.add(dataset, DCAT_VERSION, Literal(plan.version))
-    cat.page(dataset, DCAT.landingPage, f"{base}/doc/beleidsplan/{plan.slug}")
-    cat.add(dataset, DCTERMS.conformsTo, URIRef(f"{base}/doc/applicatieprofiel/beleidsplan"))
+    cat.page(dataset, DCAT.landingPage, iris.document(base, f"beleidsplan/{plan.slug}"))
+    cat.add(dataset, DCTERMS.conformsTo, URIRef(iris.document(base, iris.PROFILE)))
     if plan.start_year is not None:
         period = cat.typed(cat.iri(f"periode/{plan.slug}/plan"), DCTERMS.PeriodOfTime)
         cat.add(dataset, DCTERMS.temporal, period)

@@ -14,6 +14,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, SKOS
 
 DEFAULT_BASE = "https://data.vlaanderen.be"
 VOCABULARY = "https://data.vlaanderen.be/ns/beleidsplan"  # the vocabulary's namespace document
+PROFILE = "applicatieprofiel/beleidsplan"  # the application profile's path under /doc/
 
 BP = Namespace(f"{VOCABULARY}#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -48,6 +49,16 @@ def thing(base: str, path: str) -> str:
     return f"{base}/id/{path}"
 
 
+def document(base: str, path: str) -> str:
+    """The absolute address of the document of the thing at `path`: `{base}/doc/{path}`."""
+    return f"{base}/doc/{path}"
+
+
+def doc_link(path: str) -> str:
+    """The document of the thing at `path` on the host that serves it: `/doc/{path}`."""
+    return f"/doc/{path}"
+
+
 def path_of(iri: str, base: str) -> str | None:
     """The path of a thing under `base` (`actie/p/12`), or None for an IRI of elsewhere."""
     prefix = f"{base}/id/"
@@ -57,7 +68,7 @@ def path_of(iri: str, base: str) -> str | None:
 def doc_href(iri: str, base: str) -> str:
     """Where a thing's document is on this site (`/doc/{path}`); another IRI is its own link."""
     path = path_of(iri, base)
-    return iri if path is None else f"/doc/{path}"
+    return iri if path is None else doc_link(path)
 
 
 def term_href(iri: str) -> str:

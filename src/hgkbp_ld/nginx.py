@@ -36,12 +36,14 @@ def _accept_map() -> str:
     """
     lines = [
         '    ""  html;',
+        '    "*/*"  html;',
         r'    "~^\s*\*/\*\s*$"  html;',
         r'    "~*^(?!.*text/html\s*;)(.*,)?\s*text/html\s*(,.*)?$"  html;',
     ]
     single = {fmt.media_type: fmt.extension for fmt in BY_EXTENSION.values()}
     single.update({alias: fmt.extension for alias, fmt in ALIASES.items()})
     for media_type, extension in sorted(single.items()):
+        lines.append(f'    "{media_type}"  {extension};')  # as clients send it: a hash look-up, no regex
         escaped = media_type.replace(".", r"\.").replace("+", r"\+")
         lines.append(rf'    "~*^\s*{escaped}\s*$"  {extension};')
     return 'map $http_accept $hgkbp_ext {\n    default  "";\n' + "\n".join(lines) + "\n}\n"

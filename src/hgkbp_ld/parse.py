@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from hgkbp_ld import _identity, _text
+from hgkbp_ld._actions import ACTION as _ACTION
 from hgkbp_ld._actions import ActionReader, Context
 from hgkbp_ld._text import Line
 from hgkbp_ld.errors import ParseError
@@ -30,9 +31,9 @@ from hgkbp_ld.registers import Registers
 __all__ = ["ParseError", "parse_bytes", "parse_file", "parse_text"]
 
 _CHAPTER = re.compile(r"^(\d{1,2})\s+(\S.*)$")
-_SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\b\s*:?)?\s*(.*)$")
-_OD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\s*:?\s*(.*)$")
-_ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*\.\s*(.*)$")
+# After a code (`HD 1`, `OD 1.2`, `Actie 3`): a colon, a period or a dash, or nothing.
+_SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\b\s*[:.–-]?)?\s*(.*)$")
+_OD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\b\s*[:.–-]?\s*(.*)$")
 _BOX = re.compile(r"^Acties gelinkt aan deze doelstelling", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _LABEL_START = re.compile(r"^(?:Verantwoordelijke|In samenwerking|Tijdspad|Indicator)")

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import pyoxigraph
 from rdflib import Graph
+from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.shared.jsonld.context import Context
 
 from hgkbp_ld.bundled import ONTOLOGY
 from hgkbp_ld.iris import PREFIXES
@@ -26,6 +28,12 @@ def context() -> dict:
     return json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
 
 
+@lru_cache(maxsize=1)
+def _parsed_context() -> Context:
+    """The context parsed once: rdflib parses a context given as a dict anew for every graph."""
+    return Context(context())
+
+
 def _canonical_json(value: object) -> object:
     """Sort every JSON array (the dump has no @list), so that rdflib's set order cannot show."""
     if isinstance(value, dict):
@@ -43,14 +51,26 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     pyoxigraph from those sorted triples; JSON-LD is compacted by rdflib with our Dutch context,
     then its arrays are sorted.
     """
+    return serialise_all(graph, (fmt,))[fmt]
+
+
+def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """One graph in several formats (as `serialise`), its N-Triples made once for all of them."""
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     ntriples = ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
-    if fmt == "nt":
-        return ntriples
-    if fmt == "jsonld":
-        compacted = json.loads(graph.serialize(format="json-ld", context=context(), auto_compact=True))
-        text = json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)
-        return (text + "\n").encode("utf-8")
-    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
+    found = {}
+    for fmt in formats:
+        if fmt == "nt":
+            found[fmt] = ntriples
+        elif fmt == "jsonld":
+            # rdflib's JSON-LD serializer without its JSON text (written, then read back here): the same object
+            compacted = from_rdf(graph, _parsed_context(), None, (False,), False, auto_compact=True)
+            if "@context" in compacted:  # rdflib writes the parsed context out with full IRIs: ours as written
+                compacted["@context"] = context()
+            text = json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)
+            found[fmt] = (text + "\n").encode("utf-8")
+        else:
+            triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+            found[fmt] = pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
+    return found

@@ -182,7 +182,12 @@ class PlanRegister:
         return cls(plans, index)
 
     def resolve(self, mention: str) -> OtherPlan | None:
+        """The plan a name means: its title or an alias (see plan_key), else its abbreviation alone
+        (`het HGKBP`, `(VAPA)`)."""
         slug = self._index.get(plan_key(mention))
+        if slug is None:
+            bare = name_key(mention).removeprefix("het ").strip("() ").upper()
+            slug = next((p.slug for p in self.plans if p.abbreviation and p.abbreviation == bare), None)
         return None if slug is None else self._by_slug[slug]
 
     def matching(self, title: str | None, abbreviation: str | None) -> OtherPlan | None:

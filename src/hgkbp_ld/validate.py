@@ -154,7 +154,7 @@ def validate_catalogue(catalogue: Graph, profile: Graph | None = None) -> Report
     hierarchy as background knowledge (added to a copy; the catalogue is not changed)."""
     data = Graph()
     data += catalogue
-    data += official.background()
+    data += official.background_of(catalogue)
     # The catalogue's own nodes are checked (what it points to in the code lists is looked up, but
     # the code lists themselves are not the catalogue's to fix).
     focus = sorted(s for s in set(catalogue.subjects()) if isinstance(s, URIRef))

@@ -30,6 +30,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, DEFAULT_BASE, MANDAAT
 from hgkbp_ld.rdfio import serialise
 
@@ -99,7 +100,7 @@ def rebase(graph: Graph, old: str, new: str) -> Graph:
 
     def move(term: Node) -> Node:
         text = str(term)
-        moves = isinstance(term, URIRef) and text.startswith(f"{old}/id/")
+        moves = isinstance(term, URIRef) and iris.path_of(text, old) is not None
         return URIRef(new + text[len(old) :]) if moves else term
 
     moved = Graph()

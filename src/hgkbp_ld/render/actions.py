@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from rdflib.namespace import DCAT, DCTERMS, RDFS, SKOS
-
 from hgkbp_ld import iris
-from hgkbp_ld.iris import BP, MANDAAT
+from hgkbp_ld.iris import BP
 from hgkbp_ld.render.pictures import TimelineBar, TimelineGroup, pair_counts
+from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
 from hgkbp_ld.web.browse import ActionIndex, Choice, Row, fold
 
@@ -25,16 +24,8 @@ def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = Non
     """Every action's row; `plans` (render.plans) name the plans in the choices when there are several."""
     plans = plans or []
     short = {p["slug"]: p["short"] for p in plans}
-    bp = f"PREFIX bp: <{BP}>\n"
     rows: dict[str, Row] = {}
-    for r in store.select(
-        bp
-        + f"""
-        SELECT DISTINCT ?a ?n ?notation ?title ?od ?hd ?hdn ?hdt WHERE {{
-          ?a a bp:Actie ; bp:volgnummer ?n ; <{SKOS.notation}> ?notation ; <{DCTERMS.title}> ?title ;
-             bp:isDeelVan ?od . ?od bp:isDeelVan ?hd . ?hd <{SKOS.notation}> ?hdn ; <{DCTERMS.title}> ?hdt .
-        }}"""
-    ):
+    for r in store.select(query("actions")):
         iri = str(r["a"])
         path = _short(iri, base)
         rows[iri] = Row(
@@ -48,33 +39,26 @@ def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = Non
             str(r["hdt"]),
         )
     for prop, key in ((BP.verantwoordelijke, "responsible"), (BP.samenwerkingMet, "collaborators")):
-        for r in store.select(f"SELECT DISTINCT ?a ?p ?l WHERE {{ ?a <{prop}> ?p . ?p <{SKOS.prefLabel}> ?l }}"):
+        for r in store.select(query("action-portfolios"), {"role": prop}):
             if str(r["a"]) in rows:
                 getattr(rows[str(r["a"])], key)[str(r["p"])] = str(r["l"])
-    for r in store.select(
-        bp
-        + f"""SELECT DISTINCT ?a ?text ?s ?e WHERE {{ ?a <{DCTERMS.temporal}> ?t .
-          ?t bp:omschrijving ?text . OPTIONAL {{ ?t <{DCAT.startDate}> ?s }} OPTIONAL {{ ?t <{DCAT.endDate}> ?e }} }}"""
-    ):
+    for r in store.select(query("action-periods")):
         row = rows.get(str(r["a"]))
         if row is not None:
             row.timeline = str(r["text"])
             row.start = int(str(r["s"])) if "s" in r else None
             row.end = int(str(r["e"])) if "e" in r else None
-    for r in store.select(bp + "SELECT DISTINCT ?a ?n WHERE { ?a bp:wordtUitgewerktIn/bp:volgnummer ?n }"):
+    for r in store.select(query("action-refers")):
         if str(r["a"]) in rows:
             rows[str(r["a"])].refers_to = int(r["n"])
     texts: dict[str, list[str]] = {iri: [row.title] for iri, row in rows.items()}
-    for r in store.select(f"SELECT DISTINCT ?a ?d WHERE {{ ?a <{DCTERMS.description}> ?d }}"):
-        texts.get(str(r["a"]), []).append(str(r["d"]))
-    for r in store.select(bp + f"SELECT DISTINCT ?a ?d WHERE {{ ?a bp:heeftIndicator/<{DCTERMS.description}> ?d }}"):
+    for r in store.select(query("action-texts")):
         texts.get(str(r["a"]), []).append(str(r["d"]))
     for iri, parts in texts.items():
-        rows[iri].text = fold(" ".join(parts))
+        rows[iri].text = fold(" ".join([parts[0], *sorted(parts[1:])]))  # the title, then the rest in a fixed order
     held: dict[str, set[str]] = {}
     names: dict[str, str] = {}
-    for r in store.select(f"""SELECT DISTINCT ?person ?name ?p WHERE {{ ?m <{MANDAAT.isBestuurlijkeAliasVan}> ?person ;
-          <{BP.heeftBevoegdheid}> ?p . ?person <{RDFS.label}> ?name }}"""):
+    for r in store.select(query("ministers-portfolios")):
         held.setdefault(str(r["person"]), set()).add(str(r["p"]))
         names[str(r["person"])] = str(r["name"])
     ordered = sorted(rows.values(), key=lambda row: (row.plan != "hgkbp-2025-2029", row.plan, row.number))

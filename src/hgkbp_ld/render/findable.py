@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
-from hgkbp_ld.mapping import MANDAAT
+from hgkbp_ld import iris
+from hgkbp_ld.iris import MANDAAT
 from hgkbp_ld.render.views import Link, Page
 from hgkbp_ld.web.browse import FILTERS
 
@@ -133,7 +134,7 @@ def describe(page: Page, graph: Graph) -> str:
 
 
 def resource_meta(page: Page, graph: Graph, base: str, title: str, schema: str | None = None) -> Meta:
-    return Meta(title, describe(page, graph), f"{base}/doc/{page.path}", schema)
+    return Meta(title, describe(page, graph), iris.document(base, page.path), schema)
 
 
 DOCUMENTS = {  # the site's own pages (path after the base's "/"): title and what search results say
@@ -256,7 +257,7 @@ def _lastmod(path: str, histories: Histories, latest: dict[str, dt.datetime], fa
         version = histories.plans[parts[1]].versions[int(parts[2]) - 1]
         return Entry(path, version.timestamp, parts[1])
     group = parts[1] if len(parts) > 1 and parts[1] in latest else "algemeen"
-    entries = histories.entries.get(f"{histories.base}/id/{path}")
+    entries = histories.entries.get(iris.thing(histories.base, path))
     if entries:
         return Entry(path, entries[-1].timestamp, group)
     return Entry(path, latest.get(group, fallback), group)
@@ -271,7 +272,7 @@ def crawler_files(site: Site, histories: Histories) -> dict[str, tuple[bytes, st
     times = [dt.datetime.fromisoformat(p["time"]) for p in site.provenance]
     fallback = max([*latest.values(), *times], default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     entries = [_lastmod(path, histories, latest, fallback) for path in site.resources]
-    pages = [Entry(f"{site.base}/doc/{e.loc}", e.lastmod, e.group) for e in entries]
+    pages = [Entry(iris.document(site.base, e.loc), e.lastmod, e.group) for e in entries]
     pages += [Entry(f"{site.base}/{path}", fallback, "algemeen") for path in (*site.documents, "acties", "sparql")]
     files = {name: (body, "application/xml") for name, body in sitemaps(pages, site.base).items()}
     closed = [f"/acties?{name}=" for name in FILTERS]

@@ -138,7 +138,7 @@ class Histories:
         graph.add((stream, RDF.type, LDES.EventStream))
         graph.add((stream, LDES.timestampPath, PROV.generatedAtTime))
         graph.add((stream, LDES.versionOfPath, DCTERMS.isVersionOf))
-        graph.add((stream, TREE.shape, URIRef(f"{origin}/doc/applicatieprofiel/beleidsplan")))
+        graph.add((stream, TREE.shape, URIRef(iris.document(origin, iris.PROFILE))))
         graph.add((stream, DCTERMS.isVersionOf, URIRef(iris.Iris(self.base, slug).dataset())))
         return graph
 

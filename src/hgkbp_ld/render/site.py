@@ -17,17 +17,18 @@ from email.utils import formatdate
 from pathlib import Path
 
 from jinja2 import Environment, Template
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from hgkbp_ld import __version__, iris
 from hgkbp_ld.published import File, Representation, Resource
-from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.rdfio import serialise_all
 from hgkbp_ld.render.actions import collaboration, load_index, timeline_groups
 from hgkbp_ld.render.findable import Meta, crawler_files, document_meta, resource_meta
 from hgkbp_ld.render.history import Histories
 from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
 from hgkbp_ld.render.plans import load_plans, plan_of
+from hgkbp_ld.render.queries import query
 from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Page, Views
@@ -35,8 +36,6 @@ from hgkbp_ld.render.vocabulary import profile_shapes, vocabulary_terms
 from hgkbp_ld.store import Dataset, Store
 from hgkbp_ld.web.browse import ActionIndex
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
-
-_RESOURCES = """SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }"""
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def script_json(text: str) -> str:
 
 
 def alternates(path: str) -> list[Alternate]:
-    return [Alternate(f"/doc/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
+    return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
 
 
 def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None) -> Site:
@@ -94,7 +93,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     site.actions = load_index(store, base, plans)
     histories = site.histories = Histories.load(dist, dataset.manifest, base)
     prefix = iris.thing(base, "")
-    rows = store.select(_RESOURCES.replace("?prefix", json.dumps(prefix)))
+    rows = store.select(query("resources").replace("?prefix", json.dumps(prefix)))
     pictures = plan_pictures(site.actions)
     datasets = dataset_descriptions(store)
     landing = landing_pages(datasets)
@@ -106,7 +105,7 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         if history:
             page.sections["history"] = history
         pictured = _pictures_of(page, site.actions, pictures)
-        dataset = datasets.get(iri) or datasets.get(landing.get(f"{base}/doc/{page.path}", ""))
+        dataset = datasets.get(iri) or datasets.get(landing.get(iris.document(base, page.path), ""))
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, base, page.title, schema)
         path = iri[len(prefix) :]
@@ -124,12 +123,10 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
     site.root = {name: Representation.of(body, kind) for name, (body, kind) in crawler_files(site, histories).items()}
     site.meta = {path: document_meta(base, path) for path in ("acties", "sparql")}
     for name in dataset.manifest.get("plans", {}).values():
-        graph = name["graph"]
-        classes = store.select(
-            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?c }} }} GROUP BY ?c"
-        )
-        properties = store.select(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} GROUP BY ?p")
-        site.statistics[graph] = {
+        graph = URIRef(name["graph"])
+        classes = store.select(query("graph-classes"), {"graph": graph})
+        properties = store.select(query("graph-properties"), {"graph": graph})
+        site.statistics[str(graph)] = {
             "classes": {str(r["c"]): int(r["n"]) for r in classes},
             "properties": {str(r["p"]): int(r["n"]) for r in properties},
         }
@@ -153,13 +150,16 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
         canonical = Graph(namespace_manager=graph.namespace_manager)
         canonical += to_canonical_graph(graph)
         graph = canonical
-    representations = {
-        f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
-        for f in RESOURCE_FORMATS
-        if f is not HTML
-    }
+    representations = _rdf(graph)
     representations[HTML.extension] = Representation.of(html.encode("utf-8"), HTML.media_type)
     return Resource(path, representations)
+
+
+def _rdf(graph: Graph) -> dict[str, Representation]:
+    """A graph's four RDF representations, by extension."""
+    formats = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
+    bodies = serialise_all(graph, tuple(f.extension for f in formats))
+    return {f.extension: Representation.of(bodies[f.extension], f.media_type) for f in formats}
 
 
 def plan_pictures(index: ActionIndex) -> dict[str, dict[str, object]]:
@@ -208,28 +208,9 @@ def _pictures_of(page: Page, index: ActionIndex | None, pictures: dict[str, dict
     return None
 
 
-_PROVENANCE = """
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX spdx: <http://spdx.org/rdf/terms#>
-SELECT DISTINCT ?dataset ?time ?sha ?license WHERE {
-  ?dataset a <http://www.w3.org/ns/dcat#Dataset> ; prov:generatedAtTime ?time ;
-     <http://purl.org/dc/terms/license> ?license ;
-     prov:wasDerivedFrom/spdx:checksum/spdx:checksumValue ?sha .
-} ORDER BY ?dataset"""
-
-
 def _provenance(store: Store) -> list[dict[str, str]]:
     """Per plan dataset: when it was built, the SHA-256 of its source text, its licence."""
-    return [{key: str(value) for key, value in row.items()} for row in store.select(_PROVENANCE)]
-
-
-_GOALS = """
-PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>
-SELECT ?plan ?hd ?notation ?title (COUNT(DISTINCT ?od) AS ?ods) (COUNT(DISTINCT ?a) AS ?actions) WHERE {
-  ?plan bp:heeftDoelstelling ?hd . ?hd <http://www.w3.org/2004/02/skos/core#notation> ?notation ;
-     <http://purl.org/dc/terms/title> ?title ; bp:volgnummer ?n ; bp:heeftOperationeleDoelstelling ?od .
-  ?od bp:heeftActie ?a .
-} GROUP BY ?plan ?hd ?notation ?title ?n ORDER BY ?plan ?n"""
+    return [{key: str(value) for key, value in row.items()} for row in store.select(query("provenance"))]
 
 
 def _goals(store: Store, base: str) -> list[dict[str, str]]:
@@ -243,7 +224,7 @@ def _goals(store: Store, base: str) -> list[dict[str, str]]:
             "ods": str(r["ods"]),
             "actions": str(r["actions"]),
         }
-        for r in store.select(_GOALS)
+        for r in store.select(query("goals"))
     ]
 
 
@@ -319,11 +300,7 @@ def _rendered(
     pictures: object = None,
 ) -> Resource:
     """A resource's four RDF representations and its HTML page."""
-    representations = {
-        f.extension: Representation.of(serialise(graph, f.extension), f.media_type)
-        for f in RESOURCE_FORMATS
-        if f is not HTML
-    }
+    representations = _rdf(graph)
     html = template.render(
         page=page,
         title=title,

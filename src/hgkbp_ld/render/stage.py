@@ -24,7 +24,7 @@ from rdflib import Graph
 from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
 from hgkbp_ld.published import INDEX, ORIGIN, SITE, Writer
-from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.rdfio import serialise_all
 from hgkbp_ld.render.actions import index_json
 from hgkbp_ld.render.history import Histories
 from hgkbp_ld.render.site import Site, build_site
@@ -65,7 +65,8 @@ def render(
         writer.file("root", name, name, crawled.body, crawled.media_type)
     assert site.histories is not None
     for key, graph in _event_stream(site.histories):
-        bodies = {f.extension: (serialise(graph, f.extension), f.media_type) for f in LDES_FORMATS}
+        written = serialise_all(graph, tuple(f.extension for f in LDES_FORMATS))
+        bodies = {f.extension: (written[f.extension], f.media_type) for f in LDES_FORMATS}
         writer.representations("ldes", key, "ldes/", bodies)
     extra = {
         "today": today.isoformat(),

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, MANDAAT
+from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
 
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
@@ -97,7 +98,9 @@ def natural(value: Link | str) -> tuple:
     """Sort 'HD 2' before 'HD 10' and 'Actie 9' before 'Actie 12': numbers compare as numbers."""
     text = f"{value.note} {value.label}" if isinstance(value, Link) else value
     parts = tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
-    return (parts, value.href if isinstance(value, Link) else "")  # equal labels: by address, on any store
+    # equal labels: by address, on any store; then by the text as written ("Sociale economie" and
+    # "Sociale Economie" fold alike), so that two builds give the same page
+    return (parts, value.href if isinstance(value, Link) else "", text)
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -198,12 +201,7 @@ class Views:
         trail: list[Link] = []
         current = node
         for _depth in range(8):  # plans are shallow; a cycle in bad data must not loop forever
-            rows = self.store.select(
-                f"""
-                SELECT ?this ?x ?t ?n WHERE {{ ?this <{BP.isDeelVan}> ?x . ?x <{DCTERMS.title}> ?t .
-                  OPTIONAL {{ ?x <{SKOS.notation}> ?n }} }} LIMIT 1""",
-                {"this": current},
-            )
+            rows = self.store.select(query("page-whole"), {"this": current})
             if not rows:
                 break
             row = rows[0]
@@ -212,18 +210,8 @@ class Views:
         return trail
 
     def _holders(self, portfolio: URIRef) -> list[Link]:
-        day = f'"{self.today.isoformat()}T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
-        rows = self.store.select(
-            f"""
-            SELECT DISTINCT ?portfolio ?x ?label WHERE {{
-              ?x <{BP.heeftBevoegdheid}> ?portfolio ; <{MANDAAT.start}> ?start ;
-                 <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
-              OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }}
-              FILTER NOT EXISTS {{ ?x <{MANDAAT.isTijdelijkVervangenDoor}> ?replacement }}
-              FILTER (?start <= {day} && (!BOUND(?end) || {day} < ?end))
-            }} ORDER BY ?label""",
-            {"portfolio": portfolio},
-        )
+        day = Literal(f"{self.today.isoformat()}T00:00:00", datatype=XSD.dateTime)
+        rows = self.store.select(query("page-holders"), {"portfolio": portfolio, "day": day})
         return self._links(rows)
 
     def _portfolio_links(self, graph: Graph, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
@@ -235,21 +223,8 @@ class Views:
 
     def _actions_of(self, prop: URIRef, node: URIRef, *, via_mandate: bool = False) -> list[Link]:
         """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
-        # (A substituted variable only binds in triple patterns, not inside BIND: so no BIND(?this ...).)
-        portfolio = (
-            f"?this <{BP.heeftBevoegdheid}> ?portfolio . ?x <{prop}> ?portfolio"
-            if via_mandate
-            else (f"?x <{prop}> ?this")
-        )
-        rows = self.store.select(
-            f"""
-            PREFIX bp: <{BP}>
-            SELECT DISTINCT ?this ?x ?label ?n ?number WHERE {{
-              {portfolio} .
-              ?x bp:volgnummer ?number ; <{DCTERMS.title}> ?label ; <{SKOS.notation}> ?n .
-            }} ORDER BY ?number""",
-            {"this": node},
-        )
+        name = "page-actions-of-mandate" if via_mandate else "page-actions-of-portfolio"
+        rows = self.store.select(query(name), {"this": node, "prop": prop})
         return [dataclasses.replace(link, plan=self._plan_title(link.href)) for link in self._links(rows, note="n")]
 
     def _plan_title(self, href: str) -> str:
@@ -263,23 +238,9 @@ class Views:
         page.sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
         page.sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
         page.sections["partners"] = sorted(str(o) for o in graph.objects(node, BP.overigePartner))
-        rows = self.store.select(
-            f"""
-            PREFIX bp: <{BP}>
-            SELECT DISTINCT ?this ?text ?start ?end WHERE {{
-              ?this <{DCTERMS.temporal}> ?p . ?p bp:omschrijving ?text .
-              OPTIONAL {{ ?p <{DCAT.startDate}> ?start }} OPTIONAL {{ ?p <{DCAT.endDate}> ?end }} }}""",
-            {"this": node},
-        )
+        rows = self.store.select(query("page-period"), {"this": node})
         page.sections["timeline"] = {k: str(v) for k, v in rows[0].items()} if rows else None
-        indicators = self.store.select(
-            f"""
-            PREFIX bp: <{BP}>
-            SELECT DISTINCT ?this ?text ?n WHERE {{
-              ?this bp:heeftIndicator ?i . ?i bp:volgnummer ?n ; <{DCTERMS.description}> ?text }}
-            ORDER BY ?n""",
-            {"this": node},
-        )
+        indicators = self.store.select(query("page-indicators"), {"this": node})
         page.sections["indicators"] = [str(r["text"]) for r in indicators]
         page.sections["see_also"] = sorted(str(o) for o in graph.objects(node, RDFS.seeAlso))
         page.sections["citations"] = sorted(str(o) for o in graph.objects(node, DCTERMS.bibliographicCitation))
@@ -288,14 +249,7 @@ class Views:
         page.sections["related"] = related
 
     def _children(self, node: URIRef, prop: URIRef) -> list[Link]:
-        rows = self.store.select(
-            f"""
-            PREFIX bp: <{BP}>
-            SELECT DISTINCT ?this ?x ?label ?n ?order WHERE {{
-              ?this <{prop}> ?x . ?x <{DCTERMS.title}> ?label ; bp:volgnummer ?order .
-              OPTIONAL {{ ?x <{SKOS.notation}> ?n }} }} ORDER BY ?order""",
-            {"this": node},
-        )
+        rows = self.store.select(query("page-children"), {"this": node, "prop": prop})
         return self._links(rows, note="n")
 
     def _HorizontaleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
@@ -307,16 +261,10 @@ class Views:
         page.sections["related_plans"] = self._plans(graph, node, BP.gerelateerdPlan)
 
     def _contributions(self, node: URIRef) -> list[dict[str, str]]:
-        rows = self.store.select(
-            f"""
-            PREFIX bp: <{BP}>
-            SELECT DISTINCT ?this ?sdg ?label ?why WHERE {{
-              ?this bp:heeftBijdrage ?b . ?b bp:aanDoel ?sdg ; bp:toelichting ?why .
-              OPTIONAL {{ ?b <{RDFS.label}> ?label }}
-            }}""",
-            {"this": node},
-        )
-        found = [{"href": str(r["sdg"]), "label": str(r.get("label", r["sdg"])), "why": str(r["why"])} for r in rows]
+        rows = self.store.select(query("page-contributions"), {"this": node})
+        found = [
+            {"href": str(r["sdg"]), "label": Text.of(r.get("label", r["sdg"])), "why": str(r["why"])} for r in rows
+        ]
         return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
 
     def _OperationeleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
@@ -334,14 +282,7 @@ class Views:
         page.sections["holders_now"] = self._holders(node)
         page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node)
         page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node)
-        mandates = self.store.select(
-            f"""
-            SELECT DISTINCT ?this ?x ?label ?start ?end WHERE {{
-              ?x <{BP.heeftBevoegdheid}> ?this ; <{MANDAAT.start}> ?start ;
-                 <{MANDAAT.isBestuurlijkeAliasVan}>/<{RDFS.label}> ?label .
-              OPTIONAL {{ ?x <{MANDAAT.einde}> ?end }} }} ORDER BY ?start ?label""",
-            {"this": node},
-        )
+        mandates = self.store.select(query("page-mandates"), {"this": node})
         page.sections["mandates"] = [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates]
 
     def _Mandataris(self, node: URIRef, graph: Graph, page: Page) -> None:
@@ -358,11 +299,7 @@ class Views:
         built plan's page, with its own title: the register's entry and the built plan are one plan."""
         found: list[Link | str] = []
         for other in graph.objects(node, prop):
-            rows = self.store.select(
-                f"""SELECT ?this ?built ?title WHERE {{ ?this <{OWL.sameAs}> ?built .
-                  ?built <{BP.heeftDoelstelling}> ?goal ; <{DCTERMS.title}> ?title }} LIMIT 1""",
-                {"this": other},
-            )
+            rows = self.store.select(query("page-built-plan"), {"this": other})
             if rows:
                 found.append(Link(str(rows[0]["title"]), self.href(str(rows[0]["built"]))))
             else:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from hgkbp_ld.iris import doc_link
+
 router = APIRouter()
 _WORD = re.compile(r"\w+")
 
@@ -47,8 +49,8 @@ class Row:
 
     @property
     def period(self) -> str:
-        if self.start is None:
-            return "geen tijdspad"
+        if self.start is None:  # "Doorlopend": a timeline without years says so in words
+            return self.timeline.lower() if self.timeline else "geen tijdspad"
         if self.end is None:
             return f"vanaf {self.start}"
         return str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
@@ -84,6 +86,15 @@ def index_from_json(data: dict) -> ActionIndex:
         held={person: set(portfolios) for person, portfolios in data["held"].items()},
         plans=[Choice(**c) for c in data.get("plans", [])],
     )
+
+
+def plan_links(index: ActionIndex, slug: str = "") -> list[dict[str, str]]:
+    """The plans (or the one `slug`) as the page frame names them: slug, title, link to the plan's page."""
+    return [
+        {"slug": p.value, "title": p.label, "href": doc_link(f"beleidsplan/{p.value}")}
+        for p in index.plans
+        if not slug or p.value == slug
+    ]
 
 
 @dataclass(frozen=True)
@@ -158,10 +169,8 @@ def actions(request: Request) -> Response:
     html = current.environment.get_template("acties.html").render(
         title="Acties",
         plans_shown=shown,
-        plans=[{"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in index.plans],
-        plan=next(({"slug": p.value, "title": p.label, "href": f"/doc/beleidsplan/{p.value}"} for p in shown), None)
-        if filters.plan
-        else None,
+        plans=plan_links(index),
+        plan=plan_links(index, shown[0].value)[0] if filters.plan and shown else None,
         plan_names={p.value: p.label for p in index.plans},
         rows=rows,
         filters=filters,

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 from markupsafe import escape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hgkbp_ld.iris import doc_link
 from hgkbp_ld.published import Representation, Resource, Site
 from hgkbp_ld.web.conneg import BY_EXTENSION, HTML, RESOURCE_FORMATS, Format, negotiate
 from hgkbp_ld.web.http import charset, etag_matches, offered_text
@@ -77,13 +78,14 @@ class Pages:
                 member = site.versions.get(resource.path, {}).get(int(wanted)) if wanted.isdigit() else None
                 if member is None:
                     return _not_found(site, rest, accept)
-                return _redirect(303, f"/doc/{member}" + (f".{extension}" if extension else ""), [(b"vary", b"Accept")])
-            return self.serve(resource, f"/doc/{resource.path}", extension, accept, match)
+                target = doc_link(member) + (f".{extension}" if extension else "")
+                return _redirect(303, target, [(b"vary", b"Accept")])
+            return self.serve(resource, doc_link(resource.path), extension, accept, match)
         if path.startswith("/id/"):
             resource, extension = _split(path[4:], site)
             if resource is None:
                 return _not_found(site, path[4:], accept)
-            target = f"/doc/{resource.path}" + (f".{extension}" if extension else "")
+            target = doc_link(resource.path) + (f".{extension}" if extension else "")
             return _redirect(303, target, [(b"vary", b"Accept"), (b"cache-control", b"public, max-age=86400")])
         if path.startswith("/ns/"):
             document, extension = _document(path[1:], site)
@@ -164,7 +166,7 @@ def _not_acceptable(formats: tuple[Format, ...], headers: Headers) -> Answer:
 def _not_found(site: Site, path: str, accept: str | None) -> Answer:
     fmt = _negotiated(accept, RESOURCE_FORMATS) or HTML
     if fmt is HTML:
-        body = not_found_page(site, f"/doc/{path}"[:MAX_PATH])
+        body = not_found_page(site, doc_link(path)[:MAX_PATH])
         return 404, [(b"content-type", b"text/html; charset=utf-8"), (b"vary", b"Accept")], body
     return 404, [(b"content-type", fmt.media_type.encode()), (b"vary", b"Accept")], b""
 

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hgkbp_ld.bundled import QUERIES
+from hgkbp_ld.iris import doc_href
 from hgkbp_ld.sparql import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -36,6 +37,7 @@ from hgkbp_ld.sparql import (
     shape,
 )
 from hgkbp_ld.sparql.fair import FAST
+from hgkbp_ld.web.browse import plan_links
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.http import etag_matches, not_acceptable
 from hgkbp_ld.web.service import service_description
@@ -306,8 +308,7 @@ def examples() -> list[Example]:
 def _cell(term: dict[str, str], base: str) -> dict[str, str]:
     value = term.get("value", "")
     if term.get("type") == "uri":
-        prefix = f"{base}/id/"
-        return {"href": f"/doc/{value[len(prefix) :]}" if value.startswith(prefix) else value, "text": value}
+        return {"href": doc_href(value, base), "text": value}
     return {"text": value + (f" @{term['xml:lang']}" if "xml:lang" in term else "")}
 
 
@@ -366,5 +367,6 @@ def _page(
         dataset_version=request.app.state.publication.current.site.dataset.version,
         provenance=request.app.state.publication.current.site.provenance,
         meta=request.app.state.publication.current.site.meta.get("sparql"),
+        plans=plan_links(request.app.state.publication.current.actions),  # the page frame names them
     )
     return Response(html, status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
