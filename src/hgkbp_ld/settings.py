@@ -25,6 +25,7 @@ class Settings:
     dist: Path = Path("dist")  # the build: written by `build`, served by `serve` (relative to the folder run in)
     data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
     today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
+    jobs: int = field(default_factory=lambda: _cores())  # plans a build makes at once (worker processes)
     host: str = "127.0.0.1"
     port: int = 8000
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
@@ -106,6 +107,7 @@ class Settings:
 
 _AT_LEAST = {
     "port": 1,
+    "jobs": 1,
     "cache_max_age": 0,
     "max_rows": 1,
     "max_query_bytes": 1,
@@ -118,6 +120,11 @@ _AT_LEAST = {
     "store_retries": 0,
     "store_chunk": 1,
 }
+
+
+def _cores() -> int:
+    """The cores this process may use: the build's default number of jobs."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _name(field_name: str) -> str:
