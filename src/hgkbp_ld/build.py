@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ class BuildResult:
     plans: tuple[PlanOutcome, ...]  # what was built or taken from the last build, in the plans' order
     files: dict[str, str]  # file name -> sha256
     notes: tuple[str, ...]  # what the build reports besides the parse reports
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)  # per stage (the plans': summed)
 
 
 def _source_time(path: Path) -> dt.datetime:
@@ -265,6 +267,7 @@ def build(
     names = {c.slug: known for c in configs if (known := cache.names(c.slug, inputs[c.slug])) is not None}
     runner = _Runner(jobs or default_jobs())
     temporary = staging = None
+    swapped = False
     try:
         unnamed = [c for c in configs if c.slug not in names]
         if unnamed:
@@ -309,21 +312,30 @@ def build(
             f"parsing, mapping, validating and writing {len(todo)} plan(s) against shapes/"
             f" ({len(outcomes)} unchanged, taken from the last build)"
         )
+        started = time.perf_counter()
         for outcome in runner.map(build_plan, todo):
             outcomes[outcome.slug] = outcome
+        seconds = {"plans": time.perf_counter() - started}
+        for outcome in outcomes.values():
+            for stage, spent in outcome.seconds.items():
+                seconds[stage] = seconds.get(stage, 0.0) + spent
         plans = tuple(outcomes[c.slug] for c in configs)
         for plan in plans:
             if plan.failed is not None:
                 raise ValidationFailed(plan.failed, "the plan's profile and the OSLO Mandatendatabank rules it applies")
         notes = _notes(plans, base, data_dir, progress)
         progress(f"writing {out}")
+        started = time.perf_counter()
         files = _write(temporary, plans, base, data_dir, times)
+        seconds["write"] = time.perf_counter() - started
         render(temporary, base, today, previous=out / SITE, progress=progress)
+        seconds["render"] = time.perf_counter() - started - seconds["write"]
         after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history) for p in plans}
         for plan in plans:
             cache.record(plan, inputs[plan.slug], after[plan.slug])
         cache.write(temporary, build_key(after, shared, base, today, data_dir))
         swap_in(temporary, out)
+        swapped = True
     except OSError as error:  # a full disk, a read-only folder ...
         raise BuildError(
             f"writing {out} failed ({error.strerror or error}); free space or fix the folder and build again"
@@ -332,6 +344,8 @@ def build(
         runner.close()
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
+        if staging is not None and not swapped:  # a failed build makes no version
+            shutil.rmtree(staging, ignore_errors=True)
     try:  # only now: a build that fails makes no version
         _record_versions(staging, data_dir / "versions")
     except OSError as error:
@@ -341,7 +355,7 @@ def build(
         ) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out, plans, files, tuple(notes))
+    return BuildResult(out, plans, files, tuple(notes), seconds)
 
 
 def _notes(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, progress: Callable[[str], None]) -> list[str]:

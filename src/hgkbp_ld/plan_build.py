@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +72,7 @@ class PlanOutcome:
     failed: Report | None = None  # the SHACL report when the plan does not conform
     validated: bool = True  # False: the same triples as the last build's, its validation reused
     reused: bool = False  # True: nothing was parsed, the last build's files were taken
+    seconds: dict[str, float] = field(default_factory=dict, compare=False)  # per stage (not recorded)
 
     @property
     def slug(self) -> str:
@@ -79,7 +81,7 @@ class PlanOutcome:
     def record(self) -> dict:
         """As JSON for the cache (the config is read again from the toml)."""
         data = dataclasses.asdict(self)
-        for key in ("config", "failed", "validated", "reused"):
+        for key in ("config", "failed", "validated", "reused", "seconds"):
             data.pop(key)
         return data
 
@@ -115,6 +117,7 @@ def parse_names(config: PlanConfig, data_dir: Path, strict: bool) -> tuple[str |
 
 def build_plan(job: PlanJob) -> PlanOutcome:
     """Parse, map, version, validate and write one plan into `job.folder`."""
+    clock = _Clock()
     registers = _registers(job.data_dir)
     config = job.config
     parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=job.strict)
@@ -126,12 +129,16 @@ def build_plan(job: PlanJob) -> PlanOutcome:
         generated_at=job.generated_at,
         tool_version=__version__,
     )
+    clock.lap("parse")
     graph = to_graph(parsed, registers, config, provenance, base=job.base, built=job.names)
     name = Iris(job.base, config.slug).dataset()
+    clock.lap("map")
     history = History.load(job.data_dir / "versions" / config.slug, job.base)
     new = history.propose(graph)
     add_versions(graph, name, history, job.base, config.slug)
+    clock.lap("versions")
     written = serialise_all(graph, tuple(FORMATS))
+    clock.lap("dumps")
     nt = hashlib.sha256(written["nt"]).hexdigest()
     used = {r.slug for a in parsed.actions for r in (*a.responsible, *a.collaborators)}
     held = {slug for m in registers.mandates for slug in m.portfolios}
@@ -154,8 +161,9 @@ def build_plan(job: PlanJob) -> PlanOutcome:
     )
     if outcome.validated:
         report = validate(graph)
+        clock.lap("validate")
         if not report.conforms:
-            return dataclasses.replace(outcome, failed=report)
+            return dataclasses.replace(outcome, failed=report, seconds=clock.seconds)
     del graph  # the plan is in its dumps now
     files, sizes = {}, {}
     for fmt, body in written.items():
@@ -165,7 +173,21 @@ def build_plan(job: PlanJob) -> PlanOutcome:
         relative = f"versies/{config.slug}/{version.number}.nt"
         files[relative] = put(job.folder / relative, history.snapshot(version.number))
     history.save(job.staging / config.slug)  # only a new version; recorded when the build succeeds
-    return dataclasses.replace(outcome, files=files, sizes=sizes)
+    clock.lap("dumps")
+    return dataclasses.replace(outcome, files=files, sizes=sizes, seconds=clock.seconds)
+
+
+class _Clock:
+    """Seconds per stage of one plan's build (summed by the build, reported by bench/scale.py)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def _history_after(history: History, changed: bool) -> str:

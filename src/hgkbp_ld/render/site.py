@@ -330,7 +330,7 @@ def _past_versions(
     histories: Histories, views: Views, template: Template, common: dict, plans: list[dict[str, str]]
 ) -> Iterator[Resource]:
     """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
-    for iri, entries in histories.entries.items():
+    for iri, entries in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
         for entry in entries:
             common = {**common, "plan": plan_of(f"versie/{entry.slug}", plans)}
             version = histories.plans[entry.slug].versions[entry.number - 1]
@@ -342,7 +342,7 @@ def _past_versions(
             title = f"{page.title} (versie {entry.number})"
             meta = resource_meta(page, graph, views.base, title)
             yield _rendered(entry.path, graph, page, template, common, title, meta)
-            for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
+            for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators: versioned too
                 part = Graph()
                 part += graph.triples((owned, None, None))
                 part += graph.triples((None, None, owned))
