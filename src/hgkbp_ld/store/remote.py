@@ -474,6 +474,9 @@ class RemoteStore:
             await self._async.aclose()
             self._async = None
 
+    def inline(self, job: Job) -> bool:
+        return False  # every query goes to the server
+
     def published(self) -> str | None:
         """The version the store serves now: someone may have published a new one."""
         return self.version()

@@ -61,6 +61,7 @@ def guard(settings: Settings) -> Guard:
         budget=settings.client_budget,
         queue=settings.query_queue,
         fast_seconds=settings.fast_query_seconds,
+        inline_slots=settings.workers + settings.fast_workers,  # the worker pool's threads (`pool`)
     )
     return Guard(Gate(limits), AnswerCache(settings.answer_cache_bytes), settings.proxies())
 
