@@ -75,8 +75,6 @@ async def abuse(url: str, address: str, stop: asyncio.Event, seen: list[tuple[in
 
 def _abusers(url: str, addresses: list[str], stop: Event, out: multiprocessing.Queue) -> None:
     """A process: the abusive addresses, until `stop`; then every answer's (status, seconds) to `out`."""
-    if os.environ.get("XNICE"):
-        os.nice(int(os.environ["XNICE"]))
 
     async def run() -> list[tuple[int, float]]:
         done = asyncio.Event()
