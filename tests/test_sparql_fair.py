@@ -7,6 +7,7 @@ Clients are told apart by their address: each test binds its clients to its own 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hgkbp_ld.store import read_manifest
+from hgkbp_ld.settings import Settings
+from hgkbp_ld.sparql import Job
+from hgkbp_ld.store import RemoteStore, read_manifest
+from hgkbp_ld.web.publication import RETIRE_SECONDS, Publication
 from tests.conftest import Server, Virtuoso, publish, serve_on
 from tests.test_remote_store import deploy, dist_b, version_of, wait_for  # noqa: F401 - dist_b is a fixture
 
@@ -165,6 +169,34 @@ def test_a_new_build_changes_every_etag(
         assert after.headers["ETag"] != tag and after.headers["ETag"].startswith(f'W/"{read_manifest(dist_b)[1][:16]}-')
     finally:
         server.stop()
+
+
+def test_a_reload_closes_the_replaced_remote_stores_connections(
+    dist: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a reload the replaced RemoteStore's HTTP clients (its own and /sparql's) are closed, once
+    the requests that took it have had their time; the new one serves."""
+    virtuoso: Virtuoso = request.getfixturevalue("virtuoso")
+    assert publish(dist, virtuoso).returncode == 0
+    for name, value in virtuoso.env.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env(dist=dist, query_timeout=1.0)
+
+    async def reload() -> tuple[RemoteStore, RemoteStore]:
+        publication = Publication(settings)
+        first = publication.load()
+        await first.queries.start()
+        job = Job("", "ASK { ?s ?p ?o }", "json", "ttl", 10)
+        assert (await first.queries.run(job, 10)).status == 200  # its /sparql connection is open
+        second = publication.load()  # a reload: the first set is replaced
+        assert (await second.queries.run(job, 10)).status == 200
+        await asyncio.sleep(settings.query_timeout + RETIRE_SECONDS + 0.5)
+        assert isinstance(first.store, RemoteStore) and isinstance(second.store, RemoteStore)
+        return first.store, second.store
+
+    old, new = asyncio.run(reload())
+    assert old._client.is_closed and old._async is None
+    assert not new._client.is_closed and new._async is not None and not new._async.is_closed
 
 
 # The same tests on both stores (tests/conftest.py).

@@ -216,6 +216,9 @@ class PoolService:
     async def stop(self) -> None:
         await self.pool.stop()
 
+    def close(self) -> None:
+        """Nothing of its own: the pool serves the next version too."""
+
     def inline(self, job: Job) -> bool:
         return job.tiny and self.opened is not None and job.default_graphs is None and job.named_graphs is None
 

@@ -21,6 +21,7 @@ environment or a file), never from the command line, and never appear in message
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import heapq
 import json
@@ -185,6 +186,7 @@ class RemoteStore:
         self._canonical: dict[str, str] = {}  # and back
         self._client = httpx.Client(timeout=endpoint.timeout, auth=endpoint.httpx_auth())
         self._async: httpx.AsyncClient | None = None  # /sparql's connection, opened by `start`
+        self._loop: asyncio.AbstractEventLoop | None = None  # the event loop `_async` belongs to
         self.virtuoso = False  # whether the server is Virtuoso, which needs a word about DESCRIBE
 
     # --- writing ---------------------------------------------------------------------------------------
@@ -468,11 +470,20 @@ class RemoteStore:
     async def start(self) -> None:
         if self._async is None:
             self._async = httpx.AsyncClient(auth=self.endpoint.httpx_auth())
+            self._loop = asyncio.get_running_loop()
 
     async def stop(self) -> None:
         if self._async is not None:
             await self._async.aclose()
             self._async = None
+
+    def close(self) -> None:
+        """Close both connections to the server: the one of the web layer's own queries now, and
+        /sparql's on its event loop (this may be called from the reload watcher's thread)."""
+        self._client.close()
+        client, loop, self._async = self._async, self._loop, None
+        if client is not None and loop is not None and not loop.is_closed():
+            asyncio.run_coroutine_threadsafe(client.aclose(), loop)
 
     def inline(self, job: Job) -> bool:
         return False  # every query goes to the server
