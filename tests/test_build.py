@@ -32,14 +32,6 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "dist"
-    done = run_build(out, "--data", str(copy_real_data(out.parent / "data")))
-    assert done.returncode == 0, done.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
 def store(dist: Path) -> ox.Store:
     store = ox.Store()
     store.load(path=str(dist / f"{SLUG}.ttl"), format=ox.RdfFormat.TURTLE)

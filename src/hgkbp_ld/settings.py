@@ -40,6 +40,7 @@ class Settings:
     workers: int = 2  # SPARQL worker processes (on a remote store: queries sent to it at once)
     fast_workers: int = 2  # more workers that only queries known to be fast may use (at the normal CPU priority)
     fast_query_seconds: float = 0.5  # a query whose shortest run took less counts as fast
+    inline_triples: int = 100_000  # a store at most this big runs tiny fast queries in the server (0: never)
     client_queries: int = 2  # queries at once per client; more get 429
     client_budget: float = 30.0  # seconds of query time per client per minute; past it 429
     query_queue: int = 16  # queries waiting for a worker at most (all clients); more get 503
@@ -114,6 +115,7 @@ _AT_LEAST = {
     "workers": 1,  # none would make /sparql wait for ever
     "fast_workers": 0,
     "fast_query_seconds": 0,
+    "inline_triples": 0,
     "client_queries": 1,  # 0 would refuse every query with 429
     "query_queue": 0,
     "answer_cache_bytes": 0,

@@ -96,9 +96,10 @@ class EmbeddedStore:
 
     def queries(self, workers: WorkerPool) -> QueryService:
         """The query service for /sparql: the worker pool, over this version's on-disk store."""
-        if self.path is None:
+        if self.path is None or self.dataset is None:
             raise StoreError("an in-memory store cannot answer /sparql: give the store a folder")
-        return workers.serving(str(self.path))
+        triples = self.dataset.merged + sum(self.dataset.graphs.values())
+        return workers.serving(str(self.path), self._store, triples)
 
     def snapshot(self, target: Path) -> None:
         """A copy of the loaded on-disk store in `target` (hard links where it can), for `load` to copy."""
