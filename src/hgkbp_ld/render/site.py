@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -73,8 +74,12 @@ def alternates(path: str) -> list[Alternate]:
     return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
 
 
-def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None) -> Site:
-    """Render every resource under `{base}/id/` in every format."""
+def build_site(
+    store: Store, dist: Path, base: str, today: dt.date | None = None, emit: Callable[[Resource], None] | None = None
+) -> Site:
+    """Render every resource under `{base}/id/` in every format. With `emit`, each resource is handed
+    to it as soon as it is rendered and the site keeps only its path (the build writes it at once,
+    so that no site is held in memory)."""
     started = time.perf_counter()
     dataset = store.dataset
     assert dataset is not None, "load the store first"
@@ -114,11 +119,18 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
 
     # Threads: on a remote store most of the time is waiting for its answers.
     things = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
+    def keep(resource: Resource) -> None:
+        if emit is None:
+            site.resources[resource.path] = resource
+        else:
+            emit(resource)
+            site.resources[resource.path] = Resource(resource.path, {})
+
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
         for resource in pool.map(render, things):
-            site.resources[resource.path] = resource
+            keep(resource)
     for resource in _past_versions(histories, views, template, common, plans):
-        site.resources[resource.path] = resource
+        keep(resource)
     _documents(site, env, dist, common, _goals(store, base))
     site.root = {name: Representation.of(body, kind) for name, (body, kind) in crawler_files(site, histories).items()}
     site.meta = {path: document_meta(base, path) for path in ("acties", "sparql")}
@@ -316,10 +328,9 @@ def _rendered(
 
 def _past_versions(
     histories: Histories, views: Views, template: Template, common: dict, plans: list[dict[str, str]]
-) -> list[Resource]:
+) -> Iterator[Resource]:
     """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
-    resources = []
-    for iri, entries in histories.entries.items():
+    for iri, entries in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
         for entry in entries:
             common = {**common, "plan": plan_of(f"versie/{entry.slug}", plans)}
             version = histories.plans[entry.slug].versions[entry.number - 1]
@@ -330,8 +341,8 @@ def _past_versions(
             page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
             title = f"{page.title} (versie {entry.number})"
             meta = resource_meta(page, graph, views.base, title)
-            resources.append(_rendered(entry.path, graph, page, template, common, title, meta))
-            for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
+            yield _rendered(entry.path, graph, page, template, common, title, meta)
+            for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators: versioned too
                 part = Graph()
                 part += graph.triples((owned, None, None))
                 part += graph.triples((None, None, owned))
@@ -339,5 +350,4 @@ def _past_versions(
                 node.kind = "Versie"
                 path = iris.path_of(str(owned), views.base) or str(owned)
                 meta = resource_meta(node, part, views.base, node.title)
-                resources.append(_rendered(path, part, node, template, common, node.title, meta))
-    return resources
+                yield _rendered(path, part, node, template, common, node.title, meta)
