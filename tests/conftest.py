@@ -245,24 +245,35 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # whole, so that its module fixtures (servers, builds, browsers) are made once; the modules whose tests
 # share nothing costly (SPREAD) are dealt out test by test. The modules that take longest
 # (bench/RESULTS.md, "test suite") start first, the short ones then fill in around them.
-HEAVY_FIRST = (
+HEAVY_FIRST = (  # the sum of each module's test durations in a serial run, largest first
     "test_remote_store",
-    "test_parse_robustness",
-    "test_wheel",
     "test_reload",
-    "test_versions",
+    "test_parse_robustness",
+    "test_shapes",
+    "test_wheel",
     "test_sparql_fair",
-    "test_nginx",
-    "test_adding_a_plan",
-    "test_sparql_conformance",
-    "test_hostile_sparql",
-    "test_plans_site",
-    "test_lighthouse",
-    "test_synthetic",
-    "test_build",
+    "test_versions",
     "test_publish_faults",
+    "test_plans_site",
+    "test_build",
+    "test_adding_a_plan",
+    "test_hostile_sparql",
+    "test_accessibility",
+    "test_nginx",
+    "test_lighthouse",
+    "test_catalogue",
+    "test_two_plans",
+    "test_sparql_conformance",
+    "test_sparql_safety",
+    "test_synthetic",
+    "test_injection",
 )
-SPREAD = frozenset({"test_remote_store", "test_parse_robustness", "test_reload", "test_adding_a_plan", "test_build"})
+SPREAD = frozenset(
+    {
+        *("test_remote_store", "test_reload", "test_parse_robustness", "test_shapes"),
+        *("test_publish_faults", "test_build", "test_adding_a_plan"),
+    }
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
