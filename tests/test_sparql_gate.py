@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from hgkbp_ld.sparql import Gate, Limits, shape
+from hgkbp_ld.sparql import Gate, Limits, Refused, shape
 from hgkbp_ld.sparql.fair import GENERAL, INLINE
 from hgkbp_ld.sparql.service import QueryTimeout
 
@@ -121,3 +121,37 @@ def test_a_freed_slot_goes_to_the_client_with_nothing_running() -> None:
 
     asyncio.run(scenario())
     assert order == [f"a:{GENERAL}", f"c:{INLINE}", f"b:{GENERAL}", f"a:{GENERAL}"]
+
+
+def test_past_its_budget_a_clients_running_query_is_stopped_for_one_that_waits() -> None:
+    clock = Clock()
+    gate = Gate(Limits(slots=1, fast_slots=0, budget=1), clock)  # 1 s of query time a minute
+    result: dict[str, object] = {}
+
+    async def holds(address: str, seconds: float) -> None:
+        try:
+            async with gate.admit(address, f"slow from {address}", clock.now + 30):
+                clock.now += seconds
+                await asyncio.sleep(30)
+        except Refused as refused:
+            result[address] = refused.status
+
+    async def waits(address: str, seconds: float) -> None:
+        try:
+            async with gate.admit(address, "q", clock.now + seconds) as lane:
+                result[address] = lane
+        except Refused as refused:
+            result[address] = refused.status
+
+    async def scenario() -> None:
+        spent = asyncio.create_task(holds("a", 2))  # has run past its budget
+        await asyncio.sleep(0)
+        await asyncio.wait_for(waits("b", 30), 5)  # gets a's slot at once: a's query is stopped
+        await spent
+        within = asyncio.create_task(holds("c", 0.5))  # within its budget: not stopped
+        await asyncio.sleep(0)
+        await waits("d", 0.2)  # so d waits until its deadline
+        within.cancel()
+
+    asyncio.run(scenario())
+    assert result == {"a": 429, "b": GENERAL, "d": 503}
