@@ -91,8 +91,24 @@ def test_a_stopped_query_costs_its_whole_time_and_does_not_make_its_text_fast() 
     asyncio.run(stopped_late())
     client = gate._client("a", clock.now)
     assert client.tokens == pytest.approx(30 - 5 + 2.5, abs=0.01)  # charged 5 s (not 0.1), refilled 5 s × 0.5/s
-    assert "SLOW" not in gate._durations  # a stopped run is no finished run
-    assert not gate.is_fast("SLOW", client, cheap=True)  # the client's queries were slow
+    assert "SLOW" not in gate._durations  # a stopped run of 0.1 s says nothing of the text
+    assert not gate.is_fast("SLOW", client, cheap=True)  # but the client's queries were slow
+
+
+def test_a_text_stopped_after_running_long_is_slow_for_every_client() -> None:
+    clock = Clock()
+    gate = Gate(Limits(slots=1, fast_slots=1, fast_seconds=0.5), clock)
+
+    async def stopped() -> None:
+        with pytest.raises(QueryTimeout):
+            async with gate.admit("a", "SLOW", clock.now + 5):
+                clock.now += 5  # ran its whole time
+                raise QueryTimeout
+
+    asyncio.run(stopped())
+    fast_history = gate._client("b", clock.now)
+    fast_history.seen, fast_history.typical = 10, 0.01  # b's queries were all fast
+    assert not gate.is_fast("SLOW", fast_history, cheap=True)
 
 
 def test_a_freed_slot_goes_to_the_client_with_nothing_running() -> None:

@@ -7,8 +7,9 @@ time per minute, one bounded queue for everyone, and a lane that slow queries ca
 - The service runs `slots` queries at once, plus `fast_slots` that only queries known to be fast
   may use: a query text whose shortest finished run took less than `fast_seconds` (the shortest:
   a run slowed down by the expensive ones does not make a short query slow; a stopped run is no
-  finished run, and costs the client its whole time); a new text from a client whose recent
-  queries were fast; from a new client, a query whose shape looks cheap (few variables, no
+  finished run, and costs the client its whole time, but a text that never finished and ran
+  longer than that before it was stopped is slow); a new text from a client whose recent queries
+  were fast; from a new client, a query whose shape looks cheap (few variables, no
   repeated property path). Expensive queries therefore never hold every worker: a short query
   finds the fast lane free while they run. Waiting queries take free slots fast ones first, then
   those of the client that holds fewest slots (a client with nothing running goes before one that
@@ -247,8 +248,10 @@ class Gate:
             client.typical = elapsed if client.seen == 0 else 0.7 * client.typical + 0.3 * elapsed
             client.seen += 1
             self._typical = 0.9 * self._typical + 0.1 * elapsed
-            if not stopped and not holder.preempted:  # a stopped run says nothing of the text
+            if not stopped and not holder.preempted:
                 self._remember(key, elapsed)
+            elif stopped and key not in self._durations and self.clock() - started >= self.limits.fast_seconds:
+                self._remember(key, self.clock() - started)  # never finished, and ran long: not fast
             self._release(lane)
 
     def _left(self, client: _Client, now: float) -> float:
@@ -275,7 +278,8 @@ class Gate:
                 victim.task.cancel()
 
     def _remember(self, key: str, elapsed: float) -> None:
-        """The text's shortest finished run: its cost without contention."""
+        """The text's shortest finished run: its cost without contention (or, while it never
+        finished, how long it ran before it was stopped: it is not fast, whoever sends it)."""
         self._durations[key] = min(elapsed, self._durations.get(key, elapsed))
         self._durations.move_to_end(key)
         if len(self._durations) > HISTORY:
