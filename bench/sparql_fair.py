@@ -43,6 +43,7 @@ from bench.common import fresh_build, write_section
 from bench.sparql import QUERIES, before_tree, serve_hgkbp
 
 TIMEOUT = 5.0
+LINGER = 40.0  # seconds the abusers' last requests may take to be answered, after the measurement
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 ASK = "ASK { ?s ?p ?o }"
 PAGE = "/doc/actie/hgkbp-2025-2029/12"
@@ -86,8 +87,11 @@ def _abusers(url: str, addresses: list[str], nice: int, stop: Event, out: multip
         tasks = [asyncio.create_task(abuse(url, address, done, seen)) for address in addresses]
         while not stop.is_set():
             await asyncio.sleep(0.1)
-        done.set()
-        await asyncio.gather(*tasks)
+        done.set()  # the requests under way get their answers (at most LINGER seconds more)
+        _finished, late = await asyncio.wait(tasks, timeout=LINGER)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
         return seen
 
     out.put(asyncio.run(run()))
@@ -109,7 +113,7 @@ class Abusers:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop.set()
-        self.seen = self.out.get(timeout=60)
+        self.seen = self.out.get(timeout=LINGER + 60)
         self.process.join(10)
 
 

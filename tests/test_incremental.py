@@ -166,3 +166,15 @@ def test_a_changed_text_is_validated_again(
         build(dist, data_dir=data, today=TODAY, jobs=2)
     assert _files(dist) == before
     assert not list(tmp_path.glob(".dist.*"))
+
+
+def test_jobs_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hgkbp_ld.settings import Settings, SettingsError
+
+    assert Settings.from_env().jobs >= 1  # one per core by default
+    monkeypatch.setenv("HGKBP_JOBS", "3")
+    assert Settings.from_env().jobs == 3
+    assert Settings.from_env(jobs=1).jobs == 1  # the command line wins
+    monkeypatch.setenv("HGKBP_JOBS", "0")
+    with pytest.raises(SettingsError, match="HGKBP_JOBS is 0"):
+        Settings.from_env()
