@@ -34,7 +34,7 @@ from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
 from hgkbp_ld.render.stage import render
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate, validate_catalogue
-from hgkbp_ld.versions import History
+from hgkbp_ld.versions import History, start_from
 
 CATALOGUE_FILE = "catalogus.ttl"
 
@@ -216,12 +216,14 @@ def build(
     *,
     base: str = DEFAULT_BASE,
     data_dir: Path = DATA_DIR,
+    versions_dir: Path | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _message: None,
     strict: bool = True,
 ) -> BuildResult:
     """Build every plan of `data_dir` into `out`, rendered (`today`: the day the pages speak of, e.g.
-    who holds a portfolio; default the day of the build)."""
+    who holds a portfolio; default the day of the build). Versions are read from and recorded in
+    `versions_dir` (default `data_dir`/versions), which starts from `data_dir`'s recorded versions."""
     registers = Registers.load(data_dir)
     configs = load_plan_configs(data_dir / "plans")
     progress(f"parsing and mapping {len(configs)} plan(s)")
@@ -239,8 +241,10 @@ def build(
             for slug in unheld_portfolios(plan, registers)
         )
     histories = {}
+    versions_dir = versions_dir or data_dir / "versions"
     for plan in plans:
-        history = History.load(data_dir / "versions" / plan.config.slug, base)
+        start_from(versions_dir / plan.config.slug, data_dir / "versions" / plan.config.slug)
+        history = History.load(versions_dir / plan.config.slug, base)
         new = history.propose(plan.graph)
         if new is not None:
             progress(f"{plan.config.slug}: the data changed, this is version {new.number}")
@@ -275,8 +279,8 @@ def build(
             history.save()
     except OSError as error:
         raise BuildError(
-            f"{out} was written, but the new version could not be recorded in {data_dir / 'versions'} "
-            f"({error.strerror or error}); fix the folder and build again"
+            f"{out} was written, but the new version could not be recorded in {versions_dir} "
+            f"({error.strerror or error}); fix the folder (or choose another with --versions) and build again"
         ) from error
     return BuildResult(out, plans, files, tuple(notes))
 
