@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
             "Turtle, N-Triples, JSON-LD and RDF/XML, the DCAT-AP Vlaanderen catalogue, the vocabulary, "
             "its JSON-LD context, the shapes and manifest.json; then render every page and representation the server "
             "gives into dist/site/ (with index.json). All or nothing: on any error dist/ is left as it was. "
-            "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time)."
+            "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time). Incremental: a plan whose "
+            "inputs did not change since the build in --out is taken from it, and a build of unchanged inputs "
+            "leaves dist/ as it is."
         ),
     )
     build_cmd.add_argument(
@@ -113,6 +115,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="YYYY-MM-DD",
         help="the day the pages speak of (who holds a portfolio today); default: the day of the build",
+    )
+    build_cmd.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="plans built at once, in worker processes (default: HGKBP_JOBS, else one per core)",
     )
     build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
     serve = commands.add_parser(
@@ -303,7 +312,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             sys.stderr.write(f"hgkbp-ld build: {message}\n")
 
     settings = Settings.from_env(
-        dist=args.out, base=args.base, data=args.data, today=args.today, versions=args.versions
+        dist=args.out, base=args.base, data=args.data, today=args.today, jobs=args.jobs, versions=args.versions
     )
     versions = settings.versions_folder()
     if settings.versions is None and versions != settings.data / "versions":
@@ -319,17 +328,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
         today=settings.today,
         progress=progress,
         strict=not args.lenient,
+        jobs=settings.jobs,
     )
     for note in result.notes:
         sys.stderr.write(f"hgkbp-ld build: note: {note}\n")
     for plan in result.plans:  # where each plan's title, abbreviation and period came from
-        for entry in (r for r in plan.parsed.report if r.kind == "plan-identity"):
+        for entry in (r for r in plan.report if r.kind == "plan-identity"):
             progress(f"{plan.config.slug}: {entry.message} (line {entry.line} of {plan.config.source.name})")
     if not args.quiet:
         for plan in result.plans:
             sys.stderr.write(
-                f"hgkbp-ld build: {plan.config.slug}: {len(plan.parsed.actions)} actions, "
-                f"{len(plan.graph)} triples, {len(plan.parsed.report)} parse report entries\n"
+                f"hgkbp-ld build: {plan.config.slug}: {plan.actions} actions, "
+                f"{plan.triples} triples, {len(plan.report)} parse report entries"
+                + (" (unchanged, taken from the last build)" if plan.reused else "")
+                + "\n"
             )
         sys.stderr.write(
             f"hgkbp-ld build: wrote {len(result.files) + 1} files to {result.out} "

@@ -27,6 +27,7 @@ class Settings:
     data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
     versions: Path | None = None  # where builds record versions (default: see versions_folder)
     today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
+    jobs: int = field(default_factory=lambda: _cores())  # plans a build makes at once (worker processes)
     host: str = "127.0.0.1"
     port: int = 8000
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
@@ -41,6 +42,7 @@ class Settings:
     workers: int = 2  # SPARQL worker processes (on a remote store: queries sent to it at once)
     fast_workers: int = 2  # more workers that only queries known to be fast may use (at the normal CPU priority)
     fast_query_seconds: float = 0.5  # a query whose shortest run took less counts as fast
+    inline_triples: int = 100_000  # a store at most this big runs tiny fast queries in the server (0: never)
     client_queries: int = 2  # queries at once per client; more get 429
     client_budget: float = 30.0  # seconds of query time per client per minute; past it 429
     query_queue: int = 16  # queries waiting for a worker at most (all clients); more get 503
@@ -131,18 +133,25 @@ def installed_bundle(data: Path) -> bool:
 
 _AT_LEAST = {
     "port": 1,
+    "jobs": 1,
     "cache_max_age": 0,
     "max_rows": 1,
     "max_query_bytes": 1,
     "workers": 1,  # none would make /sparql wait for ever
     "fast_workers": 0,
     "fast_query_seconds": 0,
+    "inline_triples": 0,
     "client_queries": 1,  # 0 would refuse every query with 429
     "query_queue": 0,
     "answer_cache_bytes": 0,
     "store_retries": 0,
     "store_chunk": 1,
 }
+
+
+def _cores() -> int:
+    """The cores this process may use: the build's default number of jobs."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _name(field_name: str) -> str:

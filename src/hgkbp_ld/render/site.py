@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -89,8 +89,12 @@ def alternates(path: str) -> list[Alternate]:
     return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
 
 
-def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None) -> Site:
-    """Render every resource under `{base}/id/` in every format."""
+def build_site(
+    store: Store, dist: Path, base: str, today: dt.date | None = None, emit: Callable[[Resource], None] | None = None
+) -> Site:
+    """Render every resource under `{base}/id/` in every format. With `emit`, each resource is handed
+    to it as soon as it is rendered and the site keeps only its path (the build writes it at once,
+    so that no site is held in memory)."""
     started = time.perf_counter()
     dataset = store.dataset
     assert dataset is not None, "load the store first"
@@ -129,9 +133,20 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
 
     # Threads: on a remote store most of the time is waiting for its answers.
     things = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
+    resources: dict[str, Resource] = {}
+
+    def keep(resource: Resource) -> None:
+        if emit is None:
+            resources[resource.path] = resource
+        else:
+            emit(resource)
+            resources[resource.path] = Resource(resource.path, {})
+
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
-        resources = {resource.path: resource for resource in pool.map(render, things)}
-    resources.update((r.path, r) for r in _past_versions(histories, views, template, common, plans))
+        for resource in pool.map(render, things):
+            keep(resource)
+    for resource in _past_versions(histories, views, template, common, plans):
+        keep(resource)
     documents = _documents(base, dataset, env, dist, {**common, "plans": _with_goals(plans, _goals(store, base))})
     root = crawler_files(base, common["provenance"], resources, documents.documents, histories)
     return Site(
@@ -353,10 +368,9 @@ def _rendered(
 
 def _past_versions(
     histories: Histories, views: Views, template: Template, common: dict, plans: list[dict[str, str]]
-) -> list[Resource]:
+) -> Iterator[Resource]:
     """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
-    resources = []
-    for iri, entries in histories.entries.items():
+    for iri, entries in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
         for entry in entries:
             common = {**common, "plan": plan_of(f"versie/{entry.slug}", plans)}
             version = histories.plans[entry.slug].versions[entry.number - 1]
@@ -368,13 +382,12 @@ def _past_versions(
             page = dataclasses.replace(page, kind="Versie", kind_label=f"{page.kind_label}, versie {entry.number}")
             title = f"{page.title} (versie {entry.number})"
             meta = resource_meta(page, graph, views.base, title)
-            resources.append(_rendered(entry.path, graph, page, template, common, title, meta))
-            for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
+            yield _rendered(entry.path, graph, page, template, common, title, meta)
+            for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators: versioned too
                 part = Graph()
                 part += graph.triples((owned, None, None))
                 part += graph.triples((None, None, owned))
                 node = dataclasses.replace(views.page(str(owned), part, specific=False), kind="Versie")
                 path = iris.path_of(str(owned), views.base) or str(owned)
                 meta = resource_meta(node, part, views.base, node.title)
-                resources.append(_rendered(path, part, node, template, common, node.title, meta))
-    return resources
+                yield _rendered(path, part, node, template, common, node.title, meta)
