@@ -241,33 +241,53 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 # --- order and reports --------------------------------------------------------------------------------------
 
-# The modules that take longest (bench/RESULTS.md, "test suite"), run first: with pytest-xdist
-# (`--dist loadscope`, one module to one worker) the short ones then fill in around them.
-HEAVY_FIRST = (
+# With pytest-xdist (`make test`: `--dist loadgroup --no-loadscope-reorder`) a module goes to one worker
+# whole, so that its module fixtures (servers, builds, browsers) are made once; the modules whose tests
+# share nothing costly (SPREAD) are dealt out test by test. The modules that take longest
+# (bench/RESULTS.md, "test suite") start first, the short ones then fill in around them.
+HEAVY_FIRST = (  # the sum of each module's test durations in a serial run, largest first
     "test_remote_store",
-    "test_parse_robustness",
-    "test_wheel",
     "test_reload",
-    "test_versions",
+    "test_parse_robustness",
+    "test_shapes",
+    "test_wheel",
     "test_sparql_fair",
-    "test_nginx",
-    "test_adding_a_plan",
-    "test_sparql_conformance",
-    "test_hostile_sparql",
-    "test_plans_site",
-    "test_lighthouse",
-    "test_synthetic",
-    "test_build",
+    "test_versions",
     "test_publish_faults",
+    "test_plans_site",
+    "test_build",
+    "test_adding_a_plan",
+    "test_hostile_sparql",
+    "test_accessibility",
+    "test_nginx",
+    "test_lighthouse",
+    "test_catalogue",
+    "test_two_plans",
+    "test_sparql_conformance",
+    "test_sparql_safety",
+    "test_synthetic",
+    "test_injection",
+)
+SPREAD = frozenset(
+    {
+        *("test_remote_store", "test_reload", "test_parse_robustness", "test_shapes"),
+        *("test_publish_faults", "test_build", "test_adding_a_plan"),
+    }
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+
     def weight(item: pytest.Item) -> int:
-        name = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        return HEAVY_FIRST.index(name) if name in HEAVY_FIRST else len(HEAVY_FIRST)
+        return HEAVY_FIRST.index(module(item)) if module(item) in HEAVY_FIRST else len(HEAVY_FIRST)
 
     items.sort(key=weight)  # stable: within a module, the order as written
+    for item in items:
+        if module(item) not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(module(item)))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

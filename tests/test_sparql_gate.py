@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from hgkbp_ld.sparql import Gate, Limits, shape
+from hgkbp_ld.sparql import Gate, Limits, Refused, shape
 from hgkbp_ld.sparql.fair import GENERAL, INLINE
 from hgkbp_ld.sparql.service import QueryTimeout
 
@@ -91,8 +91,24 @@ def test_a_stopped_query_costs_its_whole_time_and_does_not_make_its_text_fast() 
     asyncio.run(stopped_late())
     client = gate._client("a", clock.now)
     assert client.tokens == pytest.approx(30 - 5 + 2.5, abs=0.01)  # charged 5 s (not 0.1), refilled 5 s × 0.5/s
-    assert "SLOW" not in gate._durations  # a stopped run is no finished run
-    assert not gate.is_fast("SLOW", client, cheap=True)  # the client's queries were slow
+    assert "SLOW" not in gate._durations  # a stopped run of 0.1 s says nothing of the text
+    assert not gate.is_fast("SLOW", client, cheap=True)  # but the client's queries were slow
+
+
+def test_a_text_stopped_after_running_long_is_slow_for_every_client() -> None:
+    clock = Clock()
+    gate = Gate(Limits(slots=1, fast_slots=1, fast_seconds=0.5), clock)
+
+    async def stopped() -> None:
+        with pytest.raises(QueryTimeout):
+            async with gate.admit("a", "SLOW", clock.now + 5):
+                clock.now += 5  # ran its whole time
+                raise QueryTimeout
+
+    asyncio.run(stopped())
+    fast_history = gate._client("b", clock.now)
+    fast_history.seen, fast_history.typical = 10, 0.01  # b's queries were all fast
+    assert not gate.is_fast("SLOW", fast_history, cheap=True)
 
 
 def test_a_freed_slot_goes_to_the_client_with_nothing_running() -> None:
@@ -121,3 +137,37 @@ def test_a_freed_slot_goes_to_the_client_with_nothing_running() -> None:
 
     asyncio.run(scenario())
     assert order == [f"a:{GENERAL}", f"c:{INLINE}", f"b:{GENERAL}", f"a:{GENERAL}"]
+
+
+def test_past_its_budget_a_clients_running_query_is_stopped_for_one_that_waits() -> None:
+    clock = Clock()
+    gate = Gate(Limits(slots=1, fast_slots=0, budget=1), clock)  # 1 s of query time a minute
+    result: dict[str, object] = {}
+
+    async def holds(address: str, seconds: float) -> None:
+        try:
+            async with gate.admit(address, f"slow from {address}", clock.now + 30):
+                clock.now += seconds
+                await asyncio.sleep(30)
+        except Refused as refused:
+            result[address] = refused.status
+
+    async def waits(address: str, seconds: float) -> None:
+        try:
+            async with gate.admit(address, "q", clock.now + seconds) as lane:
+                result[address] = lane
+        except Refused as refused:
+            result[address] = refused.status
+
+    async def scenario() -> None:
+        spent = asyncio.create_task(holds("a", 2))  # has run past its budget
+        await asyncio.sleep(0)
+        await asyncio.wait_for(waits("b", 30), 5)  # gets a's slot at once: a's query is stopped
+        await spent
+        within = asyncio.create_task(holds("c", 0.5))  # within its budget: not stopped
+        await asyncio.sleep(0)
+        await waits("d", 0.2)  # so d waits until its deadline
+        within.cancel()
+
+    asyncio.run(scenario())
+    assert result == {"a": 429, "b": GENERAL, "d": 503}

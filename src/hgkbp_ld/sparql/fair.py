@@ -7,8 +7,9 @@ time per minute, one bounded queue for everyone, and a lane that slow queries ca
 - The service runs `slots` queries at once, plus `fast_slots` that only queries known to be fast
   may use: a query text whose shortest finished run took less than `fast_seconds` (the shortest:
   a run slowed down by the expensive ones does not make a short query slow; a stopped run is no
-  finished run, and costs the client its whole time); a new text from a client whose recent
-  queries were fast; from a new client, a query whose shape looks cheap (few variables, no
+  finished run, and costs the client its whole time, but a text that never finished and ran
+  longer than that before it was stopped is slow); a new text from a client whose recent queries
+  were fast; from a new client, a query whose shape looks cheap (few variables, no
   repeated property path). Expensive queries therefore never hold every worker: a short query
   finds the fast lane free while they run. Waiting queries take free slots fast ones first, then
   those of the client that holds fewest slots (a client with nothing running goes before one that
@@ -18,6 +19,9 @@ time per minute, one bounded queue for everyone, and a lane that slow queries ca
 - A query that the service runs in the server itself (`inline`: a tiny query on a small embedded
   store, `pool`) takes one of `inline_slots` of its own: it needs no worker, so it never waits
   behind a worker's query, and a worker's query never waits behind it.
+- Past its budget, a client's running queries may be stopped: when someone waits for a worker's
+  slot that such a client holds, its query that has run longest is stopped (`429`), and the slot
+  goes to the waiting one. Its budget alone, not the number of workers, then bounds what it takes.
 - At most `queue` queries wait; one more gets `503` with `Retry-After` at once. A waiting query
   that reaches its deadline (arrival + the query timeout) gets `503` as well, so every request is
   answered within the timeout.
@@ -71,6 +75,17 @@ class _Client:
 
 
 @dataclass
+class _Holder:
+    """A query holding a slot."""
+
+    client: _Client
+    lane: str
+    task: asyncio.Task | None
+    started: float
+    preempted: bool = False
+
+
+@dataclass
 class _Waiter:
     kind: str  # the lane it asks for: INLINE, FAST (takes GENERAL too) or GENERAL
     client: _Client = field(repr=False)
@@ -88,6 +103,7 @@ class Gate:
         self._reserved = 0  # fast slots in use
         self._inline = 0  # inline slots in use
         self._waiting: list[_Waiter] = []
+        self._holders: list[_Holder] = []
         self._order = 0
         self._served = 0
         self._typical = 1.0  # moving average of all durations (s), for Retry-After
@@ -201,13 +217,28 @@ class Gate:
         self._served += 1
         client.served = self._served
         started = self.clock()
+        holder = _Holder(client, lane, asyncio.current_task(), started)
+        self._holders.append(holder)
         stopped = False
         try:
             yield lane
         except QueryTimeout:
             stopped = True
             raise
+        except asyncio.CancelledError:
+            if not holder.preempted:  # not ours: let it through
+                raise
+            if holder.task is not None:
+                holder.task.uncancel()
+            rate = self.limits.budget / 60.0
+            raise Refused(
+                429,
+                f"Uw querytijd ({self.limits.budget:g} s per minuut per adres) is op en een ander wachtte: "
+                "uw query werd gestopt; probeer later opnieuw.",
+                math.ceil(self.limits.budget / 4 / rate),
+            ) from None
         finally:
+            self._holders.remove(holder)
             elapsed = self.clock() - started
             if stopped:  # it costs its whole time, even when it waited for most of it and ran for little
                 elapsed = max(elapsed, deadline - now)
@@ -217,12 +248,38 @@ class Gate:
             client.typical = elapsed if client.seen == 0 else 0.7 * client.typical + 0.3 * elapsed
             client.seen += 1
             self._typical = 0.9 * self._typical + 0.1 * elapsed
-            if not stopped:  # a stopped run says nothing of the text when it had little time left
+            if not stopped and not holder.preempted:
                 self._remember(key, elapsed)
+            elif stopped and key not in self._durations and self.clock() - started >= self.limits.fast_seconds:
+                self._remember(key, self.clock() - started)  # never finished, and ran long: not fast
             self._release(lane)
 
+    def _left(self, client: _Client, now: float) -> float:
+        """What is left of a client's budget, its running queries' time so far taken off."""
+        rate = self.limits.budget / 60.0
+        tokens = min(self.limits.budget, client.tokens + (now - client.updated) * rate)
+        return tokens - sum(now - h.started for h in self._holders if h.client is client)
+
+    def _preempt(self, kind: str, waiting: _Client) -> None:
+        """Someone waits for a slot that a client past its budget holds: stop that client's query that
+        has run longest (its request gets 429), and the slot goes to the waiting ones. The lane of a
+        worker (fast or general), not the inline one: a worker can be stopped, a thread cannot."""
+        now = self.clock()
+        lanes = (GENERAL,) if kind == GENERAL else (FAST, GENERAL) if kind == FAST else ()
+        over = [
+            h
+            for h in self._holders
+            if h.lane in lanes and not h.preempted and h.client is not waiting and self._left(h.client, now) <= 0
+        ]
+        if over:
+            victim = min(over, key=lambda h: h.started)
+            victim.preempted = True
+            if victim.task is not None:
+                victim.task.cancel()
+
     def _remember(self, key: str, elapsed: float) -> None:
-        """The text's shortest finished run: its cost without contention."""
+        """The text's shortest finished run: its cost without contention (or, while it never
+        finished, how long it ran before it was stopped: it is not fast, whoever sends it)."""
         self._durations[key] = min(elapsed, self._durations.get(key, elapsed))
         self._durations.move_to_end(key)
         if len(self._durations) > HISTORY:
@@ -234,6 +291,7 @@ class Gate:
             raise Refused(503, "De server is volop bezig en de wachtrij is vol; probeer zo opnieuw.", self._retry())
         self._order += 1
         waiter = _Waiter(kind, client, self._order, asyncio.get_running_loop().create_future())
+        self._preempt(kind, client)
         self._waiting.append(waiter)
         try:
             await asyncio.wait_for(asyncio.shield(waiter.granted), max(0.0, seconds))
