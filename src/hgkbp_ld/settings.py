@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from hgkbp_ld.bundled import DATA
 from hgkbp_ld.iris import DEFAULT_BASE
 
+SHACL_ENGINES = ("pyshacl", "pyshacl-turbo")  # docs/validation.md: why pyshacl-turbo may stand in for pyshacl
+
 
 class SettingsError(ValueError):
     """A setting has a value that cannot work; the message names it and says what is expected."""
@@ -25,6 +27,7 @@ class Settings:
     dist: Path = Path("dist")  # the build: written by `build`, served by `serve` (relative to the folder run in)
     data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
     today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
+    shacl_engine: str = "pyshacl-turbo"  # validates the build; pyshacl is the reference (docs/validation.md)
     host: str = "127.0.0.1"
     port: int = 8000
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
@@ -67,6 +70,10 @@ class Settings:
                 raise SettingsError(f"{_name(name)} is {getattr(self, name)}, but must be more than 0 seconds")
         if self.port > 65535:
             raise SettingsError(f"HGKBP_PORT is {self.port}, but a port is at most 65535")
+        if self.shacl_engine not in SHACL_ENGINES:
+            raise SettingsError(
+                f"HGKBP_SHACL_ENGINE is {self.shacl_engine!r}; use {' or '.join(SHACL_ENGINES)} (docs/validation.md)"
+            )
         if self.store_auth not in ("digest", "basic"):
             raise SettingsError(f"HGKBP_STORE_AUTH is {self.store_auth!r}; use digest (Virtuoso) or basic")
         for name in ("base", "store", "store_update", "store_graphs"):
