@@ -14,6 +14,12 @@ GET answers of `/sparql` are cached, keyed on the query string, the `Accept` hea
 path of `dist/site` (a link to `site.{dataset version}`, so a new build starts a new key: never a
 stale answer after a build); an answer the upstream made from another dataset than the one on disk
 (it had not reloaded yet) is not stored.
+
+Lean where it costs (measured in bench/site.py, bench/RESULTS.md): open files are cached for a second
+(`open_file_cache`: no open, stat and close per request; a new build shows within that second),
+pages are read and written in one `writev` (`sendfile` and its TCP_CORK calls only for the large
+downloads), regular expressions are compiled to machine code (`pcre_jit`), no access log.
+Redirects carry the server's short note (`hgkbp_ld.web.http.redirect_note`), not nginx's own page.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pathlib import Path
 
 from hgkbp_ld.published import EXTENSIONS, SITE
 from hgkbp_ld.web.conneg import ALIASES, BY_EXTENSION, HTML
+from hgkbp_ld.web.http import redirect_note
 from hgkbp_ld.web.middleware import HEADERS
 
 DATASET_HEADER = "X-HGKBP-Dataset"  # the upstream's dataset version (16 hex digits) on /sparql answers
@@ -81,6 +88,25 @@ def _negotiated(prefix: str, max_age: int) -> str:
 """
 
 
+def _note_location(status: int, headers: str) -> str:
+    """`@redirect{status}`: the server's note for a redirect nginx makes itself (`return {status} …`).
+
+    `error_page {status} @redirect{status}` in a location sends its redirects here: the status and the
+    Location stay, the body becomes the server's (the target is a path of the site, nothing to escape).
+    """
+    target = "/hgkbp-target"
+    note = redirect_note(status, target).decode("utf-8").replace(target, "${sent_http_location}")
+    body = note.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+    return f"""
+        location @redirect{status} {{
+            charset off;  # nginx gives a 301 no charset: the type is written out whole
+            types {{ }}  # not by the path's extension (/id/….ttl)
+            default_type "{HTML.media_type}; charset=utf-8";
+{headers}{_security("            ")}            return 200 '{body}';
+        }}
+"""
+
+
 def _page(path: str, file: str, max_age: int) -> str:
     """A document offered only as HTML (the landing page, the downloads page)."""
     return f"""
@@ -102,12 +128,15 @@ def nginx_conf(dist: Path, listen: str, upstream: str, max_age: int = 300, user:
     site = dist.resolve() / SITE
     upstream_address = upstream.removeprefix("http://").rstrip("/")
     html = HTML.media_type
+    headers = ("Vary Accept", 'Cache-Control "public, max-age=86400"')  # the server's, on /id/'s 303
+    see_other = "".join(f"            add_header {header} always;\n" for header in headers)
     return f"""# Made by `hgkbp-ld nginx-conf --dist {dist} --listen {listen} --upstream {upstream}`.
 # Run: nginx -p PREFIX -c THIS_FILE (PREFIX holds the logs, temporary files and the /sparql cache).
 # nginx serves {site} (a new build is picked up without a reload) and passes the rest to the upstream.
 {f"user {user};" if user else "# user: nginx's default (when started as root); it must read the site"}
 worker_processes auto;
 pid nginx.pid;
+pcre_jit on;
 error_log stderr warn;
 events {{
     worker_connections 4096;
@@ -116,8 +145,13 @@ events {{
 http {{
     access_log off;
     server_tokens off;
-    sendfile on;
-    tcp_nopush on;
+    # Pages are small: one read and one writev beat sendfile with its TCP_CORK on and off (2 more
+    # system calls a request); the downloads (/data/) turn sendfile back on.
+    sendfile off;
+    # Keep open files (and the stat try_files makes) for a second: a page costs no open/stat/close.
+    # A new build's files are seen within that second (dist/site is swapped with one rename).
+    open_file_cache max=10000 inactive=60s;
+    open_file_cache_valid 1s;
     keepalive_requests 100000;
     client_body_temp_path tmp-body;
     proxy_temp_path tmp-proxy;
@@ -177,10 +211,13 @@ http {{
         }}
 {_page("/", "/index.html", max_age)}{_page("/data/", "/data/index.html", max_age)}
         location = /data {{
+            error_page 301 @redirect301;
             return 301 /data/;
         }}
 
         location ~ ^/data/(?<hgkbp_name>.+)$ {{
+            sendfile on;  # the dumps are large: no copy through nginx
+            tcp_nopush on;
             try_files /data/$hgkbp_name @upstream;
             add_header Content-Disposition 'attachment; filename="$hgkbp_name"';
             add_header Cache-Control "public, max-age={max_age}";
@@ -198,6 +235,7 @@ http {{
 {_security("            ")}        }}
 
         location = /favicon.ico {{
+            error_page 301 @redirect301;
             return 301 /static/favicon.svg;
         }}
 
@@ -208,12 +246,12 @@ http {{
 
         location ~ ^/id/(?<hgkbp_path>.+)$ {{
             error_page 418 = @upstream;
+            error_page 303 @redirect303;  # the headers and the note are there
             if (-f $document_root/doc/$hgkbp_path.html) {{ return 303 /doc/$hgkbp_path; }}
             if (-f $document_root/doc/$hgkbp_path) {{ return 303 /doc/$hgkbp_path; }}
             return 418;
-            add_header Vary Accept;
-            add_header Cache-Control "public, max-age=86400";
-{_security("            ")}        }}
+        }}
+{_note_location(303, see_other)}{_note_location(301, "")}
 {_negotiated("doc", max_age)}{_negotiated("ns", max_age)}
         location ~ ^/sparql/?$ {{
             charset off;

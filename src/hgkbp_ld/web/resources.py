@@ -3,8 +3,9 @@
 
 A plain ASGI middleware: a GET or HEAD of one of these paths is answered from the loaded site
 with a few dictionary look-ups (the page hot path; bench/RESULTS.md); every other request goes on
-to the FastAPI routers. Answers: 200 with ETag and Cache-Control, 304 on a matching If-None-Match,
-404 (the helpful page, or empty for another format), 406 naming what is offered, 303 and 301.
+to the FastAPI routers. Answers: 200 with ETag, Last-Modified and Cache-Control, 304 on a matching
+If-None-Match (or If-Modified-Since), 404 (the helpful page, or empty for another format), 406
+naming what is offered, 303 and 301 with a short note (the same bytes as nginx's: `hgkbp_ld.nginx`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hgkbp_ld.iris import doc_link
 from hgkbp_ld.published import Representation, Resource, Site
 from hgkbp_ld.web.conneg import BY_EXTENSION, HTML, RESOURCE_FORMATS, Format, negotiate
-from hgkbp_ld.web.http import charset, etag_matches, offered_text
+from hgkbp_ld.web.http import Conditions, charset, offered_text, redirect_note
 
 MAX_PATH = 512
 DATASET_HEADER = b"x-hgkbp-dataset"  # on /sparql answers: the dataset they were made from (hgkbp_ld.nginx)
@@ -63,7 +64,8 @@ class Pages:
         """The answer from the site, or None when the path is not one of the site's."""
         headers = dict(scope["headers"])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
-        match = headers.get(b"if-none-match", b"").decode("latin-1")
+        none_match, since = headers.get(b"if-none-match", b""), headers.get(b"if-modified-since", b"")
+        match = Conditions(none_match.decode("latin-1"), since.decode("latin-1"))
         if path.startswith("/doc/"):
             rest = path[5:]
             document, extension = _document(f"doc/{rest}", site)
@@ -111,7 +113,9 @@ class Pages:
             return _representation(asset, [], b"public, max-age=3600", match)
         return None
 
-    def serve(self, resource: Resource, url: str, extension: str | None, accept: str | None, match: str) -> Answer:
+    def serve(
+        self, resource: Resource, url: str, extension: str | None, accept: str | None, match: Conditions
+    ) -> Answer:
         """One representation of a resource: by its explicit extension, or negotiated from Accept."""
         formats = tuple(f for f in RESOURCE_FORMATS if f.extension in resource.representations)
         folder = url.endswith("/")  # "/" and "/data/": one format, no suffix form to link to
@@ -131,21 +135,21 @@ class Pages:
                 headers.append((b"content-location", f"{url}.{fmt.extension}".encode()))
         return _representation(chosen, headers, self.cache, match)
 
-    def download(self, site: Site, name: str, match: str) -> Answer:
+    def download(self, site: Site, name: str, match: Conditions) -> Answer:
         published = site.files.get(name)  # only the files of the build: no path ever reaches the disk
         if published is None:
             body = b"Dit bestand bestaat niet. De bestanden staan op /data/.\n"
             return 404, [(b"content-type", b"text/plain; charset=utf-8")], body
-        headers = [
-            (b"content-disposition", f'attachment; filename="{published.name}"'.encode()),
-            (b"last-modified", published.last_modified.encode()),
-        ]
+        headers = [(b"content-disposition", f'attachment; filename="{published.name}"'.encode())]
         return _representation(published.representation, headers, self.cache, match)
 
 
-def _representation(chosen: Representation, headers: Headers, cache: bytes, match: str) -> Answer:
+def _representation(chosen: Representation, headers: Headers, cache: bytes, match: Conditions) -> Answer:
+    """200, or 304 on `match`; the validators are the file's, as nginx gives them: ETag and Last-Modified."""
     headers = [*headers, (b"etag", chosen.etag.encode()), (b"cache-control", cache)]
-    if etag_matches(match, chosen.etag):
+    if chosen.last_modified:
+        headers.append((b"last-modified", chosen.last_modified.encode()))
+    if match.not_modified(chosen.etag, chosen.last_modified):
         return 304, headers, b""
     headers += [
         (b"content-type", charset(chosen.media_type).encode()),
@@ -155,7 +159,9 @@ def _representation(chosen: Representation, headers: Headers, cache: bytes, matc
 
 
 def _redirect(status: int, target: str, headers: Headers) -> Answer:
-    return status, [(b"location", target.encode()), *headers, (b"content-length", b"0")], b""
+    """A 301 or 303 with its short note (the same bytes as nginx's, `hgkbp_ld.nginx`)."""
+    headers = [(b"location", target.encode()), *headers, (b"content-type", b"text/html; charset=utf-8")]
+    return status, headers, redirect_note(status, target)
 
 
 def _not_acceptable(formats: tuple[Format, ...], headers: Headers) -> Answer:
