@@ -125,10 +125,15 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, *, connections: int, seconds: int, headers: dict[str, str] | None = None) -> Run:
+def wrk(
+    url: str, *, connections: int, seconds: int, headers: dict[str, str] | None = None, script: Path | None = None
+) -> Run:
+    """One wrk run; `script`: a Lua script of wrk's (e.g. a `request` function that varies the URL)."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     argv = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        argv += ["-s", str(script)]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout

@@ -19,6 +19,9 @@ the rounds are interleaved and the median is reported, with ratios to Oxigraph's
 - hgkbp-ld on virtuoso: `hgkbp-ld serve --store` in front of it;
 - rdflib-endpoint: serving the same dumps.
 
+The row `COUNT over actions, cold` sends a query no server has seen with every request (wrk's Lua
+script adds `LIMIT n`, n counting up): the cold path of a trivial query on every server.
+
 wrk's 16 connections come from one address, which hgkbp-ld's fairness limits would treat as one
 abusive client: the hgkbp-ld servers run here with those limits lifted (HGKBP_CLIENT_QUERIES=64 ...);
 bench/sparql_fair.py measures the limits themselves.
@@ -35,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -46,9 +49,12 @@ from bench.common import ROOT, Process, Run, free_port, fresh_build, median_run,
 
 JSON = "application/sparql-results+json"
 BP = "PREFIX bp: <https://data.vlaanderen.be/ns/beleidsplan#>\n"
+COUNT = BP + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a bp:Actie }"
+COLD = "COUNT over actions, cold"  # a distinct query each time: `LIMIT n`, n counting up (COLD_SCRIPT)
 QUERIES = {
     "acties-per-minister.rq": (ROOT / "src" / "hgkbp_ld" / "queries" / "acties-per-minister.rq").read_text("utf-8"),
-    "COUNT over actions": BP + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a bp:Actie }",
+    "COUNT over actions": COUNT,
+    COLD: COUNT,
     "portfolio GROUP BY": BP
     + "SELECT ?b (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a bp:verantwoordelijke ?b } GROUP BY ?b ORDER BY ?b",
 }
@@ -58,6 +64,14 @@ UNLIMITED = {  # one wrk = one address: lift the per-client limits for the throu
     "HGKBP_QUERY_QUEUE": "64",
 }
 REFERENCE = "oxigraph"
+COLD_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. separator .. "query=" .. "{query}" .. tostring(1000000000 + counter))
+end
+"""  # wrk's Lua: every request a query no server has seen (no answer cache, no plan cache helps)
 
 
 def _bin(name: str) -> str:
@@ -145,11 +159,13 @@ def cpu_seconds(process: Process | None) -> float | None:
         return None
     ticks = os.sysconf("SC_CLK_TCK")
 
-    def tree(pid: int) -> list[int]:
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            return [pid]
+    def tree(pid: int) -> list[int]:  # children of every thread: the workers are started from a thread pool
+        children = []
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                children += (task / "children").read_text().split()
+            except OSError:
+                continue
         return [pid, *(p for c in children for p in tree(int(c)))]
 
     total = 0
@@ -212,13 +228,17 @@ def _sparql(served: tuple[Process, str]) -> tuple[Process, str]:
 
 def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], load_before: float) -> list[str]:
     agreement = {(s, q): rows(url, text) for s, (_p, url) in servers.items() for q, text in QUERIES.items()}
+    script = Path(tempfile.mkdtemp(prefix="bench-sparql-lua-")) / "cold.lua"
+    script.write_text(COLD_SCRIPT.replace("{query}", quote(f"{COUNT} LIMIT ", safe="")), encoding="utf-8")
     runs: dict[tuple[str, str], list[Run]] = {}
     cpu: dict[tuple[str, str], list[float]] = {}  # ms of CPU per request, server and its workers
     for round_number in range(args.rounds):
         for query, text in QUERIES.items():
             for server, (process, url) in servers.items():
                 before = cpu_seconds(process)
-                run = wrk(target(url, text), connections=16, seconds=args.seconds, headers={"Accept": JSON})
+                cold = script if query == COLD else None  # the script adds the query to the endpoint's URL
+                where = url if cold else target(url, text)
+                run = wrk(where, connections=16, seconds=args.seconds, headers={"Accept": JSON}, script=cold)
                 after = cpu_seconds(process)
                 runs.setdefault((server, query), []).append(run)
                 if before is not None and after is not None and run.requests_per_second:
@@ -261,6 +281,9 @@ def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], l
         )
         + ".",
         "",
+        f"{COLD}: every request a query no server has seen (`LIMIT n`, n counting up: no answer cache or"
+        " plan cache helps). " + _cold_goals(medians, servers),
+        "",
         "Rows in each server's answer (checked before the run): "
         + "; ".join(f"{q}: " + ", ".join(f"{s} {agreement[s, q]}" for s in servers) for q in QUERIES)
         + ".",
@@ -277,6 +300,15 @@ def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], l
         + "; ".join(f"{q}: " + ", ".join(f"{s} {medians[s, q].p50_ms:.1f}" for s in servers) for q in QUERIES),
     ]
     return lines
+
+
+def _cold_goals(medians: dict[tuple[str, str], Run], servers: dict[str, tuple[Process, str]]) -> str:
+    """The issue's goal for a cold trivial query: twice the rate before it, past Virtuoso's."""
+    rate = {server: medians[server, COLD].requests_per_second for server in servers}
+    text = f"hgkbp-ld {rate['hgkbp-ld']:,.0f} req/s: {rate['hgkbp-ld'] / rate['hgkbp-ld before']:.2f}× hgkbp-ld before"
+    if "virtuoso" in rate:
+        text += f", {rate['hgkbp-ld'] / rate['virtuoso']:.2f}× Virtuoso"
+    return text + " (goals: ≥ 2× before, > 1× Virtuoso)."
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Clients are told apart by their address: each test binds its clients to its own 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,14 +16,20 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hgkbp_ld.store import read_manifest
+from hgkbp_ld.settings import Settings
+from hgkbp_ld.sparql import Job
+from hgkbp_ld.store import RemoteStore, read_manifest
+from hgkbp_ld.web.publication import RETIRE_SECONDS, Publication
 from tests.conftest import Server, Virtuoso, publish, serve_on
 from tests.test_remote_store import deploy, dist_b, version_of, wait_for  # noqa: F401 - dist_b is a fixture
 
 JSON = {"Accept": "application/sparql-results+json"}
 DIRECT = {**JSON, "Content-Type": "application/sparql-query"}
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-ACTIONS = "SELECT ?a WHERE { ?a a <https://data.vlaanderen.be/ns/beleidsplan#Actie> } ORDER BY ?a"
+ACTIONS = "SELECT ?a WHERE { ?a a <https://data.vlaanderen.be/ns/beleidsplan#Actie> } ORDER BY ?a"  # tiny
+BP = "https://data.vlaanderen.be/ns/beleidsplan#"
+JOINED = f"SELECT DISTINCT ?a WHERE {{ ?a a <{BP}Actie> ; <{BP}volgnummer> ?n }} ORDER BY ?a"  # needs a worker
+COUNT = f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{BP}Actie> }}"  # tiny
 TIMEOUT = 3.0
 TIGHT = {  # one worker, no fast lane, one query at a time per client, one may wait, a small budget
     "HGKBP_QUERY_TIMEOUT": str(TIMEOUT),
@@ -63,9 +70,9 @@ def test_past_its_queries_a_client_gets_429_and_a_full_queue_503_at_once(tight: 
         second, seconds = timed("127.0.0.2", "POST", tight.url, ACTIONS)  # its second query at once
         assert second.status_code == 429 and seconds < 1.0, (second.status_code, seconds)
         assert int(second.headers["Retry-After"]) >= 1
-        waiting = pool.submit(timed, "127.0.0.3", "POST", tight.url, ACTIONS)  # takes the one place in the queue
+        waiting = pool.submit(timed, "127.0.0.3", "POST", tight.url, JOINED)  # takes the one place in the queue
         time.sleep(0.3)
-        full, seconds = timed("127.0.0.4", "POST", tight.url, ACTIONS)
+        full, seconds = timed("127.0.0.4", "POST", tight.url, JOINED)
         assert full.status_code == 503 and seconds < 1.0, (full.status_code, seconds)
         assert int(full.headers["Retry-After"]) >= 1 and "wachtrij" in full.text
         stopped, seconds = slow.result()
@@ -98,6 +105,23 @@ def test_a_cached_answer_needs_no_worker_and_equals_a_fresh_one(tight: Server) -
     assert fresh.status_code == 200 and "ETag" not in fresh.headers
     assert again.content == first.content == fresh.content
     assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_tiny_query_needs_no_worker_on_the_embedded_store(tight: Server, store_kind: str) -> None:
+    """One triple pattern on a small store runs in the server itself (hgkbp_ld.sparql.pool): it is
+    answered while the one worker is busy. A remote store sends every query to its server."""
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(timed, "127.0.0.11", "POST", tight.url, SLOW)  # holds the one worker
+        time.sleep(0.5)
+        tiny, seconds = timed("127.0.0.12", "POST", tight.url, COUNT)  # POST: not from the cache
+        if store_kind == "embedded":
+            assert tiny.status_code == 200 and seconds < 1.0, (tiny.status_code, seconds)
+        else:  # waits for the one slot: answered when the slow query is stopped, or refused at its deadline
+            assert tiny.status_code in (200, 503) and seconds > 1.0, (tiny.status_code, seconds)
+        assert slow.result()[0].status_code == 503
+    if tiny.status_code == 200:  # the same count as a worker gives
+        joined, _ = timed("127.0.0.12", "POST", tight.url, JOINED)
+        assert tiny.json()["results"]["bindings"][0]["n"]["value"] == str(len(joined.json()["results"]["bindings"]))
 
 
 def test_a_get_answer_has_an_etag_and_if_none_match_gets_304(server: Server, dist: Path) -> None:
@@ -145,6 +169,34 @@ def test_a_new_build_changes_every_etag(
         assert after.headers["ETag"] != tag and after.headers["ETag"].startswith(f'W/"{read_manifest(dist_b)[1][:16]}-')
     finally:
         server.stop()
+
+
+def test_a_reload_closes_the_replaced_remote_stores_connections(
+    dist: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a reload the replaced RemoteStore's HTTP clients (its own and /sparql's) are closed, once
+    the requests that took it have had their time; the new one serves."""
+    virtuoso: Virtuoso = request.getfixturevalue("virtuoso")
+    assert publish(dist, virtuoso).returncode == 0
+    for name, value in virtuoso.env.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env(dist=dist, query_timeout=1.0)
+
+    async def reload() -> tuple[RemoteStore, RemoteStore]:
+        publication = Publication(settings)
+        first = publication.load()
+        await first.queries.start()
+        job = Job("", "ASK { ?s ?p ?o }", "json", "ttl", 10)
+        assert (await first.queries.run(job, 10)).status == 200  # its /sparql connection is open
+        second = publication.load()  # a reload: the first set is replaced
+        assert (await second.queries.run(job, 10)).status == 200
+        await asyncio.sleep(settings.query_timeout + RETIRE_SECONDS + 0.5)
+        assert isinstance(first.store, RemoteStore) and isinstance(second.store, RemoteStore)
+        return first.store, second.store
+
+    old, new = asyncio.run(reload())
+    assert old._client.is_closed and old._async is None
+    assert not new._client.is_closed and new._async is not None and not new._async.is_closed
 
 
 # The same tests on both stores (tests/conftest.py).

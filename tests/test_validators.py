@@ -7,6 +7,8 @@ one flag away, and an engine that cannot read the shapes stops the build with a 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +143,10 @@ def test_the_engine_is_a_setting_with_pyshacl_one_flag_away(monkeypatch: pytest.
     try:
         validate.use_engine("pyshacl")  # --shacl-engine pyshacl: over the environment
         assert validate.current_engine() == "pyshacl"
+        # and in the worker processes the build spawns (monkeypatch restores the environment)
+        code = "from hgkbp_ld.validate import current_engine; print(current_engine())"
+        spawned = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+        assert spawned.stdout.strip() == "pyshacl"
     finally:
         validate.use_engine(None)
     from hgkbp_ld.cli import _parser

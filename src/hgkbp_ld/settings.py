@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sysconfig
 from dataclasses import dataclass, field, fields, replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -26,8 +27,10 @@ class Settings:
     base: str = DEFAULT_BASE  # canonical base of the IRIs; the server answers for it on any host
     dist: Path = Path("dist")  # the build: written by `build`, served by `serve` (relative to the folder run in)
     data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
+    versions: Path | None = None  # where builds record versions (default: see versions_folder)
     today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
     shacl_engine: str = "pyshacl-turbo"  # validates the build; pyshacl is the reference (docs/validation.md)
+    jobs: int = field(default_factory=lambda: _cores())  # plans a build makes at once (worker processes)
     host: str = "127.0.0.1"
     port: int = 8000
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
@@ -42,6 +45,7 @@ class Settings:
     workers: int = 2  # SPARQL worker processes (on a remote store: queries sent to it at once)
     fast_workers: int = 2  # more workers that only queries known to be fast may use (at the normal CPU priority)
     fast_query_seconds: float = 0.5  # a query whose shortest run took less counts as fast
+    inline_triples: int = 100_000  # a store at most this big runs tiny fast queries in the server (0: never)
     client_queries: int = 2  # queries at once per client; more get 429
     client_budget: float = 30.0  # seconds of query time per client per minute; past it 429
     query_queue: int = 16  # queries waiting for a worker at most (all clients); more get 503
@@ -106,25 +110,55 @@ class Settings:
             values["base"] = str(values["base"]).rstrip("/")
         return replace(cls(), **values)
 
+    def versions_folder(self) -> Path:
+        """Where builds read and record the plans' versions: `versions` if given; else DATA/versions,
+        except for the bundled plan of an installed package, whose folder is not ours to write (it
+        may be read-only, and an upgrade would replace it): there, the user's data folder
+        ($XDG_DATA_HOME/hgkbp-ld/versions), which starts from the versions the package ships."""
+        if self.versions is not None:
+            return self.versions
+        if installed_bundle(self.data):
+            home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+            return Path(home) / "hgkbp-ld" / "versions"
+        return self.data / "versions"
+
     @property
     def stores(self) -> Path:
         return self.var if self.var is not None else self.dist.parent / "var" / self.dist.name
 
 
+def installed_bundle(data: Path) -> bool:
+    """Is `data` the bundled plan of a package installed into site-packages (a wheel), not a checkout's?"""
+    try:
+        if data.resolve() != DATA.resolve():
+            return False
+    except OSError:
+        return False
+    libraries = {Path(sysconfig.get_path(name)).resolve() for name in ("purelib", "platlib")}
+    return any(DATA.resolve().is_relative_to(library) for library in libraries)
+
+
 _AT_LEAST = {
     "port": 1,
+    "jobs": 1,
     "cache_max_age": 0,
     "max_rows": 1,
     "max_query_bytes": 1,
     "workers": 1,  # none would make /sparql wait for ever
     "fast_workers": 0,
     "fast_query_seconds": 0,
+    "inline_triples": 0,
     "client_queries": 1,  # 0 would refuse every query with 429
     "query_queue": 0,
     "answer_cache_bytes": 0,
     "store_retries": 0,
     "store_chunk": 1,
 }
+
+
+def _cores() -> int:
+    """The cores this process may use: the build's default number of jobs."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _name(field_name: str) -> str:

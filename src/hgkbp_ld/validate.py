@@ -19,6 +19,7 @@ flag away, and tests/test_validators.py keeps the two in step.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,11 +46,14 @@ _chosen: str | None = None  # set by `use_engine` (the command line's --shacl-en
 
 
 def use_engine(name: str | None) -> None:
-    """The SHACL engine for this process (and the worker processes it forks); None: the setting's."""
+    """The SHACL engine for this process and the worker processes it starts (the build spawns them:
+    they read it, through `Settings`, from HGKBP_SHACL_ENGINE, which is set here); None: the setting's."""
     global _chosen
     if name is not None and name not in ENGINES:
         raise SettingsError(f"--shacl-engine {name!r}: use {' or '.join(ENGINES)}")
     _chosen = name
+    if name is not None:
+        os.environ["HGKBP_SHACL_ENGINE"] = name
 
 
 def current_engine() -> str:

@@ -5,14 +5,23 @@ time per minute, one bounded queue for everyone, and a lane that slow queries ca
   seconds of query time per minute (a bucket that refills continuously; a query is charged what
   it took, a stopped one its whole timeout). Past either: `429` with `Retry-After`, at once.
 - The service runs `slots` queries at once, plus `fast_slots` that only queries known to be fast
-  may use: a query text whose shortest run took less than `fast_seconds` (the shortest: a run slowed
-  down by the expensive ones does not make a short query slow); a new text from a client
-  whose recent queries were fast; from a new client, a query whose shape looks cheap (few
-  variables, no repeated property path). Expensive queries therefore never hold every worker: a
-  short query finds the fast lane free while they run. Waiting queries take free slots fast ones
-  first, then in order of arrival. A fast query takes the fast lane first; the service may run the
-  general lane at a lower CPU priority (the worker pool does), so that expensive queries take the
-  CPU only when the short ones leave it.
+  may use: a query text whose shortest finished run took less than `fast_seconds` (the shortest:
+  a run slowed down by the expensive ones does not make a short query slow; a stopped run is no
+  finished run, and costs the client its whole time, but a text that never finished and ran
+  longer than that before it was stopped is slow); a new text from a client whose recent queries
+  were fast; from a new client, a query whose shape looks cheap (few variables, no
+  repeated property path). Expensive queries therefore never hold every worker: a short query
+  finds the fast lane free while they run. Waiting queries take free slots fast ones first, then
+  those of the client that holds fewest slots (a client with nothing running goes before one that
+  has a query running), then the client served longest ago. A fast query takes the fast lane first; the
+  service may run the general lane at a lower CPU priority (the worker pool does), so that
+  expensive queries take the CPU only when the short ones leave it.
+- A query that the service runs in the server itself (`inline`: a tiny query on a small embedded
+  store, `pool`) takes one of `inline_slots` of its own: it needs no worker, so it never waits
+  behind a worker's query, and a worker's query never waits behind it.
+- Past its budget, a client's running queries may be stopped: when someone waits for a worker's
+  slot that such a client holds, its query that has run longest is stopped (`429`), and the slot
+  goes to the waiting one. Its budget alone, not the number of workers, then bounds what it takes.
 - At most `queue` queries wait; one more gets `503` with `Retry-After` at once. A waiting query
   that reaches its deadline (arrival + the query timeout) gets `503` as well, so every request is
   answered within the timeout.
@@ -28,8 +37,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from hgkbp_ld.sparql.service import QueryTimeout
+
 HISTORY = 20_000  # query texts whose shortest run is remembered
-GENERAL, FAST = "general", "fast"  # the lanes
+GENERAL, FAST, INLINE = "general", "fast", "inline"  # the lanes
 CLIENTS = 50_000  # client records kept before idle ones are forgotten
 
 
@@ -41,6 +52,7 @@ class Limits:
     budget: float = 30.0  # seconds of query time per client per minute
     queue: int = 16  # queries waiting at most (all clients)
     fast_seconds: float = 0.5  # a query whose shortest run took less is fast
+    inline_slots: int = 4  # queries at once that the service runs in the server (no worker)
 
 
 class Refused(Exception):
@@ -55,14 +67,28 @@ class Refused(Exception):
 class _Client:
     tokens: float
     updated: float
-    running: int = 0
+    running: int = 0  # queries running or waiting
+    holding: int = 0  # slots it holds (queries running)
+    served: int = 0  # when it last got a slot (the gate's count of slots given)
     typical: float = 0.0  # moving average of its queries' durations (s)
     seen: int = 0  # queries finished
 
 
 @dataclass
+class _Holder:
+    """A query holding a slot."""
+
+    client: _Client
+    lane: str
+    task: asyncio.Task | None
+    started: float
+    preempted: bool = False
+
+
+@dataclass
 class _Waiter:
-    fast: bool
+    kind: str  # the lane it asks for: INLINE, FAST (takes GENERAL too) or GENERAL
+    client: _Client = field(repr=False)
     order: int
     granted: asyncio.Future = field(repr=False)
 
@@ -75,8 +101,11 @@ class Gate:
         self._durations: OrderedDict[str, float] = OrderedDict()
         self._general = 0  # slots in use
         self._reserved = 0  # fast slots in use
+        self._inline = 0  # inline slots in use
         self._waiting: list[_Waiter] = []
+        self._holders: list[_Holder] = []
         self._order = 0
+        self._served = 0
         self._typical = 1.0  # moving average of all durations (s), for Retry-After
 
     @property
@@ -109,9 +138,14 @@ class Gate:
             return client.typical < self.limits.fast_seconds
         return cheap
 
-    def _take(self, fast: bool) -> str | None:
+    def _take(self, kind: str) -> str | None:
         """A free slot for a query of this kind (a fast one takes the fast lane first), or None."""
-        if fast and self._reserved < self.limits.fast_slots:
+        if kind == INLINE:
+            if self._inline < self.limits.inline_slots:
+                self._inline += 1
+                return INLINE
+            return None
+        if kind == FAST and self._reserved < self.limits.fast_slots:
             self._reserved += 1
             return FAST
         if self._general < self.limits.slots:
@@ -122,12 +156,15 @@ class Gate:
     def _release(self, lane: str) -> None:
         if lane == GENERAL:
             self._general -= 1
-        else:
+        elif lane == FAST:
             self._reserved -= 1
-        for waiter in sorted(self._waiting, key=lambda w: (not w.fast, w.order)):
+        else:
+            self._inline -= 1
+        # fast and inline ones first, then the client that holds fewest slots, then the one served longest ago
+        for waiter in sorted(self._waiting, key=lambda w: (w.kind == GENERAL, w.client.holding, w.client.served)):
             if waiter.granted.done():
                 continue
-            taken = self._take(waiter.fast)
+            taken = self._take(waiter.kind)
             if taken is None:
                 continue
             waiter.granted.set_result(taken)
@@ -159,42 +196,102 @@ class Gate:
             )
 
     @asynccontextmanager
-    async def admit(self, address: str, key: str, deadline: float, cheap: bool = False) -> AsyncIterator[str]:
+    async def admit(
+        self, address: str, key: str, deadline: float, cheap: bool = False, inline: bool = False
+    ) -> AsyncIterator[str]:
         """Run the body as one of `address`'s queries (`key`: the normalised query) or raise Refused.
         `deadline` (on the gate's clock) bounds the wait for a slot; `cheap`: the query's shape
-        suggests it is quick (`lexer.shape`), which counts for a client never seen before."""
+        suggests it is quick (`lexer.shape`), which counts for a client never seen before; `inline`:
+        the service will run it in the server itself (`QueryService.inline`)."""
         now = self.clock()
         client = self._client(address, now)
         self._refuse_if_over(client)
-        fast = self.is_fast(key, client, cheap)
+        kind = INLINE if inline else FAST if self.is_fast(key, client, cheap) else GENERAL
         client.running += 1  # waiting counts as running: a client cannot fill the queue
         try:
-            lane = self._take(fast) or await self._wait(fast, deadline - now)
+            lane = self._take(kind) or await self._wait(kind, client, deadline - now)
         except BaseException:
             client.running -= 1
             raise
+        client.holding += 1
+        self._served += 1
+        client.served = self._served
         started = self.clock()
+        holder = _Holder(client, lane, asyncio.current_task(), started)
+        self._holders.append(holder)
+        stopped = False
         try:
             yield lane
+        except QueryTimeout:
+            stopped = True
+            raise
+        except asyncio.CancelledError:
+            if not holder.preempted:  # not ours: let it through
+                raise
+            if holder.task is not None:
+                holder.task.uncancel()
+            rate = self.limits.budget / 60.0
+            raise Refused(
+                429,
+                f"Uw querytijd ({self.limits.budget:g} s per minuut per adres) is op en een ander wachtte: "
+                "uw query werd gestopt; probeer later opnieuw.",
+                math.ceil(self.limits.budget / 4 / rate),
+            ) from None
         finally:
+            self._holders.remove(holder)
             elapsed = self.clock() - started
+            if stopped:  # it costs its whole time, even when it waited for most of it and ran for little
+                elapsed = max(elapsed, deadline - now)
             client.running -= 1
+            client.holding -= 1
             client.tokens -= elapsed
             client.typical = elapsed if client.seen == 0 else 0.7 * client.typical + 0.3 * elapsed
             client.seen += 1
             self._typical = 0.9 * self._typical + 0.1 * elapsed
-            self._durations[key] = min(elapsed, self._durations.get(key, elapsed))  # its cost without contention
-            self._durations.move_to_end(key)
-            if len(self._durations) > HISTORY:
-                self._durations.popitem(last=False)
+            if not stopped and not holder.preempted:
+                self._remember(key, elapsed)
+            elif stopped and key not in self._durations and self.clock() - started >= self.limits.fast_seconds:
+                self._remember(key, self.clock() - started)  # never finished, and ran long: not fast
             self._release(lane)
 
-    async def _wait(self, fast: bool, seconds: float) -> str:
+    def _left(self, client: _Client, now: float) -> float:
+        """What is left of a client's budget, its running queries' time so far taken off."""
+        rate = self.limits.budget / 60.0
+        tokens = min(self.limits.budget, client.tokens + (now - client.updated) * rate)
+        return tokens - sum(now - h.started for h in self._holders if h.client is client)
+
+    def _preempt(self, kind: str, waiting: _Client) -> None:
+        """Someone waits for a slot that a client past its budget holds: stop that client's query that
+        has run longest (its request gets 429), and the slot goes to the waiting ones. The lane of a
+        worker (fast or general), not the inline one: a worker can be stopped, a thread cannot."""
+        now = self.clock()
+        lanes = (GENERAL,) if kind == GENERAL else (FAST, GENERAL) if kind == FAST else ()
+        over = [
+            h
+            for h in self._holders
+            if h.lane in lanes and not h.preempted and h.client is not waiting and self._left(h.client, now) <= 0
+        ]
+        if over:
+            victim = min(over, key=lambda h: h.started)
+            victim.preempted = True
+            if victim.task is not None:
+                victim.task.cancel()
+
+    def _remember(self, key: str, elapsed: float) -> None:
+        """The text's shortest finished run: its cost without contention (or, while it never
+        finished, how long it ran before it was stopped: it is not fast, whoever sends it)."""
+        self._durations[key] = min(elapsed, self._durations.get(key, elapsed))
+        self._durations.move_to_end(key)
+        if len(self._durations) > HISTORY:
+            self._durations.popitem(last=False)
+
+    async def _wait(self, kind: str, client: _Client, seconds: float) -> str:
         """Wait in the queue for a slot, at most `seconds`; the lane taken."""
         if len(self._waiting) >= self.limits.queue:
             raise Refused(503, "De server is volop bezig en de wachtrij is vol; probeer zo opnieuw.", self._retry())
         self._order += 1
-        waiter = _Waiter(fast, self._order, asyncio.get_running_loop().create_future())
+        waiter = _Waiter(kind, client, self._order, asyncio.get_running_loop().create_future())
+        self._preempt(kind, client)
         self._waiting.append(waiter)
         try:
             await asyncio.wait_for(asyncio.shield(waiter.granted), max(0.0, seconds))

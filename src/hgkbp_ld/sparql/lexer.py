@@ -43,9 +43,13 @@ class Shape:
     service: bool  # it asks for a federated SERVICE call
     cheap: bool = False  # by its shape, probably quick: few variables, no path closure (a guess)
     normal: str = ""  # the text in its normal form (`normalise`)
+    tiny: bool = False  # one triple pattern and nothing that multiplies it: at most linear in the data
 
 
 CHEAP_VARIABLES = 3  # ASK { ?s ?p ?o } is cheap; a join of two all-variable patterns is not
+COSTLY = {"REGEX", "REPLACE", "SERVICE", "FROM"}  # regular expressions; a dataset of many graphs
+TINY_CHARACTERS = 2_000  # a tiny query is short: its expressions cost little per row
+TERMS = {"var", "iri", "pname", "string"}
 
 
 def _closure(found: list[Token]) -> bool:
@@ -69,7 +73,50 @@ def shape(text: str) -> Shape:
     update = bool(UPDATE_KEYWORDS.intersection(words)) and (form is None or first in UPDATE_KEYWORDS)
     variables = {value[1:] for kind, value in found if kind == "var"}
     cheap = len(variables) <= CHEAP_VARIABLES and not _closure(found) and "REGEX" not in words
-    return Shape(form, update, "SERVICE" in words, cheap, _normal(found))
+    tiny = (
+        form is not None
+        and not update
+        and len(text) <= TINY_CHARACTERS
+        and not COSTLY.intersection(words)
+        and _one_pattern(found)
+    )
+    return Shape(form, update, "SERVICE" in words, cheap, _normal(found), tiny)
+
+
+def _one_pattern(found: list[Token]) -> bool:
+    """Whether the query's only group is one triple pattern of plain terms (variables, IRIs, prefixed
+    names, plain strings, `a`), besides FILTERs: no second group (OPTIONAL, UNION, MINUS, GRAPH,
+    EXISTS, a subquery, VALUES, a CONSTRUCT template), no path, no blank node, no `;` or `,`. Such a
+    query reads each matching triple once; what it does with them (FILTER, GROUP BY, ORDER BY, the
+    aggregates) is at most n log n in the triples. Conservative: some cheap queries are not tiny."""
+    sig = [(kind, value) for kind, value in found if kind not in ("space", "comment")]
+    braces = [i for i, (kind, value) in enumerate(sig) if kind == "other" and value in "{}"]
+    if len(braces) != 2 or sig[braces[0]][1] != "{" or sig[braces[1]][1] != "}":
+        return False
+    inner = sig[braces[0] + 1 : braces[1]]
+    terms: list[Token] = []
+    i = 0
+    while i < len(inner):
+        kind, value = inner[i]
+        if kind == "word" and value.upper() == "FILTER":
+            i += 1
+            if i < len(inner) and inner[i][0] == "word":  # FILTER bound(?x): a function call
+                i += 1
+            if i >= len(inner) or inner[i] != ("other", "("):
+                return False
+            depth = 0
+            while i < len(inner):
+                depth += inner[i] == ("other", "(")
+                depth -= inner[i] == ("other", ")")
+                i += 1
+                if depth == 0:
+                    break
+            continue
+        terms.append((kind, value))
+        i += 1
+    if terms and terms[-1] == ("other", "."):
+        terms.pop()
+    return len(terms) == 3 and all(kind in TERMS or (kind, value) == ("word", "a") for kind, value in terms)
 
 
 def normalise(text: str) -> str:

@@ -123,6 +123,7 @@ class Job:
     default_graphs: tuple[str, ...] | None = None  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] | None = None  # the protocol's named-graph-uri
     base: str | None = None  # base IRI for relative IRIs in the query: the endpoint's URL
+    tiny: bool = False  # one triple pattern (`lexer.Shape.tiny`): may run in the server's own process
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,13 @@ class QueryService(Protocol):
         """The job's answer; raises QueryTimeout when it runs past `timeout` seconds (and stops it).
         `fast`: the fairness gate admitted it to the fast lane (a service may keep capacity for it)."""
 
+    def close(self) -> None:
+        """Let go of what this service holds for itself (connections), not what it shares (a worker
+        pool): it no longer serves, after a reload. Callable from any thread."""
+
+    def inline(self, job: Job) -> bool:
+        """Whether the service runs this job in the server's own process (it needs no worker)."""
+
     def published(self) -> str | None:
         """The dataset version the service's source now publishes, when the source decides that
         itself (a remote store someone published to); None when the build in dist/ decides."""

@@ -23,6 +23,7 @@ from hgkbp_ld.store import Store, StoreError, open_store, read_manifest
 from hgkbp_ld.web.browse import ActionIndex, index_from_json
 
 log = logging.getLogger("hgkbp_ld")
+RETIRE_SECONDS = 2.0  # after the query timeout, before a replaced store's connections are closed
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,9 @@ class Publication:
         current = Current(
             store, site, index_from_json(site.actions), environment(site.base), store.queries(self.workers)
         )
-        self._current = current  # one assignment: readers see the old set or the new one
+        previous, self._current = self._current, current  # one assignment: readers see the old set or the new one
+        if previous is not None:
+            self._retire(previous)
         log.info(
             "serving dataset %s from %s: %d resources read in %.2f s",
             site.dataset.version[:12],
@@ -76,6 +79,14 @@ class Publication:
             time.perf_counter() - started,
         )
         return current
+
+    def _retire(self, previous: Current) -> None:
+        """Close the connections of the set a reload replaced, once the requests that took it have
+        had their answers (every query ends within its timeout)."""
+        grace = self.settings.query_timeout + RETIRE_SECONDS
+        timer = threading.Timer(grace, previous.queries.close)
+        timer.daemon = True
+        timer.start()
 
     def watch(self) -> None:
         """Reload when dist/manifest.json changes (after `hgkbp-ld build`); a bad build is ignored."""

@@ -48,7 +48,8 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 SELECT_OFFER = (*tuple(Format(t, k, k.upper()) for k, t in RESULT_FORMATS.items()), HTML)
 GRAPH_OFFER = (*tuple(Format(t, k, k) for k, (t, _f) in GRAPH_FORMATS.items()), HTML)
-DESCRIPTION_OFFER = GRAPH_OFFER  # GET without a query: the service description, or the page
+DESCRIPTION_OFFER = (*GRAPH_OFFER,)  # GET without a query: the service description, or the page
+BROWSER_OFFER = (*SELECT_OFFER[:-1], HTML)  # a person's browser prefers HTML to every result format
 ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml", "text/plain": "tsv"}
 TRUNCATED = "X-SPARQL-Truncated"
 
@@ -144,8 +145,21 @@ FORMAT_NAMES = {
 }
 
 
+_CHOSEN: dict[tuple[str | None, tuple[str, ...], int], Format | None] = {}  # clients repeat their Accept
+REMEMBERED = 4_096
+
+
 def _choose(request: Request, wanted: tuple[str, ...], offer: tuple[Format, ...]) -> Format | None:
     """Accept decides; `format`/`output` (the query page, SPARQLWrapper) picks among what Accept allows."""
+    key = (request.headers.get("accept"), wanted, id(offer))
+    if key not in _CHOSEN:
+        if len(_CHOSEN) >= REMEMBERED:
+            _CHOSEN.clear()
+        _CHOSEN[key] = _negotiate(request, wanted, offer)
+    return _CHOSEN[key]
+
+
+def _negotiate(request: Request, wanted: tuple[str, ...], offer: tuple[Format, ...]) -> Format | None:
     by_key = {f.extension: f for f in offer} | {f.media_type: f for f in offer}
     graph = any(f.extension in GRAPH_FORMATS for f in offer)
     accept = request.headers.get("accept")
@@ -172,7 +186,7 @@ def _error(error: ProtocolError, page: bool, request: Request) -> Response:
 async def sparql(request: Request) -> Response:
     settings = request.app.state.settings
     # A person's browser names text/html; a program's */* gets the protocol's formats.
-    browser = negotiate(request.headers.get("accept"), (*SELECT_OFFER[:-1], HTML)) is HTML
+    browser = _choose(request, (), BROWSER_OFFER) is HTML
     try:
         protocol = await read_request(request, settings.max_query_bytes)
     except ProtocolError as error:
@@ -202,7 +216,7 @@ async def sparql(request: Request) -> Response:
     dataset_given = bool(protocol.default_graphs or protocol.named_graphs)
     current = request.app.state.publication.current
     version = current.site.dataset.version
-    base = str(request.url.replace(query="", fragment=""))
+    base = _base(request)
     job = Job(
         store="",  # the query service knows its store
         base=base,
@@ -212,6 +226,7 @@ async def sparql(request: Request) -> Response:
         max_rows=settings.max_rows,
         default_graphs=protocol.default_graphs if dataset_given else None,
         named_graphs=protocol.named_graphs if dataset_given else None,
+        tiny=form.tiny,
     )
     guarded: Guard = request.app.state.sparql
     key = form.normal
@@ -231,7 +246,8 @@ async def sparql(request: Request) -> Response:
         address = client_address(
             request.client.host if request.client else "", request.headers.getlist("x-forwarded-for"), guarded.proxies
         )
-        async with guarded.gate.admit(address, key, deadline, form.cheap) as lane:
+        inline = current.queries.inline(job)
+        async with guarded.gate.admit(address, key, deadline, form.cheap, inline) as lane:
             remaining = max(0.05, deadline - guarded.gate.clock())
             answer = await current.queries.run(job, remaining, fast=lane == FAST)
     except Refused as refusal:
@@ -249,6 +265,20 @@ async def sparql(request: Request) -> Response:
     if tag is not None:
         guarded.cache.put(tag, cached)
     return _answer(cached, headers, settings.max_rows, guarded, request, version)
+
+
+_BASES: dict[tuple[object, ...], str] = {}
+
+
+def _base(request: Request) -> str:
+    """The endpoint's URL (the base IRI of relative IRIs in a query), remembered per scheme, host and path."""
+    scope = request.scope
+    key = (scope["scheme"], request.headers.get("host"), scope.get("server"), scope.get("root_path"), scope["path"])
+    if key not in _BASES:
+        if len(_BASES) >= REMEMBERED:
+            _BASES.clear()
+        _BASES[key] = str(request.url.replace(query="", fragment=""))
+    return _BASES[key]
 
 
 def _answer(

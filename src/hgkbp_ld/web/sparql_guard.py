@@ -61,6 +61,7 @@ def guard(settings: Settings) -> Guard:
         budget=settings.client_budget,
         queue=settings.query_queue,
         fast_seconds=settings.fast_query_seconds,
+        inline_slots=settings.workers + settings.fast_workers,  # the worker pool's threads (`pool`)
     )
     return Guard(Gate(limits), AnswerCache(settings.answer_cache_bytes), settings.proxies())
 
@@ -135,10 +136,12 @@ class FrontDoor:
                 await send({"type": "http.response.body", "body": answer.body})
                 return
         guarded, _version = self.state()
-        request = Request(scope, receive)
         peer = scope["client"][0] if scope.get("client") else ""
-        try:  # a client at its limits is refused before its request is read
-            guarded.gate.check(client_address(peer, request.headers.getlist("x-forwarded-for"), guarded.proxies))
+        forwarded = []
+        if guarded.proxies:  # the header counts only from a trusted proxy
+            forwarded = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"]
+        try:  # a client at its limits is refused before its request is read (cheaply: abusers send many)
+            guarded.gate.check(client_address(peer, forwarded, guarded.proxies))
         except Refused as refusal:
             body = f"{refusal.message}\n".encode()
             headers = [
@@ -149,5 +152,5 @@ class FrontDoor:
             await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
-        response = await self.handler(request)
+        response = await self.handler(Request(scope, receive))
         await response(scope, receive, send)

@@ -1,0 +1,185 @@
+"""/sparql in front of a remote store: the remote store as a `QueryService`.
+
+Each protocol request goes to the server through httpx, asynchronously, with the current version's
+graphs as its dataset (canonical graph names rewritten, `hgkbp_ld.sparql.rewrite`), and the server's
+answer is written again in our formats, so that both stores speak the same protocol: the same
+formats, the same row cap, the same refusals. `SparqlProxy` is a part of `RemoteStore`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from urllib.parse import urlencode
+
+import httpx
+import pyoxigraph as ox
+
+from hgkbp_ld.sparql.lexer import shape
+from hgkbp_ld.sparql.pool import WorkerPool
+from hgkbp_ld.sparql.results import Answer, Job, boolean_answer, graph_answer, solutions_answer
+from hgkbp_ld.sparql.rewrite import rewrite_dataset
+from hgkbp_ld.sparql.service import QueryService, QueryTimeout
+from hgkbp_ld.store.endpoint import Endpoint
+from hgkbp_ld.store.publishing import EMPTY, XSD
+
+
+def json_to_ox(term: dict[str, str], rename: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    kind = term["type"]
+    value = term["value"]
+    if kind == "uri":
+        return ox.NamedNode(rename.get(value, value))
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if "xml:lang" in term:
+        return ox.Literal(value, language=term["xml:lang"])
+    datatype = term.get("datatype")
+    if datatype and datatype != f"{XSD}string":
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    return ox.Literal(value)
+
+
+def rename_term(term: ox.NamedNode | ox.BlankNode | ox.Literal, rename: dict[str, str]) -> object:
+    if isinstance(term, ox.NamedNode) and term.value in rename:
+        return ox.NamedNode(rename[term.value])
+    return term
+
+
+class SparqlProxy:
+    """The /sparql half of RemoteStore (a mixin: it uses the store's endpoint, graph names and reading)."""
+
+    endpoint: Endpoint
+    virtuoso: bool
+    _names: dict[str, str]
+    _canonical: dict[str, str]
+    _merge: str
+    _client: httpx.Client
+    _async: httpx.AsyncClient | None
+    _loop: asyncio.AbstractEventLoop | None
+
+    # and RemoteStore's reading: version(), _dataset()
+
+    def queries(self, workers: WorkerPool) -> QueryService:
+        """The query service for /sparql: this store, in front of its server."""
+        return self
+
+    async def start(self) -> None:
+        if self._async is None:
+            self._async = httpx.AsyncClient(auth=self.endpoint.httpx_auth())
+            self._loop = asyncio.get_running_loop()
+
+    async def stop(self) -> None:
+        if self._async is not None:
+            await self._async.aclose()
+            self._async = None
+
+    def close(self) -> None:
+        """Close both connections to the server: the one of the web layer's own queries now, and
+        /sparql's on its event loop (this may be called from the reload watcher's thread)."""
+        self._client.close()
+        client, loop, self._async = self._async, self._loop, None
+        if client is not None and loop is not None and not loop.is_closed():
+            asyncio.run_coroutine_threadsafe(client.aclose(), loop)
+
+    def inline(self, job: Job) -> bool:
+        return False  # every query goes to the server
+
+    def published(self) -> str | None:
+        """The version the store serves now: someone may have published a new one."""
+        return self.version()
+
+    async def run(self, job: Job, timeout: float, fast: bool = False) -> Answer:
+        """A protocol request, answered by the store, in our formats. Raises QueryTimeout past `timeout`."""
+        if self._async is None:
+            await self.start()
+        client = self._async
+        assert client is not None
+        form = shape(job.query).form
+        if form is None:  # Virtuoso answers an empty or wordless query with a 500
+            return Answer(
+                400,
+                b"Ongeldige SPARQL-query: geen SELECT, ASK, CONSTRUCT of DESCRIBE gevonden.\n",
+                "text/plain; charset=utf-8",
+            )
+        try:
+            text, own_dataset = rewrite_dataset(job.query, self._names, EMPTY, base=job.base)
+        except ValueError as error:
+            return Answer(400, f"Ongeldige SPARQL-query: {error}\n".encode(), "text/plain; charset=utf-8")
+        if form == "DESCRIBE" and self.virtuoso:
+            # Virtuoso's DESCRIBE adds the resources that point to it; oxigraph's (and ours, on the
+            # embedded store) is the concise bounded description: its own triples.
+            text = f'DEFINE sql:describe-mode "CBD" {text}'
+        params: list[tuple[str, str]] = [("query", text)]
+        if job.default_graphs is not None or job.named_graphs is not None:
+            params += [("default-graph-uri", self._names.get(g, EMPTY)) for g in job.default_graphs or ()]
+            params += [("named-graph-uri", self._names.get(g, EMPTY)) for g in job.named_graphs or ()]
+            if not job.default_graphs:  # named-graph-uri alone: the default graph is empty
+                params.append(("default-graph-uri", EMPTY))
+            params.append(("named-graph-uri", EMPTY))  # see rewrite_dataset
+        elif not own_dataset:
+            text, protocol = self._dataset(text)
+            params = [("query", text), *([("default-graph-uri", self._merge)] if protocol else [])]
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        accept = "application/n-triples" if graph_form else "application/sparql-results+json"
+        try:
+            response = await client.post(
+                self.endpoint.query,
+                content=urlencode(params).encode("ascii"),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+                timeout=timeout,
+            )
+        except httpx.TimeoutException:
+            raise QueryTimeout from None
+        except httpx.TransportError as error:
+            return Answer(
+                503,
+                f"De SPARQL-server antwoordt niet ({type(error).__name__}); probeer later opnieuw.\n".encode(),
+                "text/plain; charset=utf-8",
+            )
+        if response.headers.get("x-sql-state", "").startswith("S1T"):  # Virtuoso's partial "anytime" answer
+            raise QueryTimeout
+        if response.status_code == 400 or (response.status_code == 500 and _query_error(response.text)):
+            message = " ".join(response.text.split())
+            message = message.split(" SPARQL query:", 1)[0]  # Virtuoso repeats the query (with its pragmas)
+            for name, canonical in self._canonical.items():
+                message = message.replace(name, canonical)
+            message = message[:500]
+            return Answer(400, f"Ongeldige SPARQL-query: {message}\n".encode(), "text/plain; charset=utf-8")
+        if response.status_code != 200:
+            if "timed out" in response.text or "S1T00" in response.text:
+                raise QueryTimeout
+            return Answer(
+                502,
+                f"De SPARQL-server gaf een fout (HTTP {response.status_code}).\n".encode(),
+                "text/plain; charset=utf-8",
+            )
+        return _reserialise(response.content, form, job, self._canonical)
+
+
+def _query_error(text: str) -> bool:
+    """Whether a server error is the query's fault: Virtuoso's SQL states 37000 (syntax), 22xxx (data)."""
+    return text.startswith(("Virtuoso 37000", "Virtuoso 22"))
+
+
+def _ask_value(data: dict) -> bool:
+    """An ASK answer: the protocol's `boolean`, or Virtuoso's one-row `__ASK_RETVAL` table (what it
+    sends for ASK when asked for application/sparql-results+json)."""
+    if "boolean" in data:
+        return bool(data["boolean"])
+    bindings = data.get("results", {}).get("bindings", [])
+    return any(str(cell.get("value")) not in ("0", "false") for row in bindings for cell in row.values())
+
+
+def _reserialise(body: bytes, form: str | None, job: Job, rename: dict[str, str]) -> Answer:
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        triples = (
+            ox.Triple(rename_term(q.subject, rename), q.predicate, rename_term(q.object, rename))  # type: ignore[arg-type]
+            for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        )
+        return graph_answer(triples, job)
+    data = json.loads(body)
+    if form == "ASK" or "boolean" in data:
+        return boolean_answer(_ask_value(data), job)
+    variables = list(data["head"].get("vars", []))
+    rows = ([json_to_ox(b[v], rename) if v in b else None for v in variables] for b in data["results"]["bindings"])
+    return solutions_answer(variables, rows, job)
