@@ -536,6 +536,7 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
     runs, store = meta["runs"], meta.get("virtuoso")
     base = factors[0]  # factor 1
     queries = sorted(base.load["queries"])
+    shared = meta.get("shared", "another engineer's test runs")
     lines = [
         "## Scale: many plans (synthetic)",
         "",
@@ -558,9 +559,13 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         " over N times factor 1's (1.00 = linear, above 1 = worse than linear). The real plan is measured"
         " alongside for reference.",
         "",
-        f"Machine: {meta['machine']}. The machine was shared with other work (another engineer's test runs"
+        f"Machine: {meta['machine']}. The machine was shared with other work ({shared}"
         f" on the same 2 cores), so the figures are noisy: 1-minute load average {meta['load_before']:.1f} before"
         f" the run, {meta['load_after']:.1f} after; the whole run took {meta['took'] / 60:.0f} min.",
+        "",
+        f"Builds with --jobs {meta.get('jobs') or 'one per core'}."
+        if "jobs" in meta
+        else "",
         "",
         "| factor | plans | triples | parse s | map s | validate s | write s | render s | total s | peak MiB"
         " | total × f1 | total ÷ N·f1 | rebuild (nothing changed) s | ÷ build | rebuild (one plan changed) s | ÷ build"
@@ -614,7 +619,7 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         " which run at once; plans = the wall time of the plans' phase; render and other: wall time):",
         "",
         "| factor | parse | map | validate | write | plans (wall) | render | other | build total | peak MiB |",
-        "|---|" + "---:|" * 10,
+        "|---|" + "---:|" * 9,
     ]
     for row in [real, *factors]:
         per = {k: row.stages[k] / row.plans * 1000 for k in ("parse", "map", "validate", "write", "render", "other")}

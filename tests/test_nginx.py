@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hgkbp_ld.nginx import BROWSERS
 from hgkbp_ld.web.middleware import HEADERS
 from tests.conftest import ROOT, Server, build_dist, copy_dist, free_port, shared_server
 
@@ -29,7 +30,8 @@ ACCEPTS = [
     None,
     "*/*",
     "text/html",
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",  # a browser
+    *BROWSERS,
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8",  # another browser: by the regex
     "text/turtle",
     "application/ld+json",
     "application/json",

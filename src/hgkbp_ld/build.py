@@ -48,6 +48,7 @@ from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_config
 from hgkbp_ld.render.stage import render
 from hgkbp_ld.store.base import read_manifest
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
+from hgkbp_ld.versions import start_from
 
 __all__ = ["BuildError", "BuildResult", "BuiltPlan", "ValidationFailed", "add_versions", "build", "build_graphs"]
 T = TypeVar("T")
@@ -244,6 +245,7 @@ def build(
     *,
     base: str = DEFAULT_BASE,
     data_dir: Path = DATA_DIR,
+    versions_dir: Path | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _message: None,
     strict: bool = True,
@@ -252,9 +254,13 @@ def build(
     """Build every plan of `data_dir` into `out`, rendered (`today`: the day the pages speak of, e.g.
     who holds a portfolio; default the day of the build). Plans whose inputs did not change since the
     build in `out` are taken from it (`hgkbp_ld.incremental`); the others are built plan by plan, in
-    `jobs` processes (default: one per core)."""
+    `jobs` processes (default: one per core). Versions are read from and recorded in `versions_dir`
+    (default `data_dir`/versions), which starts from `data_dir`'s recorded versions."""
     Registers.load(data_dir)  # a malformed register stops the build before anything runs
     configs = load_plan_configs(data_dir / "plans")
+    versions_dir = versions_dir or data_dir / "versions"
+    for config in configs:
+        start_from(versions_dir / config.slug, data_dir / "versions" / config.slug)
     today = today or dt.date.today()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -276,7 +282,7 @@ def build(
         names.update({c.slug: title for c, title in zip(unnamed, found, strict=True)})
         times = {c.slug: _source_time(c.source) for c in configs}
         keys = {
-            c.slug: plan_key(inputs[c.slug], names, base, times[c.slug], history_state(data_dir, c.slug))
+            c.slug: plan_key(inputs[c.slug], names, base, times[c.slug], history_state(data_dir, c.slug, versions_dir))
             for c in configs
         }
         key = build_key(keys, shared, base, today, data_dir)
@@ -292,7 +298,7 @@ def build(
         todo = []
         for config in configs:
             hit = cache.hit(config, keys[config.slug])
-            if hit is not None and reuse(hit, out, temporary, data_dir):
+            if hit is not None and reuse(hit, out, temporary, data_dir, versions_dir):
                 outcomes[config.slug] = hit
             else:
                 todo.append(
@@ -306,6 +312,7 @@ def build(
                         temporary,
                         staging,
                         cache.validated(config.slug),
+                        versions_dir,
                     )
                 )
         progress(
@@ -347,11 +354,11 @@ def build(
         if staging is not None and not swapped:  # a failed build makes no version
             shutil.rmtree(staging, ignore_errors=True)
     try:  # only now: a build that fails makes no version
-        _record_versions(staging, data_dir / "versions")
+        _record_versions(staging, versions_dir)
     except OSError as error:
         raise BuildError(
-            f"{out} was written, but the new version could not be recorded in {data_dir / 'versions'} "
-            f"({error.strerror or error}); fix the folder and build again"
+            f"{out} was written, but the new version could not be recorded in {versions_dir} "
+            f"({error.strerror or error}); fix the folder (or choose another with --versions) and build again"
         ) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -100,6 +100,13 @@ def _parser() -> argparse.ArgumentParser:
         help="folder with plans/*.toml, the registers (*.csv) and source/ (default: HGKBP_DATA, else the bundled plan)",
     )
     build_cmd.add_argument(
+        "--versions",
+        type=Path,
+        default=None,
+        help="folder where the plans' versions are read and recorded (default: HGKBP_VERSIONS, else DATA/versions; "
+        "for the bundled plan of an installed package, $XDG_DATA_HOME/hgkbp-ld/versions)",
+    )
+    build_cmd.add_argument(
         "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"
     )
     build_cmd.add_argument(
@@ -304,11 +311,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"hgkbp-ld build: {message}\n")
 
-    settings = Settings.from_env(dist=args.out, base=args.base, data=args.data, today=args.today, jobs=args.jobs)
+    settings = Settings.from_env(
+        dist=args.out, base=args.base, data=args.data, today=args.today, jobs=args.jobs, versions=args.versions
+    )
+    versions = settings.versions_folder()
+    if settings.versions is None and versions != settings.data / "versions":
+        progress(
+            f"the bundled plan is installed in {settings.data} (not written by builds): its versions are read from "
+            f"and recorded in {versions} (--versions or HGKBP_VERSIONS to choose another folder)"
+        )
     result = build(
         settings.dist,
         base=settings.base,
         data_dir=settings.data,
+        versions_dir=versions,
         today=settings.today,
         progress=progress,
         strict=not args.lenient,
@@ -403,13 +419,15 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from hgkbp_ld.build import build_graphs
     from hgkbp_ld.registers import Registers, load_plan_configs
     from hgkbp_ld.validate import ONTOLOGY
-    from hgkbp_ld.versions import History, as_rdf, diff, property_names, words
+    from hgkbp_ld.versions import INDEX, History, as_rdf, diff, property_names, words
 
     settings = Settings.from_env(data=args.data, base=args.base)
 
     def graph_of(argument: str) -> Graph:
         if argument.isdigit():
-            history = History.load(settings.data / "versions" / args.plan, settings.base)
+            own = settings.versions_folder() / args.plan  # the build's, else the versions shipped with the data
+            folder = own if (own / INDEX).exists() else settings.data / "versions" / args.plan
+            history = History.load(folder, settings.base)
             if not 1 <= int(argument) <= len(history.versions):
                 raise VersionError(f"{args.plan} has versions 1 to {len(history.versions)}, not {argument}")
             return history.graph(int(argument))

@@ -70,8 +70,8 @@ def plan_inputs(config: PlanConfig, shared: str, strict: bool) -> str:
     return _hash(software(), shared, strict, config.source.read_bytes(), toml, repr(config.sdg_links), repr(identity))
 
 
-def history_state(data_dir: Path, slug: str) -> str:
-    index = data_dir / "versions" / slug / "versies.csv"
+def history_state(data_dir: Path, slug: str, versions: Path | None = None) -> str:
+    index = (versions or data_dir / "versions") / slug / "versies.csv"
     return hashlib.sha256(index.read_bytes()).hexdigest() if index.exists() else ""
 
 

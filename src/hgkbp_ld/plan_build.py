@@ -47,6 +47,7 @@ class PlanJob:
     folder: Path  # the new dist/ being written
     staging: Path  # where a new version waits for the build to succeed
     validated_nt: str | None = None  # the N-Triples (sha256) the last build validated with these shapes
+    versions: Path | None = None  # where the plan's versions are recorded (default data_dir/versions)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def build_plan(job: PlanJob) -> PlanOutcome:
     graph = to_graph(parsed, registers, config, provenance, base=job.base, built=job.names)
     name = Iris(job.base, config.slug).dataset()
     clock.lap("map")
-    history = History.load(job.data_dir / "versions" / config.slug, job.base)
+    history = History.load((job.versions or job.data_dir / "versions") / config.slug, job.base)
     new = history.propose(graph)
     add_versions(graph, name, history, job.base, config.slug)
     clock.lap("versions")
@@ -208,14 +209,14 @@ def put(path: Path, body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def reuse(outcome: PlanOutcome, previous: Path, folder: Path, data_dir: Path) -> bool:
+def reuse(outcome: PlanOutcome, previous: Path, folder: Path, data_dir: Path, versions: Path | None = None) -> bool:
     """Put the last build's files of an unchanged plan into the new dist/ (hard links where the disk
     allows): its dumps from the previous dist/, its snapshots from data/versions/. False if one is
     missing or not the file recorded (then the plan is built again)."""
     sources = {}
     for relative, digest in outcome.files.items():
         if relative.startswith("versies/"):
-            source = data_dir / "versions" / relative.removeprefix("versies/")
+            source = (versions or data_dir / "versions") / relative.removeprefix("versies/")
         else:
             source = previous / relative
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sysconfig
 from dataclasses import dataclass, field, fields, replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -24,6 +25,7 @@ class Settings:
     base: str = DEFAULT_BASE  # canonical base of the IRIs; the server answers for it on any host
     dist: Path = Path("dist")  # the build: written by `build`, served by `serve` (relative to the folder run in)
     data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
+    versions: Path | None = None  # where builds record versions (default: see versions_folder)
     today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
     jobs: int = field(default_factory=lambda: _cores())  # plans a build makes at once (worker processes)
     host: str = "127.0.0.1"
@@ -101,9 +103,32 @@ class Settings:
             values["base"] = str(values["base"]).rstrip("/")
         return replace(cls(), **values)
 
+    def versions_folder(self) -> Path:
+        """Where builds read and record the plans' versions: `versions` if given; else DATA/versions,
+        except for the bundled plan of an installed package, whose folder is not ours to write (it
+        may be read-only, and an upgrade would replace it): there, the user's data folder
+        ($XDG_DATA_HOME/hgkbp-ld/versions), which starts from the versions the package ships."""
+        if self.versions is not None:
+            return self.versions
+        if installed_bundle(self.data):
+            home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+            return Path(home) / "hgkbp-ld" / "versions"
+        return self.data / "versions"
+
     @property
     def stores(self) -> Path:
         return self.var if self.var is not None else self.dist.parent / "var" / self.dist.name
+
+
+def installed_bundle(data: Path) -> bool:
+    """Is `data` the bundled plan of a package installed into site-packages (a wheel), not a checkout's?"""
+    try:
+        if data.resolve() != DATA.resolve():
+            return False
+    except OSError:
+        return False
+    libraries = {Path(sysconfig.get_path(name)).resolve() for name in ("purelib", "platlib")}
+    return any(DATA.resolve().is_relative_to(library) for library in libraries)
 
 
 _AT_LEAST = {

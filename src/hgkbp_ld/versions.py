@@ -227,6 +227,17 @@ class History:
             self._pending.clear()
 
 
+def start_from(folder: Path, recorded: Path) -> None:
+    """A plan's versions folder of its own (`folder`, e.g. the user's, for an installed package's plan)
+    starts from the versions recorded with the data (`recorded`): copied once, when it has none."""
+    if folder.resolve() == recorded.resolve() or (folder / INDEX).exists() or not (recorded / INDEX).exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted(recorded.glob("*.nt")):
+        _write(folder / source.name, source.read_bytes())
+    _write(folder / INDEX, (recorded / INDEX).read_bytes())  # last: a folder with an index is complete
+
+
 def _write(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)

@@ -73,7 +73,7 @@ def render(
     extra = {
         "today": today.isoformat(),
         "provenance": site.provenance,
-        "statistics": site.statistics,
+        "statistics": dict(site.statistics),
         "versions": _versions(site),
         "actions": index_json(site.actions) if site.actions is not None else {},
         "meta": {path: dataclasses.asdict(meta) for path, meta in site.meta.items()},
