@@ -9,7 +9,8 @@ build, not parsed, validated or written again, when all of these are what they w
 - the titles of the other built plans (a plan calls another by the title that plan's text gives);
 - the base, strict or lenient parsing, the provenance's time, its recorded versions (`versies.csv`);
 - the software: hgkbp-ld's version and the hash of every file of the package (code, shapes,
-  vocabulary, templates), so that a changed shape or a changed mapping rebuilds everything.
+  vocabulary, templates), so that a changed shape or a changed mapping rebuilds everything, and the
+  SHACL engine (`--shacl-engine`: another engine validates every plan again).
 
 A change to a shared register parses and maps every plan again (cheap), but a plan whose triples
 come out the same as the last build validated (the same N-Triples, the same shapes) is not
@@ -31,6 +32,7 @@ from pathlib import Path
 from hgkbp_ld import __version__
 from hgkbp_ld.plan_build import Names, PlanOutcome
 from hgkbp_ld.registers import PlanConfig
+from hgkbp_ld.validate import current_engine
 
 CACHE = "build-cache"
 FORMAT = 1  # of the cache's records; another is ignored
@@ -56,6 +58,11 @@ def software() -> str:
     return _hash(__version__, FORMAT, *[(str(p.relative_to(_PACKAGE)), p.read_bytes()) for p in files])
 
 
+def validator() -> str:
+    """The software and the SHACL engine it validates with (another engine validates every plan again)."""
+    return _hash(software(), current_engine())
+
+
 def registers(data_dir: Path) -> str:
     """Every register of the data folder (its *.csv and *.toml), by name and content."""
     found = sorted(p for p in data_dir.iterdir() if p.is_file() and p.suffix in (".csv", ".toml"))
@@ -67,7 +74,7 @@ def plan_inputs(config: PlanConfig, shared: str, strict: bool) -> str:
     toml = config.toml.read_bytes() if config.toml is not None else b""
     identity = config.identity  # the toml's path only names it in messages: a moved data folder is the same plan
     identity = dataclasses.replace(identity, toml=Path(identity.toml).name if identity.toml else identity.toml)
-    return _hash(software(), shared, strict, config.source.read_bytes(), toml, repr(config.sdg_links), repr(identity))
+    return _hash(validator(), shared, strict, config.source.read_bytes(), toml, repr(config.sdg_links), repr(identity))
 
 
 def history_state(data_dir: Path, slug: str, versions: Path | None = None) -> str:
@@ -120,7 +127,7 @@ class Cache:
     def validated(self, slug: str) -> str | None:
         """The N-Triples the last build validated for this plan, with the same software (shapes)."""
         record = self.plans.get(slug)
-        return record.get("nt") if record is not None and record.get("software") == software() else None
+        return record.get("nt") if record is not None and record.get("software") == validator() else None
 
     def record(self, outcome: PlanOutcome, inputs: str, key: str) -> None:
         self.plans[outcome.slug] = {
@@ -129,7 +136,7 @@ class Cache:
             "key": key,
             "names": [outcome.title, outcome.abbreviation],
             "nt": outcome.nt,
-            "software": software(),
+            "software": validator(),
             "outcome": outcome.record(),
         }
 
