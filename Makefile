@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# The tests run in parallel (pytest-xdist), a module to a worker (tests/conftest.py), heavy ones first; each distinct
+# build, the template Virtuoso and the session's Virtuoso are made once per run (tests/shared.py).
+TEST_WORKERS ?= auto
 
 .PHONY: run build serve test lint clean
 
@@ -29,7 +32,7 @@ build: $(STAMP)
 
 test: $(STAMP) node_modules/.installed
 	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench

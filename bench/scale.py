@@ -101,40 +101,48 @@ class _Stages:
             setattr(owner, attribute, self.timed(static, namer))
 
 
-def _build_job(data: str, out: str, profile: str | None = None) -> dict[str, Any]:
-    """The real build with its stages timed (and, with `profile`, under cProfile)."""
+def _build_job(data: str, out: str, profile: str | None = None, jobs: int | None = None) -> dict[str, Any]:
+    """The real build with its stages timed (and, with `profile`, under cProfile).
+
+    The plans' own stages (parse, map, versions, validate, dumps) are timed by the build itself in
+    the process that builds each plan (`BuildResult.seconds`, summed over the plans: with several
+    jobs they run at once, so their sum may exceed the wall time of the plans' phase, `plans`)."""
     from hgkbp_ld import build as b
 
     stages = _Stages()
     times = stages.times
-    stages.wrap(b, "parse_file", "parse")
-    stages.wrap(b, "to_graph", "map")
-    stages.wrap(b, "validate", "validate")
     stages.wrap(b, "validate_catalogue", "catalogue validate")
-    stages.wrap(b, "_write", "write")
-    stages.wrap(b, "render", "render")  # the render stage: dist/site/ and the store it keeps
-    stages.wrap(b, "swap_in", "write")
     stages.wrap(b, "_catalogue", "catalogue")
-    stages.wrap(b, "serialise", lambda *_a, **_k: "serialise" if "write" in stages.within else "versions")
-    stages.wrap(b, "add_versions", "versions")
-    history = getattr(b, "History", None)  # data/versions/ (issue 10): compared, recorded after the write
-    for method in ("load", "propose", "save"):
-        stages.wrap(history, method, "versions")
+    stages.wrap(b, "swap_in", "swap")
     profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    result = b.build(Path(out), data_dir=Path(data))
+    result = b.build(Path(out), data_dir=Path(data), jobs=jobs)
     if profiler:
         profiler.disable()
     total = time.perf_counter() - start
+    seconds = dict(getattr(result, "seconds", {}))
+    times.update(
+        {
+            "parse": seconds.get("parse", 0.0),
+            "map": seconds.get("map", 0.0),
+            "validate": seconds.get("validate", 0.0),
+            "versions": seconds.get("versions", 0.0),
+            "serialise": seconds.get("dumps", 0.0),
+            "plans": seconds.get("plans", 0.0),
+            "write": seconds.get("dumps", 0.0) + seconds.get("write", 0.0),
+            "render": seconds.get("render", 0.0),
+        }
+    )
     manifest = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
     report: dict[str, Any] = {
         "total": total,
         "stages": times,
         "plans": len(result.plans),
-        "actions": sum(len(p.parsed.actions) for p in result.plans),
-        "triples": sum(len(p.graph) for p in result.plans) + manifest["catalogue"]["triples"],
+        "reused": sum(1 for p in result.plans if p.reused),
+        "actions": sum(p.actions for p in result.plans),
+        "triples": sum(p.triples for p in result.plans) + manifest["catalogue"]["triples"],
         "dist_bytes": sum(f.stat().st_size for f in Path(out).rglob("*") if f.is_file()),
     }
     if profiler:
@@ -347,7 +355,8 @@ class Row:
     build_peak_mib: float
     load: dict[str, Any]
     load_peak_mib: float
-    rebuild: dict[str, Any] | None = None  # the same data built again: compared with the recorded version
+    rebuild: dict[str, Any] | None = None  # the same data built again into the same dist/: nothing changed
+    changed: dict[str, Any] | None = None  # then one plan's text changed, built again into the same dist/
     generate: float = 0.0
     virtuoso: dict[str, Any] | None = None
     profile: dict[str, Any] | None = None
@@ -358,10 +367,13 @@ class Row:
     def __post_init__(self) -> None:
         times = self.build["stages"]
         self.stages = {stage: times.get(stage, 0.0) for stage in STAGES}
-        self.stages["other"] = self.build["total"] - sum(self.stages.values())
+        # the plans' stages are summed over the worker processes; the rest of the build is its wall time
+        main = times.get("plans", 0.0) + times.get("write", 0.0) - times.get("serialise", 0.0) + self.stages["render"]
+        self.stages["other"] = max(self.build["total"] - main, 0.0)
         self.stages["total"] = self.build["total"]
         self.stages["load"] = self.load["load"]
         self.stages["rebuild"] = self.rebuild["total"] if self.rebuild else 0.0
+        self.stages["changed"] = self.changed["total"] if self.changed else 0.0
 
 
 def median_row(rows: list[Row]) -> Row:
@@ -371,8 +383,9 @@ def median_row(rows: list[Row]) -> Row:
         return sorted(rows, key=lambda r: r.stages[key])[len(rows) // 2]
 
     row = middle("total")
-    rebuild, load = middle("rebuild"), middle("load")
-    row.rebuild, row.load, row.load_peak_mib = rebuild.rebuild, load.load, load.load_peak_mib
+    rebuild, changed, load = middle("rebuild"), middle("changed"), middle("load")
+    row.rebuild, row.changed = rebuild.rebuild, changed.changed
+    row.load, row.load_peak_mib = load.load, load.load_peak_mib
     row.baseline_runs = len(rows)
     row.__post_init__()
     return row
@@ -383,17 +396,34 @@ def forget_versions(data: Path) -> None:
     shutil.rmtree(data / "versions", ignore_errors=True)
 
 
-def measure_folder(name: str, data: Path, folder: Path, runs: int, plans: int) -> Row:
+def change_one_plan(data: Path) -> None:
+    """One word more in the first action's text of the first plan (a new version of that plan)."""
+    source = sorted((data / "source").glob("*.txt"))[0]
+    text = source.read_text(encoding="utf-8")
+    start = text.index("\nActie 1")
+    at = text.index(" het ", start)
+    source.write_text(text[:at] + " het nieuwe " + text[at + len(" het ") :], encoding="utf-8")
+
+
+def measure_folder(name: str, data: Path, folder: Path, runs: int, plans: int, jobs: int | None = None) -> Row:
     dist = folder / "dist"
     forget_versions(data)
-    build = measure({"job": "build", "data": str(data), "out": str(dist)})
+    shutil.rmtree(dist, ignore_errors=True)  # a first build: nothing to take from
+    if (data / ".original.txt").exists():  # the plan change_one_plan changed, as it was
+        source = sorted((data / "source").glob("*.txt"))[0]
+        source.write_bytes((data / ".original.txt").read_bytes())
+    build = measure({"job": "build", "data": str(data), "out": str(dist), "jobs": jobs})
     print(
         f"  build {build.result['total']:.1f} s ({build.result['plans']} plans, {build.result['triples']} triples,"
         f" peak {build.peak_mib:.0f} MiB)",
         flush=True,
     )
-    rebuild = measure({"job": "build", "data": str(data), "out": str(dist)})
-    print(f"  rebuild {rebuild.result['total']:.1f} s (the same data again)", flush=True)
+    rebuild = measure({"job": "build", "data": str(data), "out": str(dist), "jobs": jobs})
+    print(f"  rebuild {rebuild.result['total']:.1f} s (nothing changed)", flush=True)
+    (data / ".original.txt").write_bytes(sorted((data / "source").glob("*.txt"))[0].read_bytes())
+    change_one_plan(data)
+    changed = measure({"job": "build", "data": str(data), "out": str(dist), "jobs": jobs})
+    print(f"  rebuild {changed.result['total']:.1f} s (one plan's text changed)", flush=True)
     load = measure({"job": "load", "dist": str(dist), "folder": str(folder / "store"), "runs": runs})
     print(
         f"  oxigraph load {load.result['load']:.1f} s, queries "
@@ -401,7 +431,10 @@ def measure_folder(name: str, data: Path, folder: Path, runs: int, plans: int) -
         flush=True,
     )
     shutil.rmtree(folder / "store", ignore_errors=True)
-    return Row(name, plans, build.result, build.wall, build.peak_mib, load.result, load.peak_mib, rebuild.result)
+    row = Row(name, plans, build.result, build.wall, build.peak_mib, load.result, load.peak_mib, rebuild.result)
+    row.changed = changed.result
+    row.__post_init__()
+    return row
 
 
 def save(path: Path, meta: dict[str, Any], rows: list[Row]) -> None:
@@ -431,7 +464,7 @@ def run(args: argparse.Namespace, meta: dict[str, Any]) -> list[Row]:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     print("real plan (a copy of data/)", flush=True)
-    rows.append(measure_folder("real", _real_data(out / "real"), out / "real", args.runs, 1))
+    rows.append(measure_folder("real", _real_data(out / "real"), out / "real", args.runs, 1, args.jobs))
     for factor in args.factors:
         started = time.perf_counter()
         folder = out / f"x{factor:04d}"
@@ -440,9 +473,11 @@ def run(args: argparse.Namespace, meta: dict[str, Any]) -> list[Row]:
         data = make_data(folder, factor, args.seed)
         generate = time.perf_counter() - start
         if factor == 1 and args.baseline_runs > 1:  # the baseline: the median of a few measurements
-            row = median_row([measure_folder("1", data, folder, args.runs, 1) for _ in range(args.baseline_runs)])
+            row = median_row(
+                [measure_folder("1", data, folder, args.runs, 1, args.jobs) for _ in range(args.baseline_runs)]
+            )
         else:
-            row = measure_folder(str(factor), data, folder, args.runs, factor)
+            row = measure_folder(str(factor), data, folder, args.runs, factor, args.jobs)
         row.generate = generate
         if args.virtuoso:
             row.virtuoso = virtuoso(folder / "dist", args)
@@ -501,6 +536,7 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
     runs, store = meta["runs"], meta.get("virtuoso")
     base = factors[0]  # factor 1
     queries = sorted(base.load["queries"])
+    shared = meta.get("shared", "another engineer's test runs")
     lines = [
         "## Scale: many plans (synthetic)",
         "",
@@ -511,8 +547,10 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         " (parse = `parse_file`, map = `to_graph`, validate = SHACL per plan, write = the four dumps, the DCAT"
         " catalogue and its validation, the files; other = registers, provenance, checks and versions: a first"
         " build, with no version recorded yet), peak memory ="
-        " ru_maxrss of the build process; rebuild = the same data built again at once (each plan compared with"
-        " the version the first build recorded in data/versions/; nothing changed, so no new version);"
+        " ru_maxrss of the build process (the largest of it and its worker processes, from wait4);"
+        " rebuild = the same data built again into the same dist/ (nothing changed: the build finds every input"
+        " as the last build recorded it); one changed = then one word more in the first plan's text, built again"
+        " into the same dist/ (a new version of that plan, the others taken from the last build);"
         " oxigraph load = `EmbeddedStore(folder).load(dist)` on disk; queries ="
         f" `queries/*.rq` on that store opened read-only, median of {runs} runs after one warm-up, every row"
         " read. Baseline: factor 1 of the same run"
@@ -521,15 +559,20 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         " over N times factor 1's (1.00 = linear, above 1 = worse than linear). The real plan is measured"
         " alongside for reference.",
         "",
-        f"Machine: {meta['machine']}. The machine was shared with other work (another engineer's test runs"
+        f"Machine: {meta['machine']}. The machine was shared with other work ({shared}"
         f" on the same 2 cores), so the figures are noisy: 1-minute load average {meta['load_before']:.1f} before"
         f" the run, {meta['load_after']:.1f} after; the whole run took {meta['took'] / 60:.0f} min.",
         "",
+        f"Builds with --jobs {meta.get('jobs') or 'one per core'}."
+        if "jobs" in meta
+        else "",
+        "",
         "| factor | plans | triples | parse s | map s | validate s | write s | render s | total s | peak MiB"
-        " | total × f1 | total ÷ N·f1 | rebuild s | rebuild ÷ N·f1 | oxigraph load s | load ÷ N·f1 | load peak MiB | "
+        " | total × f1 | total ÷ N·f1 | rebuild (nothing changed) s | ÷ build | rebuild (one plan changed) s | ÷ build"
+        " | oxigraph load s | load ÷ N·f1 | load peak MiB | "
         + " | ".join(f"{q} ms" for q in queries)
         + " |",
-        "|---|" + "---:|" * (16 + len(queries)),
+        "|---|" + "---:|" * (18 + len(queries)),
     ]
     for row in [real, *factors]:
         s = row.stages
@@ -539,19 +582,20 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             + " | ".join(f"{s[stage]:.2f}" for stage in STAGES)
             + f" | {s['total']:.2f} | {row.build_peak_mib:.0f} | {_ratio(s['total'], base.stages['total'])}"
             f" | {_ratio(s['total'], n * base.stages['total'])} | {s['rebuild']:.2f}"
-            f" | {_ratio(s['rebuild'], n * base.stages['rebuild'])} | {s['load']:.2f}"
+            f" | {_ratio(s['rebuild'], s['total'])} | {s['changed']:.2f} | {_ratio(s['changed'], s['total'])}"
+            f" | {s['load']:.2f}"
             f" | {_ratio(s['load'], n * base.stages['load'])} | {row.load_peak_mib:.0f} | "
             + " | ".join(f"{row.load['queries'][q]['median_ms']:.1f}" for q in queries)
             + " |"
         )
-    keys = ("parse", "map", "validate", "write", "render", "other", "total", "rebuild", "load")
+    keys = ("parse", "map", "validate", "write", "render", "other", "total", "changed", "load")
     lines += [
         "",
         "Per-plan cost against factor 1 (time ÷ N·f1; 1.00 = linear, above 1 = worse than linear), and in"
         " brackets between consecutive factors (per-plan cost at N over the per-plan cost at the factor before):",
         "",
-        "| factor | parse | map | validate | write | render | other | build total | rebuild | oxigraph load"
-        " | queries ÷ N·f1 | query rows | build peak MiB over f1's, per extra plan |",
+        "| factor | parse | map | validate | write | render | other | build total | rebuild, one changed"
+        " | oxigraph load | queries ÷ N·f1 | query rows | build peak MiB over f1's, per extra plan |",
         "|---|" + "---:|" * 12,
     ]
     previous = base
@@ -569,6 +613,23 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         memory = f"{(row.build_peak_mib - base.build_peak_mib) / (n - 1):.1f}" if n > 1 else "–"
         lines.append(f"| {row.name} | " + " | ".join(cells) + f" | {query_ratios} | {rows_text} | {memory} |")
         previous = row
+    lines += [
+        "",
+        "Time per plan by stage (ms per plan; parse, map, validate and write summed over the worker processes,"
+        " which run at once; plans = the wall time of the plans' phase; render and other: wall time):",
+        "",
+        "| factor | parse | map | validate | write | plans (wall) | render | other | build total | peak MiB |",
+        "|---|" + "---:|" * 9,
+    ]
+    for row in [real, *factors]:
+        per = {k: row.stages[k] / row.plans * 1000 for k in ("parse", "map", "validate", "write", "render", "other")}
+        lines.append(
+            f"| {'real plan' if row.name == 'real' else row.name} | "
+            + " | ".join(f"{per[k]:.0f}" for k in ("parse", "map", "validate", "write"))
+            + f" | {row.build['stages'].get('plans', 0.0) / row.plans * 1000:.0f}"
+            + f" | {per['render']:.0f} | {per['other']:.0f} | {row.stages['total'] / row.plans * 1000:.0f}"
+            + f" | {row.build_peak_mib:.0f} |"
+        )
     largest = factors[-1]
     total = largest.stages["total"]
     parts = ("parse", "map", "validate", "write", "render", "other")
@@ -588,15 +649,17 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
         f" the dumps {stages.get('serialise', 0):.1f} s, the catalogue {stages.get('catalogue', 0):.1f} s (of"
         f" which its SHACL validation {stages.get('catalogue validate', 0):.1f} s)."
         + (
-            f" Inside other: comparing and recording the versions (data/versions/) {stages['versions']:.1f} s."
+            f" Comparing with the recorded versions (data/versions/): {stages['versions']:.1f} s."
             if "versions" in stages
             else ""
         )
         + (
-            f" A rebuild of the same data takes {rebuilt:.0f} s ({rebuilt / total:.2f} × the first build): it also"
-            " reads each plan's recorded version back and compares its objects"
-            + (f" ({largest.rebuild['stages']['versions']:.1f} s)." if "versions" in largest.rebuild["stages"] else ".")
-            if largest.rebuild and rebuilt
+            f" A rebuild of the same data takes {rebuilt:.1f} s ({rebuilt / total:.3f} × the first build): every"
+            " input is as the last build recorded it, so dist/ is left as it is; after one plan's text changed"
+            f" {largest.stages['changed']:.1f} s ({largest.stages['changed'] / total:.2f} × the first build): that"
+            f" plan is built again ({largest.changed['stages'].get('plans', 0):.1f} s), the others are taken from"
+            f" the last build, and the site is rendered again ({largest.changed['stages'].get('render', 0):.1f} s)."
+            if largest.rebuild and largest.changed
             else ""
         ),
         "",
@@ -623,8 +686,7 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             f" {largest.stages['validate'] / largest.plans:.2f} s)"
             + (f", a rebuild ≈ {rebuilt / largest.plans * 1000 / 60:.0f} min" if rebuilt else "")
             + f", oxigraph load ≈ {load_per_plan * 1000 / 60:.1f}"
-            f" min, build peak memory ≈ {(base.build_peak_mib + memory_per_plan * 999) / 1024:.1f} GiB (every plan's"
-            " graph is held until the dumps are written).",
+            f" min, build peak memory ≈ {(base.build_peak_mib + memory_per_plan * 999) / 1024:.1f} GiB.",
         ]
     profiled = next((r for r in reversed(factors) if r.profile), None)
     if profiled and profiled.profile:
@@ -717,7 +779,7 @@ def plot(rows: list[Row], path: Path) -> None:
         "rebuild": "P:",
         "load": "x-",
     }
-    names = {"total": "build total (first build)", "rebuild": "rebuild (same data)", "load": "oxigraph load"}
+    names = {"total": "build total (first build)", "rebuild": "rebuild (nothing changed)", "load": "oxigraph load"}
     for key, style in styles.items():
         axes.plot(plans, [max(r.stages[key], 1e-4) for r in factors], style, label=names.get(key, key))
     base = factors[0].stages["total"]
@@ -766,6 +828,7 @@ def main() -> None:
     parser.add_argument(
         "--baseline-runs", type=int, default=3, help="measurements of factor 1; the median is the baseline (default 3)"
     )
+    parser.add_argument("--jobs", type=int, default=None, help="the builds' --jobs (default: one per core)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query; the median is reported (default 5)")
     parser.add_argument(
         "--profile-factor",
@@ -780,6 +843,11 @@ def main() -> None:
     parser.add_argument("--virtuoso-graphs", metavar="URL", help="its Graph Store endpoint, for publish --graphs")
     parser.add_argument(
         "--virtuoso-timeout", type=float, default=120, help="seconds to wait for one query's answer (default 120)"
+    )
+    parser.add_argument(
+        "--section",
+        default="scale",
+        help="the section of bench/RESULTS.md to write (default scale; another name keeps that one and the plot)",
     )
     parser.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md and the plot")
     parser.add_argument(
@@ -797,6 +865,7 @@ def main() -> None:
             "factors": args.factors,
             "seed": args.seed,
             "runs": args.runs,
+            "jobs": args.jobs,
             "virtuoso": args.virtuoso,
             "machine": _machine(),
             "load_before": os.getloadavg()[0],
@@ -807,7 +876,11 @@ def main() -> None:
         save(args.out / "scale.json", meta, rows)
     text = report(rows, meta)
     print(text)
-    if not args.no_results:
+    if not args.no_results and args.section != "scale":  # a section of its own, beside the one before
+        text = text.replace("## Scale: many plans (synthetic)", f"## Scale ({args.section})")
+        write_section(args.section, text.split("\n![Build stages")[0])
+        print(f"written: {RESULTS.relative_to(ROOT)} (section {args.section})")
+    elif not args.no_results:
         plot(rows, PLOT)
         write_section("scale", text)
         print(f"written: {RESULTS.relative_to(ROOT)} (section scale), {PLOT.relative_to(ROOT)}")

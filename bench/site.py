@@ -1,16 +1,25 @@
 """The rendered site (issue 15): nginx with `hgkbp-ld nginx-conf`, the thin server, and start-up, each
 against a baseline measured side by side in the same run.
 
-    .venv/bin/python -m bench.site [--seconds 5] [--rounds 3] [--connections 16] [--before 68d67b6]
+    .venv/bin/python -m bench.site [--seconds 3] [--rounds 9] [--connections 16] [--before 68d67b6]
+                                   [--only nginx]
 
 - pages through the `nginx-conf` configuration against plain nginx serving the same bytes as a
-  static file (same number of workers);
+  static file (baseline A: the settings of Debian's nginx.conf, `sendfile` and `tcp_nopush` on), and
+  against plain nginx with the same file settings as ours (A': `open_file_cache`, no `sendfile`),
+  which leaves only what negotiation, headers and locations cost;
 - pages from the Python server alone against the server before the render stage (`--before`, a
   commit: its tree is exported to a temporary folder and run with this environment);
 - a repeated `/sparql` GET through the nginx configuration against Oxigraph's own server
   (`oxigraph serve-read-only`, the `bench` extra) on the same dump and query;
 - `serve` start-up: process start to the first answer, for both servers, and the time the server
   spends reading the build (the `load` of the publication, in this process).
+
+The machine is shared, so a round runs every case once, one after the other (the order reversed every
+other round), and a case's ratio is taken within its round, against the baseline measured seconds
+before or after it; the report gives the median of those per-round ratios with their range, and the
+CPU time the nginx workers (or the server) spent per request, which other jobs' load moves far less
+than requests per second. `--only nginx` measures only the nginx cases (quick, for tuning).
 
 Needs nginx and wrk (Debian packages). Results go to bench/RESULTS.md.
 """
@@ -19,18 +28,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 
-from bench.common import ROOT, Process, Run, free_port, median_run, write_section, wrk
+from bench.common import ROOT, free_port, wrk
+from bench.site_report import A_TUNED, CACHED, A, B, C, Case, Measured, report
 from hgkbp_ld.bundled import QUERIES
 
 PAGE = "/doc/actie/hgkbp-2025-2029/12"
@@ -84,10 +94,16 @@ def nginx(conf: str, prefix: Path) -> subprocess.Popen:
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def plain_nginx_conf(root: Path, port: int, user: str) -> str:
+def plain_nginx_conf(root: Path, port: int, user: str, tuned: bool = False) -> str:
+    """Plain nginx for one static file: Debian's nginx.conf settings, or (`tuned`) our file settings."""
+    files = (
+        "sendfile off; open_file_cache max=10000 inactive=60s; open_file_cache_valid 1s;"
+        if tuned
+        else "sendfile on; tcp_nopush on;"
+    )
     return f"""{user}worker_processes auto; pid nginx.pid; error_log stderr warn;
 events {{ worker_connections 4096; }}
-http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
+http {{ access_log off; {files} keepalive_requests 100000;
   client_body_temp_path tmp-body; proxy_temp_path tmp-proxy; fastcgi_temp_path tmp-f; uwsgi_temp_path tmp-u;
   scgi_temp_path tmp-s; types {{ text/html html; }}
   server {{ listen 127.0.0.1:{port}; root {root}; }} }}
@@ -105,6 +121,27 @@ def wait_for(url: str) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) of these processes so far, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and its descendants (the server's SPARQL workers; nginx's workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for c in children for p in process_tree(int(c)))]
+
+
 def load_seconds(dist: Path, folder: Path) -> float:
     """The publication's load (read the site, copy the store) in this process: what start-up costs beyond imports."""
     from hgkbp_ld.settings import Settings
@@ -115,151 +152,168 @@ def load_seconds(dist: Path, folder: Path) -> float:
     return time.perf_counter() - started
 
 
+class Bench:
+    """The processes of one run, started in a temporary folder and stopped at the end."""
+
+    def __init__(self, folder: Path, args: argparse.Namespace) -> None:
+        self.folder, self.args = folder, args
+        self.user = "user root; " if os.geteuid() == 0 else ""
+        self.processes: list[subprocess.Popen] = []
+        self.cases: dict[str, Case] = {}
+        self.startup = self.old_startup = float("nan")
+
+    def start(self) -> Path:
+        dist = build(self.folder / "dist")
+        server, url, self.startup = serve(dist)
+        self.processes.append(server)
+        self._nginx_cases(dist, url)
+        if self.args.only == "nginx":
+            return dist
+        old = self.folder / "before"
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", self.args.before], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        old_dist = build(self.folder / "dist-before", old / "src", cwd=old)
+        old_server, old_url, self.old_startup = serve(old_dist, old / "src", cwd=old)
+        self.processes.append(old_server)
+        html = {"Accept": "text/html"}
+        self.cases[B] = Case(old_url + PAGE, html, old_server.pid)
+        self.cases["thin server alone, HTML"] = Case(url + PAGE, html, server.pid)
+        self.cases["thin server alone, Turtle"] = Case(url + PAGE, {"Accept": "text/turtle"}, server.pid)
+        self._sparql_cases(dist)
+        return dist
+
+    def _nginx_cases(self, dist: Path, url: str) -> None:
+        ours, plain, tuned = free_port(), free_port(), free_port()
+        conf = subprocess.run(
+            _cli("nginx-conf", "--dist", dist, "--listen", f"127.0.0.1:{ours}", "--upstream", url)
+            + (["--user", "root"] if self.user else []),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        static = self.folder / "static"
+        static.mkdir()
+        (static / "page.html").write_bytes(httpx.get(url + PAGE + ".html").content)
+        started = {
+            "ours": nginx(conf, self.folder / "nginx-ours"),
+            "plain": nginx(plain_nginx_conf(static, plain, self.user), self.folder / "nginx-plain"),
+            "tuned": nginx(plain_nginx_conf(static, tuned, self.user, tuned=True), self.folder / "nginx-tuned"),
+        }
+        self.processes += started.values()
+        self.nginx_url = f"http://127.0.0.1:{ours}"
+        wait_for(self.nginx_url + PAGE)
+        wait_for(f"http://127.0.0.1:{plain}/page.html")
+        wait_for(f"http://127.0.0.1:{tuned}/page.html")
+        pid = {name: process.pid for name, process in started.items()}
+        html = {"Accept": "text/html"}
+        self.cases = {
+            A: Case(f"http://127.0.0.1:{plain}/page.html", {}, pid["plain"]),
+            A_TUNED: Case(f"http://127.0.0.1:{tuned}/page.html", {}, pid["tuned"]),
+            "nginx-conf, /doc/… HTML by Accept": Case(self.nginx_url + PAGE, html, pid["ours"]),
+            "nginx-conf, /doc/… Turtle by Accept": Case(self.nginx_url + PAGE, {"Accept": "text/turtle"}, pid["ours"]),
+            "nginx-conf, /doc/….html": Case(self.nginx_url + PAGE + ".html", {}, pid["ours"]),
+            "nginx-conf, a browser's Accept": Case(self.nginx_url + PAGE, {"Accept": BROWSER}, pid["ours"]),
+        }
+
+    def _sparql_cases(self, dist: Path) -> None:
+        oxigraph_url, oxigraph_pid = self._oxigraph(dist)
+        query = (QUERIES / "acties-per-minister.rq").read_text(encoding="utf-8")
+        encoded = urlencode({"query": query})
+        csv = {"Accept": "text/csv"}
+        ours_answer = httpx.get(f"{self.nginx_url}/sparql?{encoded}", headers=csv)
+        theirs = httpx.get(f"{oxigraph_url}/query?{encoded}", headers=csv)
+        assert ours_answer.status_code == theirs.status_code == 200  # the same query, the same rows:
+        assert len(ours_answer.text.splitlines()) == len(theirs.text.splitlines()) > 1
+        ours_pid = self.cases["nginx-conf, /doc/….html"].pid
+        self.cases[C] = Case(f"{oxigraph_url}/query?{encoded}", csv, oxigraph_pid)
+        self.cases[CACHED] = Case(f"{self.nginx_url}/sparql?{encoded}", csv, ours_pid)
+
+    def _oxigraph(self, dist: Path) -> tuple[str, int]:
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        if not Path(binary).exists():
+            raise SystemExit("oxigraph (the server) is needed: pip install -e '.[bench]'")
+        location = self.folder / "oxigraph-db"
+        for dump in sorted(dist.glob("*.nt")):
+            load = [binary, "load", "--location", str(location), "--file", str(dump)]
+            subprocess.run(load, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port = free_port()
+        argv = [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.processes.append(process)
+        wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+        return f"http://127.0.0.1:{port}", process.pid
+
+    def measure(self) -> dict[str, list[Measured]]:
+        runs: dict[str, list[Measured]] = {case: [] for case in self.cases}
+        names = list(self.cases)
+        for number in range(self.args.rounds):
+            for name in names if number % 2 == 0 else names[::-1]:
+                case = self.cases[name]
+                pids = process_tree(case.pid)
+                before = cpu_seconds(pids)
+                run = wrk(case.url, connections=self.args.connections, seconds=self.args.seconds, headers=case.headers)
+                requests = run.requests_per_second * self.args.seconds
+                runs[name].append(Measured(run, (cpu_seconds(pids) - before) / requests * 1e6 if requests else 0.0))
+                print(
+                    f"round {number + 1}: {name}: {run.requests_per_second:.0f} req/s, errors {run.errors}", flush=True
+                )
+        return runs
+
+    def pairs(self) -> dict[str, list[float]]:
+        """Each nginx-conf page case and baseline A run at the same time (two wrk): the same outside load
+        on both, which share the machine between them; the ratio of their req/s, round by round."""
+        found: dict[str, list[float]] = {}
+        cases = [name for name in self.cases if name.startswith("nginx-conf") and "sparql" not in name]
+        with ThreadPoolExecutor(2) as pool:
+            for number in range(self.args.rounds):
+                for name in cases:
+                    ours, plain = self.cases[name], self.cases[A]
+                    runs = [
+                        pool.submit(
+                            wrk, c.url, connections=self.args.connections, seconds=self.args.seconds, headers=c.headers
+                        )
+                        for c in (ours, plain)
+                    ]
+                    ratio = runs[0].result().requests_per_second / max(runs[1].result().requests_per_second, 1)
+                    found.setdefault(name, []).append(ratio)
+                    print(f"round {number + 1}: {name} and A together: {ratio:.2f}", flush=True)
+        return found
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+            process.wait(10)
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=5, help="length of one measurement (default 5)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported (default 3)")
+    parser.add_argument("--seconds", type=int, default=3, help="length of one measurement (default 3)")
+    parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds (default 9)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument("--before", default="68d67b6", help="the commit before the render stage (default 68d67b6)")
+    parser.add_argument("--only", choices=["nginx"], help="measure only the nginx pages (quick)")
     args = parser.parse_args()
-    user = "user root; " if os.geteuid() == 0 else ""
-    processes: list[subprocess.Popen | Process] = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-site-") as name:
         folder = Path(name)
         folder.chmod(0o755)
-        old = folder / "before"
-        old.mkdir()
-        archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-        dist = build(folder / "dist")
-        old_dist = build(folder / "dist-before", old / "src", cwd=old)
+        bench = Bench(folder, args)
         try:
-            server, url, startup = serve(dist)
-            processes.append(server)
-            old_server, old_url, old_startup = serve(old_dist, old / "src", cwd=old)
-            processes.append(old_server)
-            ours, plain = free_port(), free_port()
-            conf = subprocess.run(
-                _cli("nginx-conf", "--dist", dist, "--listen", f"127.0.0.1:{ours}", "--upstream", url)
-                + (["--user", "root"] if user else []),
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            processes.append(nginx(conf, folder / "nginx-ours"))
-            static = folder / "static"
-            static.mkdir()
-            (static / "page.html").write_bytes(httpx.get(url + PAGE + ".html").content)
-            processes.append(nginx(plain_nginx_conf(static, plain, user), folder / "nginx-plain"))
-            nginx_url, plain_url = f"http://127.0.0.1:{ours}", f"http://127.0.0.1:{plain}"
-            wait_for(nginx_url + PAGE)
-            wait_for(plain_url + "/page.html")
-            oxigraph_url = _oxigraph(dist, folder, processes)
-            query = (QUERIES / "acties-per-minister.rq").read_text(encoding="utf-8")
-            sparql = "/sparql?" + urlencode({"query": query})
-            csv = {"Accept": "text/csv"}
-            html = {"Accept": "text/html"}
-            cases = {
-                "plain nginx, the page as a static file (baseline A)": (plain_url + "/page.html", {}),
-                "nginx-conf, /doc/… HTML by Accept": (nginx_url + PAGE, html),
-                "nginx-conf, /doc/… Turtle by Accept": (nginx_url + PAGE, {"Accept": "text/turtle"}),
-                "nginx-conf, /doc/….html": (nginx_url + PAGE + ".html", {}),
-                "server before the render stage, HTML (baseline B)": (old_url + PAGE, html),
-                "thin server alone, HTML": (url + PAGE, html),
-                "thin server alone, Turtle": (url + PAGE, {"Accept": "text/turtle"}),
-                "oxigraph serve-read-only, /query (baseline C)": (oxigraph_url + "/query?" + sparql[8:], csv),
-                "nginx-conf, the same /sparql GET (cached)": (nginx_url + sparql, csv),
-            }
-            ours_answer = httpx.get(nginx_url + sparql, headers=csv)
-            theirs = httpx.get(oxigraph_url + "/query?" + sparql[8:], headers=csv)
-            assert ours_answer.status_code == theirs.status_code == 200  # the same query, the same rows:
-            assert len(ours_answer.text.splitlines()) == len(theirs.text.splitlines()) > 1
-            runs: dict[str, list[Run]] = {case: [] for case in cases}
-            for number in range(args.rounds):
-                for case, (target, headers) in cases.items():
-                    run = wrk(target, connections=args.connections, seconds=args.seconds, headers=headers)
-                    runs[case].append(run)
-                    print(f"round {number + 1}: {case}: {run.requests_per_second:.0f} req/s, errors {run.errors}")
+            dist = bench.start()
+            runs = bench.measure()
+            together = bench.pairs()
             load = min(load_seconds(dist, folder) for _ in range(3))
         finally:
-            for process in processes:
-                process.terminate()
-                process.wait(10) if isinstance(process, subprocess.Popen) else None
-    _write(args, {case: median_run(r) for case, r in runs.items()}, startup, old_startup, load)
-
-
-def _oxigraph(dist: Path, folder: Path, processes: list) -> str:
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        raise SystemExit("oxigraph (the server) is needed: pip install -e '.[bench]'")
-    location = folder / "oxigraph-db"
-    for dump in sorted(dist.glob("*.nt")):
-        load = [binary, "load", "--location", str(location), "--file", str(dump)]
-        subprocess.run(load, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port = free_port()
-    argv = [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    processes.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
-    return f"http://127.0.0.1:{port}"
-
-
-def _write(args: argparse.Namespace, medians: dict[str, Run], startup: float, old_startup: float, load: float) -> None:
-    baselines = {"A": None, "B": None, "C": None}
-    for case, run in medians.items():
-        for key in baselines:
-            if f"(baseline {key})" in case:
-                baselines[key] = run
-    groups = {"A": list(medians)[:4], "B": list(medians)[4:7], "C": list(medians)[7:]}
-    lines = [
-        "## The rendered site: nginx-conf, the thin server, start-up (issue 15)",
-        "",
-        f"`python -m bench.site --seconds {args.seconds} --rounds {args.rounds} --connections {args.connections}"
-        f" --before {args.before}` — wrk (1 thread, {args.connections} connections) on loopback, {args.seconds} s per"
-        f" measurement, median of {args.rounds} interleaved rounds, on a machine shared with other jobs"
-        f" (2 cores: wrk, nginx and the servers compete for them, so only the ratios mean something);"
-        f" page `{PAGE}`; query `acties-per-minister.rq`; {platform.machine()}, Python {platform.python_version()}.",
-        "",
-        "| what | req/s | × its baseline | p50 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for key, cases in groups.items():
-        base = baselines[key]
-        assert base is not None
-        for case in cases:
-            run = medians[case]
-            ratio = run.requests_per_second / base.requests_per_second
-            lines.append(
-                f"| {case} | {run.requests_per_second:.0f} | {ratio:.2f} | {run.p50_ms:.2f} | {run.p99_ms:.2f}"
-                f" | {run.errors} |"
-            )
-    thin, plain, before, oxigraph = medians["thin server alone, HTML"], baselines["A"], baselines["B"], baselines["C"]
-    assert plain is not None and before is not None and oxigraph is not None
-    pages = [medians[case].requests_per_second / plain.requests_per_second for case in groups["A"][1:]]
-    cached = medians["nginx-conf, the same /sparql GET (cached)"].requests_per_second
-    lines += [
-        "",
-        "Against the issue's goals: pages through the nginx-conf configuration"
-        f" {' / '.join(f'{r:.2f}' for r in pages)}× plain nginx (HTML by Accept / Turtle by Accept / suffix form;"
-        " goal ≥ 0.8); the thin server alone"
-        f" {thin.requests_per_second / before.requests_per_second:.1f}× the server before the render stage (goal ≥ 2)"
-        f" and {thin.requests_per_second / plain.requests_per_second:.3f}× plain nginx (goal ≥ 0.05); a repeated"
-        f" /sparql GET through nginx {cached / oxigraph.requests_per_second:.0f}× Oxigraph's own server on the same"
-        " dump and query (goal > 1). The nginx rows move by ±30 % from round to round on this shared machine (other"
-        " jobs' benchmarks ran at the same time): read them as a range, not to two decimals.",
-        "",
-        "| `serve` start-up | seconds |",
-        "|---|---:|",
-        f"| before the render stage: process start → first answer (it renders everything) | {old_startup:.2f} |",
-        f"| thin server: process start → first answer (imports, uvicorn, the load) | {startup:.2f} |",
-        f"| thin server: the load alone (read dist/site, copy the build's store; best of 3) | {load:.3f} |",
-        "",
-        "The load is what serving a build costs (goal ≤ 0.5 s, and no query to the store per resource: none at"
-        " all at start); the rest of the process start is Python's imports, uvicorn and the SPARQL worker"
-        " processes, which each import and open the store before the first answer.",
-    ]
-    write_section("site", "\n".join(lines))
-    print("\n".join(lines))
+            bench.stop()
+    text = report(
+        args, runs, together, (bench.startup, bench.old_startup, load), (load_before, os.getloadavg()[0]), PAGE
+    )
+    print(text)
 
 
 if __name__ == "__main__":

@@ -30,14 +30,14 @@ def hgkbp_ld(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
-    """data/ with the two invented plans of examples/plans/ added (three plans), in a folder not named 'data', built."""
-    root = tmp_path_factory.mktemp("three")
-    data = root / "mijn-gegevens"
-    copy_data_with_examples(data)
-    done = run_build(root / "dist", "--data", str(data))
-    assert done.returncode == 0, done.stderr
-    return data, root / "dist", done
+def three(
+    three_plans: tuple[Path, Path, subprocess.CompletedProcess[str]],
+) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    """data/ with the two invented plans of examples/plans/ added (three plans), in a folder not named 'data',
+    built (tests/conftest.py: once per run, shared with test_plans_site)."""
+    data, _dist, _done = three_plans
+    assert data.name == "mijn-gegevens"
+    return three_plans
 
 
 def test_three_plans_build_side_by_side(three: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:

@@ -21,15 +21,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hgkbp_ld.nginx import BROWSERS
 from hgkbp_ld.web.middleware import HEADERS
-from tests.conftest import ROOT, Server, build_dist, free_port
+from tests.conftest import ROOT, Server, build_dist, copy_dist, free_port, shared_server
 
 ACTION = "/doc/actie/hgkbp-2025-2029/12"
 ACCEPTS = [
     None,
     "*/*",
     "text/html",
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",  # a browser
+    *BROWSERS,
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8",  # another browser: by the regex
     "text/turtle",
     "application/ld+json",
     "application/json",
@@ -112,12 +114,13 @@ class Nginx:
 
 
 @pytest.fixture(scope="module")
-def pair(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Nginx]]:
-    server = Server(dist)
+def pair(
+    dist: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple[Server, Nginx]]:
+    server = shared_server("embedded", dist, request)  # the session's server of the build (tests/conftest.py)
     nginx = Nginx.start(dist, server.url, tmp_path_factory.mktemp("nginx"))
     yield server, nginx
     nginx.stop()
-    server.stop()
 
 
 def _get(url: str, accept: str | None, **headers: str) -> httpx.Response:
@@ -256,10 +259,11 @@ def test_sparql_gets_are_cached_per_query_and_accept(pair: tuple[Server, Nginx])
     )  # errors: never kept
 
 
-def test_a_new_build_is_never_answered_from_the_old_cache(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    dist = build_dist(tmp_path / "dist", data)
+def test_a_new_build_is_never_answered_from_the_old_cache(
+    real_build: tuple[Path, Path, object], tmp_path: Path
+) -> None:
+    data = shutil.copytree(real_build[0], tmp_path / "data")  # a copy of data/, and its build (made once per run)
+    dist = copy_dist(real_build[1], tmp_path / "dist")
     server = Server(dist, "--reload-on-build")
     nginx = Nginx.start(dist, server.url, tmp_path / "nginx")
     old, new = "Praktijktesten op de arbeidsmarkt", "Praktijktesten op de hele arbeidsmarkt"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.browser import assert_no_axe_violations
-from tests.conftest import ROOT, Server, build_dist, copy_data_with_examples
+from tests.conftest import ROOT, Server
 
 VAPA, JKP, REAL = "vapa-2025-2029", "jkp-2025-2029", "hgkbp-2025-2029"
 VAPA_TITLE = "Vlaams Actieplan Armoedebestrijding 2025-2029"
@@ -27,10 +27,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("plans-site")
-    data = copy_data_with_examples(root / "data")
-    server = Server(build_dist(root / "dist", data))
+def server(three_plans: tuple[Path, Path, object]):
+    server = Server(three_plans[1])  # data/ with examples/plans/ added, built once per run (tests/conftest.py)
     yield server
     server.stop()
 

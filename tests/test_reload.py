@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import Server, build_dist, copy_real_data, run_build
+from tests.conftest import Server, build_dist, copy_dist
 
 
 def test_serve_never_builds_and_says_what_to_do(tmp_path: Path) -> None:
@@ -26,11 +27,9 @@ def test_serve_never_builds_and_says_what_to_do(tmp_path: Path) -> None:
     assert not (tmp_path / "dist").exists()
 
 
-def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    copy_real_data(data)
-    dist = tmp_path / "dist"
-    build_dist(dist, data)
+def test_a_new_build_is_swapped_in_while_clients_read(real_build: tuple[Path, Path, object], tmp_path: Path) -> None:
+    data = shutil.copytree(real_build[0], tmp_path / "data")  # a copy of data/, and its build (made once per run)
+    dist = copy_dist(real_build[1], tmp_path / "dist")
     server = Server(dist, "--reload-on-build")
     old_title, new_title = "Praktijktesten op de arbeidsmarkt", "Praktijktesten op de hele arbeidsmarkt"
     seen: dict[int, list[tuple[int, str]]] = {}
@@ -77,11 +76,8 @@ def test_a_new_build_is_swapped_in_while_clients_read(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_another_base_is_served_under_the_local_host(tmp_path: Path) -> None:
-    data = copy_real_data(tmp_path / "data")
-    done = run_build(tmp_path / "dist", "--data", str(data), "--base", "https://example.org")
-    assert done.returncode == 0, done.stderr
-    server = Server(tmp_path / "dist", "--base", "https://example.org")
+def test_another_base_is_served_under_the_local_host(other_base_build: tuple[Path, Path, object]) -> None:
+    server = Server(other_base_build[1], "--base", "https://example.org")  # built once per run (tests/conftest.py)
     try:
         response = httpx.get(f"{server.url}/doc/actie/hgkbp-2025-2029/12.ttl")
         assert response.status_code == 200 and "<https://example.org/id/actie/hgkbp-2025-2029/12>" in response.text

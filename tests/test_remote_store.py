@@ -23,18 +23,17 @@ import pytest
 
 from hgkbp_ld.sparql.rewrite import insert_values, rewrite_dataset
 from hgkbp_ld.store import read_manifest
-from tests.conftest import EPOCH, ROOT, Server, Virtuoso, build_dist, data_with_second_plan, publish, rerender
+from tests import conftest
+from tests.conftest import EPOCH, ROOT, Server, Virtuoso, publish, rerender
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 PLAN_GRAPH = "https://data.vlaanderen.be/id/dataset/hgkbp-2025-2029"
 
 
-@pytest.fixture(scope="module")
-def dist_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A second version: the real plan and a second plan beside it (more triples, another manifest)."""
-    root = tmp_path_factory.mktemp("version-b")
-    return build_dist(root / "dist", data_with_second_plan(root))
+# A second version, the real plan and a second plan beside it (more triples, another manifest): the run's
+# build (tests/conftest.py), named here too because test_sparql_fair imports it from this module.
+dist_b = conftest.dist_b
 
 
 def count(url: str, query: str = COUNT) -> int:

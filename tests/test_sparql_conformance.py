@@ -45,7 +45,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from tests.conftest import Server, Virtuoso, publish, require_virtuoso, rerender
+from tests.conftest import Server, publish, rerender
+from tests.shared import fresh_virtuoso
 
 CONFORMANCE = Path(__file__).resolve().parent / "fixtures" / "conformance"
 PROTOCOL_MANIFEST = CONFORMANCE / "sparql11-protocol" / "manifest.ttl"
@@ -243,8 +244,7 @@ def conformance_server(store_kind: str, dist: Path, tmp_path_factory: pytest.Tem
         yield server
         server.stop()
         return
-    require_virtuoso()
-    virtuoso = Virtuoso.start_new(folder.parent / "virtuoso")
+    virtuoso = fresh_virtuoso(tmp_path_factory, folder.parent / "virtuoso")
     try:
         done = publish(folder, virtuoso)
         assert done.returncode == 0, done.stderr

@@ -24,11 +24,11 @@ def test_two_synthetic_plans_build_and_validate(tmp_path: Path, monkeypatch: pyt
     data = make_data(tmp_path, 2)
     result = build(tmp_path / "dist", data_dir=data)  # strict parsing, SHACL validation of each plan
     assert [p.config.slug for p in result.plans] == ["synth-0001", "synth-0002"]
-    for plan in result.plans:
-        assert 0.5 * real_triples <= len(plan.graph) <= 1.5 * real_triples, (plan.config.slug, len(plan.graph))
-        assert plan.graph_name.endswith(f"/id/dataset/{plan.config.slug}")
-    assert len({p.config.dataset_title for p in result.plans}) == 2
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    for plan in result.plans:
+        assert 0.5 * real_triples <= plan.triples <= 1.5 * real_triples, (plan.config.slug, plan.triples)
+        assert manifest["plans"][plan.slug]["graph"].endswith(f"/id/dataset/{plan.config.slug}")
+    assert len({p.config.dataset_title for p in result.plans}) == 2
     assert set(manifest["plans"]) == {"synth-0001", "synth-0002"}
 
 

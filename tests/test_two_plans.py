@@ -9,7 +9,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import SECOND_PLAN, Server, build_dist, data_with_second_plan
+from tests.conftest import SECOND_PLAN, Server
 
 REAL, OTHER = "hgkbp-2025-2029", SECOND_PLAN
 ID = "https://data.vlaanderen.be/id/"
@@ -17,10 +17,8 @@ PER_PLAN = ("actie/", "doelstelling/", "indicator/", "periode/", "dataset/", "br
 
 
 @pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("two-plans")
-    build_dist(root / "dist", data_with_second_plan(root))
-    return root / "dist"
+def two(dist_b: Path) -> Path:
+    return dist_b  # the real plan and the second plan, built once per run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

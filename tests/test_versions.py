@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from hgkbp_ld.versions import History, objects
-from tests.conftest import ROOT, Server, copy_real_data, run_build
+from tests.conftest import ROOT, Server, copy_dist, copy_real_data, run_build
 
 PLAN = "hgkbp-2025-2029"
 LATER = "1769904000"  # 2026-02-01: the modified text's build
@@ -49,14 +50,18 @@ def build(out: Path, data: Path, epoch: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
-def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    """(data, dist after the real plan, dist after the modified text), built by the real command."""
+def two_versions(
+    tmp_path_factory: pytest.TempPathFactory, real_build: tuple[Path, Path, subprocess.CompletedProcess[str]]
+) -> tuple[Path, Path, Path]:
+    """(data, dist after the real plan, dist after the modified text), built by the real command (the
+    real plan's build is the run's, tests/conftest.py; its data folder is copied, then changed)."""
     root = tmp_path_factory.mktemp("versions")
     data = root / "data"
-    copy_real_data(data)
-    first = build(root / "dist-1", data, "1767225600")
+    shutil.copytree(real_build[0], data)
+    first = real_build[2]
     assert first.returncode == 0, first.stderr
     assert "this is version" not in first.stderr  # the committed version 1 is the real plan
+    copy_dist(real_build[1], root / "dist-1")
     source = data / "source" / f"{PLAN}.txt"
     (root / "original.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     source.write_text(modify(source.read_text(encoding="utf-8")), encoding="utf-8")
@@ -275,15 +280,13 @@ def test_the_action_page_shows_its_history(served: Server) -> None:
     assert f"/doc/versie/{PLAN}/2/" not in unchanged
 
 
-def test_another_base_shares_the_history(tmp_path: Path) -> None:
+def test_another_base_shares_the_history(other_base_build: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
     """A build for another --base is the same data: no version, and the snapshot stays canonical."""
-    data = tmp_path / "data"
-    copy_real_data(data)
-    done = run_build(tmp_path / "dist", "--data", str(data), "--base", "https://example.org")
+    data, dist, done = other_base_build  # copy_real_data, then built with --base, once per run (tests/conftest.py)
     assert done.returncode == 0, done.stderr
     assert "this is version" not in done.stderr
     assert len(History.load(data / "versions" / PLAN).versions) == 1
-    snapshot = (tmp_path / "dist" / "versies" / PLAN / "1.nt").read_bytes()
+    snapshot = (dist / "versies" / PLAN / "1.nt").read_bytes()
     assert snapshot == (ROOT / "data" / "versions" / PLAN / "1.nt").read_bytes()
     history = History.load(data / "versions" / PLAN, "https://example.org")
     assert "https://example.org/id/actie/hgkbp-2025-2029/12" in objects(history.graph(1))

@@ -1,8 +1,10 @@
 """The installable package: a wheel built from this tree, installed into a clean virtual environment,
-builds and serves the bundled plan from an empty folder (no checkout, no `data/` beside it)."""
+builds and serves the bundled plan from an empty folder (no checkout, no `data/` beside it), and
+records the bundled plan's new versions in the user's data folder, never in site-packages."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -11,12 +13,25 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import pytest
 
+from hgkbp_ld.bundled import DATA
+from hgkbp_ld.settings import Settings, installed_bundle
+from hgkbp_ld.versions import start_from
 from tests.conftest import ROOT, free_port
 
+PLAN = "hgkbp-2025-2029"
 
-def _run(*command: str | Path, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+
+def _clean_env(home: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HGKBP_", "VIRTUAL_ENV", "PYTHONPATH"))}
+    return env | {"XDG_DATA_HOME": str(home)} if home is not None else env
+
+
+def _run(
+    *command: str | Path, cwd: Path, timeout: int = 600, home: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = _clean_env(home)
     done = subprocess.run(
         [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -25,7 +40,9 @@ def _run(*command: str | Path, cwd: Path, timeout: int = 600) -> subprocess.Comp
 
 
 def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", tmp_path / "wheel", ROOT, cwd=ROOT)
+    _run(
+        sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", tmp_path / "wheel", ROOT, cwd=ROOT
+    )
     (wheel,) = (tmp_path / "wheel").glob("hgkbp_ld-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in (
@@ -47,12 +64,21 @@ def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     command = venv / "bin" / "hgkbp-ld"
-    built = _run(command, "build", cwd=empty)
+    (installed,) = (venv / "lib").glob("python*/site-packages/hgkbp_ld/data")
+    shipped_versions = _tree_hash(installed / "versions")
+    home = tmp_path / "home"  # the user's data folder ($XDG_DATA_HOME)
+    built = _run(command, "build", cwd=empty, home=home)
     assert "hgkbp-2025-2029: 56 actions" in built.stderr
     assert (empty / "dist" / "site" / "index.json").exists()
+    own = home / "hgkbp-ld" / "versions" / PLAN
+    assert f"its versions are read from and recorded in {own.parent}" in built.stderr  # says where
+    assert (own / "versies.csv").read_bytes() == (installed / "versions" / PLAN / "versies.csv").read_bytes()
+    _a_changed_model_makes_a_version_in_the_users_folder(command, empty, home, own)
+    assert _tree_hash(installed / "versions") == shipped_versions  # site-packages never written
+    assert not (empty / "data").exists()
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HGKBP_", "VIRTUAL_ENV", "PYTHONPATH"))}
+    env = _clean_env()
     server = subprocess.Popen([command, "serve", "--port", str(port)], cwd=empty, stdout=log, stderr=log, env=env)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -69,8 +95,56 @@ def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
         assert httpx.get(f"{url}/static/style.css").status_code == 200
         answer = httpx.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
         assert answer.status_code == 200 and answer.text.strip().lower().endswith("true")
+        version = httpx.get(f"{url}/doc/versie/{PLAN}/2", headers={"Accept": "text/turtle"})  # the user's version 2
+        assert version.status_code == 200
         sparql_page = httpx.get(f"{url}/sparql", headers={"Accept": "text/html"})
         assert "Welke acties leidt elke minister op een gegeven dag" in sparql_page.text  # a bundled example query
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _a_changed_model_makes_a_version_in_the_users_folder(command: Path, folder: Path, home: Path, own: Path) -> None:
+    """The user's recorded version 1 lacks a title the plan now has: the next build records version 2
+    there (as if the model had changed since the package's version 1)."""
+    title = f"<https://data.vlaanderen.be/id/actie/{PLAN}/12> <http://purl.org/dc/terms/title> "
+    lines = (own / "1.nt").read_bytes().splitlines(keepends=True)
+    older = b"".join(line for line in lines if not line.startswith(title.encode()))
+    assert len(older) < sum(map(len, lines))
+    (own / "1.nt").write_bytes(older)
+    header, first = (own / "versies.csv").read_text(encoding="utf-8").splitlines()
+    number, moment, _triples, _sha = first.split(",")
+    count = len(older.splitlines())
+    (own / "versies.csv").write_text(
+        f"{header}\n{number},{moment},{count},{hashlib.sha256(older).hexdigest()}\n", encoding="utf-8"
+    )
+    built = _run(command, "build", cwd=folder, home=home)
+    assert f"{PLAN}: the data changed, this is version 2" in built.stderr
+    assert (own / "2.nt").exists() and len((own / "versies.csv").read_text(encoding="utf-8").splitlines()) == 3
+    assert (folder / "dist" / "versies" / PLAN / "2.nt").exists()
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"/")
+    return digest.hexdigest()
+
+
+def test_where_versions_are_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout records versions in its data (committed with the text); --versions elsewhere, starting
+    from the data's recorded versions; only an installed package's bundled plan goes to the user's folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    assert not installed_bundle(DATA)  # this test runs from the checkout (an editable install)
+    assert Settings().versions_folder() == DATA / "versions"
+    assert Settings(data=tmp_path / "data").versions_folder() == tmp_path / "data" / "versions"
+    assert Settings(versions=tmp_path / "mine").versions_folder() == tmp_path / "mine"
+    recorded, own = DATA / "versions" / PLAN, tmp_path / "mine" / PLAN
+    start_from(own, recorded)
+    assert sorted(p.name for p in own.iterdir()) == sorted(p.name for p in recorded.iterdir())
+    assert (own / "1.nt").read_bytes() == (recorded / "1.nt").read_bytes()
+    (own / "versies.csv").write_text("versie,tijdstip,triples,sha256\n", encoding="utf-8")
+    start_from(own, recorded)  # a folder with its own index is never overwritten
+    assert (own / "versies.csv").read_text(encoding="utf-8") == "versie,tijdstip,triples,sha256\n"
+    start_from(recorded, recorded)  # the data's own folder: nothing to do

@@ -1,9 +1,16 @@
-"""parse → map → validate → write `dist/`, all or nothing.
+"""parse → map → validate → write → render `dist/`, all or nothing, plan by plan, only what changed.
+
+Each plan is built on its own (`hgkbp_ld.plan_build`: parse, map, versions, validate, its four
+dumps), in worker processes when there are several (`jobs`), and released before the next: the
+build keeps only what each plan's catalogue entry and manifest need. A plan whose inputs did not
+change since the build in `dist/` is taken from it (`hgkbp_ld.incremental`). Then the catalogue,
+the manifest and the render stage, from the files written.
 
 The new `dist/` is written to a temporary folder next to it and swapped in only when every file
-is written; a failure at any step leaves the previous `dist/` untouched. Two builds of the same
-input give byte-identical files: triples are written in a stable order and the only time in the
-data is the source's (SOURCE_DATE_EPOCH, else the source file's last commit).
+is written; a failure at any step leaves the previous `dist/` untouched, and a new version is
+recorded in `data/versions/` only then. Two builds of the same input give byte-identical files:
+triples are written in a stable order and the only time in the data is the source's
+(SOURCE_DATE_EPOCH, else the source file's last commit).
 """
 
 from __future__ import annotations
@@ -12,30 +19,41 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
-from rdflib import RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import Graph, URIRef
 
-from hgkbp_ld import __version__
-from hgkbp_ld.catalogue import DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
+from hgkbp_ld import __version__, incremental
+from hgkbp_ld.catalogue import CatalogueConfig, PlanEntry, catalogue_graph
+from hgkbp_ld.incremental import Cache, build_key, history_state, plan_key
 from hgkbp_ld.iris import DEFAULT_BASE, Iris
 from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
+from hgkbp_ld.plan_build import PlanJob, PlanOutcome, add_versions, build_plan, parse_names, put, reuse
 from hgkbp_ld.published import SITE
 from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
 from hgkbp_ld.render.stage import render
-from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate, validate_catalogue
-from hgkbp_ld.versions import History
+from hgkbp_ld.store.base import StoreError, read_manifest
+from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
+from hgkbp_ld.versions import start_from
 
+__all__ = ["BuildError", "BuildResult", "BuiltPlan", "ValidationFailed", "add_versions", "build", "build_graphs"]
+T = TypeVar("T")
+R = TypeVar("R")
+PARALLEL_FROM = 2  # plans to build before worker processes are started (each costs its imports)
 CATALOGUE_FILE = "catalogus.ttl"
 
 
@@ -65,9 +83,10 @@ class BuiltPlan:
 @dataclass(frozen=True)
 class BuildResult:
     out: Path
-    plans: tuple[BuiltPlan, ...]
+    plans: tuple[PlanOutcome, ...]  # what was built or taken from the last build, in the plans' order
     files: dict[str, str]  # file name -> sha256
     notes: tuple[str, ...]  # what the build reports besides the parse reports
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)  # per stage (the plans': summed)
 
 
 def _source_time(path: Path) -> dt.datetime:
@@ -116,29 +135,19 @@ def build_graphs(
     return tuple(built)
 
 
-def unheld_portfolios(plan: BuiltPlan, registers: Registers) -> list[str]:
-    """Portfolios that an action names but that no minister of the register holds on any day."""
-    used = {r.slug for a in plan.parsed.actions for r in (*a.responsible, *a.collaborators)}
-    held = {slug for m in registers.mandates for slug in m.portfolios}
-    return sorted(used - held)
-
-
-def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str, data_dir: Path) -> Graph:
+def _catalogue(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]) -> Graph:
     """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
     entries = [
         PlanEntry(
-            slug=p.config.slug,
-            title=p.parsed.plan.title or p.config.slug,
-            dataset_title=p.config.dataset_title or p.config.slug,
+            slug=p.slug,
+            title=p.title or p.slug,
+            dataset_title=p.config.dataset_title or p.slug,
             license=p.config.license,
-            start_year=p.parsed.plan.start_year,
-            end_year=p.parsed.plan.end_year,
-            modified=p.provenance.generated_at,
-            version=str(p.graph.value(p.graph_name, DCAT_VERSION) or "") or None,
-            files={
-                ext: (len(files[f"{p.config.slug}.{ext}"]), hashlib.sha256(files[f"{p.config.slug}.{ext}"]).hexdigest())
-                for ext in FORMATS
-            },
+            start_year=p.start_year,
+            end_year=p.end_year,
+            modified=times[p.slug],
+            version=p.version,
+            files={ext: (p.sizes[ext], p.files[f"{p.slug}.{ext}"]) for ext in FORMATS},
         )
         for p in plans
     ]
@@ -150,46 +159,41 @@ def _catalogue(plans: tuple[BuiltPlan, ...], files: dict[str, bytes], base: str,
 
 
 def _write(
-    folder: Path, plans: tuple[BuiltPlan, ...], base: str, data_dir: Path, histories: dict[str, History]
+    folder: Path, plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]
 ) -> dict[str, str]:
-    files: dict[str, bytes] = {}
-    versions: dict[str, list[dict[str, object]]] = {}
-    for slug, history in sorted(histories.items()):  # every version's snapshot, for pages and the LDES
-        versions[slug] = []
-        for version in history.versions:
-            name = f"versies/{slug}/{version.number}.nt"
-            files[name] = history.snapshot(version.number)
-            versions[slug].append({"number": version.number, "timestamp": version.timestamp.isoformat(), "file": name})
-    for plan in plans:
-        for fmt in FORMATS:
-            files[f"{plan.config.slug}.{fmt}"] = serialise(plan.graph, fmt)
-    catalogue = _catalogue(plans, files, base, data_dir)
-    files[CATALOGUE_FILE] = serialise(catalogue, "ttl")
-    files["beleidsplan.ttl"] = ONTOLOGY.read_bytes()
-    files["beleidsplan.context.jsonld"] = CONTEXT.read_bytes()
-    files["beleidsplan-shapes.ttl"] = SHAPES.read_bytes()
-    digests = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
+    """The catalogue, the vocabulary, the shapes and the manifest, beside the plans' own files."""
+    digests = {name: digest for plan in plans for name, digest in plan.files.items()}
+    catalogue = _catalogue(plans, base, data_dir, times)
+    files = {
+        CATALOGUE_FILE: serialise(catalogue, "ttl"),
+        "beleidsplan.ttl": ONTOLOGY.read_bytes(),
+        "beleidsplan.context.jsonld": CONTEXT.read_bytes(),
+        "beleidsplan-shapes.ttl": SHAPES.read_bytes(),
+    }
+    for name, body in files.items():
+        digests[name] = put(folder / name, body)
+    digests = dict(sorted(digests.items()))
     manifest = {
         "tool": f"hgkbp-ld {__version__}",
         "base": base,
         "plans": {
-            p.config.slug: {"graph": str(p.graph_name), "triples": len(p.graph), "actions": len(p.parsed.actions)}
+            p.slug: {"graph": str(Iris(base, p.slug).dataset()), "triples": p.triples, "actions": p.actions}
             for p in plans
         },
         "catalogue": {"graph": str(Iris(base, "").catalogue()), "file": CATALOGUE_FILE, "triples": len(catalogue)},
         "files": digests,
-        "versions": versions,
+        "versions": {
+            p.slug: [
+                {"number": number, "timestamp": timestamp, "file": f"versies/{p.slug}/{number}.nt"}
+                for number, timestamp in p.versions
+            ]
+            for p in sorted(plans, key=lambda p: p.slug)
+        },
     }
     # The dataset's version, readable by anyone (nginx, caches): the hash of everything else in the
     # manifest, which names every file's hash. /sparql's ETags begin with it.
     manifest["dataset_version"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode("utf-8")).hexdigest()
-    files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    for name, body in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        with open(folder / name, "wb") as handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
+    put(folder / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return digests
 
 
@@ -211,87 +215,190 @@ def swap_in(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def default_jobs() -> int:
+    """Worker processes for the plans: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class _Runner:
+    """Runs a function over items, in order: in worker processes (spawned, so that a worker starts
+    clean) when there are several items and `jobs` > 1, else in this process."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, function: Callable[[T], R], items: list[T]) -> list[R]:
+        if self.jobs <= 1 or len(items) < PARALLEL_FROM:
+            return [function(item) for item in items]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(min(self.jobs, len(items)), mp_context=mp.get_context("spawn"))
+        return list(self.pool.map(function, items))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def build(
     out: Path,
     *,
     base: str = DEFAULT_BASE,
     data_dir: Path = DATA_DIR,
+    versions_dir: Path | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _message: None,
     strict: bool = True,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build every plan of `data_dir` into `out`, rendered (`today`: the day the pages speak of, e.g.
-    who holds a portfolio; default the day of the build)."""
-    registers = Registers.load(data_dir)
+    who holds a portfolio; default the day of the build). Plans whose inputs did not change since the
+    build in `out` are taken from it (`hgkbp_ld.incremental`); the others are built plan by plan, in
+    `jobs` processes (default: one per core). Versions are read from and recorded in `versions_dir`
+    (default `data_dir`/versions), which starts from `data_dir`'s recorded versions."""
+    Registers.load(data_dir)  # a malformed register stops the build before anything runs
     configs = load_plan_configs(data_dir / "plans")
-    progress(f"parsing and mapping {len(configs)} plan(s)")
-    plans = build_graphs(registers, configs, base, strict=strict)
-    notes = []
-    for plan in plans:
-        entry = registers.plans.matching(plan.parsed.plan.title, plan.parsed.plan.abbreviation)
-        if entry is not None and entry.slug != plan.config.slug:
-            progress(
-                f"{plan.config.slug}: is '{entry.title}' of data/plans.csv: {Iris(base, entry.slug).plan()} "
-                f"owl:sameAs {Iris(base, plan.config.slug).plan()} (both directions, in this plan's graph)"
-            )
-        notes.extend(
-            f"{plan.config.slug}: portfolio '{slug}' has no minister in data/ministers.csv"
-            for slug in unheld_portfolios(plan, registers)
-        )
-    histories = {}
-    for plan in plans:
-        history = History.load(data_dir / "versions" / plan.config.slug, base)
-        new = history.propose(plan.graph)
-        if new is not None:
-            progress(f"{plan.config.slug}: the data changed, this is version {new.number}")
-        add_versions(plan.graph, plan.graph_name, history, base, plan.config.slug)
-        histories[plan.config.slug] = history
-    for plan in plans:
-        progress(f"validating {plan.config.slug} ({len(plan.graph)} triples) against shapes/")
-        report = validate(plan.graph)
-        if not report.conforms:
-            raise ValidationFailed(report, "the plan's profile and the OSLO Mandatendatabank rules it applies")
+    versions_dir = versions_dir or data_dir / "versions"
+    for config in configs:
+        start_from(versions_dir / config.slug, data_dir / "versions" / config.slug)
+    today = today or dt.date.today()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed (one build at a time)
-        shutil.rmtree(stale, ignore_errors=True)
-    progress(f"writing {out}")
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    temporary.chmod(0o755)
+    for prefix in (".new-", ".versions-"):  # left by a build that was killed (one build at a time)
+        for stale in out.parent.glob(f".{out.name}{prefix}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+    cache = Cache.load(out)
+    shared = incremental.registers(data_dir)
+    inputs = {c.slug: incremental.plan_inputs(c, shared, strict) for c in configs}
+    names = {c.slug: known for c in configs if (known := cache.names(c.slug, inputs[c.slug])) is not None}
+    runner = _Runner(jobs or default_jobs())
+    temporary = staging = None
+    swapped = False
     try:
-        files = _write(temporary, plans, base, data_dir, histories)
-        render(temporary, base, today or dt.date.today(), previous=out / SITE, progress=progress)
+        unnamed = [c for c in configs if c.slug not in names]
+        if unnamed:
+            progress(f"parsing {len(unnamed)} plan(s) for their titles")
+        found = runner.map(partial(parse_names, data_dir=data_dir, strict=strict), unnamed)
+        names.update({c.slug: title for c, title in zip(unnamed, found, strict=True)})
+        times = {c.slug: _source_time(c.source) for c in configs}
+        keys = {
+            c.slug: plan_key(inputs[c.slug], names, base, times[c.slug], history_state(data_dir, c.slug, versions_dir))
+            for c in configs
+        }
+        key = build_key(keys, shared, base, today, data_dir)
+        if key == cache.build and _intact(out):
+            hits = [cache.hit(c, keys[c.slug]) for c in configs]
+            if all(hit is not None for hit in hits):
+                progress(f"nothing changed since the last build: {out} is up to date")
+                return BuildResult(out, tuple(h for h in hits if h is not None), read_manifest(out)[0]["files"], ())
+        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        temporary.chmod(0o755)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.versions-", dir=out.parent))
+        outcomes: dict[str, PlanOutcome] = {}
+        todo = []
+        for config in configs:
+            hit = cache.hit(config, keys[config.slug])
+            if hit is not None and reuse(hit, out, temporary, data_dir, versions_dir):
+                outcomes[config.slug] = hit
+            else:
+                todo.append(
+                    PlanJob(
+                        config,
+                        data_dir,
+                        base,
+                        strict,
+                        names,
+                        times[config.slug],
+                        temporary,
+                        staging,
+                        cache.validated(config.slug),
+                        versions_dir,
+                    )
+                )
+        progress(
+            f"parsing, mapping, validating and writing {len(todo)} plan(s) against shapes/"
+            f" ({len(outcomes)} unchanged, taken from the last build)"
+        )
+        started = time.perf_counter()
+        for outcome in runner.map(build_plan, todo):
+            outcomes[outcome.slug] = outcome
+        seconds = {"plans": time.perf_counter() - started}
+        for outcome in outcomes.values():
+            for stage, spent in outcome.seconds.items():
+                seconds[stage] = seconds.get(stage, 0.0) + spent
+        plans = tuple(outcomes[c.slug] for c in configs)
+        for plan in plans:
+            if plan.failed is not None:
+                raise ValidationFailed(plan.failed, "the plan's profile and the OSLO Mandatendatabank rules it applies")
+        notes = _notes(plans, base, data_dir, progress)
+        progress(f"writing {out}")
+        started = time.perf_counter()
+        files = _write(temporary, plans, base, data_dir, times)
+        seconds["write"] = time.perf_counter() - started
+        render(temporary, base, today, previous=out / SITE, progress=progress)
+        seconds["render"] = time.perf_counter() - started - seconds["write"]
+        after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history) for p in plans}
+        for plan in plans:
+            cache.record(plan, inputs[plan.slug], after[plan.slug])
+        cache.write(temporary, build_key(after, shared, base, today, data_dir))
         swap_in(temporary, out)
+        swapped = True
     except OSError as error:  # a full disk, a read-only folder ...
-        shutil.rmtree(temporary, ignore_errors=True)
         raise BuildError(
             f"writing {out} failed ({error.strerror or error}); free space or fix the folder and build again"
         ) from error
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+    finally:
+        runner.close()
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+        if staging is not None and not swapped:  # a failed build makes no version
+            shutil.rmtree(staging, ignore_errors=True)
     try:  # only now: a build that fails makes no version
-        for history in histories.values():
-            history.save()
+        _record_versions(staging, versions_dir)
     except OSError as error:
         raise BuildError(
-            f"{out} was written, but the new version could not be recorded in {data_dir / 'versions'} "
-            f"({error.strerror or error}); fix the folder and build again"
+            f"{out} was written, but the new version could not be recorded in {versions_dir} "
+            f"({error.strerror or error}); fix the folder (or choose another with --versions) and build again"
         ) from error
-    return BuildResult(out, plans, files, tuple(notes))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(out, plans, files, tuple(notes), seconds)
 
 
-def add_versions(graph: Graph, dataset: URIRef, history: History, base: str, slug: str) -> None:
-    """The dataset's versions (dct:hasVersion), each with its number and time; the dataset's own
-    version (dcat:version) is the number of its latest version."""
-    if history.versions:
-        graph.add((dataset, DCAT_VERSION, Literal(str(history.versions[-1].number))))
-    for version in history.versions:
-        node = Iris(base, slug).version(version.number)
-        graph.add((dataset, DCTERMS.hasVersion, node))
-        graph.add((node, DCTERMS.isVersionOf, dataset))
-        graph.add((node, DCAT_VERSION, Literal(str(version.number))))
-        graph.add(
-            (node, DCTERMS.issued, Literal(version.timestamp.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime))
-        )
-        graph.add((node, RDFS.label, Literal(f"Versie {version.number}", lang="nl")))
+def _intact(out: Path) -> bool:
+    """Whether `out` still holds the build its manifest describes: every file, and the rendered site."""
+    try:
+        files = read_manifest(out)[0]["files"]
+    except (StoreError, ValueError, KeyError):
+        return False
+    return (out / SITE / "index.json").is_file() and all((out / name).is_file() for name in files)
+
+
+def _notes(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, progress: Callable[[str], None]) -> list[str]:
+    """What the build says about the plans: new versions, plans of the register, unheld portfolios."""
+    registers = Registers.load(data_dir)
+    notes = []
+    for plan in plans:
+        if plan.new_version is not None:
+            progress(f"{plan.slug}: the data changed, this is version {plan.new_version}")
+        entry = registers.plans.matching(plan.title, plan.abbreviation)
+        if entry is not None and entry.slug != plan.slug:
+            progress(
+                f"{plan.slug}: is '{entry.title}' of data/plans.csv: {Iris(base, entry.slug).plan()} "
+                f"owl:sameAs {Iris(base, plan.slug).plan()} (both directions, in this plan's graph)"
+            )
+        notes.extend(f"{plan.slug}: portfolio '{slug}' has no minister in data/ministers.csv" for slug in plan.unheld)
+    return notes
+
+
+def _record_versions(staging: Path | None, versions: Path) -> None:
+    """Move the new versions the build staged into data/versions/: snapshots first, the index last."""
+    if staging is None:
+        return
+    for folder in sorted(p for p in staging.iterdir() if p.is_dir()):
+        target = versions / folder.name
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted(folder.iterdir(), key=lambda p: p.name == "versies.csv"):
+            temporary = target / f".{path.name}.tmp"
+            shutil.copyfile(path, temporary)
+            os.replace(temporary, target / path.name)

@@ -18,8 +18,9 @@ from hgkbp_ld.model import ParsedPlan, PlanIdentity, to_json
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.published import SiteError
 from hgkbp_ld.registers import RegisterError, Registers, load_plan_config
-from hgkbp_ld.settings import Settings, SettingsError
+from hgkbp_ld.settings import SHACL_ENGINES, Settings, SettingsError
 from hgkbp_ld.store import StoreError
+from hgkbp_ld.validate import EngineError, use_engine
 from hgkbp_ld.versions import VersionError
 
 DEFAULT_SOURCE = Path("data/source/hgkbp-2025-2029.txt")
@@ -78,11 +79,13 @@ def _parser() -> argparse.ArgumentParser:
         help="parse, map, validate, render and write the dumps and the site to dist/",
         description=(
             "Build every plan of data/plans/*.toml: parse the text, map it to RDF, validate it "
-            "against shapes/ (pyshacl, with the vocabulary), and write dist/: the dumps in "
+            "against shapes/ (SHACL, with the vocabulary), and write dist/: the dumps in "
             "Turtle, N-Triples, JSON-LD and RDF/XML, the DCAT-AP Vlaanderen catalogue, the vocabulary, "
             "its JSON-LD context, the shapes and manifest.json; then render every page and representation the server "
             "gives into dist/site/ (with index.json). All or nothing: on any error dist/ is left as it was. "
-            "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time)."
+            "Builds are reproducible (set SOURCE_DATE_EPOCH to fix the build time). Incremental: a plan whose "
+            "inputs did not change since the build in --out is taken from it, and a build of unchanged inputs "
+            "leaves dist/ as it is."
         ),
     )
     build_cmd.add_argument(
@@ -98,6 +101,13 @@ def _parser() -> argparse.ArgumentParser:
         help="folder with plans/*.toml, the registers (*.csv) and source/ (default: HGKBP_DATA, else the bundled plan)",
     )
     build_cmd.add_argument(
+        "--versions",
+        type=Path,
+        default=None,
+        help="folder where the plans' versions are read and recorded (default: HGKBP_VERSIONS, else DATA/versions; "
+        "for the bundled plan of an installed package, $XDG_DATA_HOME/hgkbp-ld/versions)",
+    )
+    build_cmd.add_argument(
         "--lenient", action="store_true", help="report unknown minister or plan names instead of stopping"
     )
     build_cmd.add_argument(
@@ -106,6 +116,20 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="YYYY-MM-DD",
         help="the day the pages speak of (who holds a portfolio today); default: the day of the build",
+    )
+    build_cmd.add_argument(
+        "--shacl-engine",
+        choices=SHACL_ENGINES,
+        default=None,
+        help="the SHACL validator (default: HGKBP_SHACL_ENGINE, else pyshacl-turbo; pyshacl is the reference "
+        "it was checked against, see docs/validation.md)",
+    )
+    build_cmd.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="plans built at once, in worker processes (default: HGKBP_JOBS, else one per core)",
     )
     build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
     serve = commands.add_parser(
@@ -295,25 +319,44 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"hgkbp-ld build: {message}\n")
 
-    settings = Settings.from_env(dist=args.out, base=args.base, data=args.data, today=args.today)
+    settings = Settings.from_env(
+        dist=args.out,
+        base=args.base,
+        data=args.data,
+        today=args.today,
+        jobs=args.jobs,
+        versions=args.versions,
+        shacl_engine=args.shacl_engine,
+    )
+    use_engine(settings.shacl_engine)
+    versions = settings.versions_folder()
+    if settings.versions is None and versions != settings.data / "versions":
+        progress(
+            f"the bundled plan is installed in {settings.data} (not written by builds): its versions are read from "
+            f"and recorded in {versions} (--versions or HGKBP_VERSIONS to choose another folder)"
+        )
     result = build(
         settings.dist,
         base=settings.base,
         data_dir=settings.data,
+        versions_dir=versions,
         today=settings.today,
         progress=progress,
         strict=not args.lenient,
+        jobs=settings.jobs,
     )
     for note in result.notes:
         sys.stderr.write(f"hgkbp-ld build: note: {note}\n")
     for plan in result.plans:  # where each plan's title, abbreviation and period came from
-        for entry in (r for r in plan.parsed.report if r.kind == "plan-identity"):
+        for entry in (r for r in plan.report if r.kind == "plan-identity"):
             progress(f"{plan.config.slug}: {entry.message} (line {entry.line} of {plan.config.source.name})")
     if not args.quiet:
         for plan in result.plans:
             sys.stderr.write(
-                f"hgkbp-ld build: {plan.config.slug}: {len(plan.parsed.actions)} actions, "
-                f"{len(plan.graph)} triples, {len(plan.parsed.report)} parse report entries\n"
+                f"hgkbp-ld build: {plan.config.slug}: {plan.actions} actions, "
+                f"{plan.triples} triples, {len(plan.report)} parse report entries"
+                + (" (unchanged, taken from the last build)" if plan.reused else "")
+                + "\n"
             )
         sys.stderr.write(
             f"hgkbp-ld build: wrote {len(result.files) + 1} files to {result.out} "
@@ -391,13 +434,15 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from hgkbp_ld.build import build_graphs
     from hgkbp_ld.registers import Registers, load_plan_configs
     from hgkbp_ld.validate import ONTOLOGY
-    from hgkbp_ld.versions import History, as_rdf, diff, property_names, words
+    from hgkbp_ld.versions import INDEX, History, as_rdf, diff, property_names, words
 
     settings = Settings.from_env(data=args.data, base=args.base)
 
     def graph_of(argument: str) -> Graph:
         if argument.isdigit():
-            history = History.load(settings.data / "versions" / args.plan, settings.base)
+            own = settings.versions_folder() / args.plan  # the build's, else the versions shipped with the data
+            folder = own if (own / INDEX).exists() else settings.data / "versions" / args.plan
+            history = History.load(folder, settings.base)
             if not 1 <= int(argument) <= len(history.versions):
                 raise VersionError(f"{args.plan} has versions 1 to {len(history.versions)}, not {argument}")
             return history.graph(int(argument))
@@ -453,6 +498,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         sys.stderr.write(f"hgkbp-ld: error in the settings: {error}\n")
         return 2
+    except EngineError as error:
+        sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
+        return 1
     except SiteError as error:
         sys.stderr.write(f"hgkbp-ld: {error}\n")
         return 1

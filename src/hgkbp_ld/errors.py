@@ -17,6 +17,10 @@ class ParseError(ValueError):
         where = f"line {self.line}: {self.message}"
         return f"{self.path}: {where}" if self.path else where
 
+    def __reduce__(self) -> tuple[type[ParseError], tuple[int, str, str | None]]:
+        """Pickled with its own arguments: a plan parsed in a worker process reports as in the build's."""
+        return (ParseError, (self.line, self.message, self.path))
+
     def located(self, path: str) -> ParseError:
         """The same error, naming the file it was met in."""
         return ParseError(self.line, self.message, self.path or path)

@@ -31,6 +31,14 @@ from hgkbp_ld.web.conneg import ALIASES, BY_EXTENSION, HTML
 from hgkbp_ld.web.http import redirect_note
 from hgkbp_ld.web.middleware import HEADERS
 
+# What browsers send for a page (Firefox and Safari; Chrome): HTML, as the regular expression below
+# decides too, but found by a hash look-up.
+BROWSERS = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.7",
+)
 DATASET_HEADER = "X-HGKBP-Dataset"  # the upstream's dataset version (16 hex digits) on /sparql answers
 
 
@@ -44,6 +52,7 @@ def _accept_map() -> str:
     lines = [
         '    ""  html;',
         '    "*/*"  html;',
+        *(f'    "{accept}"  html;' for accept in BROWSERS),  # a hash look-up, before the regular expressions
         r'    "~^\s*\*/\*\s*$"  html;',
         r'    "~*^(?!.*text/html\s*;)(.*,)?\s*text/html\s*(,.*)?$"  html;',
     ]
@@ -153,6 +162,7 @@ http {{
     open_file_cache max=10000 inactive=60s;
     open_file_cache_valid 1s;
     keepalive_requests 100000;
+    map_hash_bucket_size 256;  # the browsers' Accept headers are long keys
     client_body_temp_path tmp-body;
     proxy_temp_path tmp-proxy;
     fastcgi_temp_path tmp-fastcgi;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sysconfig
 from dataclasses import dataclass, field, fields, replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 
 from hgkbp_ld.bundled import DATA
 from hgkbp_ld.iris import DEFAULT_BASE
+
+SHACL_ENGINES = ("pyshacl", "pyshacl-turbo")  # docs/validation.md: why pyshacl-turbo may stand in for pyshacl
 
 
 class SettingsError(ValueError):
@@ -24,7 +27,10 @@ class Settings:
     base: str = DEFAULT_BASE  # canonical base of the IRIs; the server answers for it on any host
     dist: Path = Path("dist")  # the build: written by `build`, served by `serve` (relative to the folder run in)
     data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
+    versions: Path | None = None  # where builds record versions (default: see versions_folder)
     today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
+    shacl_engine: str = "pyshacl-turbo"  # validates the build; pyshacl is the reference (docs/validation.md)
+    jobs: int = field(default_factory=lambda: _cores())  # plans a build makes at once (worker processes)
     host: str = "127.0.0.1"
     port: int = 8000
     reload_on_build: bool = False  # watch dist/manifest.json and swap in a new build
@@ -68,6 +74,10 @@ class Settings:
                 raise SettingsError(f"{_name(name)} is {getattr(self, name)}, but must be more than 0 seconds")
         if self.port > 65535:
             raise SettingsError(f"HGKBP_PORT is {self.port}, but a port is at most 65535")
+        if self.shacl_engine not in SHACL_ENGINES:
+            raise SettingsError(
+                f"HGKBP_SHACL_ENGINE is {self.shacl_engine!r}; use {' or '.join(SHACL_ENGINES)} (docs/validation.md)"
+            )
         if self.store_auth not in ("digest", "basic"):
             raise SettingsError(f"HGKBP_STORE_AUTH is {self.store_auth!r}; use digest (Virtuoso) or basic")
         for name in ("base", "store", "store_update", "store_graphs"):
@@ -100,13 +110,37 @@ class Settings:
             values["base"] = str(values["base"]).rstrip("/")
         return replace(cls(), **values)
 
+    def versions_folder(self) -> Path:
+        """Where builds read and record the plans' versions: `versions` if given; else DATA/versions,
+        except for the bundled plan of an installed package, whose folder is not ours to write (it
+        may be read-only, and an upgrade would replace it): there, the user's data folder
+        ($XDG_DATA_HOME/hgkbp-ld/versions), which starts from the versions the package ships."""
+        if self.versions is not None:
+            return self.versions
+        if installed_bundle(self.data):
+            home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+            return Path(home) / "hgkbp-ld" / "versions"
+        return self.data / "versions"
+
     @property
     def stores(self) -> Path:
         return self.var if self.var is not None else self.dist.parent / "var" / self.dist.name
 
 
+def installed_bundle(data: Path) -> bool:
+    """Is `data` the bundled plan of a package installed into site-packages (a wheel), not a checkout's?"""
+    try:
+        if data.resolve() != DATA.resolve():
+            return False
+    except OSError:
+        return False
+    libraries = {Path(sysconfig.get_path(name)).resolve() for name in ("purelib", "platlib")}
+    return any(DATA.resolve().is_relative_to(library) for library in libraries)
+
+
 _AT_LEAST = {
     "port": 1,
+    "jobs": 1,
     "cache_max_age": 0,
     "max_rows": 1,
     "max_query_bytes": 1,
@@ -120,6 +154,11 @@ _AT_LEAST = {
     "store_retries": 0,
     "store_chunk": 1,
 }
+
+
+def _cores() -> int:
+    """The cores this process may use: the build's default number of jobs."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _name(field_name: str) -> str:

@@ -204,20 +204,38 @@ class History:
         self._graphs[version.number] = graph
         return version
 
-    def save(self) -> None:
-        """Write new snapshots, then the index (each through a temporary file and a rename)."""
-        if not self._pending:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for number, data in sorted(self._pending.items()):
-            _write(self.folder / f"{number}.nt", data)
+    def index_bytes(self) -> bytes:
+        """`versies.csv` as `save` writes it (the build's cache keys a plan on it)."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FIELDS)
         for v in self.versions:
             writer.writerow([v.number, v.timestamp.isoformat(), v.triples, v.sha256])
-        _write(self.folder / INDEX, out.getvalue().encode("utf-8"))
-        self._pending.clear()
+        return out.getvalue().encode("utf-8")
+
+    def save(self, folder: Path | None = None) -> None:
+        """Write new snapshots, then the index (each through a temporary file and a rename), into the
+        plan's folder or `folder` (the build stages a new version there until it succeeds)."""
+        if not self._pending:
+            return
+        folder = folder or self.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, data in sorted(self._pending.items()):
+            _write(folder / f"{number}.nt", data)
+        _write(folder / INDEX, self.index_bytes())
+        if folder == self.folder:
+            self._pending.clear()
+
+
+def start_from(folder: Path, recorded: Path) -> None:
+    """A plan's versions folder of its own (`folder`, e.g. the user's, for an installed package's plan)
+    starts from the versions recorded with the data (`recorded`): copied once, when it has none."""
+    if folder.resolve() == recorded.resolve() or (folder / INDEX).exists() or not (recorded / INDEX).exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted(recorded.glob("*.nt")):
+        _write(folder / source.name, source.read_bytes())
+    _write(folder / INDEX, (recorded / INDEX).read_bytes())  # last: a folder with an index is complete
 
 
 def _write(path: Path, data: bytes) -> None:

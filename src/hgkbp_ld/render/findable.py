@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -25,7 +25,6 @@ from hgkbp_ld.web.browse import FILTERS
 
 if TYPE_CHECKING:
     from hgkbp_ld.render.history import Histories
-    from hgkbp_ld.render.site import Site
 
 SITE_NAME = "Beleidsplannen als linked data"
 DESCRIPTION_CHARS = 160  # what result pages show; longer descriptions are cut there anyway
@@ -266,16 +265,23 @@ def _lastmod(path: str, histories: Histories, latest: dict[str, dt.datetime], fa
 SPARQL_PARAMETERS = ("query", "format", "default-graph-uri", "named-graph-uri")
 
 
-def crawler_files(site: Site, histories: Histories) -> dict[str, tuple[bytes, str]]:
-    """robots.txt and the sitemaps of a rendered site (name -> body, media type)."""
+def crawler_files(
+    base: str,
+    provenance: Iterable[Mapping[str, str]],
+    resources: Iterable[str],
+    documents: Iterable[str],
+    histories: Histories,
+) -> dict[str, tuple[bytes, str]]:
+    """robots.txt and the sitemaps of a rendered site (name -> body, media type), from the paths of its
+    resources (after /doc/) and documents (after /) and the plans' provenance and versions."""
     latest = {slug: h.versions[-1].timestamp for slug, h in histories.plans.items() if h.versions}
-    times = [dt.datetime.fromisoformat(p["time"]) for p in site.provenance]
+    times = [dt.datetime.fromisoformat(p["time"]) for p in provenance]
     fallback = max([*latest.values(), *times], default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
-    entries = [_lastmod(path, histories, latest, fallback) for path in site.resources]
-    pages = [Entry(iris.document(site.base, e.loc), e.lastmod, e.group) for e in entries]
-    pages += [Entry(f"{site.base}/{path}", fallback, "algemeen") for path in (*site.documents, "acties", "sparql")]
-    files = {name: (body, "application/xml") for name, body in sitemaps(pages, site.base).items()}
+    entries = [_lastmod(path, histories, latest, fallback) for path in resources]
+    pages = [Entry(iris.document(base, e.loc), e.lastmod, e.group) for e in entries]
+    pages += [Entry(f"{base}/{path}", fallback, "algemeen") for path in (*documents, "acties", "sparql")]
+    files = {name: (body, "application/xml") for name, body in sitemaps(pages, base).items()}
     closed = [f"/acties?{name}=" for name in FILTERS]
     closed += [f"{path}?{name}=" for path in ("/sparql", "/sparql/") for name in SPARQL_PARAMETERS]
-    files["robots.txt"] = (robots_txt(site.base, closed).encode(), "text/plain")
+    files["robots.txt"] = (robots_txt(base, closed).encode(), "text/plain")
     return files

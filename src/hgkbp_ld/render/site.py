@@ -1,20 +1,24 @@
-"""Everything the server says about a dataset, rendered once when the dataset is loaded.
+"""Everything the server says about a dataset, rendered once by the build's render stage.
 
 Between two builds nothing changes, so every resource's representations (HTML and the four RDF
-formats) are made at load time and served as bytes with a strong ETag. A `Site` is immutable;
-loading a new dataset builds a new `Site` and swaps it in whole.
+formats) and the documents are made once and written by `render.stage`. `build_site` makes each
+part whole (a page is made whole by `Views.page`; a variant of it is a new page) and returns the
+`Site` in one piece: frozen, its mappings read-only. Nothing is filled in afterwards.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
+from types import MappingProxyType
 
 from jinja2 import Environment, Template
 from rdflib import BNode, Graph, URIRef
@@ -45,23 +49,35 @@ class Alternate:
     name: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Site:
+    """Everything the render stage made of one dataset, made whole by `build_site` and never changed:
+    the mappings are read-only views (MappingProxyType)."""
+
     base: str
     dataset: Dataset
-    resources: dict[str, Resource] = field(default_factory=dict)  # /id/ and /doc/ paths
-    documents: dict[str, Resource] = field(default_factory=dict)  # other pages: "", "ns/beleidsplan", ...
-    files: dict[str, File] = field(default_factory=dict)  # /data/{name}
-    root: dict[str, Representation] = field(default_factory=dict)  # robots.txt, sitemap.xml, sitemaps/...
-    meta: dict[str, Meta] = field(default_factory=dict)  # of the pages rendered per request: acties, sparql
-    not_found: bytes = b""
-    environment: Environment | None = None  # for pages rendered per request (the SPARQL page)
-    statistics: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # graph -> classes/properties
-    actions: ActionIndex | None = None  # the rows of /acties
-    provenance: list[dict[str, str]] = field(default_factory=list)
-    histories: Histories | None = None  # the versions of each plan, their members and pages
-    loaded_at: float = 0.0
-    seconds: float = 0.0
+    resources: Mapping[str, Resource]  # /id/ and /doc/ paths
+    documents: Mapping[str, Resource]  # other pages: "", "ns/beleidsplan", ...
+    files: Mapping[str, File]  # /data/{name}
+    root: Mapping[str, Representation]  # robots.txt, sitemap.xml, sitemaps/...
+    meta: Mapping[str, Meta]  # of the pages rendered per request: acties, sparql
+    not_found: bytes
+    environment: Environment  # for pages rendered per request (the SPARQL page)
+    statistics: Mapping[str, dict[str, dict[str, int]]]  # graph -> classes/properties
+    actions: ActionIndex  # the rows of /acties
+    provenance: tuple[dict[str, str], ...]
+    histories: Histories  # the versions of each plan, their members and pages
+    loaded_at: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Documents:
+    """The site's documents: the landing page, the vocabulary, the profile, the downloads; the 404 page."""
+
+    documents: Mapping[str, Resource]
+    files: Mapping[str, File]
+    not_found: bytes
 
 
 def script_json(text: str) -> str:
@@ -73,8 +89,12 @@ def alternates(path: str) -> list[Alternate]:
     return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
 
 
-def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None) -> Site:
-    """Render every resource under `{base}/id/` in every format."""
+def build_site(
+    store: Store, dist: Path, base: str, today: dt.date | None = None, emit: Callable[[Resource], None] | None = None
+) -> Site:
+    """Render every resource under `{base}/id/` in every format. With `emit`, each resource is handed
+    to it as soon as it is rendered and the site keeps only its path (the build writes it at once,
+    so that no site is held in memory)."""
     started = time.perf_counter()
     dataset = store.dataset
     assert dataset is not None, "load the store first"
@@ -89,12 +109,11 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         "provenance": _provenance(store),
         "plans": plans,
     }
-    site = Site(base=base, dataset=dataset, environment=env, provenance=common["provenance"])
-    site.actions = load_index(store, base, plans)
-    histories = site.histories = Histories.load(dist, dataset.manifest, base)
+    actions = load_index(store, base, plans)
+    histories = Histories.load(dist, dataset.manifest, base)
     prefix = iris.thing(base, "")
     rows = store.select(query("resources").replace("?prefix", json.dumps(prefix)))
-    pictures = plan_pictures(site.actions)
+    pictures = plan_pictures(actions)
     datasets = dataset_descriptions(store)
     landing = landing_pages(datasets)
 
@@ -103,8 +122,8 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
         page = views.page(iri, graph)
         history = histories.entries.get(iri)
         if history:
-            page.sections["history"] = history
-        pictured = _pictures_of(page, site.actions, pictures)
+            page = page.with_sections({"history": history})
+        pictured = _pictures_of(page, actions, pictures)
         dataset = datasets.get(iri) or datasets.get(landing.get(iris.document(base, page.path), ""))
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, base, page.title, schema)
@@ -114,25 +133,58 @@ def build_site(store: Store, dist: Path, base: str, today: dt.date | None = None
 
     # Threads: on a remote store most of the time is waiting for its answers.
     things = sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
+    resources: dict[str, Resource] = {}
+
+    def keep(resource: Resource) -> None:
+        if emit is None:
+            resources[resource.path] = resource
+        else:
+            emit(resource)
+            resources[resource.path] = Resource(resource.path, {})
+
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="hgkbp-render") as pool:
         for resource in pool.map(render, things):
-            site.resources[resource.path] = resource
+            keep(resource)
     for resource in _past_versions(histories, views, template, common, plans):
-        site.resources[resource.path] = resource
-    _documents(site, env, dist, common, _goals(store, base))
-    site.root = {name: Representation.of(body, kind) for name, (body, kind) in crawler_files(site, histories).items()}
-    site.meta = {path: document_meta(base, path) for path in ("acties", "sparql")}
+        keep(resource)
+    documents = _documents(base, dataset, env, dist, {**common, "plans": _with_goals(plans, _goals(store, base))})
+    root = crawler_files(base, common["provenance"], resources, documents.documents, histories)
+    return Site(
+        base=base,
+        dataset=dataset,
+        resources=MappingProxyType(resources),
+        documents=documents.documents,
+        files=documents.files,
+        root=MappingProxyType({name: Representation.of(body, kind) for name, (body, kind) in root.items()}),
+        meta=MappingProxyType({path: document_meta(base, path) for path in ("acties", "sparql")}),
+        not_found=documents.not_found,
+        environment=env,
+        statistics=MappingProxyType(_statistics(store, dataset)),
+        actions=actions,
+        provenance=tuple(common["provenance"]),
+        histories=histories,
+        loaded_at=time.time(),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _statistics(store: Store, dataset: Dataset) -> dict[str, dict[str, dict[str, int]]]:
+    """Per plan graph: how many things of each class, how many statements of each property (the VoID)."""
+    found = {}
     for name in dataset.manifest.get("plans", {}).values():
         graph = URIRef(name["graph"])
         classes = store.select(query("graph-classes"), {"graph": graph})
         properties = store.select(query("graph-properties"), {"graph": graph})
-        site.statistics[str(graph)] = {
+        found[str(graph)] = {
             "classes": {str(r["c"]): int(r["n"]) for r in classes},
             "properties": {str(r["p"]): int(r["n"]) for r in properties},
         }
-    site.loaded_at = time.time()
-    site.seconds = time.perf_counter() - started
-    return site
+    return found
+
+
+def _with_goals(plans: list[dict[str, str]], goals: list[dict[str, str]]) -> list[dict[str, object]]:
+    """The plans as the landing page lists them: each with its horizontal goals' rows."""
+    return [{**plan, "goal_rows": [g for g in goals if g["plan"] == plan["iri"]]} for plan in plans]
 
 
 FILE_TYPES = {
@@ -228,8 +280,9 @@ def _goals(store: Store, base: str) -> list[dict[str, str]]:
     ]
 
 
-def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: list[dict[str, str]]) -> None:
+def _documents(base: str, dataset: Dataset, env: Environment, dist: Path, common: dict) -> Documents:
     """The landing page, the vocabulary, the application profile, the downloads, the 404 page."""
+    documents: dict[str, Resource] = {}
     vocabulary = Graph().parse(dist / "beleidsplan.ttl")
     shapes = Graph().parse(dist / "beleidsplan-shapes.ttl")
     header, classes, properties = vocabulary_terms(vocabulary)
@@ -241,26 +294,26 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: li
         title=header["title"],
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
-        meta=document_meta(site.base, path, header["title"], header["description"]),
+        meta=document_meta(base, path, header["title"], header["description"]),
         **common,
     )
-    site.documents[path] = _rdf_document(path, vocabulary, html)
+    documents[path] = _rdf_document(path, vocabulary, html)
     path = "doc/applicatieprofiel/beleidsplan"
     html = env.get_template("profile.html").render(
         shapes=profile_shapes(shapes),
         title="Applicatieprofiel Beleidsplan",
         alternates=[Alternate(f"/{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS],
         jsonld=None,
-        meta=document_meta(site.base, path, "Applicatieprofiel Beleidsplan"),
+        meta=document_meta(base, path, "Applicatieprofiel Beleidsplan"),
         **common,
     )
-    site.documents[path] = _rdf_document(path, shapes, html)
+    documents[path] = _rdf_document(path, shapes, html)
     modified = formatdate((dist / "manifest.json").stat().st_mtime, usegmt=True)
-    listing = []
-    for name in sorted([*site.dataset.manifest.get("files", {}), "manifest.json"]):
+    files, listing = {}, []
+    for name in sorted([*dataset.manifest.get("files", {}), "manifest.json"]):
         body = (dist / name).read_bytes()
         kind = FILE_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
-        site.files[name] = File(name, Representation.of(body, kind), modified)
+        files[name] = File(name, Representation.of(body, kind), modified)
         listing.append(
             {
                 "name": name,
@@ -270,20 +323,19 @@ def _documents(site: Site, env: Environment, dist: Path, common: dict, goals: li
             }
         )
     html = env.get_template("data.html").render(
-        files=listing, title="Downloads", alternates=[], jsonld=None, meta=document_meta(site.base, "data/"), **common
+        files=listing, title="Downloads", alternates=[], jsonld=None, meta=document_meta(base, "data/"), **common
     )
-    site.documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
-    for plan in common["plans"]:  # type: ignore[union-attr]
-        plan["goal_rows"] = [g for g in goals if g["plan"] == plan["iri"]]  # type: ignore[assignment]
+    documents["data/"] = Resource("data/", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
     html = env.get_template("home.html").render(
-        title="Start", alternates=[], jsonld=None, meta=document_meta(site.base, ""), **common
+        title="Start", alternates=[], jsonld=None, meta=document_meta(base, ""), **common
     )
-    site.documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
-    site.not_found = (
+    documents[""] = Resource("", {"html": Representation.of(html.encode("utf-8"), HTML.media_type)})
+    not_found = (
         env.get_template("not_found.html")
         .render(path="{path}", title="Niet gevonden", alternates=[], jsonld=None, meta=None, **common)
         .encode("utf-8")
     )
+    return Documents(MappingProxyType(documents), MappingProxyType(files), not_found)
 
 
 __all__ = ["Alternate", "Site", "build_site"]
@@ -316,28 +368,26 @@ def _rendered(
 
 def _past_versions(
     histories: Histories, views: Views, template: Template, common: dict, plans: list[dict[str, str]]
-) -> list[Resource]:
+) -> Iterator[Resource]:
     """A page and RDF for every object in every version in which it changed (/doc/versie/...)."""
-    resources = []
-    for iri, entries in histories.entries.items():
+    for iri, entries in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
         for entry in entries:
             common = {**common, "plan": plan_of(f"versie/{entry.slug}", plans)}
             version = histories.plans[entry.slug].versions[entry.number - 1]
             graph = histories.member(entry.slug, version, iri, histories.described(entry.slug, entry.number)[iri])
             member = histories.member_iri(entry.slug, entry.number, iri)
-            page = views.page(member, graph, specific=False)
-            page.kind, page.kind_label = "Versie", f"{page.kind_label}, versie {entry.number}"  # no kind section
-            page.sections["version"] = {"entry": entry, "current": views.href(iri), "history": entries}
+            page = views.page(member, graph, specific=False).with_sections(  # no kind section
+                {"version": {"entry": entry, "current": views.href(iri), "history": entries}}
+            )
+            page = dataclasses.replace(page, kind="Versie", kind_label=f"{page.kind_label}, versie {entry.number}")
             title = f"{page.title} (versie {entry.number})"
             meta = resource_meta(page, graph, views.base, title)
-            resources.append(_rendered(entry.path, graph, page, template, common, title, meta))
-            for owned in {s for s in graph.subjects() if str(s) != member}:  # its period, indicators: versioned too
+            yield _rendered(entry.path, graph, page, template, common, title, meta)
+            for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators: versioned too
                 part = Graph()
                 part += graph.triples((owned, None, None))
                 part += graph.triples((None, None, owned))
-                node = views.page(str(owned), part, specific=False)
-                node.kind = "Versie"
+                node = dataclasses.replace(views.page(str(owned), part, specific=False), kind="Versie")
                 path = iris.path_of(str(owned), views.base) or str(owned)
                 meta = resource_meta(node, part, views.base, node.title)
-                resources.append(_rendered(path, part, node, template, common, node.title, meta))
-    return resources
+                yield _rendered(path, part, node, template, common, node.title, meta)

@@ -23,7 +23,7 @@ from rdflib import Graph
 
 from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
-from hgkbp_ld.published import INDEX, ORIGIN, SITE, Writer
+from hgkbp_ld.published import INDEX, ORIGIN, SITE, Resource, Writer
 from hgkbp_ld.rdfio import serialise_all
 from hgkbp_ld.render.actions import index_json
 from hgkbp_ld.render.history import Histories
@@ -49,11 +49,13 @@ def render(
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
     dataset = store.load(dist)
     progress(f"rendering every resource in every format (today is {today.isoformat()})")
-    site = build_site(store, dist, base, today)
     folder = dist / f"{SITE}.{dataset.version[:16]}"
-    writer = Writer(folder, _file_time(previous))
-    for path, resource in sorted(site.resources.items()):  # a stable order: the same pack from the same data
-        writer.representations("resources", path, "doc/", _bodies(resource.representations))
+    writer = Writer(folder, _file_time(previous), previous)
+
+    def emit(resource: Resource) -> None:  # written as rendered, in a stable order: the same pack from the same data
+        writer.representations("resources", resource.path, "doc/", _bodies(resource.representations))
+
+    site = build_site(store, dist, base, today, emit=emit)
     for key, document in sorted(site.documents.items()):
         writer.representations("documents", key, "", _bodies(document.representations))
     for name, published in sorted(site.files.items()):
@@ -71,7 +73,7 @@ def render(
     extra = {
         "today": today.isoformat(),
         "provenance": site.provenance,
-        "statistics": site.statistics,
+        "statistics": dict(site.statistics),
         "versions": _versions(site),
         "actions": index_json(site.actions) if site.actions is not None else {},
         "meta": {path: dataclasses.asdict(meta) for path, meta in site.meta.items()},
@@ -82,7 +84,10 @@ def render(
     del store
     shutil.rmtree(scratch, ignore_errors=True)
     (dist / SITE).symlink_to(folder.name, target_is_directory=True)
-    progress(f"rendered {len(site.resources)} resources into {dist / SITE} in {extra['seconds']:.1f} s")
+    progress(
+        f"rendered {len(site.resources)} resources into {dist / SITE} in {extra['seconds']:.1f} s"
+        f" ({writer.linked} files unchanged, linked from the previous site)"
+    )
     return folder
 
 

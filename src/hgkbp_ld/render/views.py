@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
@@ -60,18 +62,27 @@ class Row:
     values: tuple[Link | str, ...]
 
 
-@dataclass
+Sections = Mapping[str, object]
+
+
+@dataclass(frozen=True)
 class Page:
+    """What a resource's page shows; made whole by `Views.page` (a variant: `with_sections`)."""
+
     iri: str
     path: str  # e.g. actie/hgkbp-2025-2029/12
     kind: str  # local name of the main class, e.g. "Actie"; "Resource" if none known
     kind_label: str
     title: str
     notation: str | None
-    breadcrumbs: list[Link] = field(default_factory=list)
-    sections: dict[str, object] = field(default_factory=dict)
-    rows: list[Row] = field(default_factory=list)
-    incoming: list[Row] = field(default_factory=list)
+    breadcrumbs: tuple[Link, ...] = ()
+    sections: Sections = field(default_factory=lambda: MappingProxyType({}))  # read-only
+    rows: tuple[Row, ...] = ()
+    incoming: tuple[Row, ...] = ()
+
+    def with_sections(self, sections: Sections, **changes: str) -> Page:
+        """This page with more sections (and other fields changed): a new page, this one unchanged."""
+        return dataclasses.replace(self, sections=MappingProxyType({**self.sections, **sections}), **changes)
 
 
 class Labels:
@@ -171,30 +182,36 @@ class Views:
         main = ours[0] if ours else (kinds[0] if kinds else None)
         kind = re.split(r"[#/]", str(main))[-1] if main is not None else "Resource"
         notation = graph.value(node, SKOS.notation)
-        page = Page(
+        rows = []
+        for prop in sorted({p for p in graph.predicates(node, None)}, key=lambda p: self.labels.name(str(p))):
+            values = sorted((self.link(graph, o) for o in graph.objects(node, prop)), key=natural)
+            rows.append(Row(self.labels.name(str(prop)), str(prop), tuple(values)))
+        incoming = []
+        for prop in sorted({p for s, p in graph.subject_predicates(node)}, key=lambda p: self.labels.name(str(p))):
+            subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
+            incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
+        sections: dict[str, object] = {}
+        description = graph.value(node, DCTERMS.description)
+        if description is not None:
+            sections["description"] = text_blocks(str(description))
+        breadcrumbs: tuple[Link, ...] = ()
+        if specific:
+            breadcrumbs = tuple(self._breadcrumbs(node))
+            build = getattr(self, f"_{kind}", None)
+            if build is not None:
+                sections.update(build(node, graph))
+        return Page(
             iri=iri,
             path=iris.path_of(iri, self.base) or iri,
             kind=kind,
             kind_label=self.labels.name(str(main)) if main is not None else "Bron",
             title=self.label(graph, node),
             notation=str(notation) if notation else None,
+            breadcrumbs=breadcrumbs,
+            sections=MappingProxyType(sections),
+            rows=tuple(rows),
+            incoming=tuple(incoming),
         )
-        for prop in sorted({p for p in graph.predicates(node, None)}, key=lambda p: self.labels.name(str(p))):
-            values = sorted((self.link(graph, o) for o in graph.objects(node, prop)), key=natural)
-            page.rows.append(Row(self.labels.name(str(prop)), str(prop), tuple(values)))
-        for prop in sorted({p for s, p in graph.subject_predicates(node)}, key=lambda p: self.labels.name(str(p))):
-            subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
-            page.incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
-        description = graph.value(node, DCTERMS.description)
-        if description is not None:
-            page.sections["description"] = text_blocks(str(description))
-        if not specific:
-            return page
-        page.breadcrumbs = self._breadcrumbs(node)
-        build = getattr(self, f"_{kind}", None)
-        if build is not None:
-            build(node, graph, page)
-        return page
 
     def _breadcrumbs(self, node: URIRef) -> list[Link]:
         """The chain of wholes the resource is part of (plan → HD → OD), top first."""
@@ -234,31 +251,35 @@ class Views:
 
     # --- kind-specific sections (method name = class local name) ----------------------------
 
-    def _Actie(self, node: URIRef, graph: Graph, page: Page) -> None:
-        page.sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
-        page.sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
-        page.sections["partners"] = sorted(str(o) for o in graph.objects(node, BP.overigePartner))
+    def _Actie(self, node: URIRef, graph: Graph) -> Sections:
+        sections: dict[str, object] = {}
+        sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
+        sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
+        sections["partners"] = sorted(str(o) for o in graph.objects(node, BP.overigePartner))
         rows = self.store.select(query("page-period"), {"this": node})
-        page.sections["timeline"] = {k: str(v) for k, v in rows[0].items()} if rows else None
+        sections["timeline"] = {k: str(v) for k, v in rows[0].items()} if rows else None
         indicators = self.store.select(query("page-indicators"), {"this": node})
-        page.sections["indicators"] = [str(r["text"]) for r in indicators]
-        page.sections["see_also"] = sorted(str(o) for o in graph.objects(node, RDFS.seeAlso))
-        page.sections["citations"] = sorted(str(o) for o in graph.objects(node, DCTERMS.bibliographicCitation))
+        sections["indicators"] = [str(r["text"]) for r in indicators]
+        sections["see_also"] = sorted(str(o) for o in graph.objects(node, RDFS.seeAlso))
+        sections["citations"] = sorted(str(o) for o in graph.objects(node, DCTERMS.bibliographicCitation))
         related = [self.link(graph, o) for o in graph.objects(node, BP.wordtUitgewerktIn)]
         related += [self.link(graph, s) for s in graph.subjects(BP.wordtUitgewerktIn, node)]
-        page.sections["related"] = related
+        sections["related"] = related
+        return sections
 
     def _children(self, node: URIRef, prop: URIRef) -> list[Link]:
         rows = self.store.select(query("page-children"), {"this": node, "prop": prop})
         return self._links(rows, note="n")
 
-    def _HorizontaleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
-        page.sections["children"] = [
-            (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
-            for od in self._children(node, BP.heeftOperationeleDoelstelling)
-        ]
-        page.sections["sdgs"] = self._contributions(node)
-        page.sections["related_plans"] = self._plans(graph, node, BP.gerelateerdPlan)
+    def _HorizontaleDoelstelling(self, node: URIRef, graph: Graph) -> Sections:
+        return {
+            "children": [
+                (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
+                for od in self._children(node, BP.heeftOperationeleDoelstelling)
+            ],
+            "sdgs": self._contributions(node),
+            "related_plans": self._plans(graph, node, BP.gerelateerdPlan),
+        }
 
     def _contributions(self, node: URIRef) -> list[dict[str, str]]:
         rows = self.store.select(query("page-contributions"), {"this": node})
@@ -267,32 +288,36 @@ class Views:
         ]
         return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
 
-    def _OperationeleDoelstelling(self, node: URIRef, graph: Graph, page: Page) -> None:
-        page.sections["actions"] = self._children(node, BP.heeftActie)
+    def _OperationeleDoelstelling(self, node: URIRef, graph: Graph) -> Sections:
+        return {"actions": self._children(node, BP.heeftActie)}
 
-    def _Beleidsplan(self, node: URIRef, graph: Graph, page: Page) -> None:
-        page.sections["principles"] = sorted(str(o) for o in graph.objects(node, BP.leidendPrincipe))
-        page.sections["goals"] = [
-            (goal, self._children(URIRef(self._iri(goal.href)), BP.heeftOperationeleDoelstelling))
-            for goal in self._children(node, BP.heeftDoelstelling)
-        ]
-        page.sections["complementary"] = self._plans(graph, node, BP.isComplementairAan)
+    def _Beleidsplan(self, node: URIRef, graph: Graph) -> Sections:
+        return {
+            "principles": sorted(str(o) for o in graph.objects(node, BP.leidendPrincipe)),
+            "goals": [
+                (goal, self._children(URIRef(self._iri(goal.href)), BP.heeftOperationeleDoelstelling))
+                for goal in self._children(node, BP.heeftDoelstelling)
+            ],
+            "complementary": self._plans(graph, node, BP.isComplementairAan),
+        }
 
-    def _Bevoegdheid(self, node: URIRef, graph: Graph, page: Page) -> None:
-        page.sections["holders_now"] = self._holders(node)
-        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node)
-        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node)
+    def _Bevoegdheid(self, node: URIRef, graph: Graph) -> Sections:
         mandates = self.store.select(query("page-mandates"), {"this": node})
-        page.sections["mandates"] = [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates]
+        return {
+            "holders_now": self._holders(node),
+            "lead": self._actions_of(BP.verantwoordelijke, node),
+            "partner": self._actions_of(BP.samenwerkingMet, node),
+            "mandates": [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates],
+        }
 
-    def _Mandataris(self, node: URIRef, graph: Graph, page: Page) -> None:
-        page.sections["portfolios"] = sorted(
-            (self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural
-        )
-        page.sections["lead"] = self._actions_of(BP.verantwoordelijke, node, via_mandate=True)
-        page.sections["partner"] = self._actions_of(BP.samenwerkingMet, node, via_mandate=True)
+    def _Mandataris(self, node: URIRef, graph: Graph) -> Sections:
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
-        page.sections["period"] = _period({"start": start, "end": end} if end else {"start": start})
+        return {
+            "portfolios": sorted((self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural),
+            "lead": self._actions_of(BP.verantwoordelijke, node, via_mandate=True),
+            "partner": self._actions_of(BP.samenwerkingMet, node, via_mandate=True),
+            "period": _period({"start": start, "end": end} if end else {"start": start}),
+        }
 
     def _plans(self, graph: Graph, node: URIRef, prop: URIRef) -> list[Link | str]:
         """Other plans a plan or goal names; one that is also built here (owl:sameAs) links to the

@@ -143,25 +143,20 @@ def _graphs(manifest: dict) -> dict[str, int]:
 
 def _fill(store: ox.Store, dist: Path, manifest: dict) -> dict[str, int]:
     """Load a build's dumps into an empty store: a graph per plan, the catalogue's, the vocabulary's,
-    and their merge as the default graph."""
-    for slug, plan in sorted(manifest.get("plans", {}).items()):
-        graph = ox.NamedNode(plan["graph"])
-        store.bulk_load(path=str(dist / f"{slug}.nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    and their merge as the default graph, each read from its file (no graph is held in Python)."""
+    files = [
+        (dist / f"{slug}.nt", ox.RdfFormat.N_TRIPLES, plan["graph"])
+        for slug, plan in sorted(manifest.get("plans", {}).items())
+    ]
     catalogue = manifest.get("catalogue")
     if catalogue:
-        store.bulk_load(
-            path=str(dist / catalogue["file"]), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(catalogue["graph"])
-        )
-    store.bulk_load(
-        path=str(dist / "beleidsplan.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(VOCABULARY_GRAPH)
-    )
-    # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs
-    # hold (a shared portfolio) is in it once. (oxigraph's "union default graph" is a multiset,
-    # so COUNT would count such a triple twice.)
-    merged = [
-        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-        for q in store.quads_for_pattern(None, None, None)
-        if not isinstance(q.graph_name, ox.DefaultGraph)
-    ]
-    store.extend(merged)
+        files.append((dist / catalogue["file"], ox.RdfFormat.TURTLE, catalogue["graph"]))
+    files.append((dist / "beleidsplan.ttl", ox.RdfFormat.TURTLE, VOCABULARY_GRAPH))
+    # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs hold
+    # (a shared portfolio) is in it once, as the store holds a set. (oxigraph's "union default
+    # graph" is a multiset, so COUNT would count such a triple twice.) Each file is loaded twice,
+    # into its graph and into the merge: streamed from disk, never a list of quads.
+    for path, kind, graph in files:
+        store.bulk_load(path=str(path), format=kind, to_graph=ox.NamedNode(graph))
+        store.bulk_load(path=str(path), format=kind, to_graph=ox.DefaultGraph())
     return _graphs(manifest)

@@ -1,0 +1,251 @@
+"""One plan on its own, from its text to its written dumps: parse → map → versions → validate → write.
+
+The build (`hgkbp_ld.build`) runs `build_plan` for every plan whose inputs changed, in worker
+processes when there are several (`Settings.jobs`), and keeps only the small `PlanOutcome` each
+returns: a plan's graph lives only while that plan is built, then its four dumps and its version
+snapshots are on disk and the graph is released. A new version is staged beside the new `dist/`
+and recorded in `data/versions/` only when the whole build succeeded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from hgkbp_ld import __version__
+from hgkbp_ld.catalogue import DCAT_VERSION
+from hgkbp_ld.iris import Iris
+from hgkbp_ld.mapping import Provenance, to_graph
+from hgkbp_ld.model import ReportEntry
+from hgkbp_ld.parse import parse_file
+from hgkbp_ld.rdfio import FORMATS, serialise_all
+from hgkbp_ld.registers import PlanConfig, Registers
+from hgkbp_ld.validate import Report, validate
+from hgkbp_ld.versions import History
+
+Names = dict[str, tuple[str | None, str | None]]  # slug -> the title and abbreviation its own text gives
+
+
+@dataclass(frozen=True)
+class PlanJob:
+    config: PlanConfig
+    data_dir: Path
+    base: str
+    strict: bool
+    names: Names
+    generated_at: dt.datetime  # the provenance's time (SOURCE_DATE_EPOCH, else the source's last commit)
+    folder: Path  # the new dist/ being written
+    staging: Path  # where a new version waits for the build to succeed
+    validated_nt: str | None = None  # the N-Triples (sha256) the last build validated with these shapes
+    versions: Path | None = None  # where the plan's versions are recorded (default data_dir/versions)
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """What the build keeps of a plan once it is written (and what the cache records of it)."""
+
+    config: PlanConfig
+    title: str | None
+    abbreviation: str | None
+    start_year: int | None
+    end_year: int | None
+    actions: int
+    triples: int
+    report: tuple[ReportEntry, ...]
+    version: str | None  # dcat:version: the number of the latest version
+    versions: tuple[tuple[int, str], ...]  # (number, timestamp) of every version
+    new_version: int | None  # the version this build makes, if the data changed
+    unheld: tuple[str, ...]  # portfolios an action names that no minister holds
+    files: dict[str, str] = field(default_factory=dict)  # file in dist/ -> sha256 (dumps, snapshots)
+    sizes: dict[str, int] = field(default_factory=dict)  # the dumps' sizes
+    nt: str = ""  # sha256 of the plan's N-Triples
+    history: str = ""  # sha256 of versies.csv after this build
+    failed: Report | None = None  # the SHACL report when the plan does not conform
+    validated: bool = True  # False: the same triples as the last build's, its validation reused
+    reused: bool = False  # True: nothing was parsed, the last build's files were taken
+    seconds: dict[str, float] = field(default_factory=dict, compare=False)  # per stage (not recorded)
+
+    @property
+    def slug(self) -> str:
+        return self.config.slug
+
+    def record(self) -> dict:
+        """As JSON for the cache (the config is read again from the toml)."""
+        data = dataclasses.asdict(self)
+        for key in ("config", "failed", "validated", "reused", "seconds"):
+            data.pop(key)
+        return data
+
+    @classmethod
+    def recorded(cls, config: PlanConfig, data: dict) -> PlanOutcome:
+        if config.dataset_title is None:
+            config = dataclasses.replace(config, dataset_title=f"{data['title']} als linked open data")
+        return cls(
+            config=config,
+            **{
+                **data,
+                "report": tuple(ReportEntry(**r) for r in data["report"]),
+                "versions": tuple((int(n), str(t)) for n, t in data["versions"]),
+                "unheld": tuple(data["unheld"]),
+                "new_version": None,
+            },
+            validated=False,
+            reused=True,
+        )
+
+
+@lru_cache(maxsize=2)
+def _registers(data_dir: Path) -> Registers:
+    """The registers, read once per process (a worker builds many plans)."""
+    return Registers.load(data_dir)
+
+
+def parse_names(config: PlanConfig, data_dir: Path, strict: bool) -> tuple[str | None, str | None]:
+    """The title and abbreviation a plan's own text gives (other plans call it so)."""
+    parsed = parse_file(config.source, registers=_registers(data_dir), identity=config.identity, strict=strict)
+    return parsed.plan.title, parsed.plan.abbreviation
+
+
+def build_plan(job: PlanJob) -> PlanOutcome:
+    """Parse, map, version, validate and write one plan into `job.folder`."""
+    clock = _Clock()
+    registers = _registers(job.data_dir)
+    config = job.config
+    parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=job.strict)
+    if config.dataset_title is None:
+        config = dataclasses.replace(config, dataset_title=f"{parsed.plan.title} als linked open data")
+    provenance = Provenance(
+        source_name=config.source.name,
+        source_sha256=hashlib.sha256(config.source.read_bytes()).hexdigest(),
+        generated_at=job.generated_at,
+        tool_version=__version__,
+    )
+    clock.lap("parse")
+    graph = to_graph(parsed, registers, config, provenance, base=job.base, built=job.names)
+    name = Iris(job.base, config.slug).dataset()
+    clock.lap("map")
+    history = History.load((job.versions or job.data_dir / "versions") / config.slug, job.base)
+    new = history.propose(graph)
+    add_versions(graph, name, history, job.base, config.slug)
+    clock.lap("versions")
+    written = serialise_all(graph, tuple(FORMATS))
+    clock.lap("dumps")
+    nt = hashlib.sha256(written["nt"]).hexdigest()
+    used = {r.slug for a in parsed.actions for r in (*a.responsible, *a.collaborators)}
+    held = {slug for m in registers.mandates for slug in m.portfolios}
+    outcome = PlanOutcome(
+        config=config,
+        title=parsed.plan.title,
+        abbreviation=parsed.plan.abbreviation,
+        start_year=parsed.plan.start_year,
+        end_year=parsed.plan.end_year,
+        actions=len(parsed.actions),
+        triples=len(graph),
+        report=parsed.report,
+        version=str(graph.value(name, DCAT_VERSION) or "") or None,
+        versions=tuple((v.number, v.timestamp.isoformat()) for v in history.versions),
+        new_version=new.number if new is not None else None,
+        unheld=tuple(sorted(used - held)),
+        nt=nt,
+        history=_history_after(history, new is not None),
+        validated=nt != job.validated_nt,
+    )
+    if outcome.validated:
+        report = validate(graph)
+        clock.lap("validate")
+        if not report.conforms:
+            return dataclasses.replace(outcome, failed=report, seconds=clock.seconds)
+    del graph  # the plan is in its dumps now
+    files, sizes = {}, {}
+    for fmt, body in written.items():
+        files[f"{config.slug}.{fmt}"] = put(job.folder / f"{config.slug}.{fmt}", body)
+        sizes[fmt] = len(body)
+    for version in history.versions:  # every version's snapshot, for the pages and the event stream
+        relative = f"versies/{config.slug}/{version.number}.nt"
+        files[relative] = put(job.folder / relative, history.snapshot(version.number))
+    history.save(job.staging / config.slug)  # only a new version; recorded when the build succeeds
+    clock.lap("dumps")
+    return dataclasses.replace(outcome, files=files, sizes=sizes, seconds=clock.seconds)
+
+
+class _Clock:
+    """Seconds per stage of one plan's build (summed by the build, reported by bench/scale.py)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+def _history_after(history: History, changed: bool) -> str:
+    """The sha256 of the plan's versies.csv once this build is recorded (the cache's key of the next)."""
+    if changed:
+        return hashlib.sha256(history.index_bytes()).hexdigest()
+    index = history.folder / "versies.csv"
+    return hashlib.sha256(index.read_bytes()).hexdigest() if index.exists() else ""
+
+
+def put(path: Path, body: bytes) -> str:
+    """Write a file of the new dist/ (to disk, not only the page cache); its sha256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(body)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return hashlib.sha256(body).hexdigest()
+
+
+def reuse(outcome: PlanOutcome, previous: Path, folder: Path, data_dir: Path, versions: Path | None = None) -> bool:
+    """Put the last build's files of an unchanged plan into the new dist/ (hard links where the disk
+    allows): its dumps from the previous dist/, its snapshots from data/versions/. False if one is
+    missing or not the file recorded (then the plan is built again)."""
+    sources = {}
+    for relative, digest in outcome.files.items():
+        if relative.startswith("versies/"):
+            source = (versions or data_dir / "versions") / relative.removeprefix("versies/")
+        else:
+            source = previous / relative
+        try:
+            if hashlib.sha256(source.read_bytes()).hexdigest() != digest:
+                return False
+        except OSError:
+            return False
+        sources[relative] = source
+    for relative, source in sources.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    return True
+
+
+def add_versions(graph: Graph, dataset: URIRef, history: History, base: str, slug: str) -> None:
+    """The dataset's versions (dct:hasVersion), each with its number and time; the dataset's own
+    version (dcat:version) is the number of its latest version."""
+    if history.versions:
+        graph.add((dataset, DCAT_VERSION, Literal(str(history.versions[-1].number))))
+    for version in history.versions:
+        node = Iris(base, slug).version(version.number)
+        graph.add((dataset, DCTERMS.hasVersion, node))
+        graph.add((node, DCTERMS.isVersionOf, dataset))
+        graph.add((node, DCAT_VERSION, Literal(str(version.number))))
+        graph.add(
+            (node, DCTERMS.issued, Literal(version.timestamp.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime))
+        )
+        graph.add((node, RDFS.label, Literal(f"Versie {version.number}", lang="nl")))

@@ -1,0 +1,194 @@
+"""Incremental builds (issue 18): a plan whose inputs did not change is taken from the last build,
+and the result is, byte for byte, the full build of the same inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hgkbp_ld.build import build
+from hgkbp_ld.incremental import CACHE
+from tests.conftest import REAL_PLAN, copy_data_with_examples
+
+TODAY = dt.date(2026, 6, 1)
+VAPA, JKP = "vapa-2025-2029", "jkp-2025-2029"
+
+
+def _two_plans(data: Path) -> Path:
+    """The two invented example plans, without the real one (a smaller build)."""
+    copy_data_with_examples(data)
+    (data / "plans" / f"{REAL_PLAN}.toml").unlink()
+    return data
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """A first, full build of the two plans (in two worker processes)."""
+    root = tmp_path_factory.mktemp("incremental")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        data = _two_plans(root / "data")
+        build(root / "dist", data_dir=data, today=TODAY, jobs=2)
+        yield data, root / "dist"
+
+
+def _copy(first: tuple[Path, Path], folder: Path) -> tuple[Path, Path]:
+    data, dist = first
+    shutil.copytree(data, folder / "data")
+    shutil.copytree(dist, folder / "dist", symlinks=True)
+    return folder / "data", folder / "dist"
+
+
+def _files(dist: Path) -> dict[str, bytes]:
+    """Every file a build publishes, the rendered site read through its link, but the embedded store
+    (RocksDB names its files as it goes), the cache's build key (it names the data folder) and the
+    site's index, compared apart (it holds the build's time)."""
+    found = {}
+    for top, folders, names in os.walk(dist, followlinks=True):
+        relative = Path(top).relative_to(dist)
+        if relative.parts and (relative.parts[0] == "oxigraph" or relative.parts[0].startswith("site.")):
+            folders.clear()
+            continue
+        for name in names:
+            path = relative / name
+            if str(path) not in (f"{CACHE}/build.json", "site/index.json"):
+                found[str(path)] = (dist / path).read_bytes()
+    return found
+
+
+def _timeless(index: dict) -> dict:
+    """A site's index without what depends on the build's clock: its start, the seconds it took, and
+    the file times in the ETags (nginx's formula: time and length)."""
+    index = {k: v for k, v in index.items() if k not in ("started", "seconds")}
+    text = json.dumps(index, sort_keys=True)
+    return json.loads(_without_times(text))
+
+
+def _without_times(text: str) -> str:
+    import re
+
+    text = re.sub(r'\\"[0-9a-f]+-([0-9a-f]+)\\"', r'\\"T-\1\\"', text)  # ETags: "{mtime:x}-{size:x}"
+    return re.sub(r'"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT"', '"DATE"', text)
+
+
+def _change_text(data: Path) -> None:
+    source = data / "source" / f"{VAPA}.txt"
+    text = source.read_text(encoding="utf-8")
+    assert text.count("vaak te groot.") == 1
+    source.write_text(text.replace("vaak te groot.", "vaak veel te groot."), encoding="utf-8")
+
+
+def test_nothing_changed_leaves_dist_as_it_is(first: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    data, dist = first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    before = {str(p): p.stat().st_mtime_ns for p in dist.rglob("*") if p.is_file()}
+    said: list[str] = []
+    result = build(dist, data_dir=data, today=TODAY, jobs=2, progress=said.append)
+    assert [p.slug for p in result.plans] == [JKP, VAPA]
+    assert all(p.reused for p in result.plans)
+    assert any("up to date" in line for line in said) and not any("parsing" in line for line in said)
+    assert {str(p): p.stat().st_mtime_ns for p in dist.rglob("*") if p.is_file()} == before
+    # another day is another build: the pages speak of that day
+    said.clear()
+    build(dist, data_dir=data, today=TODAY + dt.timedelta(days=1), jobs=2, progress=said.append)
+    assert any("0 plan(s)" in line and "2 unchanged" in line for line in said), said
+
+
+def test_an_incremental_build_is_the_full_build_byte_for_byte(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, dist = _copy(first, tmp_path / "incremental")
+    _change_text(data)
+    full_data = tmp_path / "full" / "data"
+    shutil.copytree(data, full_data)  # the same inputs: the changed text, the versions recorded so far
+    result = build(dist, data_dir=data, today=TODAY, jobs=2)
+    assert {p.slug: p.reused for p in result.plans} == {JKP: True, VAPA: False}
+    assert [p.new_version for p in result.plans] == [None, 2]
+    full = build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)  # no cache, one process
+    assert not any(p.reused for p in full.plans)
+    mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
+    assert sorted(mine) == sorted(theirs)
+    assert len([name for name in mine if name.startswith("site/")]) > 1000
+    different = [name for name in mine if mine[name] != theirs[name]]
+    assert different == []
+    indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, tmp_path / "full" / "dist")]
+    assert _timeless(indexes[0]) == _timeless(indexes[1])
+    for slug in (JKP, VAPA):  # the versions recorded in the data folder, too
+        for name in ("versies.csv", "1.nt"):
+            assert (data / "versions" / slug / name).read_bytes() == (full_data / "versions" / slug / name).read_bytes()
+    assert (data / "versions" / VAPA / "2.nt").read_bytes() == (full_data / "versions" / VAPA / "2.nt").read_bytes()
+
+
+def test_a_changed_register_rebuilds_the_plans_that_use_it(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'energie' is a portfolio of the VAPA only: a new label changes the VAPA's triples, not the JKP's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, dist = _copy(first, tmp_path)
+    before = {slug: (dist / f"{slug}.nt").read_bytes() for slug in (JKP, VAPA)}
+    assert b"/id/bevoegdheid/energie>" in before[VAPA] and b"/id/bevoegdheid/energie>" not in before[JKP]
+    portfolios = data / "portfolios.csv"
+    text = portfolios.read_text(encoding="utf-8")
+    assert "\nenergie,Energie," in text
+    portfolios.write_text(text.replace("\nenergie,Energie,", "\nenergie,Energiebeleid,"), encoding="utf-8")
+    result = build(dist, data_dir=data, today=TODAY, jobs=2)
+    plans = {p.slug: p for p in result.plans}
+    # a shared register changed: both plans are parsed and mapped again, but only the VAPA's triples
+    # differ, so only the VAPA is validated again and written anew
+    assert not plans[JKP].reused and not plans[VAPA].reused
+    assert not plans[JKP].validated and plans[VAPA].validated
+    assert (dist / f"{JKP}.nt").read_bytes() == before[JKP]
+    after = (dist / f"{VAPA}.nt").read_bytes()
+    assert after != before[VAPA] and '"Energiebeleid"@nl' in after.decode("utf-8")
+    assert "Energiebeleid" in (dist / "site" / "doc" / "bevoegdheid" / "energie.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_text_is_validated_again(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An invalid plan is never taken from the cache: a text that now breaks the profile stops the build."""
+    from hgkbp_ld.build import BuildError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, dist = _copy(first, tmp_path)
+    before = _files(dist)
+    source = data / "source" / f"{JKP}.txt"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    source.write_text("".join(lines[:5]), encoding="utf-8")  # a text cut short: no goals, no actions
+    with pytest.raises((BuildError, ValueError)):
+        build(dist, data_dir=data, today=TODAY, jobs=2)
+    assert _files(dist) == before
+    assert not list(tmp_path.glob(".dist.*"))
+
+
+def test_jobs_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hgkbp_ld.settings import Settings, SettingsError
+
+    assert Settings.from_env().jobs >= 1  # one per core by default
+    monkeypatch.setenv("HGKBP_JOBS", "3")
+    assert Settings.from_env().jobs == 3
+    assert Settings.from_env(jobs=1).jobs == 1  # the command line wins
+    monkeypatch.setenv("HGKBP_JOBS", "0")
+    with pytest.raises(SettingsError, match="HGKBP_JOBS is 0"):
+        Settings.from_env()
+
+
+def test_a_damaged_dist_is_built_again(first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dump removed by hand: the build is not 'up to date', and that plan is written again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, dist = _copy(first, tmp_path)
+    build(dist, data_dir=data, today=TODAY, jobs=2)  # recorded as the build of this data folder
+    before = (dist / f"{JKP}.ttl").read_bytes()
+    (dist / f"{JKP}.ttl").unlink()
+    said: list[str] = []
+    result = build(dist, data_dir=data, today=TODAY, jobs=2, progress=said.append)
+    assert not any("up to date" in line for line in said)
+    assert {p.slug: p.reused for p in result.plans} == {JKP: False, VAPA: True}
+    assert (dist / f"{JKP}.ttl").read_bytes() == before
