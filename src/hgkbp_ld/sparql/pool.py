@@ -165,8 +165,13 @@ class WorkerPool:
             return self._spawn(worker.background)
 
         def put(done: asyncio.Future) -> None:
-            if done.exception() is None and self._idle is not None:
-                idle.put_nowait(done.result())
+            if done.exception() is not None:
+                return
+            if self._idle is None:  # the pool stopped meanwhile: the replacement is not left behind
+                done.result().connection.close()
+                done.result().process.kill()
+                return
+            idle.put_nowait(done.result())
 
         loop.run_in_executor(None, replace).add_done_callback(put)
 
