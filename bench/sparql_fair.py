@@ -223,8 +223,8 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]], load
         "## /sparql under abuse (issue 17)",
         "",
         f"`.venv/bin/python bench/sparql_fair.py --seconds {args.seconds:g} --tries {args.tries}` — both servers"
-        f" with HGKBP_QUERY_TIMEOUT={TIMEOUT:g} and their defaults otherwise (hgkbp-ld: 2 general workers in the"
-        f" background (SCHED_IDLE) + 2 for fast queries, tiny queries in the server, 2 queries at once and"
+        f" with HGKBP_QUERY_TIMEOUT={TIMEOUT:g} and their defaults otherwise (hgkbp-ld: 2 general workers at"
+        f" nice 10 + 2 for fast queries, tiny queries in the server, 2 queries at once and"
         f" 30 s of query time a minute per address, a queue of 16;"
         f" `before`: {args.before}, 2 workers, no per-client limits). Each client bound to its own loopback"
         f" address. The machine was shared with other work (2 cores; load average {load_before:.1f} before,"

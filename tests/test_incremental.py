@@ -178,3 +178,17 @@ def test_jobs_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HGKBP_JOBS", "0")
     with pytest.raises(SettingsError, match="HGKBP_JOBS is 0"):
         Settings.from_env()
+
+
+def test_a_damaged_dist_is_built_again(first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dump removed by hand: the build is not 'up to date', and that plan is written again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, dist = _copy(first, tmp_path)
+    build(dist, data_dir=data, today=TODAY, jobs=2)  # recorded as the build of this data folder
+    before = (dist / f"{JKP}.ttl").read_bytes()
+    (dist / f"{JKP}.ttl").unlink()
+    said: list[str] = []
+    result = build(dist, data_dir=data, today=TODAY, jobs=2, progress=said.append)
+    assert not any("up to date" in line for line in said)
+    assert {p.slug: p.reused for p in result.plans} == {JKP: False, VAPA: True}
+    assert (dist / f"{JKP}.ttl").read_bytes() == before

@@ -63,6 +63,9 @@ def test_the_official_files_load_mended() -> None:
     assert "^https?://spdx.org/rdf/terms" in patterns and "^https://spdx.org/rdf/terms" not in patterns
     # the file itself keeps the published pattern
     assert '"^https://spdx.org/rdf/terms"' in (official.OFFICIAL / "dcat-ap-3.0.1" / "mdr-vocabularies.shape.ttl").read_text()
+    # sh:shape (no SHACL term: sh:node was meant) is dropped, and stays in the file
+    assert not list(official.dcat_ap().subject_objects(URIRef(f"{SH}shape")))
+    assert "sh:shape :DateOrDateTimeDataType_Shape" in (official.OFFICIAL / "dcat-ap-3.0.1" / "shapes.ttl").read_text()
 
 
 def test_a_rule_of_the_profile_left_out_of_the_list_stops_the_load(tmp_path: Path) -> None:

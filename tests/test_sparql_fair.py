@@ -119,8 +119,11 @@ def test_a_tiny_query_needs_no_worker_on_the_embedded_store(tight: Server, store
         else:  # waits for the one slot: answered when the slow query is stopped, or refused at its deadline
             assert tiny.status_code in (200, 503) and seconds > 1.0, (tiny.status_code, seconds)
         assert slow.result()[0].status_code == 503
-    if tiny.status_code == 200:  # the same count as a worker gives
-        joined, _ = timed("127.0.0.12", "POST", tight.url, JOINED)
+    if tiny.status_code == 200:  # the same count as a worker gives (once the stopped one's replacement is up)
+        deadline = time.monotonic() + 60
+        while (joined := timed("127.0.0.13", "POST", tight.url, JOINED)[0]).status_code != 200:
+            assert time.monotonic() < deadline, joined.text
+            time.sleep(0.5)
         assert tiny.json()["results"]["bindings"][0]["n"]["value"] == str(len(joined.json()["results"]["bindings"]))
 
 

@@ -46,7 +46,7 @@ from hgkbp_ld.published import SITE
 from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
 from hgkbp_ld.render.stage import render
-from hgkbp_ld.store.base import read_manifest
+from hgkbp_ld.store.base import StoreError, read_manifest
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
 from hgkbp_ld.versions import start_from
 
@@ -286,7 +286,7 @@ def build(
             for c in configs
         }
         key = build_key(keys, shared, base, today, data_dir)
-        if key == cache.build and (out / "manifest.json").exists() and (out / SITE).is_dir():
+        if key == cache.build and _intact(out):
             hits = [cache.hit(c, keys[c.slug]) for c in configs]
             if all(hit is not None for hit in hits):
                 progress(f"nothing changed since the last build: {out} is up to date")
@@ -363,6 +363,15 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, plans, files, tuple(notes), seconds)
+
+
+def _intact(out: Path) -> bool:
+    """Whether `out` still holds the build its manifest describes: every file, and the rendered site."""
+    try:
+        files = read_manifest(out)[0]["files"]
+    except (StoreError, ValueError, KeyError):
+        return False
+    return (out / SITE / "index.json").is_file() and all((out / name).is_file() for name in files)
 
 
 def _notes(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, progress: Callable[[str], None]) -> list[str]:

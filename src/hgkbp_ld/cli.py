@@ -18,8 +18,9 @@ from hgkbp_ld.model import ParsedPlan, PlanIdentity, to_json
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.published import SiteError
 from hgkbp_ld.registers import RegisterError, Registers, load_plan_config
-from hgkbp_ld.settings import Settings, SettingsError
+from hgkbp_ld.settings import SHACL_ENGINES, Settings, SettingsError
 from hgkbp_ld.store import StoreError
+from hgkbp_ld.validate import EngineError, use_engine
 from hgkbp_ld.versions import VersionError
 
 DEFAULT_SOURCE = Path("data/source/hgkbp-2025-2029.txt")
@@ -78,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         help="parse, map, validate, render and write the dumps and the site to dist/",
         description=(
             "Build every plan of data/plans/*.toml: parse the text, map it to RDF, validate it "
-            "against shapes/ (pyshacl, with the vocabulary), and write dist/: the dumps in "
+            "against shapes/ (SHACL, with the vocabulary), and write dist/: the dumps in "
             "Turtle, N-Triples, JSON-LD and RDF/XML, the DCAT-AP Vlaanderen catalogue, the vocabulary, "
             "its JSON-LD context, the shapes and manifest.json; then render every page and representation the server "
             "gives into dist/site/ (with index.json). All or nothing: on any error dist/ is left as it was. "
@@ -115,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="YYYY-MM-DD",
         help="the day the pages speak of (who holds a portfolio today); default: the day of the build",
+    )
+    build_cmd.add_argument(
+        "--shacl-engine",
+        choices=SHACL_ENGINES,
+        default=None,
+        help="the SHACL validator (default: HGKBP_SHACL_ENGINE, else pyshacl-turbo; pyshacl is the reference "
+        "it was checked against, see docs/validation.md)",
     )
     build_cmd.add_argument(
         "--jobs",
@@ -312,8 +320,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
             sys.stderr.write(f"hgkbp-ld build: {message}\n")
 
     settings = Settings.from_env(
-        dist=args.out, base=args.base, data=args.data, today=args.today, jobs=args.jobs, versions=args.versions
+        dist=args.out,
+        base=args.base,
+        data=args.data,
+        today=args.today,
+        jobs=args.jobs,
+        versions=args.versions,
+        shacl_engine=args.shacl_engine,
     )
+    use_engine(settings.shacl_engine)
     versions = settings.versions_folder()
     if settings.versions is None and versions != settings.data / "versions":
         progress(
@@ -483,6 +498,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         sys.stderr.write(f"hgkbp-ld: error in the settings: {error}\n")
         return 2
+    except EngineError as error:
+        sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
+        return 1
     except SiteError as error:
         sys.stderr.write(f"hgkbp-ld: {error}\n")
         return 1

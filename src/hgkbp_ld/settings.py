@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from hgkbp_ld.bundled import DATA
 from hgkbp_ld.iris import DEFAULT_BASE
 
+SHACL_ENGINES = ("pyshacl", "pyshacl-turbo")  # docs/validation.md: why pyshacl-turbo may stand in for pyshacl
+
 
 class SettingsError(ValueError):
     """A setting has a value that cannot work; the message names it and says what is expected."""
@@ -27,6 +29,7 @@ class Settings:
     data: Path = DATA  # plans, registers and versions to build (default: the bundled plan)
     versions: Path | None = None  # where builds record versions (default: see versions_folder)
     today: dt.date | None = None  # the day the pages speak of (who holds a portfolio); None: the build's day
+    shacl_engine: str = "pyshacl-turbo"  # validates the build; pyshacl is the reference (docs/validation.md)
     jobs: int = field(default_factory=lambda: _cores())  # plans a build makes at once (worker processes)
     host: str = "127.0.0.1"
     port: int = 8000
@@ -71,6 +74,10 @@ class Settings:
                 raise SettingsError(f"{_name(name)} is {getattr(self, name)}, but must be more than 0 seconds")
         if self.port > 65535:
             raise SettingsError(f"HGKBP_PORT is {self.port}, but a port is at most 65535")
+        if self.shacl_engine not in SHACL_ENGINES:
+            raise SettingsError(
+                f"HGKBP_SHACL_ENGINE is {self.shacl_engine!r}; use {' or '.join(SHACL_ENGINES)} (docs/validation.md)"
+            )
         if self.store_auth not in ("digest", "basic"):
             raise SettingsError(f"HGKBP_STORE_AUTH is {self.store_auth!r}; use digest (Virtuoso) or basic")
         for name in ("base", "store", "store_update", "store_graphs"):

@@ -10,16 +10,22 @@
 
 A result is reported per focus node with the rule that failed (the official rule's anchor, or the
 shape's IRI) and why; only violations fail a build, warnings are reported.
+
+Two engines, the same report: pyshacl is the reference; pyshacl-turbo (a Rust engine with pyshacl's
+interface) gave the same report on every negative test and on the real data (bench/validators.py,
+docs/validation.md), so it validates by default; `--shacl-engine pyshacl` (HGKBP_SHACL_ENGINE) is one
+flag away, and tests/test_validators.py keeps the two in step.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import rdflib.plugin
 import rdflib.query
@@ -33,6 +39,30 @@ from rdflib.term import BNode, Identifier
 from hgkbp_ld import official
 from hgkbp_ld.bundled import ONTOLOGY as ONTOLOGY_DIR
 from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
+from hgkbp_ld.settings import SHACL_ENGINES as ENGINES
+from hgkbp_ld.settings import Settings, SettingsError
+
+_chosen: str | None = None  # set by `use_engine` (the command line's --shacl-engine)
+
+
+def use_engine(name: str | None) -> None:
+    """The SHACL engine for this process and the worker processes it starts (the build spawns them:
+    they read it, through `Settings`, from HGKBP_SHACL_ENGINE, which is set here); None: the setting's."""
+    global _chosen
+    if name is not None and name not in ENGINES:
+        raise SettingsError(f"--shacl-engine {name!r}: use {' or '.join(ENGINES)}")
+    _chosen = name
+    if name is not None:
+        os.environ["HGKBP_SHACL_ENGINE"] = name
+
+
+def current_engine() -> str:
+    """The engine `validate` uses when not told: `use_engine`'s, else HGKBP_SHACL_ENGINE's, else the default."""
+    return _chosen or Settings.from_env().shacl_engine
+
+
+class EngineError(RuntimeError):
+    """The SHACL engine could not validate at all (not: the data is invalid); the message says which."""
 
 
 class _PreparedQueries(SPARQLProcessor):
@@ -149,32 +179,95 @@ def _str(graph: Graph, node: URIRef, predicate: URIRef) -> str | None:
     return None if value is None else str(value)
 
 
-def validate_catalogue(catalogue: Graph, profile: Graph | None = None) -> Report:
+def validate_catalogue(catalogue: Graph, profile: Graph | None = None, engine: str | None = None) -> Report:
     """The catalogue against the official DCAT profiles, with the code lists and the W3C class
-    hierarchy as background knowledge (added to a copy; the catalogue is not changed)."""
+    hierarchy as background knowledge (added to a copy; the catalogue is not changed).
+
+    The catalogue's own nodes are judged (what it points to in the code lists is looked up, but the
+    code lists themselves are not the catalogue's to fix): the whole graph is validated and only the
+    results on the catalogue's nodes are kept. Not pyshacl's focus nodes: pyshacl also leaves out
+    what the values of a focus node fail in a shape they must conform to (sh:node), as if they
+    conformed (docs/validation.md), so a format outside the EU file types would pass."""
     data = Graph()
     data += catalogue
     data += official.background_of(catalogue)
-    # The catalogue's own nodes are checked (what it points to in the code lists is looked up, but
-    # the code lists themselves are not the catalogue's to fix).
-    focus = sorted(s for s in set(catalogue.subjects()) if isinstance(s, URIRef))
-    return validate(data, focus=focus, shapes=profile if profile is not None else catalogue_profile())
+    own = {str(s) for s in set(catalogue.subjects()) if isinstance(s, URIRef)}
+    report = validate(data, shapes=profile if profile is not None else catalogue_profile(), engine=engine)
+    kept = tuple(v for v in report.violations if v.focus in own)
+    return Report(all(v.severity != "Violation" for v in kept), kept)
 
 
-def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path | Graph | None = None) -> Report:
+def _run(name: str, data: Graph, profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
+    """(conforms, report graph) from the engine `name`."""
+    if name == "pyshacl":
+        with _prepared_queries():
+            conforms, results, _text = shacl_validate(
+                data,
+                shacl_graph=profile,
+                ont_graph=ontology_graph(),
+                inference="none",
+                advanced=True,
+                allow_warnings=True,
+                focus_nodes=focus,
+            )
+        return bool(conforms), results
+    return _turbo(data, profile, focus)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_axioms() -> Graph:
+    """What pyshacl adds of the vocabulary (its ontology graph) to every data graph it validates: the
+    RDFS and OWL axioms, by pyshacl's own `inoculate`. Worked out once, for pyshacl-turbo."""
+    from pyshacl.rdfutil.inoculate import inoculate
+
+    return inoculate(Graph(), ontology_graph())
+
+
+_compiled: dict[int, tuple[Graph, Any]] = {}  # id(profile): (profile, its compiled shapes)
+
+
+def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
+    """pyshacl-turbo on what pyshacl validates (the data and the vocabulary's axioms), with each
+    profile compiled once: the same report as `pyshacl.validate(ont_graph=...)`, for less work."""
+    from pyshacl_turbo import ReportableRuntimeError, compile_shapes
+
+    try:
+        if id(profile) not in _compiled or _compiled[id(profile)][0] is not profile:
+            if len(_compiled) > 8:  # profiles are few (the plan's, the catalogue's); never let it grow
+                _compiled.clear()
+            _compiled[id(profile)] = (profile, compile_shapes(profile, advanced=True))
+        shapes = _compiled[id(profile)][1]
+        axioms = _vocabulary_axioms()
+        whole = Graph()  # a copy, as pyshacl makes one: the caller's graph is not changed
+        for prefix, namespace in (*data.namespaces(), *axioms.namespaces()):
+            whole.bind(prefix, namespace, override=False)
+        whole += data
+        whole += axioms
+        conforms, results, _text = shapes.validate(whole, allow_warnings=True, focus_nodes=focus)
+    except (ReportableRuntimeError, NotImplementedError, ValueError) as error:
+        raise EngineError(_cannot(error)) from error
+    if not isinstance(results, Graph):  # a failure is returned as the report
+        raise EngineError(_cannot(results))
+    return bool(conforms), results
+
+
+def _cannot(error: object) -> str:
+    """One line: what pyshacl-turbo could not do (its first line, shortened) and what to do instead."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    first = first if len(first) <= 160 else first[:157] + "..."
+    return f"pyshacl-turbo cannot validate ({first}); build with --shacl-engine pyshacl (the reference)"
+
+
+def validate(
+    data: Graph, focus: list[URIRef] | None = None, shapes: Path | Graph | None = None, engine: str | None = None
+) -> Report:
     """Validate a graph (or only the `focus` nodes of it) against a profile, by default the plan's;
-    the graph itself is not changed."""
+    the graph itself is not changed. `engine`: pyshacl or pyshacl-turbo (default: `current_engine()`)."""
     profile = plan_profile() if shapes is None else shapes if isinstance(shapes, Graph) else _load(shapes)
-    with _prepared_queries():
-        conforms, results, _text = shacl_validate(
-            data,
-            shacl_graph=profile,
-            ont_graph=ontology_graph(),
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            focus_nodes=focus,
-        )
+    name = engine or current_engine()
+    if name not in ENGINES:
+        raise SettingsError(f"SHACL engine {name!r}: use {' or '.join(ENGINES)}")
+    conforms, results = _run(name, data, profile, focus)
     violations = []
     # Only the report's own results: the nested ones (sh:detail, from sh:node) carry their own
     # severity, while the result that holds them has the severity its property shape gives.
@@ -194,4 +287,4 @@ def validate(data: Graph, focus: list[URIRef] | None = None, shapes: Path | Grap
             )
         )
     violations.sort(key=lambda v: (v.severity != "Violation", v.focus, v.shape, v.component, v.value or ""))
-    return Report(bool(conforms), tuple(violations))
+    return Report(conforms, tuple(violations))

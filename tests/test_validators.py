@@ -1,0 +1,175 @@
+"""pyshacl-turbo validates by default only because it gives pyshacl's report: checked here on every
+negative test of the shapes (the own profile, the applied Mandatendatabank rules, the DCAT rules of the
+catalogue) and on the real build. A report is the same when every result has the same focus node,
+shape, constraint component, named constraint, path, value and severity (the wording of the messages
+an engine writes itself may differ: docs/validation.md lists them). Also: the engine is a setting,
+one flag away, and an engine that cannot read the shapes stops the build with a clear message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+
+from hgkbp_ld import official, validate
+from hgkbp_ld.settings import Settings, SettingsError
+from tests import test_catalogue, test_official, test_shapes
+
+
+@dataclass
+class Case:
+    group: str  # own profile, Mandatendatabank, catalogue, real data
+    name: str
+    data: Graph
+    profile: Graph
+    focus: list[URIRef] | None  # the nodes whose results count (None: all)
+    catalogue: Graph | None = None  # a catalogue case: validated by `validate_catalogue` (the whole graph)
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    copy += graph
+    return copy
+
+
+def catalogue_case(group: str, name: str, catalogue: Graph) -> Case:
+    """As `validate_catalogue` validates it: with the background it can reach, the whole graph, the
+    results on its own nodes."""
+    data = _copy(catalogue)
+    data += official.background_of(catalogue)
+    focus = sorted(s for s in set(catalogue.subjects()) if isinstance(s, URIRef))
+    return Case(group, name, data, validate.catalogue_profile(), focus, catalogue)
+
+
+def run(case: Case, engine: str) -> validate.Report:
+    """The case validated as the build or the negative test validates it."""
+    if case.catalogue is not None:
+        return validate.validate_catalogue(case.catalogue, engine=engine)
+    return validate.validate(case.data, focus=case.focus, shapes=case.profile, engine=engine)
+
+
+def negative_cases(built: Graph, catalogue: Graph) -> Iterator[Case]:
+    """The data graph of every negative test, made as the test makes it."""
+    for case in test_shapes.CASES:
+        graph = _copy(built)
+        focus = case.mutate(graph)
+        yield Case(
+            "own profile", case.id, graph, validate.plan_profile(), [focus] if isinstance(focus, URIRef) else None
+        )
+    shapes = official.mandatendatabank()
+    for anchor, node_shape, prop, constraint in test_official.CASES:
+        if constraint == SH["class"] and shapes.value(prop, SH.path) == RDF.type:
+            continue  # the test skips it too
+        graph = _copy(built)
+        if constraint == SH.nodeKind and shapes.value(prop, SH.nodeKind) == SH.Literal:
+            focus = test_official.FOCUS[node_shape]
+            graph.set((focus, shapes.value(prop, SH.path), URIRef("http://example.org/not-a-literal")))
+        else:
+            focus = test_shapes._property_mutation(shapes, prop, constraint, test_official.FOCUS[node_shape])(graph)
+        name = f"{anchor.rsplit('#', 1)[-1]}-{str(constraint).rsplit('#', 1)[-1]}"
+        yield Case("Mandatendatabank", name, graph, validate.plan_profile(), [focus])
+    dcterms_format = test_catalogue.DCTERMS["format"]
+    for name, triple, _rule, _component in test_catalogue.RULES:
+        broken = _copy(catalogue)
+        if triple == (None, RDF.type, None):  # as the test: the file type no longer typed by the code list
+            for fmt in broken.objects(test_catalogue.TTL, dcterms_format):
+                broken.remove((fmt, RDF.type, None))
+            broken.add((test_catalogue.TTL, dcterms_format, URIRef("http://example.org/not-a-file-type")))
+        else:
+            broken.remove(triple)
+        yield catalogue_case("catalogue", name, broken)
+
+
+def unworded(report: validate.Report) -> tuple[bool, list[tuple[str, ...]]]:
+    """A report but for the wording of messages: what the two engines must agree on."""
+    results = sorted(
+        (v.focus, v.shape, v.component, v.constraint or "", v.path or "", v.value or "", v.severity)
+        for v in report.violations
+    )
+    return report.conforms, results
+
+
+def _disagreements(cases: list[Case]) -> list[str]:
+    found = []
+    for case in cases:
+        reports = {engine: run(case, engine) for engine in validate.ENGINES}
+        reference = reports["pyshacl"]
+        if case.group != "real data":
+            assert not reference.conforms, f"{case.name}: not a negative case"
+        if unworded(reference) != unworded(reports["pyshacl-turbo"]):
+            found.append(
+                f"{case.group} / {case.name}:\n{reference.text(5)}\n--- pyshacl-turbo:\n{reports['pyshacl-turbo'].text(5)}"
+            )
+    return found
+
+
+@pytest.fixture(scope="module")
+def cases(built_graph: Graph, dist: Path) -> list[Case]:
+    return list(negative_cases(built_graph, Graph().parse(dist / "catalogus.ttl")))
+
+
+@pytest.mark.parametrize("group", ["own profile", "Mandatendatabank", "catalogue"])
+def test_pyshacl_turbo_gives_pyshacl_s_report_on_every_negative_test(cases: list[Case], group: str) -> None:
+    chosen = [c for c in cases if c.group == group]
+    assert len(chosen) >= {"own profile": 150, "Mandatendatabank": 20, "catalogue": 20}[group]
+    disagreements = _disagreements(chosen)
+    assert not disagreements, "\n\n".join(disagreements[:5])
+
+
+def test_pyshacl_turbo_gives_pyshacl_s_report_on_the_real_build(built_graph: Graph, dist: Path) -> None:
+    real = [
+        Case("real data", "the plan", built_graph, validate.plan_profile(), None),
+        Case("real data", "its dump", Graph().parse(dist / "hgkbp-2025-2029.nt"), validate.plan_profile(), None),
+        catalogue_case("real data", "catalogus.ttl", Graph().parse(dist / "catalogus.ttl")),
+    ]
+    assert not _disagreements(real)
+    assert validate.validate(real[1].data, engine="pyshacl-turbo").conforms
+
+
+def test_the_engine_is_a_setting_with_pyshacl_one_flag_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HGKBP_SHACL_ENGINE", raising=False)
+    assert Settings.from_env().shacl_engine == "pyshacl-turbo"
+    monkeypatch.setenv("HGKBP_SHACL_ENGINE", "pyshacl")
+    assert validate.current_engine() == "pyshacl"
+    monkeypatch.setenv("HGKBP_SHACL_ENGINE", "jena")
+    with pytest.raises(SettingsError, match="HGKBP_SHACL_ENGINE is 'jena'; use pyshacl or pyshacl-turbo"):
+        Settings.from_env()
+    try:
+        validate.use_engine("pyshacl")  # --shacl-engine pyshacl: over the environment
+        assert validate.current_engine() == "pyshacl"
+        # and in the worker processes the build spawns (monkeypatch restores the environment)
+        code = "from hgkbp_ld.validate import current_engine; print(current_engine())"
+        spawned = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+        assert spawned.stdout.strip() == "pyshacl"
+    finally:
+        validate.use_engine(None)
+    from hgkbp_ld.cli import _parser
+
+    assert _parser().parse_args(["build", "--shacl-engine", "pyshacl"]).shacl_engine == "pyshacl"
+
+
+def test_an_engine_that_cannot_read_the_shapes_says_so_and_what_to_do() -> None:
+    """A SPARQL constraint whose prefix is declared nowhere SHACL looks (5.2.1: sh:prefixes names a node
+    that sh:declare's it): pyshacl lets the data graph's prefixes stand in (the own profile relied on
+    that for `bp:` until pyshacl-turbo refused it), pyshacl-turbo cannot parse the query, and the build
+    must stop with a clear line rather than go on."""
+    parsed = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ;
+            sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?o }" ] .""",
+        format="turtle",
+    )
+    shapes = Graph()
+    shapes += parsed  # without the file's prefixes, as the profiles are put together
+    data = Graph()
+    data.bind("ex", "urn:ex#")
+    data.add((URIRef("urn:a"), RDF.value, Literal(1, datatype=XSD.integer)))
+    assert validate.validate(data, shapes=shapes, engine="pyshacl").conforms
+    with pytest.raises(validate.EngineError, match=r"pyshacl-turbo cannot validate .*--shacl-engine pyshacl"):
+        validate.validate(data, shapes=shapes, engine="pyshacl-turbo")
