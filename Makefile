@@ -32,7 +32,7 @@ build: $(STAMP)
 
 test: $(STAMP) node_modules/.installed
 	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench

@@ -241,12 +241,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 # --- order and reports --------------------------------------------------------------------------------------
 
-# With pytest-xdist (`make test`: `--dist loadgroup --no-loadscope-reorder`) a module goes to one worker
-# whole, so that its module fixtures (servers, builds, browsers) are made once; the modules whose tests
-# share nothing costly (SPREAD) are dealt out test by test. The modules that take longest
-# (bench/RESULTS.md, "test suite") start first, the short ones then fill in around them.
+# With pytest-xdist (`make test`: `--dist loadfile --no-loadscope-reorder`) a module goes to one worker
+# whole, so that its module fixtures (servers, builds, browsers) are made once and a module's own
+# bookkeeping (test_sparql_conformance's summary) sees all its cases. (`--dist loadgroup` with
+# `xdist_group` marks would let some modules be dealt out test by test, but pytest-xdist 3.8 cannot
+# group under pytest 9.2: it renames `item._nodeid`, which pytest 9 no longer reads, so every test went
+# to any worker.) The modules that take longest (bench/RESULTS.md, "test suite") start first, the short
+# ones then fill in around them.
 HEAVY_FIRST = (  # the sum of each module's test durations in a serial run, largest first
     "test_remote_store",
+    "test_validators",  # added after the measurement: 2 × ~300 validations
     "test_reload",
     "test_parse_robustness",
     "test_shapes",
@@ -268,15 +272,9 @@ HEAVY_FIRST = (  # the sum of each module's test durations in a serial run, larg
     "test_synthetic",
     "test_injection",
 )
-SPREAD = frozenset(
-    {
-        *("test_remote_store", "test_reload", "test_parse_robustness", "test_shapes"),
-        *("test_publish_faults", "test_build", "test_adding_a_plan"),
-    }
-)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the order
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def module(item: pytest.Item) -> str:
         return item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
@@ -285,9 +283,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return HEAVY_FIRST.index(module(item)) if module(item) in HEAVY_FIRST else len(HEAVY_FIRST)
 
     items.sort(key=weight)  # stable: within a module, the order as written
-    for item in items:
-        if module(item) not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(module(item)))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
