@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -37,6 +38,7 @@ class Process:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
+            start_new_session=True,  # its own process group: stop() ends its workers with it
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -49,11 +51,17 @@ class Process:
         raise RuntimeError(f"{argv[0]} did not start")
 
     def stop(self) -> None:
+        """Stop the server and every process it started (query workers left behind kept spinning
+        through the next measurement)."""
         self.process.terminate()
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def fresh_build(folder: Path) -> Path:
