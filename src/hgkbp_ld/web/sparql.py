@@ -18,7 +18,9 @@ answers are served from memory. POST answers are not cached. Queries run through
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
@@ -152,11 +154,7 @@ REMEMBERED = 4_096
 def _choose(request: Request, wanted: tuple[str, ...], offer: tuple[Format, ...]) -> Format | None:
     """Accept decides; `format`/`output` (the query page, SPARQLWrapper) picks among what Accept allows."""
     key = (request.headers.get("accept"), wanted, id(offer))
-    if key not in _CHOSEN:
-        if len(_CHOSEN) >= REMEMBERED:
-            _CHOSEN.clear()
-        _CHOSEN[key] = _negotiate(request, wanted, offer)
-    return _CHOSEN[key]
+    return _remember(_CHOSEN, key, lambda: _negotiate(request, wanted, offer))
 
 
 def _negotiate(request: Request, wanted: tuple[str, ...], offer: tuple[Format, ...]) -> Format | None:
@@ -270,15 +268,24 @@ async def sparql(request: Request) -> Response:
 _BASES: dict[tuple[object, ...], str] = {}
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
 def _base(request: Request) -> str:
     """The endpoint's URL (the base IRI of relative IRIs in a query), remembered per scheme, host and path."""
     scope = request.scope
     key = (scope["scheme"], request.headers.get("host"), scope.get("server"), scope.get("root_path"), scope["path"])
-    if key not in _BASES:
-        if len(_BASES) >= REMEMBERED:
-            _BASES.clear()
-        _BASES[key] = str(request.url.replace(query="", fragment=""))
-    return _BASES[key]
+    return _remember(_BASES, key, lambda: str(request.url.replace(query="", fragment="")))
+
+
+def _remember(table: dict[K, V], key: K, compute: Callable[[], V]) -> V:
+    """`table[key]`, computed on first use; the table is emptied when it holds REMEMBERED entries."""
+    if key not in table:
+        if len(table) >= REMEMBERED:
+            table.clear()
+        table[key] = compute()
+    return table[key]
 
 
 def _answer(
