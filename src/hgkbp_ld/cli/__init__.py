@@ -23,35 +23,31 @@ from hgkbp_ld.versions import VersionError
 __all__ = ["main", "parser"]
 
 
+# Each stage's error, as the one line it becomes and the exit code: 2 for bad input, 1 for a failure.
+FAILURES: tuple[tuple[type[Exception], str, int], ...] = (
+    (ParseError, "error: ", 2),  # names the file (ParseError.path), the line and what to do
+    (VersionError, "", 2),
+    (RegisterError, "error in a register: ", 2),
+    (BuildError, "build failed, dist/ left as it was: ", 1),
+    (SettingsError, "error in the settings: ", 2),
+    (EngineError, "build failed, dist/ left as it was: ", 1),
+    (SiteError, "", 1),
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except ParseError as error:  # names the file (ParseError.path), the line and what to do
-        sys.stderr.write(f"hgkbp-ld: error: {error}\n")
-        return 2
-    except VersionError as error:
-        sys.stderr.write(f"hgkbp-ld: {error}\n")
-        return 2
-    except RegisterError as error:
-        sys.stderr.write(f"hgkbp-ld: error in a register: {error}\n")
-        return 2
-    except BuildError as error:
-        sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
-        return 1
-    except SettingsError as error:
-        sys.stderr.write(f"hgkbp-ld: error in the settings: {error}\n")
-        return 2
-    except EngineError as error:
-        sys.stderr.write(f"hgkbp-ld: build failed, dist/ left as it was: {error}\n")
-        return 1
-    except SiteError as error:
-        sys.stderr.write(f"hgkbp-ld: {error}\n")
-        return 1
     except StoreError as error:
         if args.command == "publish":
             sys.stderr.write(f"hgkbp-ld: publish failed, the store still serves its previous version: {error}\n")
         else:
             sys.stderr.write(f"hgkbp-ld: {error}\n")
         return 1
-    return 1
+    except tuple(kind for kind, _, _ in FAILURES) as error:
+        for kind, prefix, code in FAILURES:
+            if isinstance(error, kind):
+                sys.stderr.write(f"hgkbp-ld: {prefix}{error}\n")
+                return code
+        raise
