@@ -35,17 +35,27 @@ from typing import TypeVar
 from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__, incremental
-from hgkbp_ld.catalogue import CatalogueConfig, PlanEntry, catalogue_graph
-from hgkbp_ld.incremental import Cache, build_key, history_state, plan_key
+from hgkbp_ld.catalogue import CatalogueConfig, catalogue_graph
+from hgkbp_ld.incremental import CACHE, Cache, build_key, history_state, in_force, plan_key
 from hgkbp_ld.iris import DEFAULT_BASE, Iris
 from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
-from hgkbp_ld.plan_build import PlanJob, PlanOutcome, add_versions, build_plan, parse_names, put, reuse
+from hgkbp_ld.plan_build import (
+    PlanJob,
+    PlanOutcome,
+    add_versions,
+    build_plan,
+    parse_names,
+    plan_entry,
+    put,
+    reuse,
+)
 from hgkbp_ld.published import SITE
-from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
+from hgkbp_ld.rdfio import CONTEXT, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
-from hgkbp_ld.render.stage import render
+from hgkbp_ld.render.plan_site import RenderContext, link_fragment
+from hgkbp_ld.render.stage import file_time, render
 from hgkbp_ld.store.base import StoreError, read_manifest
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
 from hgkbp_ld.versions import start_from
@@ -137,20 +147,7 @@ def build_graphs(
 
 def _catalogue(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]) -> Graph:
     """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
-    entries = [
-        PlanEntry(
-            slug=p.slug,
-            title=p.title or p.slug,
-            dataset_title=p.config.dataset_title or p.slug,
-            license=p.config.license,
-            start_year=p.start_year,
-            end_year=p.end_year,
-            modified=times[p.slug],
-            version=p.version,
-            files={ext: (p.sizes[ext], p.files[f"{p.slug}.{ext}"]) for ext in FORMATS},
-        )
-        for p in plans
-    ]
+    entries = [plan_entry(p, times[p.slug]) for p in plans]
     graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
     report = validate_catalogue(graph)
     if not report.conforms:
@@ -281,8 +278,11 @@ def build(
         found = runner.map(partial(parse_names, data_dir=data_dir, strict=strict), unnamed)
         names.update({c.slug: title for c, title in zip(unnamed, found, strict=True)})
         times = {c.slug: _source_time(c.source) for c in configs}
+        day = in_force(data_dir, today)  # what a plan's pages take from the day: who holds which portfolio
         keys = {
-            c.slug: plan_key(inputs[c.slug], names, base, times[c.slug], history_state(data_dir, c.slug, versions_dir))
+            c.slug: plan_key(
+                inputs[c.slug], names, base, times[c.slug], history_state(data_dir, c.slug, versions_dir), day
+            )
             for c in configs
         }
         key = build_key(keys, shared, base, today, data_dir)
@@ -296,9 +296,14 @@ def build(
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.versions-", dir=out.parent))
         outcomes: dict[str, PlanOutcome] = {}
         todo = []
+        previous = (out / SITE).resolve() if (out / SITE).is_dir() else None
+        site = temporary / ".site"
+        context = RenderContext(
+            site, previous, file_time(previous), today, len(configs), *_built(names, data_dir, base)
+        )
         for config in configs:
             hit = cache.hit(config, keys[config.slug])
-            if hit is not None and reuse(hit, out, temporary, data_dir, versions_dir):
+            if hit is not None and _reuse(hit, out, temporary, data_dir, versions_dir, previous):
                 outcomes[config.slug] = hit
             else:
                 todo.append(
@@ -313,6 +318,7 @@ def build(
                         staging,
                         cache.validated(config.slug),
                         versions_dir,
+                        context,
                     )
                 )
         progress(
@@ -335,9 +341,18 @@ def build(
         started = time.perf_counter()
         files = _write(temporary, plans, base, data_dir, times)
         seconds["write"] = time.perf_counter() - started
-        render(temporary, base, today, previous=out / SITE, progress=progress)
-        seconds["render"] = time.perf_counter() - started - seconds["write"]
-        after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history) for p in plans}
+        render(
+            temporary,
+            base,
+            today,
+            previous=previous,
+            progress=progress,
+            fragments=tuple(c.slug for c in configs),
+            site=site,
+            started=context.started,
+        )
+        seconds["site"] = time.perf_counter() - started - seconds["write"]
+        after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history, day) for p in plans}
         for plan in plans:
             cache.record(plan, inputs[plan.slug], after[plan.slug])
         cache.write(temporary, build_key(after, shared, base, today, data_dir))
@@ -363,6 +378,31 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, plans, files, tuple(notes), seconds)
+
+
+def _reuse(hit: PlanOutcome, out: Path, temporary: Path, data_dir: Path, versions: Path, previous: Path | None) -> bool:
+    """An unchanged plan's files, its rendered pages included, taken from the last build (or False)."""
+    if previous is None or not reuse(hit, out, temporary, data_dir, versions):
+        return False
+    # Its dumps are linked now; if its pages cannot be, it is built again (and its files written anew,
+    # never through a link: plan_build.put)
+    return link_fragment(out / CACHE, previous, temporary / CACHE, temporary / ".site", hit.slug)
+
+
+def _built(
+    names: dict[str, tuple[str | None, str | None]], data_dir: Path, base: str
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The plans of data/plans.csv that a built plan is (owl:sameAs): register IRI -> (built IRI, title),
+    and register IRI -> the register's title (what another plan's graph calls it, where one names it)."""
+    registers = Registers.load(data_dir)
+    found, titles = {}, {}
+    for slug, (title, abbreviation) in sorted(names.items()):
+        entry = registers.plans.matching(title, abbreviation)
+        if entry is not None and entry.slug != slug:
+            found[str(Iris(base, entry.slug).plan())] = (str(Iris(base, slug).plan()), title or "")
+            if entry.title and entry.slug not in names:
+                titles[str(Iris(base, entry.slug).plan())] = entry.title
+    return found, titles
 
 
 def _intact(out: Path) -> bool:
