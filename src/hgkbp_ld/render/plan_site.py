@@ -209,6 +209,12 @@ def read_index(cache: Path, slug: str) -> dict:
     return json.loads(fragment_paths(cache, slug)[1].read_bytes())
 
 
+def kept(cache: Path, slug: str) -> Path:
+    """Where the final stage keeps a plan's own file of a page it rendered again (another plan names
+    the thing), so that the next build can still take the plan's fragment whole."""
+    return cache / FRAGMENTS / f"{slug}.files"
+
+
 def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: Path, slug: str) -> bool:
     """Take an unchanged plan's fragment and files from the last build (hard links: the same bytes,
     the same times, so the same ETags). False if a file is missing or not the one the fragment names
@@ -226,7 +232,10 @@ def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: 
             source, target = previous_site / found[0], site / found[0]
             stat = source.stat()
             if stat.st_size != found[4] or int(stat.st_mtime) != entry_time(found):
-                raise FileNotFoundError(source)
+                source = kept(previous_cache, slug) / found[0]  # replaced in the site by the final stage
+                stat = source.stat()
+                if stat.st_size != found[4] or int(stat.st_mtime) != entry_time(found):
+                    raise FileNotFoundError(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(source, target)
             linked.append(target)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import mimetypes
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from jinja2 import Environment
 
 from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
-from hgkbp_ld.published import FORMAT, INDEX, SITE, IndexWriter, Writer
+from hgkbp_ld.published import EXTENSIONS, FORMAT, INDEX, SITE, IndexWriter, Writer, file_name
 from hgkbp_ld.render.actions import index_json
 from hgkbp_ld.render.findable import (
     SITEMAP_URLS,
@@ -47,6 +48,7 @@ from hgkbp_ld.render.pages import Pages
 from hgkbp_ld.render.plan_site import (
     CACHE,
     RenderContext,
+    kept,
     make_pages,
     provenance,
     read_index,
@@ -123,7 +125,9 @@ def render(
     told = provenance(store)
     fallback = latest_time(times, told)
     index = IndexWriter(folder, SECTIONS)
-    rows, overrides = _shared_pages(pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback))
+    rows, overrides = _shared_pages(
+        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache
+    )
     statistics: dict = {}
     lines: dict[str, list[str]] = {}  # of the sitemap index, by group
     for summary in summaries:
@@ -205,6 +209,7 @@ def _shared_pages(
     slugs: list[str],
     mentioned: list[str],
     clock: tuple[dict[str, list[dt.datetime]], dict[str, int], dt.datetime],
+    cache: Path,
 ) -> tuple[dict[str, list[Entry]], dict[str, dict[str, tuple]]]:
     """The pages of what plans share, and those of a plan's things that another plan names (rendered
     again, from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows
@@ -229,6 +234,13 @@ def _shared_pages(
     for iri in [*things, *mentioned]:
         entries = shared.get(iri)
         resource = pages.current(iri, entries)
+        plan = owner(resource.path)
+        if plan in slugs:  # the plan's own files stay in its fragment, beside the site
+            for extension in EXTENSIONS:
+                relative = file_name(f"doc/{resource.path}", extension)
+                if (writer.folder / relative).exists():
+                    (kept(cache, plan) / relative).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(writer.folder / relative, kept(cache, plan) / relative)
         written = writer.representations(
             "resources", resource.path, "doc/", {e: (r.body, r.media_type) for e, r in resource.representations.items()}
         )
@@ -236,7 +248,6 @@ def _shared_pages(
         states = version_states(entries, counts, upto) if entries else None
         row = lastmod(resource.path, base, times, shared, fallback)
         row = Entry(iris.document(base, row.loc), row.lastmod, row.group)
-        plan = owner(resource.path)
         if plan in slugs:
             overrides.setdefault(plan, {})[resource.path] = (written, states, row)
             continue
