@@ -220,3 +220,24 @@ def test_a_damaged_dist_is_built_again(
     assert not any("up to date" in line for line in said)
     assert {p.slug: p.reused for p in result.plans} == {JKP: False, VAPA: True}
     assert (dist / f"{JKP}.ttl").read_bytes() == before
+
+
+def test_the_pages_rendered_with_each_plan_are_those_of_one_process(first: tuple[Path, Path], tmp_path: Path) -> None:
+    """The render stage alone, on the whole dataset in one process (as `tests.conftest.rerender` runs
+    it), makes the same site as the plans' workers and the last stage together."""
+    from hgkbp_ld.render.stage import render
+    from hgkbp_ld.store.embedded import SNAPSHOT
+
+    _data, dist = _copy(first, tmp_path)
+    for rendered in [dist / "site", *dist.glob("site.*"), dist / SNAPSHOT, dist / CACHE / "render"]:
+        if rendered.is_symlink():
+            rendered.unlink()
+        else:
+            shutil.rmtree(rendered)
+    render(dist, "https://data.vlaanderen.be", TODAY)
+    mine, theirs = _files(dist), _files(first[1])
+    site = sorted(name for name in theirs if name.startswith("site/"))
+    assert sorted(name for name in mine if name.startswith("site/")) == site
+    assert [name for name in site if mine[name] != theirs[name]] == []
+    indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, first[1])]
+    assert _timeless(indexes[0]) == _timeless(indexes[1])
