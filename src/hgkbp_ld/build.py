@@ -26,7 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -54,9 +54,10 @@ from hgkbp_ld.plan_build import (
 from hgkbp_ld.published import SITE
 from hgkbp_ld.rdfio import CONTEXT, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
-from hgkbp_ld.render.plan_site import RenderContext, link_fragment
+from hgkbp_ld.render.plan_site import RenderContext, link_fragment, register_plans
 from hgkbp_ld.render.stage import file_time, render
 from hgkbp_ld.store.base import StoreError, read_manifest
+from hgkbp_ld.swap import record_versions, swap_in
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
 from hgkbp_ld.versions import start_from
 
@@ -194,24 +195,6 @@ def _write(
     return digests
 
 
-def swap_in(new: Path, out: Path) -> None:
-    """Put a complete folder `new` in the place of `out`; the old one is removed afterwards."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(out, old)
-    try:
-        os.replace(new, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def default_jobs() -> int:
     """Worker processes for the plans: the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -261,7 +244,7 @@ def build(
     today = today or dt.date.today()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    for prefix in (".new-", ".versions-"):  # left by a build that was killed (one build at a time)
+    for prefix in (".new-", ".versions-", ".old-"):  # left by a build that was killed (one build at a time)
         for stale in out.parent.glob(f".{out.name}{prefix}*"):
             shutil.rmtree(stale, ignore_errors=True)
     cache = Cache.load(out)
@@ -299,12 +282,26 @@ def build(
         previous = (out / SITE).resolve() if (out / SITE).is_dir() else None
         site = temporary / ".site"
         context = RenderContext(
-            site, previous, file_time(previous), today, len(configs), *_built(names, data_dir, base)
+            site,
+            previous,
+            file_time(previous),
+            today,
+            len(configs),
+            *register_plans(names, Registers.load(data_dir), base),
         )
+        where = {
+            "out": out,
+            "temporary": temporary,
+            "data_dir": data_dir,
+            "versions": versions_dir,
+            "previous": previous,
+        }
+        hits = {c.slug: hit for c in configs if (hit := cache.hit(c, keys[c.slug])) is not None}
+        with ThreadPoolExecutor(4, thread_name_prefix="hgkbp-reuse") as linking:  # waits on the disk, not the CPU
+            taken = dict(zip(hits, linking.map(partial(_reuse, **where), hits.values()), strict=True))
         for config in configs:
-            hit = cache.hit(config, keys[config.slug])
-            if hit is not None and _reuse(hit, out, temporary, data_dir, versions_dir, previous):
-                outcomes[config.slug] = hit
+            if taken.get(config.slug):
+                outcomes[config.slug] = hits[config.slug]
             else:
                 todo.append(
                     PlanJob(
@@ -369,7 +366,7 @@ def build(
         if staging is not None and not swapped:  # a failed build makes no version
             shutil.rmtree(staging, ignore_errors=True)
     try:  # only now: a build that fails makes no version
-        _record_versions(staging, versions_dir)
+        record_versions(staging, versions_dir)
     except OSError as error:
         raise BuildError(
             f"{out} was written, but the new version could not be recorded in {versions_dir} "
@@ -387,22 +384,6 @@ def _reuse(hit: PlanOutcome, out: Path, temporary: Path, data_dir: Path, version
     # Its dumps are linked now; if its pages cannot be, it is built again (and its files written anew,
     # never through a link: plan_build.put)
     return link_fragment(out / CACHE, previous, temporary / CACHE, temporary / ".site", hit.slug)
-
-
-def _built(
-    names: dict[str, tuple[str | None, str | None]], data_dir: Path, base: str
-) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """The plans of data/plans.csv that a built plan is (owl:sameAs): register IRI -> (built IRI, title),
-    and register IRI -> the register's title (what another plan's graph calls it, where one names it)."""
-    registers = Registers.load(data_dir)
-    found, titles = {}, {}
-    for slug, (title, abbreviation) in sorted(names.items()):
-        entry = registers.plans.matching(title, abbreviation)
-        if entry is not None and entry.slug != slug:
-            found[str(Iris(base, entry.slug).plan())] = (str(Iris(base, slug).plan()), title or "")
-            if entry.title and entry.slug not in names:
-                titles[str(Iris(base, entry.slug).plan())] = entry.title
-    return found, titles
 
 
 def _intact(out: Path) -> bool:
@@ -429,16 +410,3 @@ def _notes(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, progress: 
             )
         notes.extend(f"{plan.slug}: portfolio '{slug}' has no minister in data/ministers.csv" for slug in plan.unheld)
     return notes
-
-
-def _record_versions(staging: Path | None, versions: Path) -> None:
-    """Move the new versions the build staged into data/versions/: snapshots first, the index last."""
-    if staging is None:
-        return
-    for folder in sorted(p for p in staging.iterdir() if p.is_dir()):
-        target = versions / folder.name
-        target.mkdir(parents=True, exist_ok=True)
-        for path in sorted(folder.iterdir(), key=lambda p: p.name == "versies.csv"):
-            temporary = target / f".{path.name}.tmp"
-            shutil.copyfile(path, temporary)
-            os.replace(temporary, target / path.name)

@@ -33,8 +33,10 @@ from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__, iris
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
+from hgkbp_ld.iris import Iris
 from hgkbp_ld.published import ORIGIN, Writer, entry_time
 from hgkbp_ld.rdfio import serialise, serialise_all
+from hgkbp_ld.registers import Registers
 from hgkbp_ld.render.actions import load_index
 from hgkbp_ld.render.findable import lastmod
 from hgkbp_ld.render.history import Entry, Histories, version_states
@@ -254,6 +256,21 @@ def _bodies(resource: object) -> dict[str, tuple[bytes, str]]:
 
 
 __all__ = ["Entry", "RenderContext", "link_fragment", "make_pages", "read_index", "read_summary", "render_plan"]
+
+
+def register_plans(
+    names: dict[str, tuple[str | None, str | None]], registers: Registers, base: str
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The plans of data/plans.csv that a built plan is (owl:sameAs): register IRI -> (built IRI, title),
+    and register IRI -> the register's title (what another plan's graph calls it, where one names it)."""
+    found, titles = {}, {}
+    for slug, (title, abbreviation) in sorted(names.items()):
+        entry = registers.plans.matching(title, abbreviation)
+        if entry is not None and entry.slug != slug:
+            found[str(Iris(base, entry.slug).plan())] = (str(Iris(base, slug).plan()), title or "")
+            if entry.title and entry.slug not in names:
+                titles[str(Iris(base, entry.slug).plan())] = entry.title
+    return found, titles
 
 
 def plan_store(folder: Path, slug: str, base: str, catalogue: Graph, manifest: dict) -> EmbeddedStore:
