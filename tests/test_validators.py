@@ -149,7 +149,7 @@ def test_the_engine_is_a_setting_with_pyshacl_one_flag_away(monkeypatch: pytest.
         assert spawned.stdout.strip() == "pyshacl"
     finally:
         validate.use_engine(None)
-    from hgkbp_ld.cli import _parser
+    from hgkbp_ld.cli import parser as _parser
 
     assert _parser().parse_args(["build", "--shacl-engine", "pyshacl"]).shacl_engine == "pyshacl"
 

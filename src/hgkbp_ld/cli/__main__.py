@@ -1,0 +1,5 @@
+import sys
+
+from hgkbp_ld.cli import main
+
+sys.exit(main())
