@@ -12,7 +12,9 @@ measurement in a fresh Python process:
   stage wrapped in timers (nothing in src/ changes): parse = `parse_file`, map = `to_graph`,
   validate = the SHACL validation of each plan's graph, write = serialising the four dumps, making
   and validating the DCAT catalogue and writing the files; render = the render stage (`dist/site/`: every
-  page in every format, and the store it keeps); other = the rest of `build()`
+  page in every format, and the store it keeps): each plan's pages in its worker (summed over the
+  workers, like the other per-plan stages) plus the last stage (what plans share, the index: `site`,
+  wall time); other = the rest of `build()`
   (registers, provenance, checks, versions); peak memory = the process's ru_maxrss (from wait4);
 - load: `EmbeddedStore(folder).load(dist)` (pyoxigraph on disk, as `hgkbp-ld serve` loads);
 - queries: each of queries/*.rq on that store, opened read-only as the SPARQL workers open it:
@@ -132,7 +134,9 @@ def _build_job(data: str, out: str, profile: str | None = None, jobs: int | None
             "serialise": seconds.get("dumps", 0.0),
             "plans": seconds.get("plans", 0.0),
             "write": seconds.get("dumps", 0.0) + seconds.get("write", 0.0),
-            "render": seconds.get("render", 0.0),
+            # the plans' pages (in their workers, summed) and the last stage (what plans share, the index)
+            "render": seconds.get("render", 0.0) + seconds.get("site", 0.0),
+            "site": seconds.get("site", 0.0),
         }
     )
     manifest = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
@@ -368,7 +372,8 @@ class Row:
         times = self.build["stages"]
         self.stages = {stage: times.get(stage, 0.0) for stage in STAGES}
         # the plans' stages are summed over the worker processes; the rest of the build is its wall time
-        main = times.get("plans", 0.0) + times.get("write", 0.0) - times.get("serialise", 0.0) + self.stages["render"]
+        site = times.get("site", self.stages["render"])  # the render stage's part outside the plans' workers
+        main = times.get("plans", 0.0) + times.get("write", 0.0) - times.get("serialise", 0.0) + site
         self.stages["other"] = max(self.build["total"] - main, 0.0)
         self.stages["total"] = self.build["total"]
         self.stages["load"] = self.load["load"]

@@ -226,7 +226,7 @@ def test_two_builds_are_byte_identical(dist: Path, tmp_path: Path) -> None:
     assert len(files) == 10  # 4 dumps, vocabulary, context, shapes, catalogue, manifest, version 1
     site = (dist / "site").resolve()
     pages = [p for p in site.rglob("*") if p.is_file() and p.name != "index.json"]
-    assert len(pages) > 3000  # the rendered site: every page and representation, the pack
+    assert len(pages) > 3000  # the rendered site: every page and representation
     for path in files + pages:
         name = path.relative_to(dist) if path.is_relative_to(dist) else Path("site") / path.relative_to(site)
         assert (tmp_path / "again" / name).read_bytes() == path.read_bytes(), name

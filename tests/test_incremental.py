@@ -48,7 +48,8 @@ def _copy(first: tuple[Path, Path], folder: Path) -> tuple[Path, Path]:
 def _files(dist: Path) -> dict[str, bytes]:
     """Every file a build publishes, the rendered site read through its link, but the embedded store
     (RocksDB names its files as it goes), the cache's build key (it names the data folder) and the
-    site's index, compared apart (it holds the build's time)."""
+    site's index and each plan's part of it (`build-cache/render/*.index.json`), compared apart (they
+    hold the build's time)."""
     found = {}
     for top, folders, names in os.walk(dist, followlinks=True):
         relative = Path(top).relative_to(dist)
@@ -57,7 +58,7 @@ def _files(dist: Path) -> dict[str, bytes]:
             continue
         for name in names:
             path = relative / name
-            if str(path) not in (f"{CACHE}/build.json", "site/index.json"):
+            if str(path) not in (f"{CACHE}/build.json", "site/index.json") and not name.endswith(".index.json"):
                 found[str(path)] = (dist / path).read_bytes()
     return found
 
@@ -108,9 +109,16 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     _change_text(data)
     full_data = tmp_path / "full" / "data"
     shutil.copytree(data, full_data)  # the same inputs: the changed text, the versions recorded so far
-    result = build(dist, data_dir=data, today=TODAY, jobs=2)
+    page = f"doc/actie/{JKP}/1.html"  # a page of the plan that did not change
+    before = (dist / "site" / page).stat()
+    said: list[str] = []
+    result = build(dist, data_dir=data, today=TODAY, jobs=2, progress=said.append)
     assert {p.slug: p.reused for p in result.plans} == {JKP: True, VAPA: False}
     assert [p.new_version for p in result.plans] == [None, 2]
+    assert "render" not in result.plans[0].seconds and "render" in result.plans[1].seconds
+    after = (dist / "site" / page).stat()  # not rendered again: the last build's file, linked
+    assert (after.st_ino, after.st_mtime) == (before.st_ino, before.st_mtime)
+    assert any("2 plan(s) rendered by their own build" in line and "0 rendered here" in line for line in said)
     full = build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)  # no cache, one process
     assert not any(p.reused for p in full.plans)
     mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
@@ -120,10 +128,28 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     assert different == []
     indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, tmp_path / "full" / "dist")]
     assert _timeless(indexes[0]) == _timeless(indexes[1])
+    for slug in (JKP, VAPA):  # each plan's part of the index, rendered as the plan was built or taken
+        parts = [
+            json.loads((d / CACHE / "render" / f"{slug}.index.json").read_bytes())
+            for d in (dist, tmp_path / "full" / "dist")
+        ]
+        assert _timeless(parts[0]) == _timeless(parts[1])
+    assert not (dist / "site" / "pack.bin").exists()  # the server reads the files: no second copy of the site
     for slug in (JKP, VAPA):  # the versions recorded in the data folder, too
         for name in ("versies.csv", "1.nt"):
             assert (data / "versions" / slug / name).read_bytes() == (full_data / "versions" / slug / name).read_bytes()
     assert (data / "versions" / VAPA / "2.nt").read_bytes() == (full_data / "versions" / VAPA / "2.nt").read_bytes()
+
+
+def test_no_page_of_a_plan_names_the_dataset_version(first: tuple[Path, Path]) -> None:
+    """A plan's pages depend on its own inputs only: the dataset's version (the hash of every file)
+    is on the landing page and in the index, not on every page (else every page changes with any plan)."""
+    _data, dist = first
+    version = json.loads((dist / "manifest.json").read_bytes())["dataset_version"][:12]
+    site = dist / "site"
+    assert version in (site / "index.html").read_text(encoding="utf-8")
+    for page in (f"doc/actie/{JKP}/1.html", f"doc/beleidsplan/{VAPA}.html", f"doc/versie/{JKP}/1/actie/{JKP}/1.html"):
+        assert version not in (site / page).read_text(encoding="utf-8"), page
 
 
 def test_a_changed_register_rebuilds_the_plans_that_use_it(
@@ -180,7 +206,9 @@ def test_jobs_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings.from_env()
 
 
-def test_a_damaged_dist_is_built_again(first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_dist_is_built_again(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A dump removed by hand: the build is not 'up to date', and that plan is written again."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     data, dist = _copy(first, tmp_path)
@@ -192,3 +220,26 @@ def test_a_damaged_dist_is_built_again(first: tuple[Path, Path], tmp_path: Path,
     assert not any("up to date" in line for line in said)
     assert {p.slug: p.reused for p in result.plans} == {JKP: False, VAPA: True}
     assert (dist / f"{JKP}.ttl").read_bytes() == before
+
+
+def test_the_pages_rendered_with_each_plan_are_those_of_one_process(first: tuple[Path, Path], tmp_path: Path) -> None:
+    """The render stage alone, on the whole dataset in one process (as `tests.conftest.rerender` runs
+    it), makes the same site as the plans' workers and the last stage together."""
+    from hgkbp_ld.render.stage import render
+    from hgkbp_ld.store.embedded import SNAPSHOT
+
+    _data, dist = _copy(first, tmp_path)
+    built = first[1]  # as the last build left it (another test may have built it again, for another day)
+    today = dt.date.fromisoformat(json.loads((built / "site" / "index.json").read_bytes())["today"])
+    for rendered in [dist / "site", *dist.glob("site.*"), dist / SNAPSHOT, dist / CACHE / "render"]:
+        if rendered.is_symlink():
+            rendered.unlink()
+        else:
+            shutil.rmtree(rendered)
+    render(dist, "https://data.vlaanderen.be", today)
+    mine, theirs = _files(dist), _files(built)
+    site = sorted(name for name in theirs if name.startswith("site/"))
+    assert sorted(name for name in mine if name.startswith("site/")) == site
+    assert [name for name in site if mine[name] != theirs[name]] == []
+    indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, built)]
+    assert _timeless(indexes[0]) == _timeless(indexes[1])

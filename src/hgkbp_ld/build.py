@@ -26,7 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -35,18 +35,29 @@ from typing import TypeVar
 from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__, incremental
-from hgkbp_ld.catalogue import CatalogueConfig, PlanEntry, catalogue_graph
-from hgkbp_ld.incremental import Cache, build_key, history_state, plan_key
+from hgkbp_ld.catalogue import CatalogueConfig, catalogue_graph
+from hgkbp_ld.incremental import CACHE, Cache, build_key, history_state, in_force, plan_key
 from hgkbp_ld.iris import DEFAULT_BASE, Iris
 from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
-from hgkbp_ld.plan_build import PlanJob, PlanOutcome, add_versions, build_plan, parse_names, put, reuse
+from hgkbp_ld.plan_build import (
+    PlanJob,
+    PlanOutcome,
+    add_versions,
+    build_plan,
+    parse_names,
+    plan_entry,
+    put,
+    reuse,
+)
 from hgkbp_ld.published import SITE
-from hgkbp_ld.rdfio import CONTEXT, FORMATS, serialise
+from hgkbp_ld.rdfio import CONTEXT, serialise
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
-from hgkbp_ld.render.stage import render
+from hgkbp_ld.render.plan_site import RenderContext, link_fragment, register_plans
+from hgkbp_ld.render.stage import file_time, render
 from hgkbp_ld.store.base import StoreError, read_manifest
+from hgkbp_ld.swap import record_versions, swap_in
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
 from hgkbp_ld.versions import start_from
 
@@ -137,20 +148,7 @@ def build_graphs(
 
 def _catalogue(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]) -> Graph:
     """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
-    entries = [
-        PlanEntry(
-            slug=p.slug,
-            title=p.title or p.slug,
-            dataset_title=p.config.dataset_title or p.slug,
-            license=p.config.license,
-            start_year=p.start_year,
-            end_year=p.end_year,
-            modified=times[p.slug],
-            version=p.version,
-            files={ext: (p.sizes[ext], p.files[f"{p.slug}.{ext}"]) for ext in FORMATS},
-        )
-        for p in plans
-    ]
+    entries = [plan_entry(p, times[p.slug]) for p in plans]
     graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
     report = validate_catalogue(graph)
     if not report.conforms:
@@ -195,24 +193,6 @@ def _write(
     manifest["dataset_version"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode("utf-8")).hexdigest()
     put(folder / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return digests
-
-
-def swap_in(new: Path, out: Path) -> None:
-    """Put a complete folder `new` in the place of `out`; the old one is removed afterwards."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(out, old)
-    try:
-        os.replace(new, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def default_jobs() -> int:
@@ -264,7 +244,7 @@ def build(
     today = today or dt.date.today()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    for prefix in (".new-", ".versions-"):  # left by a build that was killed (one build at a time)
+    for prefix in (".new-", ".versions-", ".old-"):  # left by a build that was killed (one build at a time)
         for stale in out.parent.glob(f".{out.name}{prefix}*"):
             shutil.rmtree(stale, ignore_errors=True)
     cache = Cache.load(out)
@@ -281,8 +261,11 @@ def build(
         found = runner.map(partial(parse_names, data_dir=data_dir, strict=strict), unnamed)
         names.update({c.slug: title for c, title in zip(unnamed, found, strict=True)})
         times = {c.slug: _source_time(c.source) for c in configs}
+        day = in_force(data_dir, today)  # what a plan's pages take from the day: who holds which portfolio
         keys = {
-            c.slug: plan_key(inputs[c.slug], names, base, times[c.slug], history_state(data_dir, c.slug, versions_dir))
+            c.slug: plan_key(
+                inputs[c.slug], names, base, times[c.slug], history_state(data_dir, c.slug, versions_dir), day
+            )
             for c in configs
         }
         key = build_key(keys, shared, base, today, data_dir)
@@ -296,10 +279,29 @@ def build(
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.versions-", dir=out.parent))
         outcomes: dict[str, PlanOutcome] = {}
         todo = []
+        previous = (out / SITE).resolve() if (out / SITE).is_dir() else None
+        site = temporary / ".site"
+        context = RenderContext(
+            site,
+            previous,
+            file_time(previous),
+            today,
+            len(configs),
+            *register_plans(names, Registers.load(data_dir), base),
+        )
+        where = {
+            "out": out,
+            "temporary": temporary,
+            "data_dir": data_dir,
+            "versions": versions_dir,
+            "previous": previous,
+        }
+        hits = {c.slug: hit for c in configs if (hit := cache.hit(c, keys[c.slug])) is not None}
+        with ThreadPoolExecutor(4, thread_name_prefix="hgkbp-reuse") as linking:  # waits on the disk, not the CPU
+            taken = dict(zip(hits, linking.map(partial(_reuse, **where), hits.values()), strict=True))
         for config in configs:
-            hit = cache.hit(config, keys[config.slug])
-            if hit is not None and reuse(hit, out, temporary, data_dir, versions_dir):
-                outcomes[config.slug] = hit
+            if taken.get(config.slug):
+                outcomes[config.slug] = hits[config.slug]
             else:
                 todo.append(
                     PlanJob(
@@ -313,6 +315,7 @@ def build(
                         staging,
                         cache.validated(config.slug),
                         versions_dir,
+                        context,
                     )
                 )
         progress(
@@ -335,9 +338,18 @@ def build(
         started = time.perf_counter()
         files = _write(temporary, plans, base, data_dir, times)
         seconds["write"] = time.perf_counter() - started
-        render(temporary, base, today, previous=out / SITE, progress=progress)
-        seconds["render"] = time.perf_counter() - started - seconds["write"]
-        after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history) for p in plans}
+        render(
+            temporary,
+            base,
+            today,
+            previous=previous,
+            progress=progress,
+            fragments=tuple(c.slug for c in configs),
+            site=site,
+            started=context.started,
+        )
+        seconds["site"] = time.perf_counter() - started - seconds["write"]
+        after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history, day) for p in plans}
         for plan in plans:
             cache.record(plan, inputs[plan.slug], after[plan.slug])
         cache.write(temporary, build_key(after, shared, base, today, data_dir))
@@ -354,7 +366,7 @@ def build(
         if staging is not None and not swapped:  # a failed build makes no version
             shutil.rmtree(staging, ignore_errors=True)
     try:  # only now: a build that fails makes no version
-        _record_versions(staging, versions_dir)
+        record_versions(staging, versions_dir)
     except OSError as error:
         raise BuildError(
             f"{out} was written, but the new version could not be recorded in {versions_dir} "
@@ -363,6 +375,15 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, plans, files, tuple(notes), seconds)
+
+
+def _reuse(hit: PlanOutcome, out: Path, temporary: Path, data_dir: Path, versions: Path, previous: Path | None) -> bool:
+    """An unchanged plan's files, its rendered pages included, taken from the last build (or False)."""
+    if previous is None or not reuse(hit, out, temporary, data_dir, versions):
+        return False
+    # Its dumps are linked now; if its pages cannot be, it is built again (and its files written anew,
+    # never through a link: plan_build.put)
+    return link_fragment(out / CACHE, previous, temporary / CACHE, temporary / ".site", hit.slug)
 
 
 def _intact(out: Path) -> bool:
@@ -389,16 +410,3 @@ def _notes(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, progress: 
             )
         notes.extend(f"{plan.slug}: portfolio '{slug}' has no minister in data/ministers.csv" for slug in plan.unheld)
     return notes
-
-
-def _record_versions(staging: Path | None, versions: Path) -> None:
-    """Move the new versions the build staged into data/versions/: snapshots first, the index last."""
-    if staging is None:
-        return
-    for folder in sorted(p for p in staging.iterdir() if p.is_dir()):
-        target = versions / folder.name
-        target.mkdir(parents=True, exist_ok=True)
-        for path in sorted(folder.iterdir(), key=lambda p: p.name == "versies.csv"):
-            temporary = target / f".{path.name}.tmp"
-            shutil.copyfile(path, temporary)
-            os.replace(temporary, target / path.name)

@@ -31,11 +31,11 @@ from pathlib import Path
 
 from hgkbp_ld import __version__
 from hgkbp_ld.plan_build import Names, PlanOutcome
-from hgkbp_ld.registers import PlanConfig
+from hgkbp_ld.registers import PlanConfig, Registers
 from hgkbp_ld.validate import current_engine
 
 CACHE = "build-cache"
-FORMAT = 1  # of the cache's records; another is ignored
+FORMAT = 2  # of the cache's records; another is ignored (2: with the rendered fragments)
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -82,9 +82,18 @@ def history_state(data_dir: Path, slug: str, versions: Path | None = None) -> st
     return hashlib.sha256(index.read_bytes()).hexdigest() if index.exists() else ""
 
 
-def plan_key(inputs: str, names: Names, base: str, generated_at: dt.datetime, history: str) -> str:
-    """Everything a plan's written files depend on."""
-    return _hash(inputs, sorted(names.items()), base, generated_at.isoformat(), history)
+def plan_key(inputs: str, names: Names, base: str, generated_at: dt.datetime, history: str, day: str = "") -> str:
+    """Everything a plan's written files and rendered pages depend on (`day`: `in_force`; the number
+    of plans, which the pages' menu shows, is that of `names`)."""
+    return _hash(inputs, sorted(names.items()), base, generated_at.isoformat(), history, day)
+
+
+def in_force(data_dir: Path, today: dt.date) -> str:
+    """What a plan's pages take from the day of the build: who holds a portfolio that day (an action's
+    page names them). Not the day itself, which would render every plan again every day: where the day
+    stands against each start and end of a mandate (data/ministers.csv), with a day's margin either side."""
+    dates = sorted({d for m in Registers.load(data_dir).mandates for d in (m.start, m.end) if d is not None})
+    return _hash([(d.isoformat(), max(-1, min(2, (today - d).days))) for d in dates])
 
 
 @dataclass

@@ -18,12 +18,13 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from hgkbp_ld import __version__
-from hgkbp_ld.catalogue import DCAT_VERSION
+from hgkbp_ld.catalogue import DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ReportEntry
@@ -32,6 +33,9 @@ from hgkbp_ld.rdfio import FORMATS, serialise_all
 from hgkbp_ld.registers import PlanConfig, Registers
 from hgkbp_ld.validate import Report, validate
 from hgkbp_ld.versions import History
+
+if TYPE_CHECKING:
+    from hgkbp_ld.render.plan_site import RenderContext
 
 Names = dict[str, tuple[str | None, str | None]]  # slug -> the title and abbreviation its own text gives
 
@@ -48,6 +52,7 @@ class PlanJob:
     staging: Path  # where a new version waits for the build to succeed
     validated_nt: str | None = None  # the N-Triples (sha256) the last build validated with these shapes
     versions: Path | None = None  # where the plan's versions are recorded (default data_dir/versions)
+    render: RenderContext | None = None  # render the plan's pages too (hgkbp_ld.render.plan_site)
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,58 @@ def build_plan(job: PlanJob) -> PlanOutcome:
         files[relative] = put(job.folder / relative, history.snapshot(version.number))
     history.save(job.staging / config.slug)  # only a new version; recorded when the build succeeds
     clock.lap("dumps")
-    return dataclasses.replace(outcome, files=files, sizes=sizes, seconds=clock.seconds)
+    outcome = dataclasses.replace(outcome, files=files, sizes=sizes)
+    if job.render is not None:
+        _render(job, outcome)
+        clock.lap("render")
+    return dataclasses.replace(outcome, seconds=clock.seconds)
+
+
+def _render(job: PlanJob, outcome: PlanOutcome) -> None:
+    """The plan's pages, past versions and event stream, from the files just written (plan_site)."""
+    from hgkbp_ld.render.plan_site import render_built_plan  # the templates, only where pages are made
+
+    assert job.render is not None
+    catalogue = CatalogueConfig.load(job.data_dir / "catalogue.toml")
+    graph = catalogue_graph(catalogue, [plan_entry(outcome, job.generated_at)], job.base)
+    for plan, title in job.render.titles.items():  # loaded with the catalogue: what other plans' graphs say
+        graph.add((URIRef(plan), DCTERMS.title, Literal(title, lang="nl")))
+    render_built_plan(
+        job.folder, outcome.slug, job.base, graph, plan_manifest(outcome, job.base, len(graph)), job.render
+    )
+
+
+def plan_entry(plan: PlanOutcome, modified: dt.datetime) -> PlanEntry:
+    """The plan's entry of the catalogue."""
+    return PlanEntry(
+        slug=plan.slug,
+        title=plan.title or plan.slug,
+        dataset_title=plan.config.dataset_title or plan.slug,
+        license=plan.config.license,
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        modified=modified,
+        version=plan.version,
+        files={ext: (plan.sizes[ext], plan.files[f"{plan.slug}.{ext}"]) for ext in FORMATS},
+    )
+
+
+def plan_manifest(plan: PlanOutcome, base: str, catalogue_triples: int) -> dict:
+    """The plan's part of the build's manifest (`hgkbp_ld.build`), with a catalogue of its own entry."""
+    return {
+        "base": base,
+        "plans": {
+            plan.slug: {"graph": str(Iris(base, plan.slug).dataset()), "triples": plan.triples, "actions": plan.actions}
+        },
+        "catalogue": {"graph": str(Iris(base, "").catalogue()), "file": "catalogus.ttl", "triples": catalogue_triples},
+        "files": dict(sorted(plan.files.items())),
+        "versions": {
+            plan.slug: [
+                {"number": number, "timestamp": timestamp, "file": f"versies/{plan.slug}/{number}.nt"}
+                for number, timestamp in plan.versions
+            ]
+        },
+    }
 
 
 class _Clock:
@@ -202,6 +258,7 @@ def _history_after(history: History, changed: bool) -> str:
 def put(path: Path, body: bytes) -> str:
     """Write a file of the new dist/ (to disk, not only the page cache); its sha256."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # perhaps a link to the last build's file: never write through it
     with open(path, "wb") as handle:
         handle.write(body)
         handle.flush()

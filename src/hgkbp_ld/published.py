@@ -11,10 +11,12 @@ rendering anything:
 - `ldes/{plan}.{ext}`, `ldes/{plan}/{n}.{ext}`: the event stream, its IRIs on the `ORIGIN`
   placeholder (the server puts in the host that was asked);
 - `robots.txt`, `sitemap.xml` and (with many plans) `sitemaps/{name}.xml`, for crawlers;
-- `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, plus
-  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions);
-- `pack.bin`: every file's bytes once more, one after the other (the index has each one's offset
-  and length), so that the server reads one file at start, not thousands.
+- `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, size, plus
+  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions).
+
+There is no second copy of the bytes: the server reads the files the index names (a plan's pages
+are rendered by the process that built the plan, and an unchanged plan's pages are hard links to
+the previous site's, so the site is never gathered into one file).
 
 Each file's modification time is the build's time plus the position of its format, and its ETag is
 nginx's own (`"{mtime:x}-{size:x}"`): nginx serving the file and the server answering from the index
@@ -23,19 +25,21 @@ give the same validator, and two formats of one URL never share one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
+from typing import IO
 
 from hgkbp_ld.store.base import Dataset
 
 SITE = "site"
 INDEX = "index.json"
-PACK = "pack.bin"
-FORMAT = 2  # of index.json; the server refuses another
+FORMAT = 3  # of index.json; the server refuses another
 ORIGIN = "http://hgkbp-origin.invalid"  # stands for the origin that was asked, in the event stream
 EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")  # the formats' order: the file times' offsets
 
@@ -104,11 +108,12 @@ def etag(mtime: int, size: int) -> str:
 
 
 class Writer:
-    """Writes a site's files and, last, its index; the caller swaps the folder in whole.
+    """Writes a site's files; the index is written apart (`IndexWriter`), from the entries.
 
     A file whose bytes are those of the same file in the `previous` site (the one being replaced) is
-    a hard link to it, with its time and so its ETag: writing thousands of files costs a build more
-    than making them, and a client's or nginx's cached copy of an unchanged page stays valid.
+    a hard link to it, with its time and so its ETag: a client's or nginx's cached copy of an
+    unchanged page stays valid. A file is never written through a link: a path that exists (a link
+    to the previous site) is unlinked first, so the published site is never changed.
     """
 
     def __init__(self, folder: Path, started: int, previous: Path | None = None) -> None:
@@ -116,6 +121,7 @@ class Writer:
         self.started = started  # seconds since the epoch: every new file's time is this plus its format's offset
         self.previous = previous.resolve() if previous is not None and previous.is_dir() else None
         self.linked = 0  # files taken from the previous site
+        self.written = 0
         self._folders: set[Path] = set()
         self.entries: dict[str, dict] = {
             "resources": {},
@@ -126,23 +132,38 @@ class Writer:
             "root": {},  # robots.txt, sitemap.xml, sitemaps/…: by their path after "/"
         }
         folder.mkdir(parents=True, exist_ok=True)
-        self.pack = (folder / PACK).open("wb")  # written as the files come: no site is held in memory
-        self.packed = 0
 
-    def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
-        path = self.folder / relative
+    def _folder(self, path: Path) -> None:
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
+
+    def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
+        path = self.folder / relative
+        self._folder(path)
         mtime = self._link(relative, path, body)
         if mtime is None:
-            path.write_bytes(body)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()  # perhaps a link to the previous site: never write through it
+            with open(path, "wb") as handle:
+                handle.write(body)
             mtime = self.started + offset
             os.utime(path, (mtime, mtime))
-        start = self.packed
-        self.pack.write(body)
-        self.packed += len(body)
-        return [relative, media_type, etag(mtime, len(body)), formatdate(mtime, usegmt=True), start, len(body)]
+            self.written += 1
+        return entry(relative, media_type, mtime, len(body))
+
+    def link(self, relative: str, source: Path, media_type: str) -> list:
+        """A file the build wrote elsewhere in dist/ (a dump), linked in with its own time."""
+        path = self.folder / relative
+        self._folder(path)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copy2(source, path)
+        stat = path.stat()
+        return entry(relative, media_type, int(stat.st_mtime), stat.st_size)
 
     def _link(self, relative: str, path: Path, body: bytes) -> int | None:
         """The time of the previous site's file, linked here, if it holds these bytes; else None."""
@@ -150,41 +171,72 @@ class Writer:
             return None
         old = self.previous / relative
         try:
-            if old.stat().st_size != len(body) or old.read_bytes() != body:
+            stat = old.stat()
+            if stat.st_size != len(body) or old.read_bytes() != body:
                 return None
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
             os.link(old, path)
         except OSError:
             return None
         self.linked += 1
-        return int(old.stat().st_mtime)
+        return int(stat.st_mtime)
 
-    def representations(self, section: str, key: str, prefix: str, bodies: dict[str, tuple[bytes, str]]) -> None:
+    def representations(self, section: str, key: str, prefix: str, bodies: dict[str, tuple[bytes, str]]) -> dict:
         """One resource or document: its representations by extension, as `{prefix}{key}.{ext}`."""
-        self.entries[section][key] = {
+        found = {
             extension: self.write(file_name(f"{prefix}{key}", extension), body, media_type, _offset(extension))
             for extension, (body, media_type) in bodies.items()
         }
+        self.entries[section][key] = found
+        return found
 
     def file(self, section: str, key: str, relative: str, body: bytes, media_type: str) -> None:
         self.entries[section][key] = self.write(relative, body, media_type)
 
-    def finish(self, base: str, dataset: Dataset, not_found: bytes, extra: dict) -> None:
-        self.write("404.html", not_found, "text/html")
-        self.pack.close()
-        index = {
-            "format": FORMAT,
-            "base": base,
-            "started": self.started,
-            "dataset": {
-                "version": dataset.version,
-                "graphs": dataset.graphs,
-                "manifest": dataset.manifest,
-                "merged": dataset.merged,
-            },
-            **self.entries,
-            **extra,
-        }
-        (self.folder / INDEX).write_text(json.dumps(index, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+def entry(relative: str, media_type: str, mtime: int, size: int) -> list:
+    """A file of the site as the index names it: path, media type, ETag, Last-Modified, size."""
+    return [relative, media_type, etag(mtime, size), formatdate(mtime, usegmt=True), size]
+
+
+def entry_time(found: list) -> int:
+    """The modification time an index entry stands for (its ETag's first part)."""
+    return int(found[2].strip('"').split("-")[0], 16)
+
+
+class IndexWriter:
+    """`index.json`, written as its parts come: each section's members go to a file of their own and
+    the index is put together at the end, so that no section is held whole in memory."""
+
+    def __init__(self, folder: Path, sections: tuple[str, ...]) -> None:
+        self.folder = folder
+        self._parts: dict[str, tuple[Path, IO[str]]] = {}
+        self._empty: set[str] = set(sections)
+        for section in sections:
+            path = folder / f".{INDEX}.{section}"
+            self._parts[section] = (path, path.open("w", encoding="utf-8"))
+
+    def add(self, section: str, key: str, value: object) -> None:
+        separator = "" if section in self._empty else ","
+        self._empty.discard(section)
+        self._parts[section][1].write(separator + json.dumps(key) + ":" + json.dumps(value, ensure_ascii=False))
+
+    def finish(self, head: dict) -> None:
+        """Write index.json: `head` (whole values) and every section, then remove the parts."""
+        for _path, handle in self._parts.values():
+            handle.close()
+        with (self.folder / INDEX).open("w", encoding="utf-8") as out:
+            out.write("{")
+            items = [json.dumps(k) + ":" + json.dumps(v, ensure_ascii=False, sort_keys=True) for k, v in head.items()]
+            out.write(",".join(items))
+            for number, (section, (path, _handle)) in enumerate(sorted(self._parts.items())):
+                out.write(("," if items or number else "") + json.dumps(section) + ":{")
+                with path.open(encoding="utf-8") as part:
+                    shutil.copyfileobj(part, out)
+                out.write("}")
+                path.unlink()
+            out.write("}")
 
 
 def _offset(extension: str) -> int:
@@ -209,11 +261,10 @@ def read_site_index(folder: Path) -> dict:
 def read_site(folder: Path) -> Site:
     """The site a build rendered into `folder` (dist/site): the index and every file's bytes."""
     index = read_site_index(folder)
-    pack = memoryview((folder / PACK).read_bytes())
 
     def representation(entry: list) -> Representation:
-        _relative, media_type, tag, modified, start, length = entry
-        return Representation(bytes(pack[start : start + length]), media_type, tag, modified)
+        relative, media_type, tag, modified, _size = entry
+        return Representation((folder / relative).read_bytes(), media_type, tag, modified)
 
     def resources(section: str) -> dict[str, Resource]:
         return {

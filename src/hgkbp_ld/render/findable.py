@@ -24,6 +24,7 @@ from hgkbp_ld.render.views import Link, Page
 from hgkbp_ld.web.browse import FILTERS
 
 if TYPE_CHECKING:
+    from hgkbp_ld.render.history import Entry as HistoryEntry
     from hgkbp_ld.render.history import Histories
 
 SITE_NAME = "Beleidsplannen als linked data"
@@ -232,37 +233,63 @@ def sitemaps(entries: list[Entry], base: str) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     index = []
     for group, members in sorted(groups.items()):
-        members.sort(key=lambda e: e.loc)
-        for part, start in enumerate(range(0, len(members), SITEMAP_URLS), start=1):
-            chunk = members[start : start + SITEMAP_URLS]
-            name = f"sitemaps/{group}.xml" if part == 1 else f"sitemaps/{group}-{part}.xml"
-            files[name] = _urlset(chunk)
-            index.append(
-                f"<sitemap><loc>{escape(f'{base}/{name}')}</loc>"
-                f"<lastmod>{_w3c(max(e.lastmod for e in chunk))}</lastmod></sitemap>\n"
-            )
-    files["sitemap.xml"] = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{"".join(index)}</sitemapindex>\n'
-    ).encode()
+        for name, body, line in group_sitemaps(group, members, base):
+            files[name] = body
+            index.append(line)
+    files["sitemap.xml"] = sitemap_index(index)
     return files
 
 
-def _lastmod(path: str, histories: Histories, latest: dict[str, dt.datetime], fallback: dt.datetime) -> Entry:
+def group_sitemaps(group: str, members: list[Entry], base: str) -> list[tuple[str, bytes, str]]:
+    """One group's sitemap files (name, body, its line in the sitemap index), `sitemaps/{group}.xml`."""
+    members = sorted(members, key=lambda e: e.loc)
+    found = []
+    for part, start in enumerate(range(0, len(members), SITEMAP_URLS), start=1):
+        chunk = members[start : start + SITEMAP_URLS]
+        name = f"sitemaps/{group}.xml" if part == 1 else f"sitemaps/{group}-{part}.xml"
+        line = (
+            f"<sitemap><loc>{escape(f'{base}/{name}')}</loc>"
+            f"<lastmod>{_w3c(max(e.lastmod for e in chunk))}</lastmod></sitemap>\n"
+        )
+        found.append((name, _urlset(chunk), line))
+    return found
+
+
+def sitemap_index(lines: list[str]) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{"".join(lines)}</sitemapindex>\n'
+    ).encode()
+
+
+def lastmod(
+    path: str,
+    base: str,
+    versions: Mapping[str, list[dt.datetime]],
+    entries: Mapping[str, list[HistoryEntry]],
+    fallback: dt.datetime,
+) -> Entry:
     """When a page last changed: the version in which its object last changed; for what the version
-    history does not track (a period, an indicator, a document), the last version of its plan."""
+    history does not track (a period, an indicator, a document), the last version of its plan.
+    `versions`: each plan's versions' times; `entries`: objects' versions (render.history)."""
     parts = path.split("/")
-    if parts[0] == "versie" and len(parts) > 2 and parts[2].isdigit() and parts[1] in histories.plans:
-        version = histories.plans[parts[1]].versions[int(parts[2]) - 1]
-        return Entry(path, version.timestamp, parts[1])
-    group = parts[1] if len(parts) > 1 and parts[1] in latest else "algemeen"
-    entries = histories.entries.get(iris.thing(histories.base, path))
-    if entries:
-        return Entry(path, entries[-1].timestamp, group)
-    return Entry(path, latest.get(group, fallback), group)
+    if parts[0] == "versie" and len(parts) > 2 and parts[2].isdigit() and parts[1] in versions:
+        return Entry(path, versions[parts[1]][int(parts[2]) - 1], parts[1])
+    group = parts[1] if len(parts) > 1 and versions.get(parts[1]) else "algemeen"
+    found = entries.get(iris.thing(base, path))
+    if found:
+        return Entry(path, found[-1].timestamp, group)
+    return Entry(path, versions[group][-1] if group in versions else fallback, group)
 
 
 SPARQL_PARAMETERS = ("query", "format", "default-graph-uri", "named-graph-uri")
+
+
+def robots() -> tuple[str, ...]:
+    """What robots.txt closes: the filtered /acties lists and SPARQL queries."""
+    closed = [f"/acties?{name}=" for name in FILTERS]
+    closed += [f"{path}?{name}=" for path in ("/sparql", "/sparql/") for name in SPARQL_PARAMETERS]
+    return tuple(closed)
 
 
 def crawler_files(
@@ -274,14 +301,18 @@ def crawler_files(
 ) -> dict[str, tuple[bytes, str]]:
     """robots.txt and the sitemaps of a rendered site (name -> body, media type), from the paths of its
     resources (after /doc/) and documents (after /) and the plans' provenance and versions."""
-    latest = {slug: h.versions[-1].timestamp for slug, h in histories.plans.items() if h.versions}
-    times = [dt.datetime.fromisoformat(p["time"]) for p in provenance]
-    fallback = max([*latest.values(), *times], default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
-    entries = [_lastmod(path, histories, latest, fallback) for path in resources]
+    versions = {slug: [v.timestamp for v in h.versions] for slug, h in histories.plans.items()}
+    fallback = latest_time(versions, provenance)
+    entries = [lastmod(path, base, versions, histories.entries, fallback) for path in resources]
     pages = [Entry(iris.document(base, e.loc), e.lastmod, e.group) for e in entries]
     pages += [Entry(f"{base}/{path}", fallback, "algemeen") for path in (*documents, "acties", "sparql")]
     files = {name: (body, "application/xml") for name, body in sitemaps(pages, base).items()}
-    closed = [f"/acties?{name}=" for name in FILTERS]
-    closed += [f"{path}?{name}=" for path in ("/sparql", "/sparql/") for name in SPARQL_PARAMETERS]
-    files["robots.txt"] = (robots_txt(base, closed).encode(), "text/plain")
+    files["robots.txt"] = (robots_txt(base, robots()).encode(), "text/plain")
     return files
+
+
+def latest_time(versions: Mapping[str, list[dt.datetime]], provenance: Iterable[Mapping[str, str]]) -> dt.datetime:
+    """The time of the site's documents: the last version of any plan, or the last build of one."""
+    times = [dt.datetime.fromisoformat(p["time"]) for p in provenance]
+    latest = [found[-1] for found in versions.values() if found]
+    return max([*latest, *times], default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))

@@ -37,6 +37,26 @@ class Entry:
     details: tuple[str, ...]  # what changed, in words (empty in version 1)
     kind: str  # "toegevoegd", "gewijzigd" (version 1: "eerste versie")
 
+    def record(self) -> list:
+        """As JSON (a render fragment keeps the entries of the objects plans share)."""
+        return [self.slug, self.number, self.timestamp.isoformat(), self.path, list(self.details), self.kind]
+
+    @classmethod
+    def recorded(cls, data: list) -> Entry:
+        slug, number, timestamp, path, details, kind = data
+        return cls(slug, number, dt.datetime.fromisoformat(timestamp), path, tuple(details), kind)
+
+
+def version_states(entries: list[Entry], counts: dict[str, int], upto: int) -> dict[int, str]:
+    """For ?versie=n: an object's state in each version 1..`upto` (the path of its member in that version
+    or the last one before), from its entries (oldest first) and each plan's number of versions."""
+    states = {}
+    for number in range(1, upto + 1):
+        found = [e for e in entries if e.number <= number]
+        if found and number <= counts.get(found[-1].slug, 0):
+            states[number] = found[-1].path
+    return states
+
 
 @dataclass
 class Histories:

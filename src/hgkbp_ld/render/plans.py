@@ -12,7 +12,19 @@ from hgkbp_ld.iris import BP
 from hgkbp_ld.store import Store
 
 # Paths that carry a plan's slug as their second segment (docs/design.md, the IRI scheme).
-_PER_PLAN = {"actie", "beleidsplan", "bron", "dataset", "doelstelling", "indicator", "periode", "versie"}
+# The catalogue's record and distributions of a plan's dataset are the plan's too.
+_PER_PLAN = {
+    "actie",
+    "beleidsplan",
+    "bron",
+    "catalogusrecord",
+    "dataset",
+    "distributie",
+    "doelstelling",
+    "indicator",
+    "periode",
+    "versie",
+}
 
 _PLANS = f"""
 PREFIX bp: <{BP}>
@@ -60,3 +72,11 @@ def plan_of(path: str, plans: list[dict[str, str]]) -> dict[str, str] | None:
     if len(parts) < 2 or parts[0] not in _PER_PLAN:
         return None
     return next((plan for plan in plans if plan["slug"] == parts[1]), None)
+
+
+def owner(path: str) -> str | None:
+    """The plan whose own thing a path is (`actie/{plan}/12`, `versie/{plan}/2/…`: `{plan}`), or None
+    (a thing plans share: a portfolio, a minister, the catalogue). A register plan's path names its
+    own slug: whether that is a built plan is the caller's to check."""
+    parts = path.split("/")
+    return parts[1] if len(parts) >= 2 and parts[0] in _PER_PLAN and parts[1] else None

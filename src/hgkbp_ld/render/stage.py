@@ -1,101 +1,72 @@
 """The build's render stage: a validated `dist/` → `dist/site/`, every page and file the server says.
 
-The build's dumps are loaded into an in-memory store; `render.site` makes every representation;
-this module writes them with their index (`hgkbp_ld.published`). `dist/site` is a link to a folder
-named after the dataset's version (`site.{version}`), so a new build has a new real path: nginx keys
-its cache of /sparql answers on it (`hgkbp_ld.nginx`). The store the stage loaded is kept in
-`dist/oxigraph` (SNAPSHOT), which `serve` copies instead of loading the dumps again. A new render
-stage (a sitemap, say) adds its files through the same `Writer` before `finish`.
+A plan's own pages are rendered by the process that built the plan (`render.plan_site`), or taken
+from the last build when the plan did not change; they arrive here as fragments in
+`dist/build-cache/render/`. This stage renders only what plans share (portfolios, ministers,
+persons, the catalogue's records, the plans of the register, the landing page, the vocabulary,
+the profile, `/data/`, the sitemaps, the 404 page), what another plan names of a plan's things,
+and any plan that has no fragment (a `dist/` rendered again by hand: everything is rendered here
+then). The index is written as the fragments are read, one at a time (`published.IndexWriter`).
+
+The build's dumps are loaded into a store on disk, kept as `dist/oxigraph` (SNAPSHOT) for servers
+to copy. `dist/site` is a link to a folder named after the dataset's version (`site.{version}`),
+so a new build has a new real path: nginx keys its cache of /sparql answers on it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import mimetypes
+import os
 import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import Graph
+from jinja2 import Environment
 
 from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
-from hgkbp_ld.published import INDEX, ORIGIN, SITE, Resource, Writer
-from hgkbp_ld.rdfio import serialise_all
+from hgkbp_ld.published import EXTENSIONS, FORMAT, INDEX, SITE, IndexWriter, Writer, file_name
 from hgkbp_ld.render.actions import index_json
-from hgkbp_ld.render.history import Histories
-from hgkbp_ld.render.site import Site, build_site
-from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.render.findable import (
+    SITEMAP_URLS,
+    Entry,
+    document_meta,
+    group_sitemaps,
+    lastmod,
+    latest_time,
+    robots,
+    robots_txt,
+    sitemap_index,
+    sitemaps,
+)
+from hgkbp_ld.render.history import Entry as HistoryEntry
+from hgkbp_ld.render.history import Histories, version_states
+from hgkbp_ld.render.pages import Pages
+from hgkbp_ld.render.plan_site import (
+    CACHE,
+    RenderContext,
+    kept,
+    make_pages,
+    provenance,
+    read_index,
+    read_summary,
+    render_plan,
+    subjects,
+)
+from hgkbp_ld.render.plans import _PER_PLAN, owner
+from hgkbp_ld.render.site import documents, goals
+from hgkbp_ld.render.templates import environment
+from hgkbp_ld.store import EmbeddedStore, Store
 from hgkbp_ld.store.embedded import SNAPSHOT
-from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
+from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
-LDES_FORMATS = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
-
-
-def render(
-    dist: Path,
-    base: str,
-    today: dt.date,
-    *,
-    previous: Path | None = None,
-    progress: Callable[[str], None] = lambda _message: None,
-) -> Path:
-    """Render the build in `dist` into `dist/site`; `previous` is the site being replaced (if any)."""
-    started = time.perf_counter()
-    scratch = dist / ".render-store"
-    store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
-    dataset = store.load(dist)
-    progress(f"rendering every resource in every format (today is {today.isoformat()})")
-    folder = dist / f"{SITE}.{dataset.version[:16]}"
-    writer = Writer(folder, _file_time(previous), previous)
-
-    def emit(resource: Resource) -> None:  # written as rendered, in a stable order: the same pack from the same data
-        writer.representations("resources", resource.path, "doc/", _bodies(resource.representations))
-
-    site = build_site(store, dist, base, today, emit=emit)
-    for key, document in sorted(site.documents.items()):
-        writer.representations("documents", key, "", _bodies(document.representations))
-    for name, published in sorted(site.files.items()):
-        writer.file("files", name, f"data/{name}", published.representation.body, published.representation.media_type)
-    for asset in sorted(STATIC.iterdir()):
-        kind = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
-        writer.file("static", asset.name, f"static/{asset.name}", asset.read_bytes(), kind)
-    for name, crawled in site.root.items():  # robots.txt and the sitemaps
-        writer.file("root", name, name, crawled.body, crawled.media_type)
-    assert site.histories is not None
-    for key, graph in _event_stream(site.histories):
-        written = serialise_all(graph, tuple(f.extension for f in LDES_FORMATS))
-        bodies = {f.extension: (written[f.extension], f.media_type) for f in LDES_FORMATS}
-        writer.representations("ldes", key, "ldes/", bodies)
-    extra = {
-        "today": today.isoformat(),
-        "provenance": site.provenance,
-        "statistics": dict(site.statistics),
-        "versions": _versions(site),
-        "actions": index_json(site.actions) if site.actions is not None else {},
-        "meta": {path: dataclasses.asdict(meta) for path, meta in site.meta.items()},
-        "seconds": round(time.perf_counter() - started, 3),
-    }
-    writer.finish(base, dataset, site.not_found, extra)
-    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again
-    del store
-    shutil.rmtree(scratch, ignore_errors=True)
-    (dist / SITE).symlink_to(folder.name, target_is_directory=True)
-    progress(
-        f"rendered {len(site.resources)} resources into {dist / SITE} in {extra['seconds']:.1f} s"
-        f" ({writer.linked} files unchanged, linked from the previous site)"
-    )
-    return folder
+SECTIONS = ("resources", "ldes", "versions")  # the index's sections that grow with the plans: streamed
 
 
-def _bodies(representations: dict) -> dict[str, tuple[bytes, str]]:
-    return {extension: (r.body, r.media_type) for extension, r in representations.items()}
-
-
-def _file_time(previous: Path | None) -> int:
+def file_time(previous: Path | None) -> int:
     """Now, and later than every file time of the site being replaced: an ETag never comes back."""
     now = int(time.time())
     try:
@@ -105,26 +76,238 @@ def _file_time(previous: Path | None) -> int:
     return max(now, before + len(RESOURCE_FORMATS))
 
 
-def _event_stream(histories: Histories) -> list[tuple[str, Graph]]:
-    """Each plan's stream ("{plan}") and its pages ("{plan}/{n}"), on the ORIGIN placeholder."""
-    found = []
-    for slug, history in sorted(histories.plans.items()):
-        found.append((slug, histories.root(slug, ORIGIN)))
-        for number in range(1, len(history.versions) + 1):
-            found.append((f"{slug}/{number}", histories.page(slug, number, ORIGIN)))
-    return found
+def render(
+    dist: Path,
+    base: str,
+    today: dt.date,
+    *,
+    previous: Path | None = None,
+    progress: Callable[[str], None] = lambda _message: None,
+    fragments: tuple[str, ...] = (),
+    site: Path | None = None,
+    started: int | None = None,
+) -> Path:
+    """Render the build in `dist` into `dist/site`; `previous` is the site being replaced (if any).
+    `fragments`: the plans whose pages are rendered already into `site` (the new site's folder so far),
+    with their fragments in dist/build-cache; every other plan is rendered here."""
+    began = time.perf_counter()
+    scratch = dist / ".render-store"
+    store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
+    dataset = store.load(dist)
+    manifest = dataset.manifest
+    folder = dist / f"{SITE}.{dataset.version[:16]}"
+    if site is not None and site.exists():
+        site.rename(folder)
+    started = started if started is not None else file_time(previous)
+    writer = Writer(folder, started, previous)
+    cache = dist / CACHE
+    slugs = sorted(manifest.get("plans", {}))
+    missing = [slug for slug in slugs if slug not in fragments]
+    context = RenderContext(folder, previous, started, today, len(slugs), {})
+    summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
+    mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
+    progress(
+        f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
+        f" by their own build or taken from the last one, {len(missing)} rendered here"
+    )
+    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
+    things = subjects(store, base) if missing else []
+    for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
+        histories = Histories.load(dist, _plan_part(manifest, slug), base)
+        summaries.append(render_plan(pages, histories, slug, manifest["plans"][slug]["graph"], writer, things, cache))
+    summaries.sort(key=lambda s: s["slug"])
+    times = {s["slug"]: [dt.datetime.fromisoformat(t) for t in s["versions"]] for s in summaries}
+    counts = {slug: len(found) for slug, found in times.items()}
+    shared: dict[str, list[HistoryEntry]] = {}
+    for summary in summaries:  # in the plans' order: an object's versions as the plans list them
+        for iri, entries in summary["shared"].items():
+            shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
+    told = provenance(store)
+    fallback = latest_time(times, told)
+    index = IndexWriter(folder, SECTIONS)
+    rows, overrides = _shared_pages(
+        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache
+    )
+    statistics: dict = {}
+    lines: dict[str, list[str]] = {}  # of the sitemap index, by group
+    for summary in summaries:
+        statistics.update(summary["statistics"])
+    for slug in slugs:  # each plan's part of the index, one at a time
+        part = read_index(cache, slug)
+        override = overrides.get(slug, {})
+        for path, found in part["resources"].items():
+            index.add("resources", path, override[path][0] if path in override else found)
+        for key, found in part["ldes"].items():
+            index.add("ldes", key, found)
+        for path, states in part["versions"].items():
+            index.add("versions", path, override[path][1] if path in override and override[path][1] else states)
+        own = [Entry(iris.document(base, p), dt.datetime.fromisoformat(t), g) for p, t, g in part["sitemap"]]
+        rows.setdefault(slug, []).extend(
+            override[p][2] if p in override else e for (p, _t, _g), e in zip(part["sitemap"], own, strict=True)
+        )
+        if len(slugs) > 1:
+            _sitemap_group(writer, base, slug, rows.pop(slug), lines)
+    common = {
+        "version": pages.common["version"],
+        "provenance": told,
+        "plans": pages.plans,
+        "dataset_version": dataset.version,
+    }
+    made = documents(
+        base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
+    )
+    for key, document in sorted(made.documents.items()):
+        writer.representations(
+            "documents", key, "", {e: (r.body, r.media_type) for e, r in document.representations.items()}
+        )
+    for name in made.files:
+        writer.entries["files"][name] = writer.link(f"data/{name}", dist / name, _file_type(name))
+    for asset in sorted(STATIC.iterdir()):
+        kind = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
+        writer.file("static", asset.name, f"static/{asset.name}", asset.read_bytes(), kind)
+    extra = [Entry(f"{base}/{path}", fallback, "algemeen") for path in (*made.documents, "acties", "sparql")]
+    _crawler_files(writer, base, rows, extra, lines)
+    writer.write("404.html", made.not_found, "text/html")
+    seconds = round(time.perf_counter() - began, 3)
+    index.finish(
+        {
+            "format": FORMAT,
+            "base": base,
+            "started": started,
+            "dataset": {
+                "version": dataset.version,
+                "graphs": dataset.graphs,
+                "manifest": manifest,
+                "merged": dataset.merged,
+            },
+            **{section: writer.entries[section] for section in ("documents", "files", "static", "root")},
+            "today": today.isoformat(),
+            "provenance": told,
+            "statistics": statistics,
+            "actions": index_json(pages.actions) if pages.actions is not None else {},
+            "meta": {path: _meta(base, path) for path in ("acties", "sparql")},
+            "seconds": seconds,
+        }
+    )
+    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again
+    del store, pages
+    shutil.rmtree(scratch, ignore_errors=True)
+    (dist / SITE).symlink_to(folder.name, target_is_directory=True)
+    progress(
+        f"rendered {writer.written + writer.linked} shared files into {dist / SITE} in {seconds:.1f} s"
+        f" ({writer.linked} unchanged, linked from the previous site)"
+    )
+    return folder
 
 
-def _versions(site: Site) -> dict[str, dict[int, str]]:
-    """For ?versie=n: each resource's state in every version of its plan (the member's path)."""
-    histories = site.histories
-    assert histories is not None
-    found: dict[str, dict[int, str]] = {}
-    for iri in histories.entries:
-        states = {}
-        for number in range(1, max(len(h.versions) for h in histories.plans.values()) + 1):
-            entry = histories.version_at(iri, number)
-            if entry is not None:
-                states[number] = entry.path
-        found[iris.path_of(iri, site.base) or iri] = states
-    return found
+def _shared_pages(
+    pages: Pages,
+    store: Store,
+    writer: Writer,
+    index: IndexWriter,
+    shared: dict[str, list[HistoryEntry]],
+    slugs: list[str],
+    mentioned: list[str],
+    clock: tuple[dict[str, list[dt.datetime]], dict[str, int], dt.datetime],
+    cache: Path,
+) -> tuple[dict[str, list[Entry]], dict[str, dict[str, tuple]]]:
+    """The pages of what plans share, and those of a plan's things that another plan names (rendered
+    again, from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows
+    by group and the replacements by plan."""
+    base = pages.base
+    times, counts, fallback = clock
+    upto = max(counts.values(), default=0)
+    rows: dict[str, list[Entry]] = {}
+    overrides: dict[str, dict[str, tuple]] = {}
+    kinds = "|".join(sorted(_PER_PLAN - {"beleidsplan"}))
+    prefix = iris.thing(base, "")
+    found = store.select(
+        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), "
+        + json.dumps(prefix)
+        + ") && !REGEX(STR(?s), "
+        + json.dumps(f"^{prefix}({kinds})/")
+        + ")) }"
+    )
+    things = sorted(
+        str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
+    )
+    for iri in [*things, *mentioned]:
+        entries = shared.get(iri)
+        resource = pages.current(iri, entries)
+        plan = owner(resource.path)
+        if plan in slugs:  # the plan's own files stay in its fragment, beside the site
+            for extension in EXTENSIONS:
+                relative = file_name(f"doc/{resource.path}", extension)
+                if (writer.folder / relative).exists():
+                    (kept(cache, plan) / relative).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(writer.folder / relative, kept(cache, plan) / relative)
+        written = writer.representations(
+            "resources", resource.path, "doc/", {e: (r.body, r.media_type) for e, r in resource.representations.items()}
+        )
+        del writer.entries["resources"][resource.path]  # the index is streamed
+        states = version_states(entries, counts, upto) if entries else None
+        row = lastmod(resource.path, base, times, shared, fallback)
+        row = Entry(iris.document(base, row.loc), row.lastmod, row.group)
+        if plan in slugs:
+            overrides.setdefault(plan, {})[resource.path] = (written, states, row)
+            continue
+        index.add("resources", resource.path, written)
+        rows.setdefault(row.group, []).append(row)
+    for iri, entries in sorted(shared.items()):  # ?versie=n of every shared thing, also one no longer there
+        path = _path(iri, base)
+        if owner(path) not in slugs:
+            index.add("versions", path, version_states(entries, counts, upto))
+    return rows, overrides
+
+
+def _sitemap_group(writer: Writer, base: str, group: str, entries: list[Entry], lines: dict[str, list[str]]) -> None:
+    """One group's sitemap files, written; their lines of the sitemap index kept in `lines`."""
+    lines[group] = []
+    for name, body, line in group_sitemaps(group, entries, base):
+        writer.file("root", name, name, body, "application/xml")
+        lines[group].append(line)
+
+
+def _crawler_files(
+    writer: Writer, base: str, rows: dict[str, list[Entry]], extra: list[Entry], lines: dict[str, list[str]]
+) -> None:
+    """robots.txt and the sitemaps: with one plan one sitemap.xml, else a sitemap per plan (written as
+    each plan's part of the index was read) and one for what plans share, under a sitemap index."""
+    rows.setdefault("algemeen", []).extend(extra)
+    if not lines and sum(len(r) for r in rows.values()) <= SITEMAP_URLS:  # one plan
+        files = sitemaps([e for group in rows.values() for e in group], base)
+    else:
+        for group, entries in sorted(rows.items()):
+            _sitemap_group(writer, base, group, entries, lines)
+        files = {"sitemap.xml": sitemap_index([line for group in sorted(lines) for line in lines[group]])}
+    for name, body in sorted(files.items()):
+        writer.file("root", name, name, body, "application/xml")
+    writer.file("root", "robots.txt", "robots.txt", robots_txt(base, robots()).encode(), "text/plain")
+
+
+def _path(iri: str, base: str) -> str:
+    return iris.path_of(iri, base) or iri
+
+
+def _plan_part(manifest: dict, slug: str) -> dict:
+    return {"files": manifest.get("files", {}), "versions": {slug: manifest.get("versions", {}).get(slug, [])}}
+
+
+def _with_goals(plans: list[dict[str, str]], found: list[dict[str, str]]) -> list[dict[str, object]]:
+    """The plans as the landing page lists them: each with its horizontal goals' rows."""
+    return [{**plan, "goal_rows": [g for g in found if g["plan"] == plan["iri"]]} for plan in plans]
+
+
+def _meta(base: str, path: str) -> dict:
+    import dataclasses
+
+    return dataclasses.asdict(document_meta(base, path))
+
+
+def _file_type(name: str) -> str:
+    from hgkbp_ld.render.site import FILE_TYPES
+
+    return FILE_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+__all__ = ["Environment", "file_time", "render"]

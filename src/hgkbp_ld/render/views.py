@@ -132,13 +132,22 @@ class Views:
     """Builds the page of each resource from the store; one instance per loaded dataset."""
 
     def __init__(
-        self, store: Store, base: str, labels: Labels, today: dt.date, plans: dict[str, str] | None = None
+        self,
+        store: Store,
+        base: str,
+        labels: Labels,
+        today: dt.date,
+        plans: dict[str, str] | None = None,
+        built: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self.store = store
         self.base = base
         self.labels = labels
         self.today = today
         self.plans = plans or {}  # slug -> title of the built plans
+        # A store that holds one plan's graph cannot see another built plan's owl:sameAs: register
+        # plan IRI -> (built plan IRI, title), for the plans this store does not hold.
+        self.built = built or {}
 
     # --- links and labels -------------------------------------------------------------------
 
@@ -325,6 +334,9 @@ class Views:
         found: list[Link | str] = []
         for other in graph.objects(node, prop):
             rows = self.store.select(query("page-built-plan"), {"this": other})
+            if not rows and str(other) in self.built:
+                iri, title = self.built[str(other)]
+                rows = [{"built": URIRef(iri), "title": Literal(title)}]
             if rows:
                 found.append(Link(str(rows[0]["title"]), self.href(str(rows[0]["built"]))))
             else:

@@ -1,0 +1,200 @@
+"""One resource's representations: its page (HTML) and its four RDF formats, current or past.
+
+`Pages` holds what every page of one rendering needs (the store it reads, the view models, the
+template, what the footer names) and makes a resource whole (`current`) or the pages of an object
+in a past version (`past`). The build makes a `Pages` per plan, in the process that built the plan,
+over that plan's graph (`render.plan_site`), and one for what plans share (`render.stage`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from jinja2 import Template
+from rdflib import Graph
+
+from hgkbp_ld import iris
+from hgkbp_ld.published import Representation, Resource
+from hgkbp_ld.rdfio import serialise_all
+from hgkbp_ld.render.actions import collaboration, timeline_groups
+from hgkbp_ld.render.findable import Meta, resource_meta
+from hgkbp_ld.render.history import Entry, Histories
+from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
+from hgkbp_ld.render.plans import plan_of
+from hgkbp_ld.render.views import Page, Views
+from hgkbp_ld.store import Store
+from hgkbp_ld.web.browse import ActionIndex
+from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
+
+
+@dataclass(frozen=True)
+class Alternate:
+    href: str
+    media_type: str
+    name: str
+
+
+def script_json(text: str) -> str:
+    """JSON safe inside <script>: no '<', '>' or '&' can end the element or open a comment."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def alternates(path: str) -> list[Alternate]:
+    return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
+
+
+def rdf_representations(graph: Graph) -> dict[str, Representation]:
+    """A graph's four RDF representations, by extension."""
+    formats = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
+    bodies = serialise_all(graph, tuple(f.extension for f in formats))
+    return {f.extension: _made(bodies[f.extension], f.media_type) for f in formats}
+
+
+def _made(body: bytes, media_type: str) -> Representation:
+    """A representation the build writes: its ETag is the file's (published.Writer), not a hash."""
+    return Representation(body, media_type, "")
+
+
+def plan_pictures(index: ActionIndex, several: bool | None = None) -> dict[str, dict[str, object]]:
+    """Per plan: the timeline and the collaboration matrix (SVG) with their table alternatives.
+    `several`: whether the site has more than one plan (default: whether `index` has)."""
+    found: dict[str, dict[str, object]] = {}
+    plans = sorted({row.plan for row in index.rows})
+    several = len(plans) > 1 if several is None else several
+    for plan in plans:
+        groups = timeline_groups(index, plan)
+        labels, counts, slugs = collaboration(index, plan)
+        scope = f"plan={plan}&" if several else ""  # a cell counts this plan's actions: so does its list
+
+        def href(a: str, b: str, slugs: dict[str, str] = slugs, scope: str = scope) -> str:
+            return f"/acties?{scope}bevoegdheid={slugs[a]}" + ("" if a == b else f"&samen-met={slugs[b]}")
+
+        found[plan] = {
+            "timeline": timeline_svg(groups, id_prefix=f"tijdlijn-{plan}"),
+            "timeline_rows": timeline_rows(groups),
+            "matrix": matrix_svg(labels, counts, href, id_prefix=f"matrix-{plan}"),
+            "matrix_rows": matrix_rows(labels, counts),
+        }
+    return found
+
+
+def _pictures_of(page: Page, index: ActionIndex | None, plan_picture: Callable[[str], dict | None]) -> dict | None:
+    """The pictures a page shows: the plan's on its page; a minister's own small timeline."""
+    if index is None:
+        return None
+    if page.kind == "Beleidsplan":
+        return plan_picture(page.path.split("/", 1)[1])
+    if page.kind == "Mandataris":
+        hrefs = {link.href for key in ("lead", "partner") for link in page.sections.get(key, [])}  # type: ignore[union-attr]
+        timelines = []
+        for plan in sorted({row.plan for row in index.rows}):
+            numbers = {row.number for row in index.rows if row.plan == plan and row.href in hrefs}
+            if numbers:
+                groups = timeline_groups(index, plan, numbers)
+                timelines.append(
+                    {
+                        "svg": timeline_svg(
+                            groups, title=f"Tijdlijn van de acties van {page.title}", id_prefix=f"tijdlijn-{plan}"
+                        ),
+                        "rows": timeline_rows(groups),
+                    }
+                )
+        return {"minister_timelines": timelines}
+    return None
+
+
+@dataclass
+class Pages:
+    """What the pages of one rendering share; `current` and `past` make a resource's representations."""
+
+    store: Store
+    views: Views
+    template: Template
+    common: dict  # what every page's template reads: the tool's version, provenance, the plans, their count
+    plans: list[dict[str, str]]
+    actions: ActionIndex | None
+    several: bool  # more than one plan in the site (the pictures' links then name the plan)
+    datasets: dict[str, dict[str, object]]  # schema.org descriptions by dataset IRI
+    landing: dict[str, str]  # landing page URL -> dataset IRI
+    _pictures: dict[str, dict | None] = dataclasses.field(default_factory=dict)
+
+    def picture(self, plan: str) -> dict | None:
+        """A plan's timeline and collaboration matrix, made when its page is (once)."""
+        if plan not in self._pictures:
+            if self.actions is None:
+                return None
+            rows = [row for row in self.actions.rows if row.plan == plan]
+            self._pictures[plan] = plan_pictures(dataclasses.replace(self.actions, rows=rows), self.several).get(plan)
+        return self._pictures[plan]
+
+    @property
+    def base(self) -> str:
+        return self.views.base
+
+    def current(self, iri: str, history: list[Entry] | None = None) -> Resource:
+        """A resource as it is now: its description, page and (where it has one) its version history."""
+        graph = self.store.describe(iri)
+        page = self.views.page(iri, graph)
+        if history:
+            page = page.with_sections({"history": history})
+        pictured = _pictures_of(page, self.actions, self.picture)
+        dataset = self.datasets.get(iri) or self.datasets.get(self.landing.get(iris.document(self.base, page.path), ""))
+        schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
+        meta = resource_meta(page, graph, self.base, page.title, schema)
+        path = iris.path_of(iri, self.base) or iri
+        context = {**self.common, "plan": plan_of(path, self.plans)}
+        return rendered(path, graph, page, self.template, context, page.title, meta, pictured)
+
+    def past(self, histories: Histories, slug: str) -> Iterator[Resource]:
+        """A page and RDF for every object in every version of plan `slug` in which it changed
+        (/doc/versie/{slug}/{n}/…); a version's page lists the object's versions in that plan."""
+        views, common = self.views, {**self.common, "plan": plan_of(f"versie/{slug}", self.plans)}
+        for iri, every in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
+            entries = [e for e in every if e.slug == slug]
+            for entry in entries:
+                version = histories.plans[slug].versions[entry.number - 1]
+                graph = histories.member(slug, version, iri, histories.described(slug, entry.number)[iri])
+                member = histories.member_iri(slug, entry.number, iri)
+                page = views.page(member, graph, specific=False).with_sections(  # no kind section
+                    {"version": {"entry": entry, "current": views.href(iri), "history": entries}}
+                )
+                page = dataclasses.replace(page, kind="Versie", kind_label=f"{page.kind_label}, versie {entry.number}")
+                title = f"{page.title} (versie {entry.number})"
+                meta = resource_meta(page, graph, views.base, title)
+                yield rendered(entry.path, graph, page, self.template, common, title, meta)
+                for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators too
+                    part = Graph()
+                    part += graph.triples((owned, None, None))
+                    part += graph.triples((None, None, owned))
+                    node = dataclasses.replace(views.page(str(owned), part, specific=False), kind="Versie")
+                    path = iris.path_of(str(owned), views.base) or str(owned)
+                    meta = resource_meta(node, part, views.base, node.title)
+                    yield rendered(path, part, node, self.template, common, node.title, meta)
+
+
+def rendered(
+    path: str,
+    graph: Graph,
+    page: Page,
+    template: Template,
+    common: dict,
+    title: str,
+    meta: Meta,
+    pictures: object = None,
+) -> Resource:
+    """A resource's four RDF representations and its HTML page."""
+    representations = rdf_representations(graph)
+    html = template.render(
+        page=page,
+        title=title,
+        alternates=alternates(path),
+        jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
+        pictures=pictures,
+        meta=meta,
+        **common,
+    )
+    representations[HTML.extension] = _made(html.encode("utf-8"), HTML.media_type)
+    return Resource(path, representations)

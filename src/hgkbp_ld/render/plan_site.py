@@ -1,0 +1,304 @@
+"""One plan's part of the site, rendered in the process that built the plan, from that plan's graph.
+
+A plan's own things (its plan, goals, actions, indicators, periods, dataset, source, versions: the
+paths `{kind}/{plan}/…`, `render.plans.owns`), every past version's page of what changed in it
+(`versie/{plan}/{n}/…`) and its event stream (`ldes/{plan}…`) depend only on the plan's inputs:
+its graph, the shared registers, the titles of the other plans (all in the plan's input hash,
+`hgkbp_ld.incremental`), and three facts about the whole build that are in that hash too (how many
+plans there are, which mandates are in force on the build's day, and no more). No page of a plan
+names the dataset's version. So the pages are rendered here, over a store that holds the plan's
+graph, its catalogue entry and the vocabulary, written straight into the new site, and what the
+final stage needs is kept as a *fragment* (`dist/build-cache/render/{plan}.json` and
+`{plan}.index.json`): an unchanged plan's fragment and files are taken from the last build by hard
+link (`link_fragment`), not rendered again.
+
+What another plan says about one of this plan's things (a plan naming it as a related plan) is not
+in this plan's graph: such things are listed by the plan that mentions them (`mentions`), and the
+final stage renders them again from the whole dataset.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from hgkbp_ld import __version__, iris
+from hgkbp_ld.bundled import ONTOLOGY, SHAPES
+from hgkbp_ld.iris import Iris
+from hgkbp_ld.published import ORIGIN, Writer, entry_time
+from hgkbp_ld.rdfio import serialise, serialise_all
+from hgkbp_ld.registers import Registers
+from hgkbp_ld.render.actions import load_index
+from hgkbp_ld.render.findable import lastmod
+from hgkbp_ld.render.history import Entry, Histories, version_states
+from hgkbp_ld.render.pages import Pages
+from hgkbp_ld.render.plans import load_plans, owner
+from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
+from hgkbp_ld.render.templates import environment
+from hgkbp_ld.render.views import Labels, Views
+from hgkbp_ld.store import EmbeddedStore, Store
+from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
+
+CACHE = "build-cache"  # hgkbp_ld.incremental.CACHE
+FRAGMENTS = "render"  # in dist/build-cache/
+CATALOGUE_FILE = "catalogus.ttl"
+LDES_FORMATS = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a plan's pages take from the whole build (each part of them is in the plan's input hash)."""
+
+    site: Path  # the new site being written
+    previous: Path | None  # the site being replaced: a file of the same bytes is linked from it
+    started: int  # the file time of what is written now (published.Writer)
+    today: dt.date
+    plan_count: int
+    built: dict[str, tuple[str, str]]  # register plan IRI -> (built plan IRI, its title), of the other plans
+    # register plan IRI -> its title, for a register plan a built plan is (owl:sameAs): the whole dataset
+    # has it wherever another plan names that plan, and the plan's page shows it as the link's label
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def labels() -> Labels:
+    """The Dutch names of classes and properties, read once per process."""
+    return Labels(Graph().parse(ONTOLOGY / "beleidsplan.ttl"), Graph().parse(SHAPES / "beleidsplan-shapes.ttl"))
+
+
+def fragment_paths(cache: Path, slug: str) -> tuple[Path, Path]:
+    """A plan's fragment: the summary the final stage reads first, and its part of the site's index."""
+    return cache / FRAGMENTS / f"{slug}.json", cache / FRAGMENTS / f"{slug}.index.json"
+
+
+def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str], datasets: bool = True) -> Pages:
+    """The `Pages` of a store holding the plans `slugs` (one plan's, in a plan's process); `datasets`:
+    whether a dataset's landing page may be among them (its schema.org description is made then)."""
+    plans = load_plans(store, base, slugs)
+    views = Views(store, base, labels(), context.today, {p["slug"]: p["title"] for p in plans}, context.built)
+    actions = load_index(store, base, plans)
+    described = dataset_descriptions(store) if datasets else {}
+    common = {
+        "version": __version__,
+        "provenance": provenance(store),
+        "plans": plans,
+        "plan_count": context.plan_count,
+    }
+    return Pages(
+        store,
+        views,
+        environment(base).get_template("resource.html"),
+        common,
+        plans,
+        actions,
+        context.plan_count > 1,
+        described,
+        landing_pages(described),
+    )
+
+
+def provenance(store: Store) -> list[dict[str, str]]:
+    """Per plan dataset: when it was built, the SHA-256 of its source text, its licence."""
+    return [{key: str(value) for key, value in row.items()} for row in store.select(query("provenance"))]
+
+
+def statistics(store: Store, graph: str) -> dict[str, dict[str, int]]:
+    """How many things of each class, how many statements of each property, in one graph (the VoID)."""
+    classes = store.select(query("graph-classes"), {"graph": URIRef(graph)})
+    properties = store.select(query("graph-properties"), {"graph": URIRef(graph)})
+    return {
+        "classes": {str(r["c"]): int(r["n"]) for r in classes},
+        "properties": {str(r["p"]): int(r["n"]) for r in properties},
+    }
+
+
+def subjects(store: Store, base: str) -> list[str]:
+    """Every thing under `{base}/id/` that a graph of the store describes, sorted."""
+    rows = store.select(query("resources").replace("?prefix", json.dumps(iris.thing(base, ""))))
+    return sorted(str(r["s"]) for r in rows if "#" not in str(r["s"]))
+
+
+def render_plan(
+    pages: Pages, histories: Histories, slug: str, graph: str, writer: Writer, things: Iterable[str], cache: Path
+) -> dict:
+    """Render plan `slug`'s own things (of `things`), its past versions and its event stream with
+    `writer`; write its fragment into `cache` (dist/build-cache) and return its summary."""
+    base = pages.base
+    rendered: dict[str, None] = {}  # paths, in order, once
+    for iri in things:
+        path = iris.path_of(iri, base) or iri
+        if owner(path) != slug:
+            continue
+        resource = pages.current(iri, histories.entries.get(iri))
+        writer.representations("resources", resource.path, "doc/", _bodies(resource))
+        rendered[resource.path] = None
+    for resource in pages.past(histories, slug):
+        writer.representations("resources", resource.path, "doc/", _bodies(resource))
+        rendered[resource.path] = None
+    history = histories.plans[slug]
+    streams = [(slug, histories.root(slug, ORIGIN))]
+    streams += [(f"{slug}/{n}", histories.page(slug, n, ORIGIN)) for n in range(1, len(history.versions) + 1)]
+    for key, stream in streams:
+        written = serialise_all(stream, tuple(f.extension for f in LDES_FORMATS))
+        writer.representations(
+            "ldes", key, "ldes/", {f.extension: (written[f.extension], f.media_type) for f in LDES_FORMATS}
+        )
+    times = {slug: [v.timestamp for v in history.versions]}
+    counts = {slug: len(history.versions)}
+    owned, shared = {}, {}
+    for iri, entries in sorted(histories.entries.items()):
+        path = iris.path_of(iri, base) or iri
+        if owner(path) == slug:
+            owned[path] = version_states(entries, counts, counts[slug])
+        if owner(path) != slug or path == f"beleidsplan/{slug}":  # the plan itself: other plans name it
+            shared[iri] = [e.record() for e in entries]
+    fallback = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    sitemap = []
+    for path in rendered:
+        found = lastmod(path, base, times, histories.entries, fallback)
+        sitemap.append([path, found.lastmod.isoformat(), found.group])
+    summary = {
+        "slug": slug,
+        "versions": [t.isoformat() for t in times[slug]],
+        "shared": shared,  # the versions of things plans share (and of the plan), for the final stage's pages
+        "statistics": {graph: statistics(pages.store, graph)},
+        "mentions": mentions(pages.store, base, slug, graph),
+    }
+    index = {
+        "resources": {path: writer.entries["resources"][path] for path in rendered},
+        "ldes": {key: writer.entries["ldes"][key] for key, _stream in streams},
+        "versions": owned,
+        "sitemap": sitemap,
+    }
+    write_fragment(cache, slug, summary, index)
+    return summary
+
+
+def mentions(store: Store, base: str, slug: str, graph: str) -> list[str]:
+    """The things of other plans that plan `slug`'s graph names."""
+    named = query("resources-named").replace("?prefix", json.dumps(iris.thing(base, "")))
+    rows = store.select(named, {"g": URIRef(graph)})
+    found = set()
+    for row in rows:
+        path = iris.path_of(str(row["x"]), base) or ""
+        if owner(path) not in (None, slug):
+            found.add(str(row["x"]))
+    return sorted(found)
+
+
+def write_fragment(cache: Path, slug: str, summary: dict, index: dict) -> None:
+    small, big = fragment_paths(cache, slug)
+    small.parent.mkdir(parents=True, exist_ok=True)
+    big.write_text(json.dumps(index, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    small.write_text(json.dumps(summary, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def read_summary(cache: Path, slug: str) -> dict:
+    return json.loads(fragment_paths(cache, slug)[0].read_bytes())
+
+
+def read_index(cache: Path, slug: str) -> dict:
+    return json.loads(fragment_paths(cache, slug)[1].read_bytes())
+
+
+def kept(cache: Path, slug: str) -> Path:
+    """Where the final stage keeps a plan's own file of a page it rendered again (another plan names
+    the thing), so that the next build can still take the plan's fragment whole."""
+    return cache / FRAGMENTS / f"{slug}.files"
+
+
+def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: Path, slug: str) -> bool:
+    """Take an unchanged plan's fragment and files from the last build (hard links: the same bytes,
+    the same times, so the same ETags). False if a file is missing or not the one the fragment names
+    (the final stage may have rendered it again), and then nothing of the plan is kept."""
+    try:
+        index = read_index(previous_cache, slug)
+    except (OSError, ValueError):
+        return False
+    files = [
+        found for section in ("resources", "ldes") for entries in index[section].values() for found in entries.values()
+    ]
+    linked = []
+    try:
+        for found in files:
+            source, target = previous_site / found[0], site / found[0]
+            stat = source.stat()
+            if stat.st_size != found[4] or int(stat.st_mtime) != entry_time(found):
+                source = kept(previous_cache, slug) / found[0]  # replaced in the site by the final stage
+                stat = source.stat()
+                if stat.st_size != found[4] or int(stat.st_mtime) != entry_time(found):
+                    raise FileNotFoundError(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+            linked.append(target)
+        for source, target in zip(fragment_paths(previous_cache, slug), fragment_paths(cache, slug), strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    except OSError:
+        for target in linked:
+            target.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _bodies(resource: object) -> dict[str, tuple[bytes, str]]:
+    return {extension: (r.body, r.media_type) for extension, r in resource.representations.items()}  # type: ignore[attr-defined]
+
+
+__all__ = ["Entry", "RenderContext", "link_fragment", "make_pages", "read_index", "read_summary", "render_plan"]
+
+
+def register_plans(
+    names: dict[str, tuple[str | None, str | None]], registers: Registers, base: str
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The plans of data/plans.csv that a built plan is (owl:sameAs): register IRI -> (built IRI, title),
+    and register IRI -> the register's title (what another plan's graph calls it, where one names it)."""
+    found, titles = {}, {}
+    for slug, (title, abbreviation) in sorted(names.items()):
+        entry = registers.plans.matching(title, abbreviation)
+        if entry is not None and entry.slug != slug:
+            found[str(Iris(base, entry.slug).plan())] = (str(Iris(base, slug).plan()), title or "")
+            if entry.title and entry.slug not in names:
+                titles[str(Iris(base, entry.slug).plan())] = entry.title
+    return found, titles
+
+
+def plan_store(folder: Path, slug: str, base: str, catalogue: Graph, manifest: dict) -> EmbeddedStore:
+    """An in-memory store of one plan as the whole build's store holds it: the plan's graph, its entry of
+    the catalogue and the vocabulary, each in its named graph and in the merged default graph."""
+    mini = folder / CACHE / FRAGMENTS / f".{slug}"
+    shutil.rmtree(mini, ignore_errors=True)
+    mini.mkdir(parents=True)
+    try:
+        os.link(folder / f"{slug}.nt", mini / f"{slug}.nt")
+        (mini / CATALOGUE_FILE).write_bytes(serialise(catalogue, "ttl"))
+        shutil.copyfile(ONTOLOGY / "beleidsplan.ttl", mini / "beleidsplan.ttl")
+        (mini / "manifest.json").write_text(json.dumps({**manifest, "dataset_version": slug}), encoding="utf-8")
+        store = EmbeddedStore()
+        store.load(mini)
+    finally:
+        shutil.rmtree(mini, ignore_errors=True)
+    return store
+
+
+def render_built_plan(
+    folder: Path, slug: str, base: str, catalogue: Graph, manifest: dict, context: RenderContext
+) -> dict:
+    """Render a plan the build just wrote into `folder` (the new dist/): its pages into the new site,
+    its fragment into `folder`/build-cache. `manifest`: the plan's part of the build's manifest."""
+    store = plan_store(folder, slug, base, catalogue, manifest)
+    graph = manifest["plans"][slug]["graph"]
+    histories = Histories.load(folder, manifest, base)
+    pages = make_pages(store, base, context, [slug])
+    writer = Writer(context.site, context.started, context.previous)
+    return render_plan(pages, histories, slug, graph, writer, subjects(store, base), folder / CACHE)
