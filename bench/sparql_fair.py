@@ -189,7 +189,10 @@ async def normals(url: str, seconds: float) -> float:
             while not stop.is_set():
                 query = NORMAL[turn % len(NORMAL)]
                 turn += 1
-                response = await http.post(f"{url}/sparql", content=query.encode(), headers=DIRECT)
+                try:
+                    response = await http.post(f"{url}/sparql", content=query.encode(), headers=DIRECT)
+                except httpx.HTTPError:  # no answer in 120 s (the code before issue 17 queues for ever)
+                    continue
                 answered += response.status_code == 200
 
     started = time.monotonic()
