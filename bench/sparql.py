@@ -2,6 +2,9 @@
 rdflib-endpoint, and hgkbp-ld as it was before issue 17, on the same build.
 
     .venv/bin/python bench/sparql.py [--seconds 5] [--rounds 2] [--virtuoso ENV] [--before REV]
+        [--only QUERY ...] [--servers SERVER ...]
+
+`--only` and `--servers` (for tuning) measure a subset and write nothing to RESULTS.md.
 
 needs wrk, `pip install -e '.[bench]'` (oxigraph's server, rdflib-endpoint) and, for the Virtuoso
 rows, an environment file as `scripts/virtuoso-dev start` prints it (the build is published there).
@@ -37,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -195,29 +199,44 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; the median is reported")
     parser.add_argument("--virtuoso", type=Path, help="environment file of a running Virtuoso (virtuoso-dev start)")
     parser.add_argument("--before", default="68d67b6", help="the revision to compare with (default 68d67b6)")
+    parser.add_argument("--only", nargs="+", choices=list(QUERIES), help="only these queries (nothing written)")
+    parser.add_argument("--servers", nargs="+", help="only these servers, by their label (nothing written)")
     args = parser.parse_args()
+    if args.only:
+        for name in list(QUERIES):
+            if name not in args.only:
+                del QUERIES[name]
+    wanted = set(args.servers or []) | {REFERENCE} if args.servers else None
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-sparql-") as name:
         folder = Path(name)
         dist = fresh_build(folder)
         servers: dict[str, tuple[Process, str]] = {}
+
+        def start(label: str, serve: Callable[[], tuple[Process, str]]) -> None:
+            if wanted is None or label in wanted:
+                servers[label] = serve()
+
         try:
-            servers["hgkbp-ld"] = _sparql(serve_hgkbp(dist, UNLIMITED))
-            servers["hgkbp-ld, no cache"] = _sparql(serve_hgkbp(dist, {**UNLIMITED, "HGKBP_ANSWER_CACHE_BYTES": "0"}))
-            servers["hgkbp-ld before"] = _sparql(serve_hgkbp(dist, {}, src=before_tree(args.before, folder)))
-            servers[REFERENCE] = serve_oxigraph(dist, folder)
+            start("hgkbp-ld", lambda: _sparql(serve_hgkbp(dist, UNLIMITED)))
+            no_cache = {**UNLIMITED, "HGKBP_ANSWER_CACHE_BYTES": "0"}
+            start("hgkbp-ld, no cache", lambda: _sparql(serve_hgkbp(dist, no_cache)))
+            start("hgkbp-ld before", lambda: _sparql(serve_hgkbp(dist, {}, src=before_tree(args.before, folder))))
+            start(REFERENCE, lambda: serve_oxigraph(dist, folder))
             if args.virtuoso:
                 env = _env_file(args.virtuoso)
-                servers["virtuoso"] = (None, virtuoso_endpoint(env, dist))  # type: ignore[assignment]
-                servers["hgkbp-ld on virtuoso"] = _sparql(
-                    serve_hgkbp(dist, {**env, **UNLIMITED}, "--store", env["HGKBP_STORE"])
-                )
-            servers["rdflib-endpoint"] = serve_rdflib_endpoint(dist)
+                start("virtuoso", lambda: (None, virtuoso_endpoint(env, dist)))  # type: ignore[arg-type, return-value]
+                remote = {**env, **UNLIMITED}
+                start("hgkbp-ld on virtuoso", lambda: _sparql(serve_hgkbp(dist, remote, "--store", env["HGKBP_STORE"])))
+            start("rdflib-endpoint", lambda: serve_rdflib_endpoint(dist))
             lines = measure(args, servers, load_before)
         finally:
             for process, _url in servers.values():
                 if process is not None:
                     process.stop()
+    if args.only or args.servers:
+        print("\n".join(lines))
+        return
     write_section("sparql", "\n".join(lines))
     print("\n".join(lines))
 
@@ -270,19 +289,25 @@ def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], l
             note = f" ({run.errors} errors)" if run.errors else ""
             cells.append(f"{run.requests_per_second:,.0f} ({run.requests_per_second / reference:.2f}×){note}")
         lines.append(f"| {query} | " + " | ".join(cells) + " |")
-    before = {q: medians["hgkbp-ld before", q].requests_per_second for q in QUERIES}
+    if {"hgkbp-ld", "hgkbp-ld, no cache", "hgkbp-ld before"} <= set(servers):
+        before = {q: medians["hgkbp-ld before", q].requests_per_second for q in QUERIES}
+        lines += [
+            "",
+            "req/s (× Oxigraph's server). Against hgkbp-ld before: "
+            + "; ".join(
+                f"{q}: repeated {medians['hgkbp-ld', q].requests_per_second / before[q]:.1f}×,"
+                f" cold {medians['hgkbp-ld, no cache', q].requests_per_second / before[q]:.1f}×"
+                for q in QUERIES
+            )
+            + ".",
+        ]
+    if COLD in QUERIES and {"hgkbp-ld", "hgkbp-ld before"} <= set(servers):
+        lines += [
+            "",
+            f"{COLD}: every request a query no server has seen (`LIMIT n`, n counting up: no answer cache or"
+            " plan cache helps). " + _cold_goals(medians, servers),
+        ]
     lines += [
-        "",
-        "req/s (× Oxigraph's server). Against hgkbp-ld before: "
-        + "; ".join(
-            f"{q}: repeated {medians['hgkbp-ld', q].requests_per_second / before[q]:.1f}×,"
-            f" cold {medians['hgkbp-ld, no cache', q].requests_per_second / before[q]:.1f}×"
-            for q in QUERIES
-        )
-        + ".",
-        "",
-        f"{COLD}: every request a query no server has seen (`LIMIT n`, n counting up: no answer cache or"
-        " plan cache helps). " + _cold_goals(medians, servers),
         "",
         "Rows in each server's answer (checked before the run): "
         + "; ".join(f"{q}: " + ", ".join(f"{s} {agreement[s, q]}" for s in servers) for q in QUERIES)

@@ -1,6 +1,12 @@
 """/sparql under abuse, side by side with hgkbp-ld before issue 17 (no per-client limits).
 
     .venv/bin/python bench/sparql_fair.py [--seconds 10] [--tries 20] [--before REV]
+    .venv/bin/python bench/sparql_fair.py --quick [--rounds 3] [--seconds 5] [--env NAME=VALUE ...]
+
+`--quick` (for tuning; writes nothing to RESULTS.md): only scenario 2 below, only hgkbp-ld (with
+`--env` settings on top of the defaults), alone and beside the abusers alternately for `--rounds`
+rounds; each round's ratio is taken against the "alone" of the same round, and the CPU seconds
+of the server and its workers are printed beside it.
 
 Clients are told apart by address: each is bound to its own loopback address (all of 127.0.0.0/8
 is loopback). Both servers run with HGKBP_QUERY_TIMEOUT=5 and otherwise their defaults. The
@@ -27,6 +33,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -39,7 +46,7 @@ import httpx
 if __package__ in (None, ""):  # run as a script: `python bench/sparql_fair.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import fresh_build, write_section
+from bench.common import Process, fresh_build, write_section
 from bench.sparql import QUERIES, before_tree, serve_hgkbp
 
 TIMEOUT = 5.0
@@ -94,7 +101,9 @@ def _abusers(url: str, addresses: list[str], nice: int, stop: Event, out: multip
         await asyncio.gather(*late, return_exceptions=True)
         return seen
 
-    out.put(asyncio.run(run()))
+    seen = asyncio.run(run())
+    times = os.times()
+    out.put((seen, times.user + times.system))
 
 
 class Abusers:
@@ -106,6 +115,7 @@ class Abusers:
         arguments = (url, addresses, nice, self.stop, self.out)
         self.process = context.Process(target=_abusers, args=arguments, daemon=True)
         self.seen: list[tuple[int, float]] = []
+        self.cpu = 0.0  # CPU seconds the abusers' own process used
 
     def __enter__(self) -> Abusers:
         self.process.start()
@@ -113,7 +123,7 @@ class Abusers:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop.set()
-        self.seen = self.out.get(timeout=LINGER + 60)
+        self.seen, self.cpu = self.out.get(timeout=LINGER + 60)
         self.process.join(10)
 
 
@@ -150,14 +160,21 @@ def scenario_one(url: str, tries: int) -> dict[str, object]:
     return {**found, "abuse": abusers.seen}
 
 
-def normal_load(url: str, seconds: float, abusers: int, nice: int = 0) -> float:
+def normal_load(url: str, seconds: float, abusers: int, nice: int = 0, usage: dict | None = None) -> float:
     """Answers per second to four normal addresses, with `abusers` abusive ones meanwhile (their
-    process at `nice`)."""
+    process at `nice`). `usage` gets the CPU seconds of the normal clients and of the abusers'
+    process (the whole time it ran)."""
+    usage = {} if usage is None else usage
+    before = sum(os.times()[:2])
     if not abusers:
-        return asyncio.run(normals(url, seconds))
-    with Abusers(url, [f"127.0.0.{2 + i}" for i in range(abusers)], nice):
-        time.sleep(1.0)
-        return asyncio.run(normals(url, seconds))
+        rate = asyncio.run(normals(url, seconds))
+    else:
+        with Abusers(url, [f"127.0.0.{2 + i}" for i in range(abusers)], nice) as running:
+            time.sleep(1.0)
+            rate = asyncio.run(normals(url, seconds))
+        usage["abusers"] = running.cpu
+    usage["normals"] = sum(os.times()[:2]) - before
+    return rate
 
 
 async def normals(url: str, seconds: float) -> float:
@@ -189,14 +206,76 @@ def p99(values: list[float]) -> float:
     return ordered[max(0, int(0.99 * len(ordered) + 0.999) - 1)]
 
 
+def cpu_split(process: Process) -> dict[str, float]:
+    """CPU seconds so far of the server process, its workers at its priority, those below it, and
+    the workers it stopped (and reaped) meanwhile."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    split = {"server": 0.0, "fast": 0.0, "general": 0.0, "stopped": 0.0}
+    root = process.process.pid
+    pending, seen = [root], set()
+    while pending:
+        pid = pending.pop()
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split() if int(c) not in seen]
+        except OSError:
+            continue
+        kind = "server" if pid == root else "general" if int(fields[16]) > 0 else "fast"
+        split[kind] += (int(fields[11]) + int(fields[12])) / ticks
+        split["stopped"] += (int(fields[13]) + int(fields[14])) / ticks  # its children that ended
+    return split
+
+
+def quick(dist: Path, env: dict[str, str], rounds: int, seconds: float, src: Path | None = None) -> None:
+    """Scenario 2 only, on hgkbp-ld only, alone and loaded alternately (see the module's docstring)."""
+    process, url = serve_hgkbp(dist, env, src=src)
+    ratios: dict[str, list[float]] = {"loaded": [], "niced": []}
+    try:
+        for number in range(rounds):
+            load = os.getloadavg()[0]
+            rates, cpu = {}, {}
+            for key, abusers, nice in (("alone", 0, 0), ("loaded", 4, 0), ("niced", 4, 19)):
+                before, usage = cpu_split(process), {}
+                rates[key] = normal_load(url, seconds, abusers, nice, usage)
+                after = cpu_split(process)
+                cpu[key] = (
+                    "/".join(f"{after[k] - before[k]:.1f}" for k in after)
+                    + "; clients "
+                    + "/".join(f"{k} {v:.1f}" for k, v in usage.items())
+                )
+            for key in ratios:
+                ratios[key].append(rates[key] / rates["alone"])
+            print(
+                f"round {number + 1} (load {load:.1f}): "
+                + ", ".join(f"{k} {v:.1f} req/s (CPU s server/fast/general {cpu[k]})" for k, v in rates.items())
+                + f"; loaded {ratios['loaded'][-1]:.2f}x, niced {ratios['niced'][-1]:.2f}x",
+                flush=True,
+            )
+    finally:
+        process.stop()
+    print(", ".join(f"{k}: median {statistics.median(v):.2f}x" for k, v in ratios.items()), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10, help="length of a throughput measurement")
     parser.add_argument("--tries", type=int, default=20, help="probes per kind in scenario 1 (before: a quarter)")
     parser.add_argument("--before", default="68d67b6", help="the revision to compare with (default 68d67b6)")
+    parser.add_argument("--quick", action="store_true", help="scenario 2 on hgkbp-ld only, nothing written")
+    parser.add_argument("--rounds", type=int, default=3, help="--quick: alone/loaded rounds")
+    parser.add_argument("--env", action="append", default=[], help="--quick: NAME=VALUE for the server")
+    parser.add_argument("--tree", help="--quick: measure this revision's code instead (e.g. 68d67b6)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     env = {"HGKBP_QUERY_TIMEOUT": str(TIMEOUT)}
+    if args.quick:
+        with tempfile.TemporaryDirectory(prefix="bench-fair-") as name:
+            extra = dict(item.split("=", 1) for item in args.env)
+            src = before_tree(args.tree, Path(name)) if args.tree else None
+            quick(fresh_build(Path(name)), {**env, **extra}, args.rounds, args.seconds, src)
+        return
     results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-fair-") as name:
         folder = Path(name)

@@ -3,14 +3,23 @@ started (builds, servers, publishes, Virtuosos, nginx, Lighthouse, pip) and the 
 durations (setup + call + teardown). Printed at the end of the run ("process starts"); with
 pytest-xdist each worker counts its own and the controller adds them up.
 
+Also, per module, the wall time of its tests and the CPU time they cost: the test process's own, its
+reaped children's, and the CPU so far of the children still running (a shared server is counted by
+the test during which it worked). Virtuoso and a server's own worker processes while they still run
+are not counted. `HGKBP_TEST_TALLY=N` prints the N costliest modules (default 12; 0: none).
+
 Loaded by tests/conftest.py; `-p tests.tally` loads it on a tree whose conftest does not (a baseline).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import resource
 import subprocess
+import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +39,8 @@ KINDS = (  # (kind, words that must all be in the command line), first match win
 
 COUNTS: Counter[str] = Counter()
 _ORIGINAL_INIT = subprocess.Popen.__init__
+_CHILDREN: list[subprocess.Popen] = []  # every process the tests started, to read the CPU of the live ones
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def kind_of(args: Any) -> str | None:
@@ -48,6 +59,38 @@ def _counting_init(self: subprocess.Popen, args: Any, *rest: Any, **kwargs: Any)
     if kind is not None:
         COUNTS[kind] += 1
     _ORIGINAL_INIT(self, args, *rest, **kwargs)
+    _CHILDREN.append(self)
+
+
+def cpu_seconds() -> float:
+    """CPU (user + system) of this process, its reaped children and its live children (with theirs)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime
+    for child in list(_CHILDREN):
+        if child.returncode is not None:
+            _CHILDREN.remove(child)
+            continue
+        try:
+            stat = Path(f"/proc/{child.pid}/stat").read_text()
+            times = stat.rsplit(")", 1)[1].split()[11:15]  # utime stime cutime cstime
+        except (OSError, IndexError):
+            continue
+        total += sum(int(t) for t in times) / _TICKS
+    return total
+
+
+MODULES: dict[str, list[float]] = {}  # module -> [wall seconds, CPU seconds, tests]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> object:
+    wall, cpu = time.monotonic(), cpu_seconds()
+    yield
+    spent = MODULES.setdefault(item.nodeid.split("::", 1)[0], [0.0, 0.0, 0])
+    spent[0] += time.monotonic() - wall
+    spent[1] += cpu_seconds() - cpu
+    spent[2] += 1
 
 
 DURATIONS = [0.0]  # seconds, setup + call + teardown of every test (on the controller: all workers')
@@ -65,6 +108,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: hand the counts to the controller
         workeroutput["tally"] = json.dumps(dict(COUNTS))
+        workeroutput["tally_modules"] = json.dumps(MODULES)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -72,6 +116,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     output = getattr(node, "workeroutput", {})
     if "tally" in output:
         COUNTS.update(json.loads(output["tally"]))
+    for module, (wall, cpu, tests) in json.loads(output.get("tally_modules", "{}")).items():
+        spent = MODULES.setdefault(module, [0.0, 0.0, 0])
+        spent[0], spent[1], spent[2] = spent[0] + wall, spent[1] + cpu, spent[2] + tests
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -81,3 +128,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     started = ", ".join(f"{n} {kind}" for kind, n in sorted(COUNTS.items())) or "none"
     terminalreporter.write_line(started)
     terminalreporter.write_line(f"sum of the tests' durations: {DURATIONS[0]:.1f} s")
+    shown = int(os.environ.get("HGKBP_TEST_TALLY", "12"))
+    if MODULES and shown:
+        total_cpu = sum(cpu for _wall, cpu, _n in MODULES.values())
+        terminalreporter.write_line(
+            f"CPU of the tests and the processes they started: {total_cpu:.1f} s; the costliest modules"
+            " (wall s, CPU s, tests):"
+        )
+        for module, (wall, cpu, tests) in sorted(MODULES.items(), key=lambda m: -m[1][1])[:shown]:
+            terminalreporter.write_line(f"  {module:45} {wall:7.1f} {cpu:7.1f} {tests:5}")

@@ -1,5 +1,11 @@
 """A catalogue of hostile SPARQL (toward issue 9): each refused or stopped within its limit, with the
-right status, and the server answers a normal query within 1 s meanwhile."""
+right status, and the server answers a normal query meanwhile.
+
+The bounds hold on a machine that other work keeps busy (a load of 20 on 2 cores makes every
+answer slow alike), yet still fail when the server is blocked: a normal query sent while a hostile
+one runs must be answered before the hostile one is stopped (not after it, as it would be behind
+it), and within 1 s or 10 times what the same query took just before, on a quiet server, whichever
+is more; a hostile query must end within its timeout plus 1 s, plus 5 times that same baseline."""
 
 from __future__ import annotations
 
@@ -137,7 +143,7 @@ def test_the_catalogue_is_big_enough() -> None:
 
 @pytest.mark.parametrize("hostile", CATALOGUE, ids=lambda h: h.name)
 def test_hostile_query(limited: Server, hostile: Hostile) -> None:
-    before, _ = normal_count(limited.url)
+    before, baseline = normal_count(limited.url)  # how slow the machine is now, on a quiet server
     outcome: dict[str, object] = {}
     kwargs = dict(hostile.kwargs)
     url = f"{limited.url}/sparql" + kwargs.pop("url_suffix", "")
@@ -145,16 +151,22 @@ def test_hostile_query(limited: Server, hostile: Hostile) -> None:
     def send() -> None:
         started = time.monotonic()
         response = httpx.request(hostile.method, url, timeout=30, **kwargs)
-        outcome.update(status=response.status_code, seconds=time.monotonic() - started, text=response.text[:300])
+        ended = time.monotonic()
+        outcome.update(status=response.status_code, seconds=ended - started, ended=ended, text=response.text[:300])
 
     thread = threading.Thread(target=send)
     thread.start()
     time.sleep(0.2)
     count, seconds = normal_count(limited.url)
+    answered = time.monotonic()
     thread.join()
     assert outcome["status"] in hostile.statuses, outcome
-    assert outcome["seconds"] < TIMEOUT + 1.0, outcome  # refused at once, or stopped within its limit
-    assert seconds < 1.0 and count == 56  # the server kept answering meanwhile
+    # refused at once, or stopped within its limit (and what the machine's load adds to any answer)
+    assert outcome["seconds"] < TIMEOUT + 1.0 + 5 * baseline, (outcome, baseline)
+    assert count == 56
+    assert seconds < max(1.0, 10 * baseline), (seconds, baseline)  # the server kept answering meanwhile
+    if outcome["status"] == 503:  # it ran until it was stopped: the normal query did not wait for that
+        assert answered < outcome["ended"], (seconds, outcome)
     assert "Traceback" not in str(outcome["text"])
     after, _ = normal_count(limited.url)
     assert after == before  # nothing changed

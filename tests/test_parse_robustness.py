@@ -241,9 +241,7 @@ def test_rewrapping_one_block(block: tuple[int, int], width: int, strict: bool) 
 @given(ends=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1, max_size=50), strict=st.booleans())
 def test_mixed_line_endings(ends: list[str], strict: bool) -> None:
     lines = _lines()
-    out = lines[0]
-    for index, line in enumerate(lines[1:]):
-        out += ends[index % len(ends)] + line
+    out = lines[0] + "".join(ends[index % len(ends)] + line for index, line in enumerate(lines[1:]))
     _parses_or_fails_cleanly(out, strict)
 
 
@@ -254,9 +252,7 @@ def test_mixed_line_endings(ends: list[str], strict: bool) -> None:
 )
 def test_spaces_replaced_by_nbsp_and_tabs(spaces: list[str], strict: bool) -> None:
     parts = _source().split(" ")
-    out = parts[0]
-    for index, part in enumerate(parts[1:]):
-        out += spaces[index % len(spaces)] + part
+    out = parts[0] + "".join(spaces[index % len(spaces)] + part for index, part in enumerate(parts[1:]))
     _parses_or_fails_cleanly(out, strict)
 
 

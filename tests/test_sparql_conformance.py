@@ -46,7 +46,7 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from tests.conftest import Server, publish, rerender
-from tests.shared import fresh_virtuoso
+from tests.shared import fresh_virtuoso, once
 
 CONFORMANCE = Path(__file__).resolve().parent / "fixtures" / "conformance"
 PROTOCOL_MANIFEST = CONFORMANCE / "sparql11-protocol" / "manifest.ttl"
@@ -225,26 +225,31 @@ def graph_data() -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def conformance_server(store_kind: str, dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A copy of the real build with the suite's graphs added as plans of their own; one server, on
-    the embedded store or on a Virtuoso of its own (the build differs from the session's)."""
-    folder = tmp_path_factory.mktemp("conformance") / "dist"
-    shutil.copytree(dist, folder)
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for name, source in sorted(graph_data().items()):
-        slug = f"conformance-{source.stem}"
-        assert slug not in manifest["plans"]
-        shutil.copyfile(source, folder / f"{slug}.nt")
-        triples = len(Graph().parse(source, format="nt"))
-        manifest["plans"][slug] = {"graph": name, "triples": triples}  # "files" stays as built
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    rerender(folder)
+    """A copy of the real build with the suite's graphs added as plans of their own (made once per run,
+    for both stores: it is only read); one server, on the embedded store or on a Virtuoso of its own
+    (the build differs from the session's)."""
+
+    def make(made: Path) -> None:
+        folder = made / "dist"
+        shutil.copytree(dist, folder)
+        manifest_path = folder / "manifest.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        for name, source in sorted(graph_data().items()):
+            slug = f"conformance-{source.stem}"
+            assert slug not in manifest["plans"]
+            shutil.copyfile(source, folder / f"{slug}.nt")
+            triples = len(Graph().parse(source, format="nt"))
+            manifest["plans"][slug] = {"graph": name, "triples": triples}  # "files" stays as built
+        manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        rerender(folder)
+
+    folder = once(tmp_path_factory, "conformance", make) / "dist"
     if store_kind == "embedded":
         server = Server(folder)
         yield server
         server.stop()
         return
-    virtuoso = fresh_virtuoso(tmp_path_factory, folder.parent / "virtuoso")
+    virtuoso = fresh_virtuoso(tmp_path_factory, tmp_path_factory.mktemp("conformance") / "virtuoso")
     try:
         done = publish(folder, virtuoso)
         assert done.returncode == 0, done.stderr

@@ -59,8 +59,7 @@ def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
     ):
         assert shipped in names, shipped
     venv = tmp_path / "venv"
-    _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
-    _run(venv / "bin" / "pip", "install", "--quiet", wheel, cwd=tmp_path)
+    _install_in_a_clean_venv(wheel, venv, tmp_path)
     empty = tmp_path / "empty"
     empty.mkdir()
     command = venv / "bin" / "hgkbp-ld"
@@ -102,6 +101,41 @@ def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _install_in_a_clean_venv(wheel: Path, venv: Path, folder: Path) -> None:
+    """A new virtual environment of this Python with nothing but the wheel and its dependencies.
+
+    With uv (the test extras install it) the venv is made and filled in a second or two, from uv's
+    cache; the dependencies are held to the versions the tests run with (a constraints file of this
+    environment), so that the wheel is tried with what the rest of the suite tried. Without uv: the
+    standard library's venv and pip, as a user without uv installs it (slower: pip and a compile of
+    every module)."""
+    uv = Path(sys.executable).parent / "uv"
+    if not uv.exists():
+        _run(sys.executable, "-m", "venv", venv, cwd=folder)
+        _run(venv / "bin" / "pip", "install", "--quiet", wheel, cwd=folder)
+        return
+    from importlib.metadata import distributions
+
+    pinned = sorted(
+        {f"{d.metadata['Name']}=={d.version}" for d in distributions() if d.metadata["Name"] not in (None, "hgkbp-ld")}
+    )
+    constraints = folder / "constraints.txt"
+    constraints.write_text("\n".join(pinned) + "\n", encoding="utf-8")
+    _run(uv, "venv", "--quiet", "--python", sys.executable, venv, cwd=folder)
+    _run(
+        uv,
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        venv / "bin" / "python",
+        "--constraint",
+        constraints,
+        wheel,
+        cwd=folder,
+    )
 
 
 def _a_changed_model_makes_a_version_in_the_users_folder(command: Path, folder: Path, home: Path, own: Path) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from hgkbp_ld import dutch
 from hgkbp_ld._text import Line
@@ -58,6 +58,11 @@ def spells(abbreviation: str, words: list[str]) -> bool:
     capitalised word's initial must give the next letter; the other letters may come from inside
     words or from lower-case words (`Gelijkekansenbeleidsplan` gives G, K, B, P; `Jeugd- en
     Kinderrechtenbeleidsplan` gives J, K, P)."""
+    return _spells(abbreviation, tuple(words))
+
+
+@lru_cache(maxsize=4096)  # a text asks the same runs of words again and again (each period, each sentence)
+def _spells(abbreviation: str, words: tuple[str, ...]) -> bool:
     if not words or not words[0][:1].isupper() or not _initial_ok(words[0], abbreviation[0]):
         return False
     chars = [

@@ -44,6 +44,7 @@ class Settings:
     # one only from a trusted proxy) a few queries at once and a budget of query time.
     workers: int = 2  # SPARQL worker processes (on a remote store: queries sent to it at once)
     fast_workers: int = 2  # more workers that only queries known to be fast may use (at the normal CPU priority)
+    general_nice: int = 10  # how much lower the other workers' CPU priority is (with fast workers; 0 to 19)
     fast_query_seconds: float = 0.5  # a query whose shortest run took less counts as fast
     inline_triples: int = 100_000  # a store at most this big runs tiny fast queries in the server (0: never)
     client_queries: int = 2  # queries at once per client; more get 429
@@ -72,6 +73,8 @@ class Settings:
         for name in ("reload_interval", "query_timeout", "store_timeout", "client_budget"):
             if not getattr(self, name) > 0:
                 raise SettingsError(f"{_name(name)} is {getattr(self, name)}, but must be more than 0 seconds")
+        if self.general_nice > 19:
+            raise SettingsError(f"HGKBP_GENERAL_NICE is {self.general_nice}, but a nice value is at most 19")
         if self.port > 65535:
             raise SettingsError(f"HGKBP_PORT is {self.port}, but a port is at most 65535")
         if self.shacl_engine not in SHACL_ENGINES:
@@ -146,6 +149,7 @@ _AT_LEAST = {
     "max_query_bytes": 1,
     "workers": 1,  # none would make /sparql wait for ever
     "fast_workers": 0,
+    "general_nice": 0,
     "fast_query_seconds": 0,
     "inline_triples": 0,
     "client_queries": 1,  # 0 would refuse every query with 429

@@ -23,30 +23,33 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from hgkbp_ld.sparql.results import Answer, Job, execute
 from hgkbp_ld.sparql.service import QueryTimeout
 
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 NICE = 10  # the general lane's CPU priority: expensive queries yield most of the CPU to the fast lane
+LOWEST = 19
 
 
-def _background() -> None:
-    """Behind the fast lane for the CPU: nice 10 (a tenth of a core that a fast worker wants).
-    Not SCHED_IDLE, nor nice 19: those let anything else busy in the same session (a test run,
-    another service started from the same shell) starve the general lane, and a legitimate
-    expensive query, or a trivial one that happens to be there, then runs out its timeout."""
+def _set_nice(pid: int, nice: int) -> bool:
+    """Give a process (`pid`; 0: this one) the nice value `nice`; False where that is not allowed
+    (raising a priority again needs a privilege an ordinary user does not have)."""
     try:
-        os.nice(NICE)
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
     except OSError:
-        pass
+        return False
+    return True
 
 
-def _worker(connection: Connection, background: bool) -> None:
-    """A worker process: answers jobs until its pipe closes."""
-    if background:
-        _background()
+def _worker(connection: Connection, nice: int | None) -> None:
+    """A worker process: answers jobs until its pipe closes. `nice`: the general lane's priority
+    (the server set it already, at once after the start; this covers a start that raced it)."""
+    if nice is not None:
+        _set_nice(0, nice)
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
@@ -74,26 +77,57 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
     background: bool  # the general lane's, behind the fast lane for the CPU
+    demoted: bool = False  # its query ran long: it runs at a lower priority than its lane's for now
+    watch: asyncio.TimerHandle | None = None  # the next look at how much CPU its query used
+    used: float = 0.0  # CPU seconds its query used, as far as the looks saw
 
 
 @dataclass
 class WorkerPool:
     """`size` worker processes for any query, at a lower CPU priority, and `fast` more at the normal
     one for queries the fairness gate knows to be fast. Callers (the gate) keep at most that many
-    jobs in flight in each."""
+    jobs in flight in each.
+
+    Priorities (only with a fast lane; without one every worker runs at the server's), as in a
+    multilevel feedback queue: a query's priority drops as it uses the CPU, so long queries yield
+    to short ones. A general worker runs at `nice` more than the server from the moment it starts
+    (the server sets it before the new process has even loaded Python, so its start-up does not
+    compete either): CFS then gives a fast worker about nine tenths of a core it shares with a
+    general one, yet a general worker is never starved (SCHED_IDLE starved it: bench/RESULTS.md).
+    A fast worker whose query used `demote_after` seconds of CPU (it was thought fast, and is
+    not) drops to the general lane's priority; any query that used `long_after` seconds of CPU drops to
+    the lowest (nice 19: about 1/70 of a core beside a busy fast worker, still never nothing),
+    where an expensive query that is going to be stopped at its timeout costs the short ones
+    least. Afterwards the worker is raised to its lane's priority again, or, where that is not
+    allowed (an unprivileged server), replaced by a new one (a fork of the fork server: cheap)."""
 
     size: int = 2
     fast: int = 0
     inline_triples: int = 100_000  # tiny queries run in the server on a store of at most this many (0: never)
+    nice: int = NICE  # the general lane's priority, over the server's
+    demote_after: float = 0.0  # a fast worker's query past this much CPU runs at the general priority (0: never)
+    long_after: float = 1.0  # any query past this much CPU runs on at the lowest priority
     _idle: asyncio.Queue | None = None
     _threads: ThreadPoolExecutor | None = None
     _fast_idle: asyncio.Queue | None = None
-    _context: multiprocessing.context.SpawnContext = field(default_factory=lambda: multiprocessing.get_context("spawn"))
+    _context: multiprocessing.context.BaseContext = field(default_factory=lambda: _context())
+
+    @property
+    def base_nice(self) -> int:
+        """The server's own nice value: the fast lane's."""
+        return os.getpriority(os.PRIO_PROCESS, 0)
+
+    @property
+    def general_nice(self) -> int:
+        return min(19, self.base_nice + self.nice)
 
     def _spawn(self, background: bool) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child, background), name="hgkbp-sparql", daemon=True)
+        nice = self.general_nice if background else None
+        process = self._context.Process(target=_worker, args=(child, nice), name="hgkbp-sparql", daemon=True)
         process.start()
+        if nice is not None and process.pid is not None:
+            _set_nice(process.pid, nice)  # before it loads Python and the store: its start-up yields too
         child.close()
         return _Worker(process, parent, background)
 
@@ -130,6 +164,9 @@ class WorkerPool:
         worker: _Worker = await idle.get()
         loop = asyncio.get_running_loop()
         healthy = False
+        if self.fast and self.demote_after > 0:  # (without a fast lane, nothing to yield to)
+            worker.used = 0.0
+            worker.watch = loop.call_later(self.demote_after / 2, self._watch, worker, None)
         try:
             worker.connection.send(job)
             ready = loop.create_future()
@@ -144,15 +181,47 @@ class WorkerPool:
                 loop.remove_reader(fd)
             os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads a whole message
             answer: Answer = worker.connection.recv()
-            healthy = True
+            healthy = not worker.demoted or self._restore(worker)
             return answer
         except (EOFError, OSError):  # the worker died (e.g. out of memory)
             return Answer(500, b"De query-verwerker viel uit; probeer opnieuw.\n", "text/plain; charset=utf-8")
         finally:
+            if worker.watch is not None:
+                worker.watch.cancel()
+                worker.watch = None
             if healthy:
                 idle.put_nowait(worker)
             else:  # past its time, dead, or its client went away mid-query: stopped now, replaced meanwhile
                 self._renew(worker, idle, loop)
+
+    def _watch(self, worker: _Worker, before: float | None) -> None:
+        """Every `demote_after / 2` seconds while a query runs: add up the CPU it used (as a worker
+        only runs one query, the worker's CPU time), and lower the worker's priority by the ladder
+        (see the class's docstring). Without /proc, wall time stands in for CPU time."""
+        pid = worker.process.pid
+        if pid is None:
+            return
+        interval = self.demote_after / 2
+        now = _cpu_seconds(pid)
+        worker.used += interval if now is None else (now - before if before is not None else 0.0)
+        nice = None
+        if worker.used >= self.long_after:
+            nice = LOWEST
+        elif worker.used >= self.demote_after and not worker.background:
+            nice = self.general_nice
+        if nice is not None and nice > _nice_of(pid, self.base_nice) and _set_nice(pid, nice):
+            worker.demoted = True
+        if nice != LOWEST:
+            worker.watch = asyncio.get_running_loop().call_later(interval, self._watch, worker, now)
+
+    def _restore(self, worker: _Worker) -> bool:
+        """A demoted worker back at its lane's priority; False where that is not allowed (it is
+        then replaced)."""
+        home = self.general_nice if worker.background else self.base_nice
+        if worker.process.pid is not None and _set_nice(worker.process.pid, home):
+            worker.demoted = False
+            return True
+        return False
 
     def _renew(self, worker: _Worker, idle: asyncio.Queue, loop: asyncio.AbstractEventLoop) -> None:
         """Kill a worker at once and put a new one in its place when it has started (the answer that
@@ -185,6 +254,35 @@ class WorkerPool:
         if self._threads is not None:
             self._threads.shutdown(wait=False, cancel_futures=True)
             self._threads = None
+
+
+def _nice_of(pid: int, default: int) -> int:
+    try:
+        return os.getpriority(os.PRIO_PROCESS, pid)
+    except OSError:
+        return default
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How workers start: where the platform has it, as forks of a server process that loaded
+    Python, pyoxigraph and this module once (a few milliseconds), not as new interpreters (a few
+    hundred of CPU each: a stopped query's worker is replaced every time, so abusers would make
+    the server pay that over and over). Never a fork of the server itself (its threads, its
+    event loop)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time a process used so far (Linux's /proc), or None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def _execute(store: ox.Store, job: Job) -> Answer:

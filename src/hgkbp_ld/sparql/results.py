@@ -124,6 +124,7 @@ class Job:
     named_graphs: tuple[str, ...] | None = None  # the protocol's named-graph-uri
     base: str | None = None  # base IRI for relative IRIs in the query: the endpoint's URL
     tiny: bool = False  # one triple pattern (`lexer.Shape.tiny`): may run in the server's own process
+    form: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE, when the caller knows it (`lexer.Shape.form`)
 
 
 @dataclass(frozen=True)

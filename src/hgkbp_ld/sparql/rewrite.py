@@ -19,6 +19,8 @@ def rewrite_dataset(text: str, names: dict[str, str], empty: str, base: str | No
     Returns the text and whether the query names its own dataset (FROM or FROM NAMED).
     A graph IRI that reaches GRAPH through a variable (VALUES, BIND) is not rewritten.
     """
+    if not _NAMES_GRAPHS.search(text):  # neither word anywhere: nothing to rewrite (most queries)
+        return (f"BASE <{base}> {text}" if base else text), False
     found = tokens(text)
     prefixes: dict[str, str] = {}
     current_base = base or ""
@@ -67,9 +69,12 @@ def rewrite_dataset(text: str, names: dict[str, str], empty: str, base: str | No
     return rewritten, own_dataset
 
 
+_NAMES_GRAPHS = re.compile("graph|from", re.IGNORECASE)
+
+
 def uses_graph(text: str) -> bool:
     """Whether the query has a GRAPH pattern (then its named graphs matter)."""
-    return any(kind == "word" and value.upper() == "GRAPH" for kind, value in tokens(text))
+    return "graph" in text.lower() and any(kind == "word" and value.upper() == "GRAPH" for kind, value in tokens(text))
 
 
 _AFTER_DATASET = {"WHERE", "LIMIT", "OFFSET", "ORDER", "GROUP", "HAVING", "VALUES"}

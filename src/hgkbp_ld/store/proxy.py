@@ -1,8 +1,8 @@
 """/sparql in front of a remote store: the remote store as a `QueryService`.
 
-Each protocol request goes to the server through httpx, asynchronously, with the current version's
-graphs as its dataset (canonical graph names rewritten, `hgkbp_ld.sparql.rewrite`), and the server's
-answer is written again in our formats, so that both stores speak the same protocol: the same
+Each protocol request goes to the server asynchronously (`wire`, on kept-alive connections), with
+the current version's graphs as its dataset (canonical graph names rewritten,
+`hgkbp_ld.sparql.rewrite`), and the server's answer is written again in our formats, so that both stores speak the same protocol: the same
 formats, the same row cap, the same refusals. `SparqlProxy` is a part of `RemoteStore`.
 """
 
@@ -22,6 +22,7 @@ from hgkbp_ld.sparql.rewrite import rewrite_dataset
 from hgkbp_ld.sparql.service import QueryService, QueryTimeout
 from hgkbp_ld.store.endpoint import Endpoint
 from hgkbp_ld.store.publishing import EMPTY, XSD
+from hgkbp_ld.store.wire import Reply, WireClient, WireError
 
 
 def json_to_ox(term: dict[str, str], rename: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -55,6 +56,7 @@ class SparqlProxy:
     _merge: str
     _client: httpx.Client
     _async: httpx.AsyncClient | None
+    _wire: WireClient | None
     _loop: asyncio.AbstractEventLoop | None
 
     # and RemoteStore's reading: version(), _dataset()
@@ -66,20 +68,38 @@ class SparqlProxy:
     async def start(self) -> None:
         if self._async is None:
             self._async = httpx.AsyncClient(auth=self.endpoint.httpx_auth())
+            self._wire = WireClient(self.endpoint.query)
             self._loop = asyncio.get_running_loop()
 
     async def stop(self) -> None:
+        if self._wire is not None:
+            self._wire.close()
+            self._wire = None
         if self._async is not None:
             await self._async.aclose()
             self._async = None
+
+    async def _post(self, body: bytes, headers: dict[str, str], timeout: float) -> Reply:
+        """The server's answer to a query: through the lean client, or httpx where the server asks
+        for credentials (httpx does the challenge)."""
+        if self._wire is None or self._async is None:
+            await self.start()
+        assert self._wire is not None and self._async is not None
+        reply = await self._wire.post(body, headers, timeout)
+        if reply.status != 401:
+            return reply
+        response = await self._async.post(self.endpoint.query, content=body, headers=headers, timeout=timeout)
+        return Reply(response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.content)
 
     def close(self) -> None:
         """Close both connections to the server: the one of the web layer's own queries now, and
         /sparql's on its event loop (this may be called from the reload watcher's thread)."""
         self._client.close()
-        client, loop, self._async = self._async, self._loop, None
+        client, wire, loop, self._async, self._wire = self._async, self._wire, self._loop, None, None
         if client is not None and loop is not None and not loop.is_closed():
             asyncio.run_coroutine_threadsafe(client.aclose(), loop)
+            if wire is not None:
+                loop.call_soon_threadsafe(wire.close)
 
     def inline(self, job: Job) -> bool:
         return False  # every query goes to the server
@@ -90,11 +110,7 @@ class SparqlProxy:
 
     async def run(self, job: Job, timeout: float, fast: bool = False) -> Answer:
         """A protocol request, answered by the store, in our formats. Raises QueryTimeout past `timeout`."""
-        if self._async is None:
-            await self.start()
-        client = self._async
-        assert client is not None
-        form = shape(job.query).form
+        form = job.form or shape(job.query).form  # /sparql read it already
         if form is None:  # Virtuoso answers an empty or wordless query with a 500
             return Answer(
                 400,
@@ -121,16 +137,13 @@ class SparqlProxy:
             params = [("query", text), *([("default-graph-uri", self._merge)] if protocol else [])]
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
+        body = urlencode(params).encode("ascii")
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
-            response = await client.post(
-                self.endpoint.query,
-                content=urlencode(params).encode("ascii"),
-                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-                timeout=timeout,
-            )
-        except httpx.TimeoutException:
+            response = await self._post(body, headers, timeout)
+        except (httpx.TimeoutException, TimeoutError):
             raise QueryTimeout from None
-        except httpx.TransportError as error:
+        except (httpx.TransportError, WireError) as error:
             return Answer(
                 503,
                 f"De SPARQL-server antwoordt niet ({type(error).__name__}); probeer later opnieuw.\n".encode(),
@@ -138,22 +151,23 @@ class SparqlProxy:
             )
         if response.headers.get("x-sql-state", "").startswith("S1T"):  # Virtuoso's partial "anytime" answer
             raise QueryTimeout
-        if response.status_code == 400 or (response.status_code == 500 and _query_error(response.text)):
-            message = " ".join(response.text.split())
+        status, text = response.status, response.body.decode("utf-8", "replace") if response.status != 200 else ""
+        if status == 400 or (status == 500 and _query_error(text)):
+            message = " ".join(text.split())
             message = message.split(" SPARQL query:", 1)[0]  # Virtuoso repeats the query (with its pragmas)
             for name, canonical in self._canonical.items():
                 message = message.replace(name, canonical)
             message = message[:500]
             return Answer(400, f"Ongeldige SPARQL-query: {message}\n".encode(), "text/plain; charset=utf-8")
-        if response.status_code != 200:
-            if "timed out" in response.text or "S1T00" in response.text:
+        if status != 200:
+            if "timed out" in text or "S1T00" in text:
                 raise QueryTimeout
             return Answer(
                 502,
-                f"De SPARQL-server gaf een fout (HTTP {response.status_code}).\n".encode(),
+                f"De SPARQL-server gaf een fout (HTTP {status}).\n".encode(),
                 "text/plain; charset=utf-8",
             )
-        return _reserialise(response.content, form, job, self._canonical)
+        return _reserialise(response.body, form, job, self._canonical)
 
 
 def _query_error(text: str) -> bool:

@@ -13,12 +13,13 @@ Clients only ever see the canonical graph names (the manifest's dataset IRIs): a
 FROM or FROM NAMED that names a published graph is rewritten to the current version's graph, and
 results name the canonical graph again (`hgkbp_ld.sparql.rewrite.rewrite_dataset`).
 
-The web layer's own queries go through SPARQLWrapper; /sparql's through httpx (the store is its
-`QueryService`). Credentials come from the settings (the environment or a file), never from the
+The web layer's own queries go through SPARQLWrapper; /sparql's through a lean HTTP/1.1 client
+(`wire`; httpx where the server asks for credentials): the store is its `QueryService`. Credentials come from the settings (the environment or a file), never from the
 command line, and never appear in messages or logs.
 
 By job: this module reads (the current version, the web layer's queries); `publishing` writes a
-version; `proxy` answers /sparql; `endpoint` is the connection (where, who, retries).
+version; `proxy` answers /sparql; `endpoint` is the connection (where, who, retries); `wire` is
+/sparql's HTTP client.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from hgkbp_ld.store.base import DESCRIBE, Dataset, Row, StoreError, read_manifes
 from hgkbp_ld.store.endpoint import Endpoint, retrying
 from hgkbp_ld.store.proxy import SparqlProxy, json_to_ox, rename_term
 from hgkbp_ld.store.publishing import EMPTY, MERGE, NS, PUBLICATIONS, Published, Publishing, Record, graph_name
+from hgkbp_ld.store.wire import WireClient
 
 __all__ = ["EMPTY", "MERGE", "NS", "PUBLICATIONS", "Endpoint", "Published", "RemoteStore", "graph_name"]
 
@@ -55,6 +57,7 @@ class RemoteStore(Publishing, SparqlProxy):
         self._canonical: dict[str, str] = {}  # and back
         self._client = httpx.Client(timeout=endpoint.timeout, auth=endpoint.httpx_auth())
         self._async: httpx.AsyncClient | None = None  # /sparql's connection, opened by `start`
+        self._wire: WireClient | None = None  # and its lean one (`hgkbp_ld.store.wire`)
         self._loop: asyncio.AbstractEventLoop | None = None  # the event loop `_async` belongs to
         self.virtuoso = False  # whether the server is Virtuoso, which needs a word about DESCRIBE
 

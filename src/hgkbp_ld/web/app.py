@@ -19,7 +19,14 @@ from hgkbp_ld.web.resources import Pages
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     # /sparql's queries: worker processes over the embedded store (the fast lane's too), or the remote store
-    publication = Publication(settings, WorkerPool(settings.workers, settings.fast_workers, settings.inline_triples))
+    pool = WorkerPool(
+        settings.workers,
+        settings.fast_workers,
+        settings.inline_triples,
+        nice=settings.general_nice,
+        demote_after=settings.fast_query_seconds,
+    )
+    publication = Publication(settings, pool)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

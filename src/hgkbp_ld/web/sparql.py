@@ -225,6 +225,7 @@ async def sparql(request: Request) -> Response:
         default_graphs=protocol.default_graphs if dataset_given else None,
         named_graphs=protocol.named_graphs if dataset_given else None,
         tiny=form.tiny,
+        form=form.form,
     )
     guarded: Guard = request.app.state.sparql
     key = form.normal
