@@ -12,7 +12,19 @@ from hgkbp_ld.iris import BP
 from hgkbp_ld.store import Store
 
 # Paths that carry a plan's slug as their second segment (docs/design.md, the IRI scheme).
-_PER_PLAN = {"actie", "beleidsplan", "bron", "dataset", "doelstelling", "indicator", "periode", "versie"}
+# The catalogue's record and distributions of a plan's dataset are the plan's too.
+_PER_PLAN = {
+    "actie",
+    "beleidsplan",
+    "bron",
+    "catalogusrecord",
+    "dataset",
+    "distributie",
+    "doelstelling",
+    "indicator",
+    "periode",
+    "versie",
+}
 
 _PLANS = f"""
 PREFIX bp: <{BP}>
