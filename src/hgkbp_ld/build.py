@@ -195,6 +195,13 @@ def _write(
     return digests
 
 
+def _reporting(function: Callable[..., object], *args: object, **kwargs: object) -> list[str]:
+    """`function`'s progress lines, collected (a worker process cannot call the build's `progress`)."""
+    said: list[str] = []
+    function(*args, progress=said.append, **kwargs)
+    return said
+
+
 def default_jobs() -> int:
     """Worker processes for the plans: the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -214,6 +221,17 @@ class _Runner:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(min(self.jobs, len(items)), mp_context=mp.get_context("spawn"))
         return list(self.pool.map(function, items))
+
+    def last(
+        self, function: Callable[..., object], *args: object, progress: Callable[[str], None], **kwargs: object
+    ) -> None:
+        """Run `function` (which reports through `progress`) in a worker process if there are any: the
+        last stage then does not add its memory to what this process holds (the catalogue's validation)."""
+        if self.pool is None:
+            function(*args, progress=progress, **kwargs)
+            return
+        for line in self.pool.submit(_reporting, function, *args, **kwargs).result():
+            progress(line)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -338,7 +356,8 @@ def build(
         started = time.perf_counter()
         files = _write(temporary, plans, base, data_dir, times)
         seconds["write"] = time.perf_counter() - started
-        render(
+        runner.last(
+            render,
             temporary,
             base,
             today,

@@ -14,9 +14,10 @@ rendering anything:
 - `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, size, plus
   the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions).
 
-There is no second copy of the bytes: the server reads the files the index names (a plan's pages
-are rendered by the process that built the plan, and an unchanged plan's pages are hard links to
-the previous site's, so the site is never gathered into one file).
+- `packs/{plan}.pack` and `packs/site.pack`: the bytes of a plan's files (and of the rest) once more,
+  one after the other (the index has each file's pack and offset), so that the server reads a few
+  files at start, not thousands; an unchanged plan's pack is a hard link to the last build's, like
+  its files.
 
 Each file's modification time is the build's time plus the position of its format, and its ETag is
 nginx's own (`"{mtime:x}-{size:x}"`): nginx serving the file and the server answering from the index
@@ -116,8 +117,11 @@ class Writer:
     to the previous site) is unlinked first, so the published site is never changed.
     """
 
-    def __init__(self, folder: Path, started: int, previous: Path | None = None) -> None:
+    def __init__(self, folder: Path, started: int, previous: Path | None = None, pack: str | None = None) -> None:
         self.folder = folder
+        self.pack = pack  # the file (in the site) that holds every written body once more, for the server
+        self._pack: IO[bytes] | None = None
+        self._packed = 0
         self.started = started  # seconds since the epoch: every new file's time is this plus its format's offset
         self.previous = previous.resolve() if previous is not None and previous.is_dir() else None
         self.linked = 0  # files taken from the previous site
@@ -132,6 +136,13 @@ class Writer:
             "root": {},  # robots.txt, sitemap.xml, sitemaps/…: by their path after "/"
         }
         folder.mkdir(parents=True, exist_ok=True)
+        if pack is not None:
+            (folder / pack).parent.mkdir(parents=True, exist_ok=True)
+            self._pack = (folder / pack).open("wb")
+
+    def close(self) -> None:
+        if self._pack is not None:
+            self._pack.close()
 
     def _folder(self, path: Path) -> None:
         if path.parent not in self._folders:
@@ -150,7 +161,12 @@ class Writer:
             mtime = self.started + offset
             os.utime(path, (mtime, mtime))
             self.written += 1
-        return entry(relative, media_type, mtime, len(body))
+        found = entry(relative, media_type, mtime, len(body))
+        if self._pack is not None:  # the server reads a few packs at start, not thousands of files
+            found += [self.pack, self._packed]
+            self._pack.write(body)
+            self._packed += len(body)
+        return found
 
     def link(self, relative: str, source: Path, media_type: str) -> list:
         """A file the build wrote elsewhere in dist/ (a dump), linked in with its own time."""
@@ -196,7 +212,8 @@ class Writer:
 
 
 def entry(relative: str, media_type: str, mtime: int, size: int) -> list:
-    """A file of the site as the index names it: path, media type, ETag, Last-Modified, size."""
+    """A file of the site as the index names it: path, media type, ETag, Last-Modified, size (and, for
+    what a `Writer` with a pack wrote, the pack and the offset of the same bytes in it)."""
     return [relative, media_type, etag(mtime, size), formatdate(mtime, usegmt=True), size]
 
 
@@ -262,8 +279,15 @@ def read_site(folder: Path) -> Site:
     """The site a build rendered into `folder` (dist/site): the index and every file's bytes."""
     index = read_site_index(folder)
 
+    packs: dict[str, memoryview] = {}
+
     def representation(entry: list) -> Representation:
-        relative, media_type, tag, modified, _size = entry
+        relative, media_type, tag, modified, size = entry[:5]
+        if len(entry) > 5:  # the bytes are in a pack too: one read per plan, not one per file
+            pack, offset = entry[5], entry[6]
+            if pack not in packs:
+                packs[pack] = memoryview((folder / pack).read_bytes())
+            return Representation(bytes(packs[pack][offset : offset + size]), media_type, tag, modified)
         return Representation((folder / relative).read_bytes(), media_type, tag, modified)
 
     def resources(section: str) -> dict[str, Resource]:

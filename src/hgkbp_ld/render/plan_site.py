@@ -241,6 +241,11 @@ def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: 
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(source, target)
             linked.append(target)
+        for pack in sorted({found[5] for found in files if len(found) > 5}):
+            target = site / pack
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(previous_site / pack, target)
+            linked.append(target)
         for source, target in zip(fragment_paths(previous_cache, slug), fragment_paths(cache, slug), strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
@@ -300,5 +305,8 @@ def render_built_plan(
     graph = manifest["plans"][slug]["graph"]
     histories = Histories.load(folder, manifest, base)
     pages = make_pages(store, base, context, [slug])
-    writer = Writer(context.site, context.started, context.previous)
-    return render_plan(pages, histories, slug, graph, writer, subjects(store, base), folder / CACHE)
+    writer = Writer(context.site, context.started, context.previous, pack=f"packs/{slug}.pack")
+    try:
+        return render_plan(pages, histories, slug, graph, writer, subjects(store, base), folder / CACHE)
+    finally:
+        writer.close()

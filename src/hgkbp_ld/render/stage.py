@@ -99,7 +99,7 @@ def render(
     if site is not None and site.exists():
         site.rename(folder)
     started = started if started is not None else file_time(previous)
-    writer = Writer(folder, started, previous)
+    writer = Writer(folder, started, previous, pack="packs/site.pack")
     cache = dist / CACHE
     slugs = sorted(manifest.get("plans", {}))
     missing = [slug for slug in slugs if slug not in fragments]
@@ -114,7 +114,12 @@ def render(
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
         histories = Histories.load(dist, _plan_part(manifest, slug), base)
-        summaries.append(render_plan(pages, histories, slug, manifest["plans"][slug]["graph"], writer, things, cache))
+        own = Writer(folder, started, previous, pack=f"packs/{slug}.pack")  # as the plan's worker writes it
+        try:
+            graph = manifest["plans"][slug]["graph"]
+            summaries.append(render_plan(pages, histories, slug, graph, own, things, cache))
+        finally:
+            own.close()
     summaries.sort(key=lambda s: s["slug"])
     times = {s["slug"]: [dt.datetime.fromisoformat(t) for t in s["versions"]] for s in summaries}
     counts = {slug: len(found) for slug, found in times.items()}
@@ -168,6 +173,7 @@ def render(
     extra = [Entry(f"{base}/{path}", fallback, "algemeen") for path in (*made.documents, "acties", "sparql")]
     _crawler_files(writer, base, rows, extra, lines)
     writer.write("404.html", made.not_found, "text/html")
+    writer.close()
     seconds = round(time.perf_counter() - began, 3)
     index.finish(
         {
