@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -55,6 +56,13 @@ def nice_of(pid: int) -> int:
 def workers(queue: asyncio.Queue | None) -> list:
     assert queue is not None
     return list(queue._queue)  # type: ignore[attr-defined] # the idle workers, in order
+
+
+async def first_idle(queue: asyncio.Queue | None) -> Any:
+    """The first idle worker, once there is one (a replaced worker's successor may still be starting)."""
+    while not workers(queue):
+        await asyncio.sleep(0.05)
+    return workers(queue)[0]
 
 
 async def started(pool: WorkerPool, store: str) -> PoolService:
@@ -126,7 +134,7 @@ def test_a_fast_query_that_runs_long_drops_to_the_general_priority(store: str) -
         pool = WorkerPool(size=1, fast=1, nice=10, demote_after=0.2)
         service = await started(pool, store)
         try:
-            worker = workers(pool._fast_idle)[0]
+            worker = await first_idle(pool._fast_idle)
             running = asyncio.create_task(service.run(job(store, ENDLESS), 3.0, fast=True))
             deadline = time.monotonic() + 2.5
             while time.monotonic() < deadline and not running.done():
@@ -166,16 +174,14 @@ def test_after_a_long_query_the_fast_lane_is_back_at_the_servers_priority(
         pool = WorkerPool(size=1, fast=1, nice=10, demote_after=0.05, long_after=60)
         service = await started(pool, store)
         try:
-            worker = workers(pool._fast_idle)[0]
+            worker = await first_idle(pool._fast_idle)
             running = asyncio.create_task(service.run(job(store, SINKING), 60.0, fast=True))
             while not running.done():
                 seen.append(nice_of(worker.process.pid))
                 await asyncio.sleep(0.02)
             answer = await running
             assert answer.status == 200 and b'"value":"6912000"' in answer.body.replace(b" ", b""), answer.body
-            while not workers(pool._fast_idle):  # a replacement, where the old one could not be raised
-                await asyncio.sleep(0.1)
-            now = workers(pool._fast_idle)[0]
+            now = await first_idle(pool._fast_idle)  # a replacement, where the old one could not be raised
             return worker.process.pid, now.process.pid, nice_of(now.process.pid)
         finally:
             await pool.stop()
@@ -194,16 +200,14 @@ def test_a_query_that_uses_much_cpu_sinks_to_the_lowest_priority(store: str) -> 
         pool = WorkerPool(size=1, fast=1, nice=10, demote_after=0.1, long_after=0.3)
         service = await started(pool, store)
         try:
-            worker = workers(pool._idle)[0]
+            worker = await first_idle(pool._idle)
             running = asyncio.create_task(service.run(job(store, SINKING), 60.0))  # the general lane
             while not running.done():
                 seen.append(nice_of(worker.process.pid))
                 await asyncio.sleep(0.02)
             answer = await running
             assert answer.status == 200 and b'"value":"6912000"' in answer.body.replace(b" ", b""), answer.body
-            while not workers(pool._idle):  # a replacement, where the old one could not be raised
-                await asyncio.sleep(0.1)
-            now = workers(pool._idle)[0]
+            now = await first_idle(pool._idle)  # a replacement, where the old one could not be raised
             return worker.process.pid, now.process.pid, nice_of(now.process.pid)
         finally:
             await pool.stop()

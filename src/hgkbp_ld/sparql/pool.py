@@ -157,14 +157,16 @@ class WorkerPool:
         except TimeoutError:
             raise QueryTimeout from None
 
-    async def run(self, job: Job, timeout: float, fast: bool = False) -> Answer:
-        """The job's answer from a worker of the fast lane (`fast`, when the pool has one) or the general one."""
+    async def run(self, job: Job, timeout: float, fast: bool = False, watched: bool = True) -> Answer:
+        """The job's answer from a worker of the fast lane (`fast`, when the pool has one) or the general
+        one; `watched`: its priority drops as it uses the CPU (not a new worker's first job, which
+        opens the store)."""
         assert self._idle is not None and self._fast_idle is not None, "start the pool first"
         idle = self._fast_idle if fast and self.fast else self._idle
         worker: _Worker = await idle.get()
         loop = asyncio.get_running_loop()
         healthy = False
-        if self.fast and self.demote_after > 0:  # (without a fast lane, nothing to yield to)
+        if watched and self.fast and self.demote_after > 0:  # (without a fast lane, nothing to yield to)
             worker.used = 0.0
             worker.watch = loop.call_later(self.demote_after / 2, self._watch, worker, None)
         try:
@@ -309,8 +311,8 @@ class PoolService:
         await self.pool.start()
         warm = Job(self.store, "ASK {}", "json", "ttl", 1)
         await asyncio.gather(
-            *(self.pool.run(warm, 60) for _ in range(self.pool.size)),
-            *(self.pool.run(warm, 60, fast=True) for _ in range(self.pool.fast)),
+            *(self.pool.run(warm, 60, watched=False) for _ in range(self.pool.size)),
+            *(self.pool.run(warm, 60, fast=True, watched=False) for _ in range(self.pool.fast)),
         )
 
     async def stop(self) -> None:
