@@ -19,7 +19,8 @@ the rounds are interleaved and the median is reported, with ratios to Oxigraph's
 - oxigraph: `oxigraph serve-read-only` over the build's plan dumps and vocabulary, loaded with
   `oxigraph load` into its default graph (the merge that hgkbp-ld's default graph is);
 - virtuoso: its own endpoint, with the published merge graph as `default-graph-uri`;
-- hgkbp-ld on virtuoso: `hgkbp-ld serve --store` in front of it;
+- hgkbp-ld on virtuoso: `hgkbp-ld serve --store` in front of it (and, with `--remote-before REV`,
+  the same as the code of REV was);
 - rdflib-endpoint: serving the same dumps.
 
 The row `COUNT over actions, cold` sends a query no server has seen with every request (wrk's Lua
@@ -136,7 +137,7 @@ def serve_rdflib_endpoint(dist: Path) -> tuple[Process, str]:
 def before_tree(rev: str, folder: Path) -> Path:
     """The source tree of `rev`, extracted (the repository is not touched)."""
     tree = folder / "before"
-    tree.mkdir()
+    tree.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree / "src"
@@ -199,6 +200,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; the median is reported")
     parser.add_argument("--virtuoso", type=Path, help="environment file of a running Virtuoso (virtuoso-dev start)")
     parser.add_argument("--before", default="68d67b6", help="the revision to compare with (default 68d67b6)")
+    parser.add_argument("--remote-before", help="also hgkbp-ld on virtuoso as the code of this revision was")
     parser.add_argument("--only", nargs="+", choices=list(QUERIES), help="only these queries (nothing written)")
     parser.add_argument("--servers", nargs="+", help="only these servers, by their label (nothing written)")
     args = parser.parse_args()
@@ -228,6 +230,10 @@ def main() -> None:
                 start("virtuoso", lambda: (None, virtuoso_endpoint(env, dist)))  # type: ignore[arg-type, return-value]
                 remote = {**env, **UNLIMITED}
                 start("hgkbp-ld on virtuoso", lambda: _sparql(serve_hgkbp(dist, remote, "--store", env["HGKBP_STORE"])))
+                if args.remote_before:
+                    tree = before_tree(args.remote_before, folder / "remote")
+                    label = f"hgkbp-ld on virtuoso at {args.remote_before}"
+                    start(label, lambda: _sparql(serve_hgkbp(dist, remote, "--store", env["HGKBP_STORE"], src=tree)))
             start("rdflib-endpoint", lambda: serve_rdflib_endpoint(dist))
             lines = measure(args, servers, load_before)
         finally:
@@ -265,8 +271,10 @@ def measure(args: argparse.Namespace, servers: dict[str, tuple[Process, str]], l
                     cpu.setdefault((server, query), []).append(1000 * (after - before) / requests)
                 print(f"round {round_number + 1}: {server}, {query}: {run.requests_per_second:.0f} req/s", flush=True)
     medians = {key: median_run(value) for key, value in runs.items()}
-    command = f".venv/bin/python bench/sparql.py --seconds {args.seconds} --rounds {args.rounds}" + (
-        " --virtuoso ENV" if args.virtuoso else ""
+    command = (
+        f".venv/bin/python bench/sparql.py --seconds {args.seconds} --rounds {args.rounds}"
+        + (" --virtuoso ENV" if args.virtuoso else "")
+        + (f" --remote-before {args.remote_before}" if args.remote_before else "")
     )
     lines = [
         "## SPARQL endpoint against Oxigraph's server, Virtuoso and rdflib-endpoint (issue 17)",

@@ -248,29 +248,30 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # group under pytest 9.2: it renames `item._nodeid`, which pytest 9 no longer reads, so every test went
 # to any worker.) The modules that take longest (bench/RESULTS.md, "test suite") start first, the short
 # ones then fill in around them.
-HEAVY_FIRST = (  # the sum of each module's test durations in a serial run, largest first
+HEAVY_FIRST = (  # each module's wall time in a full `make test` (tests/tally.py), largest first
     "test_remote_store",
-    "test_validators",  # added after the measurement: 2 × ~300 validations
-    "test_reload",
-    "test_parse_robustness",
-    "test_shapes",
-    "test_wheel",
     "test_sparql_fair",
-    "test_versions",
-    "test_publish_faults",
-    "test_plans_site",
-    "test_build",
-    "test_adding_a_plan",
-    "test_hostile_sparql",
+    "test_parse_robustness",
     "test_accessibility",
+    "test_hostile_sparql",
+    "test_shapes",  # both SHACL engines on every negative case of the own profile
+    "test_incremental",
     "test_nginx",
+    "test_adding_a_plan",
+    "test_versions",
+    "test_reload",
+    "test_sparql_conformance",
     "test_lighthouse",
+    "test_plans_site",
+    "test_wheel",
+    "test_validators",
+    "test_synthetic",
+    "test_publish_faults",
+    "test_injection",
+    "test_build",
     "test_catalogue",
     "test_two_plans",
-    "test_sparql_conformance",
     "test_sparql_safety",
-    "test_synthetic",
-    "test_injection",
 )
 
 

@@ -77,44 +77,40 @@ def _normalised(text: str, port: int) -> str:
     return re.sub(r'\{\s*"@type": "xsd:nonNegativeInteger",\s*"@value": "(\d+)"\s*\}', r"\1", text)
 
 
-def test_every_page_is_the_same_on_both_stores(dist: Path, virtuoso: Virtuoso) -> None:
-    done = publish(dist, virtuoso)
-    assert done.returncode == 0, done.stderr
-    embedded = Server(dist)
-    remote = Server(dist, "--store", virtuoso.url, env=virtuoso.env)
-    try:
-        rows = httpx.post(
-            f"{embedded.url}/sparql",
-            data={
-                "query": "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://data.vlaanderen.be/id/')) }"
-            },
-            headers=JSON,
-        ).json()["results"]["bindings"]
-        paths = sorted({r["s"]["value"].replace("https://data.vlaanderen.be/id/", "/doc/").split("#")[0] for r in rows})
-        paths += [
-            "/",
-            "/acties",
-            "/acties?q=toegankelijk&bevoegdheid=welzijn",
-            "/data/",
-            "/ns/beleidsplan",
-            "/.well-known/void",
-        ]
-        assert len(paths) > 300
-        differ = []
-        with httpx.Client(timeout=30) as client:
-            for path in paths:
-                for accept in ("text/html", "text/turtle", "application/ld+json"):
-                    a = client.get(embedded.url + path, headers={"Accept": accept})
-                    b = client.get(remote.url + path, headers={"Accept": accept})
-                    if (a.status_code, _normalised(a.text, embedded.port)) != (
-                        b.status_code,
-                        _normalised(b.text, remote.port),
-                    ):
-                        differ.append(f"{path} {accept}")
-        assert differ == [], f"{len(differ)} of {len(paths) * 3} answers differ: {differ[:10]}"
-    finally:
-        embedded.stop()
-        remote.stop()
+def test_every_page_is_the_same_on_both_stores(dist: Path, request: pytest.FixtureRequest) -> None:
+    # the process's servers of the run's build on each store (tests/conftest.py: the remote one after
+    # publishing the build into the session's Virtuoso), as the both-store modules use them
+    embedded = conftest.shared_server("embedded", dist, request)
+    remote = conftest.shared_server("virtuoso", dist, request)
+    rows = httpx.post(
+        f"{embedded.url}/sparql",
+        data={
+            "query": "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://data.vlaanderen.be/id/')) }"
+        },
+        headers=JSON,
+    ).json()["results"]["bindings"]
+    paths = sorted({r["s"]["value"].replace("https://data.vlaanderen.be/id/", "/doc/").split("#")[0] for r in rows})
+    paths += [
+        "/",
+        "/acties",
+        "/acties?q=toegankelijk&bevoegdheid=welzijn",
+        "/data/",
+        "/ns/beleidsplan",
+        "/.well-known/void",
+    ]
+    assert len(paths) > 300
+    differ = []
+    with httpx.Client(timeout=30) as client:
+        for path in paths:
+            for accept in ("text/html", "text/turtle", "application/ld+json"):
+                a = client.get(embedded.url + path, headers={"Accept": accept})
+                b = client.get(remote.url + path, headers={"Accept": accept})
+                if (a.status_code, _normalised(a.text, embedded.port)) != (
+                    b.status_code,
+                    _normalised(b.text, remote.port),
+                ):
+                    differ.append(f"{path} {accept}")
+    assert differ == [], f"{len(differ)} of {len(paths) * 3} answers differ: {differ[:10]}"
 
 
 # --- publishing while serving --------------------------------------------------------------------------------

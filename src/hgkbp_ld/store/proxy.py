@@ -2,8 +2,9 @@
 
 Each protocol request goes to the server asynchronously (`wire`, on kept-alive connections), with
 the current version's graphs as its dataset (canonical graph names rewritten,
-`hgkbp_ld.sparql.rewrite`), and the server's answer is written again in our formats, so that both stores speak the same protocol: the same
-formats, the same row cap, the same refusals. `SparqlProxy` is a part of `RemoteStore`.
+`hgkbp_ld.sparql.rewrite`), and the server's answer is written again in our formats, so that both
+stores speak the same protocol: the same formats, the same row cap, the same refusals.
+`SparqlProxy` is a part of `RemoteStore`.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ FROM or FROM NAMED that names a published graph is rewritten to the current vers
 results name the canonical graph again (`hgkbp_ld.sparql.rewrite.rewrite_dataset`).
 
 The web layer's own queries go through SPARQLWrapper; /sparql's through a lean HTTP/1.1 client
-(`wire`; httpx where the server asks for credentials): the store is its `QueryService`. Credentials come from the settings (the environment or a file), never from the
-command line, and never appear in messages or logs.
+(`wire`; httpx where the server asks for credentials): the store is its `QueryService`.
+Credentials come from the settings (the environment or a file), never from the command line, and
+never appear in messages or logs.
 
 By job: this module reads (the current version, the web layer's queries); `publishing` writes a
 version; `proxy` answers /sparql; `endpoint` is the connection (where, who, retries); `wire` is

@@ -24,7 +24,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.fast_workers,
         settings.inline_triples,
         nice=settings.general_nice,
-        demote_after=settings.fast_query_seconds,
+        demote_after=settings.fast_query_seconds,  # a query past this much CPU is not fast: the lowest priority
+        long_after=settings.fast_query_seconds,
     )
     publication = Publication(settings, pool)
 
