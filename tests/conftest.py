@@ -232,11 +232,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             "data/ changed during the tests (git status data/): a test built into the repository's data/", red=True
         )
         session.exitstatus = 1
+    _PASSED[:] = [session.exitstatus == 0]
+
+
+_PASSED: list[bool] = []
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    """In the controller (or the only process): stop the Virtuoso the run started, and after a run that
+    passed remove the shared builds and Virtuoso databases (`make test` keeps them in memory; after a
+    failure they stay, beside the failed tests' folders)."""
     if getattr(config, "workeroutput", None) is None and hasattr(config, "_tmp_path_factory"):
-        stop_session_virtuoso(shared_root(config._tmp_path_factory))
+        root = shared_root(config._tmp_path_factory)
+        stop_session_virtuoso(root)
+        if _PASSED == [True]:
+            shutil.rmtree(root / "shared", ignore_errors=True)
 
 
 # --- order and reports --------------------------------------------------------------------------------------

@@ -430,3 +430,16 @@ def test_a_goal_code_without_title(source_text: str) -> None:
         parse_text("\n".join(lines), registers=_registers())
     assert error.value.line == at + 1
     assert error.value.message == "expected a title after 'HD 3:', found none"
+
+
+def test_a_referral_never_continues_an_unfinished_title() -> None:
+    """An action whose title ends in a closed-class word ("door") and whose body is only a referral:
+    the referral stays the body (the action refers to its target) instead of becoming the end of
+    the title and leaving an action with no minister (bench.synthetic wrote such a text)."""
+    original = "Actie 51. Bestrijding van lgbti+fobie en genderstereotypering bij jongeren  \n"
+    assert original in _source()
+    text = _source().replace(original, "Actie 51. Bestrijding van lgbti+fobie door  \n")
+    parsed = parse_text(text, registers=_registers())
+    action = parsed.action(51)
+    assert action.title == "Bestrijding van lgbti+fobie door"
+    assert action.refers_to_action == 46

@@ -81,7 +81,7 @@ def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
     server = subprocess.Popen([command, "serve", "--port", str(port)], cwd=empty, stdout=log, stderr=log, env=env)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine: the SPARQL workers start too
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:
@@ -89,6 +89,8 @@ def test_a_wheel_builds_and_serves_the_bundled_plan(tmp_path: Path) -> None:
             except httpx.HTTPError:
                 assert server.poll() is None, (tmp_path / "serve.log").read_text()
                 time.sleep(0.2)
+        else:
+            raise AssertionError(f"no answer from the wheel's server in 180 s:\n{(tmp_path / 'serve.log').read_text()}")
         page = httpx.get(f"{url}/doc/actie/hgkbp-2025-2029/12", headers={"Accept": "text/turtle"})
         assert page.status_code == 200 and "hgkbp-2025-2029/12>" in page.text
         assert httpx.get(f"{url}/static/style.css").status_code == 200

@@ -196,7 +196,7 @@ class ActionReader:
         """The index of the line that continues the title, if any (docs/parse-rules.md): the next line
         with text, when it starts in lower case or the title so far is unfinished (it ends in a word of a
         closed class, `,`, `-`, `&`, `/`, or leaves a bracket or quote open); blank lines between are
-        skipped. A label, a bullet or another action never continues a title."""
+        skipped. A label, a bullet, another action or a referral to another action never continues a title."""
         following = index
         while following < len(lines) and lines[following].blank:
             following += 1
@@ -206,6 +206,8 @@ class ActionReader:
         if ACTION.match(text) or _RESPONSIBLE.match(text) or _text.BULLET.match(text):
             return None
         if any(pattern.match(text) for _name, pattern in _LABELS):
+            return None
+        if _REFERS.search(text):  # "Deze actie wordt uitgewerkt onder actie N." is the body, after any title
             return None
         if _text.starts_lower(text) or unfinished(title):
             return following
