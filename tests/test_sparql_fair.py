@@ -82,6 +82,25 @@ def test_past_its_queries_a_client_gets_429_and_a_full_queue_503_at_once(tight: 
         assert waited.status_code in (200, 503) and seconds < TIMEOUT + 1.0, (waited.status_code, seconds)
 
 
+def test_x_forwarded_for_is_not_believed_from_an_untrusted_peer(tight: Server) -> None:
+    """Without HGKBP_TRUSTED_PROXIES the peer is the client, even from 127.0.0.1 (where uvicorn's own
+    proxy-header handling would believe the header): one client cannot pass for many by writing a
+    new X-Forwarded-For on each query."""
+
+    def forwarded(address: str, query: str) -> httpx.Response:
+        with httpx.Client(timeout=30) as client:  # from 127.0.0.1
+            return client.post(
+                f"{tight.url}/sparql", content=query.encode(), headers={**DIRECT, "X-Forwarded-For": address}
+            )
+
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(forwarded, "10.9.9.1", SLOW)  # holds the one worker, and 127.0.0.1's one query
+        time.sleep(0.5)
+        second = forwarded("10.9.9.2", ACTIONS)
+        assert second.status_code == 429, (second.status_code, second.text[:200])  # the same client: 127.0.0.1
+        assert slow.result().status_code == 503
+
+
 def test_past_its_budget_a_client_gets_429_until_it_refills(tight: Server) -> None:
     stopped, _ = timed("127.0.0.5", "POST", tight.url, SLOW)  # charged its whole timeout: 3 s of a 2 s budget
     assert stopped.status_code == 503

@@ -166,6 +166,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         date_header=True,
         log_level=args.log_level,
         access_log=False,
+        proxy_headers=False,  # who the client is behind a proxy is HGKBP_TRUSTED_PROXIES's to say, not uvicorn's
     )
     return 0
 
