@@ -35,7 +35,7 @@ from typing import TypeVar
 from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__, incremental
-from hgkbp_ld.catalogue import CatalogueConfig, catalogue_graph
+from hgkbp_ld.catalogue import CATALOGUE_FILE, CatalogueConfig, catalogue_graph
 from hgkbp_ld.incremental import CACHE, Cache, build_key, history_state, in_force, plan_key
 from hgkbp_ld.iris import DEFAULT_BASE, Iris
 from hgkbp_ld.mapping import Provenance, to_graph
@@ -65,7 +65,6 @@ __all__ = ["BuildError", "BuildResult", "BuiltPlan", "ValidationFailed", "add_ve
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_FROM = 2  # plans to build before worker processes are started (each costs its imports)
-CATALOGUE_FILE = "catalogus.ttl"
 
 
 class BuildError(RuntimeError):

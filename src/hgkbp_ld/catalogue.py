@@ -27,6 +27,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 MDCAT = Namespace("https://data.vlaanderen.be/ns/metadata-dcat#")
 FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 IANA = "https://www.iana.org/assignments/media-types/"
+CATALOGUE_FILE = "catalogus.ttl"  # in dist/ and under /data/
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3 (rdflib's DCAT namespace lacks it)
 DCAT_AP_VL = URIRef("https://data.vlaanderen.be/doc/applicatieprofiel/DCAT-AP-VL/erkendestandaard/2026-02-12")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")

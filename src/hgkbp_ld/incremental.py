@@ -31,10 +31,10 @@ from pathlib import Path
 
 from hgkbp_ld import __version__
 from hgkbp_ld.plan_build import Names, PlanOutcome
+from hgkbp_ld.published import CACHE
 from hgkbp_ld.registers import PlanConfig, Registers
 from hgkbp_ld.validate import current_engine
 
-CACHE = "build-cache"
 FORMAT = 2  # of the cache's records; another is ignored (2: with the rendered fragments)
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -24,7 +24,7 @@ from rdflib import RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from hgkbp_ld import __version__
-from hgkbp_ld.catalogue import DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
+from hgkbp_ld.catalogue import CATALOGUE_FILE, DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.mapping import Provenance, to_graph
 from hgkbp_ld.model import ReportEntry
@@ -223,7 +223,7 @@ def plan_manifest(plan: PlanOutcome, base: str, catalogue_triples: int) -> dict:
         "plans": {
             plan.slug: {"graph": str(Iris(base, plan.slug).dataset()), "triples": plan.triples, "actions": plan.actions}
         },
-        "catalogue": {"graph": str(Iris(base, "").catalogue()), "file": "catalogus.ttl", "triples": catalogue_triples},
+        "catalogue": {"graph": str(Iris(base, "").catalogue()), "file": CATALOGUE_FILE, "triples": catalogue_triples},
         "files": dict(sorted(plan.files.items())),
         "versions": {
             plan.slug: [

@@ -39,6 +39,7 @@ from typing import IO
 from hgkbp_ld.store.base import Dataset
 
 SITE = "site"
+CACHE = "build-cache"  # in dist/: what an incremental build takes from the last one (hgkbp_ld.incremental)
 INDEX = "index.json"
 FORMAT = 3  # of index.json; the server refuses another
 ORIGIN = "http://hgkbp-origin.invalid"  # stands for the origin that was asked, in the event stream

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from jinja2 import Template
@@ -51,6 +51,11 @@ def rdf_representations(graph: Graph) -> dict[str, Representation]:
     formats = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
     bodies = serialise_all(graph, tuple(f.extension for f in formats))
     return {f.extension: _made(bodies[f.extension], f.media_type) for f in formats}
+
+
+def bodies(representations: Mapping[str, Representation]) -> dict[str, tuple[bytes, str]]:
+    """Representations as `published.Writer` takes them: extension -> (body, media type)."""
+    return {extension: (r.body, r.media_type) for extension, r in representations.items()}
 
 
 def _made(body: bytes, media_type: str) -> Representation:

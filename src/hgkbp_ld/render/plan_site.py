@@ -33,14 +33,15 @@ from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__, iris
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
+from hgkbp_ld.catalogue import CATALOGUE_FILE
 from hgkbp_ld.iris import Iris
-from hgkbp_ld.published import ORIGIN, Writer, entry_time
+from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time
 from hgkbp_ld.rdfio import serialise, serialise_all
 from hgkbp_ld.registers import Registers
 from hgkbp_ld.render.actions import load_index
 from hgkbp_ld.render.findable import lastmod
 from hgkbp_ld.render.history import Entry, Histories, version_states
-from hgkbp_ld.render.pages import Pages
+from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plans import load_plans, owner
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
@@ -49,9 +50,7 @@ from hgkbp_ld.render.views import Labels, Views
 from hgkbp_ld.store import EmbeddedStore, Store
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
-CACHE = "build-cache"  # hgkbp_ld.incremental.CACHE
 FRAGMENTS = "render"  # in dist/build-cache/
-CATALOGUE_FILE = "catalogus.ttl"
 LDES_FORMATS = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
 
 
@@ -140,10 +139,10 @@ def render_plan(
         if owner(path) != slug:
             continue
         resource = pages.current(iri, histories.entries.get(iri))
-        writer.representations("resources", resource.path, "doc/", _bodies(resource))
+        writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
         rendered[resource.path] = None
     for resource in pages.past(histories, slug):
-        writer.representations("resources", resource.path, "doc/", _bodies(resource))
+        writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
         rendered[resource.path] = None
     history = histories.plans[slug]
     streams = [(slug, histories.root(slug, ORIGIN))]
@@ -254,10 +253,6 @@ def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: 
             target.unlink(missing_ok=True)
         return False
     return True
-
-
-def _bodies(resource: object) -> dict[str, tuple[bytes, str]]:
-    return {extension: (r.body, r.media_type) for extension, r in resource.representations.items()}  # type: ignore[attr-defined]
 
 
 __all__ = ["Entry", "RenderContext", "link_fragment", "make_pages", "read_index", "read_summary", "render_plan"]

@@ -15,6 +15,7 @@ so a new build has a new real path: nginx keys its cache of /sparql answers on i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import mimetypes
@@ -24,11 +25,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import Environment
-
 from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
-from hgkbp_ld.published import EXTENSIONS, FORMAT, INDEX, SITE, IndexWriter, Writer, file_name
+from hgkbp_ld.published import CACHE, EXTENSIONS, FORMAT, INDEX, SITE, IndexWriter, Writer, file_name
 from hgkbp_ld.render.actions import index_json
 from hgkbp_ld.render.findable import (
     SITEMAP_URLS,
@@ -44,9 +43,8 @@ from hgkbp_ld.render.findable import (
 )
 from hgkbp_ld.render.history import Entry as HistoryEntry
 from hgkbp_ld.render.history import Histories, version_states
-from hgkbp_ld.render.pages import Pages
+from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import (
-    CACHE,
     RenderContext,
     kept,
     make_pages,
@@ -57,7 +55,8 @@ from hgkbp_ld.render.plan_site import (
     subjects,
 )
 from hgkbp_ld.render.plans import _PER_PLAN, owner
-from hgkbp_ld.render.site import documents, goals
+from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.site import FILE_TYPES, documents, goals
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
 from hgkbp_ld.store.embedded import SNAPSHOT
@@ -162,9 +161,7 @@ def render(
         base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
     )
     for key, document in sorted(made.documents.items()):
-        writer.representations(
-            "documents", key, "", {e: (r.body, r.media_type) for e, r in document.representations.items()}
-        )
+        writer.representations("documents", key, "", bodies(document.representations))
     for name in made.files:
         writer.entries["files"][name] = writer.link(f"data/{name}", dist / name, _file_type(name))
     for asset in sorted(STATIC.iterdir()):
@@ -227,13 +224,8 @@ def _shared_pages(
     overrides: dict[str, dict[str, tuple]] = {}
     kinds = "|".join(sorted(_PER_PLAN - {"beleidsplan"}))
     prefix = iris.thing(base, "")
-    found = store.select(
-        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), "
-        + json.dumps(prefix)
-        + ") && !REGEX(STR(?s), "
-        + json.dumps(f"^{prefix}({kinds})/")
-        + ")) }"
-    )
+    own = json.dumps(f"^{prefix}({kinds})/")
+    found = store.select(query("resources-shared").replace("?prefix", json.dumps(prefix)).replace("?own", own))
     things = sorted(
         str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
     )
@@ -247,9 +239,7 @@ def _shared_pages(
                 if (writer.folder / relative).exists():
                     (kept(cache, plan) / relative).parent.mkdir(parents=True, exist_ok=True)
                     os.replace(writer.folder / relative, kept(cache, plan) / relative)
-        written = writer.representations(
-            "resources", resource.path, "doc/", {e: (r.body, r.media_type) for e, r in resource.representations.items()}
-        )
+        written = writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
         del writer.entries["resources"][resource.path]  # the index is streamed
         states = version_states(entries, counts, upto) if entries else None
         row = lastmod(resource.path, base, times, shared, fallback)
@@ -305,15 +295,11 @@ def _with_goals(plans: list[dict[str, str]], found: list[dict[str, str]]) -> lis
 
 
 def _meta(base: str, path: str) -> dict:
-    import dataclasses
-
     return dataclasses.asdict(document_meta(base, path))
 
 
 def _file_type(name: str) -> str:
-    from hgkbp_ld.render.site import FILE_TYPES
-
     return FILE_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
 
 
-__all__ = ["Environment", "file_time", "render"]
+__all__ = ["file_time", "render"]
