@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pyoxigraph
 from rdflib import Graph
-from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 
 from hgkbp_ld.bundled import ONTOLOGY
@@ -85,9 +85,13 @@ def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            # rdflib's JSON-LD serializer without its JSON text (written, then read back here): the same object
-            compacted = from_rdf(graph, _parsed_context(), None, (False,), False, auto_compact=True)
-            # rdflib writes the parsed context out with full IRIs: ours as written (_jsonld_text)
+            # rdflib's JSON-LD serializer without its JSON text (written, then read back here): the same object,
+            # made as its from_rdf makes it, less writing the parsed context out for each graph (with full
+            # IRIs): ours is put in as written (_jsonld_text)
+            compacted = Converter(_parsed_context(), True, False).convert(graph)
+            if isinstance(compacted, list):
+                compacted = {_parsed_context().get_key("@graph"): compacted}
+            compacted["@context"] = context()
             found[fmt] = (_jsonld_text(compacted) + "\n").encode("utf-8")
         else:
             triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
