@@ -365,6 +365,7 @@ def build(
             fragments=tuple(c.slug for c in configs),
             site=site,
             started=context.started,
+            day=day,
         )
         seconds["site"] = time.perf_counter() - started - seconds["write"]
         after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history, day) for p in plans}
