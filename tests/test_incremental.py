@@ -347,3 +347,33 @@ def test_a_changed_register_renders_again_the_shared_pages_that_use_it(
     mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
     assert sorted(mine) == sorted(theirs)
     assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
+def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a helper process rendering every other shared page (`render.spread`, made to start for two
+    plans here), the site is the same bytes as the build's, rendered in one process."""
+    from hgkbp_ld.render import spread
+    from hgkbp_ld.render.stage import render
+    from hgkbp_ld.store.embedded import SNAPSHOT
+
+    _data, dist = _copy(first, tmp_path)
+    built = first[1]
+    today = dt.date.fromisoformat(json.loads((built / "site" / "index.json").read_bytes())["today"])
+    for rendered in [dist / "site", *dist.glob("site.*"), dist / SNAPSHOT, dist / CACHE / "render"]:
+        if rendered.is_symlink():
+            rendered.unlink()
+        else:
+            shutil.rmtree(rendered)
+    monkeypatch.setattr(spread, "SPREAD_FROM", 0)
+    started: list[object] = []
+    pool = spread.ProcessPoolExecutor
+    monkeypatch.setattr(spread, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or pool(*a, **k))
+    render(dist, "https://data.vlaanderen.be", today, jobs=2)
+    assert started, "no helper process was started"
+    assert not (dist / ".spool").exists()
+    mine, theirs = _files(dist), _files(built)
+    site = sorted(name for name in theirs if name.startswith("site/"))
+    assert sorted(name for name in mine if name.startswith("site/")) == site
+    assert [name for name in site if mine[name] != theirs[name]] == []

@@ -191,6 +191,7 @@ def build(
             site=site,
             started=context.started,
             day=day,
+            jobs=runner.jobs,
         )
         seconds["site"] = time.perf_counter() - started - seconds["write"]
         after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history, day) for p in plans}

@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, Graph, URIRef
@@ -44,6 +45,8 @@ from rdflib.term import Node
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.published import CACHE, file_name
+from hgkbp_ld.render.history import Entry
+from hgkbp_ld.render.pages import Pages
 from hgkbp_ld.render.plans import owner
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
@@ -162,8 +165,37 @@ def previous_bodies(previous: Path | None, path: str) -> dict[str, tuple[bytes, 
     return bodies
 
 
+@dataclass
+class Keys:
+    """The keys of the shared pages: this build's, and the last build's records."""
+
+    site: str
+    plans: dict[str, dict[str, str]]  # slug -> thing -> what the plan's graph says around it
+    catalogue: dict[str, str]
+    previous: dict[str, str]  # path -> key, of the last build
+    folder: Path | None  # the last build's site
+    records: dict[str, str] = field(default_factory=dict)  # this build's
+    rendered: list[str] = field(default_factory=list)  # the paths rendered again
+
+    def unchanged(self, pages: Pages, iri: str, path: str, entries: list[Entry] | None) -> bool:
+        """Whether a shared page's key is the last build's (its files are then taken from there)."""
+        schema = pages.datasets.get(iri) or pages.datasets.get(pages.landing.get(iris.document(pages.base, path), ""))
+        history = [e.record() for e in entries] if entries else None
+        said = {slug: found[iri] for slug, found in self.plans.items() if iri in found}
+        key = page_key(self.site, iri, said, self.catalogue.get(iri), [history, schema])
+        self.records[path] = key
+        return self.previous.get(path) == key and previous_bodies(self.folder, path) is not None
+
+    def previous_bodies(self, path: str) -> dict[str, tuple[bytes, str]]:
+        found = previous_bodies(self.folder, path)
+        if found is None:  # removed since `unchanged` looked: no half site
+            raise FileNotFoundError(f"{self.folder}: the files of {path} are gone; build again")
+        return found
+
+
 __all__ = [
     "RECORDS",
+    "Keys",
     "contributions",
     "graph_of",
     "page_key",

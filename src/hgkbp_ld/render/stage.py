@@ -23,7 +23,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from hgkbp_ld import iris
@@ -59,15 +58,15 @@ from hgkbp_ld.render.plan_site import (
 from hgkbp_ld.render.plans import _PER_PLAN, owner
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.render.shared import (
+    Keys,
     contributions,
     graph_of,
-    page_key,
-    previous_bodies,
     read_records,
     site_key,
     write_records,
 )
 from hgkbp_ld.render.site import FILE_TYPES, documents, goals
+from hgkbp_ld.render.spread import Helper, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
 from hgkbp_ld.store.embedded import SNAPSHOT
@@ -97,11 +96,12 @@ def render(
     site: Path | None = None,
     started: int | None = None,
     day: str | None = None,
+    jobs: int = 1,
 ) -> Path:
     """Render the build in `dist` into `dist/site`; `previous` is the site being replaced (if any).
     `fragments`: the plans whose pages are rendered already into `site` (the new site's folder so far),
     with their fragments in dist/build-cache; every other plan is rendered here. `day`: what the pages
-    take from `today` (`incremental.in_force`; default: the day itself)."""
+    take from `today` (`incremental.in_force`; default: the day itself); `jobs`: processes it may use."""
     began = time.perf_counter()
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
@@ -151,8 +151,10 @@ def render(
         read_records(previous.parent if previous is not None else None),
         previous,
     )
+    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; a helper reads it
+    helper = Helper(dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs)
     rows, overrides = _shared_pages(
-        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys
+        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys, helper
     )
     write_records(dist, keys.records)
     statistics: dict = {}
@@ -215,7 +217,6 @@ def render(
             "seconds": seconds,
         }
     )
-    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again
     del store, pages
     shutil.rmtree(scratch, ignore_errors=True)
     (dist / SITE).symlink_to(folder.name, target_is_directory=True)
@@ -238,6 +239,7 @@ def _shared_pages(
     clock: tuple[dict[str, list[dt.datetime]], dict[str, int], dt.datetime],
     cache: Path,
     keys: Keys,
+    helper: Helper | None,
 ) -> tuple[dict[str, list[Entry]], dict[str, dict[str, tuple]]]:
     """The pages of what plans share (each taken from the last build if its key is the one recorded
     there: `render.shared`), and those of a plan's things that another plan names (rendered again,
@@ -255,6 +257,8 @@ def _shared_pages(
     things = sorted(
         str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
     )
+    todo = [(i, shared.get(i)) for i in things if not keys.unchanged(pages, i, _path(i, base), shared.get(i))]
+    made_by = Spread(pages, todo, helper)  # rendered on two cores when they are many
     for iri in [*things, *mentioned]:
         entries = shared.get(iri)
         path = _path(iri, base)
@@ -267,7 +271,7 @@ def _shared_pages(
                     (kept(cache, plan) / relative).parent.mkdir(parents=True, exist_ok=True)
                     os.replace(writer.folder / relative, kept(cache, plan) / relative)
         else:
-            made = keys.page(pages, iri, path, entries)
+            made = made_by.get(iri) or keys.previous_bodies(path)
         written = writer.representations("resources", path, "doc/", made)
         del writer.entries["resources"][path]  # the index is streamed
         states = version_states(entries, counts, upto) if entries else None
@@ -278,37 +282,13 @@ def _shared_pages(
             continue
         index.add("resources", path, written)
         rows.setdefault(row.group, []).append(row)
+    made_by.close()
+    keys.rendered = [_path(iri, base) for iri, _entries in todo]
     for iri, entries in sorted(shared.items()):  # ?versie=n of every shared thing, also one no longer there
         path = _path(iri, base)
         if owner(path) not in slugs:
             index.add("versions", path, version_states(entries, counts, upto))
     return rows, overrides
-
-
-@dataclass
-class Keys:
-    """The keys of the shared pages (`render.shared`): this build's, and the last build's records."""
-
-    site: str
-    plans: dict[str, dict[str, str]]  # slug -> thing -> what the plan's graph says around it
-    catalogue: dict[str, str]
-    previous: dict[str, str]  # path -> key, of the last build
-    folder: Path | None  # the last build's site
-    records: dict[str, str] = dataclasses.field(default_factory=dict)  # this build's
-    rendered: list[str] = dataclasses.field(default_factory=list)  # the paths rendered again
-
-    def page(self, pages: Pages, iri: str, path: str, entries: list[HistoryEntry] | None) -> dict:
-        """A shared page's representations (extension -> body, media type): the last build's if its
-        key did not change, else rendered."""
-        schema = pages.datasets.get(iri) or pages.datasets.get(pages.landing.get(iris.document(pages.base, path), ""))
-        history = [e.record() for e in entries] if entries else None
-        said = {slug: found[iri] for slug, found in self.plans.items() if iri in found}
-        key = page_key(self.site, iri, said, self.catalogue.get(iri), [history, schema])
-        self.records[path] = key
-        if self.previous.get(path) == key and (kept := previous_bodies(self.folder, path)) is not None:
-            return kept
-        self.rendered.append(path)
-        return bodies(pages.current(iri, entries).representations)
 
 
 def _sitemap_group(writer: Writer, base: str, group: str, entries: list[Entry], lines: dict[str, list[str]]) -> None:
