@@ -46,6 +46,7 @@ class Settings:
     fast_workers: int = 2  # more workers that only queries known to be fast may use (at the normal CPU priority)
     general_nice: int = 10  # how much lower the other workers' CPU priority is (with fast workers; 0 to 19)
     fast_query_seconds: float = 0.5  # a query whose shortest run took less counts as fast
+    contended_workers: int = 0  # general workers other queries may take while fast ones run (0: half, at least 1)
     inline_triples: int = 100_000  # a store at most this big runs tiny fast queries in the server (0: never)
     client_queries: int = 2  # queries at once per client; more get 429
     client_budget: float = 30.0  # seconds of query time per client per minute; past it 429
@@ -152,6 +153,7 @@ _AT_LEAST = {
     "fast_workers": 0,
     "general_nice": 0,
     "fast_query_seconds": 0,
+    "contended_workers": 0,
     "inline_triples": 0,
     "client_queries": 1,  # 0 would refuse every query with 429
     "client_held": 0,  # 0: a request back too early is refused at once, its connection closed

@@ -62,6 +62,8 @@ class Limits:
     held: int = 8  # requests of one client held back at once (it came back before its Retry-After)
     held_total: int = 512  # of all clients
     hold_seconds: float = 5.0  # a request is held at most this long
+    contended_slots: int = 1  # general slots that queries not known to be fast may take while short ones run
+    contended_seconds: float = 1.0  # short queries ran this recently: the service is contended
 
 
 class Refused(Exception):
@@ -120,6 +122,7 @@ class Gate:
         self._served = 0
         self._typical = 1.0  # moving average of all durations (s), for Retry-After
         self._held = 0  # requests held back now, all clients
+        self._short = -math.inf  # when a query of the fast or inline lane last ran (gate's clock)
 
     @property
     def waiting(self) -> int:
@@ -162,10 +165,18 @@ class Gate:
         if kind == FAST and self._reserved < self.limits.fast_slots:
             self._reserved += 1
             return FAST
+        if kind == GENERAL and self._general >= self.limits.contended_slots and self.contended():
+            return None  # short queries are being answered: long ones leave them the other workers' cores
         if self._general < self.limits.slots:
             self._general += 1
             return GENERAL
         return None
+
+    def contended(self) -> bool:
+        """Short queries (the fast and inline lanes) run now or ran within `contended_seconds`."""
+        if self._reserved or self._inline:
+            return True
+        return self.clock() - self._short < self.limits.contended_seconds
 
     def _release(self, lane: str) -> None:
         if lane == GENERAL:
@@ -174,6 +185,12 @@ class Gate:
             self._reserved -= 1
         else:
             self._inline -= 1
+        if lane != GENERAL:
+            self._short = self.clock()
+        self._grant()
+
+    def _grant(self) -> None:
+        """Free slots to waiting queries."""
         # fast and inline ones first, then the client that holds fewest slots, then the one served longest ago
         for waiter in sorted(self._waiting, key=lambda w: (w.kind == GENERAL, w.client.holding, w.client.served)):
             if waiter.granted.done():
@@ -345,10 +362,14 @@ class Gate:
         waiter = _Waiter(kind, client, self._order, asyncio.get_running_loop().create_future())
         self._preempt(kind, client)
         self._waiting.append(waiter)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
         try:
-            await asyncio.wait_for(asyncio.shield(waiter.granted), max(0.0, seconds))
-        except TimeoutError:
-            pass
+            while not waiter.granted.done() and (left := end - loop.time()) > 0:
+                try:  # a slot kept back for short queries frees itself without a release: look again
+                    await asyncio.wait_for(asyncio.shield(waiter.granted), min(left, self.limits.contended_seconds))
+                except TimeoutError:
+                    self._grant()
         except asyncio.CancelledError:  # the client went away while waiting
             if waiter.granted.done():
                 self._release(waiter.granted.result())

@@ -70,6 +70,7 @@ def guard(settings: Settings) -> Guard:
         fast_seconds=settings.fast_query_seconds,
         inline_slots=settings.workers + settings.fast_workers,  # the worker pool's threads (`pool`)
         held=settings.client_held,
+        contended_slots=min(settings.workers, settings.contended_workers or max(1, settings.workers // 2)),
         hold_seconds=settings.query_timeout / 2,  # a request let through after its hold keeps half its time
     )
     return Guard(Gate(limits), AnswerCache(settings.answer_cache_bytes), settings.proxies())
