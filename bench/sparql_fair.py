@@ -332,9 +332,10 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]], load
         "",
         f"`.venv/bin/python bench/sparql_fair.py --seconds {args.seconds:g} --tries {args.tries}` — both servers"
         f" with HGKBP_QUERY_TIMEOUT={TIMEOUT:g} and their defaults otherwise (hgkbp-ld: 2 general workers at"
-        f" nice 10 + 2 for fast queries, a query past 0.5 s of CPU at nice 19, workers forked from a fork"
-        f" server, tiny queries in the server, 2 queries at once and"
-        f" 30 s of query time a minute per address, a queue of 16;"
+        f" nice 10 + 2 for fast queries, a query past 0.5 s of CPU at nice 19 and SCHED_IDLE, workers forked"
+        f" from a fork server, tiny queries in the server, 2 queries at once and"
+        f" 30 s of query time a minute per address, a queue of 16, 1 general worker for long queries while"
+        f" short ones run, a request back before its Retry-After held until then (8 per address);"
         f" `before`: {args.before}, 2 workers, no per-client limits). Each client bound to its own loopback"
         f" address. The machine was shared with other work (2 cores; load average {load_before:.1f} before,"
         f" {os.getloadavg()[0]:.1f} after).",
