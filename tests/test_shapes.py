@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import DCTERMS, RDF, SH, XSD
 
 from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.validate import Report, current_engine, shapes_graph, validate
@@ -67,6 +67,13 @@ def _unlink_od(g: Graph) -> URIRef:
     return od
 
 
+def _od_empty(g: Graph) -> URIRef:
+    od = FOCUS["OperationeleDoelstellingShape"]
+    g.remove((od, BP.heeftActie, None))
+    g.remove((od, DCTERMS.description, None))
+    return od
+
+
 def _no_responsible(g: Graph) -> URIRef:
     action = FOCUS["ActieShape"]
     g.remove((action, BP.verantwoordelijke, None))
@@ -100,6 +107,7 @@ def _mandate_reversed(g: Graph) -> URIRef:
 SPARQL_CASES: dict[str, Mutation] = {
     "HD-terugverwijzing": _unlink_goal,
     "OD-terugverwijzing": _unlink_od,
+    "OD-actieOfBeschrijving": _od_empty,
     "Actie-verantwoordelijkeOfVerwijzing": _no_responsible,
     "Actie-bereikbaar": _unreachable,
     "Actie-terugverwijzing": _wrong_parent,
