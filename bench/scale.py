@@ -110,11 +110,12 @@ def _build_job(data: str, out: str, profile: str | None = None, jobs: int | None
     the process that builds each plan (`BuildResult.seconds`, summed over the plans: with several
     jobs they run at once, so their sum may exceed the wall time of the plans' phase, `plans`)."""
     from hgkbp_ld import build as b
+    from hgkbp_ld import manifest
 
     stages = _Stages()
     times = stages.times
-    stages.wrap(b, "validate_catalogue", "catalogue validate")
-    stages.wrap(b, "_catalogue", "catalogue")
+    stages.wrap(manifest, "validate_catalogue", "catalogue validate")
+    stages.wrap(manifest, "catalogue", "catalogue")
     stages.wrap(b, "swap_in", "swap")
     profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()

@@ -11,7 +11,15 @@ from pathlib import Path
 import hgkbp_ld
 
 PACKAGE = Path(hgkbp_ld.__file__).parent
-BUILD_ONLY = {"hgkbp_ld.build", "hgkbp_ld.versions", "hgkbp_ld.mapping", "hgkbp_ld.parse"}
+BUILD_ONLY = {
+    "hgkbp_ld.build",
+    "hgkbp_ld.graphs",
+    "hgkbp_ld.incremental",
+    "hgkbp_ld.manifest",
+    "hgkbp_ld.versions",
+    "hgkbp_ld.mapping",
+    "hgkbp_ld.parse",
+}
 
 
 def _module_file(name: str) -> Path | None:

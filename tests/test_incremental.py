@@ -243,3 +243,137 @@ def test_the_pages_rendered_with_each_plan_are_those_of_one_process(first: tuple
     assert [name for name in site if mine[name] != theirs[name]] == []
     indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, built)]
     assert _timeless(indexes[0]) == _timeless(indexes[1])
+
+
+def _rendered_shared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the shared pages the last stage renders (not takes from the last build), as they are
+    rendered: a build with one job runs the last stage in this process."""
+    from hgkbp_ld.render import pages as pages_module
+    from hgkbp_ld.render.plans import owner
+
+    rendered: list[str] = []
+    current = pages_module.Pages.current
+
+    def recording(self: pages_module.Pages, iri: str, history: object = None) -> object:
+        path = iri.removeprefix("https://data.vlaanderen.be/id/")
+        if owner(path) not in (JKP, VAPA):
+            rendered.append(path)
+        return current(self, iri, history)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages_module.Pages, "current", recording)
+    return rendered
+
+
+def _statements(dist: Path) -> list[tuple[str, str, str]]:
+    found = []
+    for slug in (JKP, VAPA):
+        for line in (dist / f"{slug}.nt").read_text(encoding="utf-8").splitlines():
+            s, p, o = line.split(" ", 2)
+            found.append((s.strip("<>"), p.strip("<>"), o.rstrip(" .").strip("<>")))
+    return found
+
+
+def _short(iri: str) -> str:
+    return iri.removeprefix("https://data.vlaanderen.be/id/")
+
+
+SHARED_KINDS = ("bevoegdheid/", "mandataris/", "persoon/", "conceptscheme/", "beleidsplan/")
+
+
+def test_a_changed_plan_renders_again_exactly_the_shared_pages_that_list_it(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new title of one action: the pages of its portfolios and of every mandate that holds one of
+    them (they list the action) are rendered again; every other portfolio, minister, person and plan
+    of the register is taken from the last build, and the site is the full build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, dist = _copy(first, tmp_path / "incremental")
+    source = data / "source" / f"{VAPA}.txt"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Armoedetoets op de sociale toeslagen", "Armoedetoets op alle sociale toeslagen"))
+    action = f"https://data.vlaanderen.be/id/actie/{VAPA}/1"
+    statements = _statements(dist)
+    roles = (
+        "https://data.vlaanderen.be/ns/beleidsplan#verantwoordelijke",
+        "https://data.vlaanderen.be/ns/beleidsplan#samenwerkingMet",
+    )
+    portfolios = {o for s, p, o in statements if s == action and p in roles}
+    holding = "https://data.vlaanderen.be/ns/beleidsplan#heeftBevoegdheid"
+    mandates = {s for s, p, o in statements if p == holding and o in portfolios}
+    assert portfolios and mandates
+    rendered = _rendered_shared(monkeypatch)
+    said: list[str] = []
+    build(dist, data_dir=data, today=TODAY, jobs=1, progress=said.append)
+    listing = {_short(iri) for iri in portfolios | mandates}
+    assert {path for path in rendered if path.startswith(SHARED_KINDS)} == listing
+    for path in listing:  # rendered again, and showing the new title
+        assert "Armoedetoets op alle sociale toeslagen" in (dist / "site" / "doc" / f"{path}.html").read_text()
+    records = json.loads((dist / CACHE / "shared.json").read_bytes())
+    assert len(records) > len(rendered) + 20  # most shared pages were taken from the last build
+    assert any(f"{len(rendered)} of {len(records)} pages of what plans share rendered again" in line for line in said)
+    full_data = tmp_path / "full" / "data"
+    shutil.copytree(data, full_data)
+    shutil.rmtree(full_data / "versions")
+    shutil.copytree(first[0] / "versions", full_data / "versions")  # the versions before this build
+    build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)
+    mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
+def test_a_changed_register_renders_again_the_shared_pages_that_use_it(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new label of the portfolio 'energie': its page, the concept scheme that lists it and the
+    mandates that hold it are rendered again, no other portfolio, minister, person or plan of the
+    register; the site is the full build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, dist = _copy(first, tmp_path / "incremental")
+    portfolios = data / "portfolios.csv"
+    text = portfolios.read_text(encoding="utf-8")
+    portfolios.write_text(text.replace("\nenergie,Energie,", "\nenergie,Energiebeleid,"), encoding="utf-8")
+    energie = "https://data.vlaanderen.be/id/bevoegdheid/energie"
+    holding = "https://data.vlaanderen.be/ns/beleidsplan#heeftBevoegdheid"
+    mandates = {s for s, p, o in _statements(dist) if p == holding and o == energie}
+    assert len(mandates) > 1
+    rendered = _rendered_shared(monkeypatch)
+    build(dist, data_dir=data, today=TODAY, jobs=1)
+    again = {path for path in rendered if path.startswith(SHARED_KINDS)}
+    assert again == {_short(energie), "conceptscheme/bevoegdheid"} | {_short(m) for m in mandates}
+    assert "Energiebeleid" in (dist / "site" / "doc" / "conceptscheme" / "bevoegdheid.html").read_text()
+    full_data = tmp_path / "full" / "data"
+    shutil.copytree(data, full_data)
+    build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)
+    mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
+def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a helper process rendering every other shared page (`render.spread`, made to start for two
+    plans here), the site is the same bytes as the build's, rendered in one process."""
+    from hgkbp_ld.render import spread
+    from hgkbp_ld.render.stage import render
+    from hgkbp_ld.store.embedded import SNAPSHOT
+
+    _data, dist = _copy(first, tmp_path)
+    built = first[1]
+    today = dt.date.fromisoformat(json.loads((built / "site" / "index.json").read_bytes())["today"])
+    for rendered in [dist / "site", *dist.glob("site.*"), dist / SNAPSHOT, dist / CACHE / "render"]:
+        if rendered.is_symlink():
+            rendered.unlink()
+        else:
+            shutil.rmtree(rendered)
+    monkeypatch.setattr(spread, "SPREAD_FROM", 0)
+    started: list[object] = []
+    pool = spread.ProcessPoolExecutor
+    monkeypatch.setattr(spread, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or pool(*a, **k))
+    render(dist, "https://data.vlaanderen.be", today, jobs=2)
+    assert started, "no helper process was started"
+    assert not (dist / ".spool").exists()
+    mine, theirs = _files(dist), _files(built)
+    site = sorted(name for name in theirs if name.startswith("site/"))
+    assert sorted(name for name in mine if name.startswith("site/")) == site
+    assert [name for name in site if mine[name] != theirs[name]] == []

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from hgkbp_ld import build as build_module
 from hgkbp_ld.build import BuildError, build
 from tests.conftest import ROOT
 
@@ -51,7 +50,7 @@ def test_a_full_disk_while_writing_leaves_dist_as_it_was(good: Path, monkeypatch
         if calls["n"] == 3:  # the third file written
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(build_module.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)  # plan_build.put syncs every file it writes
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     with pytest.raises(BuildError, match="No space left on device"):
         build(good)

@@ -45,6 +45,7 @@ from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plans import load_plans, owner
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
+from hgkbp_ld.render.shared import contributions, graph_of
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Views
 from hgkbp_ld.store import EmbeddedStore, Store
@@ -172,6 +173,8 @@ def render_plan(
         "shared": shared,  # the versions of things plans share (and of the plan), for the final stage's pages
         "statistics": {graph: statistics(pages.store, graph)},
         "mentions": mentions(pages.store, base, slug, graph),
+        # what the plan's graph says around each thing it names and does not own (render.shared)
+        "contributions": contributions(graph_of(pages.store, graph), base, {slug}),
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},

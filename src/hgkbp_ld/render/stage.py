@@ -27,6 +27,7 @@ from pathlib import Path
 
 from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
+from hgkbp_ld.incremental import software
 from hgkbp_ld.published import CACHE, EXTENSIONS, FORMAT, INDEX, SITE, IndexWriter, Writer, file_name
 from hgkbp_ld.render.actions import index_json
 from hgkbp_ld.render.findable import (
@@ -56,7 +57,16 @@ from hgkbp_ld.render.plan_site import (
 )
 from hgkbp_ld.render.plans import _PER_PLAN, owner
 from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.shared import (
+    Keys,
+    contributions,
+    graph_of,
+    read_records,
+    site_key,
+    write_records,
+)
 from hgkbp_ld.render.site import FILE_TYPES, documents, goals
+from hgkbp_ld.render.spread import Helper, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
 from hgkbp_ld.store.embedded import SNAPSHOT
@@ -85,10 +95,13 @@ def render(
     fragments: tuple[str, ...] = (),
     site: Path | None = None,
     started: int | None = None,
+    day: str | None = None,
+    jobs: int = 1,
 ) -> Path:
     """Render the build in `dist` into `dist/site`; `previous` is the site being replaced (if any).
     `fragments`: the plans whose pages are rendered already into `site` (the new site's folder so far),
-    with their fragments in dist/build-cache; every other plan is rendered here."""
+    with their fragments in dist/build-cache; every other plan is rendered here. `day`: what the pages
+    take from `today` (`incremental.in_force`; default: the day itself); `jobs`: processes it may use."""
     began = time.perf_counter()
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
@@ -127,11 +140,23 @@ def render(
         for iri, entries in summary["shared"].items():
             shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
     told = provenance(store)
+    told_shown = told if len(slugs) == 1 else None  # what a shared page's footer shows (templates/base.html)
     fallback = latest_time(times, told)
     index = IndexWriter(folder, SECTIONS)
-    rows, overrides = _shared_pages(
-        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache
+    catalogue = manifest.get("catalogue", {}).get("graph")
+    keys = Keys(
+        site_key(software(), base, day or today.isoformat(), pages.plans, slugs, pages.common["version"], told_shown),
+        {s["slug"]: s.get("contributions", {}) for s in summaries},
+        contributions(graph_of(store, catalogue), base, slugs) if catalogue else {},
+        read_records(previous.parent if previous is not None else None),
+        previous,
     )
+    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; a helper reads it
+    helper = Helper(dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs)
+    rows, overrides = _shared_pages(
+        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys, helper
+    )
+    write_records(dist, keys.records)
     statistics: dict = {}
     lines: dict[str, list[str]] = {}  # of the sitemap index, by group
     for summary in summaries:
@@ -192,13 +217,13 @@ def render(
             "seconds": seconds,
         }
     )
-    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again
     del store, pages
     shutil.rmtree(scratch, ignore_errors=True)
     (dist / SITE).symlink_to(folder.name, target_is_directory=True)
     progress(
         f"rendered {writer.written + writer.linked} shared files into {dist / SITE} in {seconds:.1f} s"
-        f" ({writer.linked} unchanged, linked from the previous site)"
+        f" ({writer.linked} unchanged, linked from the previous site); {len(keys.rendered)} of"
+        f" {len(keys.records)} pages of what plans share rendered again, the others' inputs unchanged"
     )
     return folder
 
@@ -213,10 +238,13 @@ def _shared_pages(
     mentioned: list[str],
     clock: tuple[dict[str, list[dt.datetime]], dict[str, int], dt.datetime],
     cache: Path,
+    keys: Keys,
+    helper: Helper | None,
 ) -> tuple[dict[str, list[Entry]], dict[str, dict[str, tuple]]]:
-    """The pages of what plans share, and those of a plan's things that another plan names (rendered
-    again, from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows
-    by group and the replacements by plan."""
+    """The pages of what plans share (each taken from the last build if its key is the one recorded
+    there: `render.shared`), and those of a plan's things that another plan names (rendered again,
+    from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows by
+    group and the replacements by plan."""
     base = pages.base
     times, counts, fallback = clock
     upto = max(counts.values(), default=0)
@@ -229,26 +257,33 @@ def _shared_pages(
     things = sorted(
         str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
     )
+    todo = [(i, shared.get(i)) for i in things if not keys.unchanged(pages, i, _path(i, base), shared.get(i))]
+    made_by = Spread(pages, todo, helper)  # rendered on two cores when they are many
     for iri in [*things, *mentioned]:
         entries = shared.get(iri)
-        resource = pages.current(iri, entries)
-        plan = owner(resource.path)
+        path = _path(iri, base)
+        plan = owner(path)
         if plan in slugs:  # the plan's own files stay in its fragment, beside the site
+            made = bodies(pages.current(iri, entries).representations)
             for extension in EXTENSIONS:
-                relative = file_name(f"doc/{resource.path}", extension)
+                relative = file_name(f"doc/{path}", extension)
                 if (writer.folder / relative).exists():
                     (kept(cache, plan) / relative).parent.mkdir(parents=True, exist_ok=True)
                     os.replace(writer.folder / relative, kept(cache, plan) / relative)
-        written = writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
-        del writer.entries["resources"][resource.path]  # the index is streamed
+        else:
+            made = made_by.get(iri) or keys.previous_bodies(path)
+        written = writer.representations("resources", path, "doc/", made)
+        del writer.entries["resources"][path]  # the index is streamed
         states = version_states(entries, counts, upto) if entries else None
-        row = lastmod(resource.path, base, times, shared, fallback)
+        row = lastmod(path, base, times, shared, fallback)
         row = Entry(iris.document(base, row.loc), row.lastmod, row.group)
         if plan in slugs:
-            overrides.setdefault(plan, {})[resource.path] = (written, states, row)
+            overrides.setdefault(plan, {})[path] = (written, states, row)
             continue
-        index.add("resources", resource.path, written)
+        index.add("resources", path, written)
         rows.setdefault(row.group, []).append(row)
+    made_by.close()
+    keys.rendered = [_path(iri, base) for iri, _entries in todo]
     for iri, entries in sorted(shared.items()):  # ?versie=n of every shared thing, also one no longer there
         path = _path(iri, base)
         if owner(path) not in slugs:

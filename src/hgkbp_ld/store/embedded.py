@@ -56,6 +56,13 @@ class EmbeddedStore:
         self.path: Path | None = None  # the on-disk store of the loaded version
         self._lock = threading.Lock()  # one load at a time; readers never wait
 
+    @classmethod
+    def read_only(cls, path: Path) -> EmbeddedStore:
+        """A store a build kept (`snapshot`), opened read-only for queries: no dataset, no load."""
+        store = cls()
+        store._store = ox.Store.read_only(str(path))
+        return store
+
     def load(self, dist: Path) -> Dataset:
         manifest, version = read_manifest(dist)
         path = None

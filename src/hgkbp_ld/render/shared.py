@@ -1,0 +1,206 @@
+"""The pages of what plans share, rendered again only when what they show changed (issue 18).
+
+A portfolio's, a minister's or a person's page (and those of the plans of the register, the
+catalogue's things) lists what every plan says of it: the actions it leads, their titles, periods
+and goals. Rendering them all again after one plan changed cost most of an incremental build. So
+each such page has a *key*, the hash of every input it is made from, and a page whose key is the
+last build's is taken from the last build (its bytes written again, so hard links with the same
+times and ETags: `published.Writer`), not rendered.
+
+The key is made of:
+
+- what every plan's graph says around the thing (`contributions`, computed by the plan's worker
+  and kept in its fragment, so an unchanged plan's is taken from the last build): every statement
+  of the thing and about it, of the things it names and that name it, of the portfolios a mandate
+  holds and the actions that name them, of what those actions name but portfolios (period, goal,
+  indicators, the action an action is worked out in) and of the goal above an operational goal, of
+  a mandate's person, of the built plan a plan of the register is and of a thing's whole. That is a superset of
+  what the page's queries read (`render.views`: its description with the labels around it, the
+  actions of a portfolio or of a mandate's portfolios, the holders, the mandates, the pictures'
+  rows), so a change a page shows changes its key; a change it does not show may too (a page is
+  then rendered again and comes out the same);
+- the same of the catalogue's graph (`contributions` of it, in the last stage); the vocabulary is the software's;
+- the thing's versions in every plan (its history section), its schema.org description if it has
+  one, and what every shared page shows of the whole build (`site_key`): the software (code,
+  templates, vocabulary), the base, where the day stands against the mandates (`incremental.in_force`,
+  which decides who holds a portfolio "now"), the plans as the menu and footer list them, and the
+  plans' provenance where a shared page shows it (a site of one plan; with several, a shared page
+  names the plans and each plan's own pages say where it comes from).
+
+A thing of one plan that another plan names (a plan named as the related plan of another's goal) is
+rendered by the last stage from the whole dataset each time: such things are few.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, Graph, URIRef
+from rdflib.term import Node
+
+from hgkbp_ld import iris
+from hgkbp_ld.iris import BP, MANDAAT
+from hgkbp_ld.published import CACHE, file_name
+from hgkbp_ld.render.history import Entry
+from hgkbp_ld.render.pages import Pages
+from hgkbp_ld.render.plans import owner
+from hgkbp_ld.render.queries import query
+from hgkbp_ld.store import Store
+from hgkbp_ld.web.conneg import RESOURCE_FORMATS
+
+# A thing's page shows the portfolios it names itself, not those of the actions around it
+_TO_PORTFOLIO = frozenset({BP.verantwoordelijke, BP.samenwerkingMet, BP.heeftBevoegdheid})
+# What a page reads two steps away from the thing, beyond the actions: a mandate's person (the holders
+# of a portfolio), the built plan a plan of the register is (a plan's complementary plans), a whole
+_FOLLOWED = frozenset({MANDAAT.isBestuurlijkeAliasVan, OWL.sameAs, BP.isDeelVan})
+RECORDS = "shared.json"  # in dist/build-cache/: each shared page's key, for the next build
+# a page's formats in the order `render.pages.rendered` makes them (the RDF first, then the HTML): the
+# order they are written in, and so of the bytes in the site's pack
+_MEDIA = {f.extension: f.media_type for f in (*RESOURCE_FORMATS[1:], RESOURCE_FORMATS[0])}
+
+
+def _digest(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def graph_of(store: Store, graph: str) -> Graph:
+    """The statements of one named graph of `store`, as an rdflib graph."""
+    return store.construct(query("graph-triples"), {"g": URIRef(graph)})
+
+
+class _Around:
+    """Digests of what a graph says around each of its things, each node's statements hashed once."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._out: dict[Node, str] = {}
+
+    def out(self, node: Node) -> str:
+        if node not in self._out:
+            lines = sorted(f"{p.n3()} {o.n3()}" for p, o in self.graph.predicate_objects(node))
+            self._out[node] = _digest([node.n3(), *lines])
+        return self._out[node]
+
+    def thing(self, node: URIRef) -> str:
+        graph = self.graph
+        near = {node, *graph.objects(node, None), *graph.subjects(None, node)}
+        portfolios = set(graph.objects(node, BP.heeftBevoegdheid))
+        numbered = (node, *portfolios)  # the actions listed: what names it (or a portfolio it holds) and has a number
+        actions = {s for n in numbered for s in graph.subjects(None, n) if (s, BP.volgnummer, None) in graph}
+        second = {o for n in actions for p, o in graph.predicate_objects(n) if p not in _TO_PORTFOLIO}
+        second.update(o for n in near for p, o in graph.predicate_objects(n) if p in _FOLLOWED)
+        goals = {g for n in second for g in graph.objects(n, BP.isDeelVan)}
+        nodes = near | portfolios | actions | second | goals
+        incoming = sorted(f"{s.n3()} {p.n3()}" for s, p in graph.subject_predicates(node))
+        return _digest([node.n3(), *incoming, *sorted(self.out(n) for n in nodes)])
+
+
+def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:
+    """For each thing under `{base}/id/` that `graph` names and none of the plans `owners` owns: the
+    digest of what the graph says around it (see the module's docstring)."""
+    owners = set(owners)
+    prefix = iris.thing(base, "")
+    named = {
+        term
+        for triple in graph
+        for term in (triple[0], triple[2])
+        if isinstance(term, URIRef) and str(term).startswith(prefix) and "#" not in str(term)
+    }
+    around = _Around(graph)
+    found = {}
+    for node in sorted(named):
+        if owner(iris.path_of(str(node), base) or "") not in owners:
+            found[str(node)] = around.thing(node)
+    return found
+
+
+def site_key(*parts: object) -> str:
+    """What every shared page shows of the whole build (the caller names it: see the module)."""
+    return _digest(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str) for part in parts)
+
+
+def page_key(site: str, iri: str, plans: dict[str, str], catalogue: str | None, extra: object) -> str:
+    """A shared page's key: the site's, the thing, each plan's digest of it (slug -> digest, the plans
+    that name it), the catalogue's, and `extra` (its versions, its schema.org description)."""
+    return site_key(site, iri, sorted(plans.items()), catalogue, extra)
+
+
+def read_records(dist: Path | None) -> dict[str, str]:
+    """The last build's keys of its shared pages, path -> key (none if there is no readable record)."""
+    if dist is None:
+        return {}
+    try:
+        records = json.loads((dist / CACHE / RECORDS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return records if isinstance(records, dict) else {}
+
+
+def write_records(dist: Path, records: dict[str, str]) -> None:
+    path = dist / CACHE / RECORDS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(records, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def previous_bodies(previous: Path | None, path: str) -> dict[str, tuple[bytes, str]] | None:
+    """A shared page's five files as the last build wrote them (extension -> body, media type), in the
+    order they were written; None if one is missing."""
+    if previous is None:
+        return None
+    bodies = {}
+    try:
+        for extension, media_type in _MEDIA.items():
+            bodies[extension] = ((previous / file_name(f"doc/{path}", extension)).read_bytes(), media_type)
+    except OSError:
+        return None
+    return bodies
+
+
+@dataclass
+class Keys:
+    """The keys of the shared pages: this build's, and the last build's records."""
+
+    site: str
+    plans: dict[str, dict[str, str]]  # slug -> thing -> what the plan's graph says around it
+    catalogue: dict[str, str]
+    previous: dict[str, str]  # path -> key, of the last build
+    folder: Path | None  # the last build's site
+    records: dict[str, str] = field(default_factory=dict)  # this build's
+    rendered: list[str] = field(default_factory=list)  # the paths rendered again
+
+    def unchanged(self, pages: Pages, iri: str, path: str, entries: list[Entry] | None) -> bool:
+        """Whether a shared page's key is the last build's (its files are then taken from there)."""
+        schema = pages.datasets.get(iri) or pages.datasets.get(pages.landing.get(iris.document(pages.base, path), ""))
+        history = [e.record() for e in entries] if entries else None
+        said = {slug: found[iri] for slug, found in self.plans.items() if iri in found}
+        key = page_key(self.site, iri, said, self.catalogue.get(iri), [history, schema])
+        self.records[path] = key
+        return self.previous.get(path) == key and previous_bodies(self.folder, path) is not None
+
+    def previous_bodies(self, path: str) -> dict[str, tuple[bytes, str]]:
+        found = previous_bodies(self.folder, path)
+        if found is None:  # removed since `unchanged` looked: no half site
+            raise FileNotFoundError(f"{self.folder}: the files of {path} are gone; build again")
+        return found
+
+
+__all__ = [
+    "RECORDS",
+    "Keys",
+    "contributions",
+    "graph_of",
+    "page_key",
+    "previous_bodies",
+    "read_records",
+    "site_key",
+    "write_records",
+]

@@ -1,0 +1,57 @@
+"""Worker processes for the build: the plans, in order, on every core; the last stage beside them."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+__all__ = ["PARALLEL_FROM", "Runner", "default_jobs"]
+T = TypeVar("T")
+R = TypeVar("R")
+PARALLEL_FROM = 2  # plans to build before worker processes are started (each costs its imports)
+
+
+def _reporting(function: Callable[..., object], *args: object, **kwargs: object) -> list[str]:
+    """`function`'s progress lines, collected (a worker process cannot call the build's `progress`)."""
+    said: list[str] = []
+    function(*args, progress=said.append, **kwargs)
+    return said
+
+
+def default_jobs() -> int:
+    """Worker processes for the plans: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Runner:
+    """Runs a function over items, in order: in worker processes (spawned, so that a worker starts
+    clean) when there are several items and `jobs` > 1, else in this process."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, function: Callable[[T], R], items: list[T]) -> list[R]:
+        if self.jobs <= 1 or len(items) < PARALLEL_FROM:
+            return [function(item) for item in items]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(min(self.jobs, len(items)), mp_context=mp.get_context("spawn"))
+        return list(self.pool.map(function, items))
+
+    def last(
+        self, function: Callable[..., object], *args: object, progress: Callable[[str], None], **kwargs: object
+    ) -> None:
+        """Run `function` (which reports through `progress`) in a worker process if there are any: the
+        last stage then does not add its memory to what this process holds (the catalogue's validation)."""
+        if self.pool is None:
+            function(*args, progress=progress, **kwargs)
+            return
+        for line in self.pool.submit(_reporting, function, *args, **kwargs).result():
+            progress(line)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
