@@ -1,12 +1,13 @@
 """/sparql under abuse, side by side with hgkbp-ld before issue 17 (no per-client limits).
 
     .venv/bin/python bench/sparql_fair.py [--seconds 10] [--tries 20] [--before REV]
-    .venv/bin/python bench/sparql_fair.py --quick [--rounds 3] [--seconds 5] [--env NAME=VALUE ...]
+    .venv/bin/python bench/sparql_fair.py --quick [--rounds 3] [--seconds 5] [--env NAME=VALUE ...] [--verbose]
 
 `--quick` (for tuning; writes nothing to RESULTS.md): only scenario 2 below, only hgkbp-ld (with
 `--env` settings on top of the defaults), alone and beside the abusers alternately for `--rounds`
 rounds; each round's ratio is taken against the "alone" of the same round, and the CPU seconds
-of the server and its workers are printed beside it.
+of the server and its workers are printed beside it (`--verbose`: and each normal query's
+statuses and p50/p90 latency, and the abusers' answers, as `q-1`).
 
 Clients are told apart by address: each is bound to its own loopback address (all of 127.0.0.0/8
 is loopback). Both servers run with HGKBP_QUERY_TIMEOUT=5 and otherwise their defaults. The
@@ -22,9 +23,10 @@ machine's two cores with the server and the measuring clients.
 2. Four abusive addresses (8 expensive queries each, as above) and four normal ones (each one query
    at a time, a mix of five ordinary queries by POST, so uncached): the normal ones' throughput
    with the abusers against alone. Twice: the abusers' process at the normal CPU priority, and at
-   nice 19. The second takes out what only a one-machine test adds: the abusers' own client (about
-   500 requests a second of retries after 429, in Python) on the server's two cores; the server's
-   cost of refusing them stays in.
+   nice 19. The second takes out what only a one-machine test adds: the abusers' own client (its
+   retries after 429, in Python: about 500 a second before the server held early retries until
+   their Retry-After, about 20 since) on the server's two cores; the server's cost of refusing
+   them stays in.
 """
 
 from __future__ import annotations
