@@ -265,35 +265,37 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # group under pytest 9.2: it renames `item._nodeid`, which pytest 9 no longer reads, so every test went
 # to any worker.) The modules that take longest (bench/RESULTS.md, "test suite") start first, the short
 # ones then fill in around them.
-HEAVY_FIRST = (  # each module's wall time in a full `make test` (tests/tally.py), largest first
+HEAVY_FIRST = (  # each module's wall time in a quiet `make test` (tests/tally.py, bench/RESULTS.md), largest first
     "test_remote_store",
     "test_sparql_fair",
-    "test_parse_robustness",
-    "test_accessibility",
-    "test_hostile_sparql",
     "test_shapes",  # both SHACL engines on every negative case of the own profile
-    "test_incremental",
-    "test_nginx",
-    "test_adding_a_plan",
+    "test_parse_robustness",
+    "test_hostile_sparql",
+    "test_accessibility",
     "test_versions",
-    "test_reload",
-    "test_sparql_conformance",
-    "test_lighthouse",
-    "test_plans_site",
     "test_wheel",
-    "test_validators",
+    "test_adding_a_plan",
+    "test_nginx",
+    "test_reload",
+    "test_incremental",
+    "test_lighthouse",
+    "test_sparql_conformance",
+    "test_plans_site",
     "test_synthetic",
+    "test_validators",
     "test_publish_faults",
-    "test_injection",
+    "test_sparql_clients",
     "test_build",
-    "test_catalogue",
-    "test_two_plans",
+    "test_findable",
     "test_sparql_safety",
+    "test_catalogue",
+    "test_injection",
+    "test_two_plans",
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the order
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering (it groups the items of a session-scoped
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:  # parameter, store_kind, across modules)
     def module(item: pytest.Item) -> str:
         return item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
 
