@@ -160,25 +160,31 @@ def scenario_one(url: str, tries: int) -> dict[str, object]:
     return {**found, "abuse": abusers.seen}
 
 
-def normal_load(url: str, seconds: float, abusers: int, nice: int = 0, usage: dict | None = None) -> float:
+def normal_load(
+    url: str, seconds: float, abusers: int, nice: int = 0, usage: dict | None = None, seen: list | None = None
+) -> float:
     """Answers per second to four normal addresses, with `abusers` abusive ones meanwhile (their
     process at `nice`). `usage` gets the CPU seconds of the normal clients and of the abusers'
-    process (the whole time it ran)."""
+    process (the whole time it ran); `seen` each normal request's (query number, status, seconds),
+    and the abusers' requests' (-1, status, seconds)."""
     usage = {} if usage is None else usage
     before = sum(os.times()[:2])
     if not abusers:
-        rate = asyncio.run(normals(url, seconds))
+        rate = asyncio.run(normals(url, seconds, seen))
     else:
         with Abusers(url, [f"127.0.0.{2 + i}" for i in range(abusers)], nice) as running:
             time.sleep(1.0)
-            rate = asyncio.run(normals(url, seconds))
+            rate = asyncio.run(normals(url, seconds, seen))
         usage["abusers"] = running.cpu
+        if seen is not None:
+            seen += [(-1, status, took) for status, took in running.seen]
     usage["normals"] = sum(os.times()[:2]) - before
     return rate
 
 
-async def normals(url: str, seconds: float) -> float:
-    """Answers per second to four normal addresses, each one query at a time."""
+async def normals(url: str, seconds: float, seen: list | None = None) -> float:
+    """Answers per second to four normal addresses, each one query at a time; `seen` gets each
+    request's (query number in NORMAL, status, seconds)."""
     stop = asyncio.Event()
     answered = 0
 
@@ -187,13 +193,16 @@ async def normals(url: str, seconds: float) -> float:
         async with client(address, 1) as http:
             turn = offset
             while not stop.is_set():
-                query = NORMAL[turn % len(NORMAL)]
+                number = turn % len(NORMAL)
                 turn += 1
+                started = time.monotonic()
                 try:
-                    response = await http.post(f"{url}/sparql", content=query.encode(), headers=DIRECT)
+                    response = await http.post(f"{url}/sparql", content=NORMAL[number].encode(), headers=DIRECT)
                 except httpx.HTTPError:  # no answer in 120 s (the code before issue 17 queues for ever)
                     continue
                 answered += response.status_code == 200
+                if seen is not None and not stop.is_set():
+                    seen.append((number, response.status_code, time.monotonic() - started))
 
     started = time.monotonic()
     tasks = [asyncio.create_task(normal(f"127.0.0.{10 + i}", i)) for i in range(4)]
@@ -231,7 +240,21 @@ def cpu_split(process: Process) -> dict[str, float]:
     return split
 
 
-def quick(dist: Path, env: dict[str, str], rounds: int, seconds: float, src: Path | None = None) -> None:
+def latencies(seen: list[tuple[int, int, float]]) -> str:
+    """Per normal query (and the abusers', -1): how many, their statuses, p50 and p90 in ms."""
+    parts = []
+    for number in sorted({n for n, _, _ in seen}):
+        mine = [(s, t) for n, s, t in seen if n == number]
+        times = sorted(t for _, t in mine)
+        statuses = ",".join(f"{s}x{c}" for s, c in sorted(Counter(s for s, _ in mine).items()))
+        p50, p90 = times[len(times) // 2], times[int(0.9 * (len(times) - 1))]
+        parts.append(f"q{number} {statuses} p50 {1000 * p50:.1f} p90 {1000 * p90:.1f}")
+    return "; ".join(parts)
+
+
+def quick(
+    dist: Path, env: dict[str, str], rounds: int, seconds: float, src: Path | None = None, verbose: bool = False
+) -> None:
     """Scenario 2 only, on hgkbp-ld only, alone and loaded alternately (see the module's docstring)."""
     process, url = serve_hgkbp(dist, env, src=src)
     ratios: dict[str, list[float]] = {"loaded": [], "niced": []}
@@ -240,8 +263,10 @@ def quick(dist: Path, env: dict[str, str], rounds: int, seconds: float, src: Pat
             load = os.getloadavg()[0]
             rates, cpu = {}, {}
             for key, abusers, nice in (("alone", 0, 0), ("loaded", 4, 0), ("niced", 4, 19)):
-                before, usage = cpu_split(process), {}
-                rates[key] = normal_load(url, seconds, abusers, nice, usage)
+                before, usage, seen = cpu_split(process), {}, []
+                rates[key] = normal_load(url, seconds, abusers, nice, usage, seen)
+                if verbose:
+                    print(f"  {key}: {latencies(seen)}", flush=True)
                 after = cpu_split(process)
                 cpu[key] = (
                     "/".join(f"{after[k] - before[k]:.1f}" for k in after)
@@ -270,6 +295,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="--quick: alone/loaded rounds")
     parser.add_argument("--env", action="append", default=[], help="--quick: NAME=VALUE for the server")
     parser.add_argument("--tree", help="--quick: measure this revision's code instead (e.g. 68d67b6)")
+    parser.add_argument("--verbose", action="store_true", help="--quick: each query's statuses and latency")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     env = {"HGKBP_QUERY_TIMEOUT": str(TIMEOUT)}
@@ -277,7 +303,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-fair-") as name:
             extra = dict(item.split("=", 1) for item in args.env)
             src = before_tree(args.tree, Path(name)) if args.tree else None
-            quick(fresh_build(Path(name)), {**env, **extra}, args.rounds, args.seconds, src)
+            quick(fresh_build(Path(name)), {**env, **extra}, args.rounds, args.seconds, src, args.verbose)
         return
     results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-fair-") as name:
@@ -306,9 +332,10 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]], load
         "",
         f"`.venv/bin/python bench/sparql_fair.py --seconds {args.seconds:g} --tries {args.tries}` — both servers"
         f" with HGKBP_QUERY_TIMEOUT={TIMEOUT:g} and their defaults otherwise (hgkbp-ld: 2 general workers at"
-        f" nice 10 + 2 for fast queries, a query past 0.5 s of CPU at nice 19, workers forked from a fork"
-        f" server, tiny queries in the server, 2 queries at once and"
-        f" 30 s of query time a minute per address, a queue of 16;"
+        f" nice 10 + 2 for fast queries, a query past 0.5 s of CPU at nice 19 and SCHED_IDLE, workers forked"
+        f" from a fork server, tiny queries in the server, 2 queries at once and"
+        f" 30 s of query time a minute per address, a queue of 16, 1 general worker for long queries while"
+        f" short ones run, a request back before its Retry-After held until then (8 per address);"
         f" `before`: {args.before}, 2 workers, no per-client limits). Each client bound to its own loopback"
         f" address. The machine was shared with other work (2 cores; load average {load_before:.1f} before,"
         f" {os.getloadavg()[0]:.1f} after).",

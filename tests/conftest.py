@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,15 @@ from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_configs
 from tests.processes import EPOCH, ROOT, Server, Virtuoso, free_port, publish, require_virtuoso, run_build
-from tests.shared import copy_dist, fresh_virtuoso, session_virtuoso, shared_build, shared_root, stop_session_virtuoso
+from tests.shared import (
+    copy_dist,
+    empty_virtuoso,
+    session_virtuoso,
+    shared_build,
+    shared_root,
+    stop_session_virtuoso,
+    stop_spare_virtuoso,
+)
 
 pytest_plugins = ["tests.tally"]
 
@@ -185,11 +192,10 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Virtuoso:
 
 
 @pytest.fixture
-def new_virtuoso(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    """A Virtuoso of the test's own, with a new empty database, for tests that kill it or fill it."""
-    started = fresh_virtuoso(tmp_path_factory, tmp_path / "virtuoso")
-    yield started
-    started.stop()
+def new_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Virtuoso:
+    """A Virtuoso of the test's own, as empty as a new database, for tests that kill it or fill it: the
+    test process's one, emptied between tests (tests/shared.py: starting one costs seconds)."""
+    return empty_virtuoso(tmp_path_factory)
 
 
 def serve_on(
@@ -227,6 +233,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for running in _SERVERS.values():
         running.stop()
     _SERVERS.clear()
+    stop_spare_virtuoso()
     if _DATA_AT_START and _data_digest() != _DATA_AT_START[0]:
         session.config.get_terminal_writer().line(
             "data/ changed during the tests (git status data/): a test built into the repository's data/", red=True

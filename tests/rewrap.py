@@ -8,9 +8,9 @@ own line. It is written from docs/parse-rules.md alone and shares no code with t
 - a block, or the rest of a block, from a line that is a heading, a label or a footnote
   (`STRUCTURAL`) on is left untouched: headings and labels carry values on their own line
   (`Tijdspad 2026 - 2027`, `Indicator(en) - 1 analyserapport`);
-- in the other lines, every list item (`- `, `• `, `▪ `, `1. `) starts a segment and every other
+- in the other lines, every list item (`- `, `• `, `▪ `, `\uf0b7 `, `1. `, `1) `) starts a segment and every other
   line continues the current one; a segment's lines are joined as the rules join them (one
-  space; a line ending in `letter-` without a trailing space is a word split at its hyphen and
+  space; a line ending in a soft hyphen joins without one; a line ending in `letter-` without a trailing space is a word split at its hyphen and
   joins without a space, unless the next word is `en`, `of` or `tot`) and filled at `width`;
 - a line never starts with a word that the rules would read as structure (a lone dash, a number,
   `Actie`, a label, a URL) and never ends with a word that changes how it is joined to the next
@@ -26,23 +26,25 @@ import textwrap
 
 STRUCTURAL = (
     re.compile(r"^\d+(\.\d+)*\s+\S"),  # chapter, section, OD headings; footnotes `3 El Yattouti …`
-    re.compile(r"^Actie \d+\."),
-    re.compile(r"^(Verantwoordelijke|minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))"),
+    re.compile(r"^\d{1,3}$"),  # a page number; the running head after it stays on its line too
+    re.compile(r"^OD\s*\d"),  # an OD heading without its section number
+    re.compile(r"^Actie \d+[.:]"),
+    re.compile(r"^(Verantwoordelijke|minister\(s\)|In samenwerking met|Tijdspad|Indicator)", re.IGNORECASE),
     re.compile(r"^Acties gelinkt"),
     re.compile(r"^https?://"),
 )
-LIST_ITEM = re.compile(r"^([-•▪] |\d+\. )")
+LIST_ITEM = re.compile(r"^([-•▪\uf0b7] |\d+[.)] )")
 
 # Words that must not start a wrapped line: they would read as a list item, a footnote, a
 # heading, an action or a label under docs/parse-rules.md (its bullets are `-`, `•`, `▪`).
 _NO_LINE_START = re.compile(
-    r"^(?:[-•▪](?:\s|$)|\d|Actie\b|Acties gelinkt|Verantwoordelijke|minister\(s\)"
+    r"^(?:[-•▪\uf0b7](?:\s|$)|\d|OD\b|Actie\b|Acties gelinkt|Verantwoordelijke|minister\(s\)"
     r"|In samenwerking met|Tijdspad|Indicator|https?://)",
     re.IGNORECASE,
 )
 # Words that must not end a wrapped line: `anti-` would be joined to the next word, a URL too.
 _NO_LINE_END = re.compile(r"(?:[^\W_]-|://\S*)$")
-_LIST_MARKER = re.compile(r"[-•▪]|\d+\.")  # kept with the first word of its item
+_LIST_MARKER = re.compile(r"[-•▪\uf0b7]|\d+[.)]")  # kept with the first word of its item
 _GLUE = "\ue000"  # a private-use character: textwrap never breaks at it
 _HYPHEN_KEEPS_SPACE = frozenset({"en", "of", "tot"})
 
@@ -59,7 +61,9 @@ def join_lines(lines: list[str]) -> str:
         part = " ".join(raw.split())
         if not part:
             continue
-        if out:
+        if out and out.endswith("\u00ad"):  # a soft hyphen at a line's end: the word goes on
+            out = out[:-1] + part
+        elif out:
             first_word = part.split(" ", 1)[0].rstrip(",.;:")
             split_word = re.search(r"[^\W_]-$", previous) is not None and first_word not in _HYPHEN_KEEPS_SPACE
             out += part if split_word else " " + part

@@ -111,6 +111,71 @@ def fresh_virtuoso(factory: pytest.TempPathFactory, folder: Path) -> Virtuoso:
     return virtuoso
 
 
+def _graphs(virtuoso: Virtuoso) -> set[str]:
+    """Every graph that holds a triple in the Virtuoso."""
+    import httpx
+
+    response = httpx.post(
+        virtuoso.url,
+        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return {row["g"]["value"] for row in response.json()["results"]["bindings"]}
+
+
+def _answers(virtuoso: Virtuoso) -> bool:
+    import httpx
+
+    try:
+        return httpx.post(virtuoso.url, data={"query": "ASK {}"}, timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+_SPARE: dict[str, tuple[Virtuoso, frozenset[str]]] = {}  # this process's reusable Virtuoso, and its own graphs
+
+
+def empty_virtuoso(factory: pytest.TempPathFactory) -> Virtuoso:
+    """A Virtuoso of the test's own that holds nothing a publish wrote: this process's one, started on first
+    use from the template (`fresh_virtuoso`), and for every later test emptied again (each graph that was
+    not there when it was new is dropped, then the graphs are checked to be those of a new database). A
+    test may fill it, kill it or restart it; one that leaves it stopped gets a new one next time."""
+    import httpx
+
+    if "virtuoso" in _SPARE:
+        virtuoso, own = _SPARE["virtuoso"]
+        if _answers(virtuoso):
+            password = Path(virtuoso.env["HGKBP_STORE_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+            auth = httpx.DigestAuth(virtuoso.env["HGKBP_STORE_USER"], password)
+            drops = " ; ".join(f"DROP SILENT GRAPH <{graph}>" for graph in sorted(_graphs(virtuoso) - own))
+            if drops:
+                done = httpx.post(virtuoso.env["HGKBP_STORE_UPDATE"], data={"update": drops}, auth=auth, timeout=120)
+                assert done.status_code == 200, done.text
+            assert _graphs(virtuoso) == own, "the reused Virtuoso could not be emptied"
+            return virtuoso
+        discard_virtuoso(virtuoso)
+        del _SPARE["virtuoso"]
+    virtuoso = fresh_virtuoso(factory, factory.mktemp("virtuoso") / "db")
+    _SPARE["virtuoso"] = (virtuoso, frozenset(_graphs(virtuoso)))
+    return virtuoso
+
+
+def discard_virtuoso(virtuoso: Virtuoso) -> None:
+    """End a throw-away Virtuoso at once (SIGKILL: its database is thrown away, nothing to write back)."""
+    try:
+        virtuoso.kill()
+    except (OSError, ValueError):  # not running, or no pid file
+        pass
+
+
+def stop_spare_virtuoso() -> None:
+    """At the end of this process: end its reusable Virtuoso."""
+    if "virtuoso" in _SPARE:
+        discard_virtuoso(_SPARE.pop("virtuoso")[0])
+
+
 def session_virtuoso(factory: pytest.TempPathFactory) -> Virtuoso:
     """The run's Virtuoso: the one .ci/run started (HGKBP_TEST_VIRTUOSO names the file of `export`
     lines scripts/virtuoso-dev printed), else one started by the first process that needs it and
@@ -137,4 +202,15 @@ def stop_session_virtuoso(root: Path) -> None:
         subprocess.run([sys.executable, str(VIRTUOSO_DEV), "stop", "--dir", str(db)], timeout=60, check=False)
 
 
-__all__ = ["EPOCH", "copy_dist", "fresh_virtuoso", "locked", "once", "session_virtuoso", "shared_build"]
+__all__ = [
+    "EPOCH",
+    "copy_dist",
+    "discard_virtuoso",
+    "empty_virtuoso",
+    "fresh_virtuoso",
+    "locked",
+    "once",
+    "session_virtuoso",
+    "shared_build",
+    "stop_spare_virtuoso",
+]

@@ -8,6 +8,9 @@ reaped children's, and the CPU so far of the children still running (a shared se
 the test during which it worked). Virtuoso and a server's own worker processes while they still run
 are not counted. `HGKBP_TEST_TALLY=N` prints the N costliest modules (default 12; 0: none).
 
+With pytest-xdist, also each worker's time line: busy (in tests), idle between its tests, and its tail
+(done while another still ran), with the modules in the order it ran them: where a run waited.
+
 Loaded by tests/conftest.py; `-p tests.tally` loads it on a tree whose conftest does not (a baseline).
 """
 
@@ -81,16 +84,21 @@ def cpu_seconds() -> float:
 
 
 MODULES: dict[str, list[float]] = {}  # module -> [wall seconds, CPU seconds, tests]
+STARTED = time.time()  # this process's start (the clock all processes share)
+SPANS: list[tuple[str, float, float]] = []  # (module, start, end) of each test, epoch seconds
+WORKERS: dict[str, list[tuple[str, float, float]]] = {}  # on the controller: each worker's spans
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> object:
-    wall, cpu = time.monotonic(), cpu_seconds()
+    wall, cpu, started = time.monotonic(), cpu_seconds(), time.time()
     yield
-    spent = MODULES.setdefault(item.nodeid.split("::", 1)[0], [0.0, 0.0, 0])
+    module = item.nodeid.split("::", 1)[0]
+    spent = MODULES.setdefault(module, [0.0, 0.0, 0])
     spent[0] += time.monotonic() - wall
     spent[1] += cpu_seconds() - cpu
     spent[2] += 1
+    SPANS.append((module, started, time.time()))
 
 
 DURATIONS = [0.0]  # seconds, setup + call + teardown of every test (on the controller: all workers')
@@ -109,6 +117,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if workeroutput is not None:  # an xdist worker: hand the counts to the controller
         workeroutput["tally"] = json.dumps(dict(COUNTS))
         workeroutput["tally_modules"] = json.dumps(MODULES)
+        workeroutput["tally_spans"] = json.dumps(SPANS)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -116,6 +125,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     output = getattr(node, "workeroutput", {})
     if "tally" in output:
         COUNTS.update(json.loads(output["tally"]))
+    WORKERS[str(getattr(getattr(node, "gateway", None), "id", len(WORKERS)))] = json.loads(
+        output.get("tally_spans", "[]")
+    )
     for module, (wall, cpu, tests) in json.loads(output.get("tally_modules", "{}")).items():
         spent = MODULES.setdefault(module, [0.0, 0.0, 0])
         spent[0], spent[1], spent[2] = spent[0] + wall, spent[1] + cpu, spent[2] + tests
@@ -137,3 +149,34 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         )
         for module, (wall, cpu, tests) in sorted(MODULES.items(), key=lambda m: -m[1][1])[:shown]:
             terminalreporter.write_line(f"  {module:45} {wall:7.1f} {cpu:7.1f} {tests:5}")
+    _workers(terminalreporter)
+
+
+def _workers(terminalreporter: pytest.TerminalReporter) -> None:
+    """Per pytest-xdist worker: when its first test started and its last ended (seconds from the run's
+    start), how long it was in tests (busy), between them not (idle), and after its last until the run's
+    end (tail); then its modules in the order it ran them (start s + seconds in them)."""
+    if not WORKERS:
+        return
+    end = time.time() - STARTED
+    terminalreporter.write_line(f"workers (run {end:.1f} s): first test, last end, busy, idle between, tail; modules")
+    for worker, spans in sorted(WORKERS.items()):
+        if not spans:
+            continue
+        first, last = min(s for _m, s, _e in spans) - STARTED, max(e for _m, _s, e in spans) - STARTED
+        busy = sum(e - s for _m, s, e in spans)
+        terminalreporter.write_line(
+            f"  {worker}: {first:.1f} s, {last:.1f} s, busy {busy:.1f} s, idle {last - first - busy:.1f} s,"
+            f" tail {end - last:.1f} s"
+        )
+        modules: dict[str, list[float]] = {}
+        for module, start, stop in spans:
+            seen = modules.setdefault(module, [start, 0.0])
+            seen[1] += stop - start
+        terminalreporter.write_line(
+            "    "
+            + ", ".join(
+                f"{m.rsplit('/', 1)[-1].removeprefix('test_').removesuffix('.py')} {s - STARTED:.0f}+{t:.0f}"
+                for m, (s, t) in sorted(modules.items(), key=lambda kv: kv[1][0])
+            )
+        )

@@ -11,6 +11,17 @@ bent into the tables: the model's ministers are the register's portfolios (docs/
 titles of the table are read through `data/portfolios.csv`; its plan title carries the period, as the
 real plan's does (both authors call that defensible); a footnote's words without its URL are its
 `citation`.
+
+A third text, `tests/fixtures/plans/source/obp-2025-2029.txt` (Vlaams Ouderenbeleidsplan: 4 HD, 11 OD of
+which one without actions, 24 actions, a title page without abbreviation, a running head on every page, an
+annex), was written the same way later and is kept out of `examples/` (which the site tests build). Its
+differences from the table, by design:
+- `Vlaams minister-president` (Actie 6) names no portfolio of `data/portfolios.csv`: a strict parse stops
+  at its line and says what to do; the lenient parse measured here keeps it as another partner, where the
+  table lists it as a collaborator.
+- `Vlaams minister van Wonen, Energie en Klimaat, Toerisme en Jeugd` (Actie 7) is a minister's full title
+  in `data/ministers.csv`: the model gives that mandate's four portfolios (the table's judgement call 5
+  allows it).
 """
 
 from __future__ import annotations
@@ -26,11 +37,22 @@ from hgkbp_ld.registers import Registers, load_plan_config
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "expected" / "plans"
-PLANS = ("vapa-2025-2029", "jkp-2025-2029")
-SIZES = {"vapa-2025-2029": (4, 10, 22), "jkp-2025-2029": (3, 8, 16)}
-RULES = {"vapa-2025-2029": "sentence", "jkp-2025-2029": "title page"}
+PLANS = ("vapa-2025-2029", "jkp-2025-2029", "obp-2025-2029")
+SIZES = {"vapa-2025-2029": (4, 10, 22), "jkp-2025-2029": (3, 8, 16), "obp-2025-2029": (4, 11, 24)}
+RULES = {"vapa-2025-2029": "sentence", "jkp-2025-2029": "title page", "obp-2025-2029": "title page"}
 REGISTERS = Registers.load()
 EXAMPLES = ROOT / "examples" / "plans"  # laid out as a data folder: plans/*.toml, source/*.txt
+FOLDERS = {"obp-2025-2029": ROOT / "tests" / "fixtures" / "plans"}  # the others: EXAMPLES
+LENIENT = {"obp-2025-2029"}  # names a minister the register lacks (above)
+# Where the model differs from the table by design (above): (action, field) -> the model's value.
+STATED = {
+    ("obp-2025-2029", 6, "collaborators"): ["Binnenlands Bestuur", "Gelijke Kansen"],
+    ("obp-2025-2029", 6, "other_partners"): ["Vlaams minister-president"],
+}
+
+
+def folder(slug: str) -> Path:
+    return FOLDERS.get(slug, EXAMPLES)
 
 
 def expected(slug: str) -> dict:
@@ -40,16 +62,17 @@ def expected(slug: str) -> dict:
 @pytest.fixture(scope="module", params=PLANS)
 def plan(request: pytest.FixtureRequest) -> tuple[str, ParsedPlan, dict]:
     slug = request.param
-    config = load_plan_config(EXAMPLES / "plans" / f"{slug}.toml", EXAMPLES)
+    config = load_plan_config(folder(slug) / "plans" / f"{slug}.toml", folder(slug))
     assert config.identity.title is None  # nothing given in the toml: everything below is found by rule
-    return slug, parse_file(config.source, registers=REGISTERS, identity=config.identity), expected(slug)
+    strict = slug not in LENIENT
+    return slug, parse_file(config.source, registers=REGISTERS, identity=config.identity, strict=strict), expected(slug)
 
 
 def portfolios(printed: list[str]) -> list[str]:
     """The table's printed minister titles as the model gives them: the register's labels."""
     labels = []
     for name in printed:
-        found = REGISTERS.portfolios.resolve_all(name)
+        found = REGISTERS.portfolios_named(name)
         assert found, f"{name!r} is in no row of data/portfolios.csv"
         labels.extend(p.label for p in found)
     return labels
@@ -74,7 +97,11 @@ def test_identity_found_by_rule_and_reported(plan: tuple[str, ParsedPlan, dict])
     # The table's title is the name alone; the model's carries the period, like the real plan's.
     assert info.title == f"{table['plan']['title']} {info.start_year}-{info.end_year}"
     reported = [r.message for r in parsed.report if r.kind == "plan-identity"]
-    assert len(reported) == 4 and all(f"found by rule '{RULES[slug]}'" in m for m in reported), reported
+    found = [m for m in reported if f"found by rule '{RULES[slug]}'" in m]
+    if table["plan"]["abbreviation"] is None:
+        assert len(found) == 3 and any("no abbreviation found" in m for m in reported), reported
+    else:
+        assert len(reported) == 4 and len(found) == 4, reported
 
 
 def test_complementary_plans(plan: tuple[str, ParsedPlan, dict]) -> None:
@@ -105,7 +132,10 @@ def test_action_field(plan: tuple[str, ParsedPlan, dict], field: str) -> None:
     assert len(actual) == len(table["actions"])
     for got, want in zip(actual, table["actions"], strict=True):
         assert got["number"] == want["number"]
-        if field in SAME:
+        stated = STATED.get((_slug, want["number"], field))
+        if stated is not None:
+            assert got[field] == stated, (want["number"], field, "differs from the stated difference")
+        elif field in SAME:
             assert got[field] == want[field], (want["number"], field)
         elif field == "footnotes":
             cited = [
@@ -132,7 +162,7 @@ def test_another_extraction_gives_the_same_model(plan: tuple[str, ParsedPlan, di
     from tests.rewrap import rewrap
 
     slug, parsed, _table = plan
-    config = load_plan_config(EXAMPLES / "plans" / f"{slug}.toml", EXAMPLES)
+    config = load_plan_config(folder(slug) / "plans" / f"{slug}.toml", folder(slug))
     text = config.source.read_text(encoding="utf-8")
 
     def model(variant: ParsedPlan) -> dict:
@@ -144,6 +174,44 @@ def test_another_extraction_gives_the_same_model(plan: tuple[str, ParsedPlan, di
     failing = [
         width
         for width in range(30, 151)
-        if model(parse_text(rewrap(text, width), registers=REGISTERS, identity=config.identity)) != expected_model
+        if model(
+            parse_text(rewrap(text, width), registers=REGISTERS, identity=config.identity, strict=slug not in LENIENT)
+        )
+        != expected_model
     ]
     assert not failing, f"widths {failing} give another model"
+
+
+def test_the_third_text_maps_to_linked_data_that_conforms() -> None:
+    """The Ouderenbeleidsplan through mapping and the plan's SHACL profile: its OD 2.3, with no actions of its
+    own, keeps the text that says where they are, and its deadline (`Tegen eind 2027`) has an end and no start."""
+    from rdflib import URIRef
+    from rdflib.namespace import DCAT, DCTERMS
+
+    from hgkbp_ld.build import build_graphs
+    from hgkbp_ld.iris import BP, DEFAULT_BASE
+    from hgkbp_ld.validate import validate
+
+    slug = "obp-2025-2029"
+    config = load_plan_config(folder(slug) / "plans" / f"{slug}.toml", folder(slug))
+    (built,) = build_graphs(REGISTERS, (config,), DEFAULT_BASE, strict=False)
+    report = validate(built.graph)
+    assert report.conforms, report.violations[:3]
+    graph = built.graph
+    od = URIRef(f"{DEFAULT_BASE}/id/doelstelling/{slug}/OD2.3")
+    assert not list(graph.objects(od, BP.heeftActie))
+    assert "Vlaams Actieplan Armoedebestrijding (VAPA)" in str(graph.value(od, DCTERMS.description))
+    period = graph.value(URIRef(f"{DEFAULT_BASE}/id/actie/{slug}/2"), DCTERMS.temporal)
+    assert graph.value(period, DCAT.startDate) is None and str(graph.value(period, DCAT.endDate)) == "2027"
+
+
+def test_the_third_text_parsed_strictly_stops_at_the_minister_the_register_lacks() -> None:
+    from hgkbp_ld.errors import ParseError
+
+    slug = "obp-2025-2029"
+    config = load_plan_config(folder(slug) / "plans" / f"{slug}.toml", folder(slug))
+    with pytest.raises(ParseError) as caught:
+        parse_file(config.source, registers=REGISTERS, identity=config.identity)
+    message = str(caught.value)
+    assert "obp-2025-2029.txt" in message and "line 296" in message
+    assert "'Vlaams minister-president'" in message and "add the spelling to the register, or use --lenient" in message

@@ -22,6 +22,7 @@ from hgkbp_ld.render.pictures import (
     matrix_svg,
     pair_count,
     pair_counts,
+    period_text,
     shorten,
     timeline_rows,
     timeline_svg,
@@ -140,11 +141,25 @@ def test_shorten_cuts_long_titles_at_a_word_with_an_ellipsis() -> None:
 
 @pytest.mark.parametrize(
     ("start", "end", "open_end"),
-    [(None, 2027, False), (2028, 2026, False), (None, None, True), (2025, 2029, True)],
+    [(None, 2027, True), (2028, 2026, False), (None, None, True), (2025, 2029, True)],
 )
 def test_a_bar_with_an_impossible_period_is_refused(start: int | None, end: int | None, open_end: bool) -> None:
     with pytest.raises(ValueError):
         TimelineBar(1, "t", "/1", start, end, open_end, None)
+
+
+def test_a_deadline_is_drawn_from_the_left_edge_to_its_year() -> None:
+    """`Tegen eind 2027`: an end without a start (a deadline), hatched from the plot's left edge."""
+    bar = TimelineBar(7, "Tegen", "/a/7", None, 2027, False, None)
+    assert (bar.kind, bar.last, period_text(bar)) == ("deadline", 2027, "tegen 2027")
+    root = parse(timeline_svg([TimelineGroup("HD1", "Doel", [bar])]))
+    (action,) = links(root, "action")
+    assert action.get("aria-label") == "Actie 7: Tegen, tegen 2027, zonder begindatum"
+    rect = bar_rect(action)
+    assert rect is not None and rect.get("class") == "bar bar-deadline" and rect.get("data-start") is None
+    assert float(rect.get("x")) + float(rect.get("width")) == pytest.approx(year_x(2028, 2025, 2029, 2029), abs=0.01)
+    assert float(rect.get("x")) < year_x(2025, 2025, 2029, 2029) + 0.01
+    assert "tegen 2027" in texts(root)
 
 
 def test_year_x_is_linear_without_a_break_and_compresses_the_years_in_a_break() -> None:

@@ -38,6 +38,7 @@ TIGHT = {  # one worker, no fast lane, one query at a time per client, one may w
     "HGKBP_CLIENT_QUERIES": "1",
     "HGKBP_QUERY_QUEUE": "1",
     "HGKBP_CLIENT_BUDGET": "2",
+    "HGKBP_CLIENT_HELD": "2",  # requests of a client back before its Retry-After held at once
 }
 
 
@@ -80,6 +81,38 @@ def test_past_its_queries_a_client_gets_429_and_a_full_queue_503_at_once(tight: 
         assert seconds < TIMEOUT + 1.0
         waited, seconds = waiting.result()
         assert waited.status_code in (200, 503) and seconds < TIMEOUT + 1.0, (waited.status_code, seconds)
+
+
+def test_a_client_back_before_its_retry_after_is_held_and_cannot_hold_many_sockets(tight: Server) -> None:
+    """The tarpit, over HTTP: the first refusal is a 429 at once; the same client's requests that come
+    back before its Retry-After are held until it is due (then 429), at most HGKBP_CLIENT_HELD (2) of
+    them: the rest get their 429 at once with `Connection: close`. Meanwhile another client is served."""
+
+    def early(_: int) -> tuple[int, float, str]:
+        response, seconds = timed("127.0.0.30", "POST", tight.url, ACTIONS)
+        return response.status_code, seconds, response.headers.get("connection", "")
+
+    with ThreadPoolExecutor(6) as pool:
+        slow = pool.submit(timed, "127.0.0.30", "POST", tight.url, SLOW)  # its one query at once
+        time.sleep(0.5)
+        first, seconds = timed("127.0.0.30", "POST", tight.url, ACTIONS)
+        assert first.status_code == 429 and seconds < 0.5, (first.status_code, seconds)
+        retry_after = int(first.headers["Retry-After"])
+        assert first.headers.get("connection") != "close"
+        sent = [pool.submit(early, n) for n in range(5)]  # five more at once, before the Retry-After
+        time.sleep(0.1)
+        with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.31"), timeout=30) as other:
+            started = time.monotonic()
+            described = other.get(f"{tight.url}/sparql", headers={"Accept": "text/turtle"})
+            assert described.status_code == 200 and time.monotonic() - started < 0.5
+        flood = [future.result() for future in sent]
+        assert slow.result()[0].status_code == 503
+    assert all(status == 429 for status, _, _ in flood), flood
+    closed = [seconds for _, seconds, connection in flood if connection == "close"]
+    held = [seconds for _, seconds, connection in flood if connection != "close"]
+    assert len(held) == 2 and len(closed) == 3, flood
+    assert all(seconds < 0.5 for seconds in closed), flood  # refused at once
+    assert all(0.3 < seconds < retry_after + 1.0 for seconds in held), flood  # held until the Retry-After
 
 
 def test_x_forwarded_for_is_not_believed_from_an_untrusted_peer(tight: Server) -> None:

@@ -171,3 +171,105 @@ def test_past_its_budget_a_clients_running_query_is_stopped_for_one_that_waits()
 
     asyncio.run(scenario())
     assert result == {"a": 429, "b": GENERAL, "d": 503}
+
+
+def test_a_client_back_before_its_retry_after_is_held_until_then_and_only_so_many_at_once() -> None:
+    """The tarpit: the first refusal is at once; a request of a client still at its limits that comes
+    back before its Retry-After waits for it, then is checked again; past `held` such requests of a
+    client (each holds a socket) the next is refused at once and its connection is to be closed."""
+    clock = Clock()
+    gate = Gate(Limits(slots=1, fast_slots=0, per_client=1, held=2, hold_seconds=10), clock)
+    outcome: dict[str, object] = {}
+
+    async def scenario() -> None:
+        release = asyncio.Event()
+
+        async def running() -> None:
+            async with gate.admit("a", "q", clock.now + 30):
+                await release.wait()
+
+        task = asyncio.create_task(running())
+        await asyncio.sleep(0)
+        with pytest.raises(Refused) as first:  # at its limit: refused at once, told when to come back
+            gate.check("a")
+        outcome["first"] = (first.value.status, first.value.retry_after, first.value.close)
+        clock.now += 0.2
+        hold = gate.check("a")  # back too early: held until its Retry-After is due
+        outcome["hold"] = hold
+        assert gate.check("b") == 0.0  # another client is not touched
+        held = [asyncio.create_task(gate.hold("a", 0.05)) for _ in range(2)]
+        await asyncio.sleep(0)
+        with pytest.raises(Refused) as third:  # a third at once: refused now, its connection closed
+            await gate.hold("a", 0.05)
+        outcome["third"] = (third.value.status, third.value.close)
+        clock.now += hold
+        results = await asyncio.gather(*held, return_exceptions=True)  # still at its limit: 429 after the hold
+        outcome["held"] = [(r.status, r.close) if isinstance(r, Refused) else r for r in results]
+        release.set()
+        await task
+        clock.now += 0.1
+        await gate.hold("a", 0.01)  # no longer at its limit: goes on
+
+    asyncio.run(scenario())
+    status, retry_after, close = outcome["first"]
+    assert status == 429 and retry_after >= 1 and not close
+    assert outcome["hold"] == pytest.approx(retry_after - 0.2)
+    assert outcome["third"] == (429, True)
+    assert outcome["held"] == [(429, False), (429, False)]
+    assert gate._held == 0 and gate._client("a", clock.now).held == 0  # every place given back
+
+
+def test_while_short_queries_run_long_ones_take_only_the_contended_slots() -> None:
+    """Two general slots, one of them for long queries while short ones (the inline lane here) are
+    being answered: a second long query waits until the short ones have been quiet a while, then
+    gets the slot without anyone releasing one."""
+    clock = Clock()
+    limits = Limits(slots=2, fast_slots=0, per_client=2, contended_slots=1, contended_seconds=0.5)
+    gate = Gate(limits, clock)
+    lanes: list[str] = []
+
+    async def scenario() -> None:
+        release = asyncio.Event()
+
+        async def long(address: str) -> None:
+            async with gate.admit(address, f"slow {address}", clock.now + 30) as lane:
+                lanes.append(f"{address}:{lane}")
+                await release.wait()
+
+        async with gate.admit("c", "tiny", clock.now + 30, inline=True):
+            first = asyncio.create_task(long("a"))
+            await asyncio.sleep(0)
+            second = asyncio.create_task(long("b"))  # the short one runs: b waits
+            await asyncio.sleep(0.1)
+            assert lanes == [f"a:{GENERAL}"] and gate.waiting == 1
+        clock.now += 0.1  # the short one ended just now: still contended
+        await asyncio.sleep(0.1)
+        assert gate.waiting == 1
+        clock.now += 1.0  # quiet for longer than contended_seconds: b gets the second slot
+        await asyncio.wait_for(asyncio.sleep(0.6), 2)
+        assert lanes == [f"a:{GENERAL}", f"b:{GENERAL}"] and gate.waiting == 0
+        release.set()
+        await asyncio.gather(first, second)
+
+    asyncio.run(scenario())
+
+
+def test_without_short_queries_long_ones_take_every_general_slot() -> None:
+    gate = Gate(Limits(slots=2, fast_slots=0, per_client=2, contended_slots=1))
+    lanes: list[str] = []
+
+    async def scenario() -> None:
+        release = asyncio.Event()
+
+        async def long(address: str) -> None:
+            async with gate.admit(address, f"slow {address}", gate.clock() + 30) as lane:
+                lanes.append(lane)
+                await release.wait()
+
+        tasks = [asyncio.create_task(long(a)) for a in ("a", "b")]
+        await asyncio.sleep(0.05)
+        assert lanes == [GENERAL, GENERAL] and gate.waiting == 0
+        release.set()
+        await asyncio.gather(*tasks)
+
+    asyncio.run(scenario())

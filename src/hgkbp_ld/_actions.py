@@ -19,7 +19,7 @@ ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*[.:]\s*(.*)$")  # parse.py reads acti
 # Labels may end in a colon (`Tijdspad: 2026`); `minister(s)`, `ministers` or `minister` completes
 # `Verantwoordelijke` (not `Minister van …`, which is a value).
 _RESPONSIBLE = re.compile(r"^Verantwoordelijke\b\s*:?\s*(.*)$")
-_MINISTERS_WORD = re.compile(r"^minister(?:\(s\)|s)?(?=[\s:]|$)(?!\s+van\b)\s*:?\s*(.*)$")
+_MINISTERS_WORD = re.compile(r"^[Mm]inister(?:\(s\)|s)?(?=[\s:]|$)(?!\s+van\b)\s*:?\s*(.*)$")
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("collaborators", re.compile(r"^In samenwerking met\b\s*:?\s*(.*)$")),
     ("timeline", re.compile(r"^Tijdspad\b\s*:?\s*(.*)$")),
@@ -27,16 +27,18 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _GLUED = re.compile(r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$")
 _MINISTER = re.compile(r"^(?:vlaamse?\s+)?minister\b", re.IGNORECASE)
-# Between two mentions: `,` or ` en ` before (Vlaamse) minister, or only a space (a list over lines
+# Between two mentions: `,`, ` en ` or `/` before (Vlaamse) minister, or only a space (a list over lines
 # without commas) before `Minister` or `Vlaamse minister`.
 _MENTION_SPLIT = re.compile(
-    r"(?<!Vlaams)(?<!Vlaamse)(?:(?:,\s*|\s+en\s+)(?=(?:Vlaamse?\s+)?[Mm]inister\b)|\s+(?=(?:Vlaamse?\s+[Mm]inister|Minister)\b))"
+    r"(?<!Vlaams)(?<!Vlaamse)(?:(?:,\s*|\s+en\s+|\s*/\s*)(?=(?:Vlaamse?\s+)?[Mm]inister\b)|\s+(?=(?:Vlaamse?\s+[Mm]inister|Minister)\b))"
 )
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(20\d\d)\b")
 # One year and words saying it goes on: "Vanaf 2026", "2026 en verder", "Doorlopend vanaf 2026", "structureel".
 _FROM = re.compile(r"\b(?:vanaf|verder|doorlopend|structureel|permanent|continu)\b", re.IGNORECASE)
 _UNDECIDED = re.compile(r"\bbepa(?:len|ald)\b", re.IGNORECASE)
+# One year as a deadline: "Tegen eind 2027", "Uiterlijk 2026", "Ten laatste in 2028": no start year.
+_BY = re.compile(r"^(?:tegen|uiterlijk|ten laatste|ten laatste tegen)\b", re.IGNORECASE)
 _WHOLE_TERM = re.compile(r"\bhele legislatuur\b", re.IGNORECASE)
 _FIELD_NAMES = {
     "responsible": "Verantwoordelijke minister(s)",
@@ -333,7 +335,7 @@ class ActionReader:
                     )
                     others.append(mention)
                     continue
-                portfolios = self.context.registers.portfolios.resolve_all(mention)
+                portfolios = self.context.registers.portfolios_named(mention)
                 if not portfolios:
                     message = f"expected a portfolio of data/portfolios.csv, found '{mention}'"
                     if self.context.strict:
@@ -377,6 +379,9 @@ class ActionReader:
                     f"Actie {number}: 'hele legislatuur' read as ending in {end}",
                     number,
                 )
+        elif len(set(years)) == 1 and _BY.match(text):
+            note(fld.line, "timeline-deadline", f"Actie {number}: timeline '{text}' is a deadline, no start", number)
+            start = None
         elif (len(set(years)) == 1 and _FROM.search(text)) or _UNDECIDED.search(text):
             note(fld.line, "timeline-open-end", f"Actie {number}: timeline '{text}' has no end year", number)
             end = None

@@ -148,6 +148,11 @@ def from_title_page(lines: list[Line], body: list[Line]) -> Found | None:
             above = [_PAREN_ABBR.sub(" ", " ".join(line.text for line in b)).split() for b in blocks[:position]]
             before = next((words for words in reversed(above) if _names_plan(words, abbreviation)), above[-1])
         name = _title_page_name(before, abbreviation, body)
+        if name and abbreviation is not None and not spells(abbreviation, name):
+            # A lone word in capitals that does not spell the name is a word of it (`VLAAMS` ⏎
+            # `OUDERENBELEIDSPLAN 2025–2029`), not its abbreviation.
+            abbreviation = None
+            name = _title_page_name(before, None, body)
         if not name:
             return None
         if abbreviation is None:  # the running text may give it: "Het Jeugd- en Kinderrechtenbeleidsplan (JKP)"

@@ -13,8 +13,14 @@ from hgkbp_ld.model import Block, ItemList, Paragraph
 # Unicode spaces a PDF extraction leaves behind (no-break, narrow, thin, figure, ideographic ...).
 _ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b]")
 _RUNS = re.compile(r"\s+")
-BULLET = re.compile(r"^[-•▪]\s+(?=\S)")  # not "–": a spaced en dash also opens an aside in prose
-NUMBERED = re.compile(r"^(\d{1,2})\.\s+(?=\S)")
+# Ligatures a PDF extraction leaves in words (ﬁ, ﬂ, ﬃ …), spelled out; a soft hyphen inside a line is dropped,
+# one at the end of a line joins the next line without a space (see `join`).
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_SOFT_HYPHEN = "\u00ad"
+_INNER_SOFT_HYPHEN = re.compile(r"\u00ad(?!\s*$)")
+# Bullets: `-`, `•`, `▪`, and the Symbol/Wingdings font's \uf0b7 and \uf0a7; not "–" (it opens an aside in prose).
+BULLET = re.compile(r"^(?:[-•▪]\s+|[\uf0b7\uf0a7]\s*)(?=\S)")
+NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")  # `1. …` or `1) …`
 # An elided compound ("jeugd- en volwassenwerk") keeps its space after the hyphen.
 _ELISION_WORDS = frozenset({"en", "of", "tot"})
 
@@ -35,7 +41,7 @@ def split_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        spaced = _RUNS.sub(" ", _ODD_SPACES.sub(" ", raw))
+        spaced = _RUNS.sub(" ", _ODD_SPACES.sub(" ", _INNER_SOFT_HYPHEN.sub("", raw.translate(_LIGATURES))))
         lines.append(Line(number, spaced.strip(), spaced.startswith(" ") and bool(spaced.strip())))
     return lines
 
@@ -45,7 +51,7 @@ def starts_lower(text: str) -> bool:
 
 
 def collapse(text: str) -> str:
-    return _RUNS.sub(" ", text).strip()
+    return _RUNS.sub(" ", text.replace(_SOFT_HYPHEN, "")).strip()
 
 
 def join(parts: list[str]) -> str:
@@ -56,6 +62,8 @@ def join(parts: list[str]) -> str:
             continue
         if not out:
             out = part
+        elif out.endswith(_SOFT_HYPHEN):
+            out = out[:-1] + part
         elif _split_at_hyphen(out, part) or _split_url(out, part):
             out += part
         else:

@@ -197,7 +197,8 @@ class _Mapper:
         for position, od in enumerate(goal.operational_goals, start=1):
             od_iri = iri.goal(od.code)
             self.add(subject, BP.heeftOperationeleDoelstelling, od_iri)
-            self._work(od_iri, BP.OperationeleDoelstelling, f"OD {od.code.removeprefix('OD')}", position, od.title)
+            notation = f"OD {od.code.removeprefix('OD')}"
+            self._work(od_iri, BP.OperationeleDoelstelling, notation, position, od.title, od.description)
             self.add(od_iri, BP.isDeelVan, subject)
             for number in od.actions:
                 self.add(od_iri, BP.heeftActie, iri.action(number))

@@ -90,6 +90,8 @@ class OperationalGoal:
     title: str
     actions: tuple[int, ...]
     line: int
+    # Text under the heading when the goal has no actions of its own (e.g. "De acties … zijn opgenomen in …").
+    description: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)

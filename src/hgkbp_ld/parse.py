@@ -33,12 +33,19 @@ __all__ = ["ParseError", "parse_bytes", "parse_file", "parse_text"]
 _CHAPTER = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 # After a code (`HD 1`, `OD 1.2`, `Actie 3`): a colon, a period or a dash, or nothing.
 _SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(?:HD\s*(\d{1,2})\b\s*[:.–-]?)?\s*(.*)$")
-_OD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\b\s*[:.–-]?\s*(.*)$")
+# The section number may be missing (`OD 1.2: …`); then the code must be followed by `:`, `.` or a dash.
+_OD = re.compile(
+    r"^(?:\d{1,2}\.\d{1,2}\.\d{1,2}\s+OD\s*(\d{1,2})\.(\d{1,2})\b\s*[:.–-]?|OD\s*(\d{1,2})\.(\d{1,2})\s*[:.–-])\s*(.*)$"
+)
 _BOX = re.compile(r"^Acties gelinkt aan deze doelstelling", re.IGNORECASE)
+_BOX_HEADER = "acties gelinkt aan deze doelstelling in andere horizontale plannen"  # may wrap over lines
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _LABEL_START = re.compile(r"^(?:Verantwoordelijke|In samenwerking|Tijdspad|Indicator)")
 _FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
+# A marker glued to a year (`Dementieplan 2016-20194`): read as a marker only when it is the next footnote
+# and that footnote is defined further on.
+_YEAR_FOOTNOTE_REF = re.compile(r"(?<![\d])((?:19|20)\d\d)(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
 
 
@@ -113,9 +120,47 @@ class _Parser:
             or _LABEL_START.match(text)
         )
 
+    def _without_running_heads(self, lines: list[Line]) -> list[Line]:
+        """Drop a running head: a line printed right after a page number at least three times and nearly
+        nowhere else (the page-start mark alone is not enough: the extraction sets it inside pages too);
+        its page-start mark moves to the next line."""
+        tops: dict[str, list[int]] = {}
+        everywhere: dict[str, int] = {}
+        previous = ""
+        for index, line in enumerate(lines):
+            if line.blank:
+                continue
+            everywhere[line.text] = everywhere.get(line.text, 0) + 1
+            if _PAGE_NUMBER.match(previous):
+                tops.setdefault(line.text, []).append(index)
+            previous = line.text
+        heads = {
+            text
+            for text, at in tops.items()
+            if len(at) >= 3
+            and len(at) >= 0.8 * everywhere[text]
+            and not self._is_structural(text)
+            and not _PAGE_NUMBER.match(text)
+            and not _CHAPTER.match(text)
+        }
+        if not heads:
+            return lines
+        dropped = {index for text in heads for index in tops[text]}
+        result: list[Line] = []
+        carry = False
+        for index, line in enumerate(lines):
+            if index in dropped:
+                self.note(line.number, "running-head", f"'{line.text}' printed at the top of a page; dropped")
+                carry = carry or line.page_start
+                continue
+            if carry and not line.blank:
+                line, carry = Line(line.number, line.text, True), False
+            result.append(line)
+        return result
+
     def extract_footnotes(self) -> list[Line]:
         """Take footnote definitions and their link annotations out of the running text."""
-        lines = self.lines
+        lines = self._without_running_heads(self.lines)
         kept: list[Line] = []
         expected = 1  # the next footnote to be defined
         referenced: set[int] = set()
@@ -127,7 +172,8 @@ class _Parser:
                 parts = [match[2]]
                 index += 1
                 while index < len(lines) and not lines[index].blank:
-                    if self._is_structural(lines[index].text) or lines[index].page_start:
+                    following = lines[index].text
+                    if self._is_structural(following) or lines[index].page_start or _PAGE_NUMBER.match(following):
                         break
                     parts.append(lines[index].text)
                     index += 1
@@ -168,7 +214,22 @@ class _Parser:
                 return ""
             return match[0]
 
-        return _FOOTNOTE_REF.sub(replace, line.text)
+        def after_year(match: re.Match[str]) -> str:
+            number = int(match[2])
+            if number != max(referenced, default=0) + 1 or not self._defined_after(number, line.number):
+                return match[0]
+            referenced.add(number)
+            self.refs.setdefault(line.number, []).append(number)
+            self.note(line.number, "footnote-after-year", f"'{match[0]}': the year {match[1]}, then footnote {number}")
+            return match[1]
+
+        return _YEAR_FOOTNOTE_REF.sub(after_year, _FOOTNOTE_REF.sub(replace, line.text))
+
+    def _defined_after(self, number: int, line_number: int) -> bool:
+        return any(
+            line.number > line_number and (match := _FOOTNOTE.match(line.text)) is not None and int(match[1]) == number
+            for line in self.lines
+        )
 
     # --- outline ----------------------------------------------------------------------------
 
@@ -186,7 +247,11 @@ class _Parser:
         intro_lines = lines[chapters[0] + 1 : chapters[1]]
         identity = self._plan_identity(lines[: chapters[0]], lines[: chapters[1]], lines)
         info, goal_titles = self._introduction(intro_lines, identity)
-        goals, actions = self._goals(lines[chapters[1] + 1 :], goal_titles, info)
+        end = None
+        if len(chapters) > 2:  # a chapter after the goals (annexes): not part of any goal or action
+            end = chapters[2]
+            self.note(lines[end].number, "after-the-goals", f"'{lines[end].text}' and what follows read as an annex")
+        goals, actions = self._goals(lines[chapters[1] + 1 : end], goal_titles, info)
         cited_in_actions = {n for a in actions for n in a.footnotes}
         plan_notes = tuple(sorted({n for refs in self.refs.values() for n in refs} - cited_in_actions))
         info = PlanInfo(
@@ -310,6 +375,7 @@ class _Parser:
         # Skip anything before the first goal heading (a chapter may open with text).
         while index < len(lines) and not self._goal_heading(lines[index]):
             index += 1
+        lines = self._without_annex(lines, index)
         while index < len(lines):
             start = index
             number, heading, index = self._read_goal_heading(lines, index, len(goals) + 1, goal_titles)
@@ -327,6 +393,28 @@ class _Parser:
             )
         actions = reader.finish()
         return goals, actions
+
+    def _without_annex(self, lines: list[Line], first_goal: int) -> list[Line]:
+        """Cut an unnumbered annex after the last action (`BIJLAGE: LIJST VAN AFKORTINGEN`): a line in
+        capitals of two words or more after an action, that is no goal heading or its continuation."""
+        seen_action = False
+        in_heading = False
+        for index in range(first_goal, len(lines)):
+            line = lines[index]
+            if line.blank:
+                continue
+            if self._goal_heading(line):
+                in_heading, seen_action = True, False
+                continue
+            if in_heading and _all_caps(line.text):
+                continue
+            in_heading = False
+            if _ACTION.match(line.text):
+                seen_action = True
+            elif seen_action and _all_caps(line.text) and len(re.findall(r"[^\W\d_]{2,}", line.text)) >= 2:
+                self.note(line.number, "annex", f"'{line.text}' and what follows read as an annex, not an action's")
+                return lines[:index]
+        return lines
 
     @staticmethod
     def _goal_heading(line: Line) -> bool:
@@ -403,7 +491,17 @@ class _Parser:
         intro = body[: box if box is not None else first_od]
         related: list[PlanRef] = []
         if box is not None:
-            for line_number, block, _lines in _text.located_blocks(body[box + 1 : first_od]):
+            entries = box + 1
+            header = body[box].text
+            while entries < first_od and not _BOX_HEADER.startswith(header.casefold()):
+                entries += 1
+            while entries < first_od and (
+                body[entries].blank or _BOX_HEADER.startswith(f"{header} {body[entries].text}".casefold())
+            ):
+                if not body[entries].blank:
+                    header = f"{header} {body[entries].text}"
+                entries += 1
+            for line_number, block, _lines in _text.located_blocks(body[entries:first_od]):
                 names = block.items if isinstance(block, ItemList) else (block.text,)
                 related.extend(self._plan_ref(line_number, name) for name in names)
         ods = self._operational_goals(body[first_od:], number, reader)
@@ -426,7 +524,7 @@ class _Parser:
             line = lines[start]
             match = _OD.match(line.text)
             assert match is not None
-            od_hd, od_number = int(match[1]), int(match[2])
+            od_hd, od_number = int(match[1] or match[3]), int(match[2] or match[4])
             if od_hd != hd:
                 raise ParseError(
                     line.number,
@@ -436,7 +534,7 @@ class _Parser:
             if od_number != position + 1:
                 raise ParseError(line.number, f"expected OD {hd}.{position + 1}, found OD {hd}.{od_number}")
             code = f"OD{hd}.{od_number}"
-            parts = [match[3]]
+            parts = [match[5]]
             index = start + 1
             while index < end and not lines[index].blank and not _ACTION.match(lines[index].text):
                 parts.append(lines[index].text)
@@ -444,11 +542,19 @@ class _Parser:
             title = _text.join(parts)
             if not title:
                 raise ParseError(line.number, f"expected a title after 'OD {hd}.{od_number}', found none")
-            numbers = reader.read_all(lines[index:end], code, f"HD{hd}")
-            if not numbers:
-                raise ParseError(
-                    line.number,
-                    f"expected at least one action ('Actie N.') under OD {hd}.{od_number}, found none",
-                )
-            ods.append(OperationalGoal(code, f"HD{hd}", title, tuple(numbers), line.number))
+            body = lines[index:end]
+            description: tuple = ()
+            if not any(_ACTION.match(following.text) for following in body):
+                # No actions of its own: the text under the heading says where they are (another plan).
+                description = _text.blocks(body)
+                if not description:
+                    raise ParseError(
+                        line.number,
+                        f"expected at least one action ('Actie N.') or a text under OD {hd}.{od_number}, found none",
+                    )
+                self.note(line.number, "od-without-actions", f"OD {hd}.{od_number} has no actions; its text is kept")
+                numbers: list[int] = []
+            else:
+                numbers = reader.read_all(body, code, f"HD{hd}")
+            ods.append(OperationalGoal(code, f"HD{hd}", title, tuple(numbers), line.number, description))
         return ods

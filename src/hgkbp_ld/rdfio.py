@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pyoxigraph
 from rdflib import Graph
-from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 
 from hgkbp_ld.bundled import ONTOLOGY
@@ -44,6 +44,28 @@ def _canonical_json(value: object) -> object:
     return value
 
 
+@lru_cache(maxsize=1)
+def _context_member() -> str:
+    """`"@context": {...}` as `json.dumps(..., indent=2)` writes it one level deep in a document: every
+    JSON-LD file starts with the same ~6 KB context, so it is encoded once per process, not per file."""
+    text = json.dumps(_canonical_json(context()), ensure_ascii=False, indent=2)
+    return '"@context": ' + text.replace("\n", "\n  ")  # a JSON text has no raw newline inside a string
+
+
+def _jsonld_text(compacted: dict) -> str:
+    """The compacted document as `json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)`
+    writes it, with our context (always first: "@context" sorts before every other key) encoded once."""
+    rest = {key: value for key, value in compacted.items() if key != "@context"}
+    if "@context" not in compacted or any(key < "@context" for key in rest):
+        if "@context" in compacted:
+            rest = {**rest, "@context": context()}
+        return json.dumps(_canonical_json(rest), ensure_ascii=False, indent=2)
+    body = json.dumps(_canonical_json(rest), ensure_ascii=False, indent=2)
+    if body == "{}":
+        return "{\n  " + _context_member() + "\n}"
+    return "{\n  " + _context_member() + ",\n" + body[2:]
+
+
 def serialise(graph: Graph, fmt: str) -> bytes:
     """One graph in one format, the same bytes for the same triples.
 
@@ -63,12 +85,14 @@ def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            # rdflib's JSON-LD serializer without its JSON text (written, then read back here): the same object
-            compacted = from_rdf(graph, _parsed_context(), None, (False,), False, auto_compact=True)
-            if "@context" in compacted:  # rdflib writes the parsed context out with full IRIs: ours as written
-                compacted["@context"] = context()
-            text = json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)
-            found[fmt] = (text + "\n").encode("utf-8")
+            # rdflib's JSON-LD serializer without its JSON text (written, then read back here): the same object,
+            # made as its from_rdf makes it, less writing the parsed context out for each graph (with full
+            # IRIs): ours is put in as written (_jsonld_text)
+            compacted = Converter(_parsed_context(), True, False).convert(graph)
+            if isinstance(compacted, list):
+                compacted = {_parsed_context().get_key("@graph"): compacted}
+            compacted["@context"] = context()
+            found[fmt] = (_jsonld_text(compacted) + "\n").encode("utf-8")
         else:
             triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
             prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}

@@ -452,3 +452,16 @@ class Registers:
             plans=PlanRegister.load(base / "plans.csv"),
             mandates=load_mandates(ministers, portfolios) if ministers.exists() else (),
         )
+
+    def portfolios_named(self, mention: str) -> tuple[Portfolio, ...]:
+        """The portfolios a minister mention names: by the portfolio register's rules, else a minister's
+        full official title as data/ministers.csv gives it (`Vlaams minister van Wonen, Energie en
+        Klimaat, Toerisme en Jeugd`: the portfolios of that mandate)."""
+        found = self.portfolios.resolve_all(mention)
+        if found:
+            return found
+        key = name_key(mention)
+        for mandate in self.mandates:
+            if name_key(mandate.title) == key:
+                return tuple(self.portfolios.by_slug(slug) for slug in mandate.portfolios)
+        return ()

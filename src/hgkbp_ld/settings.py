@@ -46,9 +46,11 @@ class Settings:
     fast_workers: int = 2  # more workers that only queries known to be fast may use (at the normal CPU priority)
     general_nice: int = 10  # how much lower the other workers' CPU priority is (with fast workers; 0 to 19)
     fast_query_seconds: float = 0.5  # a query whose shortest run took less counts as fast
+    contended_workers: int = 0  # general workers other queries may take while fast ones run (0: half, at least 1)
     inline_triples: int = 100_000  # a store at most this big runs tiny fast queries in the server (0: never)
     client_queries: int = 2  # queries at once per client; more get 429
     client_budget: float = 30.0  # seconds of query time per client per minute; past it 429
+    client_held: int = 8  # requests of a client back before its Retry-After held till then; more: 429, closed
     query_queue: int = 16  # queries waiting for a worker at most (all clients); more get 503
     answer_cache_bytes: int = 64 * 1024 * 1024  # recent GET answers kept in memory (0: none)
     trusted_proxies: str = ""  # comma-separated addresses or networks whose X-Forwarded-For is believed
@@ -151,8 +153,10 @@ _AT_LEAST = {
     "fast_workers": 0,
     "general_nice": 0,
     "fast_query_seconds": 0,
+    "contended_workers": 0,
     "inline_triples": 0,
     "client_queries": 1,  # 0 would refuse every query with 429
+    "client_held": 0,  # 0: a request back too early is refused at once, its connection closed
     "query_queue": 0,
     "answer_cache_bytes": 0,
     "store_retries": 0,

@@ -8,15 +8,17 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hgkbp_ld.build import build
 from hgkbp_ld.cli.arguments import DEFAULT_SOURCE
-from hgkbp_ld.model import ParsedPlan, PlanIdentity, to_json
-from hgkbp_ld.parse import parse_file
-from hgkbp_ld.registers import RegisterError, Registers, load_plan_config
+from hgkbp_ld.registers import RegisterError, load_plan_config
 from hgkbp_ld.settings import Settings
-from hgkbp_ld.validate import use_engine
-from hgkbp_ld.versions import VersionError
+
+if TYPE_CHECKING:
+    from hgkbp_ld.model import ParsedPlan, PlanIdentity
+
+# Each command imports the stages it runs, and only those: `serve` and `publish` start without loading
+# the build, the SHACL engines or the parser (a process start costs less; the tests start ~90).
 
 
 def _summary(parsed: ParsedPlan) -> str:
@@ -61,6 +63,10 @@ def _plan_for(args: argparse.Namespace) -> tuple[Path, PlanIdentity | None]:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
+    from hgkbp_ld.model import to_json
+    from hgkbp_ld.parse import parse_file
+    from hgkbp_ld.registers import Registers
+
     started = time.perf_counter()
     args.data = Settings.from_env(data=args.data).data
     file, identity = _plan_for(args)
@@ -79,6 +85,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from hgkbp_ld.build import build
+    from hgkbp_ld.validate import use_engine
+
     started = time.perf_counter()
 
     def progress(message: str) -> None:
@@ -201,7 +210,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from hgkbp_ld.build import build_graphs
     from hgkbp_ld.registers import Registers, load_plan_configs
     from hgkbp_ld.validate import ONTOLOGY
-    from hgkbp_ld.versions import INDEX, History, as_rdf, diff, property_names, words
+    from hgkbp_ld.versions import INDEX, History, VersionError, as_rdf, diff, property_names, words
 
     settings = Settings.from_env(data=args.data, base=args.base)
 

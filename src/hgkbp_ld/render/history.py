@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from hgkbp_ld import iris
 from hgkbp_ld.versions import PROV, Change, History, Version, diff, objects
@@ -66,6 +67,7 @@ class Histories:
     entries: dict[str, list[Entry]] = field(default_factory=dict)  # object IRI -> its versions, oldest first
     _members: dict[tuple[str, int], Graph] = field(default_factory=dict)
     _described: dict[tuple[str, int], dict[str, frozenset]] = field(default_factory=dict)
+    _member: dict[tuple[str, int, str], Graph] = field(default_factory=dict)  # made once: a page and the stream
 
     @classmethod
     def load(cls, dist: Path, manifest: dict, base: str) -> Histories:
@@ -110,7 +112,7 @@ class Histories:
         if key not in self._members:
             version = self.plans[slug].versions[number - 1]
             described = self.described(slug, number)
-            graph = Graph()
+            graph = _graph()
             for entry_iri in sorted(i for i, es in self.entries.items() for e in es if (e.slug, e.number) == key):
                 graph += self.member(slug, version, entry_iri, described[entry_iri])
             self._members[key] = graph
@@ -124,6 +126,14 @@ class Histories:
         return self._described[key]
 
     def member(self, slug: str, version: Version, iri: str, description: frozenset) -> Graph:
+        """The member of `iri` in `version` (its description, versioned), made once: its page and the
+        event stream's page both show it. Not to be changed by the caller."""
+        key = (slug, version.number, iri)
+        if key not in self._member:
+            self._member[key] = self._make_member(slug, version, iri, description)
+        return self._member[key]
+
+    def _make_member(self, slug: str, version: Version, iri: str, description: frozenset) -> Graph:
         subjects = {s for s, _p, _o in description}
 
         def versioned(term: object) -> object:
@@ -131,7 +141,7 @@ class Histories:
                 return URIRef(self.member_iri(slug, version.number, str(term)))
             return term
 
-        graph = Graph()
+        graph = _graph()
         for s, p, o in description:
             graph.add((versioned(s), p, versioned(o)))  # type: ignore[arg-type]
         node = URIRef(self.member_iri(slug, version.number, iri))
@@ -149,7 +159,7 @@ class Histories:
     # --- the event stream ---------------------------------------------------------------------------------
 
     def stream(self, slug: str, origin: str) -> Graph:
-        graph = Graph()
+        graph = _graph()
         graph.bind("tree", TREE)
         graph.bind("ldes", LDES)
         graph.bind("prov", PROV)
@@ -186,6 +196,11 @@ class Histories:
             graph.add((stream, TREE.member, member))
         graph += members
         return graph
+
+
+def _graph() -> Graph:
+    """A graph without contexts (rdflib's SimpleMemory): faster to fill and to read than the default."""
+    return Graph(store=SimpleMemory())
 
 
 def _time(moment: dt.datetime) -> Literal:

@@ -102,9 +102,10 @@ class TimelineBar:
     """One action on the time line.
 
     `start`/`end` are whole years (1 January of start to 31 December of end). `open_end` means "from start, no end
-    given" (end must be None). A start without an end and without `open_end` is a single year. No start: either
-    `refers_to` names the action whose time line applies, or the action has no time line at all (`refers_to` is only
-    drawn for an action without a start; `timeline_rows` keeps it in any case).
+    given" (end must be None). A start without an end and without `open_end` is a single year. An end without a
+    start is a deadline ("Tegen eind 2027"). No start and no end: either `refers_to` names the action whose time line
+    applies, or the action has no time line at all (`refers_to` is only drawn for an action without a start;
+    `timeline_rows` keeps it in any case).
     """
 
     number: int
@@ -118,22 +119,23 @@ class TimelineBar:
     def __post_init__(self) -> None:
         if self.open_end and (self.start is None or self.end is not None):
             raise ValueError(f"action {self.number}: an open end needs a start and no end")
-        if self.end is not None and self.start is None:
-            raise ValueError(f"action {self.number}: an end without a start")
         if self.start is not None and self.end is not None and self.end < self.start:
             raise ValueError(f"action {self.number}: ends ({self.end}) before it starts ({self.start})")
 
     @property
     def kind(self) -> str:
-        """'bar' (a closed period), 'open' (from a year on), 'refers' (see another action) or 'none'."""
+        """'bar' (a closed period), 'open' (from a year on), 'deadline' (by a year), 'refers' (see another action)
+        or 'none'."""
         if self.start is not None:
             return "open" if self.open_end else "bar"
+        if self.end is not None:
+            return "deadline"
         return "refers" if self.refers_to is not None else "none"
 
     @property
     def last(self) -> int | None:
         """The last year the action runs, None if open or without time line."""
-        if self.start is None or self.open_end:
+        if self.open_end:
             return None
         return self.end if self.end is not None else self.start
 
@@ -164,8 +166,10 @@ def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
 
 
 def period_text(bar: TimelineBar) -> str:
-    """The period as words: "2026–2029", "2026", "vanaf 2025", "zie Actie 46" or "geen tijdspad"."""
+    """The period as words: "2026–2029", "2026", "vanaf 2025", "tegen 2027", "zie Actie 46" or "geen tijdspad"."""
     kind = bar.kind
+    if kind == "deadline":
+        return f"tegen {bar.end}"
     if kind == "open":
         return f"vanaf {bar.start}"
     if kind == "bar":
@@ -266,6 +270,8 @@ def _aria_label(bar: TimelineBar) -> str:
         return f"{head}, {bar.start} tot en met {bar.last}"
     if kind == "open":
         return f"{head}, vanaf {bar.start}, zonder einddatum"
+    if kind == "deadline":
+        return f"{head}, tegen {bar.end}, zonder begindatum"
     if kind == "refers":
         return f"{head}, geen eigen tijdspad, zie {notation(bar.refers_to or 0)}"
     return f"{head}, geen tijdspad"
@@ -432,13 +438,18 @@ def _timeline_row(
         f' text-decoration="underline">{_t(notation(bar.number))}</text>',
     ]
     words = [f'<text x="{TITLE_X}" y="{text_y}" font-size="{FONT_SIZE}" fill="{TEXT}">{_t(shorten(bar.title))}</text>']
-    if kind in ("bar", "open"):
+    if kind in ("bar", "open", "deadline"):
         start = bar.start or 0
-        x0 = x(start)
+        x0 = float(PLOT_X0) if kind == "deadline" else x(start)
         x1 = right if kind == "open" else x((bar.last or start) + 1)
-        common = _attrs(x=float(x0), y=float(bar_y), width=float(x1 - x0), height=BAR_H, data_start=start)
+        common = _attrs(x=float(x0), y=float(bar_y), width=float(x1 - x0), height=BAR_H, data_start=bar.start)
         if kind == "bar":
             out.append(f'<rect class="bar"{common} data-end="{bar.last}" fill="{BAR}">{tooltip}</rect>')
+        elif kind == "deadline":  # from the left edge (no start given), hatched, up to its year
+            out.append(
+                f'<rect class="bar bar-deadline"{common} data-end="{bar.last}" fill="url(#{pid}-hatch)" stroke="{BAR}"'
+                f' stroke-width="1.5" stroke-dasharray="5 3">{tooltip}</rect>'
+            )
         else:
             out.append(
                 f'<rect class="bar bar-open"{common} data-open="true" fill="url(#{pid}-hatch)" stroke="{BAR}"'

@@ -22,6 +22,7 @@ from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
 
+_ASKED_ONCE = frozenset({"page-whole", "page-holders", "page-built-plan"})  # small answers, asked by many pages
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
 
 
@@ -148,6 +149,20 @@ class Views:
         # A store that holds one plan's graph cannot see another built plan's owl:sameAs: register
         # plan IRI -> (built plan IRI, title), for the plans this store does not hold.
         self.built = built or {}
+        self._asked: dict[tuple, list[dict[str, Node]]] = {}  # query and bindings -> rows (_select)
+
+    def _select(self, name: str, bindings: dict[str, Node]) -> list[dict[str, Node]]:
+        """The rows of the query `render/queries/{name}.rq` with these bindings; those of the small
+        queries many pages ask alike (every action's page the chain of goals above it, the holders of the
+        same few portfolios) asked once, as the store does not change while its pages are made. Not to
+        be changed by the caller."""
+        if name not in _ASKED_ONCE:
+            return self.store.select(query(name), bindings)
+        key = (name, *sorted(bindings.items()))
+        found = self._asked.get(key)
+        if found is None:
+            found = self._asked[key] = self.store.select(query(name), bindings)
+        return found
 
     # --- links and labels -------------------------------------------------------------------
 
@@ -227,7 +242,7 @@ class Views:
         trail: list[Link] = []
         current = node
         for _depth in range(8):  # plans are shallow; a cycle in bad data must not loop forever
-            rows = self.store.select(query("page-whole"), {"this": current})
+            rows = self._select("page-whole", {"this": current})
             if not rows:
                 break
             row = rows[0]
@@ -237,7 +252,7 @@ class Views:
 
     def _holders(self, portfolio: URIRef) -> list[Link]:
         day = Literal(f"{self.today.isoformat()}T00:00:00", datatype=XSD.dateTime)
-        rows = self.store.select(query("page-holders"), {"portfolio": portfolio, "day": day})
+        rows = self._select("page-holders", {"portfolio": portfolio, "day": day})
         return self._links(rows)
 
     def _portfolio_links(self, graph: Graph, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
@@ -250,7 +265,7 @@ class Views:
     def _actions_of(self, prop: URIRef, node: URIRef, *, via_mandate: bool = False) -> list[Link]:
         """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
         name = "page-actions-of-mandate" if via_mandate else "page-actions-of-portfolio"
-        rows = self.store.select(query(name), {"this": node, "prop": prop})
+        rows = self._select(name, {"this": node, "prop": prop})
         return [dataclasses.replace(link, plan=self._plan_title(link.href)) for link in self._links(rows, note="n")]
 
     def _plan_title(self, href: str) -> str:
@@ -265,9 +280,9 @@ class Views:
         sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
         sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
         sections["partners"] = sorted(str(o) for o in graph.objects(node, BP.overigePartner))
-        rows = self.store.select(query("page-period"), {"this": node})
+        rows = self._select("page-period", {"this": node})
         sections["timeline"] = {k: str(v) for k, v in rows[0].items()} if rows else None
-        indicators = self.store.select(query("page-indicators"), {"this": node})
+        indicators = self._select("page-indicators", {"this": node})
         sections["indicators"] = [str(r["text"]) for r in indicators]
         sections["see_also"] = sorted(str(o) for o in graph.objects(node, RDFS.seeAlso))
         sections["citations"] = sorted(str(o) for o in graph.objects(node, DCTERMS.bibliographicCitation))
@@ -277,7 +292,7 @@ class Views:
         return sections
 
     def _children(self, node: URIRef, prop: URIRef) -> list[Link]:
-        rows = self.store.select(query("page-children"), {"this": node, "prop": prop})
+        rows = self._select("page-children", {"this": node, "prop": prop})
         return self._links(rows, note="n")
 
     def _HorizontaleDoelstelling(self, node: URIRef, graph: Graph) -> Sections:
@@ -291,7 +306,7 @@ class Views:
         }
 
     def _contributions(self, node: URIRef) -> list[dict[str, str]]:
-        rows = self.store.select(query("page-contributions"), {"this": node})
+        rows = self._select("page-contributions", {"this": node})
         found = [
             {"href": str(r["sdg"]), "label": Text.of(r.get("label", r["sdg"])), "why": str(r["why"])} for r in rows
         ]
@@ -311,7 +326,7 @@ class Views:
         }
 
     def _Bevoegdheid(self, node: URIRef, graph: Graph) -> Sections:
-        mandates = self.store.select(query("page-mandates"), {"this": node})
+        mandates = self._select("page-mandates", {"this": node})
         return {
             "holders_now": self._holders(node),
             "lead": self._actions_of(BP.verantwoordelijke, node),
@@ -333,7 +348,7 @@ class Views:
         built plan's page, with its own title: the register's entry and the built plan are one plan."""
         found: list[Link | str] = []
         for other in graph.objects(node, prop):
-            rows = self.store.select(query("page-built-plan"), {"this": other})
+            rows = self._select("page-built-plan", {"this": other})
             if not rows and str(other) in self.built:
                 iri, title = self.built[str(other)]
                 rows = [{"built": URIRef(iri), "title": Literal(title)}]

@@ -22,6 +22,12 @@ time per minute, one bounded queue for everyone, and a lane that slow queries ca
 - Past its budget, a client's running queries may be stopped: when someone waits for a worker's
   slot that such a client holds, its query that has run longest is stopped (`429`), and the slot
   goes to the waiting one. Its budget alone, not the number of workers, then bounds what it takes.
+- A client that comes back before its Retry-After while still at its limits (a flood of retries)
+  is not answered at once again: its request is held until the Retry-After it was given is due
+  (at most `hold_seconds`), then checked again, so a client that ignores Retry-After makes one
+  request per Retry-After and connection, not hundreds a second. The first refusal is at once. At
+  most `held` requests of one client and `held_total` of all are held (each holds a socket); more
+  are refused at once, and their connection closed (`Refused.close`).
 - At most `queue` queries wait; one more gets `503` with `Retry-After` at once. A waiting query
   that reaches its deadline (arrival + the query timeout) gets `503` as well, so every request is
   answered within the timeout.
@@ -53,14 +59,20 @@ class Limits:
     queue: int = 16  # queries waiting at most (all clients)
     fast_seconds: float = 0.5  # a query whose shortest run took less is fast
     inline_slots: int = 4  # queries at once that the service runs in the server (no worker)
+    held: int = 8  # requests of one client held back at once (it came back before its Retry-After)
+    held_total: int = 512  # of all clients
+    hold_seconds: float = 5.0  # a request is held at most this long
+    contended_slots: int = 1  # general slots that queries not known to be fast may take while short ones run
+    contended_seconds: float = 1.0  # short queries ran this recently: the service is contended
 
 
 class Refused(Exception):
     """Not now: 429 (this client's limits) or 503 (the server's), and when to try again."""
 
-    def __init__(self, status: int, message: str, retry_after: int) -> None:
+    def __init__(self, status: int, message: str, retry_after: int, close: bool = False) -> None:
         super().__init__(message)
         self.status, self.message, self.retry_after = status, message, max(1, retry_after)
+        self.close = close  # the client already has as many requests held as it may: close the connection
 
 
 @dataclass
@@ -72,6 +84,8 @@ class _Client:
     served: int = 0  # when it last got a slot (the gate's count of slots given)
     typical: float = 0.0  # moving average of its queries' durations (s)
     seen: int = 0  # queries finished
+    due: float = 0.0  # when its last 429 told it to come back (gate's clock)
+    held: int = 0  # its requests held back now (it came back before `due`)
 
 
 @dataclass
@@ -107,6 +121,8 @@ class Gate:
         self._order = 0
         self._served = 0
         self._typical = 1.0  # moving average of all durations (s), for Retry-After
+        self._held = 0  # requests held back now, all clients
+        self._short = -math.inf  # when a query of the fast or inline lane last ran (gate's clock)
 
     @property
     def waiting(self) -> int:
@@ -126,7 +142,8 @@ class Gate:
     def _forget_idle(self, now: float) -> None:
         rate = self.limits.budget / 60.0
         for address, client in list(self._clients.items()):
-            if client.running == 0 and client.tokens + (now - client.updated) * rate >= self.limits.budget:
+            full = client.tokens + (now - client.updated) * rate >= self.limits.budget
+            if client.running == 0 and client.held == 0 and full:
                 del self._clients[address]
 
     def is_fast(self, key: str, client: _Client, cheap: bool) -> bool:
@@ -148,10 +165,18 @@ class Gate:
         if kind == FAST and self._reserved < self.limits.fast_slots:
             self._reserved += 1
             return FAST
+        if kind == GENERAL and self._general >= self.limits.contended_slots and self.contended():
+            return None  # short queries are being answered: long ones leave them the other workers' cores
         if self._general < self.limits.slots:
             self._general += 1
             return GENERAL
         return None
+
+    def contended(self) -> bool:
+        """Short queries (the fast and inline lanes) run now or ran within `contended_seconds`."""
+        if self._reserved or self._inline:
+            return True
+        return self.clock() - self._short < self.limits.contended_seconds
 
     def _release(self, lane: str) -> None:
         if lane == GENERAL:
@@ -160,6 +185,12 @@ class Gate:
             self._reserved -= 1
         else:
             self._inline -= 1
+        if lane != GENERAL:
+            self._short = self.clock()
+        self._grant()
+
+    def _grant(self) -> None:
+        """Free slots to waiting queries."""
         # fast and inline ones first, then the client that holds fewest slots, then the one served longest ago
         for waiter in sorted(self._waiting, key=lambda w: (w.kind == GENERAL, w.client.holding, w.client.served)):
             if waiter.granted.done():
@@ -173,27 +204,63 @@ class Gate:
     def _retry(self) -> int:
         return math.ceil(self._typical * (1 + len(self._waiting)) / max(1, self.limits.slots))
 
-    def check(self, address: str) -> None:
-        """Refuse (429) a client already at its limits before its request is even read."""
-        client = self._client(address, self.clock())
-        self._refuse_if_over(client)
+    def check(self, address: str) -> float:
+        """Before a client's request is even read: 0 when it may go on; Refused (429) at once when it
+        is at its limits; or, when it is at its limits and came back before its last Retry-After
+        was due, how many seconds to hold it first (`hold`)."""
+        now = self.clock()
+        client = self._client(address, now)
+        if self._over(client) is not None and now < client.due:
+            return min(client.due - now, self.limits.hold_seconds)
+        self._refuse_if_over(client, now)
+        return 0.0
 
-    def _refuse_if_over(self, client: _Client) -> None:
+    async def hold(self, address: str, seconds: float) -> None:
+        """Hold a request `seconds` (what `check` said), then check it again: it goes on, or is
+        refused (at once now: its Retry-After is due). Refused at once, with `close`, when the
+        client has `held` requests held already or all clients `held_total`."""
+        now = self.clock()
+        client = self._client(address, now)
+        if client.held >= self.limits.held or self._held >= self.limits.held_total:
+            message = "U stuurde te veel verzoeken vóór uw Retry-After; deze verbinding wordt gesloten."
+            raise Refused(429, message, math.ceil(max(1.0, client.due - now)), close=True)
+        client.held += 1
+        self._held += 1
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            client.held -= 1
+            self._held -= 1
+        now = self.clock()
+        self._refuse_if_over(self._client(address, now), now)
+
+    def _over(self, client: _Client) -> tuple[str, int] | None:
+        """Why a client is at its limits and its Retry-After, or None."""
         limits = self.limits
         if client.running >= limits.per_client:
-            raise Refused(
-                429,
+            return (
                 f"U hebt al {client.running} queries lopen (hoogstens {limits.per_client} tegelijk per adres); "
                 "wacht tot er een klaar is.",
                 math.ceil(client.typical),
             )
         if client.tokens <= 0:
             rate = limits.budget / 60.0
-            raise Refused(
-                429,
+            return (
                 f"Uw querytijd ({limits.budget:g} s per minuut per adres) is op; probeer later opnieuw.",
                 math.ceil(-client.tokens / rate + 0.5),
             )
+        return None
+
+    def _refuse_if_over(self, client: _Client, now: float) -> None:
+        over = self._over(client)
+        if over is not None:
+            self._refuse(client, *over, now)
+
+    def _refuse(self, client: _Client, message: str, retry_after: int, now: float) -> None:
+        """429, and the client is told when to come back (a request before that is held: `check`)."""
+        refusal = Refused(429, message, retry_after)
+        client.due = now + refusal.retry_after
+        raise refusal
 
     @asynccontextmanager
     async def admit(
@@ -205,7 +272,7 @@ class Gate:
         the service will run it in the server itself (`QueryService.inline`)."""
         now = self.clock()
         client = self._client(address, now)
-        self._refuse_if_over(client)
+        self._refuse_if_over(client, now)
         kind = INLINE if inline else FAST if self.is_fast(key, client, cheap) else GENERAL
         client.running += 1  # waiting counts as running: a client cannot fill the queue
         try:
@@ -231,12 +298,14 @@ class Gate:
             if holder.task is not None:
                 holder.task.uncancel()
             rate = self.limits.budget / 60.0
-            raise Refused(
-                429,
+            message = (
                 f"Uw querytijd ({self.limits.budget:g} s per minuut per adres) is op en een ander wachtte: "
-                "uw query werd gestopt; probeer later opnieuw.",
-                math.ceil(self.limits.budget / 4 / rate),
-            ) from None
+                "uw query werd gestopt; probeer later opnieuw."
+            )
+            try:
+                self._refuse(client, message, math.ceil(self.limits.budget / 4 / rate), self.clock())
+            except Refused as refusal:
+                raise refusal from None
         finally:
             self._holders.remove(holder)
             elapsed = self.clock() - started
@@ -293,10 +362,14 @@ class Gate:
         waiter = _Waiter(kind, client, self._order, asyncio.get_running_loop().create_future())
         self._preempt(kind, client)
         self._waiting.append(waiter)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
         try:
-            await asyncio.wait_for(asyncio.shield(waiter.granted), max(0.0, seconds))
-        except TimeoutError:
-            pass
+            while not waiter.granted.done() and (left := end - loop.time()) > 0:
+                try:  # a slot kept back for short queries frees itself without a release: look again
+                    await asyncio.wait_for(asyncio.shield(waiter.granted), min(left, self.limits.contended_seconds))
+                except TimeoutError:
+                    self._grant()
         except asyncio.CancelledError:  # the client went away while waiting
             if waiter.granted.done():
                 self._release(waiter.granted.result())

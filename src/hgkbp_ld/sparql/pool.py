@@ -45,6 +45,18 @@ def _set_nice(pid: int, nice: int) -> bool:
     return True
 
 
+def _set_idle(pid: int, idle: bool) -> bool:
+    """Put a process in the SCHED_IDLE class (`idle`) or back in the normal one; False where that is
+    not allowed or not there (leaving SCHED_IDLE needs a privilege an ordinary user does not have)."""
+    if not hasattr(os, "SCHED_IDLE"):
+        return not idle
+    try:
+        os.sched_setscheduler(pid, os.SCHED_IDLE if idle else os.SCHED_OTHER, os.sched_param(0))
+    except OSError:
+        return False
+    return True
+
+
 def _worker(connection: Connection, nice: int | None) -> None:
     """A worker process: answers jobs until its pipe closes. `nice`: the general lane's priority
     (the server set it already, at once after the start; this covers a start that raced it)."""
@@ -213,6 +225,8 @@ class WorkerPool:
             nice = self.general_nice
         if nice is not None and nice > _nice_of(pid, self.base_nice) and _set_nice(pid, nice):
             worker.demoted = True
+        if nice == LOWEST and _set_idle(pid, True):
+            worker.demoted = True
         if nice != LOWEST:
             worker.watch = asyncio.get_running_loop().call_later(interval, self._watch, worker, now)
 
@@ -220,7 +234,8 @@ class WorkerPool:
         """A demoted worker back at its lane's priority; False where that is not allowed (it is
         then replaced)."""
         home = self.general_nice if worker.background else self.base_nice
-        if worker.process.pid is not None and _set_nice(worker.process.pid, home):
+        pid = worker.process.pid
+        if pid is not None and _set_idle(pid, False) and _set_nice(pid, home):
             worker.demoted = False
             return True
         return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -84,9 +85,16 @@ def read_manifest(dist: Path) -> tuple[dict, str]:
     return manifest, str(manifest.get("dataset_version") or hashlib.sha256(data).hexdigest())
 
 
+@lru_cache(maxsize=1 << 16)
+def _iri(value: str) -> URIRef:
+    """An IRI as rdflib's term, made (and checked) once: the render stage's queries name the same few
+    thousand IRIs over and over."""
+    return URIRef(value)
+
+
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if term.language:

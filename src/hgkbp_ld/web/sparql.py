@@ -43,7 +43,7 @@ from hgkbp_ld.web.browse import plan_links
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.http import etag_matches, not_acceptable
 from hgkbp_ld.web.service import service_description
-from hgkbp_ld.web.sparql_guard import Guard, client_address, raw_key
+from hgkbp_ld.web.sparql_guard import Guard, arrived, client_address, raw_key
 
 router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
@@ -240,7 +240,7 @@ async def sparql(request: Request) -> Response:
         hit = guarded.cache.get(tag)
         if hit is not None:
             return _answer(hit, headers, settings.max_rows, guarded, request, version)
-    deadline = guarded.gate.clock() + settings.query_timeout
+    deadline = arrived(request.scope) + settings.query_timeout  # a request held back has spent some
     try:
         address = client_address(
             request.client.host if request.client else "", request.headers.getlist("x-forwarded-for"), guarded.proxies

@@ -12,6 +12,7 @@ again. Anything else goes on to the app.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network, ip_address
@@ -26,6 +27,7 @@ from hgkbp_ld.web.http import etag_matches
 
 PATHS = ("/sparql", "/sparql/")
 REMEMBERED = 50_000  # raw requests remembered at most (then forgotten all at once)
+ARRIVED = "hgkbp.arrived"  # the scope's key for when the front door took a request (gate's clock)
 RawKey = tuple[str, bytes, bytes, str, bytes, bytes]
 
 
@@ -53,6 +55,11 @@ class Guard:
         return None if answer is None else (known[1], known[2], answer)
 
 
+def arrived(scope: Scope) -> float:
+    """When the front door took this request (before it held it back, if it did)."""
+    return scope.get(ARRIVED) or time.monotonic()
+
+
 def guard(settings: Settings) -> Guard:
     limits = Limits(
         slots=settings.workers,
@@ -62,6 +69,9 @@ def guard(settings: Settings) -> Guard:
         queue=settings.query_queue,
         fast_seconds=settings.fast_query_seconds,
         inline_slots=settings.workers + settings.fast_workers,  # the worker pool's threads (`pool`)
+        held=settings.client_held,
+        contended_slots=min(settings.workers, settings.contended_workers or max(1, settings.workers // 2)),
+        hold_seconds=settings.query_timeout / 2,  # a request let through after its hold keeps half its time
     )
     return Guard(Gate(limits), AnswerCache(settings.answer_cache_bytes), settings.proxies())
 
@@ -140,17 +150,29 @@ class FrontDoor:
         forwarded = []
         if guarded.proxies:  # the header counts only from a trusted proxy
             forwarded = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"]
+        scope[ARRIVED] = guarded.gate.clock()  # the query's time counts from here, a hold included
+        address = client_address(peer, forwarded, guarded.proxies)
         try:  # a client at its limits is refused before its request is read (cheaply: abusers send many)
-            guarded.gate.check(client_address(peer, forwarded, guarded.proxies))
+            hold = guarded.gate.check(address)
+            if hold > 0:  # it came back before its Retry-After: held until then (the tarpit), checked again
+                await guarded.gate.hold(address, hold)
         except Refused as refusal:
-            body = f"{refusal.message}\n".encode()
-            headers = [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(refusal.retry_after).encode()),
-            ]
-            await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            await refuse(send, refusal)
             return
         response = await self.handler(Request(scope, receive))
         await response(scope, receive, send)
+
+
+async def refuse(send: Send, refusal: Refused) -> None:
+    """A refusal by the front door: 429 or 503 with Retry-After, and `Connection: close` when the
+    client has too many requests held back (uvicorn then closes the connection after it)."""
+    body = f"{refusal.message}\n".encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(refusal.retry_after).encode()),
+    ]
+    if refusal.close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
