@@ -367,6 +367,7 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
         else:
             shutil.rmtree(rendered)
     monkeypatch.setattr(spread, "SPREAD_FROM", 0)
+    monkeypatch.setattr(spread, "SPREAD_PAGES", 0)
     started: list[object] = []
     pool = spread.ProcessPoolExecutor
     monkeypatch.setattr(spread, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or pool(*a, **k))
