@@ -1,12 +1,16 @@
 """/sparql under abuse, side by side with hgkbp-ld before issue 17 (no per-client limits).
 
     .venv/bin/python bench/sparql_fair.py [--seconds 10] [--tries 20] [--before REV]
-    .venv/bin/python bench/sparql_fair.py --quick [--rounds 3] [--seconds 5] [--env NAME=VALUE ...]
+    .venv/bin/python bench/sparql_fair.py --quick [--rounds 3] [--seconds 5] [--env NAME=VALUE ...] [--verbose]
+    .venv/bin/python bench/sparql_fair.py --quick --against REV [--rounds 5] [--seconds 5]
 
 `--quick` (for tuning; writes nothing to RESULTS.md): only scenario 2 below, only hgkbp-ld (with
 `--env` settings on top of the defaults), alone and beside the abusers alternately for `--rounds`
 rounds; each round's ratio is taken against the "alone" of the same round, and the CPU seconds
-of the server and its workers are printed beside it.
+of the server and its workers are printed beside it (`--verbose`: and each normal query's
+statuses and p50/p90 latency, and the abusers' answers, as `q-1`). With `--against REV`, this code and REV's run
+side by side, each round measuring each alone and then beside the abusers (paired rounds: the
+machine's load weighs on both alike).
 
 Clients are told apart by address: each is bound to its own loopback address (all of 127.0.0.0/8
 is loopback). Both servers run with HGKBP_QUERY_TIMEOUT=5 and otherwise their defaults. The
@@ -22,9 +26,10 @@ machine's two cores with the server and the measuring clients.
 2. Four abusive addresses (8 expensive queries each, as above) and four normal ones (each one query
    at a time, a mix of five ordinary queries by POST, so uncached): the normal ones' throughput
    with the abusers against alone. Twice: the abusers' process at the normal CPU priority, and at
-   nice 19. The second takes out what only a one-machine test adds: the abusers' own client (about
-   500 requests a second of retries after 429, in Python) on the server's two cores; the server's
-   cost of refusing them stays in.
+   nice 19. The second takes out what only a one-machine test adds: the abusers' own client (its
+   retries after 429, in Python: about 500 a second before the server held early retries until
+   their Retry-After, about 20 since) on the server's two cores; the server's cost of refusing
+   them stays in.
 """
 
 from __future__ import annotations
@@ -286,6 +291,30 @@ def quick(
     print(", ".join(f"{k}: median {statistics.median(v):.2f}x" for k, v in ratios.items()), flush=True)
 
 
+def paired(dist: Path, env: dict[str, str], rounds: int, seconds: float, trees: dict[str, Path | None]) -> None:
+    """Scenario 2 on two or more codes at once (`--against REV`): every server runs from the start,
+    and each round measures each of them alone, then beside the abusers (at nice 0), one after the
+    other, so that a change of the machine's load weighs on all of them alike."""
+    servers = {label: serve_hgkbp(dist, env, src=src) for label, src in trees.items()}
+    ratios: dict[str, list[float]] = {label: [] for label in trees}
+    try:
+        for number in range(rounds):
+            for label, (_process, url) in servers.items():
+                alone = normal_load(url, seconds, 0)
+                loaded = normal_load(url, seconds, 4)
+                ratios[label].append(loaded / alone)
+                print(
+                    f"round {number + 1} (load {os.getloadavg()[0]:.1f}) {label}: alone {alone:.1f}, "
+                    f"loaded {loaded:.1f} req/s: {loaded / alone:.2f}x",
+                    flush=True,
+                )
+    finally:
+        for process, _url in servers.values():
+            process.stop()
+    for label, values in ratios.items():
+        print(f"{label}: median {statistics.median(values):.2f}x ({', '.join(f'{v:.2f}' for v in values)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10, help="length of a throughput measurement")
@@ -296,6 +325,7 @@ def main() -> None:
     parser.add_argument("--env", action="append", default=[], help="--quick: NAME=VALUE for the server")
     parser.add_argument("--tree", help="--quick: measure this revision's code instead (e.g. 68d67b6)")
     parser.add_argument("--verbose", action="store_true", help="--quick: each query's statuses and latency")
+    parser.add_argument("--against", help="--quick: this revision's code too, measured in the same rounds")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     env = {"HGKBP_QUERY_TIMEOUT": str(TIMEOUT)}
@@ -303,6 +333,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-fair-") as name:
             extra = dict(item.split("=", 1) for item in args.env)
             src = before_tree(args.tree, Path(name)) if args.tree else None
+            if args.against:
+                other = before_tree(args.against, Path(name) / "against")
+                trees = {"this tree" if src is None else args.tree: src, args.against: other}
+                paired(fresh_build(Path(name)), {**env, **extra}, args.rounds, args.seconds, trees)
+                return
             quick(fresh_build(Path(name)), {**env, **extra}, args.rounds, args.seconds, src, args.verbose)
         return
     results: dict[str, dict[str, object]] = {}

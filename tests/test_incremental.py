@@ -280,6 +280,20 @@ def _short(iri: str) -> str:
 SHARED_KINDS = ("bevoegdheid/", "mandataris/", "persoon/", "conceptscheme/", "beleidsplan/")
 
 
+def _same_as_a_full_build(dist: Path, data: Path, where: Path, versions: Path | None = None) -> None:
+    """A full build of `data` into `where` (with `versions` as recorded before, if given) writes the very
+    files the incremental build wrote into `dist`."""
+    full_data = where / "data"
+    shutil.copytree(data, full_data)
+    if versions is not None:
+        shutil.rmtree(full_data / "versions")
+        shutil.copytree(versions, full_data / "versions")
+    build(where / "dist", data_dir=full_data, today=TODAY, jobs=1)
+    mine, theirs = _files(dist), _files(where / "dist")
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
 def test_a_changed_plan_renders_again_exactly_the_shared_pages_that_list_it(
     first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,14 +325,7 @@ def test_a_changed_plan_renders_again_exactly_the_shared_pages_that_list_it(
     records = json.loads((dist / CACHE / "shared.json").read_bytes())
     assert len(records) > len(rendered) + 20  # most shared pages were taken from the last build
     assert any(f"{len(rendered)} of {len(records)} pages of what plans share rendered again" in line for line in said)
-    full_data = tmp_path / "full" / "data"
-    shutil.copytree(data, full_data)
-    shutil.rmtree(full_data / "versions")
-    shutil.copytree(first[0] / "versions", full_data / "versions")  # the versions before this build
-    build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)
-    mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
-    assert sorted(mine) == sorted(theirs)
-    assert [name for name in mine if mine[name] != theirs[name]] == []
+    _same_as_a_full_build(dist, data, tmp_path / "full", versions=first[0] / "versions")
 
 
 def test_a_changed_register_renders_again_the_shared_pages_that_use_it(
@@ -341,12 +348,7 @@ def test_a_changed_register_renders_again_the_shared_pages_that_use_it(
     again = {path for path in rendered if path.startswith(SHARED_KINDS)}
     assert again == {_short(energie), "conceptscheme/bevoegdheid"} | {_short(m) for m in mandates}
     assert "Energiebeleid" in (dist / "site" / "doc" / "conceptscheme" / "bevoegdheid.html").read_text()
-    full_data = tmp_path / "full" / "data"
-    shutil.copytree(data, full_data)
-    build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)
-    mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
-    assert sorted(mine) == sorted(theirs)
-    assert [name for name in mine if mine[name] != theirs[name]] == []
+    _same_as_a_full_build(dist, data, tmp_path / "full")
 
 
 def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
@@ -367,6 +369,7 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
         else:
             shutil.rmtree(rendered)
     monkeypatch.setattr(spread, "SPREAD_FROM", 0)
+    monkeypatch.setattr(spread, "SPREAD_PAGES", 0)
     started: list[object] = []
     pool = spread.ProcessPoolExecutor
     monkeypatch.setattr(spread, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or pool(*a, **k))

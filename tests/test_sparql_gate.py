@@ -273,3 +273,40 @@ def test_without_short_queries_long_ones_take_every_general_slot() -> None:
         await asyncio.gather(*tasks)
 
     asyncio.run(scenario())
+
+
+def test_a_full_queue_refuses_first_a_client_that_is_served_already() -> None:
+    """One slot, a queue of one: a holds the slot and waits with a second query; b, with nothing
+    running and its budget whole, takes a's place in the queue (a's waiting query gets 429, not b a
+    503). A third client, c, then finds only b waiting (served nothing yet): c gets the 503."""
+    clock = Clock()
+    gate = Gate(Limits(slots=1, fast_slots=0, per_client=2, queue=1, budget=30), clock)
+    outcome: dict[str, object] = {}
+
+    async def scenario() -> None:
+        release = asyncio.Event()
+
+        async def query(address: str, key: str, hold: asyncio.Event | None = None) -> None:
+            try:
+                async with gate.admit(address, key, clock.now + 30) as lane:
+                    outcome.setdefault(address, []).append(lane)
+                    if hold is not None:
+                        await hold.wait()
+            except Refused as refused:
+                outcome.setdefault(address, []).append(refused.status)
+
+        gate._client("a", clock.now).tokens = 10  # a used 20 s of its budget lately
+        running = asyncio.create_task(query("a", "q1", release))
+        await asyncio.sleep(0)
+        waiting = asyncio.create_task(query("a", "q2"))
+        await asyncio.sleep(0)
+        assert gate.waiting == 1
+        newcomer = asyncio.create_task(query("b", "q3"))
+        await asyncio.sleep(0.05)
+        assert outcome.get("a") == [GENERAL, 429] and gate.waiting == 1  # a's waiting query made way
+        await query("c", "q4")  # only b waits, and b holds nothing: no one to refuse first
+        release.set()
+        await asyncio.gather(running, waiting, newcomer)
+
+    asyncio.run(scenario())
+    assert outcome == {"a": [GENERAL, 429], "b": [GENERAL], "c": [503]}

@@ -13,8 +13,10 @@ The key is made of:
   and kept in its fragment, so an unchanged plan's is taken from the last build): every statement
   of the thing and about it, of the things it names and that name it, of the portfolios a mandate
   holds and the actions that name them, of what those actions name but portfolios (period, goal,
-  indicators, the action an action is worked out in) and of the goal above an operational goal, of
-  a mandate's person, of the built plan a plan of the register is and of a thing's whole. That is a superset of
+  the action an action is worked out in) and of the goal above an operational goal, of a mandate's
+  person, of the built plan a plan of the register is and of a thing's whole; of a numbered thing
+  (an action, a goal) only what a shared page shows of it (number, title, notation, period, whole),
+  not its description: a new sentence in an action renders no shared page again. That is a superset of
   what the page's queries read (`render.views`: its description with the labels around it, the
   actions of a portfolio or of a mandate's portfolios, the holders, the mandates, the pictures'
   rows), so a change a page shows changes its key; a change it does not show may too (a page is
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from hgkbp_ld import iris
@@ -57,6 +60,25 @@ _TO_PORTFOLIO = frozenset({BP.verantwoordelijke, BP.samenwerkingMet, BP.heeftBev
 # What a page reads two steps away from the thing, beyond the actions: a mandate's person (the holders
 # of a portfolio), the built plan a plan of the register is (a plan's complementary plans), a whole
 _FOLLOWED = frozenset({MANDAAT.isBestuurlijkeAliasVan, OWL.sameAs, BP.isDeelVan})
+# What a shared page shows of a numbered thing around it (an action it lists, the goal above, a goal
+# that names a plan of the register): its number, title, notation, labels, kinds, its period, its
+# whole, the action it is worked out in, its portfolios; not its description, indicators or notes
+_NUMBERED_SHOWN = frozenset(
+    {
+        RDF.type,
+        BP.volgnummer,
+        DCTERMS.title,
+        SKOS.notation,
+        SKOS.prefLabel,
+        RDFS.label,
+        BP.omschrijving,
+        BP.isDeelVan,
+        DCTERMS.temporal,
+        BP.wordtUitgewerktIn,
+        BP.verantwoordelijke,
+        BP.samenwerkingMet,
+    }
+)
 RECORDS = "shared.json"  # in dist/build-cache/: each shared page's key, for the next build
 # a page's formats in the order `render.pages.rendered` makes them (the RDF first, then the HTML): the
 # order they are written in, and so of the bytes in the site's pack
@@ -85,8 +107,15 @@ class _Around:
         self._out: dict[Node, str] = {}
 
     def out(self, node: Node) -> str:
+        """The digest of what the graph says of `node`; of a numbered thing (an action, a goal, an
+        indicator), only what a shared page shows of it (`_NUMBERED_SHOWN`)."""
         if node not in self._out:
-            lines = sorted(f"{p.n3()} {o.n3()}" for p, o in self.graph.predicate_objects(node))
+            numbered = (node, BP.volgnummer, None) in self.graph
+            lines = sorted(
+                f"{p.n3()} {o.n3()}"
+                for p, o in self.graph.predicate_objects(node)
+                if not numbered or p in _NUMBERED_SHOWN
+            )
             self._out[node] = _digest([node.n3(), *lines])
         return self._out[node]
 
@@ -96,12 +125,13 @@ class _Around:
         portfolios = set(graph.objects(node, BP.heeftBevoegdheid))
         numbered = (node, *portfolios)  # the actions listed: what names it (or a portfolio it holds) and has a number
         actions = {s for n in numbered for s in graph.subjects(None, n) if (s, BP.volgnummer, None) in graph}
-        second = {o for n in actions for p, o in graph.predicate_objects(n) if p not in _TO_PORTFOLIO}
+        second = {o for n in actions for p, o in graph.predicate_objects(n) if p in _NUMBERED_SHOWN - _TO_PORTFOLIO}
         second.update(o for n in near for p, o in graph.predicate_objects(n) if p in _FOLLOWED)
         goals = {g for n in second for g in graph.objects(n, BP.isDeelVan)}
         nodes = near | portfolios | actions | second | goals
         incoming = sorted(f"{s.n3()} {p.n3()}" for s, p in graph.subject_predicates(node))
-        return _digest([node.n3(), *incoming, *sorted(self.out(n) for n in nodes)])
+        whole = "".join(f"{p.n3()} {o.n3()}" for p, o in sorted(graph.predicate_objects(node)))  # the thing's own, all
+        return _digest([node.n3(), whole, *incoming, *sorted(self.out(n) for n in nodes)])
 
 
 def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.store import EmbeddedStore
 
 SPREAD_FROM = 200  # pages to render times plans (what they cost, roughly) before a helper is started
+SPREAD_PAGES = 24  # and pages to render: fewer (an incremental build) do not pay for the helper's start
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,12 @@ class Spread:
         self.spool: Path | None = None
         self._todo = dict(todo)
         self._numbers: dict[str, int] = {}
-        if helper is None or helper.jobs < 2 or len(todo) * len(helper.slugs) < SPREAD_FROM or len(todo) < 2:
+        if (
+            helper is None
+            or helper.jobs < 2
+            or len(todo) * len(helper.slugs) < SPREAD_FROM
+            or len(todo) < max(2, SPREAD_PAGES)
+        ):
             return
         self.spool = helper.spool
         shutil.rmtree(self.spool, ignore_errors=True)
@@ -102,4 +108,4 @@ def _render_spooled(helper: Helper, work: list[tuple[int, str, list | None]]) ->
         _spool(helper.spool, number, bodies(pages.current(iri, entries).representations))
 
 
-__all__ = ["SPREAD_FROM", "Helper", "Spread"]
+__all__ = ["SPREAD_FROM", "SPREAD_PAGES", "Helper", "Spread"]

@@ -28,7 +28,9 @@ time per minute, one bounded queue for everyone, and a lane that slow queries ca
   request per Retry-After and connection, not hundreds a second. The first refusal is at once. At
   most `held` requests of one client and `held_total` of all are held (each holds a socket); more
   are refused at once, and their connection closed (`Refused.close`).
-- At most `queue` queries wait; one more gets `503` with `Retry-After` at once. A waiting query
+- At most `queue` queries wait; one more gets `503` with `Retry-After` at once, unless a waiting
+  query of a client served already (it holds a slot) that used more of its budget than the
+  newcomer can be refused first (`429`): the newcomer then waits in its place. A waiting query
   that reaches its deadline (arrival + the query timeout) gets `503` as well, so every request is
   answered within the timeout.
 """
@@ -105,6 +107,11 @@ class _Waiter:
     client: _Client = field(repr=False)
     order: int
     granted: asyncio.Future = field(repr=False)
+
+
+def _turn(waiter: _Waiter) -> tuple[bool, int, float, int]:
+    """Who of the waiting gets a freed slot first (lowest)."""
+    return (waiter.kind == GENERAL, waiter.client.holding, -waiter.client.tokens, waiter.client.served)
 
 
 class Gate:
@@ -191,8 +198,9 @@ class Gate:
 
     def _grant(self) -> None:
         """Free slots to waiting queries."""
-        # fast and inline ones first, then the client that holds fewest slots, then the one served longest ago
-        for waiter in sorted(self._waiting, key=lambda w: (w.kind == GENERAL, w.client.holding, w.client.served)):
+        # fast and inline ones first, then the client that holds fewest slots, then the one that used
+        # least of its budget lately, then the one served longest ago
+        for waiter in sorted(self._waiting, key=_turn):
             if waiter.granted.done():
                 continue
             taken = self._take(waiter.kind)
@@ -346,6 +354,24 @@ class Gate:
             if victim.task is not None:
                 victim.task.cancel()
 
+    def _evict(self, newcomer: _Client) -> bool:
+        """The queue is full: refuse (429) the waiting query of a client that is served already (it
+        holds a slot) and has used more of its budget than `newcomer`, the one that used most, so
+        that the newcomer can wait in its place; False when there is none (the newcomer gets 503)."""
+        served = [
+            w
+            for w in self._waiting
+            if not w.granted.done() and w.client.holding > 0 and w.client.tokens < newcomer.tokens
+        ]
+        if not served:
+            return False
+        victim = min(served, key=lambda w: w.client.tokens)
+        self._waiting.remove(victim)
+        message = "De wachtrij is vol en u hebt al een query lopen; een ander adres gaat voor. Probeer later opnieuw."
+        victim.client.due = self.clock() + max(1, self._retry())
+        victim.granted.set_exception(Refused(429, message, self._retry()))
+        return True
+
     def _remember(self, key: str, elapsed: float) -> None:
         """The text's shortest finished run: its cost without contention (or, while it never
         finished, how long it ran before it was stopped: it is not fast, whoever sends it)."""
@@ -356,7 +382,7 @@ class Gate:
 
     async def _wait(self, kind: str, client: _Client, seconds: float) -> str:
         """Wait in the queue for a slot, at most `seconds`; the lane taken."""
-        if len(self._waiting) >= self.limits.queue:
+        if len(self._waiting) >= self.limits.queue and not self._evict(client):
             raise Refused(503, "De server is volop bezig en de wachtrij is vol; probeer zo opnieuw.", self._retry())
         self._order += 1
         waiter = _Waiter(kind, client, self._order, asyncio.get_running_loop().create_future())
@@ -371,9 +397,9 @@ class Gate:
                 except TimeoutError:
                     self._grant()
         except asyncio.CancelledError:  # the client went away while waiting
-            if waiter.granted.done():
+            if waiter.granted.done() and not waiter.granted.cancelled() and waiter.granted.exception() is None:
                 self._release(waiter.granted.result())
-            else:
+            elif not waiter.granted.done():
                 waiter.granted.cancel()
                 self._waiting.remove(waiter)
             raise
