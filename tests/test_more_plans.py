@@ -215,3 +215,20 @@ def test_the_third_text_parsed_strictly_stops_at_the_minister_the_register_lacks
     message = str(caught.value)
     assert "obp-2025-2029.txt" in message and "line 296" in message
     assert "'Vlaams minister-president'" in message and "add the spelling to the register, or use --lenient" in message
+
+
+def test_a_box_header_worded_otherwise_keeps_its_plans() -> None:
+    """The box's header may wrap over lines (the Ouderenbeleidsplan's HD 2); one worded otherwise than
+    `… in andere horizontale plannen` still ends at its own line and keeps every plan it lists."""
+    from hgkbp_ld.parse import parse_text
+    from hgkbp_ld.registers import DATA_DIR
+
+    text = (DATA_DIR / "source" / "hgkbp-2025-2029.txt").read_text(encoding="utf-8")
+    header = "Acties gelinkt aan deze doelstelling in andere horizontale plannen"
+    assert header in text
+    plain = parse_text(text, registers=REGISTERS)
+    other = parse_text(
+        text.replace(header, "Acties gelinkt aan deze doelstelling in andere plannen", 1), registers=REGISTERS
+    )
+    names = [r.name for r in plain.goals[0].related_plans]
+    assert len(names) >= 3 and [r.name for r in other.goals[0].related_plans] == names

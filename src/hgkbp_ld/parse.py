@@ -493,8 +493,6 @@ class _Parser:
         if box is not None:
             entries = box + 1
             header = body[box].text
-            while entries < first_od and not _BOX_HEADER.startswith(header.casefold()):
-                entries += 1
             while entries < first_od and (
                 body[entries].blank or _BOX_HEADER.startswith(f"{header} {body[entries].text}".casefold())
             ):
