@@ -222,25 +222,38 @@ def test_a_damaged_dist_is_built_again(
     assert (dist / f"{JKP}.ttl").read_bytes() == before
 
 
-def test_the_pages_rendered_with_each_plan_are_those_of_one_process(first: tuple[Path, Path], tmp_path: Path) -> None:
-    """The render stage alone, on the whole dataset in one process (as `tests.conftest.rerender` runs
-    it), makes the same site as the plans' workers and the last stage together."""
-    from hgkbp_ld.render.stage import render
+def _unrendered_copy(first: tuple[Path, Path], tmp_path: Path) -> tuple[Path, dt.date]:
+    """A copy of the first build without its rendered site, snapshot and fragments, and the day that build
+    rendered for (as the last build left it: another test may have built it again, for another day)."""
     from hgkbp_ld.store.embedded import SNAPSHOT
 
     _data, dist = _copy(first, tmp_path)
-    built = first[1]  # as the last build left it (another test may have built it again, for another day)
-    today = dt.date.fromisoformat(json.loads((built / "site" / "index.json").read_bytes())["today"])
+    today = dt.date.fromisoformat(json.loads((first[1] / "site" / "index.json").read_bytes())["today"])
     for rendered in [dist / "site", *dist.glob("site.*"), dist / SNAPSHOT, dist / CACHE / "render"]:
         if rendered.is_symlink():
             rendered.unlink()
         else:
             shutil.rmtree(rendered)
-    render(dist, "https://data.vlaanderen.be", today)
+    return dist, today
+
+
+def _same_site(dist: Path, built: Path) -> None:
+    """`dist/site` holds the very files of `built/site`."""
     mine, theirs = _files(dist), _files(built)
     site = sorted(name for name in theirs if name.startswith("site/"))
     assert sorted(name for name in mine if name.startswith("site/")) == site
     assert [name for name in site if mine[name] != theirs[name]] == []
+
+
+def test_the_pages_rendered_with_each_plan_are_those_of_one_process(first: tuple[Path, Path], tmp_path: Path) -> None:
+    """The render stage alone, on the whole dataset in one process (as `tests.conftest.rerender` runs
+    it), makes the same site as the plans' workers and the last stage together."""
+    from hgkbp_ld.render.stage import render
+
+    dist, today = _unrendered_copy(first, tmp_path)
+    built = first[1]
+    render(dist, "https://data.vlaanderen.be", today)
+    _same_site(dist, built)
     indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, built)]
     assert _timeless(indexes[0]) == _timeless(indexes[1])
 
@@ -358,16 +371,9 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     plans here), the site is the same bytes as the build's, rendered in one process."""
     from hgkbp_ld.render import spread
     from hgkbp_ld.render.stage import render
-    from hgkbp_ld.store.embedded import SNAPSHOT
 
-    _data, dist = _copy(first, tmp_path)
+    dist, today = _unrendered_copy(first, tmp_path)
     built = first[1]
-    today = dt.date.fromisoformat(json.loads((built / "site" / "index.json").read_bytes())["today"])
-    for rendered in [dist / "site", *dist.glob("site.*"), dist / SNAPSHOT, dist / CACHE / "render"]:
-        if rendered.is_symlink():
-            rendered.unlink()
-        else:
-            shutil.rmtree(rendered)
     monkeypatch.setattr(spread, "SPREAD_FROM", 0)
     monkeypatch.setattr(spread, "SPREAD_PAGES", 0)
     started: list[object] = []
@@ -376,7 +382,4 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     render(dist, "https://data.vlaanderen.be", today, jobs=2)
     assert started, "no helper process was started"
     assert not (dist / ".spool").exists()
-    mine, theirs = _files(dist), _files(built)
-    site = sorted(name for name in theirs if name.startswith("site/"))
-    assert sorted(name for name in mine if name.startswith("site/")) == site
-    assert [name for name in site if mine[name] != theirs[name]] == []
+    _same_site(dist, built)
