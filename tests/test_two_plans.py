@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
+from hgkbp_ld.render.plans import load_plans
+from hgkbp_ld.store import EmbeddedStore
 from tests.conftest import SECOND_PLAN, Server
 
 REAL, OTHER = "hgkbp-2025-2029", SECOND_PLAN
@@ -110,3 +114,19 @@ def test_the_server_serves_both_plans(two: Path) -> None:
         assert int(rows[0]["n"]["value"]) == in_one_graph
     finally:
         server.stop()
+
+
+def test_the_actions_index_written_plan_by_plan_is_the_whole_index_dumped(two: Path) -> None:
+    """The last stage writes /acties' rows into index.json with each plan's texts read as its rows are
+    written (`StreamedIndex`): the same bytes as dumping the index read whole, texts and all."""
+    embedded = EmbeddedStore()
+    embedded.load(two)
+    base = "https://data.vlaanderen.be"
+    plans = load_plans(embedded, base, [REAL, OTHER])
+    whole = load_index(embedded, base, plans)
+    assert {row.plan for row in whole.rows} == {REAL, OTHER} and all(row.text for row in whole.rows)
+    out = io.StringIO()
+    StreamedIndex(load_index(embedded, base, plans, texts=False), embedded).write_json(out)
+    assert out.getvalue() == json.dumps(index_json(whole), ensure_ascii=False, sort_keys=True)
+    site = json.loads((two / "site" / "index.json").read_bytes())
+    assert site["actions"] == json.loads(out.getvalue())  # as the build wrote it

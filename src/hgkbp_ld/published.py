@@ -34,7 +34,7 @@ import shutil
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol, runtime_checkable
 
 from hgkbp_ld.store.base import Dataset
 
@@ -239,6 +239,14 @@ def entry_time(found: list) -> int:
     return int(found[2].strip('"').split("-")[0], 16)
 
 
+@runtime_checkable
+class Streamed(Protocol):
+    """A value of the index's head that writes itself (as `json.dumps(value, ensure_ascii=False,
+    sort_keys=True)` would), so that it is never held whole."""
+
+    def write_json(self, out: IO[str]) -> None: ...
+
+
 class IndexWriter:
     """`index.json`, written as its parts come: each section's members go to a file of their own and
     the index is put together at the end, so that no section is held whole in memory."""
@@ -262,10 +270,14 @@ class IndexWriter:
             handle.close()
         with (self.folder / INDEX).open("w", encoding="utf-8") as out:
             out.write("{")
-            items = [json.dumps(k) + ":" + json.dumps(v, ensure_ascii=False, sort_keys=True) for k, v in head.items()]
-            out.write(",".join(items))
+            for number, (key, value) in enumerate(head.items()):
+                out.write(("," if number else "") + json.dumps(key) + ":")
+                if isinstance(value, Streamed):  # written as it is made, never whole in memory
+                    value.write_json(out)
+                else:
+                    out.write(json.dumps(value, ensure_ascii=False, sort_keys=True))
             for number, (section, (path, _handle)) in enumerate(sorted(self._parts.items())):
-                out.write(("," if items or number else "") + json.dumps(section) + ":{")
+                out.write(("," if head or number else "") + json.dumps(section) + ":{")
                 with path.open(encoding="utf-8") as part:
                     shutil.copyfileobj(part, out)
                 out.write("}")

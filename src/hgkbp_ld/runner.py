@@ -44,14 +44,20 @@ class Runner:
     def last(
         self, function: Callable[..., object], *args: object, progress: Callable[[str], None], **kwargs: object
     ) -> None:
-        """Run `function` (which reports through `progress`) in a worker process if there are any: the
-        last stage then does not add its memory to what this process holds (the catalogue's validation)."""
+        """Run `function` (which reports through `progress`) in a process of its own if the plans were
+        built in worker processes: the last stage then does not add its memory to what this process
+        holds (the catalogue's validation), nor start from a worker's heap, which grew with the plans
+        it built (at 100 plans the last stage in a worker peaked 71 MiB above the same stage alone).
+        The workers are stopped first: their memory is given back before the last stage's grows."""
         if self.pool is None:
             function(*args, progress=progress, **kwargs)
             return
-        for line in self.pool.submit(_reporting, function, *args, **kwargs).result():
-            progress(line)
+        self.close()
+        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as fresh:
+            for line in fresh.submit(_reporting, function, *args, **kwargs).result():
+                progress(line)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

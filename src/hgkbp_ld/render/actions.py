@@ -7,6 +7,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Iterable
+from itertools import groupby
+from typing import IO
 
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP
@@ -20,8 +24,12 @@ def _short(iri: str, base: str) -> str:
     return iris.path_of(iri, base) or iri
 
 
-def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = None) -> ActionIndex:
-    """Every action's row; `plans` (render.plans) name the plans in the choices when there are several."""
+def load_index(
+    store: Store, base: str, plans: list[dict[str, str]] | None = None, *, texts: bool = True
+) -> ActionIndex:
+    """Every action's row; `plans` (render.plans) name the plans in the choices when there are several.
+    `texts=False`: without the searchable texts (the bulk of the rows), which `StreamedIndex` reads
+    plan by plan as it writes them."""
     plans = plans or []
     short = {p["slug"]: p["short"] for p in plans}
     rows: dict[str, Row] = {}
@@ -51,11 +59,8 @@ def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = Non
     for r in store.select(query("action-refers")):
         if str(r["a"]) in rows:
             rows[str(r["a"])].refers_to = int(r["n"])
-    texts: dict[str, list[str]] = {iri: [row.title] for iri, row in rows.items()}
-    for r in store.select(query("action-texts")):
-        texts.get(str(r["a"]), []).append(str(r["d"]))
-    for iri, parts in texts.items():
-        rows[iri].text = fold(" ".join([parts[0], *sorted(parts[1:])]))  # the title, then the rest in a fixed order
+    if texts:
+        _fold_texts(rows, store.select(query("action-texts")))
     held: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for r in store.select(query("ministers-portfolios")):
@@ -81,6 +86,15 @@ def load_index(store: Store, base: str, plans: list[dict[str, str]] | None = Non
     )
 
 
+def _fold_texts(rows: dict[str, Row], found: Iterable[dict]) -> None:
+    """Each row's searchable text: its title, then its descriptions' in a fixed order, folded."""
+    texts: dict[str, list[str]] = {iri: [row.title] for iri, row in rows.items()}
+    for r in found:
+        texts.get(str(r["a"]), []).append(str(r["d"]))
+    for iri, parts in texts.items():
+        rows[iri].text = fold(" ".join([parts[0], *sorted(parts[1:])]))
+
+
 def _goal_choices(rows: list[Row], short: dict[str, str]) -> list[Choice]:
     """The goals to filter on: `HD1` in a one-plan dataset; else `{plan}/HD1`, named with the plan."""
     several = len({row.plan for row in rows}) > 1
@@ -102,6 +116,41 @@ def index_json(index: ActionIndex) -> dict:
     data = dataclasses.asdict(index)
     data["held"] = {person: sorted(portfolios) for person, portfolios in index.held.items()}
     return data
+
+
+class StreamedIndex:
+    """`index_json` of an index loaded without its texts (`load_index(texts=False)`), written into the
+    site's index with each plan's texts read as its rows are written: the same bytes as
+    `json.dumps(index_json(index), ensure_ascii=False, sort_keys=True)` of the whole index, without
+    every action's text in memory at once (at 100 plans they are most of the index)."""
+
+    def __init__(self, index: ActionIndex, store: Store) -> None:
+        self.index = index
+        self.store = store
+
+    def write_json(self, out: IO[str]) -> None:
+        whole = index_json(dataclasses.replace(self.index, rows=[]))
+        out.write("{")
+        for number, key in enumerate(sorted(whole)):
+            out.write(("" if number == 0 else ", ") + json.dumps(key) + ": ")
+            if key != "rows":
+                out.write(json.dumps(whole[key], ensure_ascii=False, sort_keys=True))
+                continue
+            out.write("[")
+            for position, (_plan, group) in enumerate(groupby(self.index.rows, key=lambda row: row.plan)):
+                rows = list(group)
+                self._texts(rows)
+                written = ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
+                out.write(("" if position == 0 else ", ") + written)
+                for row in rows:
+                    row.text = ""  # released again: only one plan's texts at a time
+            out.write("]")
+        out.write("}")
+
+    def _texts(self, rows: list[Row]) -> None:
+        values = " ".join(f"<{row.iri}>" for row in rows)
+        text = query("action-texts").replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)
+        _fold_texts({row.iri: row for row in rows}, self.store.select(text))
 
 
 # --- the pictures ----------------------------------------------------------------------------------

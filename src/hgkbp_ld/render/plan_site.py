@@ -81,12 +81,15 @@ def fragment_paths(cache: Path, slug: str) -> tuple[Path, Path]:
     return cache / FRAGMENTS / f"{slug}.json", cache / FRAGMENTS / f"{slug}.index.json"
 
 
-def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str], datasets: bool = True) -> Pages:
+def make_pages(
+    store: Store, base: str, context: RenderContext, slugs: list[str], datasets: bool = True, texts: bool = True
+) -> Pages:
     """The `Pages` of a store holding the plans `slugs` (one plan's, in a plan's process); `datasets`:
-    whether a dataset's landing page may be among them (its schema.org description is made then)."""
+    whether a dataset's landing page may be among them (its schema.org description is made then);
+    `texts`: whether the actions' rows have their searchable texts (no page shows them)."""
     plans = load_plans(store, base, slugs)
     views = Views(store, base, labels(), context.today, {p["slug"]: p["title"] for p in plans}, context.built)
-    actions = load_index(store, base, plans)
+    actions = load_index(store, base, plans, texts=texts)
     described = dataset_descriptions(store) if datasets else {}
     common = {
         "version": __version__,

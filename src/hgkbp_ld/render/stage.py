@@ -29,7 +29,7 @@ from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
 from hgkbp_ld.incremental import software
 from hgkbp_ld.published import CACHE, EXTENSIONS, FORMAT, INDEX, SITE, IndexWriter, Writer, file_name
-from hgkbp_ld.render.actions import index_json
+from hgkbp_ld.render.actions import StreamedIndex
 from hgkbp_ld.render.findable import (
     SITEMAP_URLS,
     Entry,
@@ -122,7 +122,7 @@ def render(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
     )
-    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
+    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned), texts=False)
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
         histories = Histories.load(dist, _plan_part(manifest, slug), base)
@@ -212,7 +212,7 @@ def render(
             "today": today.isoformat(),
             "provenance": told,
             "statistics": statistics,
-            "actions": index_json(pages.actions) if pages.actions is not None else {},
+            "actions": StreamedIndex(pages.actions, store) if pages.actions is not None else {},
             "meta": {path: _meta(base, path) for path in ("acties", "sparql")},
             "seconds": seconds,
         }
