@@ -12,7 +12,8 @@ import pytest
 
 from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
 from hgkbp_ld.render.plans import load_plans
-from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.store import EmbeddedStore, embedded
+from hgkbp_ld.store.base import StoreError
 from tests.conftest import SECOND_PLAN, Server
 
 REAL, OTHER = "hgkbp-2025-2029", SECOND_PLAN
@@ -130,3 +131,38 @@ def test_the_actions_index_written_plan_by_plan_is_the_whole_index_dumped(two: P
     assert out.getvalue() == json.dumps(index_json(whole), ensure_ascii=False, sort_keys=True)
     site = json.loads((two / "site" / "index.json").read_bytes())
     assert site["actions"] == json.loads(out.getvalue())  # as the build wrote it
+
+
+def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
+    two: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded store loads several plans per bulk load (N-Quads streamed from their files): the
+    same quads as each file loaded into its graph and into the default graph on its own."""
+    manifest = json.loads((two / "manifest.json").read_text())
+    files = {p["graph"]: two / f"{slug}.nt" for slug, p in manifest["plans"].items()}
+    files[manifest["catalogue"]["graph"]] = two / manifest["catalogue"]["file"]
+    files["https://data.vlaanderen.be/ns/beleidsplan"] = two / "beleidsplan.ttl"
+    expected = ox.Store()
+    for name, path in files.items():
+        for target in (ox.NamedNode(name), ox.DefaultGraph()):
+            expected.load(path=str(path), to_graph=target)
+    merged = sum(1 for _ in expected.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    for size in (1, 10**9):  # a bulk load per plan; both plans in one
+        monkeypatch.setattr(embedded, "LOAD_TRIPLES", size)
+        store = EmbeddedStore(tmp_path / f"grouped-{size}")
+        dataset = store.load(two)
+        assert store.path is not None
+        assert set(ox.Store.read_only(str(store.path))) == set(expected)
+        assert dataset.merged == merged
+        assert dataset.graphs[f"{ID}dataset/{OTHER}"] == manifest["plans"][OTHER]["triples"]
+
+
+def test_a_dump_that_lost_a_triple_is_refused_at_load(two: Path, tmp_path: Path) -> None:
+    manifest = json.loads((two / "manifest.json").read_text())
+    for name in [f"{slug}.nt" for slug in manifest["plans"]] + [manifest["catalogue"]["file"], "beleidsplan.ttl"]:
+        (tmp_path / name).write_bytes((two / name).read_bytes())
+    lines = (tmp_path / f"{OTHER}.nt").read_bytes().splitlines(keepends=True)
+    (tmp_path / f"{OTHER}.nt").write_bytes(b"".join(lines[1:]))
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(StoreError, match=f"graph {ID}dataset/{OTHER}: loaded {len(lines) - 1} triples"):
+        EmbeddedStore(tmp_path / "store").load(tmp_path)
