@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 # The tests run in parallel (pytest-xdist), a module to a worker (tests/conftest.py), heavy ones first; each distinct
 # build, the template Virtuoso and the session's Virtuoso are made once per run (tests/shared.py).
-# One worker more than the cores: while one test waits on a server, Virtuoso, Chromium or a query left to
-# run into its timeout, the extra worker's tests use the core (bench/RESULTS.md, "Fourth round": on two
-# cores two workers kept them ~65 % busy). `make test TEST_WORKERS=N` sets another number.
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+# `make test TEST_WORKERS=3` on two cores lets a third worker use what tests leave idle while they wait on
+# servers, Virtuoso and Chromium; measured on this shared machine at a load of ~7 it was slower than two (11 min
+# 15 s against 9 min 02 s, its tests' CPU ~1.5x: bench/RESULTS.md, "Fourth round"), so not the default.
+TEST_WORKERS ?= auto
 # The tests' temporary folders (builds of thousands of small files, copies of them, throw-away Virtuosos)
 # live in memory when /dev/shm is there: on a disk where every file written is a journal write, a
 # re-render took 36 s instead of 7 (a run peaks at ~1.4 GB there, so /dev/shm is used only with 3 GB free, as
