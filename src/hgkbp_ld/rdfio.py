@@ -1,9 +1,11 @@
-"""Writing RDF: one graph in one of the published formats, the same bytes for the same triples."""
+"""Reading and writing RDF: one graph in one of the published formats, the same bytes for the same
+triples; a file read into an rdflib graph by pyoxigraph's parsers."""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph
 from rdflib import Graph
@@ -12,6 +14,7 @@ from rdflib.plugins.shared.jsonld.context import Context
 
 from hgkbp_ld.bundled import ONTOLOGY
 from hgkbp_ld.iris import PREFIXES
+from hgkbp_ld.store.base import to_rdflib
 
 CONTEXT = ONTOLOGY / "beleidsplan.context.jsonld"
 FORMATS: dict[str, pyoxigraph.RdfFormat] = {
@@ -20,6 +23,23 @@ FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "rdf": pyoxigraph.RdfFormat.RDF_XML,
 }
+
+READ_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "xml": pyoxigraph.RdfFormat.RDF_XML,
+}
+
+
+def read_graph(path: Path, format: str = "turtle", graph: Graph | None = None) -> Graph:
+    """The triples of a file (`format` as rdflib names it: turtle, nt, xml), added to `graph` (default a
+    new one). Parsed by pyoxigraph, 3-10 times faster than rdflib's own parsers, with the file's URL as
+    the base as rdflib takes it: the same graph (tests/test_rdfio.py). A file that does not parse raises
+    SyntaxError (with its line), one that cannot be read OSError."""
+    graph = Graph() if graph is None else graph
+    parsed = pyoxigraph.parse(path=str(path), format=READ_FORMATS[format], base_iri=path.absolute().as_uri())
+    graph.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph) for t in parsed)
+    return graph
 
 
 @lru_cache(maxsize=1)
