@@ -332,6 +332,19 @@ def test_example_answers_match_rdflib_over_the_dump(endpoint: str, dist: Path) -
     assert key(tuple(sorted(r.items())) for r in served) == key(tuple(sorted(r.items())) for r in local)
 
 
+def test_the_schema_org_example_matches_rdflib_over_the_dumps(endpoint: str, dist: Path) -> None:
+    """The CONSTRUCT example (its three parts in a UNION) gives, on each store, the triples rdflib gives
+    over the catalogue and the plan's dump: every keyword, distribution and licence, none lost or added."""
+    text = (QUERIES / "datasets-als-schema-org.rq").read_text(encoding="utf-8")
+    served = Graph().parse(data=query(wrapper(endpoint, text, TURTLE, "GET")).convert(), format="turtle")
+    dumps = Graph()
+    for name in ("catalogus.ttl", "hgkbp-2025-2029.ttl"):
+        dumps.parse(dist / name)
+    local = dumps.query(text).graph
+    assert local is not None and len(local) > 0
+    assert set(served) == set(local)
+
+
 # --- the dataset: named graph, union default graph, the protocol's graph parameters ------------------
 
 
