@@ -55,13 +55,20 @@ def _parsed_context() -> Context:
 
 
 def _canonical_json(value: object) -> object:
-    """Sort every JSON array (the dump has no @list), so that rdflib's set order cannot show."""
+    """Sort every JSON array (the dump has no @list), so that rdflib's set order cannot show: by each
+    item's JSON text (its keys sorted: they are, once made canonical here)."""
     if isinstance(value, dict):
         return {key: _canonical_json(item) for key, item in sorted(value.items())}
     if isinstance(value, list):
         items = [_canonical_json(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+        if len(items) < 2:  # most arrays: one value, nothing to order
+            return items
+        return sorted(items, key=_json_key)
     return value
+
+
+def _json_key(item: object) -> str:
+    return json.dumps(item, ensure_ascii=False)  # `item` is canonical: its keys are in order already
 
 
 @lru_cache(maxsize=1)

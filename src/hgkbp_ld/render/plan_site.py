@@ -85,7 +85,8 @@ def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str]
     """The `Pages` of a store holding the plans `slugs` (one plan's, in a plan's process); `datasets`:
     whether a dataset's landing page may be among them (its schema.org description is made then)."""
     plans = load_plans(store, base, slugs)
-    views = Views(store, base, labels(), context.today, {p["slug"]: p["title"] for p in plans}, context.built)
+    titles = {p["slug"]: p["title"] for p in plans}
+    views = Views(store, base, labels(), context.today, titles, context.built, batch=len(slugs) == 1)
     actions = load_index(store, base, plans)
     described = dataset_descriptions(store) if datasets else {}
     common = {
