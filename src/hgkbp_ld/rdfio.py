@@ -24,6 +24,7 @@ FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "rdf": pyoxigraph.RdfFormat.RDF_XML,
 }
 
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 READ_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "turtle": pyoxigraph.RdfFormat.TURTLE,
     "nt": pyoxigraph.RdfFormat.N_TRIPLES,
@@ -108,6 +109,7 @@ def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     ntriples = ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
     found = {}
+    triples: list[pyoxigraph.Triple] | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
@@ -121,7 +123,7 @@ def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
             compacted["@context"] = context()
             found[fmt] = (_jsonld_text(compacted) + "\n").encode("utf-8")
         else:
-            triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-            prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-            found[fmt] = pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
+            if triples is None:  # read once for Turtle and RDF/XML
+                triples = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+            found[fmt] = pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=_PREFIXES)
     return found
