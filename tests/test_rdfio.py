@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from hgkbp_ld import official
+from hgkbp_ld import official, rdfio
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
 from hgkbp_ld.rdfio import read_graph
 
@@ -48,3 +49,26 @@ def test_a_broken_file_names_its_line(tmp_path: Path) -> None:
         read_graph(broken)
     with pytest.raises(official.OfficialShapesError, match=r"broken\.ttl: cannot load"):
         official._parse(broken)
+
+
+TRICKY = [
+    {"a": "x\u0001\u001f\t\n\r\b\f\"\\/\u2028\u0085é\U0001f600\x7f", "b": [1, -2, True, False, None], "c": {}, "d": []},
+    {"@graph": [{"@id": "x", "n": 2**70}]},  # beyond 64 bits: orjson refuses, json writes it
+    {"v": [1e-07, 2.5e-05, 0.1, 1e20, float("nan")]},  # floats: orjson writes some otherwise (1e-7)
+    {"s": "\ud800"},  # a lone surrogate: not UTF-8
+]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_the_jsonld_text_is_what_json_writes(value: object) -> None:
+    """The JSON-LD files' text is written by orjson where that gives json's bytes, else by json."""
+    assert rdfio._canonical_text(value) == json.dumps(rdfio._canonical_json(value), ensure_ascii=False, indent=2)
+
+
+def test_a_graph_with_doubles_gives_the_jsonld_json_writes() -> None:
+    graph = Graph()
+    for number, value in enumerate(("1.0E-7", "2.5E-5", "INF", "3.14")):
+        graph.add((URIRef(f"http://example.org/{number}"), RDF.value, Literal(value, datatype=XSD.double)))
+    compacted = json.loads(rdfio.serialise(graph, "jsonld"))
+    expected = json.dumps(rdfio._canonical_json(compacted), ensure_ascii=False, indent=2) + "\n"
+    assert rdfio.serialise(graph, "jsonld").decode("utf-8") == expected
