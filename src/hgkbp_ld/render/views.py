@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 from rdflib import Graph, Literal, URIRef
@@ -119,10 +120,16 @@ class Labels:
 def natural(value: Link | str) -> tuple:
     """Sort 'HD 2' before 'HD 10' and 'Actie 9' before 'Actie 12': numbers compare as numbers."""
     text = f"{value.note} {value.label}" if isinstance(value, Link) else value
-    parts = tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
+    parts = _natural_parts(text)
     # equal labels: by address, on any store; then by the text as written ("Sociale economie" and
     # "Sociale Economie" fold alike), so that two builds give the same page
     return (parts, value.href if isinstance(value, Link) else "", text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _natural_parts(text: str) -> tuple:
+    """The text's runs of digits as numbers, the rest folded (the same labels are sorted on many pages)."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
 
 
 def text_blocks(text: str) -> list[Block]:
