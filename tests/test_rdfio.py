@@ -52,7 +52,7 @@ def test_a_broken_file_names_its_line(tmp_path: Path) -> None:
 
 
 TRICKY = [
-    {"a": "x\u0001\u001f\t\n\r\b\f\"\\/\u2028\u0085é\U0001f600\x7f", "b": [1, -2, True, False, None], "c": {}, "d": []},
+    {"a": 'x\u0001\u001f\t\n\r\b\f"\\/\u2028\u0085é\U0001f600\x7f', "b": [1, -2, True, False, None], "c": {}, "d": []},
     {"@graph": [{"@id": "x", "n": 2**70}]},  # beyond 64 bits: orjson refuses, json writes it
     {"v": [1e-07, 2.5e-05, 0.1, 1e20, float("nan")]},  # floats: orjson writes some otherwise (1e-7)
     {"s": "\ud800"},  # a lone surrogate: not UTF-8
