@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from markupsafe import Markup, escape
 
 from hgkbp_ld.bundled import TEMPLATES
@@ -27,7 +27,7 @@ def environment(base: str) -> Environment:
     )
     env.filters["doc_href"] = lambda iri: doc_href(iri, base)
     env.filters["term_href"] = term_href
-    env.globals["link"] = link
+    env.filters["link"] = link  # a filter is called directly, a global through the context: ~2x its cost
     # the kinds with a section of their own (kinds/{kind}.html): a page of another kind (an indicator, a
     # period, a version) looks for no file, which the loader would do on every page (it caches no miss)
     env.globals["kinds"] = frozenset(p.name.removesuffix(".html") for p in (TEMPLATES / "kinds").iterdir())
@@ -47,8 +47,10 @@ def _get(value: object, name: str) -> object:
 
 def link(value: object) -> Markup:
     """A value as the pages show it: a link (`views.Link`, or a mapping with href and label) with its
-    notation, or a text, each marked with its language where that is not Dutch. A function, not a
-    template macro: the pages call it for every value of every row (thousands per plan)."""
+    notation, or a text, each marked with its language where that is not Dutch (`{{ value | link }}`). In
+    Python, not a template macro: the pages use it for every value of every row (thousands per plan)."""
+    if isinstance(value, Undefined):  # as the template writes an undefined value: nothing
+        return Markup("")
     href = _get(value, "href")
     if href is not _MISSING:
         label = _get(value, "label")
