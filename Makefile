@@ -10,7 +10,8 @@ PORT ?= 8000
 # The tests run in parallel (pytest-xdist), a module to a worker (tests/conftest.py), heavy ones first; each distinct
 # build, the template Virtuoso and the session's Virtuoso are made once per run (tests/shared.py).
 # `make test TEST_WORKERS=3` on two cores lets a third worker use what tests leave idle while they wait on
-# servers, Virtuoso and Chromium (bench/RESULTS.md, "Test suite": not measured quietly, so not the default).
+# servers, Virtuoso and Chromium; measured on this shared machine at a load of ~7 it was slower than two (11 min
+# 15 s against 9 min 02 s, its tests' CPU ~1.5x: bench/RESULTS.md, "Fourth round"), so not the default.
 TEST_WORKERS ?= auto
 # The tests' temporary folders (builds of thousands of small files, copies of them, throw-away Virtuosos)
 # live in memory when /dev/shm is there: on a disk where every file written is a journal write, a

@@ -104,8 +104,23 @@ def pytest_runtest_protocol(item: pytest.Item) -> object:
 DURATIONS = [0.0]  # seconds, setup + call + teardown of every test (on the controller: all workers')
 
 
+def _machine() -> tuple[float, float, float]:
+    """(1-minute load average, jiffies the machine's cores were busy, jiffies in all) so far: every
+    process's, the tests' and anyone else's on a shared machine (zeros where /proc/stat is not there)."""
+    try:
+        fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return os.getloadavg()[0], 0.0, 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return os.getloadavg()[0], float(sum(fields[:8]) - idle), float(sum(fields[:8]))
+
+
+MACHINE: list[tuple[float, float, float]] = []  # at the start of the run (on the controller)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     subprocess.Popen.__init__ = _counting_init  # type: ignore[method-assign]
+    MACHINE.append(_machine())
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -150,6 +165,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         for module, (wall, cpu, tests) in sorted(MODULES.items(), key=lambda m: -m[1][1])[:shown]:
             terminalreporter.write_line(f"  {module:45} {wall:7.1f} {cpu:7.1f} {tests:5}")
     _workers(terminalreporter)
+    _load(terminalreporter, sum(cpu for _wall, cpu, _n in MODULES.values()))
+
+
+def _load(terminalreporter: pytest.TerminalReporter, counted: float) -> None:
+    """How busy the machine was during the run (all its processes: on a shared machine others' too),
+    and how much of it the tests' counted CPU was: where the cores sat idle, or were taken by others."""
+    if not MACHINE:
+        return
+    (load_0, busy_0, all_0), (load_1, busy_1, all_1) = MACHINE[0], _machine()
+    cores, wall = os.cpu_count() or 1, time.time() - STARTED
+    line = f"machine: load average {load_0:.1f} at the start, {load_1:.1f} at the end"
+    if all_1 > all_0:
+        line += f"; its {cores} cores busy {100 * (busy_1 - busy_0) / (all_1 - all_0):.0f} % of the run (every process)"
+    if counted:
+        line += f", with the tests' counted CPU {100 * counted / (cores * wall):.0f} % (Virtuoso and live query workers not in it)"
+    terminalreporter.write_line(line)
 
 
 def _workers(terminalreporter: pytest.TerminalReporter) -> None:

@@ -105,3 +105,17 @@ print("ok", len({modules!r}))
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok")
+
+
+def test_a_build_imports_no_web_framework() -> None:
+    """The build and the plan workers it spawns render pages without the server's framework (FastAPI,
+    Starlette: ~0.6 s of imports in every build process); the /acties index lives apart from its route."""
+    probe = """
+import sys
+import hgkbp_ld.build, hgkbp_ld.plan_build, hgkbp_ld.render.plan_site, hgkbp_ld.render.stage, hgkbp_ld.cli
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("fastapi", "starlette", "uvicorn"))
+print(loaded)
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

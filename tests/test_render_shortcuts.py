@@ -17,6 +17,8 @@ from rdflib import Graph, Literal, URIRef
 
 from hgkbp_ld import rdfio
 from hgkbp_ld.published import Writer, etag
+from hgkbp_ld.render.templates import environment
+from hgkbp_ld.render.views import Link, Text
 from hgkbp_ld.versions import read_ntriples
 
 EX = "https://data.vlaanderen.be/id/actie/p/"
@@ -99,3 +101,40 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# The `link` macro the pages used before `render.templates.link` (a filter in Python) replaced it.
+_LINK_MACRO = """{% macro link(value) -%}
+{%- if value.href is defined -%}
+{%- set l = value.label.lang -%}
+<a href="{{ value.href }}"{% if l and l != "nl" %} lang="{{ l }}"{% endif %}>{% if value.note and value.note != value.label %}<span class="notation">{{ value.note }}</span> {% endif %}{{ value.label }}</a>
+{%- elif value.lang and value.lang != "nl" -%}<span lang="{{ value.lang }}">{{ value }}</span>
+{%- else -%}{{ value }}{%- endif -%}
+{%- endmacro %}{{ link(value) }}|{{ value | link }}"""
+
+
+def _text(value: str, lang: str) -> Text:
+    made = Text(value)
+    made.lang = lang
+    return made
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Link("Actie 12 <&>", "/doc/actie/p/12", "A12"),
+        Link("HD 1", "/doc/doelstelling/p/HD1", "HD 1"),  # a note equal to the label is not shown twice
+        Link(_text("Youth policy", "en"), "/doc/x?a=1&b=2"),
+        Link(_text("Jeugd", "nl"), "/doc/x", ""),
+        _text("a text in English", "en"),
+        _text("een tekst", "nl"),
+        'plain "quoted" <b>text</b>',
+        {"href": "/doc/sdg/1", "label": "Doel 1"},
+        None,
+        3,
+    ],
+)
+def test_the_link_filter_writes_what_the_link_macro_wrote(value: object) -> None:
+    template = environment("https://data.vlaanderen.be").from_string(_LINK_MACRO)
+    old, new = template.render(value=value).split("|")
+    assert new == old

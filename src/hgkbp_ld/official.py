@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
+from hgkbp_ld.rdfio import read_graph
 from hgkbp_ld.registers import RegisterError
 
 OFFICIAL = SHAPES_DIR / "official"
@@ -85,7 +86,7 @@ def _parse(*paths: Path, format: str = "turtle") -> Graph:
 
 def _parse_one(graph: Graph, path: Path, format: str) -> None:
     try:
-        graph.parse(path, format=format)
+        read_graph(path, format, graph)
     except (OSError, SyntaxError, ValueError) as error:
         raise OfficialShapesError(f"{path}: cannot load ({error}); restore the verbatim copy") from error
 

@@ -39,6 +39,7 @@ from rdflib.term import BNode, Identifier
 from hgkbp_ld import official
 from hgkbp_ld.bundled import ONTOLOGY as ONTOLOGY_DIR
 from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
+from hgkbp_ld.rdfio import read_graph
 from hgkbp_ld.settings import SHACL_ENGINES as ENGINES
 from hgkbp_ld.settings import Settings, SettingsError
 
@@ -144,7 +145,7 @@ class Report:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Graph:
-    return Graph().parse(path, format="turtle")
+    return read_graph(path)
 
 
 def shapes_graph() -> Graph:

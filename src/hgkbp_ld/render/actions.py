@@ -1,7 +1,7 @@
 """The rows of /acties and the plan pictures' data, read from the store once per build.
 
 `load_index` reads every action with its goal, portfolios, period and searchable text;
-`index_json` writes it into the rendered site, where `web.browse` filters it per request.
+`index_json` writes it into the rendered site, where the server filters it per request (`web.action_index`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from hgkbp_ld.iris import BP
 from hgkbp_ld.render.pictures import TimelineBar, TimelineGroup, pair_counts
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
-from hgkbp_ld.web.browse import ActionIndex, Choice, Row, fold
+from hgkbp_ld.web.action_index import ActionIndex, Choice, Row, fold
 
 
 def _short(iri: str, base: str) -> str:

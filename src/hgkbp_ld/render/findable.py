@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, RDFS
 from hgkbp_ld import iris
 from hgkbp_ld.iris import MANDAAT
 from hgkbp_ld.render.views import Link, Page
-from hgkbp_ld.web.browse import FILTERS
+from hgkbp_ld.web.action_index import FILTERS
 
 if TYPE_CHECKING:
     from hgkbp_ld.render.history import Entry as HistoryEntry

@@ -26,7 +26,7 @@ from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, tim
 from hgkbp_ld.render.plans import plan_of
 from hgkbp_ld.render.views import Page, Views
 from hgkbp_ld.store import Store
-from hgkbp_ld.web.browse import ActionIndex
+from hgkbp_ld.web.action_index import ActionIndex
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
 

@@ -36,7 +36,7 @@ from hgkbp_ld.bundled import ONTOLOGY, SHAPES
 from hgkbp_ld.catalogue import CATALOGUE_FILE
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time
-from hgkbp_ld.rdfio import serialise, serialise_all
+from hgkbp_ld.rdfio import read_graph, serialise, serialise_all
 from hgkbp_ld.registers import Registers
 from hgkbp_ld.render.actions import load_index
 from hgkbp_ld.render.findable import lastmod
@@ -73,7 +73,7 @@ class RenderContext:
 @lru_cache(maxsize=1)
 def labels() -> Labels:
     """The Dutch names of classes and properties, read once per process."""
-    return Labels(Graph().parse(ONTOLOGY / "beleidsplan.ttl"), Graph().parse(SHAPES / "beleidsplan-shapes.ttl"))
+    return Labels(read_graph(ONTOLOGY / "beleidsplan.ttl"), read_graph(SHAPES / "beleidsplan-shapes.ttl"))
 
 
 def fragment_paths(cache: Path, slug: str) -> tuple[Path, Path]:
@@ -88,7 +88,8 @@ def make_pages(
     whether a dataset's landing page may be among them (its schema.org description is made then);
     `texts`: whether the actions' rows have their searchable texts (no page shows them)."""
     plans = load_plans(store, base, slugs)
-    views = Views(store, base, labels(), context.today, {p["slug"]: p["title"] for p in plans}, context.built)
+    titles = {p["slug"]: p["title"] for p in plans}
+    views = Views(store, base, labels(), context.today, titles, context.built, batch=len(slugs) == 1)
     actions = load_index(store, base, plans, texts=texts)
     described = dataset_descriptions(store) if datasets else {}
     common = {

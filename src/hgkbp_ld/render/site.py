@@ -19,6 +19,7 @@ from rdflib.compare import to_canonical_graph
 
 from hgkbp_ld import iris
 from hgkbp_ld.published import Representation, Resource
+from hgkbp_ld.rdfio import read_graph
 from hgkbp_ld.render.findable import document_meta
 from hgkbp_ld.render.pages import Alternate, rdf_representations
 from hgkbp_ld.render.queries import query
@@ -73,8 +74,8 @@ def _rdf_document(path: str, graph: Graph, html: str) -> Resource:
 def documents(base: str, dataset: Dataset, env: Environment, dist: Path, common: dict) -> Documents:
     """The landing page, the vocabulary, the application profile, the downloads, the 404 page."""
     documents: dict[str, Resource] = {}
-    vocabulary = Graph().parse(dist / "beleidsplan.ttl")
-    shapes = Graph().parse(dist / "beleidsplan-shapes.ttl")
+    vocabulary = read_graph(dist / "beleidsplan.ttl")
+    shapes = read_graph(dist / "beleidsplan-shapes.ttl")
     header, classes, properties = vocabulary_terms(vocabulary)
     path = "ns/beleidsplan"
     html = env.get_template("vocabulary.html").render(

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 from rdflib import Graph, Literal, URIRef
@@ -23,6 +24,16 @@ from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
 
 _ASKED_ONCE = frozenset({"page-whole", "page-holders", "page-built-plan"})  # small answers, asked by many pages
+# asked of every action or goal: over one plan's store, asked once for all (?this unbound) and split by
+# ?this; a query that answers one row (LIMIT 1) has its own query for all, whose rows are taken only
+# where it gives one row for ?this (else the query itself is asked: which row comes first is its own)
+_ASKED_FOR_ALL = {
+    "page-children": "page-children",
+    "page-period": "page-period",
+    "page-indicators": "page-indicators",
+    "page-contributions": "page-contributions",
+    "page-whole": "page-whole-all",
+}
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
 
 
@@ -109,10 +120,16 @@ class Labels:
 def natural(value: Link | str) -> tuple:
     """Sort 'HD 2' before 'HD 10' and 'Actie 9' before 'Actie 12': numbers compare as numbers."""
     text = f"{value.note} {value.label}" if isinstance(value, Link) else value
-    parts = tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
+    parts = _natural_parts(text)
     # equal labels: by address, on any store; then by the text as written ("Sociale economie" and
     # "Sociale Economie" fold alike), so that two builds give the same page
     return (parts, value.href if isinstance(value, Link) else "", text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _natural_parts(text: str) -> tuple:
+    """The text's runs of digits as numbers, the rest folded (the same labels are sorted on many pages)."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -140,6 +157,7 @@ class Views:
         today: dt.date,
         plans: dict[str, str] | None = None,
         built: dict[str, tuple[str, str]] | None = None,
+        batch: bool = False,
     ) -> None:
         self.store = store
         self.base = base
@@ -150,12 +168,26 @@ class Views:
         # plan IRI -> (built plan IRI, title), for the plans this store does not hold.
         self.built = built or {}
         self._asked: dict[tuple, list[dict[str, Node]]] = {}  # query and bindings -> rows (_select)
+        self.batch = batch
+        self._for_all: dict[tuple, dict[Node, list[dict[str, Node]]]] = {}  # query, other bindings -> rows by ?this
 
     def _select(self, name: str, bindings: dict[str, Node]) -> list[dict[str, Node]]:
         """The rows of the query `render/queries/{name}.rq` with these bindings; those of the small
         queries many pages ask alike (every action's page the chain of goals above it, the holders of the
         same few portfolios) asked once, as the store does not change while its pages are made. Not to
-        be changed by the caller."""
+        be changed by the caller. With `batch` (a store of one plan: the answers for all its things are
+        small), the queries asked of every action or goal are asked once for all of them."""
+        if self.batch and name in _ASKED_FOR_ALL:
+            rest = {key: value for key, value in bindings.items() if key != "this"}
+            asked = (name, *sorted(rest.items()))
+            groups = self._for_all.get(asked)
+            if groups is None:
+                groups = self._for_all[asked] = {}
+                for row in self.store.select(query(_ASKED_FOR_ALL[name]), rest):
+                    groups.setdefault(row["this"], []).append(row)
+            found = groups.get(bindings["this"], [])
+            if len(found) < 2 or _ASKED_FOR_ALL[name] == name:
+                return found
         if name not in _ASKED_ONCE:
             return self.store.select(query(name), bindings)
         key = (name, *sorted(bindings.items()))

@@ -10,14 +10,14 @@ from io import BufferedReader, RawIOBase
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
 from hgkbp_ld.sparql.pool import WorkerPool
 from hgkbp_ld.sparql.service import QueryService
 from hgkbp_ld.store.base import (
-    DESCRIBE,
+    LABELS,
     VOCABULARY_GRAPH,
     Dataset,
     Row,
@@ -29,6 +29,8 @@ from hgkbp_ld.store.base import (
 
 SNAPSHOT = "oxigraph"  # in a build: the store the render stage loaded, for servers to copy at start
 LOAD_TRIPLES = 50_000  # the plans' triples per bulk load (see `_fill`)
+_LABELS = tuple(ox.NamedNode(iri) for iri in LABELS)  # what DESCRIBE takes of a neighbour
+_LABEL_CACHE = 4096  # neighbours whose labels `describe` keeps (a plan's store names ~600 things)
 
 
 def _alive_elsewhere(folder: Path) -> bool:
@@ -58,6 +60,7 @@ class EmbeddedStore:
         self.folder = folder
         self.path: Path | None = None  # the on-disk store of the loaded version
         self._lock = threading.Lock()  # one load at a time; readers never wait
+        self._label_cache: dict[tuple[int, ox.NamedNode | ox.BlankNode], tuple] = {}  # describe's, per store
 
     @classmethod
     def read_only(cls, path: Path) -> EmbeddedStore:
@@ -96,6 +99,7 @@ class EmbeddedStore:
         with self._lock:
             previous = self.path
             self._store, self.dataset, self.path = store, dataset, path  # readers see old or new, never half
+            self._label_cache = {}
         if self.folder is not None and path is not None:
             for old in self.folder.glob("store-*"):
                 if old not in (path, previous) and not _alive_elsewhere(old):
@@ -136,8 +140,36 @@ class EmbeddedStore:
         return graph
 
     def describe(self, iri: str) -> Graph:
-        """Symmetric concise bounded description: own triples, incoming links, their labels."""
-        return self.construct(DESCRIBE, {"this": URIRef(iri)})
+        """Symmetric concise bounded description: own triples, incoming links, their labels. The triples
+        of the DESCRIBE query, read from the store's indexes without it: a page of the build asks this
+        of every resource, and parsing and planning the query cost more than the lookups; a neighbour's
+        labels (a class, a portfolio, the plan: named by many resources) are read once."""
+        store, merged = self._current(), ox.DefaultGraph()
+        graph = Graph(store=SimpleMemory())
+        add = graph.add
+        this = ox.NamedNode(iri)
+        for quad in store.quads_for_pattern(this, None, None, merged):
+            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            if not isinstance(quad.object, ox.Literal):
+                for triple in self._labels(store, quad.object):
+                    add(triple)
+        for quad in store.quads_for_pattern(None, None, this, merged):
+            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            for triple in self._labels(store, quad.subject):
+                add(triple)
+        return graph
+
+    def _labels(self, store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> tuple[tuple[Node, Node, Node], ...]:
+        """A node's label triples (`LABELS`), kept for the few thousand nodes asked last (per loaded store)."""
+        key = (id(store), node)
+        found = self._label_cache.get(key)
+        if found is None:
+            if len(self._label_cache) >= _LABEL_CACHE:
+                self._label_cache.clear()
+            quads = [q for label in _LABELS for q in store.quads_for_pattern(node, label, None, ox.DefaultGraph())]
+            found = tuple((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
+            self._label_cache[key] = found
+        return found
 
 
 def _graphs(manifest: dict) -> dict[str, int]:

@@ -20,7 +20,7 @@ from hgkbp_ld.render.templates import environment
 from hgkbp_ld.settings import Settings
 from hgkbp_ld.sparql import QueryService, WorkerPool
 from hgkbp_ld.store import Store, StoreError, open_store, read_manifest
-from hgkbp_ld.web.browse import ActionIndex, index_from_json
+from hgkbp_ld.web.action_index import ActionIndex, index_from_json
 
 log = logging.getLogger("hgkbp_ld")
 RETIRE_SECONDS = 2.0  # after the query timeout, before a replaced store's connections are closed

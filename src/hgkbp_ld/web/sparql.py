@@ -39,7 +39,7 @@ from hgkbp_ld.sparql import (
     shape,
 )
 from hgkbp_ld.sparql.fair import FAST
-from hgkbp_ld.web.browse import plan_links
+from hgkbp_ld.web.action_index import plan_links
 from hgkbp_ld.web.conneg import HTML, Format, negotiate
 from hgkbp_ld.web.http import etag_matches, not_acceptable
 from hgkbp_ld.web.service import service_description
