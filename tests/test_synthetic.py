@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,14 @@ def real_triples() -> int:
 
 def test_two_synthetic_plans_build_and_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_triples: int) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr("hgkbp_ld.build.PROGRESS_FROM", 2)  # a long build's progress, on two plans
     data = make_data(tmp_path, 2)
-    result = build(tmp_path / "dist", data_dir=data)  # strict parsing, SHACL validation of each plan
+    said: list[str] = []
+    result = build(tmp_path / "dist", data_dir=data, progress=said.append)  # strict parsing, SHACL validation
+    assert [line for line in said if " plan(s) built in " in line] == [
+        line for line in said if re.fullmatch(r"  [12] of 2 plan\(s\) built in \d+ s(, about \d+ s to go)?", line)
+    ]
+    assert [line.split(" plan(s)")[0] for line in said if " plan(s) built in " in line] == ["  1 of 2", "  2 of 2"]
     assert [p.config.slug for p in result.plans] == ["synth-0001", "synth-0002"]
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
     for plan in result.plans:

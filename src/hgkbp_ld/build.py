@@ -165,8 +165,10 @@ def build(
             f" ({len(outcomes)} unchanged, taken from the last build)"
         )
         started = time.perf_counter()
-        for outcome in runner.map(build_plan, todo):
+        for done, outcome in enumerate(runner.map(build_plan, todo), 1):
             outcomes[outcome.slug] = outcome
+            if said := _how_far(done, len(todo), time.perf_counter() - started):
+                progress(said)
         seconds = {"plans": time.perf_counter() - started}
         for outcome in outcomes.values():
             for stage, spent in outcome.seconds.items():
@@ -238,6 +240,18 @@ def _intact(out: Path) -> bool:
     except (StoreError, ValueError, KeyError):
         return False
     return (out / SITE / "index.json").is_file() and all((out / name).is_file() for name in files)
+
+
+PROGRESS_FROM = 10  # plans to build from which the build says how far it got, about every tenth of them
+
+
+def _how_far(done: int, total: int, seconds: float) -> str | None:
+    """A line on how far the plans' phase got, at about every tenth of a long one: how many plans are
+    built, how long it took and about how long the rest will take at that pace."""
+    if total < PROGRESS_FROM or (done % max(1, total // 10) and done != total):
+        return None
+    left = seconds / done * (total - done)
+    return f"  {done} of {total} plan(s) built in {seconds:.0f} s" + (f", about {left:.0f} s to go" if left else "")
 
 
 def _notes(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, progress: Callable[[str], None]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -34,12 +34,14 @@ class Runner:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
 
-    def map(self, function: Callable[[T], R], items: list[T]) -> list[R]:
+    def map(self, function: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """The results in the order of `items`, each as soon as it and those before it are done (so that
+        the caller can say how far it got)."""
         if self.jobs <= 1 or len(items) < PARALLEL_FROM:
-            return [function(item) for item in items]
+            return (function(item) for item in items)
         if self.pool is None:
             self.pool = ProcessPoolExecutor(min(self.jobs, len(items)), mp_context=mp.get_context("spawn"))
-        return list(self.pool.map(function, items))
+        return self.pool.map(function, items)
 
     def last(
         self, function: Callable[..., object], *args: object, progress: Callable[[str], None], **kwargs: object
