@@ -81,16 +81,15 @@ def fragment_paths(cache: Path, slug: str) -> tuple[Path, Path]:
     return cache / FRAGMENTS / f"{slug}.json", cache / FRAGMENTS / f"{slug}.index.json"
 
 
-def make_pages(
-    store: Store, base: str, context: RenderContext, slugs: list[str], datasets: bool = True, texts: bool = True
-) -> Pages:
+def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str], datasets: bool = True) -> Pages:
     """The `Pages` of a store holding the plans `slugs` (one plan's, in a plan's process); `datasets`:
-    whether a dataset's landing page may be among them (its schema.org description is made then);
-    `texts`: whether the actions' rows have their searchable texts (no page shows them)."""
+    whether a dataset's landing page may be among them (its schema.org description is made then). The
+    actions' rows are read without their searchable texts: no page shows them, and the site's index
+    writes them plan by plan (`StreamedIndex`)."""
     plans = load_plans(store, base, slugs)
     titles = {p["slug"]: p["title"] for p in plans}
     views = Views(store, base, labels(), context.today, titles, context.built, batch=len(slugs) == 1)
-    actions = load_index(store, base, plans, texts=texts)
+    actions = load_index(store, base, plans, texts=False)
     described = dataset_descriptions(store) if datasets else {}
     common = {
         "version": __version__,

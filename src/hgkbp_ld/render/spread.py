@@ -102,7 +102,7 @@ def _render_spooled(helper: Helper, work: list[tuple[int, str, list | None]]) ->
     """In the helper process: the same `Pages` as the last stage's, over the kept store, read-only."""
     store = EmbeddedStore.read_only(helper.store)
     context = RenderContext(helper.spool, None, 0, helper.today, len(helper.slugs), {})
-    pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets, texts=False)
+    pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets)
     for number, iri, records in work:
         entries = [Entry.recorded(r) for r in records] if records else None
         _spool(helper.spool, number, bodies(pages.current(iri, entries).representations))

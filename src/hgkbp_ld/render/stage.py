@@ -122,7 +122,7 @@ def render(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
     )
-    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned), texts=False)
+    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
         histories = Histories.load(dist, _plan_part(manifest, slug), base)
