@@ -111,6 +111,7 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     shutil.copytree(data, full_data)  # the same inputs: the changed text, the versions recorded so far
     page = f"doc/actie/{JKP}/1.html"  # a page of the plan that did not change
     before = (dist / "site" / page).stat()
+    part = (dist / "site" / "parts" / f"{JKP}.index.json").stat().st_ino
     said: list[str] = []
     result = build(dist, data_dir=data, today=TODAY, jobs=2, progress=said.append)
     assert {p.slug: p.reused for p in result.plans} == {JKP: True, VAPA: False}
@@ -128,12 +129,12 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     assert different == []
     indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, tmp_path / "full" / "dist")]
     assert _timeless(indexes[0]) == _timeless(indexes[1])
-    for slug in (JKP, VAPA):  # each plan's part of the index, rendered as the plan was built or taken
-        parts = [
-            json.loads((d / CACHE / "render" / f"{slug}.index.json").read_bytes())
-            for d in (dist, tmp_path / "full" / "dist")
-        ]
-        assert _timeless(parts[0]) == _timeless(parts[1])
+    assert indexes[0]["parts"] == [JKP, VAPA]
+    for slug in (JKP, VAPA):  # each plan's part of the index (in the site) and its sitemap rows (in the cache)
+        for name in (f"site/parts/{slug}.index.json", f"{CACHE}/render/{slug}.index.json"):
+            parts = [json.loads((d / name).read_bytes()) for d in (dist, tmp_path / "full" / "dist")]
+            assert _timeless(parts[0]) == _timeless(parts[1]) and parts[0], name
+    assert (dist / "site" / "parts" / f"{JKP}.index.json").stat().st_ino == part  # the unchanged plan's: linked
     assert not (dist / "site" / "pack.bin").exists()  # the server reads the files: no second copy of the site
     for slug in (JKP, VAPA):  # the versions recorded in the data folder, too
         for name in ("versies.csv", "1.nt"):

@@ -12,7 +12,11 @@ rendering anything:
   placeholder (the server puts in the host that was asked);
 - `robots.txt`, `sitemap.xml` and (with many plans) `sitemaps/{name}.xml`, for crawlers;
 - `404.html` (with a `{path}` placeholder) and `index.json`: path → file, media type, ETag, size, plus
-  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions).
+  the data the dynamic routes need (the `/acties` rows, statistics, provenance, versions);
+- `parts/{plan}.index.json`: a plan's own part of the index (its resources, event stream and versions),
+  written by the process that rendered the plan and, for an unchanged plan, a hard link to the last
+  build's; `index.json` names the parts (`parts`) and holds what plans share, and the entries of a
+  plan's things that the last stage rendered again (they take the place of the part's);
 
 - `packs/{plan}.pack` and `packs/site.pack`: the bytes of a plan's files (and of the rest) once more,
   one after the other (the index has each file's pack and offset), so that the server reads a few
@@ -41,7 +45,9 @@ from hgkbp_ld.store.base import Dataset
 SITE = "site"
 CACHE = "build-cache"  # in dist/: what an incremental build takes from the last one (hgkbp_ld.incremental)
 INDEX = "index.json"
-FORMAT = 3  # of index.json; the server refuses another
+FORMAT = 4  # of index.json; the server refuses another (4: each plan's part in parts/{plan}.index.json)
+PARTS = "parts"  # in the site: each plan's part of the index
+PART_SECTIONS = ("resources", "ldes", "versions")  # what a plan's part holds
 ORIGIN = "http://hgkbp-origin.invalid"  # stands for the origin that was asked, in the event stream
 EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")  # the formats' order: the file times' offsets
 
@@ -102,6 +108,24 @@ class Site:
 def file_name(key: str, extension: str) -> str:
     """Where a document or resource's representation lies in the site: "" → index.html, "data/" → data/index.html."""
     return f"{key}index.{extension}" if key == "" or key.endswith("/") else f"{key}.{extension}"
+
+
+def part_name(slug: str) -> str:
+    """Where a plan's part of the index lies in the site."""
+    return f"{PARTS}/{slug}.index.json"
+
+
+def write_part(folder: Path, slug: str, part: dict) -> None:
+    """A plan's part of the site's index (`PART_SECTIONS`), into the site in `folder`."""
+    path = folder / part_name(slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # never written through a link to the last build's
+    path.write_text(json.dumps({s: part[s] for s in PART_SECTIONS}, ensure_ascii=False, sort_keys=True), "utf-8")
+
+
+def read_part(folder: Path, slug: str) -> dict:
+    """A plan's part of the index of the site in `folder`."""
+    return json.loads((folder / part_name(slug)).read_bytes())
 
 
 def etag(mtime: int, size: int) -> str:
@@ -305,8 +329,20 @@ def read_site_index(folder: Path) -> dict:
 
 
 def read_site(folder: Path) -> Site:
-    """The site a build rendered into `folder` (dist/site): the index and every file's bytes."""
+    """The site a build rendered into `folder` (dist/site): the index, each plan's part of it, and
+    every file's bytes."""
     index = read_site_index(folder)
+    whole: dict[str, dict] = {section: {} for section in PART_SECTIONS}
+    for slug in index.get("parts", []):
+        try:
+            part = read_part(folder, slug)
+        except (OSError, ValueError):
+            raise SiteError(f"{folder / part_name(slug)} is missing or damaged; run 'hgkbp-ld build' again") from None
+        for section in PART_SECTIONS:
+            whole[section].update(part[section])
+    for section in PART_SECTIONS:  # what plans share, and a plan's things the last stage rendered again
+        whole[section].update(index[section])
+    index.update(whole)
 
     packs: dict[str, memoryview] = {}
 
