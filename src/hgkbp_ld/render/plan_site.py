@@ -39,7 +39,7 @@ from hgkbp_ld.iris import Iris
 from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time, part_name, read_part, write_part
 from hgkbp_ld.rdfio import read_graph, serialise, serialise_all
 from hgkbp_ld.registers import Registers
-from hgkbp_ld.render.actions import load_index
+from hgkbp_ld.render.actions import load_index, texts_name
 from hgkbp_ld.render.findable import lastmod
 from hgkbp_ld.render.history import Entry, Histories, version_states
 from hgkbp_ld.render.pages import Pages, bodies
@@ -268,6 +268,9 @@ def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: 
         for source, target in zip(fragment_paths(previous_cache, slug), fragment_paths(cache, slug), strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+        texts = previous_cache / FRAGMENTS / texts_name(slug)  # its actions' searchable texts (StreamedIndex)
+        if texts.is_file():
+            shutil.copyfile(texts, cache / FRAGMENTS / texts_name(slug))
     except OSError:
         for target in linked:
             Path(target).unlink(missing_ok=True)

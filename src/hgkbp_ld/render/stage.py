@@ -49,6 +49,7 @@ from hgkbp_ld.render.history import Entry as HistoryEntry
 from hgkbp_ld.render.history import Histories, version_states
 from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import (
+    FRAGMENTS,
     RenderContext,
     kept,
     make_pages,
@@ -214,7 +215,7 @@ def render(
             "today": today.isoformat(),
             "provenance": told,
             "statistics": statistics,
-            "actions": StreamedIndex(pages.actions, store) if pages.actions is not None else {},
+            "actions": StreamedIndex(pages.actions, store, cache / FRAGMENTS) if pages.actions is not None else {},
             "meta": {path: _meta(base, path) for path in ("acties", "sparql")},
             "seconds": seconds,
         }
