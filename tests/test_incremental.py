@@ -10,10 +10,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from hgkbp_ld.build import build
 from hgkbp_ld.incremental import CACHE
+from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.store.embedded import SNAPSHOT
 from tests.conftest import REAL_PLAN, copy_data_with_examples
 
 TODAY = dt.date(2026, 6, 1)
@@ -120,6 +123,13 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     after = (dist / "site" / page).stat()  # not rendered again: the last build's file, linked
     assert (after.st_ino, after.st_mtime) == (before.st_ino, before.st_mtime)
     assert any("2 plan(s) rendered by their own build" in line and "0 rendered here" in line for line in said)
+    # the store: the last build's, with the changed plan's graph and the catalogue loaded again, holds
+    # the quads of a load from scratch (the merged default graph included)
+    assert any("store taken, 2 graph(s) of it loaded again" in line for line in said), said
+    fresh = EmbeddedStore()
+    fresh.load(dist)
+    updated = ox.Store.read_only(str(dist / SNAPSHOT))
+    assert sorted(map(str, updated)) == sorted(map(str, fresh._current())), "the store is not a fresh load's"
     full = build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)  # no cache, one process
     assert not any(p.reused for p in full.plans)
     mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")

@@ -109,7 +109,8 @@ def render(
     began = time.perf_counter()
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
-    dataset = store.load(dist)
+    # the last build's store, with only what changed loaded again (a fresh load's quads: store.embedded)
+    dataset = store.load(dist, previous=previous.parent if previous is not None else None)
     manifest = dataset.manifest
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     if site is not None and site.exists():
@@ -122,6 +123,8 @@ def render(
     context = RenderContext(folder, previous, started, today, len(slugs), {})
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
+    if store.reloaded is not None:
+        progress(f"the last build's store taken, {len(store.reloaded)} graph(s) of it loaded again")
     progress(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
