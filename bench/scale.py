@@ -691,8 +691,10 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             f" A rebuild of the same data takes {rebuilt:.1f} s ({rebuilt / total:.3f} × the first build): every"
             " input is as the last build recorded it, so dist/ is left as it is; after one plan's text changed"
             f" {largest.stages['changed']:.1f} s ({largest.stages['changed'] / total:.2f} × the first build): that"
-            f" plan is built again ({largest.changed['stages'].get('plans', 0):.1f} s), the others are taken from"
-            f" the last build, and the site is rendered again ({largest.changed['stages'].get('render', 0):.1f} s)."
+            f" plan is built again while the others' files are linked from the last build"
+            f" ({largest.changed['stages'].get('plans', 0):.1f} s for both, at once; the plan's pages"
+            f" {largest.changed['stages'].get('render', 0) - largest.changed['stages'].get('site', 0):.1f} s),"
+            f" and the last stage takes {largest.changed['stages'].get('site', 0):.1f} s."
             if largest.rebuild and largest.changed
             else ""
         ),

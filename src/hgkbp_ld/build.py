@@ -146,22 +146,19 @@ def build(
                 cache.validated(slug), versions_dir, context,
             )  # fmt: skip
 
+        # The unchanged plans' files first (~340,000 links at 100 plans). Not beside the changed plans'
+        # build in this process: the linking threads and the build then wait on each other for the GIL
+        # (measured at 100 plans: the plan's pages took 5.7 s instead of 1.1 s, the whole no faster)
+        with ThreadPoolExecutor(4, thread_name_prefix="hgkbp-reuse") as linking:  # waits on the disk, not the CPU
+            taken = dict(zip(hits, linking.map(partial(_reuse, **where), hits.values()), strict=True))
+        outcomes.update({slug: hits[slug] for slug, done in taken.items() if done})
+        todo = [job(c) for c in configs if c.slug not in outcomes]
         progress(
-            f"parsing, mapping, validating and writing {len(configs) - len(hits)} plan(s) against shapes/"
-            f" ({len(hits)} unchanged, taken from the last build)"
+            f"parsing, mapping, validating and writing {len(todo)} plan(s) against shapes/"
+            f" ({len(outcomes)} unchanged, taken from the last build)"
         )
         started = time.perf_counter()
-        # The unchanged plans' files are linked (the disk's work, in the kernel) while the changed plans
-        # are built (the CPU's): at 100 plans the links are ~340,000 files
-        with ThreadPoolExecutor(4, thread_name_prefix="hgkbp-reuse") as linking:
-            taking = {slug: linking.submit(_reuse, hit, **where) for slug, hit in hits.items()}
-            _build_plans(runner, [job(c) for c in configs if c.slug not in hits], outcomes, progress)
-            taken = {slug: future.result() for slug, future in taking.items()}
-        outcomes.update({slug: hits[slug] for slug, done in taken.items() if done})
-        again = [job(c) for c in configs if c.slug in hits and not taken[c.slug]]
-        if again:
-            progress(f"{len(again)} unchanged plan(s) could not be taken from the last build: built again")
-            _build_plans(runner, again, outcomes, progress)
+        _build_plans(runner, todo, outcomes, progress)
         seconds = {"plans": time.perf_counter() - started}
         for outcome in outcomes.values():
             for stage, spent in outcome.seconds.items():
