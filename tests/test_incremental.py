@@ -187,6 +187,53 @@ def test_a_changed_register_rebuilds_the_plans_that_use_it(
     assert "Energiebeleid" in (dist / "site" / "doc" / "bevoegdheid" / "energie.html").read_text(encoding="utf-8")
 
 
+def _quads(store: ox.Store) -> list[str]:
+    return sorted(map(str, store))
+
+
+def test_a_store_taken_from_the_last_build_is_a_fresh_load(first: tuple[Path, Path], tmp_path: Path) -> None:
+    """The last stage's store, taken from the last build with what changed loaded again
+    (`EmbeddedStore.load(dist, previous=...)`), holds exactly the quads of a load from scratch: a plan
+    gone takes out of the merged default graph only what no other graph holds (the two plans share
+    portfolios and ministers); a blank node in what changed makes it load from scratch."""
+    _data, before = first
+    after = tmp_path / "after"
+    shutil.copytree(before, after, symlinks=True, ignore=shutil.ignore_patterns(SNAPSHOT, "site*", CACHE))
+    manifest = json.loads((after / "manifest.json").read_bytes())
+    gone = manifest["plans"].pop(JKP)["graph"]
+    manifest["files"] = {n: h for n, h in manifest["files"].items() if not n.startswith(JKP)}
+    (after / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    fresh = EmbeddedStore()
+    fresh.load(after)
+    taken = EmbeddedStore(tmp_path / "stores")
+    taken.load(after, previous=before)
+    assert taken.reloaded == [gone]
+    assert _quads(taken._current()) == _quads(fresh._current())
+    last = ox.Store.read_only(str(before / SNAPSHOT))  # a statement both plans made stays in the merge
+    other = f"<{manifest['plans'][VAPA]['graph']}>"
+    both = list(last.query(f"SELECT * WHERE {{ GRAPH <{gone}> {{ ?s ?p ?o }} GRAPH {other} {{ ?s ?p ?o }} }} LIMIT 1"))
+    only = list(
+        last.query(
+            f"SELECT * WHERE {{ GRAPH <{gone}> {{ ?s ?p ?o }}"  # in no other graph (the catalogue neither)
+            f" FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{gone}>) }} }} LIMIT 1"
+        )
+    )
+    assert both and only
+    for row, kept in ((both[0], True), (only[0], False)):
+        assert bool(taken._current().query(f"ASK {{ {row['s']} {row['p']} {row['o']} }}")) is kept
+    # a blank node in a changed file: loaded from scratch (a blank node is a new one with each load)
+    with (after / f"{VAPA}.nt").open("a", encoding="utf-8") as dump:
+        dump.write('_:b1 <http://example.org/p> "x" .\n')
+    manifest["files"][f"{VAPA}.nt"] = "changed"
+    manifest["plans"][VAPA]["triples"] += 1
+    (after / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    again = EmbeddedStore(tmp_path / "stores-2")
+    again.load(after, previous=before)
+    assert again.reloaded is None
+    fresh.load(after)
+    assert len(_quads(again._current())) == len(_quads(fresh._current()))
+
+
 def test_a_changed_text_is_validated_again(
     first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
