@@ -13,7 +13,6 @@ import functools
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from hypothesis import strategies as st
 from hgkbp_ld.model import ParsedPlan, to_json
 from hgkbp_ld.parse import ParseError, parse_bytes, parse_text
 from hgkbp_ld.registers import Registers
+from tests.processes import cli
 from tests.rewrap import is_structural, rewrap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,7 +289,7 @@ def test_inserting_a_random_line(at: int, inserted: str, strict: bool) -> None:
 
 def _run(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "parse", str(path), *options],
+        cli("parse", str(path), *options),
         capture_output=True,
         text=True,
         encoding="utf-8",
