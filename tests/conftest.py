@@ -50,6 +50,15 @@ __all__ = [
 # --- data folders and builds ------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fork_server() -> None:
+    """The test process's pre-imported server (tests/forkserver.py), started before its first test: the
+    `hgkbp-ld` commands the tests start, and the worker processes builds spawn (in the test process or in
+    a command), are forks of it instead of new interpreters. `HGKBP_TEST_FORK=0`: none."""
+    if forkserver.enabled():
+        forkserver.server_socket()
+
+
 def copy_data_with_examples(data: Path) -> Path:
     """A copy of data/ with the two invented plans of examples/plans/ added, as a user adds a plan:
     files under data/ only. They are not in the bundled data, which publishes real plans only."""

@@ -71,6 +71,7 @@ PRELOAD = (
     "uvicorn.logging",
 )
 MAX_REQUEST = 1 << 20  # argument list and environment, JSON
+MAX_FDS = 250  # file descriptors in one request (the kernel's limit is 253)
 
 
 # --- the server -----------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def _preload() -> None:
 
 def _receive(conn: socket.socket) -> tuple[dict, list[int]] | None:
     fds = array.array("i")
-    message, ancillary, _flags, _address = conn.recvmsg(MAX_REQUEST, socket.CMSG_SPACE(3 * fds.itemsize))
+    message, ancillary, _flags, _address = conn.recvmsg(MAX_REQUEST, socket.CMSG_SPACE(MAX_FDS * fds.itemsize))
     for level, kind, data in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
@@ -99,27 +100,34 @@ def _receive(conn: socket.socket) -> tuple[dict, list[int]] | None:
     return json.loads(message), list(fds)
 
 
-def _child(request: dict, fds: list[int]) -> None:
-    """In the forked child: become the command's process and run it; never returns."""
+def _child(request: dict, fds: list[int], spawner: str | None) -> None:
+    """In the forked child: become the launcher's process (its descriptors at their numbers, its folder,
+    its environment) and run what it asked for; never returns."""
+    import fcntl
+
     code = 1
     try:
         signal.set_wakeup_fd(-1)
         for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
             signal.signal(number, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 256) for fd in fds]  # out of the way of the numbers wanted
         for fd in fds:
-            if fd > 2:
-                os.close(fd)
+            os.close(fd)
+        for fd, number in zip(high, request["fds"], strict=True):
+            os.dup2(fd, number)
+            os.close(fd)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
         import tempfile
 
         tempfile.tempdir = None  # TMPDIR as the command's environment says, not as the server's did
-        sys.path[0] = request["cwd"]  # `python -m` puts the working folder first
-        code = _run(request["module"], request["args"])
+        if spawner is not None:  # the processes multiprocessing spawns are forks of this server too
+            import multiprocessing
+
+            multiprocessing.set_executable(spawner)
+        code = _run(request["kind"], request["target"], request["args"], request["cwd"])
     except BaseException:
         import traceback
 
@@ -127,17 +135,27 @@ def _child(request: dict, fds: list[int]) -> None:
     os._exit(code)
 
 
-def _run(module: str, args: list[str]) -> int:
-    """`python -m MODULE ARGS` in this process, with the interpreter's exit: the exit code, non-daemon
-    threads joined, `atexit` run, output flushed."""
+def _run(kind: str, target: str, args: list[str], cwd: str) -> int:
+    """`python -m MODULE ARGS` or `python -c CODE ARGS` in this process, with the interpreter's exit: the
+    exit code, non-daemon threads joined, `atexit` run, output flushed."""
     import atexit
     import runpy
     import threading
+    import types
 
-    sys.argv = [module, *args]
     code = 0
     try:
-        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        if kind == "-m":
+            sys.argv = [target, *args]
+            sys.path[0] = cwd  # `python -m` puts the working folder first
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = ["-c", *args]
+            sys.path[0] = ""  # `python -c` puts the working folder first, as ''
+            main = types.ModuleType("__main__")
+            main.__dict__["__builtins__"] = __builtins__
+            sys.modules["__main__"] = main
+            exec(compile(target, "<string>", "exec"), main.__dict__)  # what `python -c` does
     except SystemExit as done:
         if done.code is None:
             code = 0
@@ -162,8 +180,9 @@ def _run(module: str, args: list[str]) -> int:
     return code & 0xFF
 
 
-def serve(path: str) -> None:
-    """Accept launchers on the unix socket `path` until standard input closes (the test process ended)."""
+def serve(path: str, spawner: str | None) -> None:
+    """Accept launchers on the unix socket `path` until standard input closes (the test process ended);
+    `spawner`: the executable multiprocessing is to spawn with in the forked processes (or None)."""
     _preload()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
@@ -185,10 +204,8 @@ def serve(path: str) -> None:
     gc.freeze()  # the imported modules' objects: not touched by the children's collections (fewer copied pages)
     while True:
         for key, _events in selector.select():
-            if key.data == "stdin":
+            if key.data == "stdin":  # the test process closed it: what still runs (a resource tracker, …) runs on
                 if not os.read(sys.stdin.fileno(), 4096):
-                    for pid in children:
-                        _kill(pid)
                     return
             elif key.data == "listener":
                 conn, _ = listener.accept()
@@ -204,7 +221,7 @@ def serve(path: str) -> None:
                     selector.close()
                     for fd in (wake_r, wake_w, *(s.detach() for s in (listener, conn, *pids))):
                         os.close(fd)
-                    _child(request, fds)
+                    _child(request, fds, spawner)
                 for fd in fds:
                     os.close(fd)
                 conn.send(f"pid {pid}".encode())
@@ -273,8 +290,9 @@ def server_socket() -> str:
 
     folder = tempfile.mkdtemp(prefix="hgkbp-fork-")
     path = os.path.join(folder, "socket")
+    spawner = _spawner(folder, path)
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.forkserver", path],
+        [sys.executable, "-m", "tests.forkserver", path, spawner or ""],
         cwd=HERE.parent,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -287,7 +305,23 @@ def server_socket() -> str:
         process.kill()
         raise RuntimeError(f"the fork server did not start: {line!r}")
     _SERVER[:] = [(process, path)]
+    if spawner is not None:
+        import multiprocessing
+
+        multiprocessing.set_executable(spawner)
     return path
+
+
+def _spawner(folder: str, path: str) -> str | None:
+    """An executable that runs `python ARGS` through the server (`forked.py`), for multiprocessing's spawn
+    (the build's worker processes): a shell script in `folder`, unless its file system forbids running it."""
+    if os.statvfs(folder).f_flag & getattr(os, "ST_NOEXEC", 0):
+        return None
+    script = os.path.join(folder, "python")
+    with open(script, "w", encoding="utf-8") as handle:
+        handle.write(f'#!/bin/sh\nexec "{sys.executable}" -I -S "{LAUNCHER}" "{path}" "$@"\n')
+    os.chmod(script, 0o755)
+    return script
 
 
 def command(module: str, *args: str) -> list[str]:
@@ -303,7 +337,8 @@ def server_pid() -> int | None:
 
 
 def stop_server() -> None:
-    """At the end of the test process: close the server's standard input (it kills what still runs)."""
+    """At the end of the test process: close the server's standard input (it ends; what it forked and still
+    runs, such as multiprocessing's resource tracker, ends when the test process does)."""
     if not _SERVER:
         return
     process, path = _SERVER.pop()
@@ -316,12 +351,12 @@ def stop_server() -> None:
         process.wait(10)
     if process.stdout is not None:
         process.stdout.close()
-    for leftover in (path, os.path.dirname(path)):
-        try:
-            os.remove(leftover) if leftover == path else os.rmdir(leftover)
-        except OSError:
-            pass
+    import multiprocessing
+    import shutil
+
+    multiprocessing.set_executable(sys.executable)
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], sys.argv[2] or None)
