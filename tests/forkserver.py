@@ -289,6 +289,9 @@ def server_socket() -> str:
     import tempfile
 
     folder = tempfile.mkdtemp(prefix="hgkbp-fork-")
+    if len(folder) > 90:  # a unix socket's path has at most 107 bytes
+        os.rmdir(folder)
+        folder = tempfile.mkdtemp(prefix="hgkbp-fork-", dir="/tmp")
     path = os.path.join(folder, "socket")
     spawner = _spawner(folder, path)
     process = subprocess.Popen(
