@@ -88,7 +88,8 @@ def main() -> None:
         os._exit(1)
     code = os.waitstatus_to_exitcode(int(ended.split()[1]))
     if code < 0:  # ended by a signal: end by the same one
-        signal.signal(-code, signal.SIG_DFL)
+        if -code not in (signal.SIGKILL, signal.SIGSTOP):  # those two have no handler to reset
+            signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
         os._exit(128 - code)
     os._exit(code)

@@ -308,7 +308,7 @@ def server_socket() -> str:
         process.kill()
         raise RuntimeError(f"the fork server did not start: {line!r}")
     _SERVER[:] = [(process, path)]
-    if spawner is not None:
+    if spawner is not None and enabled():  # (tests/test_forkserver.py starts one even with HGKBP_TEST_FORK=0)
         import multiprocessing
 
         multiprocessing.set_executable(spawner)
