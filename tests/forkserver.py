@@ -9,13 +9,18 @@ the signal that ended it), but its Python comes from a fork of the server instea
 
 - the test runs `python -I -S tests/forked.py SOCKET -m hgkbp_ld.cli ARGS…` (`command`), a launcher
   that imports nothing but the standard library's sockets;
-- the launcher hands the server its argument list, environment and working folder, and its standard
-  input, output and error as file descriptors (SCM_RIGHTS);
-- the server forks; the child takes them over and runs `hgkbp_ld.cli` as `python -m` does
+- the launcher hands the server its argument list, environment and working folder, and every file
+  descriptor it has (standard input, output and error, and the pipes multiprocessing passes a worker)
+  with its number (SCM_RIGHTS);
+- the server forks; the child puts them at those numbers and runs `hgkbp_ld.cli` as `python -m` does
   (`runpy`, `sys.argv`, exit code from `SystemExit`, a traceback and 1 for an uncaught exception,
-  non-daemon threads joined and `atexit` run before it ends);
+  non-daemon threads joined and `atexit` run before it ends), or `-c CODE` as `python -c` does;
 - the launcher passes every signal it gets to the child (SIGTERM, SIGINT, …) and ends as the child
-  did; if the launcher itself is killed (SIGKILL), the server kills the child.
+  did (its exit code, or the signal that ended it); if the launcher itself is killed (SIGKILL), the
+  server kills the child;
+- multiprocessing's spawn (the build's plan workers, its last stage, the render helper; a server's query
+  pool's forkserver) is pointed at a launcher script (`multiprocessing.set_executable`), in the test
+  process and in every forked process: those are forks of the server too.
 
 What a fork is not: a new interpreter. The child shares the server's string hash seed (PYTHONHASHSEED)
 with every other child of the same server, and the modules were imported under the server's
@@ -24,8 +29,9 @@ imports, or that runs the installed console script as a user does, starts a real
 in tests/processes.py), and so does every test that kills a build mid-way with SIGKILL (a real kill of
 the real process). `HGKBP_TEST_FORK=0` turns the server off: every command a new interpreter.
 
-One server per test process (pytest-xdist worker), started on first use, stopped at its end; the
-server's CPU, its children's included, is counted by tests/tally.py as a child of the test process.
+One server per test process (pytest-xdist worker), started before its first test (tests/conftest.py)
+and stopped at its end; the server's CPU and its live children's are counted by tests/tally.py as the
+test process's own. tests/test_forkserver.py checks that a fork is, to its test, what a new process is.
 """
 
 from __future__ import annotations
@@ -39,7 +45,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -299,12 +304,10 @@ def server_socket() -> str:
         cwd=HERE.parent,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env={**os.environ, "HGKBP_TEST_FORKSERVER": "1"},
     )
     assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    line = process.stdout.readline()
-    if line != b"ready\n" or time.monotonic() > deadline:
+    line = process.stdout.readline()  # after its imports; empty if it failed (its error is on stderr)
+    if line != b"ready\n":
         process.kill()
         raise RuntimeError(f"the fork server did not start: {line!r}")
     _SERVER[:] = [(process, path)]
