@@ -86,8 +86,12 @@ def plan_pictures(index: ActionIndex, several: bool | None = None) -> dict[str, 
     return found
 
 
-def _pictures_of(page: Page, index: ActionIndex | None, plan_picture: Callable[[str], dict | None]) -> dict | None:
-    """The pictures a page shows: the plan's on its page; a minister's own small timeline."""
+def _pictures_of(
+    page: Page, index: ActionIndex | None, plan_picture: Callable[[str], dict | None], by_plan: Callable[[], dict]
+) -> dict | None:
+    """The pictures a page shows: the plan's on its page; a minister's own small timeline (`by_plan`:
+    the index of each plan's actions alone, so that a minister's page costs the actions, not plans ×
+    actions: it lists every plan's)."""
     if index is None:
         return None
     if page.kind == "Beleidsplan":
@@ -95,10 +99,10 @@ def _pictures_of(page: Page, index: ActionIndex | None, plan_picture: Callable[[
     if page.kind == "Mandataris":
         hrefs = {link.href for key in ("lead", "partner") for link in page.sections.get(key, [])}  # type: ignore[union-attr]
         timelines = []
-        for plan in sorted({row.plan for row in index.rows}):
-            numbers = {row.number for row in index.rows if row.plan == plan and row.href in hrefs}
+        for plan, own in sorted(by_plan().items()):
+            numbers = {row.number for row in own.rows if row.href in hrefs}
             if numbers:
-                groups = timeline_groups(index, plan, numbers)
+                groups = timeline_groups(own, plan, numbers)
                 timelines.append(
                     {
                         "svg": timeline_svg(
@@ -125,6 +129,17 @@ class Pages:
     datasets: dict[str, dict[str, object]]  # schema.org descriptions by dataset IRI
     landing: dict[str, str]  # landing page URL -> dataset IRI
     _pictures: dict[str, dict | None] = dataclasses.field(default_factory=dict)
+    _by_plan: dict[str, ActionIndex] | None = None
+
+    def by_plan(self) -> dict[str, ActionIndex]:
+        """The action index of each plan alone (its rows in the index's order), made once."""
+        if self._by_plan is None:
+            assert self.actions is not None
+            rows: dict[str, list] = {}
+            for row in self.actions.rows:
+                rows.setdefault(row.plan, []).append(row)
+            self._by_plan = {plan: dataclasses.replace(self.actions, rows=own) for plan, own in rows.items()}
+        return self._by_plan
 
     def picture(self, plan: str) -> dict | None:
         """A plan's timeline and collaboration matrix, made when its page is (once)."""
@@ -145,7 +160,7 @@ class Pages:
         page = self.views.page(iri, graph)
         if history:
             page = page.with_sections({"history": history})
-        pictured = _pictures_of(page, self.actions, self.picture)
+        pictured = _pictures_of(page, self.actions, self.picture, self.by_plan)
         dataset = self.datasets.get(iri) or self.datasets.get(self.landing.get(iris.document(self.base, page.path), ""))
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, self.base, page.title, schema)

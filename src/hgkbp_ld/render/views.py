@@ -33,7 +33,12 @@ _ASKED_FOR_ALL = {
     "page-indicators": "page-indicators",
     "page-contributions": "page-contributions",
     "page-whole": "page-whole-all",
+    "page-actions-of-portfolio": "page-actions-of-portfolio",
 }
+# ... and over any store: a portfolio's actions (its page lists every plan's) asked once per role for
+# all portfolios; each asked alone scans every plan's actions (pyoxigraph applies the bindings after
+# evaluating the query), so their pages cost portfolios × plans. The same rows in the same order.
+_ALWAYS_FOR_ALL = frozenset({"page-actions-of-portfolio"})
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
 
 
@@ -177,7 +182,7 @@ class Views:
         same few portfolios) asked once, as the store does not change while its pages are made. Not to
         be changed by the caller. With `batch` (a store of one plan: the answers for all its things are
         small), the queries asked of every action or goal are asked once for all of them."""
-        if self.batch and name in _ASKED_FOR_ALL:
+        if (self.batch or name in _ALWAYS_FOR_ALL) and name in _ASKED_FOR_ALL:
             rest = {key: value for key, value in bindings.items() if key != "this"}
             asked = (name, *sorted(rest.items()))
             groups = self._for_all.get(asked)
