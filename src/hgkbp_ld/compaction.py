@@ -22,7 +22,7 @@ from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.plugins.shared.jsonld.keys import ID, VOCAB
 
-_LISTS = (RDF.first, RDF.rest, RDF.nil)
+_LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by its hash, not compared
 
 
 class Unsupported(Exception):
@@ -130,7 +130,7 @@ class Compactor:
         nodes put under @graph), without its @context. Raises `Unsupported`."""
         nodes: dict[Any, dict[str, Any]] = {}
         for s, p, o in triples:
-            if not isinstance(s, URIRef) or isinstance(o, BNode) or p in _LISTS or o == RDF.nil:
+            if type(s) is not URIRef or isinstance(o, BNode) or p in _LISTS or (type(o) is URIRef and o in _LISTS):
                 raise Unsupported("a blank node or an RDF list")
             node = nodes.get(s)
             if node is None:

@@ -18,6 +18,7 @@ from hgkbp_ld.bundled import ONTOLOGY
 from hgkbp_ld.compaction import Compactor, Unsupported
 from hgkbp_ld.iris import PREFIXES
 from hgkbp_ld.store.base import to_rdflib
+from hgkbp_ld.triples import Described
 
 CONTEXT = ONTOLOGY / "beleidsplan.context.jsonld"
 FORMATS: dict[str, pyoxigraph.RdfFormat] = {
@@ -121,7 +122,7 @@ def _jsonld_text(compacted: dict) -> str:
     return "{\n  " + _context_member() + ",\n" + body[2:]
 
 
-def serialise(graph: Graph, fmt: str) -> bytes:
+def serialise(graph: Described, fmt: str) -> bytes:
     """One graph in one format, the same bytes for the same triples.
 
     N-Triples is rdflib's output with its lines sorted; Turtle and RDF/XML are written by
@@ -131,7 +132,7 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     return serialise_all(graph, (fmt,))[fmt]
 
 
-def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
+def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them."""
     triples = list(graph)
     ntriples = ("".join(sorted({ntriples_line(t) for t in triples})) or "\n").encode("utf-8")
@@ -149,14 +150,14 @@ def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
     return found
 
 
-def _compacted(graph: Graph, triples: list) -> dict:
+def _compacted(graph: Described, triples: list) -> dict:
     """The graph compacted with our context, as rdflib's JSON-LD serializer makes it (`compaction`; one
     of another shape by rdflib's converter itself), without writing the parsed context out for each
     graph (with full IRIs) as rdflib's serializer does: ours is put in as written (_jsonld_text)."""
     try:
         compacted = _compactor().compact(triples)
     except Unsupported:
-        made = Converter(_parsed_context(), True, False).convert(graph)
+        made = Converter(_parsed_context(), True, False).convert(graph if isinstance(graph, Graph) else graph.graph())
         compacted = {_parsed_context().get_key("@graph"): made} if isinstance(made, list) else made
     compacted["@context"] = context()
     return compacted

@@ -22,6 +22,7 @@ from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
+from hgkbp_ld.triples import Described
 
 _ASKED_ONCE = frozenset({"page-whole", "page-holders", "page-built-plan"})  # small answers, asked by many pages
 # asked of every action or goal: over one plan's store, asked once for all (?this unbound) and split by
@@ -202,7 +203,7 @@ class Views:
         return iris.doc_href(iri, self.base)
 
     @staticmethod
-    def label(graph: Graph, node: Node) -> str:
+    def label(graph: Described, node: Node) -> str:
         for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
             values = list(graph.objects(node, prop))
             for value in values:
@@ -216,7 +217,7 @@ class Views:
                 return str(value)
         return str(node)
 
-    def link(self, graph: Graph, node: Node) -> Link | str:
+    def link(self, graph: Described, node: Node) -> Link | str:
         if isinstance(node, URIRef):
             notation = graph.value(node, SKOS.notation)
             return Link(self.label(graph, node), self.href(str(node)), str(notation) if notation else "")
@@ -229,7 +230,7 @@ class Views:
 
     # --- the page ---------------------------------------------------------------------------
 
-    def page(self, iri: str, graph: Graph, specific: bool = True) -> Page:
+    def page(self, iri: str, graph: Described, specific: bool = True) -> Page:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
         store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
         node = URIRef(iri)
@@ -287,7 +288,7 @@ class Views:
         rows = self._select("page-holders", {"portfolio": portfolio, "day": day})
         return self._links(rows)
 
-    def _portfolio_links(self, graph: Graph, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
+    def _portfolio_links(self, graph: Described, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
         found = []
         for portfolio in sorted(graph.objects(node, prop), key=lambda p: self.label(graph, p)):
             link = Link(self.label(graph, portfolio), self.href(str(portfolio)))
@@ -307,7 +308,7 @@ class Views:
 
     # --- kind-specific sections (method name = class local name) ----------------------------
 
-    def _Actie(self, node: URIRef, graph: Graph) -> Sections:
+    def _Actie(self, node: URIRef, graph: Described) -> Sections:
         sections: dict[str, object] = {}
         sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
         sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
@@ -327,7 +328,7 @@ class Views:
         rows = self._select("page-children", {"this": node, "prop": prop})
         return self._links(rows, note="n")
 
-    def _HorizontaleDoelstelling(self, node: URIRef, graph: Graph) -> Sections:
+    def _HorizontaleDoelstelling(self, node: URIRef, graph: Described) -> Sections:
         return {
             "children": [
                 (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
@@ -344,10 +345,10 @@ class Views:
         ]
         return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
 
-    def _OperationeleDoelstelling(self, node: URIRef, graph: Graph) -> Sections:
+    def _OperationeleDoelstelling(self, node: URIRef, graph: Described) -> Sections:
         return {"actions": self._children(node, BP.heeftActie)}
 
-    def _Beleidsplan(self, node: URIRef, graph: Graph) -> Sections:
+    def _Beleidsplan(self, node: URIRef, graph: Described) -> Sections:
         return {
             "principles": sorted(str(o) for o in graph.objects(node, BP.leidendPrincipe)),
             "goals": [
@@ -357,7 +358,7 @@ class Views:
             "complementary": self._plans(graph, node, BP.isComplementairAan),
         }
 
-    def _Bevoegdheid(self, node: URIRef, graph: Graph) -> Sections:
+    def _Bevoegdheid(self, node: URIRef, graph: Described) -> Sections:
         mandates = self._select("page-mandates", {"this": node})
         return {
             "holders_now": self._holders(node),
@@ -366,7 +367,7 @@ class Views:
             "mandates": [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates],
         }
 
-    def _Mandataris(self, node: URIRef, graph: Graph) -> Sections:
+    def _Mandataris(self, node: URIRef, graph: Described) -> Sections:
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
         return {
             "portfolios": sorted((self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural),
@@ -375,7 +376,7 @@ class Views:
             "period": _period({"start": start, "end": end} if end else {"start": start}),
         }
 
-    def _plans(self, graph: Graph, node: URIRef, prop: URIRef) -> list[Link | str]:
+    def _plans(self, graph: Described, node: URIRef, prop: URIRef) -> list[Link | str]:
         """Other plans a plan or goal names; one that is also built here (owl:sameAs) links to the
         built plan's page, with its own title: the register's entry and the built plan are one plan."""
         found: list[Link | str] = []
