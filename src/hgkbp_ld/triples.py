@@ -8,7 +8,7 @@ rdflib's `SimpleMemory` (subject → predicate → object, predicate → object 
 → predicate, each in the order the triples were added) and answers from them directly, so that every
 question gets the same answer in the same order as from a `Graph(store=SimpleMemory())` filled alike
 (`tests/test_triples.py` asks both). What the render asks is all it has: `add`, `+=`, iteration,
-`len`, `in`, `triples`, `subjects`, `predicates`, `objects`, `subject_predicates`,
+`len`, `in` (a pattern), `triples`, `subjects`, `predicates`, `objects`, `subject_predicates`,
 `predicate_objects`, `value`; `graph()` makes an rdflib graph of it where a library wants one.
 """
 
@@ -60,9 +60,12 @@ class Triples:
     def __iter__(self) -> Iterator[Triple]:
         return self.triples((None, None, None))
 
-    def __contains__(self, triple: Triple) -> bool:
-        s, p, o = triple
-        return o in self._spo.get(s, _NONE).get(p, _NONE)
+    def __contains__(self, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
+        """Whether a triple matches (None: any), as `(s, p, None) in graph` asks."""
+        s, p, o = pattern
+        if s is not None and p is not None and o is not None:
+            return o in self._spo.get(s, _NONE).get(p, _NONE)
+        return next(self.triples(pattern), None) is not None
 
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
         """The triples matching a pattern (None: any), in the order `SimpleMemory.triples` gives."""

@@ -49,6 +49,7 @@ from hgkbp_ld.render.shared import contributions, graph_of
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Views
 from hgkbp_ld.store import EmbeddedStore, Store
+from hgkbp_ld.triples import Triples
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
 FRAGMENTS = "render"  # in dist/build-cache/
@@ -177,7 +178,7 @@ def render_plan(
         "statistics": {graph: statistics(pages.store, graph)},
         "mentions": mentions(pages.store, base, slug, graph),
         # what the plan's graph says around each thing it names and does not own (render.shared)
-        "contributions": contributions(graph_of(pages.store, graph), base, {slug}),
+        "contributions": contributions(Triples(graph_of(pages.store, graph)), base, {slug}),  # type: ignore[arg-type]
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},
