@@ -96,6 +96,7 @@ def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str]
         "version": __version__,
         "provenance": provenance(store),
         "plans": plans,
+        "owners": {p["slug"]: p for p in reversed(plans)},  # slug -> its plan, for a page's history
         "plan_count": context.plan_count,
     }
     return Pages(
