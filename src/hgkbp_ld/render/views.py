@@ -36,6 +36,10 @@ _ASKED_FOR_ALL = {
     "page-whole": "page-whole-all",
 }
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
+# the terms every page asks for, looked up once (a namespace's attribute is a method call each time)
+_LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
+_NAMES = (SKOS.notation, BP.omschrijving)
+_NOTATION, _DESCRIPTION, _TYPE = SKOS.notation, DCTERMS.description, RDF.type
 
 
 class Text(str):
@@ -204,14 +208,14 @@ class Views:
 
     @staticmethod
     def label(graph: Described, node: Node) -> str:
-        for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
+        for prop in _LABELS:
             values = list(graph.objects(node, prop))
             for value in values:
                 if isinstance(value, Literal) and value.language == "nl":
                     return str(value)
             if values:
                 return Text.of(values[0])
-        for prop in (SKOS.notation, BP.omschrijving):
+        for prop in _NAMES:
             value = graph.value(node, prop)
             if value is not None:
                 return str(value)
@@ -219,8 +223,8 @@ class Views:
 
     def link(self, graph: Described, node: Node) -> Link | str:
         if isinstance(node, URIRef):
-            notation = graph.value(node, SKOS.notation)
-            return Link(self.label(graph, node), self.href(str(node)), str(notation) if notation else "")
+            notation = graph.value(node, _NOTATION)
+            return Link(self.label(graph, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
@@ -234,11 +238,11 @@ class Views:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
         store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
         node = URIRef(iri)
-        kinds = sorted(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef))  # the same on any store
+        kinds = sorted(t for t in graph.objects(node, _TYPE) if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if str(t).startswith(str(BP))]
         main = ours[0] if ours else (kinds[0] if kinds else None)
         kind = re.split(r"[#/]", str(main))[-1] if main is not None else "Resource"
-        notation = graph.value(node, SKOS.notation)
+        notation = graph.value(node, _NOTATION)
         rows = []
         for prop in sorted({p for p in graph.predicates(node, None)}, key=lambda p: self.labels.name(str(p))):
             values = sorted((self.link(graph, o) for o in graph.objects(node, prop)), key=natural)
@@ -248,7 +252,7 @@ class Views:
             subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
             incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
         sections: dict[str, object] = {}
-        description = graph.value(node, DCTERMS.description)
+        description = graph.value(node, _DESCRIPTION)
         if description is not None:
             sections["description"] = text_blocks(str(description))
         breadcrumbs: tuple[Link, ...] = ()
@@ -263,7 +267,7 @@ class Views:
             kind=kind,
             kind_label=self.labels.name(str(main)) if main is not None else "Bron",
             title=self.label(graph, node),
-            notation=str(notation) if notation else None,
+            notation=str(notation) if _truthy(notation) else None,
             breadcrumbs=breadcrumbs,
             sections=MappingProxyType(sections),
             rows=tuple(rows),
@@ -393,6 +397,13 @@ class Views:
 
     def _iri(self, href: str) -> str:
         return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
+
+
+def _truthy(node: Node | None) -> bool:
+    """`bool(node)` as rdflib answers it, without its cost for a literal with no datatype (its text)."""
+    if type(node) is Literal and node.datatype is None:
+        return len(node) > 0
+    return bool(node)
 
 
 def _period(row: dict[str, Node | None]) -> str:
