@@ -16,9 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
-from rdflib.plugins.stores.memory import SimpleMemory
 
 from hgkbp_ld import iris
 from hgkbp_ld.triples import Triples
@@ -159,12 +158,9 @@ class Histories:
 
     # --- the event stream ---------------------------------------------------------------------------------
 
-    def stream(self, slug: str, origin: str) -> Graph:
-        graph = _graph()
-        graph.bind("tree", TREE)
-        graph.bind("ldes", LDES)
-        graph.bind("prov", PROV)
-        graph.bind("dcterms", DCTERMS)
+    def stream(self, slug: str, origin: str) -> Triples:
+        """The stream's own statements (its files' prefixes are rdfio's, not a graph's)."""
+        graph = Triples()
         stream = URIRef(f"{origin}/ldes/{slug}")
         graph.add((stream, RDF.type, LDES.EventStream))
         graph.add((stream, LDES.timestampPath, PROV.generatedAtTime))
@@ -173,12 +169,12 @@ class Histories:
         graph.add((stream, DCTERMS.isVersionOf, URIRef(iris.Iris(self.base, slug).dataset())))
         return graph
 
-    def root(self, slug: str, origin: str) -> Graph:
+    def root(self, slug: str, origin: str) -> Triples:
         graph = self.stream(slug, origin)
         graph.add((URIRef(f"{origin}/ldes/{slug}"), TREE.view, URIRef(f"{origin}/ldes/{slug}/1")))
         return graph
 
-    def page(self, slug: str, number: int, origin: str) -> Graph:
+    def page(self, slug: str, number: int, origin: str) -> Triples:
         history = self.plans[slug]
         graph = self.stream(slug, origin)
         stream = URIRef(f"{origin}/ldes/{slug}")
@@ -197,11 +193,6 @@ class Histories:
             graph.add((stream, TREE.member, member))
         graph += members
         return graph
-
-
-def _graph() -> Graph:
-    """A graph without contexts (rdflib's SimpleMemory): faster to fill and to read than the default."""
-    return Graph(store=SimpleMemory())
 
 
 def _time(moment: dt.datetime) -> Literal:
