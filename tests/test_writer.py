@@ -3,10 +3,15 @@ site with theirs, every body once more in the pack at the offset its entry names
 
 from __future__ import annotations
 
+import array
+import fcntl
 import os
 from email.utils import formatdate
 from pathlib import Path
 
+import pytest
+
+from hgkbp_ld import published
 from hgkbp_ld.published import Writer, etag
 
 
@@ -40,3 +45,45 @@ def test_files_links_and_the_pack(tmp_path: Path) -> None:
             assert int((site / relative).stat().st_mtime) == 1_700_000_002
             assert (tag, date) == (etag(1_700_000_002, len(body)), formatdate(1_700_000_002, usegmt=True))
     assert len(pack) == sum(len(body) for body in bodies.values())
+
+
+def _flags(folder: Path) -> int | None:
+    """The folder's inode flags (`lsattr`), None where the file system has none (tmpfs)."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(handle, published._GETFLAGS, flags, True)
+        return flags[0]
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def test_the_folders_a_writer_makes_are_tops_of_a_hierarchy(tmp_path: Path) -> None:
+    """Each folder the writer makes is marked FS_TOPDIR_FL (`chattr +T`) where the file system keeps the
+    flag, so that ext4 spreads the site's folders over block groups with free inodes; a folder it did
+    not make is left as it was; on a file system without flags nothing fails."""
+    (tmp_path / "mine").mkdir()
+    before = _flags(tmp_path / "mine")
+    writer = Writer(tmp_path / "site", 1_700_000_000, pack="packs/p.pack")
+    writer.write("doc/actie/p/1.html", b"page", "text/html")
+    writer.write("doc/actie/p/2.html", b"page", "text/html")
+    writer.close()
+    made = [tmp_path / "site", tmp_path / "site" / "packs", *(tmp_path / "site" / "doc" / "actie" / "p").parents][:5]
+    assert (tmp_path / "site" / "doc" / "actie" / "p" / "2.html").read_bytes() == b"page"
+    if before is None:  # no flags here (tmpfs): the folders are made all the same
+        assert all(folder.is_dir() for folder in made)
+        return
+    for folder in made:
+        assert _flags(folder) & published._TOPDIR, folder  # type: ignore[operator]
+    assert _flags(tmp_path / "mine") == before
+    assert not _flags(tmp_path) & published._TOPDIR  # type: ignore[operator]
+
+
+def test_a_file_where_a_folder_must_be_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "site" / "doc").mkdir(parents=True)
+    (tmp_path / "site" / "doc" / "actie").write_bytes(b"not a folder")
+    writer = Writer(tmp_path / "site", 1_700_000_000)
+    with pytest.raises(FileExistsError):
+        writer.write("doc/actie/p/1.html", b"page", "text/html")

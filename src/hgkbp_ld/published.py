@@ -26,11 +26,14 @@ give the same validator, and two formats of one URL never share one.
 
 from __future__ import annotations
 
+import array
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from functools import lru_cache
@@ -139,9 +142,9 @@ class Writer:
             "ldes": {},
             "root": {},  # robots.txt, sitemap.xml, sitemaps/…: by their path after "/"
         }
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_folder(str(folder))
         if pack is not None:
-            (folder / pack).parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(os.path.dirname(f"{folder}{os.sep}{pack}"))
             # written in 1 MiB blocks, not one system call per file (a plan writes ~3,400 files)
             self._pack = (folder / pack).open("wb", buffering=1 << 20)
 
@@ -152,7 +155,7 @@ class Writer:
     def _folder(self, path: Path | str) -> None:
         parent = os.path.dirname(path)
         if parent not in self._folders:
-            os.makedirs(parent, exist_ok=True)
+            _make_folder(parent)
             self._folders.add(parent)
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
@@ -211,6 +214,52 @@ class Writer:
 
     def file(self, section: str, key: str, relative: str, body: bytes, media_type: str) -> None:
         self.entries[section][key] = self.write(relative, body, media_type)
+
+
+def _make_folder(path: str) -> None:
+    """`os.makedirs(path, exist_ok=True)`, with each folder it makes marked as the top of a directory
+    hierarchy (`_spread`)."""
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent and parent != path:
+        _make_folder(parent)
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+        return  # another worker made it
+    _spread(path)
+
+
+def _spread(folder: str) -> None:
+    """Mark a new folder as the top of a directory hierarchy (ext4's FS_TOPDIR_FL, `chattr +T`): the
+    kernel then places the folders made in it in block groups with free inodes (its Orlov allocator),
+    not beside it. A site is ~240 new folders and ~3,400 new files a plan; made beside a busy folder
+    (this machine's /tmp) a file costs the kernel 300-770 µs to create, in a folder so marked 25-40 µs
+    (bench/file_create.py, bench/RESULTS.md). Nothing else changes; a file system without the flag
+    (tmpfs, another OS) is left as it is."""
+    if not _LINUX:
+        return
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(handle, _GETFLAGS, flags, True)
+        if not flags[0] & _TOPDIR:
+            flags[0] |= _TOPDIR
+            fcntl.ioctl(handle, _SETFLAGS, flags, True)
+    except OSError:
+        pass  # not supported here: only the placement is lost
+    finally:
+        os.close(handle)
+
+
+_LINUX = sys.platform.startswith("linux")
+_GETFLAGS, _SETFLAGS, _TOPDIR = 0x80086601, 0x40086602, 0x00020000  # FS_IOC_GETFLAGS, FS_IOC_SETFLAGS, FS_TOPDIR_FL
 
 
 def _read(path: str) -> bytes:
