@@ -15,6 +15,7 @@ from hgkbp_ld.build import build_graphs
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_configs
+from tests import forkserver
 from tests.processes import EPOCH, ROOT, Server, Virtuoso, free_port, publish, require_virtuoso, run_build
 from tests.shared import (
     copy_dist,
@@ -47,6 +48,15 @@ __all__ = [
 
 
 # --- data folders and builds ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fork_server() -> None:
+    """The test process's pre-imported server (tests/forkserver.py), started before its first test: the
+    `hgkbp-ld` commands the tests start, and the worker processes builds spawn (in the test process or in
+    a command), are forks of it instead of new interpreters. `HGKBP_TEST_FORK=0`: none."""
+    if forkserver.enabled():
+        forkserver.server_socket()
 
 
 def copy_data_with_examples(data: Path) -> Path:
@@ -103,8 +113,10 @@ def rerender(dist: Path) -> None:
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
-    """(data, dist, process) of the real plan built by the real command, once per run: read, never change."""
-    return shared_build(tmp_path_factory, "real", lambda folder: copy_real_data(folder / "data"))
+    """(data, dist, process) of the real plan built by the real command, once per run: read, never change.
+    In a new interpreter (`python -m hgkbp_ld.cli build`), not forked (tests/forkserver.py): the build
+    most tests read, made exactly as a user's."""
+    return shared_build(tmp_path_factory, "real", lambda folder: copy_real_data(folder / "data"), fresh=True)
 
 
 @pytest.fixture(scope="session")
@@ -238,6 +250,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for running in _SERVERS.values():
         running.stop()
     _SERVERS.clear()
+    forkserver.stop_server()
     stop_spare_virtuoso()
     if _DATA_AT_START and _data_digest() != _DATA_AT_START[0]:
         session.config.get_terminal_writer().line(

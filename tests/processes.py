@@ -1,4 +1,9 @@
-"""The real processes the tests drive: `hgkbp-ld build`, `serve` and `publish`, and throw-away Virtuosos."""
+"""The real processes the tests drive: `hgkbp-ld build`, `serve` and `publish`, and throw-away Virtuosos.
+
+Each `hgkbp-ld` command is a process of its own, started as `python -m hgkbp_ld.cli …` would be, but by
+default forked from a server that imported the command line once (tests/forkserver.py: `cli`); `fresh=True`
+starts a new interpreter, for the tests that need one (byte identity of two builds, a build killed with
+SIGKILL, the build every test reads)."""
 
 from __future__ import annotations
 
@@ -20,6 +25,16 @@ EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: every test build has this build ti
 VIRTUOSO_DEV = ROOT / "scripts" / "virtuoso-dev"
 
 
+def cli(*args: str, fresh: bool = False) -> list[str]:
+    """The command line of `hgkbp-ld ARGS` for subprocess: forked from the test process's pre-imported
+    server (tests/forkserver.py), or with `fresh` a new interpreter (`python -m hgkbp_ld.cli ARGS`)."""
+    from tests import forkserver
+
+    if fresh:
+        return [sys.executable, "-m", "hgkbp_ld.cli", *args]
+    return forkserver.command("hgkbp_ld.cli", *args)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -37,10 +52,7 @@ class Server:
         self.log = dist.parent / f"serve-{self.port}.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [
-                    *(sys.executable, "-m", "hgkbp_ld.cli", "serve", "--port", str(self.port)),
-                    *("--dist", str(dist), "--log-level", "warning", *extra),
-                ],
+                cli("serve", "--port", str(self.port), "--dist", str(dist), "--log-level", "warning", *extra),
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -70,10 +82,10 @@ class Server:
             self.process.wait(10)
 
 
-def run_build(out: Path, *extra: str, epoch: str = EPOCH) -> subprocess.CompletedProcess[str]:
-    """`hgkbp-ld build --out OUT [extra]` as a user runs it: a real process."""
+def run_build(out: Path, *extra: str, epoch: str = EPOCH, fresh: bool = False) -> subprocess.CompletedProcess[str]:
+    """`hgkbp-ld build --out OUT [extra]` as a user runs it: a process of its own (`cli`)."""
     return subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(out), *extra],
+        cli("build", "--out", str(out), *extra, fresh=fresh),
         cwd=ROOT,
         env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
         capture_output=True,
@@ -160,7 +172,7 @@ def publish(
 
     with locked(virtuoso.lock):
         return subprocess.run(
-            [sys.executable, "-m", "hgkbp_ld.cli", "publish", "--dist", str(dist), *extra],
+            cli("publish", "--dist", str(dist), *extra),
             cwd=ROOT,
             env={**os.environ, **virtuoso.env, **(env or {})},
             capture_output=True,

@@ -21,6 +21,7 @@ own line. It is written from docs/parse-rules.md alone and shares no code with t
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 
@@ -49,6 +50,7 @@ _GLUE = "\ue000"  # a private-use character: textwrap never breaks at it
 _HYPHEN_KEEPS_SPACE = frozenset({"en", "of", "tot"})
 
 
+@functools.cache  # the same lines are asked about at every width
 def is_structural(line: str) -> bool:
     return any(pattern.match(line.strip()) for pattern in STRUCTURAL)
 
@@ -73,18 +75,24 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def fill(text: str, width: int) -> str:
-    """textwrap.fill, never starting or ending a line with a word that carries structure."""
+@functools.cache  # the same segments are filled at every width
+def _glued(text: str) -> str:
+    """`text` with every word that must not start or end a line glued to its neighbour (`_GLUE`)."""
     words = text.split(" ")
     units: list[str] = []
     for index, word in enumerate(words):
-        rest = " ".join(words[index:])
+        rest = " ".join(words[index : index + 4])  # _NO_LINE_START reads at most three words (and what follows)
         after_marker = index == 1 and _LIST_MARKER.fullmatch(words[0]) is not None
         if units and (after_marker or _NO_LINE_START.match(rest) or _NO_LINE_END.search(words[index - 1])):
             units[-1] += _GLUE + word
         else:
             units.append(word)
-    filled = textwrap.fill(" ".join(units), width=width, break_long_words=False, break_on_hyphens=False)
+    return " ".join(units)
+
+
+def fill(text: str, width: int) -> str:
+    """textwrap.fill, never starting or ending a line with a word that carries structure."""
+    filled = textwrap.fill(_glued(text), width=width, break_long_words=False, break_on_hyphens=False)
     return filled.replace(_GLUE, " ")
 
 

@@ -60,14 +60,15 @@ def once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None
 
 
 def shared_build(
-    factory: pytest.TempPathFactory, name: str, data: Callable[[Path], Path], *extra: str
+    factory: pytest.TempPathFactory, name: str, data: Callable[[Path], Path], *extra: str, fresh: bool = False
 ) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
     """(data folder, dist, the build's process) of `hgkbp-ld build --data DATA [extra]`, made once per run
-    for every test that reads that build; `data(folder)` lays out the data folder inside `folder`."""
+    for every test that reads that build; `data(folder)` lays out the data folder inside `folder`; `fresh`:
+    in a new interpreter (tests/processes.py `cli`)."""
 
     def make(folder: Path) -> None:
         source = data(folder)
-        done = run_build(folder / "dist", "--data", str(source), *extra)
+        done = run_build(folder / "dist", "--data", str(source), *extra, fresh=fresh)
         assert done.returncode == 0, done.stderr
         (folder / "build.json").write_text(
             json.dumps({"data": source.name, "stdout": done.stdout, "stderr": done.stderr}), encoding="utf-8"

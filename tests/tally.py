@@ -38,7 +38,9 @@ KINDS = (  # (kind, words that must all be in the command line), first match win
     ("pip", ("pip",)),
     ("ldes-client", ("ldes-client",)),
     ("chromium (playwright)", ("run-driver",)),
+    ("fork server (tests/forkserver.py)", ("tests.forkserver",)),
 )
+FORKED = "of these hgkbp-ld commands, forked from the pre-imported server"
 
 COUNTS: Counter[str] = Counter()
 _ORIGINAL_INIT = subprocess.Popen.__init__
@@ -61,12 +63,34 @@ def _counting_init(self: subprocess.Popen, args: Any, *rest: Any, **kwargs: Any)
     kind = kind_of(args)
     if kind is not None:
         COUNTS[kind] += 1
+        if any(str(word).endswith("tests/forked.py") for word in (args if isinstance(args, list | tuple) else [])):
+            COUNTS[FORKED] += 1
     _ORIGINAL_INIT(self, args, *rest, **kwargs)
     _CHILDREN.append(self)
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds of a live process and of its children it reaped (utime stime cutime cstime)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        times = stat.rsplit(")", 1)[1].split()[11:15]
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(t) for t in times) / _TICKS
+
+
+def _children_of(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
 def cpu_seconds() -> float:
-    """CPU (user + system) of this process, its reaped children and its live children (with theirs)."""
+    """CPU (user + system) of this process, its reaped children and its live children (with theirs). The
+    commands forked from the fork server (tests/forkserver.py) are children of that server, not of the test
+    process: its live children are counted as if they were the test process's own (as before, when each was
+    a new interpreter started by the test)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
     total = own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime
@@ -74,12 +98,9 @@ def cpu_seconds() -> float:
         if child.returncode is not None:
             _CHILDREN.remove(child)
             continue
-        try:
-            stat = Path(f"/proc/{child.pid}/stat").read_text()
-            times = stat.rsplit(")", 1)[1].split()[11:15]  # utime stime cutime cstime
-        except (OSError, IndexError):
-            continue
-        total += sum(int(t) for t in times) / _TICKS
+        total += _process_cpu(child.pid)
+        if isinstance(child.args, list | tuple) and "tests.forkserver" in child.args:
+            total += sum(_process_cpu(forked) for forked in _children_of(child.pid))
     return total
 
 
@@ -152,7 +173,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     if getattr(config, "workeroutput", None) is not None:
         return
     terminalreporter.section("process starts")
-    started = ", ".join(f"{n} {kind}" for kind, n in sorted(COUNTS.items())) or "none"
+    started = ", ".join(f"{n} {kind}" for kind, n in sorted(COUNTS.items(), key=lambda c: c[0] == FORKED)) or "none"
     terminalreporter.write_line(started)
     terminalreporter.write_line(f"sum of the tests' durations: {DURATIONS[0]:.1f} s")
     shown = int(os.environ.get("HGKBP_TEST_TALLY", "12"))

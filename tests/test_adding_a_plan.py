@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from rdflib import OWL, Graph, URIRef
 
 from tests.conftest import EPOCH, EXAMPLES, ROOT, copy_data_with_examples, run_build
+from tests.processes import cli
 
 ID = "https://data.vlaanderen.be/id/beleidsplan/"
 REAL = "hgkbp-2025-2029"
@@ -19,7 +19,7 @@ REAL = "hgkbp-2025-2029"
 
 def hgkbp_ld(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", *args],
+        cli(*args),
         cwd=cwd,
         env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH},
         capture_output=True,

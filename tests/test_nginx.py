@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import pytest
 from hgkbp_ld.nginx import BROWSERS
 from hgkbp_ld.web.middleware import HEADERS
 from tests.conftest import ROOT, Server, build_dist, copy_dist, free_port, shared_server
+from tests.processes import cli
 
 ACTION = "/doc/actie/hgkbp-2025-2029/12"
 ACCEPTS = [
@@ -79,11 +79,10 @@ class Nginx:
         prefix.mkdir(parents=True, exist_ok=True)
         port = free_port()
         conf = subprocess.run(
-            [
-                *(sys.executable, "-m", "hgkbp_ld.cli", "nginx-conf", "--dist", str(dist)),
-                *("--listen", f"127.0.0.1:{port}", "--upstream", upstream),
+            cli(
+                *("nginx-conf", "--dist", str(dist), "--listen", f"127.0.0.1:{port}", "--upstream", upstream),
                 *(("--user", "root") if os.geteuid() == 0 else ()),  # the test's folders are the test's own
-            ],
+            ),
             cwd=ROOT,
             capture_output=True,
             text=True,

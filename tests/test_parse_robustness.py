@@ -13,7 +13,6 @@ import functools
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from hypothesis import strategies as st
 from hgkbp_ld.model import ParsedPlan, to_json
 from hgkbp_ld.parse import ParseError, parse_bytes, parse_text
 from hgkbp_ld.registers import Registers
+from tests.processes import cli
 from tests.rewrap import is_structural, rewrap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +32,13 @@ SOURCE = ROOT / "data" / "source" / "hgkbp-2025-2029.txt"
 # Each property test parses the whole plan (~30 ms) once per example: 100 examples for each of
 # the ten mutations keep this file under a minute. derandomize: CI sees the same examples.
 PROPERTY = settings(deadline=None, max_examples=100, derandomize=True)
+# Two mutations only move or respell whitespace, and every one of their 100 examples took the same
+# branches of the parser as the first (branch coverage of hgkbp_ld per example, coverage.py, measured
+# 2026-12-04: 929 arcs after 1 example and after 100, while the other eight still found new arcs at
+# examples 70-100): 25 examples each. The same inputs are tested with a stronger oracle, the whole
+# model, by test_rewrapped_text_gives_the_same_model_at_every_width (every width 30-150 over the
+# whole text) and test_line_endings_and_spaces_give_the_same_model (each kind of space).
+WHITESPACE_PROPERTY = settings(PROPERTY, max_examples=25)
 
 
 @functools.cache
@@ -224,7 +231,7 @@ def test_deleting_a_range_of_lines(start: int, length: int, strict: bool) -> Non
     _parses_or_fails_cleanly("\n".join(lines[:start] + lines[start + length :]), strict)
 
 
-@PROPERTY
+@WHITESPACE_PROPERTY
 @given(
     block=st.sampled_from(_rewrappable_blocks()),
     width=st.integers(min_value=30, max_value=150),
@@ -245,7 +252,7 @@ def test_mixed_line_endings(ends: list[str], strict: bool) -> None:
     _parses_or_fails_cleanly(out, strict)
 
 
-@PROPERTY
+@WHITESPACE_PROPERTY
 @given(
     spaces=st.lists(st.sampled_from([" ", "\u00a0", "\t", "\u2009", "\u202f", "\u3000"]), min_size=1, max_size=40),
     strict=st.booleans(),
@@ -289,7 +296,7 @@ def test_inserting_a_random_line(at: int, inserted: str, strict: bool) -> None:
 
 def _run(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "parse", str(path), *options],
+        cli("parse", str(path), *options),
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -7,13 +7,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from hgkbp_ld.build import BuildError, build
 from tests.conftest import ROOT
+from tests.processes import cli
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -62,7 +62,7 @@ def test_a_killed_build_leaves_dist_as_it_was_and_the_next_build_replaces_it(goo
     before = snapshot(good)
     names = _published(good)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    command = [sys.executable, "-m", "hgkbp_ld.cli", "build", "--out", str(good)]
+    command = cli("build", "--out", str(good), fresh=True)  # a new interpreter: SIGKILL ends it itself
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
     for line in process.stderr:  # killed while it validates, before it writes

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -12,11 +11,12 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import Server, build_dist, copy_dist
+from tests.processes import cli
 
 
 def test_serve_never_builds_and_says_what_to_do(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "serve", "--port", "1", "--dist", str(tmp_path / "dist")],
+        cli("serve", "--port", "1", "--dist", str(tmp_path / "dist")),
         capture_output=True,
         text=True,
         timeout=60,

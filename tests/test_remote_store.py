@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from hgkbp_ld.sparql.rewrite import insert_values, rewrite_dataset
 from hgkbp_ld.store import read_manifest
 from tests import conftest
 from tests.conftest import EPOCH, ROOT, Server, Virtuoso, publish, rerender
+from tests.processes import cli
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -197,7 +197,7 @@ def test_killing_the_store_mid_load_keeps_the_old_version(
     try:
         old_total = count(server.url)
         process = subprocess.Popen(
-            [sys.executable, "-m", "hgkbp_ld.cli", "publish", "--dist", str(dist_b)],
+            cli("publish", "--dist", str(dist_b)),
             cwd=ROOT,
             env={
                 **__import__("os").environ,
@@ -245,18 +245,7 @@ def test_killing_the_store_mid_load_keeps_the_old_version(
 def test_serving_needs_the_published_build(dist: Path, dist_b: Path, new_virtuoso: Virtuoso) -> None:
     def serve(folder: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "hgkbp_ld.cli",
-                "serve",
-                "--dist",
-                str(folder),
-                "--store",
-                new_virtuoso.url,
-                "--port",
-                "1",
-            ],
+            cli("serve", "--dist", str(folder), "--store", new_virtuoso.url, "--port", "1"),
             cwd=ROOT,
             env={**__import__("os").environ, **new_virtuoso.env},
             capture_output=True,
@@ -306,7 +295,7 @@ def test_a_store_that_is_not_there_is_retried_then_named(dist: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/sparql"
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "publish", "--dist", str(dist), "--store", url],
+        cli("publish", "--dist", str(dist), "--store", url),
         cwd=ROOT,
         env={**__import__("os").environ, "HGKBP_STORE_RETRIES": "2"},
         capture_output=True,

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -24,6 +23,7 @@ from rdflib.namespace import DCTERMS
 
 from hgkbp_ld.versions import History, objects
 from tests.conftest import ROOT, Server, copy_dist, copy_real_data, run_build
+from tests.processes import cli
 
 PLAN = "hgkbp-2025-2029"
 LATER = "1769904000"  # 2026-02-01: the modified text's build
@@ -131,7 +131,7 @@ def test_diff_names_the_three_changes(two_versions: tuple[Path, Path, Path]) -> 
     data, _first, _second = two_versions
     for old, new in ((str(data.parent / "original.txt"), str(data / "source" / f"{PLAN}.txt")), ("1", "2")):
         done = subprocess.run(
-            [sys.executable, "-m", "hgkbp_ld.cli", "diff", old, new, "--data", str(data)],
+            cli("diff", old, new, "--data", str(data)),
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -144,7 +144,7 @@ def test_diff_names_the_three_changes(two_versions: tuple[Path, Path, Path]) -> 
         assert "heeft indicator toegevoegd: ‘Aantal deelnemers aan de workshops’" in done.stdout
         assert "verantwoordelijke: ‘Wonen’ → ‘Onderwijs’" in done.stdout
     rdf = subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "diff", "1", "2", "--data", str(data), "--format", "rdf"],
+        cli("diff", "1", "2", "--data", str(data), "--format", "rdf"),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -168,7 +168,7 @@ def test_diff_names_the_three_changes(two_versions: tuple[Path, Path, Path]) -> 
         URIRef("https://data.vlaanderen.be/id/bevoegdheid/onderwijs"),
     ) in added
     same = subprocess.run(
-        [sys.executable, "-m", "hgkbp_ld.cli", "diff", "2", "2", "--data", str(data)],
+        cli("diff", "2", "2", "--data", str(data)),
         cwd=ROOT,
         capture_output=True,
         text=True,

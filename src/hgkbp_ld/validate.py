@@ -199,7 +199,9 @@ def validate_catalogue(catalogue: Graph, profile: Graph | None = None, engine: s
     return Report(all(v.severity != "Violation" for v in kept), kept)
 
 
-def _run(name: str, data: Graph, profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
+def _run(
+    name: str, data: Graph, profile: Graph, focus: list[URIRef] | None, inplace: bool = False
+) -> tuple[bool, Graph]:
     """(conforms, report graph) from the engine `name`."""
     if name == "pyshacl":
         with _prepared_queries():
@@ -211,9 +213,10 @@ def _run(name: str, data: Graph, profile: Graph, focus: list[URIRef] | None) -> 
                 advanced=True,
                 allow_warnings=True,
                 focus_nodes=focus,
+                inplace=inplace,
             )
         return bool(conforms), results
-    return _turbo(data, profile, focus)
+    return _turbo(data, profile, focus, inplace)
 
 
 @lru_cache(maxsize=1)
@@ -228,7 +231,7 @@ def _vocabulary_axioms() -> Graph:
 _compiled: dict[int, tuple[Graph, Any]] = {}  # id(profile): (profile, its compiled shapes)
 
 
-def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
+def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None, inplace: bool = False) -> tuple[bool, Graph]:
     """pyshacl-turbo on what pyshacl validates (the data and the vocabulary's axioms), with each
     profile compiled once: the same report as `pyshacl.validate(ont_graph=...)`, for less work."""
     from pyshacl_turbo import ReportableRuntimeError, compile_shapes
@@ -242,10 +245,11 @@ def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None) -> tuple[boo
         axioms = _vocabulary_axioms()
         # a copy, as pyshacl makes one: the caller's graph is not changed; without contexts (rdflib's
         # SimpleMemory), three times cheaper to fill: the copy was half of a plan's validation
-        whole = Graph(store=SimpleMemory())
-        for prefix, namespace in (*data.namespaces(), *axioms.namespaces()):
-            whole.bind(prefix, namespace, override=False)
-        whole += data
+        whole = data if inplace else Graph(store=SimpleMemory())
+        if not inplace:
+            for prefix, namespace in (*data.namespaces(), *axioms.namespaces()):
+                whole.bind(prefix, namespace, override=False)
+            whole += data
         whole += axioms
         conforms, results, _text = shapes.validate(whole, allow_warnings=True, focus_nodes=focus)
     except (ReportableRuntimeError, NotImplementedError, ValueError) as error:
@@ -263,15 +267,22 @@ def _cannot(error: object) -> str:
 
 
 def validate(
-    data: Graph, focus: list[URIRef] | None = None, shapes: Path | Graph | None = None, engine: str | None = None
+    data: Graph,
+    focus: list[URIRef] | None = None,
+    shapes: Path | Graph | None = None,
+    engine: str | None = None,
+    inplace: bool = False,
 ) -> Report:
     """Validate a graph (or only the `focus` nodes of it) against a profile, by default the plan's;
-    the graph itself is not changed. `engine`: pyshacl or pyshacl-turbo (default: `current_engine()`)."""
+    the graph itself is not changed. `engine`: pyshacl or pyshacl-turbo (default: `current_engine()`).
+    `inplace`: the vocabulary's axioms are added to `data` itself instead of to a copy (both engines
+    validate the data and those axioms): for a caller that validates many small changes of one graph
+    and takes each back (tests/test_shapes.py), where copying the graph was most of the work."""
     profile = plan_profile() if shapes is None else shapes if isinstance(shapes, Graph) else _load(shapes)
     name = engine or current_engine()
     if name not in ENGINES:
         raise SettingsError(f"SHACL engine {name!r}: use {' or '.join(ENGINES)}")
-    conforms, results = _run(name, data, profile, focus)
+    conforms, results = _run(name, data, profile, focus, inplace)
     violations = []
     # Only the report's own results: the nested ones (sh:detail, from sh:node) carry their own
     # severity, while the result that holds them has the severity its property shape gives.
