@@ -50,6 +50,7 @@ from hgkbp_ld.render.shared import contributions, graph_of
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Views
 from hgkbp_ld.store import EmbeddedStore, Store
+from hgkbp_ld.triples import Triples
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
 FRAGMENTS = "render"  # in dist/build-cache/
@@ -96,6 +97,7 @@ def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str]
         "version": __version__,
         "provenance": provenance(store),
         "plans": plans,
+        "owners": {p["slug"]: p for p in reversed(plans)},  # slug -> its plan, for a page's history
         "plan_count": context.plan_count,
     }
     return Pages(
@@ -178,7 +180,7 @@ def render_plan(
         "statistics": {graph: statistics(pages.store, graph)},
         "mentions": mentions(pages.store, base, slug, graph),
         # what the plan's graph says around each thing it names and does not own (render.shared)
-        "contributions": contributions(graph_of(pages.store, graph), base, {slug}),
+        "contributions": contributions(Triples(graph_of(pages.store, graph)), base, {slug}),  # type: ignore[arg-type]
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},

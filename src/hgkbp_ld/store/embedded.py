@@ -26,6 +26,7 @@ from hgkbp_ld.store.base import (
     to_oxigraph,
     to_rdflib,
 )
+from hgkbp_ld.triples import Triples
 
 SNAPSHOT = "oxigraph"  # in a build: the store the render stage loaded, for servers to copy at start
 LOAD_TRIPLES = 50_000  # the plans' triples per bulk load (see `_fill`)
@@ -149,13 +150,14 @@ class EmbeddedStore:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
-    def describe(self, iri: str) -> Graph:
+    def describe(self, iri: str) -> Triples:
         """Symmetric concise bounded description: own triples, incoming links, their labels. The triples
         of the DESCRIBE query, read from the store's indexes without it: a page of the build asks this
         of every resource, and parsing and planning the query cost more than the lookups; a neighbour's
-        labels (a class, a portfolio, the plan: named by many resources) are read once."""
+        labels (a class, a portfolio, the plan: named by many resources) are read once. As `Triples`
+        (read as an rdflib graph is, in the same order, several times faster to fill and to read)."""
         store, merged = self._current(), ox.DefaultGraph()
-        graph = Graph(store=SimpleMemory())
+        graph = Triples()
         add = graph.add
         this = ox.NamedNode(iri)
         for quad in store.quads_for_pattern(this, None, None, merged):
