@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -9,9 +10,12 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
 
 from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
+from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.render.plans import load_plans
+from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import EmbeddedStore, embedded
 from hgkbp_ld.store.base import StoreError
 from tests.conftest import SECOND_PLAN, Server
@@ -166,3 +170,27 @@ def test_a_dump_that_lost_a_triple_is_refused_at_load(two: Path, tmp_path: Path)
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(StoreError, match=f"graph {ID}dataset/{OTHER}: loaded {len(lines) - 1} triples"):
         EmbeddedStore(tmp_path / "store").load(tmp_path)
+
+
+def test_a_portfolios_actions_asked_for_all_are_those_asked_alone(two: Path) -> None:
+    """The last stage asks a portfolio's actions once per role for every portfolio (views._ALWAYS_FOR_ALL):
+    each portfolio's rows, in their order, are those of the query asked for it alone."""
+    index = json.loads((two / "site" / "index.json").read_bytes())
+    store = EmbeddedStore.read_only(two / "oxigraph")
+    slugs = list(index["parts"])
+    context = RenderContext(two / "unused", None, 0, dt.date.fromisoformat(index["today"]), len(slugs), {})
+    views = make_pages(store, index["base"], context, slugs, datasets=False).views
+    assert not views.batch
+    bp = "https://data.vlaanderen.be/ns/beleidsplan#"
+    roles = [URIRef(bp + "verantwoordelijke"), URIRef(bp + "samenwerkingMet")]
+    portfolios = {r["p"] for r in store.select(f"SELECT DISTINCT ?p WHERE {{ ?a <{roles[0]}>|<{roles[1]}> ?p }}")}
+    assert len(portfolios) > 5
+    rows = 0
+    for portfolio in sorted(portfolios):
+        for role in roles:
+            bindings = {"this": portfolio, "prop": role}
+            alone = store.select(query("page-actions-of-portfolio"), bindings)
+            assert views._select("page-actions-of-portfolio", bindings) == alone
+            rows += len(alone)
+    assert rows > 100
+    assert len(views._for_all) == 2  # asked once per role, for all portfolios
