@@ -294,7 +294,9 @@ def measure(job: dict[str, Any]) -> Measured:
     process.stdout.close()
     if process.returncode != 0:
         raise SystemExit(f"the {job['job']} job failed (exit {process.returncode}); its error is above")
-    return Measured(json.loads(output.strip().splitlines()[-1]), wall, usage.ru_maxrss / 1024)
+    result = json.loads(output.strip().splitlines()[-1])
+    result["cpu"] = usage.ru_utime + usage.ru_stime  # the process and the workers it waited for
+    return Measured(result, wall, usage.ru_maxrss / 1024)
 
 
 # --- Virtuoso (or any store `hgkbp-ld publish` can write to) ----------------------------------------
@@ -540,6 +542,31 @@ def _ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}" if base > 0 else "–"
 
 
+def _cpu_table(rows: list[Row]) -> list[str]:
+    """The rebuilds' CPU time (user and system, of the build's process and the workers it waited for)
+    beside their wall time: on a shared machine the CPU ratio is the steadier one."""
+    if not any(row.changed and "cpu" in row.changed for row in rows):
+        return []
+    lines = [
+        "",
+        "Rebuilds by CPU time (user + system of the build and its worker processes; the wall time of a shared"
+        " machine varies with the others' load):",
+        "",
+        "| factor | build CPU s | rebuild (nothing changed) CPU s | ÷ build CPU | rebuild (one plan changed) CPU s"
+        " | ÷ build CPU | one changed wall ÷ build wall |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        if not (row.changed and row.rebuild and "cpu" in row.build):
+            continue
+        cpu, again, changed = row.build["cpu"], row.rebuild.get("cpu", 0.0), row.changed.get("cpu", 0.0)
+        lines.append(
+            f"| {'real plan' if row.name == 'real' else row.name} | {cpu:.2f} | {again:.2f} | {_ratio(again, cpu)}"
+            f" | {changed:.2f} | {_ratio(changed, cpu)} | {_ratio(row.stages['changed'], row.stages['total'])} |"
+        )
+    return lines
+
+
 def report(rows: list[Row], meta: dict[str, Any]) -> str:
     """The section of bench/RESULTS.md, from the rows of a run and what was noted about it (`meta`)."""
     real, factors = rows[0], rows[1:]
@@ -594,6 +621,7 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             + " | ".join(f"{row.load['queries'][q]['median_ms']:.1f}" for q in queries)
             + " |"
         )
+    lines += _cpu_table([real, *factors])
     keys = ("parse", "map", "validate", "write", "render", "other", "total", "changed", "load")
     lines += [
         "",
@@ -663,8 +691,10 @@ def report(rows: list[Row], meta: dict[str, Any]) -> str:
             f" A rebuild of the same data takes {rebuilt:.1f} s ({rebuilt / total:.3f} × the first build): every"
             " input is as the last build recorded it, so dist/ is left as it is; after one plan's text changed"
             f" {largest.stages['changed']:.1f} s ({largest.stages['changed'] / total:.2f} × the first build): that"
-            f" plan is built again ({largest.changed['stages'].get('plans', 0):.1f} s), the others are taken from"
-            f" the last build, and the site is rendered again ({largest.changed['stages'].get('render', 0):.1f} s)."
+            f" plan is built again while the others' files are linked from the last build"
+            f" ({largest.changed['stages'].get('plans', 0):.1f} s for both, at once; the plan's pages"
+            f" {largest.changed['stages'].get('render', 0) - largest.changed['stages'].get('site', 0):.1f} s),"
+            f" and the last stage takes {largest.changed['stages'].get('site', 0):.1f} s."
             if largest.rebuild and largest.changed
             else ""
         ),

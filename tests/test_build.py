@@ -15,6 +15,7 @@ from rdflib.namespace import XSD
 
 from hgkbp_ld.bundled import QUERIES
 from hgkbp_ld.model import ParsedPlan
+from hgkbp_ld.published import FORMAT, SiteError, part_name, read_part, read_site
 from hgkbp_ld.registers import PortfolioRegister
 from hgkbp_ld.store import read_manifest
 from tests.conftest import ROOT, SOURCE, copy_real_data, run_build
@@ -227,25 +228,44 @@ def test_two_builds_are_byte_identical(dist: Path, tmp_path: Path) -> None:
     ]
     assert len(files) == 10  # 4 dumps, vocabulary, context, shapes, catalogue, manifest, version 1
     site = (dist / "site").resolve()
-    pages = [p for p in site.rglob("*") if p.is_file() and p.name != "index.json"]
+    pages = [p for p in site.rglob("*") if p.is_file() and not p.name.endswith("index.json")]
     assert len(pages) > 3000  # the rendered site: every page and representation
     for path in files + pages:
         name = path.relative_to(dist) if path.is_relative_to(dist) else Path("site") / path.relative_to(site)
         assert (tmp_path / "again" / name).read_bytes() == path.read_bytes(), name
     index, again = (_timeless(json.loads((d / "site" / "index.json").read_bytes())) for d in (dist, tmp_path / "again"))
     assert index == again
+    assert index["parts"] == [SLUG]  # the plan's part of the index, in the site beside it
+    part, again = (_timeless(read_part(d / "site", SLUG), part=True) for d in (dist, tmp_path / "again"))
+    assert part == again and len(part["resources"]) > 500
 
 
-def _timeless(index: dict) -> dict:
-    """A site's index without when it was rendered: its time, how long it took, and the files' times
-    and ETags (made of the time, so that a new build never repeats an ETag)."""
-    for moment in ("started", "seconds"):
+def test_the_server_refuses_a_site_of_another_format(dist: Path, tmp_path: Path) -> None:
+    """A site rendered by another version (another index format) or with a plan's part missing is
+    refused with what to do, never served half."""
+    site = tmp_path / "site"
+    shutil.copytree((dist / "site").resolve(), site)
+    assert read_site(site).resources  # the copy is whole
+    index = json.loads((site / "index.json").read_bytes())
+    (site / "index.json").write_text(json.dumps({**index, "format": FORMAT - 1}), encoding="utf-8")
+    with pytest.raises(SiteError, match="another version of hgkbp-ld; run 'hgkbp-ld build' again"):
+        read_site(site)
+    (site / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    (site / part_name(SLUG)).unlink()
+    with pytest.raises(SiteError, match=f"{SLUG}.index.json is missing or damaged; run 'hgkbp-ld build' again"):
+        read_site(site)
+
+
+def _timeless(index: dict, part: bool = False) -> dict:
+    """A site's index (or a plan's `part` of it) without when it was rendered: its time, how long it
+    took, and the files' times and ETags (made of the time, so that a new build never repeats an ETag)."""
+    for moment in () if part else ("started", "seconds"):
         del index[moment]
-    for section in ("resources", "documents", "ldes"):
+    for section in ("resources", "ldes") if part else ("resources", "documents", "ldes"):
         for entry in index[section].values():
             for found in entry.values():
                 found[2:4] = []
-    for section in ("files", "static", "root"):
+    for section in () if part else ("files", "static", "root"):
         for found in index[section].values():
             found[2:4] = []
     return index

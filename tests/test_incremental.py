@@ -10,10 +10,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from hgkbp_ld.build import build
 from hgkbp_ld.incremental import CACHE
+from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.store.embedded import SNAPSHOT
 from tests.conftest import REAL_PLAN, copy_data_with_examples
 
 TODAY = dt.date(2026, 6, 1)
@@ -111,6 +114,7 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     shutil.copytree(data, full_data)  # the same inputs: the changed text, the versions recorded so far
     page = f"doc/actie/{JKP}/1.html"  # a page of the plan that did not change
     before = (dist / "site" / page).stat()
+    part = (dist / "site" / "parts" / f"{JKP}.index.json").stat().st_ino
     said: list[str] = []
     result = build(dist, data_dir=data, today=TODAY, jobs=2, progress=said.append)
     assert {p.slug: p.reused for p in result.plans} == {JKP: True, VAPA: False}
@@ -119,6 +123,13 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     after = (dist / "site" / page).stat()  # not rendered again: the last build's file, linked
     assert (after.st_ino, after.st_mtime) == (before.st_ino, before.st_mtime)
     assert any("2 plan(s) rendered by their own build" in line and "0 rendered here" in line for line in said)
+    # the store: the last build's, with the changed plan's graph and the catalogue loaded again, holds
+    # the quads of a load from scratch (the merged default graph included)
+    assert any("store taken, 2 graph(s) of it loaded again" in line for line in said), said
+    fresh = EmbeddedStore()
+    fresh.load(dist)
+    updated = ox.Store.read_only(str(dist / SNAPSHOT))
+    assert sorted(map(str, updated)) == sorted(map(str, fresh._current())), "the store is not a fresh load's"
     full = build(tmp_path / "full" / "dist", data_dir=full_data, today=TODAY, jobs=1)  # no cache, one process
     assert not any(p.reused for p in full.plans)
     mine, theirs = _files(dist), _files(tmp_path / "full" / "dist")
@@ -128,12 +139,12 @@ def test_an_incremental_build_is_the_full_build_byte_for_byte(
     assert different == []
     indexes = [json.loads((d / "site" / "index.json").read_bytes()) for d in (dist, tmp_path / "full" / "dist")]
     assert _timeless(indexes[0]) == _timeless(indexes[1])
-    for slug in (JKP, VAPA):  # each plan's part of the index, rendered as the plan was built or taken
-        parts = [
-            json.loads((d / CACHE / "render" / f"{slug}.index.json").read_bytes())
-            for d in (dist, tmp_path / "full" / "dist")
-        ]
-        assert _timeless(parts[0]) == _timeless(parts[1])
+    assert indexes[0]["parts"] == [JKP, VAPA]
+    for slug in (JKP, VAPA):  # each plan's part of the index (in the site) and its sitemap rows (in the cache)
+        for name in (f"site/parts/{slug}.index.json", f"{CACHE}/render/{slug}.index.json"):
+            parts = [json.loads((d / name).read_bytes()) for d in (dist, tmp_path / "full" / "dist")]
+            assert _timeless(parts[0]) == _timeless(parts[1]) and parts[0], name
+    assert (dist / "site" / "parts" / f"{JKP}.index.json").stat().st_ino == part  # the unchanged plan's: linked
     assert not (dist / "site" / "pack.bin").exists()  # the server reads the files: no second copy of the site
     for slug in (JKP, VAPA):  # the versions recorded in the data folder, too
         for name in ("versies.csv", "1.nt"):
@@ -174,6 +185,53 @@ def test_a_changed_register_rebuilds_the_plans_that_use_it(
     after = (dist / f"{VAPA}.nt").read_bytes()
     assert after != before[VAPA] and '"Energiebeleid"@nl' in after.decode("utf-8")
     assert "Energiebeleid" in (dist / "site" / "doc" / "bevoegdheid" / "energie.html").read_text(encoding="utf-8")
+
+
+def _quads(store: ox.Store) -> list[str]:
+    return sorted(map(str, store))
+
+
+def test_a_store_taken_from_the_last_build_is_a_fresh_load(first: tuple[Path, Path], tmp_path: Path) -> None:
+    """The last stage's store, taken from the last build with what changed loaded again
+    (`EmbeddedStore.load(dist, previous=...)`), holds exactly the quads of a load from scratch: a plan
+    gone takes out of the merged default graph only what no other graph holds (the two plans share
+    portfolios and ministers); a blank node in what changed makes it load from scratch."""
+    _data, before = first
+    after = tmp_path / "after"
+    shutil.copytree(before, after, symlinks=True, ignore=shutil.ignore_patterns(SNAPSHOT, "site*", CACHE))
+    manifest = json.loads((after / "manifest.json").read_bytes())
+    gone = manifest["plans"].pop(JKP)["graph"]
+    manifest["files"] = {n: h for n, h in manifest["files"].items() if not n.startswith(JKP)}
+    (after / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    fresh = EmbeddedStore()
+    fresh.load(after)
+    taken = EmbeddedStore(tmp_path / "stores")
+    taken.load(after, previous=before)
+    assert taken.reloaded == [gone]
+    assert _quads(taken._current()) == _quads(fresh._current())
+    last = ox.Store.read_only(str(before / SNAPSHOT))  # a statement both plans made stays in the merge
+    other = f"<{manifest['plans'][VAPA]['graph']}>"
+    both = list(last.query(f"SELECT * WHERE {{ GRAPH <{gone}> {{ ?s ?p ?o }} GRAPH {other} {{ ?s ?p ?o }} }} LIMIT 1"))
+    only = list(
+        last.query(
+            f"SELECT * WHERE {{ GRAPH <{gone}> {{ ?s ?p ?o }}"  # in no other graph (the catalogue neither)
+            f" FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{gone}>) }} }} LIMIT 1"
+        )
+    )
+    assert both and only
+    for row, kept in ((both[0], True), (only[0], False)):
+        assert bool(taken._current().query(f"ASK {{ {row['s']} {row['p']} {row['o']} }}")) is kept
+    # a blank node in a changed file: loaded from scratch (a blank node is a new one with each load)
+    with (after / f"{VAPA}.nt").open("a", encoding="utf-8") as dump:
+        dump.write('_:b1 <http://example.org/p> "x" .\n')
+    manifest["files"][f"{VAPA}.nt"] = "changed"
+    manifest["plans"][VAPA]["triples"] += 1
+    (after / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    again = EmbeddedStore(tmp_path / "stores-2")
+    again.load(after, previous=before)
+    assert again.reloaded is None
+    fresh.load(after)
+    assert len(_quads(again._current())) == len(_quads(fresh._current()))
 
 
 def test_a_changed_text_is_validated_again(

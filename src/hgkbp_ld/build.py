@@ -33,7 +33,7 @@ from hgkbp_ld.incremental import CACHE, Cache, build_key, history_state, in_forc
 from hgkbp_ld.iris import DEFAULT_BASE, Iris
 from hgkbp_ld.plan_build import PlanJob, PlanOutcome, add_versions, build_plan, parse_names, reuse
 from hgkbp_ld.published import SITE
-from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_configs
+from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
 from hgkbp_ld.render.plan_site import RenderContext, link_fragment, register_plans
 from hgkbp_ld.render.stage import file_time, render
 from hgkbp_ld.runner import Runner, default_jobs
@@ -120,7 +120,6 @@ def build(
         temporary.chmod(0o755)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.versions-", dir=out.parent))
         outcomes: dict[str, PlanOutcome] = {}
-        todo = []
         previous = (out / SITE).resolve() if (out / SITE).is_dir() else None
         site = temporary / ".site"
         context = RenderContext(
@@ -139,36 +138,27 @@ def build(
             "previous": previous,
         }
         hits = {c.slug: hit for c in configs if (hit := cache.hit(c, keys[c.slug])) is not None}
+
+        def job(config: PlanConfig) -> PlanJob:
+            slug = config.slug
+            return PlanJob(
+                config, data_dir, base, strict, names, times[slug], temporary, staging,
+                cache.validated(slug), versions_dir, context,
+            )  # fmt: skip
+
+        # The unchanged plans' files first (~340,000 links at 100 plans). Not beside the changed plans'
+        # build in this process: the linking threads and the build then wait on each other for the GIL
+        # (measured at 100 plans: the plan's pages took 5.7 s instead of 1.1 s, the whole no faster)
         with ThreadPoolExecutor(4, thread_name_prefix="hgkbp-reuse") as linking:  # waits on the disk, not the CPU
             taken = dict(zip(hits, linking.map(partial(_reuse, **where), hits.values()), strict=True))
-        for config in configs:
-            if taken.get(config.slug):
-                outcomes[config.slug] = hits[config.slug]
-            else:
-                todo.append(
-                    PlanJob(
-                        config,
-                        data_dir,
-                        base,
-                        strict,
-                        names,
-                        times[config.slug],
-                        temporary,
-                        staging,
-                        cache.validated(config.slug),
-                        versions_dir,
-                        context,
-                    )
-                )
+        outcomes.update({slug: hits[slug] for slug, done in taken.items() if done})
+        todo = [job(c) for c in configs if c.slug not in outcomes]
         progress(
             f"parsing, mapping, validating and writing {len(todo)} plan(s) against shapes/"
             f" ({len(outcomes)} unchanged, taken from the last build)"
         )
         started = time.perf_counter()
-        for done, outcome in enumerate(runner.map(build_plan, todo), 1):
-            outcomes[outcome.slug] = outcome
-            if said := _how_far(done, len(todo), time.perf_counter() - started):
-                progress(said)
+        _build_plans(runner, todo, outcomes, progress)
         seconds = {"plans": time.perf_counter() - started}
         for outcome in outcomes.values():
             for stage, spent in outcome.seconds.items():
@@ -222,6 +212,17 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, plans, files, tuple(notes), seconds)
+
+
+def _build_plans(
+    runner: Runner, todo: list[PlanJob], outcomes: dict[str, PlanOutcome], progress: Callable[[str], None]
+) -> None:
+    """Build the plans of `todo` (in worker processes if several), saying how far it got."""
+    started = time.perf_counter()
+    for done, outcome in enumerate(runner.map(build_plan, todo), 1):
+        outcomes[outcome.slug] = outcome
+        if said := _how_far(done, len(todo), time.perf_counter() - started):
+            progress(said)
 
 
 def _reuse(hit: PlanOutcome, out: Path, temporary: Path, data_dir: Path, versions: Path, previous: Path | None) -> bool:

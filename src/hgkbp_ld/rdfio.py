@@ -9,13 +9,16 @@ from pathlib import Path
 
 import orjson
 import pyoxigraph
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
+from rdflib.term import Node
 
 from hgkbp_ld.bundled import ONTOLOGY
+from hgkbp_ld.compaction import Compactor, Unsupported
 from hgkbp_ld.iris import PREFIXES
 from hgkbp_ld.store.base import to_rdflib
+from hgkbp_ld.triples import Described
 
 CONTEXT = ONTOLOGY / "beleidsplan.context.jsonld"
 FORMATS: dict[str, pyoxigraph.RdfFormat] = {
@@ -119,7 +122,7 @@ def _jsonld_text(compacted: dict) -> str:
     return "{\n  " + _context_member() + ",\n" + body[2:]
 
 
-def serialise(graph: Graph, fmt: str) -> bytes:
+def serialise(graph: Described, fmt: str) -> bytes:
     """One graph in one format, the same bytes for the same triples.
 
     N-Triples is rdflib's output with its lines sorted; Turtle and RDF/XML are written by
@@ -129,26 +132,56 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     return serialise_all(graph, (fmt,))[fmt]
 
 
-def serialise_all(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
+def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them."""
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    ntriples = ("\n".join(sorted({line for line in lines if line.strip()})) + "\n").encode("utf-8")
+    triples = list(graph)
+    ntriples = ("".join(sorted({ntriples_line(t) for t in triples})) or "\n").encode("utf-8")
     found = {}
-    triples: list[pyoxigraph.Triple] | None = None
+    parsed: list[pyoxigraph.Triple] | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            # rdflib's JSON-LD serializer without its JSON text (written, then read back here): the same object,
-            # made as its from_rdf makes it, less writing the parsed context out for each graph (with full
-            # IRIs): ours is put in as written (_jsonld_text)
-            compacted = Converter(_parsed_context(), True, False).convert(graph)
-            if isinstance(compacted, list):
-                compacted = {_parsed_context().get_key("@graph"): compacted}
-            compacted["@context"] = context()
-            found[fmt] = (_jsonld_text(compacted) + "\n").encode("utf-8")
+            found[fmt] = (_jsonld_text(_compacted(graph, triples)) + "\n").encode("utf-8")
         else:
-            if triples is None:  # read once for Turtle and RDF/XML
-                triples = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
-            found[fmt] = pyoxigraph.serialize(triples, format=FORMATS[fmt], prefixes=_PREFIXES)
+            if parsed is None:  # read once for Turtle and RDF/XML
+                parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+            found[fmt] = pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES)
     return found
+
+
+def _compacted(graph: Described, triples: list) -> dict:
+    """The graph compacted with our context, as rdflib's JSON-LD serializer makes it (`compaction`; one
+    of another shape by rdflib's converter itself), without writing the parsed context out for each
+    graph (with full IRIs) as rdflib's serializer does: ours is put in as written (_jsonld_text)."""
+    try:
+        compacted = _compactor().compact(triples)
+    except Unsupported:
+        made = Converter(_parsed_context(), True, False).convert(graph if isinstance(graph, Graph) else graph.graph())
+        compacted = {_parsed_context().get_key("@graph"): made} if isinstance(made, list) else made
+    compacted["@context"] = context()
+    return compacted
+
+
+@lru_cache(maxsize=1)
+def _compactor() -> Compactor:
+    return Compactor(_parsed_context())
+
+
+def ntriples_line(triple: tuple[Node, Node, Node]) -> str:
+    """A triple as rdflib's N-Triples serializer writes its line (`plugins/serializers/nt.py`, encoded as
+    UTF-8 there): an IRI or blank node as its `n3()`, a literal quoted with `\\`, `\\n`, `\"` and `\\r`
+    escaped. About five times faster than the serializer, which the tests compare it with."""
+    s, p, o = triple
+    if isinstance(o, Literal):
+        text = '"' + o.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+        if o.language:
+            text = f"{text}@{o.language}"
+        elif o.datatype:
+            text = f"{text}^^<{o.datatype}>"
+        return f"{_term(s)} {_term(p)} {text} .\n"
+    return f"{_term(s)} {_term(p)} {_term(o)} .\n"
+
+
+def _term(term: Node) -> str:
+    return f"<{term}>" if type(term) is URIRef else term.n3()

@@ -34,6 +34,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import BNode, Identifier
 
 from hgkbp_ld import official
@@ -242,7 +243,9 @@ def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None, inplace: boo
             _compiled[id(profile)] = (profile, compile_shapes(profile, advanced=True))
         shapes = _compiled[id(profile)][1]
         axioms = _vocabulary_axioms()
-        whole = data if inplace else Graph()  # a copy, as pyshacl makes one: the caller's graph is not changed
+        # a copy, as pyshacl makes one: the caller's graph is not changed; without contexts (rdflib's
+        # SimpleMemory), three times cheaper to fill: the copy was half of a plan's validation
+        whole = data if inplace else Graph(store=SimpleMemory())
         if not inplace:
             for prefix, namespace in (*data.namespaces(), *axioms.namespaces()):
                 whole.bind(prefix, namespace, override=False)

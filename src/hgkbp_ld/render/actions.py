@@ -10,6 +10,7 @@ import dataclasses
 import json
 from collections.abc import Iterable
 from itertools import groupby
+from pathlib import Path
 from typing import IO
 
 from hgkbp_ld import iris
@@ -122,11 +123,17 @@ class StreamedIndex:
     """`index_json` of an index loaded without its texts (`load_index(texts=False)`), written into the
     site's index with each plan's texts read as its rows are written: the same bytes as
     `json.dumps(index_json(index), ensure_ascii=False, sort_keys=True)` of the whole index, without
-    every action's text in memory at once (at 100 plans they are most of the index)."""
+    every action's text in memory at once (at 100 plans they are most of the index).
 
-    def __init__(self, index: ActionIndex, store: Store) -> None:
+    With `texts` (a folder: dist/build-cache/render), a plan's folded texts are kept there
+    (`{plan}.texts.json`) and taken from there when they are: an unchanged plan's file is the last
+    build's (`plan_site.link_fragment` copies it with the plan's fragment; a plan's texts depend only
+    on its graph, which its input hash covers), so only the changed plans' texts are read and folded."""
+
+    def __init__(self, index: ActionIndex, store: Store, texts: Path | None = None) -> None:
         self.index = index
         self.store = store
+        self.kept = texts
 
     def write_json(self, out: IO[str]) -> None:
         whole = index_json(dataclasses.replace(self.index, rows=[]))
@@ -137,9 +144,9 @@ class StreamedIndex:
                 out.write(json.dumps(whole[key], ensure_ascii=False, sort_keys=True))
                 continue
             out.write("[")
-            for position, (_plan, group) in enumerate(groupby(self.index.rows, key=lambda row: row.plan)):
+            for position, (plan, group) in enumerate(groupby(self.index.rows, key=lambda row: row.plan)):
                 rows = list(group)
-                self._texts(rows)
+                self._texts(plan, rows)
                 written = ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
                 out.write(("" if position == 0 else ", ") + written)
                 for row in rows:
@@ -147,10 +154,25 @@ class StreamedIndex:
             out.write("]")
         out.write("}")
 
-    def _texts(self, rows: list[Row]) -> None:
+    def _texts(self, plan: str, rows: list[Row]) -> None:
+        kept = self.kept / texts_name(plan) if self.kept is not None else None
+        if kept is not None and kept.is_file():
+            found = json.loads(kept.read_bytes())
+            if sorted(found) == sorted(row.iri for row in rows):
+                for row in rows:
+                    row.text = found[row.iri]
+                return
         values = " ".join(f"<{row.iri}>" for row in rows)
         text = query("action-texts").replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)
         _fold_texts({row.iri: row for row in rows}, self.store.select(text))
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(json.dumps({row.iri: row.text for row in rows}, ensure_ascii=False), encoding="utf-8")
+
+
+def texts_name(plan: str) -> str:
+    """The file (in dist/build-cache/render) of a plan's actions' folded searchable texts."""
+    return f"{plan}.texts.json"
 
 
 # --- the pictures ----------------------------------------------------------------------------------

@@ -16,11 +16,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
-from rdflib.plugins.stores.memory import SimpleMemory
 
 from hgkbp_ld import iris
+from hgkbp_ld.triples import Triples
 from hgkbp_ld.versions import PROV, Change, History, Version, diff, objects
 
 TREE = Namespace("https://w3id.org/tree#")
@@ -65,9 +65,9 @@ class Histories:
     plans: dict[str, History] = field(default_factory=dict)
     changes: dict[tuple[str, int], dict[str, Change]] = field(default_factory=dict)  # (plan, n) -> iri -> change
     entries: dict[str, list[Entry]] = field(default_factory=dict)  # object IRI -> its versions, oldest first
-    _members: dict[tuple[str, int], Graph] = field(default_factory=dict)
+    _members: dict[tuple[str, int], Triples] = field(default_factory=dict)
     _described: dict[tuple[str, int], dict[str, frozenset]] = field(default_factory=dict)
-    _member: dict[tuple[str, int, str], Graph] = field(default_factory=dict)  # made once: a page and the stream
+    _member: dict[tuple[str, int, str], Triples] = field(default_factory=dict)  # made once: a page and the stream
 
     @classmethod
     def load(cls, dist: Path, manifest: dict, base: str) -> Histories:
@@ -106,13 +106,13 @@ class Histories:
     def member_iri(self, slug: str, number: int, iri: str) -> str:
         return iris.thing(self.base, self.member_path(slug, number, iri))
 
-    def members(self, slug: str, number: int) -> Graph:
+    def members(self, slug: str, number: int) -> Triples:
         """Every member of one version: the objects that changed in it, versioned."""
         key = (slug, number)
         if key not in self._members:
             version = self.plans[slug].versions[number - 1]
             described = self.described(slug, number)
-            graph = _graph()
+            graph = Triples()
             for entry_iri in sorted(i for i, es in self.entries.items() for e in es if (e.slug, e.number) == key):
                 graph += self.member(slug, version, entry_iri, described[entry_iri])
             self._members[key] = graph
@@ -125,7 +125,7 @@ class Histories:
             self._described[key] = objects(self.plans[slug].graph(number))
         return self._described[key]
 
-    def member(self, slug: str, version: Version, iri: str, description: frozenset) -> Graph:
+    def member(self, slug: str, version: Version, iri: str, description: frozenset) -> Triples:
         """The member of `iri` in `version` (its description, versioned), made once: its page and the
         event stream's page both show it. Not to be changed by the caller."""
         key = (slug, version.number, iri)
@@ -133,7 +133,7 @@ class Histories:
             self._member[key] = self._make_member(slug, version, iri, description)
         return self._member[key]
 
-    def _make_member(self, slug: str, version: Version, iri: str, description: frozenset) -> Graph:
+    def _make_member(self, slug: str, version: Version, iri: str, description: frozenset) -> Triples:
         subjects = {s for s, _p, _o in description}
 
         def versioned(term: object) -> object:
@@ -141,7 +141,7 @@ class Histories:
                 return URIRef(self.member_iri(slug, version.number, str(term)))
             return term
 
-        graph = _graph()
+        graph = Triples()
         for s, p, o in description:
             graph.add((versioned(s), p, versioned(o)))  # type: ignore[arg-type]
         node = URIRef(self.member_iri(slug, version.number, iri))
@@ -158,12 +158,9 @@ class Histories:
 
     # --- the event stream ---------------------------------------------------------------------------------
 
-    def stream(self, slug: str, origin: str) -> Graph:
-        graph = _graph()
-        graph.bind("tree", TREE)
-        graph.bind("ldes", LDES)
-        graph.bind("prov", PROV)
-        graph.bind("dcterms", DCTERMS)
+    def stream(self, slug: str, origin: str) -> Triples:
+        """The stream's own statements (its files' prefixes are rdfio's, not a graph's)."""
+        graph = Triples()
         stream = URIRef(f"{origin}/ldes/{slug}")
         graph.add((stream, RDF.type, LDES.EventStream))
         graph.add((stream, LDES.timestampPath, PROV.generatedAtTime))
@@ -172,12 +169,12 @@ class Histories:
         graph.add((stream, DCTERMS.isVersionOf, URIRef(iris.Iris(self.base, slug).dataset())))
         return graph
 
-    def root(self, slug: str, origin: str) -> Graph:
+    def root(self, slug: str, origin: str) -> Triples:
         graph = self.stream(slug, origin)
         graph.add((URIRef(f"{origin}/ldes/{slug}"), TREE.view, URIRef(f"{origin}/ldes/{slug}/1")))
         return graph
 
-    def page(self, slug: str, number: int, origin: str) -> Graph:
+    def page(self, slug: str, number: int, origin: str) -> Triples:
         history = self.plans[slug]
         graph = self.stream(slug, origin)
         stream = URIRef(f"{origin}/ldes/{slug}")
@@ -196,11 +193,6 @@ class Histories:
             graph.add((stream, TREE.member, member))
         graph += members
         return graph
-
-
-def _graph() -> Graph:
-    """A graph without contexts (rdflib's SimpleMemory): faster to fill and to read than the default."""
-    return Graph(store=SimpleMemory())
 
 
 def _time(moment: dt.datetime) -> Literal:

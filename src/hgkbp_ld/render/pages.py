@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from jinja2 import Template
-from rdflib import Graph
 
 from hgkbp_ld import iris
 from hgkbp_ld.published import Representation, Resource
@@ -26,6 +25,7 @@ from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, tim
 from hgkbp_ld.render.plans import plan_of
 from hgkbp_ld.render.views import Page, Views
 from hgkbp_ld.store import Store
+from hgkbp_ld.triples import Described, Triples
 from hgkbp_ld.web.action_index import ActionIndex
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
@@ -46,7 +46,7 @@ def alternates(path: str) -> list[Alternate]:
     return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
 
 
-def rdf_representations(graph: Graph) -> dict[str, Representation]:
+def rdf_representations(graph: Described) -> dict[str, Representation]:
     """A graph's four RDF representations, by extension."""
     formats = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
     bodies = serialise_all(graph, tuple(f.extension for f in formats))
@@ -171,7 +171,7 @@ class Pages:
                 meta = resource_meta(page, graph, views.base, title)
                 yield rendered(entry.path, graph, page, self.template, common, title, meta)
                 for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators too
-                    part = Graph()
+                    part = Triples()
                     part += graph.triples((owned, None, None))
                     part += graph.triples((None, None, owned))
                     node = dataclasses.replace(views.page(str(owned), part, specific=False), kind="Versie")
@@ -182,7 +182,7 @@ class Pages:
 
 def rendered(
     path: str,
-    graph: Graph,
+    graph: Described,
     page: Page,
     template: Template,
     common: dict,

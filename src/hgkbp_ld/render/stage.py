@@ -6,7 +6,10 @@ from the last build when the plan did not change; they arrive here as fragments 
 persons, the catalogue's records, the plans of the register, the landing page, the vocabulary,
 the profile, `/data/`, the sitemaps, the 404 page), what another plan names of a plan's things,
 and any plan that has no fragment (a `dist/` rendered again by hand: everything is rendered here
-then). The index is written as the fragments are read, one at a time (`published.IndexWriter`).
+then). Each plan's part of the index is in the site already (`parts/{plan}.index.json`, written by
+its worker or linked from the last build): `index.json` names the parts and holds what plans share
+(`published.IndexWriter`), and the entries of a plan's things rendered again here, which take the
+place of the part's.
 
 The build's dumps are loaded into a store on disk, kept as `dist/oxigraph` (SNAPSHOT) for servers
 to copy. `dist/site` is a link to a folder named after the dataset's version (`site.{version}`),
@@ -46,6 +49,7 @@ from hgkbp_ld.render.history import Entry as HistoryEntry
 from hgkbp_ld.render.history import Histories, version_states
 from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import (
+    FRAGMENTS,
     RenderContext,
     kept,
     make_pages,
@@ -105,7 +109,8 @@ def render(
     began = time.perf_counter()
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
-    dataset = store.load(dist)
+    # the last build's store, with only what changed loaded again (a fresh load's quads: store.embedded)
+    dataset = store.load(dist, previous=previous.parent if previous is not None else None)
     manifest = dataset.manifest
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     if site is not None and site.exists():
@@ -118,6 +123,8 @@ def render(
     context = RenderContext(folder, previous, started, today, len(slugs), {})
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
+    if store.reloaded is not None:
+        progress(f"the last build's store taken, {len(store.reloaded)} graph(s) of it loaded again")
     progress(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
@@ -161,18 +168,16 @@ def render(
     lines: dict[str, list[str]] = {}  # of the sitemap index, by group
     for summary in summaries:
         statistics.update(summary["statistics"])
-    for slug in slugs:  # each plan's part of the index, one at a time
-        part = read_index(cache, slug)
+    for slug in slugs:  # each plan's part of the index is in the site: only its sitemap rows are read
         override = overrides.get(slug, {})
-        for path, found in part["resources"].items():
-            index.add("resources", path, override[path][0] if path in override else found)
-        for key, found in part["ldes"].items():
-            index.add("ldes", key, found)
-        for path, states in part["versions"].items():
-            index.add("versions", path, override[path][1] if path in override and override[path][1] else states)
-        own = [Entry(iris.document(base, p), dt.datetime.fromisoformat(t), g) for p, t, g in part["sitemap"]]
+        for path, (written, states, _row) in sorted(override.items()):  # in place of the part's entries
+            index.add("resources", path, written)
+            if states:
+                index.add("versions", path, states)
+        sitemap = read_index(cache, slug)["sitemap"]
         rows.setdefault(slug, []).extend(
-            override[p][2] if p in override else e for (p, _t, _g), e in zip(part["sitemap"], own, strict=True)
+            override[p][2] if p in override else Entry(iris.document(base, p), dt.datetime.fromisoformat(t), g)
+            for p, t, g in sitemap
         )
         if len(slugs) > 1:
             _sitemap_group(writer, base, slug, rows.pop(slug), lines)
@@ -201,6 +206,7 @@ def render(
         {
             "format": FORMAT,
             "base": base,
+            "parts": slugs,  # each plan's part of the index: parts/{plan}.index.json
             "started": started,
             "dataset": {
                 "version": dataset.version,
@@ -212,7 +218,7 @@ def render(
             "today": today.isoformat(),
             "provenance": told,
             "statistics": statistics,
-            "actions": StreamedIndex(pages.actions, store) if pages.actions is not None else {},
+            "actions": StreamedIndex(pages.actions, store, cache / FRAGMENTS) if pages.actions is not None else {},
             "meta": {path: _meta(base, path) for path in ("acties", "sparql")},
             "seconds": seconds,
         }

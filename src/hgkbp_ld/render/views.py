@@ -22,6 +22,7 @@ from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
+from hgkbp_ld.triples import Described
 
 _ASKED_ONCE = frozenset({"page-whole", "page-holders", "page-built-plan"})  # small answers, asked by many pages
 # asked of every action or goal: over one plan's store, asked once for all (?this unbound) and split by
@@ -35,6 +36,10 @@ _ASKED_FOR_ALL = {
     "page-whole": "page-whole-all",
 }
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
+# the terms every page asks for, looked up once (a namespace's attribute is a method call each time)
+_LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
+_NAMES = (SKOS.notation, BP.omschrijving)
+_NOTATION, _DESCRIPTION, _TYPE = SKOS.notation, DCTERMS.description, RDF.type
 
 
 class Text(str):
@@ -202,24 +207,24 @@ class Views:
         return iris.doc_href(iri, self.base)
 
     @staticmethod
-    def label(graph: Graph, node: Node) -> str:
-        for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
+    def label(graph: Described, node: Node) -> str:
+        for prop in _LABELS:
             values = list(graph.objects(node, prop))
             for value in values:
                 if isinstance(value, Literal) and value.language == "nl":
                     return str(value)
             if values:
                 return Text.of(values[0])
-        for prop in (SKOS.notation, BP.omschrijving):
+        for prop in _NAMES:
             value = graph.value(node, prop)
             if value is not None:
                 return str(value)
         return str(node)
 
-    def link(self, graph: Graph, node: Node) -> Link | str:
+    def link(self, graph: Described, node: Node) -> Link | str:
         if isinstance(node, URIRef):
-            notation = graph.value(node, SKOS.notation)
-            return Link(self.label(graph, node), self.href(str(node)), str(notation) if notation else "")
+            notation = graph.value(node, _NOTATION)
+            return Link(self.label(graph, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
@@ -229,15 +234,15 @@ class Views:
 
     # --- the page ---------------------------------------------------------------------------
 
-    def page(self, iri: str, graph: Graph, specific: bool = True) -> Page:
+    def page(self, iri: str, graph: Described, specific: bool = True) -> Page:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
         store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
         node = URIRef(iri)
-        kinds = sorted(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef))  # the same on any store
+        kinds = sorted(t for t in graph.objects(node, _TYPE) if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if str(t).startswith(str(BP))]
         main = ours[0] if ours else (kinds[0] if kinds else None)
         kind = re.split(r"[#/]", str(main))[-1] if main is not None else "Resource"
-        notation = graph.value(node, SKOS.notation)
+        notation = graph.value(node, _NOTATION)
         rows = []
         for prop in sorted({p for p in graph.predicates(node, None)}, key=lambda p: self.labels.name(str(p))):
             values = sorted((self.link(graph, o) for o in graph.objects(node, prop)), key=natural)
@@ -247,7 +252,7 @@ class Views:
             subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
             incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
         sections: dict[str, object] = {}
-        description = graph.value(node, DCTERMS.description)
+        description = graph.value(node, _DESCRIPTION)
         if description is not None:
             sections["description"] = text_blocks(str(description))
         breadcrumbs: tuple[Link, ...] = ()
@@ -262,7 +267,7 @@ class Views:
             kind=kind,
             kind_label=self.labels.name(str(main)) if main is not None else "Bron",
             title=self.label(graph, node),
-            notation=str(notation) if notation else None,
+            notation=str(notation) if _truthy(notation) else None,
             breadcrumbs=breadcrumbs,
             sections=MappingProxyType(sections),
             rows=tuple(rows),
@@ -287,7 +292,7 @@ class Views:
         rows = self._select("page-holders", {"portfolio": portfolio, "day": day})
         return self._links(rows)
 
-    def _portfolio_links(self, graph: Graph, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
+    def _portfolio_links(self, graph: Described, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
         found = []
         for portfolio in sorted(graph.objects(node, prop), key=lambda p: self.label(graph, p)):
             link = Link(self.label(graph, portfolio), self.href(str(portfolio)))
@@ -307,7 +312,7 @@ class Views:
 
     # --- kind-specific sections (method name = class local name) ----------------------------
 
-    def _Actie(self, node: URIRef, graph: Graph) -> Sections:
+    def _Actie(self, node: URIRef, graph: Described) -> Sections:
         sections: dict[str, object] = {}
         sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
         sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
@@ -327,7 +332,7 @@ class Views:
         rows = self._select("page-children", {"this": node, "prop": prop})
         return self._links(rows, note="n")
 
-    def _HorizontaleDoelstelling(self, node: URIRef, graph: Graph) -> Sections:
+    def _HorizontaleDoelstelling(self, node: URIRef, graph: Described) -> Sections:
         return {
             "children": [
                 (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
@@ -344,10 +349,10 @@ class Views:
         ]
         return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
 
-    def _OperationeleDoelstelling(self, node: URIRef, graph: Graph) -> Sections:
+    def _OperationeleDoelstelling(self, node: URIRef, graph: Described) -> Sections:
         return {"actions": self._children(node, BP.heeftActie)}
 
-    def _Beleidsplan(self, node: URIRef, graph: Graph) -> Sections:
+    def _Beleidsplan(self, node: URIRef, graph: Described) -> Sections:
         return {
             "principles": sorted(str(o) for o in graph.objects(node, BP.leidendPrincipe)),
             "goals": [
@@ -357,7 +362,7 @@ class Views:
             "complementary": self._plans(graph, node, BP.isComplementairAan),
         }
 
-    def _Bevoegdheid(self, node: URIRef, graph: Graph) -> Sections:
+    def _Bevoegdheid(self, node: URIRef, graph: Described) -> Sections:
         mandates = self._select("page-mandates", {"this": node})
         return {
             "holders_now": self._holders(node),
@@ -366,7 +371,7 @@ class Views:
             "mandates": [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates],
         }
 
-    def _Mandataris(self, node: URIRef, graph: Graph) -> Sections:
+    def _Mandataris(self, node: URIRef, graph: Described) -> Sections:
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
         return {
             "portfolios": sorted((self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural),
@@ -375,7 +380,7 @@ class Views:
             "period": _period({"start": start, "end": end} if end else {"start": start}),
         }
 
-    def _plans(self, graph: Graph, node: URIRef, prop: URIRef) -> list[Link | str]:
+    def _plans(self, graph: Described, node: URIRef, prop: URIRef) -> list[Link | str]:
         """Other plans a plan or goal names; one that is also built here (owl:sameAs) links to the
         built plan's page, with its own title: the register's entry and the built plan are one plan."""
         found: list[Link | str] = []
@@ -392,6 +397,13 @@ class Views:
 
     def _iri(self, href: str) -> str:
         return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
+
+
+def _truthy(node: Node | None) -> bool:
+    """`bool(node)` as rdflib answers it, without its cost for a literal with no datatype (its text)."""
+    if type(node) is Literal and node.datatype is None:
+        return len(node) > 0
+    return bool(node)
 
 
 def _period(row: dict[str, Node | None]) -> str:

@@ -22,6 +22,7 @@ from rdflib.term import Node
 if TYPE_CHECKING:
     from hgkbp_ld.sparql.pool import WorkerPool
     from hgkbp_ld.sparql.service import QueryService
+    from hgkbp_ld.triples import Described
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 VOCABULARY_GRAPH = "https://data.vlaanderen.be/ns/beleidsplan"
@@ -67,7 +68,7 @@ class Store(Protocol):
 
     def construct(self, query: str, bindings: dict[str, Node] | None = None) -> Graph: ...
 
-    def describe(self, iri: str) -> Graph: ...
+    def describe(self, iri: str) -> Described: ...  # an rdflib graph, or Triples that read as one
 
     def queries(self, workers: WorkerPool) -> QueryService:
         """What answers /sparql for this store: the given worker pool (embedded), or the store itself."""

@@ -151,11 +151,9 @@ def _representation(chosen: Representation, headers: Headers, cache: bytes, matc
         headers.append((b"last-modified", chosen.last_modified.encode()))
     if match.not_modified(chosen.etag, chosen.last_modified):
         return 304, headers, b""
-    headers += [
-        (b"content-type", charset(chosen.media_type).encode()),
-        (b"content-length", str(len(chosen.body)).encode()),
-    ]
-    return 200, headers, chosen.body
+    body = chosen.body  # once: a packed representation's bytes are read from the pack each time
+    headers += [(b"content-type", charset(chosen.media_type).encode()), (b"content-length", str(len(body)).encode())]
+    return 200, headers, body
 
 
 def _redirect(status: int, target: str, headers: Headers) -> Answer:

@@ -1,0 +1,149 @@
+"""JSON-LD compaction of a graph with our one context, the object rdflib's converter makes, faster.
+
+rdflib's `Converter` (what `Graph.serialize(format="json-ld", context=...)` runs) looks every triple's
+term up in the context again, asks the graph whether each object heads an RDF list, and shrinks every
+IRI anew: ~9 % of a plan's render. Our pages' graphs have a plain shape (named things, literals, no
+blank node, no list), for which `compact` makes the same object with each lookup done once per
+process: the terms are still found by rdflib's own `Context` (`find_term`, `shrink_iri`,
+`to_symbol`), only remembered. A graph of another shape (a blank node, an RDF list, a term with a
+container, a key that could be an array) raises `Unsupported`, and the caller lets rdflib's converter
+make it (`rdfio.serialise_all`). `tests/test_compaction.py` compares both on odd literals, and every
+page of the real and synthetic plans is checked against rdflib's text (bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+from rdflib.plugins.shared.jsonld.context import UNDEF, Context
+from rdflib.plugins.shared.jsonld.keys import ID, VOCAB
+
+_LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by its hash, not compared
+
+
+class Unsupported(Exception):
+    """A graph outside the shape `compact` makes as rdflib does: let rdflib's converter make it."""
+
+
+class Compactor:
+    """Compacts graphs with one parsed context (rdflib's), remembering each term and IRI it looked up."""
+
+    def __init__(self, context: Context) -> None:
+        if not context.active or context.language is not None:
+            raise ValueError("a context with terms and no default language")
+        self.context = context
+        self.id_key = context.id_key
+        self.type_key = context.type_key
+        self.value_key = context.value_key
+        self.lang_key = context.lang_key
+        self.graph_key = context.get_key("@graph")
+        self._shrunk: dict[str, str] = {}
+        self._symbols: dict[str, str | None] = {}
+        # (predicate, datatype, language) of a literal, or (predicate,) of an IRI -> what `_key` says
+        self._keys: dict[tuple, tuple[str, bool, object, str | None]] = {}
+
+    def shrink(self, iri: str) -> str:
+        found = self._shrunk.get(iri)
+        if found is None:
+            found = self._shrunk[iri] = self.context.shrink_iri(URIRef(iri))
+        return found
+
+    def symbol(self, iri: str) -> str | None:
+        if iri in self._symbols:
+            return self._symbols[iri]
+        found = self._symbols[iri] = self.context.to_symbol(iri)
+        return found
+
+    def _key(self, predicate: str, literal: Literal | None) -> tuple[str, bool, object, str | None]:
+        """The key a value of `predicate` is put under, whether a term of the context gave it, that
+        term's coercion (its @type) and its language (rdflib's `Converter.add_to_node`)."""
+        lookup = (predicate,) if literal is None else (predicate, literal.datatype, literal.language)
+        found = self._keys.get(lookup)
+        if found is not None:
+            return found
+        context = self.context
+        if literal is not None:
+            datatype = str(literal.datatype) if literal.datatype else None
+            term = context.find_term(predicate, datatype, language=literal.language)
+        else:
+            term = None
+            for coercion in (ID, VOCAB, UNDEF):
+                term = context.find_term(predicate, coercion, None)
+                if term:
+                    break
+        if term:
+            if term.container:
+                raise Unsupported(f"a term with a container: {term.name}")
+            if literal is None and not term.type and term.language:
+                raise Unsupported(f"a language term for an IRI: {term.name}")
+            found = (term.name, True, term.type, term.language)
+        elif predicate == str(RDF.type):
+            found = (self.type_key, False, None, None)
+        else:
+            key = context.to_symbol(predicate)
+            held = context.terms.get(key)
+            if held and (held.type or held.container):
+                key = predicate
+            found = (key, False, None, None)
+        self._keys[lookup] = found
+        return found
+
+    def _value(self, predicate: URIRef, o: URIRef | Literal) -> tuple[str, Any]:
+        """The key and the compacted value of one statement (rdflib's `Converter.add_to_node`)."""
+        literal = o if isinstance(o, Literal) else None
+        key, termed, coercion, language = self._key(str(predicate), literal)
+        if termed:
+            if coercion:  # rdflib's Converter.type_coerce
+                if coercion == ID:
+                    return key, self.shrink(str(o)) if literal is None else o
+                if coercion == VOCAB and literal is None:
+                    return key, self.symbol(str(o))
+                if literal is not None and str(literal.datatype) == coercion:
+                    return key, o
+            elif language and literal is not None and literal.language == language:
+                return key, str(o)
+        elif key == self.type_key and literal is None:  # rdf:type without a term: the class's symbol
+            return key, self.symbol(str(o))
+        return key, self._raw(o)
+
+    def _raw(self, o: URIRef | Literal) -> object:
+        """A value without a term's coercion (rdflib's `Converter.to_raw_value`, our context: active, no
+        default language)."""
+        if isinstance(o, URIRef):
+            return {self.id_key: self.shrink(str(o))}
+        native = o.datatype in PLAIN_LITERAL_TYPES
+        value = o.toPython() if native else str(o)
+        if o.datatype:
+            if native:
+                return value
+            return {self.type_key: self.symbol(str(o.datatype)), self.value_key: value}
+        if o.language:
+            return {self.lang_key: o.language, self.value_key: value}
+        return value
+
+    def compact(self, triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:
+        """The compacted document of these triples (as `Converter.convert` of their graph, a list of
+        nodes put under @graph), without its @context. Raises `Unsupported`."""
+        nodes: dict[Any, dict[str, Any]] = {}
+        for s, p, o in triples:
+            if type(s) is not URIRef or isinstance(o, BNode) or p in _LISTS or (type(o) is URIRef and o in _LISTS):
+                raise Unsupported("a blank node or an RDF list")
+            node = nodes.get(s)
+            if node is None:
+                node = nodes[s] = {self.id_key: self.shrink(str(s))}
+            key, value = self._value(p, o)
+            held = node.get(key)
+            if held:
+                if isinstance(held, list):
+                    held.append(value)
+                else:
+                    node[key] = [held, value]
+            else:
+                node[key] = value
+        if len(nodes) == 1:
+            return next(iter(nodes.values()))
+        return {self.graph_key: list(nodes.values())}

@@ -1,0 +1,89 @@
+"""`published.Writer`'s files: new ones with the build's time, unchanged ones linked from the previous
+site with theirs, every body once more in the pack at the offset its entry names."""
+
+from __future__ import annotations
+
+import array
+import fcntl
+import os
+from email.utils import formatdate
+from pathlib import Path
+
+import pytest
+
+from hgkbp_ld import published
+from hgkbp_ld.published import Writer, etag
+
+
+def test_files_links_and_the_pack(tmp_path: Path) -> None:
+    previous, site = tmp_path / "previous", tmp_path / "site"
+    (previous / "doc" / "x").mkdir(parents=True)
+    (previous / "doc" / "x" / "same.html").write_bytes(b"unchanged")
+    (previous / "doc" / "x" / "other.html").write_bytes(b"old bytes")
+    os.utime(previous / "doc" / "x" / "same.html", (1_600_000_000, 1_600_000_000))
+    writer = Writer(site, 1_700_000_000, previous, pack="packs/p.pack")
+    bodies = {
+        "doc/x/same.html": b"unchanged",
+        "doc/x/other.html": b"new bytes, longer",
+        "doc/y/z/deep.ttl": "ünïcode\n".encode(),
+        "top.txt": b"",
+    }
+    found = {relative: writer.write(relative, body, "text/plain", offset=2) for relative, body in bodies.items()}
+    writer.close()
+    assert (writer.linked, writer.written) == (1, 3)
+    same = site / "doc" / "x" / "same.html"
+    assert same.stat().st_ino == (previous / "doc" / "x" / "same.html").stat().st_ino  # a hard link
+    assert found["doc/x/same.html"][2:4] == [etag(1_600_000_000, 9), formatdate(1_600_000_000, usegmt=True)]
+    assert (previous / "doc" / "x" / "other.html").read_bytes() == b"old bytes"  # never written through
+    pack = (site / "packs" / "p.pack").read_bytes()
+    for relative, body in bodies.items():
+        assert (site / relative).read_bytes() == body
+        name, media, tag, date, size, pack_name, offset = found[relative]
+        assert (name, media, size, pack_name) == (relative, "text/plain", len(body), "packs/p.pack")
+        assert pack[offset : offset + size] == body
+        if relative != "doc/x/same.html":
+            assert int((site / relative).stat().st_mtime) == 1_700_000_002
+            assert (tag, date) == (etag(1_700_000_002, len(body)), formatdate(1_700_000_002, usegmt=True))
+    assert len(pack) == sum(len(body) for body in bodies.values())
+
+
+def _flags(folder: Path) -> int | None:
+    """The folder's inode flags (`lsattr`), None where the file system has none (tmpfs)."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(handle, published._GETFLAGS, flags, True)
+        return flags[0]
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def test_the_folders_a_writer_makes_are_tops_of_a_hierarchy(tmp_path: Path) -> None:
+    """Each folder the writer makes is marked FS_TOPDIR_FL (`chattr +T`) where the file system keeps the
+    flag, so that ext4 spreads the site's folders over block groups with free inodes; a folder it did
+    not make is left as it was; on a file system without flags nothing fails."""
+    (tmp_path / "mine").mkdir()
+    before = _flags(tmp_path / "mine")
+    writer = Writer(tmp_path / "site", 1_700_000_000, pack="packs/p.pack")
+    writer.write("doc/actie/p/1.html", b"page", "text/html")
+    writer.write("doc/actie/p/2.html", b"page", "text/html")
+    writer.close()
+    made = [tmp_path / "site", tmp_path / "site" / "packs", *(tmp_path / "site" / "doc" / "actie" / "p").parents][:5]
+    assert (tmp_path / "site" / "doc" / "actie" / "p" / "2.html").read_bytes() == b"page"
+    if before is None:  # no flags here (tmpfs): the folders are made all the same
+        assert all(folder.is_dir() for folder in made)
+        return
+    for folder in made:
+        assert _flags(folder) & published._TOPDIR, folder  # type: ignore[operator]
+    assert _flags(tmp_path / "mine") == before
+    assert not _flags(tmp_path) & published._TOPDIR  # type: ignore[operator]
+
+
+def test_a_file_where_a_folder_must_be_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "site" / "doc").mkdir(parents=True)
+    (tmp_path / "site" / "doc" / "actie").write_bytes(b"not a folder")
+    writer = Writer(tmp_path / "site", 1_700_000_000)
+    with pytest.raises(FileExistsError):
+        writer.write("doc/actie/p/1.html", b"page", "text/html")
