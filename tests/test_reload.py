@@ -30,7 +30,8 @@ def test_serve_never_builds_and_says_what_to_do(tmp_path: Path) -> None:
 def test_a_new_build_is_swapped_in_while_clients_read(real_build: tuple[Path, Path, object], tmp_path: Path) -> None:
     data = shutil.copytree(real_build[0], tmp_path / "data")  # a copy of data/, and its build (made once per run)
     dist = copy_dist(real_build[1], tmp_path / "dist")
-    server = Server(dist, "--reload-on-build")
+    # The watcher looks every 0.5 s (default 2 s): after the build, the 16 readers spin until the swap.
+    server = Server(dist, "--reload-on-build", env={"HGKBP_RELOAD_INTERVAL": "0.5"})
     old_title, new_title = "Praktijktesten op de arbeidsmarkt", "Praktijktesten op de hele arbeidsmarkt"
     seen: dict[int, list[tuple[int, str]]] = {}
     stop = threading.Event()

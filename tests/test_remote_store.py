@@ -124,6 +124,9 @@ def test_readers_see_the_old_version_or_the_new_never_a_mix(
     served = tmp_path / "dist"
     shutil.copytree(dist, served)
     four_readers = {"HGKBP_CLIENT_QUERIES": "4", "HGKBP_CLIENT_BUDGET": "3600"}  # one address, four at once
+    # The watcher looks at the manifest every 0.5 s (default 2 s): the wait below, while four readers keep
+    # the server and Virtuoso busy, spans three looks in 1.5 s instead of one and a half in 3 s.
+    four_readers["HGKBP_RELOAD_INTERVAL"] = "0.5"
     server = Server(served, "--store", new_virtuoso.url, "--reload-on-build", env={**new_virtuoso.env, **four_readers})
     try:
         old_total, old_plan = (
@@ -147,7 +150,7 @@ def test_readers_see_the_old_version_or_the_new_never_a_mix(
         for reader in readers:
             reader.start()
         deploy(dist_b, served)  # the new build arrives first: the store still serves the old one
-        time.sleep(3)
+        time.sleep(1.5)
         assert version_of(server.url) != _version(dist_b)  # not swapped in while the store lags behind
         done = publish(dist_b, new_virtuoso, env={"HGKBP_STORE_CHUNK": "200"})  # many small uploads: a long window
         assert done.returncode == 0, done.stderr
