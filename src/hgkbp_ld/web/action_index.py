@@ -16,9 +16,20 @@ _WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
-    """Lowercase without accents: 'Toegankelijkheid' and 'toegankélijk' compare alike."""
+    """Lowercase without accents: 'Toegankelijkheid' and 'toegankélijk' compare alike. Only the few
+    characters outside ASCII are looked at one by one (an ASCII character decomposes to itself and
+    combines with nothing): a first build folds every action's texts, 1.1 s of its last stage at 100 plans."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        return decomposed
+    return _NON_ASCII.sub(_uncombined, decomposed)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _uncombined(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 @dataclass
