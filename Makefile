@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 # The tests run in parallel (pytest-xdist), a module to a worker (tests/conftest.py), heavy ones first; each distinct
 # build, the template Virtuoso and the session's Virtuoso are made once per run (tests/shared.py).
-# `make test TEST_WORKERS=3` on two cores lets a third worker use what tests leave idle while they wait on
-# servers, Virtuoso and Chromium; measured on this shared machine at a load of ~7 it was slower than two (11 min
-# 15 s against 9 min 02 s, its tests' CPU ~1.5x: bench/RESULTS.md, "Fourth round"), so not the default.
-TEST_WORKERS ?= auto
+# One worker more than the machine has cores: the tests wait on servers, Virtuoso, Chromium and timeouts, and the
+# extra worker uses what they leave idle. On this 2-core machine, quiet, clean clone (bench/RESULTS.md, "Scale and the
+# test suite at the end of session 6"): 3 workers 177.5 s and 178.6 s, 2 workers 183.9 s and 202.4 s; in session 5,
+# on a machine loaded ~7 by other work, 3 were slower ("Fourth round"). `make test TEST_WORKERS=auto` gives one per core.
+TEST_WORKERS ?= $(shell python3 -c 'import os; print((os.cpu_count() or 1) + 1)')
 # The tests' temporary folders (builds of thousands of small files, copies of them, throw-away Virtuosos)
 # live in memory when /dev/shm is there: on a disk where every file written is a journal write, a
 # re-render took 36 s instead of 7 (a run peaks at ~1.4 GB there, so /dev/shm is used only with 3 GB free, as
