@@ -86,6 +86,17 @@ def read_manifest(dist: Path) -> tuple[dict, str]:
     return manifest, str(manifest.get("dataset_version") or hashlib.sha256(data).hexdigest())
 
 
+def graph_files(manifest: dict) -> list[tuple[str, str]]:
+    """Every graph of a build with its file in dist/ (N-Triples for a plan, Turtle for the catalogue
+    and the vocabulary): the plans by slug, then the catalogue, then the vocabulary."""
+    found = [(plan["graph"], f"{slug}.nt") for slug, plan in sorted(manifest.get("plans", {}).items())]
+    catalogue = manifest.get("catalogue")
+    if catalogue:
+        found.append((catalogue["graph"], catalogue["file"]))
+    found.append((VOCABULARY_GRAPH, "beleidsplan.ttl"))
+    return found
+
+
 @lru_cache(maxsize=1 << 16)
 def _iri(value: str) -> URIRef:
     """An IRI as rdflib's term, made (and checked) once: the render stage's queries name the same few

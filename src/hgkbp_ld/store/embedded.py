@@ -22,6 +22,7 @@ from hgkbp_ld.store.base import (
     Dataset,
     Row,
     StoreError,
+    graph_files,
     read_manifest,
     to_oxigraph,
     to_rdflib,
@@ -268,11 +269,7 @@ def _fill(store: ox.Store, dist: Path, manifest: dict) -> dict[str, int]:
         (dist / f"{slug}.nt", plan["graph"], plan["triples"])
         for slug, plan in sorted(manifest.get("plans", {}).items())
     ]
-    turtle = []
-    catalogue = manifest.get("catalogue")
-    if catalogue:
-        turtle.append((dist / catalogue["file"], catalogue["graph"]))
-    turtle.append((dist / "beleidsplan.ttl", VOCABULARY_GRAPH))
+    turtle = [(dist / name, graph) for graph, name in graph_files(manifest) if not name.endswith(".nt")]
     # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs hold
     # (a shared portfolio) is in it once, as the store holds a set. (oxigraph's "union default
     # graph" is a multiset, so COUNT would count such a triple twice.) Each file is loaded twice,
@@ -292,22 +289,12 @@ def _fill(store: ox.Store, dist: Path, manifest: dict) -> dict[str, int]:
 UPDATE_AT_MOST = 0.5  # of the plans changed, above which a build's store is loaded from scratch
 
 
-def _files_of(manifest: dict) -> dict[str, str]:
-    """Each graph of a build with the name of its file in dist/."""
-    found = {plan["graph"]: f"{slug}.nt" for slug, plan in manifest.get("plans", {}).items()}
-    catalogue = manifest.get("catalogue")
-    if catalogue:
-        found[catalogue["graph"]] = catalogue["file"]
-    found[VOCABULARY_GRAPH] = "beleidsplan.ttl"
-    return found
-
-
 def _changed(dist: Path, manifest: dict, before: dict) -> list[tuple[str, Path | None]] | None:
     """The graphs of `before`'s build that `dist`'s build changed: (graph, its new file, or None when
     it is gone). None if too much changed to be worth updating, or the builds do not compare."""
     if before.get("base") != manifest.get("base"):
         return None
-    old, new = _files_of(before), _files_of(manifest)
+    old, new = dict(graph_files(before)), dict(graph_files(manifest))
     hashes, now = before.get("files", {}), manifest.get("files", {})
     changed: list[tuple[str, Path | None]] = [(graph, None) for graph in sorted(old) if graph not in new]
     for graph, name in sorted(new.items()):

@@ -20,7 +20,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from hgkbp_ld.store.base import VOCABULARY_GRAPH, StoreError, read_manifest
+from hgkbp_ld.store.base import StoreError, graph_files, read_manifest
 from hgkbp_ld.store.endpoint import Endpoint, retrying
 
 NS = "urn:hgkbp-ld:"
@@ -219,12 +219,9 @@ def _datetime(moment: dt.datetime) -> str:
 def _sources(dist: Path, manifest: dict) -> dict[str, list[str]]:
     """Every graph of a build as sorted N-Triples lines: plans, catalogue, vocabulary."""
     sources: dict[str, list[str]] = {}
-    for slug, plan in sorted(manifest.get("plans", {}).items()):
-        sources[plan["graph"]] = _ntriples(dist / f"{slug}.nt", ox.RdfFormat.N_TRIPLES)
-    catalogue = manifest.get("catalogue")
-    if catalogue:
-        sources[catalogue["graph"]] = _ntriples(dist / catalogue["file"], ox.RdfFormat.TURTLE)
-    sources[VOCABULARY_GRAPH] = _ntriples(dist / "beleidsplan.ttl", ox.RdfFormat.TURTLE)
+    for graph, name in graph_files(manifest):
+        kind = ox.RdfFormat.N_TRIPLES if name.endswith(".nt") else ox.RdfFormat.TURTLE
+        sources[graph] = _ntriples(dist / name, kind)
     return sources
 
 
