@@ -13,7 +13,8 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from jinja2 import Template
+from jinja2 import Environment, Template
+from markupsafe import Markup
 
 from hgkbp_ld import iris
 from hgkbp_ld.published import Representation, Resource
@@ -129,6 +130,7 @@ class Pages:
     datasets: dict[str, dict[str, object]]  # schema.org descriptions by dataset IRI
     landing: dict[str, str]  # landing page URL -> dataset IRI
     _pictures: dict[str, dict | None] = dataclasses.field(default_factory=dict)
+    _chrome: dict[str | None, dict[str, Markup]] = dataclasses.field(default_factory=dict)
     _by_plan: dict[str, ActionIndex] | None = None
 
     def by_plan(self) -> dict[str, ActionIndex]:
@@ -150,6 +152,16 @@ class Pages:
             self._pictures[plan] = plan_pictures(dataclasses.replace(self.actions, rows=rows), self.several).get(plan)
         return self._pictures[plan]
 
+    def context(self, plan: dict[str, str] | None) -> dict:
+        """What the template reads besides the page, for the pages of `plan` (None: a shared thing's):
+        `common`, the plan and the site's navigation and footer (`chrome`), which are the same on all
+        those pages: rendered once (templates/_nav.html, _footer.html), not on every page."""
+        key = plan["slug"] if plan else None
+        found = self._chrome.get(key)
+        if found is None:
+            found = self._chrome[key] = chrome(self.template.environment, {**self.common, "plan": plan})
+        return {**self.common, "plan": plan, "chrome": found}
+
     @property
     def base(self) -> str:
         return self.views.base
@@ -165,13 +177,13 @@ class Pages:
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, self.base, page.title, schema)
         path = iris.path_of(iri, self.base) or iri
-        context = {**self.common, "plan": plan_of(path, self.plans)}
+        context = self.context(plan_of(path, self.plans))
         return rendered(path, graph, page, self.template, context, page.title, meta, pictured)
 
     def past(self, histories: Histories, slug: str) -> Iterator[Resource]:
         """A page and RDF for every object in every version of plan `slug` in which it changed
         (/doc/versie/{slug}/{n}/…); a version's page lists the object's versions in that plan."""
-        views, common = self.views, {**self.common, "plan": plan_of(f"versie/{slug}", self.plans)}
+        views, common = self.views, self.context(plan_of(f"versie/{slug}", self.plans))
         for iri, every in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
             entries = [e for e in every if e.slug == slug]
             for entry in entries:
@@ -193,6 +205,16 @@ class Pages:
                     path = iris.path_of(str(owned), views.base) or str(owned)
                     meta = resource_meta(node, part, views.base, node.title)
                     yield rendered(path, part, node, self.template, common, node.title, meta)
+
+
+def chrome(env: Environment, context: dict) -> dict[str, Markup]:
+    """The site's navigation and footer (templates/_nav.html, _footer.html) for pages with this context,
+    as base.html writes them where it is not given them (`chrome`)."""
+    seen = {**context}  # as base.html sees them: with its defaults
+    seen.setdefault("plans", [])
+    seen.setdefault("plan", None)
+    seen.setdefault("plan_count", len(seen["plans"]))
+    return {part: Markup(env.get_template(f"_{part}.html").render(seen)) for part in ("nav", "footer")}
 
 
 def rendered(
