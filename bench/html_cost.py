@@ -13,7 +13,9 @@ seconds and a SHA-256 of every page's HTML (the same on two versions of the code
 
 Instruction counts of one pass without the rest: run it under `valgrind --tool=cachegrind
 --cache-sim=no` with `--passes 4` and `--passes 2` and halve the difference (bench/RESULTS.md,
-section html-h18). `--profile FILE`: a cProfile (pstats) of the passes after the first.
+section html-h18). `--profile FILE`: a cProfile (pstats) of the passes after the first. `--graphs`: the
+passes after the first only make the graphs the pages describe (`store.describe`, `pages.past_graphs`),
+which is not the HTML side: its cost is subtracted from a pass's.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from hgkbp_ld.render import plan_site
 from hgkbp_ld.render.plans import owner
 
 
-def passes(count: int, profile: Path | None, dump: Path | None = None):  # noqa: ANN201 (render_plan's signature)
+def passes(count: int, profile: Path | None, dump: Path | None = None, graphs: bool = False):  # noqa: ANN201 (render_plan's signature)
     """A stand-in for `plan_site.render_plan` that makes every page `count` times."""
 
     def render_plan(pages, histories, slug, graph, writer, things, cache) -> dict:  # noqa: ANN001
@@ -57,8 +59,13 @@ def passes(count: int, profile: Path | None, dump: Path | None = None):  # noqa:
             before = os.times()
             if profiler and number:
                 profiler.enable()
-            resources = [pages.current(iri, histories.entries.get(iri)) for iri in owned]
-            resources += pages.past(histories, slug)
+            if graphs and number:  # only what the pages describe: no page made
+                resources = []
+                described = [pages.store.describe(iri) for iri in owned]
+                described += [graph for _i, _e, _es, _m, graph, _parts in pages_module.past_graphs(histories, slug)]
+            else:
+                resources = [pages.current(iri, histories.entries.get(iri)) for iri in owned]
+                resources += pages.past(histories, slug)
             if profiler and number:
                 profiler.disable()
             after = os.times()
@@ -85,8 +92,11 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3, help="how many times to make every page (default 3)")
     parser.add_argument("--profile", type=Path, help="a cProfile of the passes after the first, into this file")
     parser.add_argument("--dump", type=Path, help="write the last pass's pages into this folder")
+    parser.add_argument(
+        "--graphs", action="store_true", help="the passes after the first only describe the things (no page)"
+    )
     args = parser.parse_args()
-    plan_site.render_plan = passes(args.passes, args.profile, args.dump)  # type: ignore[assignment]
+    plan_site.render_plan = passes(args.passes, args.profile, args.dump, args.graphs)  # type: ignore[assignment]
     root = Path(tempfile.mkdtemp(prefix="html-cost-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
     try:
         build(args.data, 1, root)

@@ -3,7 +3,8 @@ the few the server makes per request (/acties, the SPARQL page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from functools import lru_cache
 from types import CodeType
 from typing import Any
@@ -33,6 +34,10 @@ def _escape(value: object) -> Markup:
     if kind is Markup:
         return value  # type: ignore[return-value]
     return escape(value)
+
+
+if _escape_inner is None:  # pragma: no cover
+    _escape = escape
 
 
 class _Template(Template):
@@ -69,6 +74,8 @@ def environment(base: str) -> Environment:
     env.filters["term_href"] = term_href
     env.filters["link"] = link  # a filter is called directly, a global through the context: ~2x its cost
     env.filters["table_rows"] = table_rows
+    env.filters["day"] = day  # a filter is called as it is; a method through the context's checks
+    env.filters["streams"] = streams
     # the kinds with a section of their own (kinds/{kind}.html): a page of another kind (an indicator, a
     # period, a version) looks for no file, which the loader would do on every page (it caches no miss)
     env.globals["kinds"] = frozenset(p.name.removesuffix(".html") for p in (TEMPLATES / "kinds").iterdir())
@@ -94,15 +101,15 @@ def link(value: object) -> Markup:
     if kind is Link:  # the most common values first, read directly (the same as below)
         label, note = value.label, value.note  # type: ignore[attr-defined]
         lang = getattr(label, "lang", "")
-        marked = f' lang="{escape(lang)}"' if lang and lang != "nl" else ""
-        notation = f'<span class="notation">{escape(note)}</span> ' if note and note != label else ""
-        return Markup(f'<a href="{escape(value.href)}"{marked}>{notation}{escape(label)}</a>')  # type: ignore[attr-defined]
+        marked = f' lang="{_escape(lang)}"' if lang and lang != "nl" else ""
+        notation = f'<span class="notation">{_escape(note)}</span> ' if note and note != label else ""
+        return _new(Markup, f'<a href="{_escape(value.href)}"{marked}>{notation}{_escape(label)}</a>')  # type: ignore[attr-defined]
     if kind is str:
-        return escape(value)
+        return _escape(value)
     if kind is Text:  # a literal's text, with its language
         lang = value.lang  # type: ignore[attr-defined]
         if lang and lang != "nl":
-            return Markup(f'<span lang="{escape(lang)}">{escape(value)}</span>')
+            return _new(Markup, f'<span lang="{_escape(lang)}">{_escape(value)}</span>')
         return escape(value)
     if isinstance(value, Undefined):  # as the template writes an undefined value: nothing
         return Markup("")
@@ -127,14 +134,15 @@ def table_rows(rows: Sequence[Row], listed: bool = False) -> Markup:
     property's definition with the property's Dutch name, then its value as a `link`, or several (or with
     `listed`, any number) as a list of them. Every row of every page: a loop in Python, not in the
     template, where each of its values cost a lookup and an escape more (bench/RESULTS.md, html-h18)."""
-    return Markup(
+    return _new(
+        Markup,
         "".join(
             [
                 f'<tr><th scope="row">{_property_link(row.iri, row.name)}</th>'
                 f"<td>{_links(row.values) if listed or len(row.values) != 1 else link(row.values[0])}</td></tr>\n"
                 for row in rows
             ]
-        )
+        ),
     )
 
 
@@ -146,3 +154,23 @@ def _links(values: Sequence[object]) -> str:
 def _property_link(iri: str, name: str) -> Markup:
     """The same few properties head the rows of every page: each made once."""
     return Markup(f'<a href="{escape(term_href(iri))}">{escape(name)}</a>')
+
+
+def day(moment: dt.date, form: str) -> str:
+    """A date or time written as `form` says (`{{ entry.timestamp | day("%d-%m-%Y") }}`)."""
+    return moment.strftime(form)
+
+
+def streams(history: Iterable[object]) -> list[str]:
+    """The plans whose versions a thing's history lists (each has its event stream), each once, in the
+    order of the history (`{{ history | streams }}`: as `map(attribute="slug") | unique` gave them, which
+    compares texts ignoring case, in Python: every past version's page lists them)."""
+    seen: set[str] = set()
+    found = []
+    for entry in history:
+        slug = entry.slug  # type: ignore[attr-defined]
+        key = slug.lower() if isinstance(slug, str) else slug
+        if key not in seen:
+            seen.add(key)
+            found.append(slug)
+    return found

@@ -41,6 +41,7 @@ _ASKED_FOR_ALL = {
 # evaluating the query), so their pages cost portfolios × plans. The same rows in the same order.
 _ALWAYS_FOR_ALL = frozenset({"page-actions-of-portfolio"})
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
+_SEPARATOR = re.compile(r"[#/]")  # before an IRI's local name (compiled once: every page asks)
 # the terms every page asks for, looked up once (a namespace's attribute is a method call each time)
 _LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
 _NAMES = (SKOS.notation, BP.omschrijving)
@@ -124,7 +125,7 @@ class Labels:
         self.names.setdefault(str(RDF.type), "soort")
 
     def name(self, iri: str) -> str:
-        return self.names.get(iri) or re.split(r"[#/]", iri.rstrip("/#"))[-1]
+        return self.names.get(iri) or _SEPARATOR.split(iri.rstrip("/#"))[-1]
 
 
 def natural(value: Link | str) -> tuple:
@@ -246,16 +247,23 @@ class Views:
         kinds = sorted(t for t in graph.objects(node, _TYPE) if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if str(t).startswith(str(BP))]
         main = ours[0] if ours else (kinds[0] if kinds else None)
-        kind = re.split(r"[#/]", str(main))[-1] if main is not None else "Resource"
+        kind = _SEPARATOR.split(str(main))[-1] if main is not None else "Resource"
         notation = graph.value(node, _NOTATION)
+        name = self.labels.name
         rows = []
-        for prop in sorted({p for p in graph.predicates(node, None)}, key=lambda p: self.labels.name(str(p))):
-            values = sorted((self.link(graph, o) for o in graph.objects(node, prop)), key=natural)
-            rows.append(Row(self.labels.name(str(prop)), str(prop), tuple(values)))
+        for label, prop in sorted([(name(str(p)), p) for p in {p for p in graph.predicates(node, None)}], key=_first):
+            values = [self.link(graph, o) for o in graph.objects(node, prop)]
+            if len(values) > 1:  # most properties have one value: nothing to sort
+                values.sort(key=natural)
+            rows.append(Row(label, str(prop), tuple(values)))
         incoming = []
-        for prop in sorted({p for s, p in graph.subject_predicates(node)}, key=lambda p: self.labels.name(str(p))):
-            subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
-            incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
+        for label, prop in sorted(
+            [(name(str(p)), p) for p in {p for s, p in graph.subject_predicates(node)}], key=_first
+        ):
+            subjects = [self.link(graph, s) for s in graph.subjects(prop, node)]
+            if len(subjects) > 1:
+                subjects.sort(key=natural)
+            incoming.append(Row(label, str(prop), tuple(subjects)))
         sections: dict[str, object] = {}
         description = graph.value(node, _DESCRIPTION)
         if description is not None:
@@ -402,6 +410,10 @@ class Views:
 
     def _iri(self, href: str) -> str:
         return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
+
+
+def _first(pair: tuple) -> object:
+    return pair[0]
 
 
 def _truthy(node: Node | None) -> bool:
