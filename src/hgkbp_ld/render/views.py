@@ -214,23 +214,14 @@ class Views:
 
     @staticmethod
     def label(graph: Described, node: Node) -> str:
-        for prop in _LABELS:
-            values = list(graph.objects(node, prop))
-            for value in values:
-                if isinstance(value, Literal) and value.language == "nl":
-                    return str(value)
-            if values:
-                return Text.of(values[0])
-        for prop in _NAMES:
-            value = graph.value(node, prop)
-            if value is not None:
-                return str(value)
-        return str(node)
+        return _label(_about(graph, node), node)
 
     def link(self, graph: Described, node: Node) -> Link | str:
         if isinstance(node, URIRef):
-            notation = graph.value(node, _NOTATION)
-            return Link(self.label(graph, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
+            about = _about(graph, node)  # what the graph says of it, read once for its label and notation
+            notations = about.get(_NOTATION)
+            notation = notations[0] if notations else None
+            return Link(_label(about, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
@@ -244,15 +235,16 @@ class Views:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
         store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
         node = URIRef(iri)
-        kinds = sorted(t for t in graph.objects(node, _TYPE) if isinstance(t, URIRef))  # the same on any store
+        about = _about(graph, node)  # what the graph says of it, read once
+        kinds = sorted(t for t in about.get(_TYPE, ()) if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if str(t).startswith(str(BP))]
         main = ours[0] if ours else (kinds[0] if kinds else None)
         kind = _SEPARATOR.split(str(main))[-1] if main is not None else "Resource"
-        notation = graph.value(node, _NOTATION)
+        notation = about[_NOTATION][0] if _NOTATION in about else None
         name = self.labels.name
         rows = []
         for label, prop in sorted([(name(str(p)), p) for p in {p for p in graph.predicates(node, None)}], key=_first):
-            values = [self.link(graph, o) for o in graph.objects(node, prop)]
+            values = [self.link(graph, o) for o in about[prop]]
             if len(values) > 1:  # most properties have one value: nothing to sort
                 values.sort(key=natural)
             rows.append(Row(label, str(prop), tuple(values)))
@@ -265,7 +257,7 @@ class Views:
                 subjects.sort(key=natural)
             incoming.append(Row(label, str(prop), tuple(subjects)))
         sections: dict[str, object] = {}
-        description = graph.value(node, _DESCRIPTION)
+        description = about[_DESCRIPTION][0] if _DESCRIPTION in about else None
         if description is not None:
             sections["description"] = text_blocks(str(description))
         breadcrumbs: tuple[Link, ...] = ()
@@ -279,7 +271,7 @@ class Views:
             path=iris.path_of(iri, self.base) or iri,
             kind=kind,
             kind_label=self.labels.name(str(main)) if main is not None else "Bron",
-            title=self.label(graph, node),
+            title=_label(about, node),
             notation=str(notation) if _truthy(notation) else None,
             breadcrumbs=breadcrumbs,
             sections=MappingProxyType(sections),
@@ -410,6 +402,34 @@ class Views:
 
     def _iri(self, href: str) -> str:
         return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
+
+
+def _about(graph: Described, node: Node) -> dict[Node, list[Node]]:
+    """What `graph` says of `node`: its values by property, each in the order `graph.objects` gives."""
+    about: dict[Node, list[Node]] = {}
+    for prop, value in graph.predicate_objects(node):
+        found = about.get(prop)
+        if found is None:
+            about[prop] = [value]
+        else:
+            found.append(value)
+    return about
+
+
+def _label(about: dict[Node, list[Node]], node: Node) -> str:
+    """A thing's label (`Views.label`) from what is said of it (`_about`)."""
+    for prop in _LABELS:
+        values = about.get(prop)
+        if values:
+            for value in values:
+                if isinstance(value, Literal) and value.language == "nl":
+                    return str(value)
+            return Text.of(values[0])
+    for prop in _NAMES:
+        values = about.get(prop)
+        if values:
+            return str(values[0])
+    return str(node)
 
 
 def _first(pair: tuple) -> object:
