@@ -106,3 +106,17 @@ def test_the_navigation_and_footer_made_once_are_what_each_page_wrote(context: d
     base = env.get_template("base.html")
     assert base.render(context, chrome=chrome(env, context)) == base.render(context)
     assert "made once" in base.render(context, chrome={"nav": "made once", "footer": ""})  # and it is used
+
+
+def test_a_page_changed_by_but_is_what_dataclasses_replace_makes() -> None:
+    import dataclasses
+
+    from hgkbp_ld.render.views import Page
+
+    page = Page("https://x/id/a", "a", "Actie", "actie", "A", None, rows=tuple(ROWS))
+    changed = page.but(kind="Versie", kind_label="actie, versie 2")
+    assert changed == dataclasses.replace(page, kind="Versie", kind_label="actie, versie 2")
+    assert (page.kind, changed.rows) == ("Actie", page.rows)  # the page itself unchanged
+    assert page.with_sections({"x": 1}).sections == {"x": 1}
+    with pytest.raises(TypeError):
+        page.but(colour="red")

@@ -205,7 +205,7 @@ class Pages:
             meta = resource_meta(page, graph, views.base, title)
             yield rendered(entry.path, graph, page, self.template, common, title, meta)
             for owned, part in parts:
-                node = dataclasses.replace(views.page(owned, part, specific=False), kind="Versie")
+                node = views.page(owned, part, specific=False).but(kind="Versie")
                 path = iris.path_of(owned, views.base) or owned
                 meta = resource_meta(node, part, views.base, node.title)
                 yield rendered(path, part, node, self.template, common, node.title, meta)
