@@ -99,11 +99,8 @@ def link(value: object) -> Markup:
     Python, not a template macro: the pages use it for every value of every row (thousands per plan)."""
     kind = type(value)
     if kind is Link:  # the most common values first, read directly (the same as below)
-        label, note = value.label, value.note  # type: ignore[attr-defined]
-        lang = getattr(label, "lang", "")
-        marked = f' lang="{_escape(lang)}"' if lang and lang != "nl" else ""
-        notation = f'<span class="notation">{_escape(note)}</span> ' if note and note != label else ""
-        return _new(Markup, f'<a href="{_escape(value.href)}"{marked}>{notation}{_escape(label)}</a>')  # type: ignore[attr-defined]
+        label = value.label  # type: ignore[attr-defined]
+        return _link(label, getattr(label, "lang", ""), value.href, value.note)  # type: ignore[attr-defined]
     if kind is str:
         return _escape(value)
     if kind is Text:  # a literal's text, with its language
@@ -127,6 +124,16 @@ def link(value: object) -> Markup:
     if lang is not _MISSING and lang and lang != "nl":
         return Markup(f'<span lang="{escape(lang)}">{escape(value)}</span>')
     return escape(value)
+
+
+@lru_cache(maxsize=4096)
+def _link(label: str, lang: str, href: str, note: str) -> Markup:
+    """A `views.Link` as `link` writes it, by what it writes (its label's language is part of the key: a
+    `Text` equals the same text in another language). The same links are on many pages of a plan (its
+    goals, portfolios, kinds): each made once."""
+    marked = f' lang="{_escape(lang)}"' if lang and lang != "nl" else ""
+    notation = f'<span class="notation">{_escape(note)}</span> ' if note and note != label else ""
+    return _new(Markup, f'<a href="{_escape(href)}"{marked}>{notation}{_escape(label)}</a>')
 
 
 def table_rows(rows: Sequence[Row], listed: bool = False) -> Markup:
