@@ -17,6 +17,8 @@ from rdflib.term import Node
 from hgkbp_ld.bundled import ONTOLOGY
 from hgkbp_ld.compaction import Compactor, Unsupported
 from hgkbp_ld.iris import PREFIXES
+from hgkbp_ld.rdfwrite import Unsupported as Unwritten
+from hgkbp_ld.rdfwrite import Writers
 from hgkbp_ld.store.base import to_rdflib
 from hgkbp_ld.triples import Described
 
@@ -135,7 +137,9 @@ def serialise(graph: Described, fmt: str) -> bytes:
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them."""
     triples = list(graph)
-    ntriples = ("".join(sorted({ntriples_line(t) for t in triples})) or "\n").encode("utf-8")
+    lines = {ntriples_line(t): t for t in triples}
+    order = sorted(lines)
+    ntriples = ("".join(order) or "\n").encode("utf-8")
     found = {}
     parsed: list[pyoxigraph.Triple] | None = None
     for fmt in formats:
@@ -144,10 +148,21 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
         elif fmt == "jsonld":
             found[fmt] = (_jsonld_text(_compacted(graph, triples)) + "\n").encode("utf-8")
         else:
-            if parsed is None:  # read once for Turtle and RDF/XML
-                parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+            if parsed is None:
+                try:  # our writers, in the sorted lines' order
+                    writer = _writers()
+                    write = writer.turtle if fmt == "ttl" else writer.rdf_xml
+                    found[fmt] = write([lines[line] for line in order])
+                    continue
+                except Unwritten:  # pyoxigraph's, from the lines read back (once for both)
+                    parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
             found[fmt] = pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES)
     return found
+
+
+@lru_cache(maxsize=1)
+def _writers() -> Writers:
+    return Writers(_PREFIXES)
 
 
 def _compacted(graph: Described, triples: list) -> dict:
