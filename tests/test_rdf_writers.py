@@ -271,7 +271,7 @@ def test_turtle_and_rdf_xml_are_pyoxigraphs_for_every_odd_literal() -> None:
                 assert ours(graph, fmt) == oxigraph_text(graph, fmt), (fmt, literal)
                 plain += 1
             except rdfio.Unwritten:
-                assert any(c < " " and c not in "\t\n\r" or c == "\x7f" for c in literal), literal
+                assert any((c < " " and c not in "\t\n\r") or c == "\x7f" for c in literal), literal
     assert plain > len(odd_literals())
     graph = Graph()
     for number, literal in enumerate(odd_literals()):

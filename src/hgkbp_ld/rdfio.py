@@ -146,7 +146,7 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            found[fmt] = (_jsonld_text(_compacted(graph, triples)) + "\n").encode("utf-8")
+            found[fmt] = _jsonld(graph, triples)
         else:
             if parsed is None:
                 try:  # our writers, in the sorted lines' order
@@ -163,6 +163,61 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
 @lru_cache(maxsize=1)
 def _writers() -> Writers:
     return Writers(_PREFIXES)
+
+
+def _jsonld(graph: Described, triples: list) -> bytes:
+    """The JSON-LD file: `_jsonld_text` of the compacted document. A document our compactor made (one
+    node or nodes under @graph: no nested arrays) has its arrays sorted in place and is written by orjson
+    with its keys sorted, without the canonical copy: the same text (see `_sorted_text`)."""
+    try:
+        compacted = _compactor().compact(triples)
+    except Unsupported:
+        return (_jsonld_text(_compacted(graph, triples)) + "\n").encode("utf-8")
+    try:
+        return _sorted_text(compacted)
+    except (_HasFloat, TypeError):
+        compacted["@context"] = context()
+        return (_jsonld_text(compacted) + "\n").encode("utf-8")
+
+
+_SORTED = orjson.OPT_SORT_KEYS
+_INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+def _sorted_text(document: dict) -> bytes:
+    """`(_jsonld_text(document with our context) + "\n")` encoded, for a document without floats: each
+    array sorted in place by its items' orjson text with sorted keys (the order of their `json.dumps`
+    text as `_canonical_json` sorts them: a JSON string is never the start of another, and both texts
+    differ only by the spaces after `:` and `,`, which never decide; UTF-8 bytes sort as code points),
+    then written by orjson with its keys sorted (`_indented`'s text). Raises `_HasFloat`, or TypeError
+    where orjson cannot write a value (then `_jsonld_text` writes it)."""
+    if any(key <= "@context" for key in document):
+        raise _HasFloat  # not a document of our compactor's: let the canonical copy write it
+    _sort_arrays(document)
+    body = orjson.dumps(document, option=_INDENTED)
+    if body == b"{}":
+        return ("{\n  " + _context_member() + "\n}\n").encode("utf-8")
+    return b"{\n  " + _context_member_bytes() + b",\n" + body[2:] + b"\n"
+
+
+def _sort_arrays(value: dict | list) -> None:
+    for item in value.values() if type(value) is dict else value:
+        kind = type(item)
+        if kind is dict or kind is list:
+            _sort_arrays(item)
+        elif kind is float:
+            raise _HasFloat
+    if type(value) is list and len(value) > 1:
+        value.sort(key=_sort_key)
+
+
+def _sort_key(item: object) -> bytes:
+    return orjson.dumps(item, option=_SORTED)
+
+
+@lru_cache(maxsize=1)
+def _context_member_bytes() -> bytes:
+    return _context_member().encode("utf-8")
 
 
 def _compacted(graph: Described, triples: list) -> dict:
