@@ -137,11 +137,12 @@ def serialise(graph: Described, fmt: str) -> bytes:
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them."""
     triples = list(graph)
-    lines = {ntriples_line(t): t for t in triples}
+    lines = _lines(triples)
     order = sorted(lines)
     ntriples = ("".join(order) or "\n").encode("utf-8")
     found = {}
     parsed: list[pyoxigraph.Triple] | None = None
+    rows: list | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
@@ -152,7 +153,8 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
                 try:  # our writers, in the sorted lines' order
                     writer = _writers()
                     write = writer.turtle if fmt == "ttl" else writer.rdf_xml
-                    found[fmt] = write([lines[line] for line in order])
+                    rows = [lines[line] for line in order] if rows is None else rows
+                    found[fmt] = write(rows)
                     continue
                 except Unwritten:  # pyoxigraph's, from the lines read back (once for both)
                     parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
@@ -238,18 +240,52 @@ def _compactor() -> Compactor:
     return Compactor(_parsed_context())
 
 
+_LITERAL_LINES: dict[int, tuple[Literal, str]] = {}  # a literal's N-Triples, by its identity (held)
+_REMEMBERED = 1 << 14
+
+
+def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
+    """Each triple's N-Triples line (`ntriples_line`) -> the triple. The usual triple (two IRIs and an
+    IRI or a literal: rdflib's exact types, not subclasses nor through `isinstance`, which goes through
+    rdflib's ABCs) is written here, a literal's text remembered by its identity: the store's terms are
+    made once (store/base.py) and a label is on many pages."""
+    found = {}
+    held = _LITERAL_LINES
+    for triple in triples:
+        s, p, o = triple
+        if type(s) is URIRef and type(p) is URIRef:
+            kind = type(o)
+            if kind is URIRef:
+                found[f"<{s}> <{p}> <{o}> .\n"] = triple
+                continue
+            if kind is Literal:
+                known = held.get(id(o))
+                if known is None or known[0] is not o:
+                    if len(held) >= _REMEMBERED:
+                        held.clear()
+                    known = held[id(o)] = (o, _literal_text(o))
+                found[f"<{s}> <{p}> {known[1]} .\n"] = triple
+                continue
+        found[ntriples_line(triple)] = triple
+    return found
+
+
+def _literal_text(o: Literal) -> str:
+    text = '"' + o.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+    if o.language:
+        return f"{text}@{o.language}"
+    if o.datatype:
+        return f"{text}^^<{o.datatype}>"
+    return text
+
+
 def ntriples_line(triple: tuple[Node, Node, Node]) -> str:
     """A triple as rdflib's N-Triples serializer writes its line (`plugins/serializers/nt.py`, encoded as
     UTF-8 there): an IRI or blank node as its `n3()`, a literal quoted with `\\`, `\\n`, `\"` and `\\r`
     escaped. About five times faster than the serializer, which the tests compare it with."""
     s, p, o = triple
     if isinstance(o, Literal):
-        text = '"' + o.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
-        if o.language:
-            text = f"{text}@{o.language}"
-        elif o.datatype:
-            text = f"{text}^^<{o.datatype}>"
-        return f"{_term(s)} {_term(p)} {text} .\n"
+        return f"{_term(s)} {_term(p)} {_literal_text(o)} .\n"
     return f"{_term(s)} {_term(p)} {_term(o)} .\n"
 
 
