@@ -76,6 +76,7 @@ class Writers:
         self._xml: dict[str, tuple[str, str]] = {}
         self._attributes: dict[str, str] = {}
         self._literals: dict[int, tuple[Literal, str, str]] = {}
+        self._predicates: dict[str, str] = {}
 
     def turtle_iri(self, iri: str) -> str:
         found = self._turtle.get(iri)
@@ -132,36 +133,40 @@ class Writers:
         """The triples (in the order given: pyoxigraph's grouping is of neighbours) as Turtle."""
         out: list[str] = []
         add = out.append
-        iri = self.turtle_iri
-        literals = self._literals
+        forms, predicates, literals = self._turtle, self._predicates, self._literals
+        same = str.__eq__  # rdflib's own == is Python code
         last_s: str | None = None
         last_p: str | None = None
         for s, p, o in triples:
-            if type(s) is not URIRef or type(p) is not URIRef:
+            kind = type(o)
+            if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
                 raise Unsupported("a blank node or a subclass of a term")
-            if last_s is not None and str.__eq__(s, last_s):
-                if str.__eq__(p, last_p):
-                    add(" , ")
+            if kind is URIRef:
+                written = forms.get(o) or self.turtle_iri(o)
+            else:
+                held = literals.get(id(o))
+                written = held[1] if held is not None and held[0] is o else self._literal(o)[1]
+            if last_s is not None and same(s, last_s):
+                if same(p, last_p):
+                    add(" , " + written)
                 else:
-                    add(" ;\n\t")
-                    add("a " if str.__eq__(p, _RDF_TYPE) else iri(p) + " ")
+                    add(" ;\n\t" + (predicates.get(p) or self._predicate(p)) + written)
             else:
                 if last_s is not None:
                     add(" .\n")
-                add(iri(s))
-                add(" a " if str.__eq__(p, _RDF_TYPE) else " " + iri(p) + " ")
+                add((forms.get(s) or self.turtle_iri(s)) + " " + (predicates.get(p) or self._predicate(p)) + written)
             last_s, last_p = s, p
-            if type(o) is URIRef:
-                add(iri(o))
-            elif type(o) is Literal:
-                held = literals.get(id(o))
-                add(held[1] if held is not None and held[0] is o else self._literal(o)[1])
-            else:
-                raise Unsupported("a blank node or a subclass of a term")
         if last_s is None:
             return b""
         add(" .\n")
         return (self.turtle_head + "".join(out)).encode("utf-8")
+
+    def _predicate(self, iri: str) -> str:
+        """A predicate as Turtle with the space after it: `a ` for rdf:type."""
+        if len(self._predicates) >= _CACHE:
+            self._predicates.clear()
+        found = self._predicates[iri] = "a " if str.__eq__(iri, _RDF_TYPE) else self.turtle_iri(iri) + " "
+        return found
 
     def _literal(self, literal: Literal) -> tuple[Literal, str, str]:
         """A literal's Turtle and its RDF/XML element's attribute and content (`xml:lang="nl">text`),
@@ -205,34 +210,32 @@ class Writers:
         """The triples (in the order given) as RDF/XML."""
         out: list[str] = [self.xml_head]
         add = out.append
-        name = self.xml_name
-        literals = self._literals
+        names, attributes, literals = self._xml, self._attributes, self._literals
+        same = str.__eq__
         last_s: str | None = None
         element = ""
         for s, p, o in triples:
-            if type(s) is not URIRef or type(p) is not URIRef:
+            kind = type(o)
+            if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
                 raise Unsupported("a blank node or a subclass of a term")
-            if last_s is None or not str.__eq__(s, last_s):
+            if last_s is None or not same(s, last_s):
                 if last_s is not None:
                     add(f"\t</{element}>\n")
                 last_s = s
-                about = self.xml_attribute(s)
-                if type(o) is URIRef and str.__eq__(p, _RDF_TYPE):  # the class's element, this triple said by it
-                    typed, element = name(o)
+                about = attributes.get(s) or self.xml_attribute(s)
+                if kind is URIRef and same(p, _RDF_TYPE):  # the class's element, this triple said by it
+                    typed, element = names.get(o) or self.xml_name(o)
                     add(f'\t<{typed} rdf:about="{about}">\n')
                     continue
                 element = "rdf:Description"
                 add(f'\t<rdf:Description rdf:about="{about}">\n')
-            tag, close = name(p)
-            if type(o) is URIRef:
-                resource = self.xml_attribute(o)
-                add(f'\t\t<{tag} rdf:resource="{resource}"/>\n')
-            elif type(o) is Literal:
+            tag, close = names.get(p) or self.xml_name(p)
+            if kind is URIRef:
+                add(f'\t\t<{tag} rdf:resource="{attributes.get(o) or self.xml_attribute(o)}"/>\n')
+            else:
                 held = literals.get(id(o))
                 content = held[2] if held is not None and held[0] is o else self._literal(o)[2]
                 add(f"\t\t<{tag}{content}</{close}>\n")
-            else:
-                raise Unsupported("a blank node or a subclass of a term")
         if last_s is not None:
             add(f"\t</{element}>\n")
         add(self.xml_tail)
