@@ -46,8 +46,8 @@ class Compactor:
         self._symbols: dict[str, str | None] = {}
         # (predicate, datatype, language) of a literal, or (predicate,) of an IRI -> what `_key` says
         self._keys: dict[tuple, tuple[str, bool, object, str | None]] = {}
-        # (predicate, object IRI) or (predicate, id of the object literal) -> (key, value, object)
-        self._values: dict[tuple, tuple[str, Any, Any]] = {}
+        # (id of the predicate, id of the object) -> (key, value, predicate, object)
+        self._values: dict[tuple[int, int], tuple[str, Any, Any, Any]] = {}
 
     def shrink(self, iri: str) -> str:
         found = self._shrunk.get(iri)
@@ -134,17 +134,17 @@ class Compactor:
         nodes: dict[Any, dict[str, Any]] = {}
         values = self._values
         for s, p, o in triples:
-            # a statement's key and value, remembered by (predicate, object) for an IRI, by (predicate,
-            # the literal's identity) for a literal (held, so that its id is not reused meanwhile)
+            # a statement's key and value, remembered by the identity of its predicate and object (both
+            # held, so that their ids are not reused meanwhile; rdflib's == is Python code)
             kind = type(o)
-            found = values.get((p, o) if kind is URIRef else (p, id(o)))
-            if found is None or (kind is not URIRef and found[2] is not o):
+            found = values.get((id(p), id(o)))
+            if found is None or found[2] is not p or found[3] is not o:
                 if type(s) is not URIRef or isinstance(o, BNode) or p in _LISTS or (kind is URIRef and o in _LISTS):
                     raise Unsupported("a blank node or an RDF list")
                 if len(values) >= _REMEMBERED:
                     values.clear()
                 key, value = self._value(p, o)
-                values[(p, o) if kind is URIRef else (p, id(o))] = (key, value, o)
+                values[(id(p), id(o))] = (key, value, p, o)
             else:
                 if type(s) is not URIRef:
                     raise Unsupported("a blank node or an RDF list")

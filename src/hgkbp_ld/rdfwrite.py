@@ -24,7 +24,8 @@ of the real plan; bench/compare_dist.py compares whole builds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import pyoxigraph
 from rdflib import Literal, URIRef
@@ -46,6 +47,9 @@ _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
 _CACHE = 1 << 14  # IRIs remembered per writer, then forgotten: a build names millions
+
+
+_Form = TypeVar("_Form", str, tuple[str, str])
 
 
 class Unsupported(Exception):
@@ -72,19 +76,53 @@ class Writers:
         self.xml_head = empty[: -len(self.xml_tail)]
         self.xml_prefixes = dict(re.findall(r'xmlns:([A-Za-z_][A-Za-z0-9_.-]*)="([^"]*)"', self.xml_head))
         self.xml_by_namespace = {namespace: prefix for prefix, namespace in self.xml_prefixes.items()}
-        self._turtle: dict[str, str] = {}
-        self._xml: dict[str, tuple[str, str]] = {}
-        self._attributes: dict[str, str] = {}
+        # each IRI's forms by the term's identity (held, so that its id is not reused meanwhile): a dict
+        # keyed by rdflib terms compares equal terms that are not the same object with rdflib's Python
+        # __eq__; and by its text, for the same IRI in another object
+        self._turtle: dict[int, tuple[Node, str]] = {}
+        self._predicates: dict[int, tuple[Node, str]] = {}
+        self._xml: dict[int, tuple[Node, tuple[str, str]]] = {}
+        self._attributes: dict[int, tuple[Node, str]] = {}
         self._literals: dict[int, tuple[Literal, str, str]] = {}
-        self._predicates: dict[str, str] = {}
+        self._texts: dict[tuple[str, str], _Form] = {}
 
-    def turtle_iri(self, iri: str) -> str:
-        found = self._turtle.get(iri)
+    def _remember(self, table: dict, term: Node, kind: str, make: Callable[[str], _Form]) -> _Form:
+        text = str(term)
+        found = self._texts.get((kind, text))
         if found is None:
-            if len(self._turtle) >= _CACHE:
-                self._turtle.clear()
-            found = self._turtle[iri] = self._turtle_iri(iri)
+            if len(self._texts) >= _CACHE:
+                self._texts.clear()
+            found = self._texts[(kind, text)] = make(text)
+        if len(table) >= _CACHE:
+            table.clear()
+        table[id(term)] = (term, found)
         return found
+
+    def turtle_iri(self, iri: Node) -> str:
+        """An IRI as Turtle: `prefix:local` or `<iri>`."""
+        held = self._turtle.get(id(iri))
+        return (
+            held[1] if held is not None and held[0] is iri else self._remember(self._turtle, iri, "t", self._turtle_iri)
+        )
+
+    def predicate(self, iri: Node) -> str:
+        """A predicate as Turtle with the space after it: `a ` for rdf:type."""
+        held = self._predicates.get(id(iri))
+        if held is not None and held[0] is iri:
+            return held[1]
+        return self._remember(
+            self._predicates, iri, "p", lambda text: "a " if text == _RDF_TYPE else self.turtle_iri(iri) + " "
+        )
+
+    def xml_name(self, iri: Node) -> tuple[str, str]:
+        """An IRI as an element's start (`prefix:local` or `local xmlns="namespace"`) and end tag's name."""
+        held = self._xml.get(id(iri))
+        return held[1] if held is not None and held[0] is iri else self._remember(self._xml, iri, "x", self._xml_name)
+
+    def xml_attribute(self, iri: Node) -> str:
+        """An IRI as an attribute's value (rdf:about, rdf:resource, rdf:datatype)."""
+        held = self._attributes.get(id(iri))
+        return held[1] if held is not None and held[0] is iri else self._remember(self._attributes, iri, "a", _xml_iri)
 
     def _turtle_iri(self, iri: str) -> str:
         if not _IRI.match(iri):
@@ -96,26 +134,6 @@ class Writers:
                     raise Unsupported(f"a local name to escape: {iri}")
                 return f"{prefix}:{local}"
         return f"<{iri}>"
-
-    def xml_name(self, iri: str) -> tuple[str, str]:
-        """An IRI as an element's start (`prefix:local` or `local xmlns="namespace"`) and end tag's name."""
-        found = self._xml.get(iri)
-        if found is None:
-            if len(self._xml) >= _CACHE:
-                self._xml.clear()
-            found = self._xml[iri] = self._xml_name(iri)
-        return found
-
-    def xml_attribute(self, iri: str) -> str:
-        """An IRI as an attribute's value (rdf:about, rdf:resource, rdf:datatype)."""
-        found = self._attributes.get(iri)
-        if found is None:
-            if not _IRI.match(iri):
-                raise Unsupported(f"an IRI to check: {iri}")
-            if len(self._attributes) >= _CACHE:
-                self._attributes.clear()
-            found = self._attributes[iri] = _xml_escape(iri)
-        return found
 
     def _xml_name(self, iri: str) -> tuple[str, str]:
         if not _IRI.match(iri):
@@ -142,7 +160,8 @@ class Writers:
             if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
                 raise Unsupported("a blank node or a subclass of a term")
             if kind is URIRef:
-                written = forms.get(o) or self.turtle_iri(o)
+                held = forms.get(id(o))
+                written = held[1] if held is not None and held[0] is o else self.turtle_iri(o)
             else:
                 held = literals.get(id(o))
                 written = held[1] if held is not None and held[0] is o else self._literal(o)[1]
@@ -150,23 +169,20 @@ class Writers:
                 if same(p, last_p):
                     add(" , " + written)
                 else:
-                    add(" ;\n\t" + (predicates.get(p) or self._predicate(p)) + written)
+                    held = predicates.get(id(p))
+                    add(" ;\n\t" + (held[1] if held is not None and held[0] is p else self.predicate(p)) + written)
             else:
                 if last_s is not None:
                     add(" .\n")
-                add((forms.get(s) or self.turtle_iri(s)) + " " + (predicates.get(p) or self._predicate(p)) + written)
+                held = predicates.get(id(p))
+                verb = held[1] if held is not None and held[0] is p else self.predicate(p)
+                held = forms.get(id(s))
+                add((held[1] if held is not None and held[0] is s else self.turtle_iri(s)) + " " + verb + written)
             last_s, last_p = s, p
         if last_s is None:
             return b""
         add(" .\n")
         return (self.turtle_head + "".join(out)).encode("utf-8")
-
-    def _predicate(self, iri: str) -> str:
-        """A predicate as Turtle with the space after it: `a ` for rdf:type."""
-        if len(self._predicates) >= _CACHE:
-            self._predicates.clear()
-        found = self._predicates[iri] = "a " if str.__eq__(iri, _RDF_TYPE) else self.turtle_iri(iri) + " "
-        return found
 
     def _literal(self, literal: Literal) -> tuple[Literal, str, str]:
         """A literal's Turtle and its RDF/XML element's attribute and content (`xml:lang="nl">text`),
@@ -222,16 +238,21 @@ class Writers:
                 if last_s is not None:
                     add(f"\t</{element}>\n")
                 last_s = s
-                about = attributes.get(s) or self.xml_attribute(s)
+                held = attributes.get(id(s))
+                about = held[1] if held is not None and held[0] is s else self.xml_attribute(s)
                 if kind is URIRef and same(p, _RDF_TYPE):  # the class's element, this triple said by it
-                    typed, element = names.get(o) or self.xml_name(o)
+                    held = names.get(id(o))
+                    typed, element = held[1] if held is not None and held[0] is o else self.xml_name(o)
                     add(f'\t<{typed} rdf:about="{about}">\n')
                     continue
                 element = "rdf:Description"
                 add(f'\t<rdf:Description rdf:about="{about}">\n')
-            tag, close = names.get(p) or self.xml_name(p)
+            held = names.get(id(p))
+            tag, close = held[1] if held is not None and held[0] is p else self.xml_name(p)
             if kind is URIRef:
-                add(f'\t\t<{tag} rdf:resource="{attributes.get(o) or self.xml_attribute(o)}"/>\n')
+                held = attributes.get(id(o))
+                resource = held[1] if held is not None and held[0] is o else self.xml_attribute(o)
+                add(f'\t\t<{tag} rdf:resource="{resource}"/>\n')
             else:
                 held = literals.get(id(o))
                 content = held[2] if held is not None and held[0] is o else self._literal(o)[2]
@@ -240,6 +261,12 @@ class Writers:
             add(f"\t</{element}>\n")
         add(self.xml_tail)
         return "".join(out).encode("utf-8")
+
+
+def _xml_iri(iri: str) -> str:
+    if not _IRI.match(iri):
+        raise Unsupported(f"an IRI to check: {iri}")
+    return _xml_escape(iri)
 
 
 def _xml_escape(text: str) -> str:
