@@ -141,25 +141,28 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
     order = sorted(lines)
     ntriples = ("".join(order) or "\n").encode("utf-8")
     found = {}
-    parsed: list[pyoxigraph.Triple] | None = None
-    rows: list | None = None
+    written: dict[str, bytes] | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
             found[fmt] = _jsonld(graph, triples)
         else:
-            if parsed is None:
-                try:  # our writers, in the sorted lines' order
-                    writer = _writers()
-                    write = writer.turtle if fmt == "ttl" else writer.rdf_xml
-                    rows = [lines[line] for line in order] if rows is None else rows
-                    found[fmt] = write(rows)
-                    continue
-                except Unwritten:  # pyoxigraph's, from the lines read back (once for both)
-                    parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
-            found[fmt] = pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES)
+            if written is None:  # Turtle and RDF/XML made together, by us or else by pyoxigraph
+                written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples)
+            found[fmt] = written[fmt]
     return found
+
+
+def _turtle_and_rdf_xml(rows: list, ntriples: bytes) -> dict[str, bytes]:
+    """Turtle and RDF/XML of the rows (the triples in their sorted N-Triples lines' order) by our writers
+    (`rdfwrite`), or where they cannot, by pyoxigraph from the N-Triples read back."""
+    try:
+        turtle, rdf_xml = _writers().both(rows)
+        return {"ttl": turtle, "rdf": rdf_xml}
+    except Unwritten:
+        parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
 
 
 @lru_cache(maxsize=1)

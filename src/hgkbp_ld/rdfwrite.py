@@ -24,7 +24,7 @@ of the real plan; bench/compare_dist.py compares whole builds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import pyoxigraph
@@ -147,14 +147,25 @@ class Writers:
             return f"{prefix}:{local}", f"{prefix}:{local}"
         return f'{local} xmlns="{_xml_escape(namespace)}"', local
 
-    def turtle(self, triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    def turtle(self, triples: list[tuple[Node, Node, Node]]) -> bytes:
         """The triples (in the order given: pyoxigraph's grouping is of neighbours) as Turtle."""
-        out: list[str] = []
-        add = out.append
-        forms, predicates, literals = self._turtle, self._predicates, self._literals
+        return self.both(triples)[0]
+
+    def rdf_xml(self, triples: list[tuple[Node, Node, Node]]) -> bytes:
+        """The triples (in the order given) as RDF/XML."""
+        return self.both(triples)[1]
+
+    def both(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
+        """The triples (in the order given) as Turtle and as RDF/XML, in one pass over them."""
+        turtle: list[str] = []
+        xml: list[str] = [self.xml_head]
+        add, put = turtle.append, xml.append
+        forms, predicates, names = self._turtle, self._predicates, self._xml
+        attributes, literals = self._attributes, self._literals
         same = str.__eq__  # rdflib's own == is Python code
         last_s: str | None = None
         last_p: str | None = None
+        element = ""
         for s, p, o in triples:
             kind = type(o)
             if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
@@ -164,7 +175,9 @@ class Writers:
                 written = held[1] if held is not None and held[0] is o else self.turtle_iri(o)
             else:
                 held = literals.get(id(o))
-                written = held[1] if held is not None and held[0] is o else self._literal(o)[1]
+                if held is None or held[0] is not o:
+                    held = self._literal(o)
+                written, content = held[1], held[2]
             if last_s is not None and same(s, last_s):
                 if same(p, last_p):
                     add(" , " + written)
@@ -174,15 +187,36 @@ class Writers:
             else:
                 if last_s is not None:
                     add(" .\n")
+                    put(f"\t</{element}>\n")
                 held = predicates.get(id(p))
                 verb = held[1] if held is not None and held[0] is p else self.predicate(p)
                 held = forms.get(id(s))
                 add((held[1] if held is not None and held[0] is s else self.turtle_iri(s)) + " " + verb + written)
+                last_s, last_p = s, p
+                held = attributes.get(id(s))
+                about = held[1] if held is not None and held[0] is s else self.xml_attribute(s)
+                if kind is URIRef and verb == "a ":  # the class's element, this triple said by it
+                    held = names.get(id(o))
+                    typed, element = held[1] if held is not None and held[0] is o else self.xml_name(o)
+                    put(f'\t<{typed} rdf:about="{about}">\n')
+                    continue
+                element = "rdf:Description"
+                put(f'\t<rdf:Description rdf:about="{about}">\n')
             last_s, last_p = s, p
+            held = names.get(id(p))
+            tag, close = held[1] if held is not None and held[0] is p else self.xml_name(p)
+            if kind is URIRef:
+                held = attributes.get(id(o))
+                resource = held[1] if held is not None and held[0] is o else self.xml_attribute(o)
+                put(f'\t\t<{tag} rdf:resource="{resource}"/>\n')
+            else:
+                put(f"\t\t<{tag}{content}</{close}>\n")
+        put(f"\t</{element}>\n" if last_s is not None else "")
+        put(self.xml_tail)
         if last_s is None:
-            return b""
+            return b"", "".join(xml).encode("utf-8")
         add(" .\n")
-        return (self.turtle_head + "".join(out)).encode("utf-8")
+        return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
 
     def _literal(self, literal: Literal) -> tuple[Literal, str, str]:
         """A literal's Turtle and its RDF/XML element's attribute and content (`xml:lang="nl">text`),
@@ -221,46 +255,6 @@ class Writers:
         if datatype is not None and datatype != _XSD_STRING:
             return f"{quoted}^^{self.turtle_iri(datatype)}"
         return quoted
-
-    def rdf_xml(self, triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
-        """The triples (in the order given) as RDF/XML."""
-        out: list[str] = [self.xml_head]
-        add = out.append
-        names, attributes, literals = self._xml, self._attributes, self._literals
-        same = str.__eq__
-        last_s: str | None = None
-        element = ""
-        for s, p, o in triples:
-            kind = type(o)
-            if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
-                raise Unsupported("a blank node or a subclass of a term")
-            if last_s is None or not same(s, last_s):
-                if last_s is not None:
-                    add(f"\t</{element}>\n")
-                last_s = s
-                held = attributes.get(id(s))
-                about = held[1] if held is not None and held[0] is s else self.xml_attribute(s)
-                if kind is URIRef and same(p, _RDF_TYPE):  # the class's element, this triple said by it
-                    held = names.get(id(o))
-                    typed, element = held[1] if held is not None and held[0] is o else self.xml_name(o)
-                    add(f'\t<{typed} rdf:about="{about}">\n')
-                    continue
-                element = "rdf:Description"
-                add(f'\t<rdf:Description rdf:about="{about}">\n')
-            held = names.get(id(p))
-            tag, close = held[1] if held is not None and held[0] is p else self.xml_name(p)
-            if kind is URIRef:
-                held = attributes.get(id(o))
-                resource = held[1] if held is not None and held[0] is o else self.xml_attribute(o)
-                add(f'\t\t<{tag} rdf:resource="{resource}"/>\n')
-            else:
-                held = literals.get(id(o))
-                content = held[2] if held is not None and held[0] is o else self._literal(o)[2]
-                add(f"\t\t<{tag}{content}</{close}>\n")
-        if last_s is not None:
-            add(f"\t</{element}>\n")
-        add(self.xml_tail)
-        return "".join(out).encode("utf-8")
 
 
 def _xml_iri(iri: str) -> str:
