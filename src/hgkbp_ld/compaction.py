@@ -7,7 +7,7 @@ blank node, no list), for which `compact` makes the same object with each lookup
 process: the terms are still found by rdflib's own `Context` (`find_term`, `shrink_iri`,
 `to_symbol`), only remembered. A graph of another shape (a blank node, an RDF list, a term with a
 container, a key that could be an array) raises `Unsupported`, and the caller lets rdflib's converter
-make it (`rdfio.serialise_all`). `tests/test_compaction.py` compares both on odd literals, and every
+make it (`rdfio.serialise_all`). `tests/test_rdf_writers.py` compares both on odd literals, and every
 page of the real and synthetic plans is checked against rdflib's text (bench/RESULTS.md).
 """
 

@@ -127,9 +127,10 @@ def _jsonld_text(compacted: dict) -> str:
 def serialise(graph: Described, fmt: str) -> bytes:
     """One graph in one format, the same bytes for the same triples.
 
-    N-Triples is rdflib's output with its lines sorted; Turtle and RDF/XML are written by
-    pyoxigraph from those sorted triples; JSON-LD is compacted by rdflib with our Dutch context,
-    then its arrays are sorted.
+    N-Triples is rdflib's output with its lines sorted (written by `ntriples_line`); Turtle and
+    RDF/XML are pyoxigraph's output from those sorted triples (written by `rdfwrite`, or by pyoxigraph
+    where it cannot); JSON-LD is rdflib's compaction with our Dutch context (made by `compaction`, or
+    by rdflib where it cannot), its arrays sorted.
     """
     return serialise_all(graph, (fmt,))[fmt]
 
