@@ -23,7 +23,7 @@ from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.plugins.shared.jsonld.keys import ID, VOCAB
 
 _LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by its hash, not compared
-_REMEMBERED = 1 << 14  # statements' values remembered, then forgotten: a build makes millions
+_REMEMBERED = 1 << 12  # statements' values remembered, then forgotten: a build makes millions
 
 
 class Unsupported(Exception):

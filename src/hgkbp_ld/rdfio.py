@@ -245,7 +245,7 @@ def _compactor() -> Compactor:
 
 
 _LITERAL_LINES: dict[int, tuple[Literal, str]] = {}  # a literal's N-Triples, by its identity (held)
-_REMEMBERED = 1 << 14
+_REMEMBERED = 1 << 12
 
 
 def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:

@@ -46,7 +46,7 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")  # 
 _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
-_CACHE = 1 << 14  # IRIs remembered per writer, then forgotten: a build names millions
+_CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
 
 
 _Form = TypeVar("_Form", str, tuple[str, str])
