@@ -319,3 +319,27 @@ def test_our_shapes_are_written_by_us_as_pyoxigraph_does() -> None:
             assert rdfio.serialise(graph, fmt) == expected
             if not any(any(c < " " and c not in "\t\n\r" for c in t) for t in graph.objects()):
                 assert ours(graph, fmt) == expected  # plain: written by us, not left to pyoxigraph
+
+
+def test_remembered_forms_follow_each_term_when_the_memory_is_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writers remember forms by each term's identity (holding the term, so that its id is not
+    reused meanwhile) and by its text, and forget them all past a bound: with a bound of 8, hundreds of
+    fresh terms and the same IRI as several objects, every format still is the reference's."""
+    from hgkbp_ld import compaction, rdfwrite
+
+    monkeypatch.setattr(rdfwrite, "_CACHE", 8)
+    monkeypatch.setattr(rdfio, "_REMEMBERED", 8)
+    monkeypatch.setattr(compaction, "_REMEMBERED", 8)
+    for number in range(300):
+        graph = Graph(store=SimpleMemory())
+        thing = URIRef(f"https://data.vlaanderen.be/id/actie/p/{number % 7}")
+        graph.add((thing, URIRef(str(RDF.type)), URIRef(str(BP.Actie))))
+        graph.add((thing, URIRef(str(DCTERMS.title)), Literal(f"titel {number}", lang="nl")))
+        graph.add((thing, URIRef(str(SKOS.notation)), Literal(str(number % 5))))
+        graph.add((thing, BP.volgnummer, Literal(str(number), datatype=XSD.integer)))
+        graph.add((thing, EX[f"p{number % 3}"], URIRef(f"https://data.vlaanderen.be/id/doel/p/{number % 11}")))
+        written = rdfio.serialise_all(graph, ("nt", "jsonld", "ttl", "rdf"))
+        assert written["nt"] == rdflib_ntriples(graph)
+        assert written["jsonld"] == rdflib_jsonld(graph)
+        assert written["ttl"] == oxigraph_text(graph, "ttl")
+        assert written["rdf"] == oxigraph_text(graph, "rdf")
