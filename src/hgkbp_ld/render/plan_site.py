@@ -36,7 +36,7 @@ from hgkbp_ld import __version__, iris
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
 from hgkbp_ld.catalogue import CATALOGUE_FILE
 from hgkbp_ld.iris import Iris
-from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time, part_name, read_part, write_part
+from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time, make_folder, part_name, read_part, write_part
 from hgkbp_ld.rdfio import read_graph, serialise, serialise_all
 from hgkbp_ld.registers import Registers
 from hgkbp_ld.render.actions import load_index, texts_name
@@ -258,13 +258,13 @@ def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: 
                         raise FileNotFoundError(source)
             folder = relative.rpartition("/")[0]
             if folder not in folders:
-                os.makedirs(after + folder, exist_ok=True)
+                make_folder(after + folder)  # marked as the Writer marks its folders (published._spread)
                 folders.add(folder)
             os.link(source, after + relative)
             linked.append(after + relative)
         for pack in sorted({found[5] for found in files if len(found) > 5}):
             target = site / pack
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(str(target.parent))
             os.link(previous_site / pack, target)
             linked.append(str(target))
         for source, target in zip(fragment_paths(previous_cache, slug), fragment_paths(cache, slug), strict=True):
