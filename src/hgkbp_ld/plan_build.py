@@ -198,7 +198,7 @@ def build_plan(job: PlanJob) -> PlanOutcome:
         validated=nt != job.validated_nt,
     )
     if outcome.validated:
-        report = validate(graph)
+        report = validate(graph, ntriples=written["nt"])  # read from its dump by pyshacl-turbo
         clock.lap("validate")
         if not report.conforms:
             return dataclasses.replace(outcome, failed=report, seconds=clock.seconds)
