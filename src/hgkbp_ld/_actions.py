@@ -47,6 +47,9 @@ _FIELD_NAMES = {
     "indicators": "Indicator(en)",
 }
 
+# The texts a line can hold when a label is cut over two lines at a space: each label's words up to a space.
+_LABEL_HEADS = frozenset(label[:at] for label in _FIELD_NAMES.values() for at, c in enumerate(label) if c == " ")
+
 
 @dataclass
 class Context:
@@ -277,6 +280,8 @@ class ActionReader:
         """A label cut over two lines at a space (`In samenwerking` ⏎ `met - …`, blank lines between
         allowed): the line is the label's start and the next line with text begins with the rest."""
         text = lines[index].text
+        if text not in _LABEL_HEADS:  # most lines start no label (one lookup instead of four prefix tests)
+            return None
         for name, label in _FIELD_NAMES.items():
             if not text or not label.startswith(text + " ") or (name == "collaborators" and not seen_responsible):
                 continue

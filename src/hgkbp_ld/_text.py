@@ -6,7 +6,7 @@ Private to the parser; docs/parse-rules.md states these rules in words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hgkbp_ld.model import Block, ItemList, Paragraph
 
@@ -25,8 +25,7 @@ NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")  # `1. …` or `1) …`
 _ELISION_WORDS = frozenset({"en", "of", "tot"})
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple, not a frozen dataclass: a parse makes ~5,000 of them (a dataclass's init was 6 %)
     number: int  # 1-based line number in the source text
     text: str  # stripped, spaces normalised; "" for a blank line
     page_start: bool = False  # printed with a leading space: the PDF extraction's mark of a new page
@@ -36,13 +35,22 @@ class Line:
         return not self.text
 
 
+# What makes a line need normalising: whitespace other than a single space (tabs, odd spaces, two spaces), a soft
+# hyphen, a ligature, or a zero-width space or byte-order mark (which `_ODD_SPACES` turns into spaces). Most lines
+# of a plan hold none, and are taken as they are (`split_lines` is a fifth of a parse otherwise).
+_NEEDS_NORMALISING = re.compile(r"[^\S ]|  |[\u00ad\ufb00-\ufb06\u200b\ufeff]")
+
+
 def split_lines(text: str) -> list[Line]:
     """Normalise newlines and odd spaces, strip every line, keep the original line numbers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = []
+    needs = _NEEDS_NORMALISING.search
     for number, raw in enumerate(text.split("\n"), start=1):
-        spaced = _RUNS.sub(" ", _ODD_SPACES.sub(" ", _INNER_SOFT_HYPHEN.sub("", raw.translate(_LIGATURES))))
-        lines.append(Line(number, spaced.strip(), spaced.startswith(" ") and bool(spaced.strip())))
+        if needs(raw):
+            raw = _RUNS.sub(" ", _ODD_SPACES.sub(" ", _INNER_SOFT_HYPHEN.sub("", raw.translate(_LIGATURES))))
+        stripped = raw.strip()
+        lines.append(Line(number, stripped, bool(stripped) and raw.startswith(" ")))
     return lines
 
 
@@ -50,7 +58,14 @@ def starts_lower(text: str) -> bool:
     return bool(text) and text[0].islower()
 
 
+# What `collapse` changes besides the ends: whitespace other than one space, or a soft hyphen. `_RUNS.sub` on a text
+# without any still replaces every single space by itself, one match per word.
+_NEEDS_COLLAPSING = re.compile(r"[^\S ]|  |\u00ad")
+
+
 def collapse(text: str) -> str:
+    if not _NEEDS_COLLAPSING.search(text):
+        return text.strip()
     return _RUNS.sub(" ", text.replace(_SOFT_HYPHEN, "")).strip()
 
 

@@ -47,6 +47,7 @@ _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
 # and that footnote is defined further on.
 _YEAR_FOOTNOTE_REF = re.compile(r"(?<![\d])((?:19|20)\d\d)(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
+_DIGIT = re.compile(r"\d")
 
 
 def parse_file(
@@ -89,6 +90,8 @@ def parse_text(
 
 
 def _all_caps(text: str) -> bool:
+    if text.isascii():  # every ASCII letter is cased: a letter and no lowercase is `isupper` (the common case)
+        return text.isupper()
     return any(c.isalpha() for c in text) and not any(c.islower() for c in text)
 
 
@@ -190,7 +193,7 @@ class _Parser:
                 continue
             if "://" not in text:
                 text = self._take_refs(line, referenced, expected)
-            kept.append(Line(line.number, text, line.page_start))
+            kept.append(line if text is line.text else Line(line.number, text, line.page_start))
             index += 1
         urls = {url for footnote in self.footnotes for url in footnote.urls}
         result = []
@@ -223,6 +226,8 @@ class _Parser:
             self.note(line.number, "footnote-after-year", f"'{match[0]}': the year {match[1]}, then footnote {number}")
             return match[1]
 
+        if not _DIGIT.search(line.text):  # both references are digits (most lines hold none)
+            return line.text
         return _YEAR_FOOTNOTE_REF.sub(after_year, _FOOTNOTE_REF.sub(replace, line.text))
 
     def _defined_after(self, number: int, line_number: int) -> bool:

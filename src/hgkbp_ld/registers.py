@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ _PERIOD_AT_END = re.compile(r"\s+(?:20\d\d\s*[-–]\s*)?20\d\d$")
 _ABBREVIATION = re.compile(r"\s*\(([A-Z]{2,})\)$")
 
 
+@functools.lru_cache(maxsize=4096)  # a parse asks for the same few hundred mentions thousands of times
 def name_key(name: str) -> str:
     """The form in which names are compared: case, spacing and a trailing period ignored."""
     return _SPACES.sub(" ", name).strip().rstrip(".").strip().casefold()
