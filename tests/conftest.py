@@ -15,7 +15,7 @@ from hgkbp_ld.build import build_graphs
 from hgkbp_ld.model import ParsedPlan
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_configs
-from tests import forkserver
+from tests import forkserver, ssl_once
 from tests.processes import EPOCH, ROOT, Server, Virtuoso, free_port, publish, require_virtuoso, run_build
 from tests.shared import (
     copy_dist,
@@ -183,6 +183,7 @@ STORE_KINDS = ("embedded", "virtuoso")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    ssl_once.install()  # httpx's one-off requests without a CA bundle parsed for each (tests/ssl_once.py)
     config.addinivalue_line("markers", "both_stores: run the module's server tests on the embedded store and Virtuoso")
 
 
