@@ -212,6 +212,8 @@ def _run(
     if name != "pyshacl" and ntriples is not None and not inplace:
         return _turbo_ntriples(ntriples, profile, focus)
     if name == "pyshacl":
+        if not inplace and not data.store.context_aware:  # pyshacl reads a graph through a Dataset view of its store
+            data = _with_contexts(data)
         with _prepared_queries():
             conforms, results, _text = shacl_validate(
                 data,
@@ -225,6 +227,16 @@ def _run(
             )
         return bool(conforms), results
     return _turbo(data, profile, focus, inplace)
+
+
+def _with_contexts(data: Graph) -> Graph:
+    """A copy of `data` in rdflib's default (context-aware) store, with its prefixes: what pyshacl can read
+    of a graph kept without contexts (a plan's, `mapping`)."""
+    copy = Graph()
+    for prefix, namespace in data.namespaces():
+        copy.bind(prefix, namespace, override=False)
+    copy += data
+    return copy
 
 
 @lru_cache(maxsize=1)
