@@ -180,7 +180,7 @@ def render_plan(
         "statistics": {graph: statistics(pages.store, graph)},
         "mentions": mentions(pages.store, base, slug, graph),
         # what the plan's graph says around each thing it names and does not own (render.shared)
-        "contributions": contributions(Triples(graph_of(pages.store, graph)), base, {slug}),  # type: ignore[arg-type]
+        "contributions": contributions(_graph_triples(pages.store, graph), base, {slug}),  # type: ignore[arg-type]
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},
@@ -190,6 +190,14 @@ def render_plan(
     }
     write_fragment(cache, slug, summary, index, writer.folder)
     return summary
+
+
+def _graph_triples(store: Store, graph: str) -> Triples:
+    """One graph's statements, for `contributions` (whose digests do not depend on their order): read
+    from the embedded store's index where the plan's store is one, at half the cost of a query's graph."""
+    if isinstance(store, EmbeddedStore):
+        return store.graph_triples(graph)
+    return Triples(graph_of(store, graph))
 
 
 def mentions(store: Store, base: str, slug: str, graph: str) -> list[str]:
