@@ -126,7 +126,7 @@ def link(value: object) -> Markup:
     return escape(value)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # ~0.6 MB at most per process: a 1000-plan build has little memory to spare
 def _link(label: str, lang: str, href: str, note: str) -> Markup:
     """A `views.Link` as `link` writes it, by what it writes (its label's language is part of the key: a
     `Text` equals the same text in another language). The same links are on many pages of a plan (its
@@ -157,7 +157,7 @@ def _links(values: Sequence[object]) -> str:
     return "<ul>" + "".join([f"<li>{link(value)}</li>" for value in values]) + "</ul>"
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=512)  # a few hundred properties at most
 def _property_link(iri: str, name: str) -> Markup:
     """The same few properties head the rows of every page: each made once."""
     return Markup(f'<a href="{escape(term_href(iri))}">{escape(name)}</a>')
