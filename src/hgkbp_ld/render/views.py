@@ -182,6 +182,7 @@ class Views:
     ) -> None:
         self.store = store
         self.base = base
+        self._things = iris.thing(base, "")  # the prefix of this site's things' IRIs (href)
         self.labels = labels
         self.today = today
         self.plans = plans or {}  # slug -> title of the built plans
@@ -220,7 +221,9 @@ class Views:
     # --- links and labels -------------------------------------------------------------------
 
     def href(self, iri: str) -> str:
-        return iris.doc_href(iri, self.base)
+        """`iris.doc_href` (a thing's document here, another IRI itself), its prefix made once."""
+        prefix = self._things
+        return f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri
 
     @staticmethod
     def label(graph: Described, node: Node) -> str:
@@ -417,7 +420,7 @@ class Views:
 def _about(graph: Described, node: Node) -> dict[Node, list[Node]]:
     """What `graph` says of `node`: its values by property, each in the order `graph.objects` gives."""
     about: dict[Node, list[Node]] = {}
-    for prop, value in graph.predicate_objects(node):
+    for _node, prop, value in graph.triples((node, None, None)):
         found = about.get(prop)
         if found is None:
             about[prop] = [value]
