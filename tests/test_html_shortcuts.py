@@ -120,3 +120,10 @@ def test_a_page_changed_by_but_is_what_dataclasses_replace_makes() -> None:
     assert page.with_sections({"x": 1}).sections == {"x": 1}
     with pytest.raises(TypeError):
         page.but(colour="red")
+
+
+@pytest.mark.parametrize("values", [[], [Link(HOSTILE, "/a&b", "n")], [Link("a", "/a"), _text(HOSTILE, "en"), HOSTILE]])
+def test_the_joined_links_filter_writes_what_the_loop_wrote(values: list[object]) -> None:
+    loop = '{% for h in values %}{{ h | link }}{% if not loop.last %}, {% endif %}{% endfor %}|{{ values | joined_links(", ") }}'
+    old, new = environment(BASE).from_string(loop).render(values=values).split("|")
+    assert new == old
