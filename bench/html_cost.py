@@ -15,9 +15,10 @@ seconds and a SHA-256 of every page's HTML (the same on two versions of the code
 
 Instruction counts of one pass without the rest: run it under `valgrind --tool=cachegrind
 --cache-sim=no` with `--passes 5` and `--passes 2` and divide the difference by 3 (bench/RESULTS.md,
-section html-h18; set SOURCE_DATE_EPOCH, or the digests differ by the versions' times). `--profile FILE`: a cProfile (pstats) of the passes after the first. `--graphs`: the
-passes after the first only make the graphs the pages describe (`store.describe`, `pages.past_graphs`),
-which is not the HTML side: its cost is subtracted from a pass's.
+section html-h18; set SOURCE_DATE_EPOCH, or the digests differ by the versions' times).
+`--profile FILE`: a cProfile (pstats) of the passes after the first. `--graphs`: the passes after the
+first only make the graphs the pages describe (`store.describe`, `pages.past_graphs`), which is not the
+HTML side: its cost is subtracted from a pass's.
 """
 
 from __future__ import annotations
