@@ -68,6 +68,7 @@ def environment(base: str) -> Environment:
         trim_blocks=False,
         lstrip_blocks=False,
         auto_reload=False,  # the packaged templates do not change while a build or a server runs
+        cache_size=-1,  # the ~20 templates kept in a dict: an LRU's lookup takes a lock (every page extends one)
     )
     env.template_class = _Template
     env.filters["doc_href"] = lambda iri: doc_href(iri, base)
