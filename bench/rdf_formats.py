@@ -2,7 +2,7 @@
 against a branch: run each side with its `PYTHONPATH`.
 
     .venv/bin/python -m bench.rdf_formats capture DATA N FILE   # the graphs a build of N plans serialises
-    .venv/bin/python -m bench.rdf_formats run FILE PASSES       # serialise them all PASSES times (0: none)
+    .venv/bin/python -m bench.rdf_formats run FILE PASSES [--pages]  # serialise them PASSES times (0: none)
     .venv/bin/python -m bench.rdf_formats insitu DATA N         # CPU s inside serialise_all in that build
 
 `capture` builds the first N plans of DATA as a worker does (`bench.plan_cost`) and pickles every graph
@@ -61,9 +61,11 @@ def capture(data: Path, count: int, file: Path) -> None:
     print(f"{len(found)} graphs, {sum(len(t) for _k, t, _f in found)} triples")
 
 
-def run(file: Path, passes: int) -> None:
+def run(file: Path, passes: int, only_pages: bool = False) -> None:
     graphs = []
     for kind, triples, formats in pickle.loads(file.read_bytes()):
+        if only_pages and (kind != "Triples" or len(triples) >= 1000):
+            continue
         graph: Triples | Graph = Triples(triples) if kind == "Triples" else Graph(store=SimpleMemory())
         if isinstance(graph, Graph):
             for triple in triples:
@@ -105,6 +107,7 @@ def main() -> None:
     two = commands.add_parser("run")
     two.add_argument("file", type=Path)
     two.add_argument("passes", type=int)
+    two.add_argument("--pages", action="store_true", help="only the pages' descriptions (not the plan's graphs)")
     three = commands.add_parser("insitu")
     three.add_argument("data", type=Path)
     three.add_argument("count", type=int)
@@ -112,7 +115,7 @@ def main() -> None:
     if args.command == "capture":
         capture(args.data, args.count, args.file)
     elif args.command == "run":
-        run(args.file, args.passes)
+        run(args.file, args.passes, args.pages)
     else:
         insitu(args.data, args.count)
 
