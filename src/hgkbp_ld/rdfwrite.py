@@ -24,7 +24,7 @@ of the real plan; bench/compare_dist.py compares whole builds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TypeVar
 
 import pyoxigraph
@@ -50,6 +50,7 @@ _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names mi
 
 
 _Form = TypeVar("_Form", str, tuple[str, str])
+_TURTLE, _VERB, _NAME, _ABOUT = range(4)  # an IRI's forms, by position
 
 
 class Unsupported(Exception):
@@ -76,53 +77,62 @@ class Writers:
         self.xml_head = empty[: -len(self.xml_tail)]
         self.xml_prefixes = dict(re.findall(r'xmlns:([A-Za-z_][A-Za-z0-9_.-]*)="([^"]*)"', self.xml_head))
         self.xml_by_namespace = {namespace: prefix for prefix, namespace in self.xml_prefixes.items()}
-        # each IRI's forms by the term's identity (held, so that its id is not reused meanwhile): a dict
-        # keyed by rdflib terms compares equal terms that are not the same object with rdflib's Python
-        # __eq__; and by its text, for the same IRI in another object
-        self._turtle: dict[int, tuple[Node, str]] = {}
-        self._predicates: dict[int, tuple[Node, str]] = {}
-        self._xml: dict[int, tuple[Node, tuple[str, str]]] = {}
-        self._attributes: dict[int, tuple[Node, str]] = {}
+        # each IRI's forms (Turtle, Turtle as a predicate, XML element name, XML attribute value), made when
+        # first asked, shared by every term of the same text, found by the term's identity (the term held,
+        # so that its id is not reused meanwhile): a dict keyed by rdflib terms compares equal terms that
+        # are not the same object with rdflib's Python __eq__
+        self._iris: dict[int, tuple[Node, list]] = {}
+        self._texts: dict[str, list] = {}
         self._literals: dict[int, tuple[Literal, str, str]] = {}
-        self._texts: dict[tuple[str, str], _Form] = {}
 
-    def _remember(self, table: dict, term: Node, kind: str, make: Callable[[str], _Form]) -> _Form:
+    def _forms(self, term: Node) -> list:
+        held = self._iris.get(id(term))
+        if held is not None and held[0] is term:
+            return held[1]
         text = str(term)
-        found = self._texts.get((kind, text))
-        if found is None:
+        forms = self._texts.get(text)
+        if forms is None:
             if len(self._texts) >= _CACHE:
                 self._texts.clear()
-            found = self._texts[(kind, text)] = make(text)
-        if len(table) >= _CACHE:
-            table.clear()
-        table[id(term)] = (term, found)
-        return found
+            forms = self._texts[text] = [None, None, None, None]
+        if len(self._iris) >= _CACHE:
+            self._iris.clear()
+        self._iris[id(term)] = (term, forms)
+        return forms
+
+    def _make(self, forms: list, kind: int, term: Node) -> _Form:
+        """Form `kind` (_TURTLE, _VERB, _NAME, _ABOUT) of an IRI, made and kept in its `forms`."""
+        text = str(term)
+        if kind == _TURTLE:
+            made = self._turtle_iri(text)
+        elif kind == _VERB:
+            made = "a " if text == _RDF_TYPE else (forms[_TURTLE] or self._make(forms, _TURTLE, term)) + " "
+        elif kind == _NAME:
+            made = self._xml_name(text)
+        else:
+            made = _xml_iri(text)
+        forms[kind] = made
+        return made
 
     def turtle_iri(self, iri: Node) -> str:
         """An IRI as Turtle: `prefix:local` or `<iri>`."""
-        held = self._turtle.get(id(iri))
-        return (
-            held[1] if held is not None and held[0] is iri else self._remember(self._turtle, iri, "t", self._turtle_iri)
-        )
+        forms = self._forms(iri)
+        return forms[_TURTLE] or self._make(forms, _TURTLE, iri)
 
     def predicate(self, iri: Node) -> str:
         """A predicate as Turtle with the space after it: `a ` for rdf:type."""
-        held = self._predicates.get(id(iri))
-        if held is not None and held[0] is iri:
-            return held[1]
-        return self._remember(
-            self._predicates, iri, "p", lambda text: "a " if text == _RDF_TYPE else self.turtle_iri(iri) + " "
-        )
+        forms = self._forms(iri)
+        return forms[_VERB] or self._make(forms, _VERB, iri)
 
     def xml_name(self, iri: Node) -> tuple[str, str]:
         """An IRI as an element's start (`prefix:local` or `local xmlns="namespace"`) and end tag's name."""
-        held = self._xml.get(id(iri))
-        return held[1] if held is not None and held[0] is iri else self._remember(self._xml, iri, "x", self._xml_name)
+        forms = self._forms(iri)
+        return forms[_NAME] or self._make(forms, _NAME, iri)
 
     def xml_attribute(self, iri: Node) -> str:
         """An IRI as an attribute's value (rdf:about, rdf:resource, rdf:datatype)."""
-        held = self._attributes.get(id(iri))
-        return held[1] if held is not None and held[0] is iri else self._remember(self._attributes, iri, "a", _xml_iri)
+        forms = self._forms(iri)
+        return forms[_ABOUT] or self._make(forms, _ABOUT, iri)
 
     def _turtle_iri(self, iri: str) -> str:
         if not _IRI.match(iri):
@@ -160,8 +170,7 @@ class Writers:
         turtle: list[str] = []
         xml: list[str] = [self.xml_head]
         add, put = turtle.append, xml.append
-        forms, predicates, names = self._turtle, self._predicates, self._xml
-        attributes, literals = self._attributes, self._literals
+        iris, literals, known, make = self._iris, self._literals, self._forms, self._make
         same = str.__eq__  # rdflib's own == is Python code
         last_s: str | None = None
         last_p: str | None = None
@@ -171,44 +180,41 @@ class Writers:
             if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
                 raise Unsupported("a blank node or a subclass of a term")
             if kind is URIRef:
-                held = forms.get(id(o))
-                written = held[1] if held is not None and held[0] is o else self.turtle_iri(o)
+                held = iris.get(id(o))
+                of_o = held[1] if held is not None and held[0] is o else known(o)
+                written = of_o[_TURTLE] or make(of_o, _TURTLE, o)
             else:
                 held = literals.get(id(o))
                 if held is None or held[0] is not o:
                     held = self._literal(o)
                 written, content = held[1], held[2]
+            held = iris.get(id(p))
+            of_p = held[1] if held is not None and held[0] is p else known(p)
             if last_s is not None and same(s, last_s):
                 if same(p, last_p):
                     add(" , " + written)
                 else:
-                    held = predicates.get(id(p))
-                    add(" ;\n\t" + (held[1] if held is not None and held[0] is p else self.predicate(p)) + written)
+                    add(" ;\n\t" + (of_p[_VERB] or make(of_p, _VERB, p)) + written)
             else:
                 if last_s is not None:
                     add(" .\n")
                     put(f"\t</{element}>\n")
-                held = predicates.get(id(p))
-                verb = held[1] if held is not None and held[0] is p else self.predicate(p)
-                held = forms.get(id(s))
-                add((held[1] if held is not None and held[0] is s else self.turtle_iri(s)) + " " + verb + written)
+                verb = of_p[_VERB] or make(of_p, _VERB, p)
+                held = iris.get(id(s))
+                of_s = held[1] if held is not None and held[0] is s else known(s)
+                add((of_s[_TURTLE] or make(of_s, _TURTLE, s)) + " " + verb + written)
                 last_s, last_p = s, p
-                held = attributes.get(id(s))
-                about = held[1] if held is not None and held[0] is s else self.xml_attribute(s)
+                about = of_s[_ABOUT] or make(of_s, _ABOUT, s)
                 if kind is URIRef and verb == "a ":  # the class's element, this triple said by it
-                    held = names.get(id(o))
-                    typed, element = held[1] if held is not None and held[0] is o else self.xml_name(o)
+                    typed, element = of_o[_NAME] or make(of_o, _NAME, o)
                     put(f'\t<{typed} rdf:about="{about}">\n')
                     continue
                 element = "rdf:Description"
                 put(f'\t<rdf:Description rdf:about="{about}">\n')
             last_s, last_p = s, p
-            held = names.get(id(p))
-            tag, close = held[1] if held is not None and held[0] is p else self.xml_name(p)
+            tag, close = of_p[_NAME] or make(of_p, _NAME, p)
             if kind is URIRef:
-                held = attributes.get(id(o))
-                resource = held[1] if held is not None and held[0] is o else self.xml_attribute(o)
-                put(f'\t\t<{tag} rdf:resource="{resource}"/>\n')
+                put(f'\t\t<{tag} rdf:resource="{of_o[_ABOUT] or make(of_o, _ABOUT, o)}"/>\n')
             else:
                 put(f"\t\t<{tag}{content}</{close}>\n")
         put(f"\t</{element}>\n" if last_s is not None else "")
