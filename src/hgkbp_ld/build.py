@@ -86,7 +86,7 @@ def build(
     today = today or dt.date.today()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    for prefix in (".new-", ".versions-", ".old-"):  # left by a build that was killed (one build at a time)
+    for prefix in (".new-", ".versions-", ".old-", ".parsed-"):  # left by a build that was killed (one build at a time)
         for stale in out.parent.glob(f".{out.name}{prefix}*"):
             shutil.rmtree(stale, ignore_errors=True)
     cache = Cache.load(out)
@@ -94,13 +94,15 @@ def build(
     inputs = {c.slug: incremental.plan_inputs(c, shared, strict) for c in configs}
     names = {c.slug: known for c in configs if (known := cache.names(c.slug, inputs[c.slug])) is not None}
     runner = Runner(jobs or default_jobs())
-    temporary = staging = None
+    temporary = staging = parsed = None
     swapped = False
     try:
         unnamed = [c for c in configs if c.slug not in names]
         if unnamed:
             progress(f"parsing {len(unnamed)} plan(s) for their titles")
-        found = runner.map(partial(parse_names, data_dir=data_dir, strict=strict), unnamed)
+            # each parsed plan is kept there for its build (plan_build.PlanJob.parsed): parsed once, not twice
+            parsed = Path(tempfile.mkdtemp(prefix=f".{out.name}.parsed-", dir=out.parent))
+        found = runner.map(partial(parse_names, data_dir=data_dir, strict=strict, keep=parsed), unnamed)
         names.update({c.slug: title for c, title in zip(unnamed, found, strict=True)})
         times = {c.slug: source_time(c.source) for c in configs}
         day = in_force(data_dir, today)  # what a plan's pages take from the day: who holds which portfolio
@@ -143,7 +145,7 @@ def build(
             slug = config.slug
             return PlanJob(
                 config, data_dir, base, strict, names, times[slug], temporary, staging,
-                cache.validated(slug), versions_dir, context,
+                cache.validated(slug), versions_dir, context, parsed,
             )  # fmt: skip
 
         # The unchanged plans' files first (~340,000 links at 100 plans). Not beside the changed plans'
@@ -198,8 +200,9 @@ def build(
         ) from error
     finally:
         runner.close()
-        if temporary is not None:
-            shutil.rmtree(temporary, ignore_errors=True)
+        for made in (temporary, parsed):
+            if made is not None:
+                shutil.rmtree(made, ignore_errors=True)
         if staging is not None and not swapped:  # a failed build makes no version
             shutil.rmtree(staging, ignore_errors=True)
     try:  # only now: a build that fails makes no version

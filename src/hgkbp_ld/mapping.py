@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from hgkbp_ld.iris import BESLUIT, BP, DEFAULT_BASE, MANDAAT, PERSON, PERSOON, PREFIXES, SCHEMA, SPDX, Iris
 from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
@@ -75,7 +76,7 @@ class _Mapper:
         self.config = config
         self.iri = Iris(base.rstrip("/"), config.slug)
         self.provenance = provenance
-        self.graph = Graph()
+        self.graph = Graph(store=SimpleMemory())  # no contexts: three times cheaper to fill than rdflib's default
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self.footnotes = {f.number: f for f in parsed.footnotes}

@@ -183,9 +183,9 @@ class Writer:
             "ldes": {},
             "root": {},  # robots.txt, sitemap.xml, sitemaps/…: by their path after "/"
         }
-        _make_folder(str(folder))
+        make_folder(str(folder))
         if pack is not None:
-            _make_folder(os.path.dirname(f"{folder}{os.sep}{pack}"))
+            make_folder(os.path.dirname(f"{folder}{os.sep}{pack}"))
             # written in 1 MiB blocks, not one system call per file (a plan writes ~3,400 files)
             self._pack = (folder / pack).open("wb", buffering=1 << 20)
 
@@ -196,7 +196,7 @@ class Writer:
     def _folder(self, path: Path | str) -> None:
         parent = os.path.dirname(path)
         if parent not in self._folders:
-            _make_folder(parent)
+            make_folder(parent)
             self._folders.add(parent)
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
@@ -257,14 +257,16 @@ class Writer:
         self.entries[section][key] = self.write(relative, body, media_type)
 
 
-def _make_folder(path: str) -> None:
+def make_folder(path: str) -> None:
     """`os.makedirs(path, exist_ok=True)`, with each folder it makes marked as the top of a directory
-    hierarchy (`_spread`)."""
+    hierarchy (`_spread`). Every folder of a site is made by it: the folders of a plan's pages written
+    (`Writer`) and those of an unchanged plan's pages linked from the last build
+    (`render.plan_site.link_fragment`)."""
     if os.path.isdir(path):
         return
     parent = os.path.dirname(path)
     if parent and parent != path:
-        _make_folder(parent)
+        make_folder(parent)
     try:
         os.mkdir(path)
     except FileExistsError:

@@ -20,13 +20,14 @@ flag away, and tests/test_validators.py keeps the two in step.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pyoxigraph
 import rdflib.plugin
 import rdflib.query
 from pyshacl import validate as shacl_validate
@@ -40,7 +41,7 @@ from rdflib.term import BNode, Identifier
 from hgkbp_ld import official
 from hgkbp_ld.bundled import ONTOLOGY as ONTOLOGY_DIR
 from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
-from hgkbp_ld.rdfio import read_graph
+from hgkbp_ld.rdfio import read_graph, serialise
 from hgkbp_ld.settings import SHACL_ENGINES as ENGINES
 from hgkbp_ld.settings import Settings, SettingsError
 
@@ -200,10 +201,19 @@ def validate_catalogue(catalogue: Graph, profile: Graph | None = None, engine: s
 
 
 def _run(
-    name: str, data: Graph, profile: Graph, focus: list[URIRef] | None, inplace: bool = False
+    name: str,
+    data: Graph,
+    profile: Graph,
+    focus: list[URIRef] | None,
+    inplace: bool = False,
+    ntriples: bytes | None = None,
 ) -> tuple[bool, Graph]:
     """(conforms, report graph) from the engine `name`."""
+    if name != "pyshacl" and ntriples is not None and not inplace:
+        return _turbo_ntriples(ntriples, profile, focus)
     if name == "pyshacl":
+        if not inplace and not data.store.context_aware:  # pyshacl reads a graph through a Dataset view of its store
+            data = _with_contexts(data)
         with _prepared_queries():
             conforms, results, _text = shacl_validate(
                 data,
@@ -219,6 +229,16 @@ def _run(
     return _turbo(data, profile, focus, inplace)
 
 
+def _with_contexts(data: Graph) -> Graph:
+    """A copy of `data` in rdflib's default (context-aware) store, with its prefixes: what pyshacl can read
+    of a graph kept without contexts (a plan's, `mapping`)."""
+    copy = Graph()
+    for prefix, namespace in data.namespaces():
+        copy.bind(prefix, namespace, override=False)
+    copy += data
+    return copy
+
+
 @lru_cache(maxsize=1)
 def _vocabulary_axioms() -> Graph:
     """What pyshacl adds of the vocabulary (its ontology graph) to every data graph it validates: the
@@ -228,12 +248,52 @@ def _vocabulary_axioms() -> Graph:
     return inoculate(Graph(), ontology_graph())
 
 
-_compiled: dict[int, tuple[Graph, Any]] = {}  # id(profile): (profile, its compiled shapes)
-
-
 def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None, inplace: bool = False) -> tuple[bool, Graph]:
     """pyshacl-turbo on what pyshacl validates (the data and the vocabulary's axioms), with each
     profile compiled once: the same report as `pyshacl.validate(ont_graph=...)`, for less work."""
+
+    def whole() -> Graph:
+        axioms = _vocabulary_axioms()
+        # a copy, as pyshacl makes one: the caller's graph is not changed; without contexts (rdflib's
+        # SimpleMemory), three times cheaper to fill: the copy was half of a plan's validation
+        found = data if inplace else Graph(store=SimpleMemory())
+        if not inplace:
+            for prefix, namespace in (*data.namespaces(), *axioms.namespaces()):
+                found.bind(prefix, namespace, override=False)
+            found += data
+        found += axioms
+        return found
+
+    return _turbo_validate(whole, profile, focus)
+
+
+def _turbo_ntriples(ntriples: bytes, profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
+    """`_turbo` on a graph given as N-Triples: it and the vocabulary's axioms are loaded into a pyoxigraph
+    store, which pyshacl-turbo reads without a Python object per triple. The same data as `_turbo`
+    validates (a set of triples: a statement the plan and the axioms share is in it once), for less
+    than half the work: copying a plan's rdflib graph and handing its terms over was most of it."""
+
+    def whole() -> pyoxigraph.Store:
+        store = pyoxigraph.Store()
+        store.bulk_load(ntriples + b"\n" + _vocabulary_axioms_nt(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return store
+
+    return _turbo_validate(whole, profile, focus)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_axioms_nt() -> bytes:
+    """`_vocabulary_axioms` as N-Triples (no blank nodes: the vocabulary names every node)."""
+    return serialise(_vocabulary_axioms(), "nt")
+
+
+_compiled: dict[int, tuple[Graph, Any]] = {}  # id(profile): (profile, its compiled shapes)
+
+
+def _turbo_validate(
+    data: Callable[[], Graph | pyoxigraph.Store], profile: Graph, focus: list[URIRef] | None
+) -> tuple[bool, Graph]:
+    """pyshacl-turbo's (conforms, report graph) of what `data` makes, against `profile` compiled once."""
     from pyshacl_turbo import ReportableRuntimeError, compile_shapes
 
     try:
@@ -242,16 +302,7 @@ def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None, inplace: boo
                 _compiled.clear()
             _compiled[id(profile)] = (profile, compile_shapes(profile, advanced=True))
         shapes = _compiled[id(profile)][1]
-        axioms = _vocabulary_axioms()
-        # a copy, as pyshacl makes one: the caller's graph is not changed; without contexts (rdflib's
-        # SimpleMemory), three times cheaper to fill: the copy was half of a plan's validation
-        whole = data if inplace else Graph(store=SimpleMemory())
-        if not inplace:
-            for prefix, namespace in (*data.namespaces(), *axioms.namespaces()):
-                whole.bind(prefix, namespace, override=False)
-            whole += data
-        whole += axioms
-        conforms, results, _text = shapes.validate(whole, allow_warnings=True, focus_nodes=focus)
+        conforms, results, _text = shapes.validate(data(), allow_warnings=True, focus_nodes=focus)
     except (ReportableRuntimeError, NotImplementedError, ValueError) as error:
         raise EngineError(_cannot(error)) from error
     if not isinstance(results, Graph):  # a failure is returned as the report
@@ -272,17 +323,20 @@ def validate(
     shapes: Path | Graph | None = None,
     engine: str | None = None,
     inplace: bool = False,
+    ntriples: bytes | None = None,
 ) -> Report:
     """Validate a graph (or only the `focus` nodes of it) against a profile, by default the plan's;
     the graph itself is not changed. `engine`: pyshacl or pyshacl-turbo (default: `current_engine()`).
     `inplace`: the vocabulary's axioms are added to `data` itself instead of to a copy (both engines
     validate the data and those axioms): for a caller that validates many small changes of one graph
-    and takes each back (tests/test_shapes.py), where copying the graph was most of the work."""
+    and takes each back (tests/test_shapes.py), where copying the graph was most of the work.
+    `ntriples`: the same graph as N-Triples (a plan's dump, written anyway): pyshacl-turbo then reads
+    that (`_turbo_ntriples`), not the graph's terms; pyshacl reads the graph."""
     profile = plan_profile() if shapes is None else shapes if isinstance(shapes, Graph) else _load(shapes)
     name = engine or current_engine()
     if name not in ENGINES:
         raise SettingsError(f"SHACL engine {name!r}: use {' or '.join(ENGINES)}")
-    conforms, results = _run(name, data, profile, focus, inplace)
+    conforms, results = _run(name, data, profile, focus, inplace, ntriples)
     violations = []
     # Only the report's own results: the nested ones (sh:detail, from sh:node) carry their own
     # severity, while the result that holds them has the severity its property shape gives.

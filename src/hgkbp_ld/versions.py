@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, DEFAULT_BASE, MANDAAT
 from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.store.base import to_rdflib
+from hgkbp_ld.triples import Triples
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 MEMBER_CLASSES = (
@@ -60,7 +61,7 @@ class VersionError(RuntimeError):
 # --- objects and their descriptions ------------------------------------------------------------------------
 
 
-def objects(graph: Graph) -> dict[str, frozenset[Triple]]:
+def objects(graph: Graph | Triples) -> dict[str, frozenset[Triple]]:
     """Every object of a plan's graph (by IRI) with its description: own triples and owned nodes'."""
     owned = {s for cls in OWNED_CLASSES for s in graph.subjects(RDF.type, cls)}
     found: dict[str, frozenset[Triple]] = {}
@@ -84,6 +85,26 @@ def digest(description: Iterable[Triple]) -> str:
     return hashlib.sha256("".join(sorted(_line(t) for t in description)).encode("utf-8")).hexdigest()
 
 
+def _digests(graph: Graph | Triples, keep: Callable[[str], bool] = lambda _iri: True) -> dict[str, str]:
+    """`digest` of every object of `graph` that `keep` keeps, by IRI: each term written as N3 once
+    (an object's subject is in each of its lines, a portfolio in many objects')."""
+    written: dict[Node, str] = {}
+
+    def n3(term: Node) -> str:
+        found = written.get(term)
+        if found is None:
+            found = written[term] = term.n3()
+        return found
+
+    return {
+        iri: hashlib.sha256(
+            "".join(sorted(f"{n3(s)} {n3(p)} {n3(o)} .\n" for s, p, o in description)).encode("utf-8")
+        ).hexdigest()
+        for iri, description in objects(graph).items()
+        if keep(iri)
+    }
+
+
 # --- the versions of one plan --------------------------------------------------------------------------------
 
 
@@ -102,6 +123,17 @@ def read_ntriples(data: bytes) -> Graph:
     for triple in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES):
         graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return graph
+
+
+def read_triples(data: bytes) -> Triples:
+    """N-Triples as `Triples`: the terms and the order of `read_ntriples`, read as a graph is, for about
+    a third of the cost of filling an rdflib graph (a plan's recorded version is read back at every build
+    to be compared, and again for its pages)."""
+    triples = Triples()
+    add = triples.add
+    for triple in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES):
+        add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return triples
 
 
 def rebase(graph: Graph, old: str, new: str) -> Graph:
@@ -132,7 +164,7 @@ class History:
     folder: Path
     versions: list[Version] = field(default_factory=list)
     base: str = DEFAULT_BASE
-    _graphs: dict[int, Graph] = field(default_factory=dict, repr=False)
+    _graphs: dict[int, Graph | Triples] = field(default_factory=dict, repr=False)
     _pending: dict[int, bytes] = field(default_factory=dict, repr=False)  # snapshots not yet saved
 
     @classmethod
@@ -183,27 +215,30 @@ class History:
             raise VersionError(f"{path} is not the file recorded in {INDEX} (its SHA-256 differs)")
         return data
 
-    def graph(self, number: int) -> Graph:
-        """Version `number` of the plan's graph, under `base`."""
+    def graph(self, number: int) -> Graph | Triples:
+        """Version `number` of the plan's graph, under `base`: to be read, not changed (as `Triples`
+        under the canonical base, the same triples in the same order as an rdflib graph of them)."""
         if number not in self._graphs:
-            canonical = read_ntriples(self.snapshot(number))
-            self._graphs[number] = rebase(canonical, DEFAULT_BASE, self.base)
+            if self.base == DEFAULT_BASE:
+                self._graphs[number] = read_triples(self.snapshot(number))
+            else:
+                self._graphs[number] = rebase(read_ntriples(self.snapshot(number)), DEFAULT_BASE, self.base)
         return self._graphs[number]
 
     def changed(self, number: int) -> list[str]:
         """The objects that changed in a version (all of them in version 1; removed ones excluded)."""
-        new = {iri: digest(d) for iri, d in objects(self.graph(number)).items()}
+        new = _digests(self.graph(number))
         if number == 1:
             return sorted(new)
-        old = {iri: digest(d) for iri, d in objects(self.graph(number - 1)).items()}
+        old = _digests(self.graph(number - 1))
         return sorted(iri for iri, value in new.items() if old.get(iri) != value)
 
     def propose(self, graph: Graph, now: dt.datetime | None = None) -> Version | None:
         """A new version if `graph`'s objects differ from the latest version's (kept until `save`)."""
         latest = self.latest
         if latest is not None:
-            before = {iri: digest(d) for iri, d in objects(self.graph(latest.number)).items() if self.owns(iri)}
-            after = {iri: digest(d) for iri, d in objects(graph).items() if self.owns(iri)}
+            before = _digests(self.graph(latest.number), self.owns)
+            after = _digests(graph, self.owns)
             if before == after:
                 return None
         moment = (now or version_time()).astimezone(dt.UTC).replace(microsecond=0)
@@ -286,7 +321,7 @@ class Change:
     added: frozenset[Triple]
 
 
-def _value(graph: Graph, term: Node) -> str:
+def _value(graph: Graph | Triples, term: Node) -> str:
     if isinstance(term, Literal):
         text = " ".join(str(term).split())
         return text if len(text) <= 100 else text[:97] + "…"
@@ -297,7 +332,7 @@ def _value(graph: Graph, term: Node) -> str:
     return str(term)
 
 
-def _summary(graph: Graph, iri: URIRef, names: dict[str, str]) -> dict[str, set[str]]:
+def _summary(graph: Graph | Triples, iri: URIRef, names: dict[str, str]) -> dict[str, set[str]]:
     fields: dict[str, set[str]] = {}
     for prop, value in graph.predicate_objects(iri):
         name = names.get(str(prop)) or _NAMES.get(str(prop)) or str(prop).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
@@ -310,7 +345,7 @@ def property_names(vocabulary: Graph) -> dict[str, str]:
     return {str(s): str(o) for s, o in vocabulary.subject_objects(RDFS.label) if getattr(o, "language", None) == "nl"}
 
 
-def diff(old: Graph, new: Graph, names: dict[str, str] | None = None) -> list[Change]:
+def diff(old: Graph | Triples, new: Graph | Triples, names: dict[str, str] | None = None) -> list[Change]:
     """The objects that differ between two graphs of a plan, with what changed, in words."""
     names = names or {}
     before, after = objects(old), objects(new)

@@ -36,7 +36,7 @@ from hgkbp_ld import __version__, iris
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
 from hgkbp_ld.catalogue import CATALOGUE_FILE
 from hgkbp_ld.iris import Iris
-from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time, part_name, read_part, write_part
+from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time, make_folder, part_name, read_part, write_part
 from hgkbp_ld.rdfio import read_graph, serialise, serialise_all
 from hgkbp_ld.registers import Registers
 from hgkbp_ld.render.actions import load_index, texts_name
@@ -180,7 +180,7 @@ def render_plan(
         "statistics": {graph: statistics(pages.store, graph)},
         "mentions": mentions(pages.store, base, slug, graph),
         # what the plan's graph says around each thing it names and does not own (render.shared)
-        "contributions": contributions(Triples(graph_of(pages.store, graph)), base, {slug}),  # type: ignore[arg-type]
+        "contributions": contributions(_graph_triples(pages.store, graph), base, {slug}),  # type: ignore[arg-type]
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},
@@ -190,6 +190,14 @@ def render_plan(
     }
     write_fragment(cache, slug, summary, index, writer.folder)
     return summary
+
+
+def _graph_triples(store: Store, graph: str) -> Triples:
+    """One graph's statements, for `contributions` (whose digests do not depend on their order): read
+    from the embedded store's index where the plan's store is one, at half the cost of a query's graph."""
+    if isinstance(store, EmbeddedStore):
+        return store.graph_triples(graph)
+    return Triples(graph_of(store, graph))
 
 
 def mentions(store: Store, base: str, slug: str, graph: str) -> list[str]:
@@ -258,13 +266,13 @@ def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: 
                         raise FileNotFoundError(source)
             folder = relative.rpartition("/")[0]
             if folder not in folders:
-                os.makedirs(after + folder, exist_ok=True)
+                make_folder(after + folder)  # marked as the Writer marks its folders (published._spread)
                 folders.add(folder)
             os.link(source, after + relative)
             linked.append(after + relative)
         for pack in sorted({found[5] for found in files if len(found) > 5}):
             target = site / pack
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(str(target.parent))
             os.link(previous_site / pack, target)
             linked.append(str(target))
         for source, target in zip(fragment_paths(previous_cache, slug), fragment_paths(cache, slug), strict=True):

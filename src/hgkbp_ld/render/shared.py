@@ -100,38 +100,54 @@ def graph_of(store: Store, graph: str) -> Graph:
 
 
 class _Around:
-    """Digests of what a graph says around each of its things, each node's statements hashed once."""
+    """Digests of what a graph says around each of its things, each node's statements hashed once
+    (and each term written as N3 once: rdflib checks an IRI each time it writes one)."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._out: dict[Node, str] = {}
+        self._n3: dict[Node, str] = {}
+
+    def n3(self, term: Node) -> str:
+        found = self._n3.get(term)
+        if found is None:
+            found = self._n3[term] = term.n3()
+        return found
 
     def out(self, node: Node) -> str:
         """The digest of what the graph says of `node`; of a numbered thing (an action, a goal, an
         indicator), only what a shared page shows of it (`_NUMBERED_SHOWN`)."""
-        if node not in self._out:
-            numbered = (node, BP.volgnummer, None) in self.graph
+        found = self._out.get(node)
+        if found is None:
+            n3 = self.n3
+            numbered = (node, _NUMBER, None) in self.graph
             lines = sorted(
-                f"{p.n3()} {o.n3()}"
+                f"{n3(p)} {n3(o)}"
                 for p, o in self.graph.predicate_objects(node)
                 if not numbered or p in _NUMBERED_SHOWN
             )
-            self._out[node] = _digest([node.n3(), *lines])
-        return self._out[node]
+            found = self._out[node] = _digest([n3(node), *lines])
+        return found
 
     def thing(self, node: URIRef) -> str:
-        graph = self.graph
+        graph, n3 = self.graph, self.n3
         near = {node, *graph.objects(node, None), *graph.subjects(None, node)}
-        portfolios = set(graph.objects(node, BP.heeftBevoegdheid))
+        portfolios = set(graph.objects(node, _HOLDS))
         numbered = (node, *portfolios)  # the actions listed: what names it (or a portfolio it holds) and has a number
-        actions = {s for n in numbered for s in graph.subjects(None, n) if (s, BP.volgnummer, None) in graph}
-        second = {o for n in actions for p, o in graph.predicate_objects(n) if p in _NUMBERED_SHOWN - _TO_PORTFOLIO}
+        actions = {s for n in numbered for s in graph.subjects(None, n) if (s, _NUMBER, None) in graph}
+        second = {o for n in actions for p, o in graph.predicate_objects(n) if p in _SECOND}
         second.update(o for n in near for p, o in graph.predicate_objects(n) if p in _FOLLOWED)
-        goals = {g for n in second for g in graph.objects(n, BP.isDeelVan)}
+        goals = {g for n in second for g in graph.objects(n, _PART_OF)}
         nodes = near | portfolios | actions | second | goals
-        incoming = sorted(f"{s.n3()} {p.n3()}" for s, p in graph.subject_predicates(node))
-        whole = "".join(f"{p.n3()} {o.n3()}" for p, o in sorted(graph.predicate_objects(node)))  # the thing's own, all
-        return _digest([node.n3(), whole, *incoming, *sorted(self.out(n) for n in nodes)])
+        incoming = sorted(f"{n3(s)} {n3(p)}" for s, p in graph.subject_predicates(node))
+        whole = "".join(f"{n3(p)} {n3(o)}" for p, o in sorted(graph.predicate_objects(node)))  # the thing's own, all
+        out = self.out
+        return _digest([n3(node), whole, *incoming, *sorted(out(n) for n in nodes)])
+
+
+# looked up once, not at every statement
+_NUMBER, _HOLDS, _PART_OF = BP.volgnummer, BP.heeftBevoegdheid, BP.isDeelVan
+_SECOND = _NUMBERED_SHOWN - _TO_PORTFOLIO  # what is followed from an action listed, beyond its portfolios
 
 
 def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:

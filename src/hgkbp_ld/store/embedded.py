@@ -151,6 +151,15 @@ class EmbeddedStore:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
+    def graph_triples(self, graph: str) -> Triples:
+        """The statements of one named graph, read from the store's index (not through a CONSTRUCT
+        query and an rdflib graph): in the store's order, not the query's."""
+        triples = Triples()
+        add = triples.add
+        for quad in self._current().quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return triples
+
     def describe(self, iri: str) -> Triples:
         """Symmetric concise bounded description: own triples, incoming links, their labels. The triples
         of the DESCRIBE query, read from the store's indexes without it: a page of the build asks this
@@ -161,14 +170,17 @@ class EmbeddedStore:
         graph = Triples()
         add = graph.add
         this = ox.NamedNode(iri)
+        term = to_rdflib(this)  # the subject of the first quads, the object of the others: made once
         for quad in store.quads_for_pattern(this, None, None, merged):
-            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-            if not isinstance(quad.object, ox.Literal):
-                for triple in self._labels(store, quad.object):
+            o = quad.object
+            add((term, to_rdflib(quad.predicate), to_rdflib(o)))
+            if type(o) is not ox.Literal:
+                for triple in self._labels(store, o):
                     add(triple)
         for quad in store.quads_for_pattern(None, None, this, merged):
-            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-            for triple in self._labels(store, quad.subject):
+            s = quad.subject
+            add((to_rdflib(s), to_rdflib(quad.predicate), term))
+            for triple in self._labels(store, s):
                 add(triple)
         return graph
 
