@@ -424,12 +424,14 @@ def test_a_changed_register_renders_again_the_shared_pages_that_use_it(
     _same_as_a_full_build(dist, data, tmp_path / "full")
 
 
+@pytest.mark.parametrize("early", [True, False], ids=["started-after-the-load", "started-for-the-pages"])
 def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
-    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, early: bool
 ) -> None:
     """With a helper process taking shared pages beside the stage (`render.spread`, made to start for two
-    plans here, and the stage made to wait until it took the first), the site is the same bytes as the
-    build's, rendered in one process."""
+    plans here, right after the load as a first build does or only once the pages are known, and the
+    stage made to wait until it took the first), the site is the same bytes as the build's, rendered in
+    one process."""
     from hgkbp_ld.render import spread
     from hgkbp_ld.render.stage import render
 
@@ -437,6 +439,14 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     built = first[1]
     monkeypatch.setattr(spread, "SPREAD_FROM", 0)
     monkeypatch.setattr(spread, "SPREAD_PAGES", 0)
+    started: list[object] = []
+    start = spread.Helpers.early.__func__  # type: ignore[attr-defined]
+
+    def after_the_load(cls: type, helper: object, *, first: bool) -> object:
+        started.append(start(cls, helper, first=first) if early else None)
+        return started[-1]
+
+    monkeypatch.setattr(spread.Helpers, "early", classmethod(after_the_load))
     take = spread._take
     ours: list[int] = []
 
@@ -451,6 +461,7 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     monkeypatch.setattr(spread, "_take", after_the_helper)
     render(dist, "https://data.vlaanderen.be", today, jobs=2)
     assert ours, "the shared pages were not spread"
+    assert not early or started[0] is not None, "a first build did not start its helpers after the load"
     assert not (dist / ".spool").exists()
     _same_site(dist, built)
 
