@@ -136,7 +136,7 @@ def read_triples(data: bytes) -> Triples:
     return triples
 
 
-def rebase(graph: Graph, old: str, new: str) -> Graph:
+def rebase(graph: Graph | Triples, old: str, new: str) -> Graph | Triples:
     """The graph with the things under `old`/id/ moved under `new`/id/ (a build or a server with
     --base); the vocabularies (/ns/) keep their IRIs whatever the base."""
     if old == new:
@@ -233,7 +233,7 @@ class History:
         old = _digests(self.graph(number - 1))
         return sorted(iri for iri, value in new.items() if old.get(iri) != value)
 
-    def propose(self, graph: Graph, now: dt.datetime | None = None) -> Version | None:
+    def propose(self, graph: Graph | Triples, now: dt.datetime | None = None) -> Version | None:
         """A new version if `graph`'s objects differ from the latest version's (kept until `save`)."""
         latest = self.latest
         if latest is not None:
