@@ -39,9 +39,13 @@ run: $(STAMP)
 build: $(STAMP)
 	$(BIN)/hgkbp-ld build
 
+# The package and the tests are compiled first, and the run may cache bytecode (PYTHONDONTWRITEBYTECODE emptied):
+# where the variable is set, every process the tests start (servers, builds, their workers) compiled the package
+# from source again, and each pytest worker re-did the assertion rewriting of the tests and of hypothesis.
 test: $(STAMP) node_modules/.installed
 	$(BIN)/ruff check src tests scripts bench
-	TMPDIR=$(TEST_TMPDIR) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+	$(BIN)/python -m compileall -q -j0 src tests
+	PYTHONDONTWRITEBYTECODE= TMPDIR=$(TEST_TMPDIR) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
 	  -o tmp_path_retention_count=1 -o tmp_path_retention_policy=failed
 
 lint: $(STAMP)

@@ -38,6 +38,15 @@ def test_no_axe_violations(browser, server: Server, path: str) -> None:
     assert_no_axe_violations(browser, server.url + path)
 
 
+def test_the_check_names_the_violations_of_a_page_that_has_them(browser) -> None:
+    """The page reports only what the assert shows (tests/browser.py): it must still find and name them."""
+    page = "data:text/html,<html><body><img src='x.png'><input type=text></body></html>"
+    with pytest.raises(AssertionError) as failed:
+        assert_no_axe_violations(browser, page)
+    for rule in ('"image-alt"', '"html-has-lang"', '"document-title"', '"label"'):
+        assert rule in str(failed.value), rule
+
+
 def test_pages_work_without_javascript_and_reflow_at_400_percent(browser, server: Server) -> None:
     # 1280 px at 400 % zoom is a 320 CSS px wide viewport (WCAG 1.4.10).
     context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})

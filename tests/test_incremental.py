@@ -7,8 +7,10 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -425,8 +427,9 @@ def test_a_changed_register_renders_again_the_shared_pages_that_use_it(
 def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a helper process rendering every other shared page (`render.spread`, made to start for two
-    plans here), the site is the same bytes as the build's, rendered in one process."""
+    """With a helper process taking shared pages beside the stage (`render.spread`, made to start for two
+    plans here, and the stage made to wait until it took the first), the site is the same bytes as the
+    build's, rendered in one process."""
     from hgkbp_ld.render import spread
     from hgkbp_ld.render.stage import render
 
@@ -434,10 +437,29 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     built = first[1]
     monkeypatch.setattr(spread, "SPREAD_FROM", 0)
     monkeypatch.setattr(spread, "SPREAD_PAGES", 0)
-    started: list[object] = []
-    pool = spread.ProcessPoolExecutor
-    monkeypatch.setattr(spread, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or pool(*a, **k))
+    take = spread._take
+    ours: list[int] = []
+
+    def after_the_helper(next_one: Any, work: list, spool: Path, pages: object) -> None:  # as spread._take
+        waited = time.monotonic() + 120
+        while next_one.value == 0:  # the helper has not taken the first page yet
+            assert time.monotonic() < waited, "the helper took no page in 120 s"
+            time.sleep(0.02)
+        take(next_one, work, spool, pages)
+        ours.append(len(work))
+
+    monkeypatch.setattr(spread, "_take", after_the_helper)
     render(dist, "https://data.vlaanderen.be", today, jobs=2)
-    assert started, "no helper process was started"
+    assert ours, "the shared pages were not spread"
     assert not (dist / ".spool").exists()
     _same_site(dist, built)
+
+
+def test_a_helper_of_the_last_stage_that_fails_fails_the_stage(tmp_path: Path) -> None:
+    """A helper that cannot make its pages (here: no store where it is told) fails the stage, with its error."""
+    from hgkbp_ld.render.spread import Helper, Helpers
+
+    helpers = Helpers(Helper(tmp_path / "no-store", "https://data.vlaanderen.be", TODAY, ("a",), False, tmp_path, 2))
+    helpers.render([(0, "https://data.vlaanderen.be/id/mandataris/x", None)])
+    with pytest.raises(RuntimeError, match="a helper of the last stage failed"):
+        helpers.wait()

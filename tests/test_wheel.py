@@ -24,7 +24,11 @@ PLAN = "hgkbp-2025-2029"
 
 
 def _clean_env(home: Path | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HGKBP_", "VIRTUAL_ENV", "PYTHONPATH"))}
+    # A user's environment, so also without PYTHONDONTWRITEBYTECODE: uv installs without compiling, and with
+    # the variable set every process of the new venv (each build, its spawned workers, the server) compiled
+    # rdflib, pyshacl, FastAPI ... from source again (~10 s of the run's CPU); now the first one caches them.
+    drop = ("HGKBP_", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     return env | {"XDG_DATA_HOME": str(home)} if home is not None else env
 
 

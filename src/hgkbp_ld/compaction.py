@@ -7,7 +7,7 @@ blank node, no list), for which `compact` makes the same object with each lookup
 process: the terms are still found by rdflib's own `Context` (`find_term`, `shrink_iri`,
 `to_symbol`), only remembered. A graph of another shape (a blank node, an RDF list, a term with a
 container, a key that could be an array) raises `Unsupported`, and the caller lets rdflib's converter
-make it (`rdfio.serialise_all`). `tests/test_compaction.py` compares both on odd literals, and every
+make it (`rdfio.serialise_all`). `tests/test_rdf_writers.py` compares both on odd literals, and every
 page of the real and synthetic plans is checked against rdflib's text (bench/RESULTS.md).
 """
 
@@ -23,6 +23,7 @@ from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.plugins.shared.jsonld.keys import ID, VOCAB
 
 _LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by its hash, not compared
+_REMEMBERED = 1 << 12  # statements' values remembered, then forgotten: a build makes millions
 
 
 class Unsupported(Exception):
@@ -45,6 +46,8 @@ class Compactor:
         self._symbols: dict[str, str | None] = {}
         # (predicate, datatype, language) of a literal, or (predicate,) of an IRI -> what `_key` says
         self._keys: dict[tuple, tuple[str, bool, object, str | None]] = {}
+        # (id of the predicate, id of the object) -> (key, value, predicate, object)
+        self._values: dict[tuple[int, int], tuple[str, Any, Any, Any]] = {}
 
     def shrink(self, iri: str) -> str:
         found = self._shrunk.get(iri)
@@ -129,13 +132,26 @@ class Compactor:
         """The compacted document of these triples (as `Converter.convert` of their graph, a list of
         nodes put under @graph), without its @context. Raises `Unsupported`."""
         nodes: dict[Any, dict[str, Any]] = {}
+        values = self._values
         for s, p, o in triples:
-            if type(s) is not URIRef or isinstance(o, BNode) or p in _LISTS or (type(o) is URIRef and o in _LISTS):
-                raise Unsupported("a blank node or an RDF list")
+            # a statement's key and value, remembered by the identity of its predicate and object (both
+            # held, so that their ids are not reused meanwhile; rdflib's == is Python code)
+            kind = type(o)
+            found = values.get((id(p), id(o)))
+            if found is None or found[2] is not p or found[3] is not o:
+                if type(s) is not URIRef or isinstance(o, BNode) or p in _LISTS or (kind is URIRef and o in _LISTS):
+                    raise Unsupported("a blank node or an RDF list")
+                if len(values) >= _REMEMBERED:
+                    values.clear()
+                key, value = self._value(p, o)
+                values[(id(p), id(o))] = (key, value, p, o)
+            else:
+                if type(s) is not URIRef:
+                    raise Unsupported("a blank node or an RDF list")
+                key, value = found[0], found[1]
             node = nodes.get(s)
             if node is None:
                 node = nodes[s] = {self.id_key: self.shrink(str(s))}
-            key, value = self._value(p, o)
             held = node.get(key)
             if held:
                 if isinstance(held, list):

@@ -17,6 +17,8 @@ from rdflib.term import Node
 from hgkbp_ld.bundled import ONTOLOGY
 from hgkbp_ld.compaction import Compactor, Unsupported
 from hgkbp_ld.iris import PREFIXES
+from hgkbp_ld.rdfwrite import Unsupported as Unwritten
+from hgkbp_ld.rdfwrite import Writers
 from hgkbp_ld.store.base import to_rdflib
 from hgkbp_ld.triples import Described
 
@@ -125,9 +127,10 @@ def _jsonld_text(compacted: dict) -> str:
 def serialise(graph: Described, fmt: str) -> bytes:
     """One graph in one format, the same bytes for the same triples.
 
-    N-Triples is rdflib's output with its lines sorted; Turtle and RDF/XML are written by
-    pyoxigraph from those sorted triples; JSON-LD is compacted by rdflib with our Dutch context,
-    then its arrays are sorted.
+    N-Triples is rdflib's output with its lines sorted (written by `ntriples_line`); Turtle and
+    RDF/XML are pyoxigraph's output from those sorted triples (written by `rdfwrite`, or by pyoxigraph
+    where it cannot); JSON-LD is rdflib's compaction with our Dutch context (made by `compaction`, or
+    by rdflib where it cannot), its arrays sorted.
     """
     return serialise_all(graph, (fmt,))[fmt]
 
@@ -135,19 +138,92 @@ def serialise(graph: Described, fmt: str) -> bytes:
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them."""
     triples = list(graph)
-    ntriples = ("".join(sorted({ntriples_line(t) for t in triples})) or "\n").encode("utf-8")
+    lines = _lines(triples)
+    order = sorted(lines)
+    ntriples = ("".join(order) or "\n").encode("utf-8")
     found = {}
-    parsed: list[pyoxigraph.Triple] | None = None
+    written: dict[str, bytes] | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            found[fmt] = (_jsonld_text(_compacted(graph, triples)) + "\n").encode("utf-8")
+            found[fmt] = _jsonld(graph, triples)
         else:
-            if parsed is None:  # read once for Turtle and RDF/XML
-                parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
-            found[fmt] = pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES)
+            if written is None:  # Turtle and RDF/XML made together, by us or else by pyoxigraph
+                written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples)
+            found[fmt] = written[fmt]
     return found
+
+
+def _turtle_and_rdf_xml(rows: list, ntriples: bytes) -> dict[str, bytes]:
+    """Turtle and RDF/XML of the rows (the triples in their sorted N-Triples lines' order) by our writers
+    (`rdfwrite`), or where they cannot, by pyoxigraph from the N-Triples read back."""
+    try:
+        turtle, rdf_xml = _writers().both(rows)
+        return {"ttl": turtle, "rdf": rdf_xml}
+    except Unwritten:
+        parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
+
+
+@lru_cache(maxsize=1)
+def _writers() -> Writers:
+    return Writers(_PREFIXES)
+
+
+def _jsonld(graph: Described, triples: list) -> bytes:
+    """The JSON-LD file: `_jsonld_text` of the compacted document. A document our compactor made (one
+    node or nodes under @graph: no nested arrays) has its arrays sorted in place and is written by orjson
+    with its keys sorted, without the canonical copy: the same text (see `_sorted_text`)."""
+    try:
+        compacted = _compactor().compact(triples)
+    except Unsupported:
+        return (_jsonld_text(_compacted(graph, triples)) + "\n").encode("utf-8")
+    try:
+        return _sorted_text(compacted)
+    except (_HasFloat, TypeError):
+        compacted["@context"] = context()
+        return (_jsonld_text(compacted) + "\n").encode("utf-8")
+
+
+_SORTED = orjson.OPT_SORT_KEYS
+_INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+def _sorted_text(document: dict) -> bytes:
+    """`(_jsonld_text(document with our context) + "\n")` encoded, for a document without floats: each
+    array sorted in place by its items' orjson text with sorted keys (the order of their `json.dumps`
+    text as `_canonical_json` sorts them: a JSON string is never the start of another, and both texts
+    differ only by the spaces after `:` and `,`, which never decide; UTF-8 bytes sort as code points),
+    then written by orjson with its keys sorted (`_indented`'s text). Raises `_HasFloat`, or TypeError
+    where orjson cannot write a value (then `_jsonld_text` writes it)."""
+    if any(key <= "@context" for key in document):
+        raise _HasFloat  # not a document of our compactor's: let the canonical copy write it
+    _sort_arrays(document)
+    body = orjson.dumps(document, option=_INDENTED)
+    if body == b"{}":
+        return ("{\n  " + _context_member() + "\n}\n").encode("utf-8")
+    return b"{\n  " + _context_member_bytes() + b",\n" + body[2:] + b"\n"
+
+
+def _sort_arrays(value: dict | list) -> None:
+    for item in value.values() if type(value) is dict else value:
+        kind = type(item)
+        if kind is dict or kind is list:
+            _sort_arrays(item)
+        elif kind is float:
+            raise _HasFloat
+    if type(value) is list and len(value) > 1:
+        value.sort(key=_sort_key)
+
+
+def _sort_key(item: object) -> bytes:
+    return orjson.dumps(item, option=_SORTED)
+
+
+@lru_cache(maxsize=1)
+def _context_member_bytes() -> bytes:
+    return _context_member().encode("utf-8")
 
 
 def _compacted(graph: Described, triples: list) -> dict:
@@ -168,18 +244,52 @@ def _compactor() -> Compactor:
     return Compactor(_parsed_context())
 
 
+_LITERAL_LINES: dict[int, tuple[Literal, str]] = {}  # a literal's N-Triples, by its identity (held)
+_REMEMBERED = 1 << 12
+
+
+def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
+    """Each triple's N-Triples line (`ntriples_line`) -> the triple. The usual triple (two IRIs and an
+    IRI or a literal: rdflib's exact types, not subclasses nor through `isinstance`, which goes through
+    rdflib's ABCs) is written here, a literal's text remembered by its identity: the store's terms are
+    made once (store/base.py) and a label is on many pages."""
+    found = {}
+    held = _LITERAL_LINES
+    for triple in triples:
+        s, p, o = triple
+        if type(s) is URIRef and type(p) is URIRef:
+            kind = type(o)
+            if kind is URIRef:
+                found[f"<{s}> <{p}> <{o}> .\n"] = triple
+                continue
+            if kind is Literal:
+                known = held.get(id(o))
+                if known is None or known[0] is not o:
+                    if len(held) >= _REMEMBERED:
+                        held.clear()
+                    known = held[id(o)] = (o, _literal_text(o))
+                found[f"<{s}> <{p}> {known[1]} .\n"] = triple
+                continue
+        found[ntriples_line(triple)] = triple
+    return found
+
+
+def _literal_text(o: Literal) -> str:
+    text = '"' + o.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+    if o.language:
+        return f"{text}@{o.language}"
+    if o.datatype:
+        return f"{text}^^<{o.datatype}>"
+    return text
+
+
 def ntriples_line(triple: tuple[Node, Node, Node]) -> str:
     """A triple as rdflib's N-Triples serializer writes its line (`plugins/serializers/nt.py`, encoded as
     UTF-8 there): an IRI or blank node as its `n3()`, a literal quoted with `\\`, `\\n`, `\"` and `\\r`
     escaped. About five times faster than the serializer, which the tests compare it with."""
     s, p, o = triple
     if isinstance(o, Literal):
-        text = '"' + o.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
-        if o.language:
-            text = f"{text}@{o.language}"
-        elif o.datatype:
-            text = f"{text}^^<{o.datatype}>"
-        return f"{_term(s)} {_term(p)} {text} .\n"
+        return f"{_term(s)} {_term(p)} {_literal_text(o)} .\n"
     return f"{_term(s)} {_term(p)} {_term(o)} .\n"
 
 

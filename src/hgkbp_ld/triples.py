@@ -58,7 +58,11 @@ class Triples:
         return self._size
 
     def __iter__(self) -> Iterator[Triple]:
-        return self.triples((None, None, None))
+        """Every triple, in the order `triples((None, None, None))` gives (a list made at once: a page's
+        four RDF formats read them all)."""
+        return iter(
+            [(s, p, o) for s, by_predicate in self._spo.items() for p, objects in by_predicate.items() for o in objects]
+        )
 
     def __contains__(self, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
         """Whether a triple matches (None: any), as `(s, p, None) in graph` asks."""

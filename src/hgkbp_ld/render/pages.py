@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from jinja2 import Template
+from jinja2 import Environment, Template
+from markupsafe import Markup, escape
 
 from hgkbp_ld import iris
 from hgkbp_ld.published import Representation, Resource
@@ -30,8 +33,9 @@ from hgkbp_ld.web.action_index import ActionIndex
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
 
-@dataclass(frozen=True)
-class Alternate:
+class Alternate(NamedTuple):
+    """A page's link to one of its other representations (made for every page: a tuple, cheap to make)."""
+
     href: str
     media_type: str
     name: str
@@ -42,8 +46,15 @@ def script_json(text: str) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+# every page links its four other formats: what is the same on every page escaped once (it is Markup)
+_FORMATS = tuple((f".{f.extension}", escape(f.media_type), escape(f.name)) for f in RESOURCE_FORMATS)
+_new = str.__new__
+
+
 def alternates(path: str) -> list[Alternate]:
-    return [Alternate(f"{iris.doc_link(path)}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
+    """A page's links to its representations, escaped (Markup: a template writes them as they are)."""
+    document = str(escape(iris.doc_link(path)))
+    return [Alternate(_new(Markup, document + extension), kind, name) for extension, kind, name in _FORMATS]
 
 
 def rdf_representations(graph: Described) -> dict[str, Representation]:
@@ -129,6 +140,7 @@ class Pages:
     datasets: dict[str, dict[str, object]]  # schema.org descriptions by dataset IRI
     landing: dict[str, str]  # landing page URL -> dataset IRI
     _pictures: dict[str, dict | None] = dataclasses.field(default_factory=dict)
+    _chrome: dict[str | None, dict[str, Markup]] = dataclasses.field(default_factory=dict)
     _by_plan: dict[str, ActionIndex] | None = None
 
     def by_plan(self) -> dict[str, ActionIndex]:
@@ -150,6 +162,16 @@ class Pages:
             self._pictures[plan] = plan_pictures(dataclasses.replace(self.actions, rows=rows), self.several).get(plan)
         return self._pictures[plan]
 
+    def context(self, plan: dict[str, str] | None) -> dict:
+        """What the template reads besides the page, for the pages of `plan` (None: a shared thing's):
+        `common`, the plan and the site's navigation and footer (`chrome`), which are the same on all
+        those pages: rendered once (templates/_nav.html, _footer.html), not on every page."""
+        key = plan["slug"] if plan else None
+        found = self._chrome.get(key)
+        if found is None:
+            found = self._chrome[key] = chrome(self.template.environment, {**self.common, "plan": plan})
+        return {**self.common, "plan": plan, "chrome": found}
+
     @property
     def base(self) -> str:
         return self.views.base
@@ -165,34 +187,60 @@ class Pages:
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, self.base, page.title, schema)
         path = iris.path_of(iri, self.base) or iri
-        context = {**self.common, "plan": plan_of(path, self.plans)}
+        context = self.context(plan_of(path, self.plans))
         return rendered(path, graph, page, self.template, context, page.title, meta, pictured)
 
     def past(self, histories: Histories, slug: str) -> Iterator[Resource]:
         """A page and RDF for every object in every version of plan `slug` in which it changed
         (/doc/versie/{slug}/{n}/…); a version's page lists the object's versions in that plan."""
-        views, common = self.views, {**self.common, "plan": plan_of(f"versie/{slug}", self.plans)}
-        for iri, every in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
-            entries = [e for e in every if e.slug == slug]
-            for entry in entries:
-                version = histories.plans[slug].versions[entry.number - 1]
-                graph = histories.member(slug, version, iri, histories.described(slug, entry.number)[iri])
-                member = histories.member_iri(slug, entry.number, iri)
-                page = views.page(member, graph, specific=False).with_sections(  # no kind section
-                    {"version": {"entry": entry, "current": views.href(iri), "history": entries}}
-                )
-                page = dataclasses.replace(page, kind="Versie", kind_label=f"{page.kind_label}, versie {entry.number}")
-                title = f"{page.title} (versie {entry.number})"
-                meta = resource_meta(page, graph, views.base, title)
-                yield rendered(entry.path, graph, page, self.template, common, title, meta)
-                for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators too
-                    part = Triples()
-                    part += graph.triples((owned, None, None))
-                    part += graph.triples((None, None, owned))
-                    node = dataclasses.replace(views.page(str(owned), part, specific=False), kind="Versie")
-                    path = iris.path_of(str(owned), views.base) or str(owned)
-                    meta = resource_meta(node, part, views.base, node.title)
-                    yield rendered(path, part, node, self.template, common, node.title, meta)
+        views, common = self.views, self.context(plan_of(f"versie/{slug}", self.plans))
+        for iri, entry, entries, member, graph, parts in past_graphs(histories, slug):
+            page = views.page(member, graph, specific=False)  # no kind section
+            page = page.with_sections(
+                {"version": {"entry": entry, "current": views.href(iri), "history": entries}},
+                kind="Versie",
+                kind_label=f"{page.kind_label}, versie {entry.number}",
+            )
+            title = f"{page.title} (versie {entry.number})"
+            meta = resource_meta(page, graph, views.base, title)
+            yield rendered(entry.path, graph, page, self.template, common, title, meta)
+            for owned, part in parts:
+                node = views.page(owned, part, specific=False).but(kind="Versie")
+                path = iris.path_of(owned, views.base) or owned
+                meta = resource_meta(node, part, views.base, node.title)
+                yield rendered(path, part, node, self.template, common, node.title, meta)
+
+
+def past_graphs(
+    histories: Histories, slug: str
+) -> Iterator[tuple[str, Entry, list[Entry], str, Described, list[tuple[str, Triples]]]]:
+    """What the pages of plan `slug`'s past versions describe, in the order `Pages.past` writes them: per
+    object and version in which it changed, its IRI, that version's entry, the object's entries in the
+    plan, the IRI of its state in that version (the page's subject), that state's graph, and the things
+    the state owns (a period, indicators: IRI and graph), each with a page of its own."""
+    for iri, every in sorted(histories.entries.items()):  # a stable order: the site is written as it is made
+        entries = [e for e in every if e.slug == slug]
+        for entry in entries:
+            version = histories.plans[slug].versions[entry.number - 1]
+            graph = histories.member(slug, version, iri, histories.described(slug, entry.number)[iri])
+            member = histories.member_iri(slug, entry.number, iri)
+            parts = []
+            for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators too
+                part = Triples()
+                part += graph.triples((owned, None, None))
+                part += graph.triples((None, None, owned))
+                parts.append((str(owned), part))
+            yield iri, entry, entries, member, graph, parts
+
+
+def chrome(env: Environment, context: dict) -> dict[str, Markup]:
+    """The site's navigation and footer (templates/_nav.html, _footer.html) for pages with this context,
+    as base.html writes them where it is not given them (`chrome`)."""
+    seen = {**context}  # as base.html sees them: with its defaults
+    seen.setdefault("plans", [])
+    seen.setdefault("plan", None)
+    seen.setdefault("plan_count", len(seen["plans"]))
+    return {part: Markup(env.get_template(f"_{part}.html").render(seen)) for part in ("nav", "footer")}
 
 
 def rendered(
@@ -207,14 +255,27 @@ def rendered(
 ) -> Resource:
     """A resource's four RDF representations and its HTML page."""
     representations = rdf_representations(graph)
+    script = _script_json(representations["jsonld"].body)
     html = template.render(
         page=page,
         title=title,
         alternates=alternates(path),
-        jsonld=script_json(representations["jsonld"].body.decode("utf-8")),
+        jsonld=_SLOT if script else "",
         pictures=pictures,
         meta=meta,
         **common,
     )
-    representations[HTML.extension] = _made(html.encode("utf-8"), HTML.media_type)
+    # the JSON-LD's bytes go into the page's as they are, not decoded, joined and encoded again (the page's
+    # biggest part): the template writes a slot no text can hold (a new random one per process) in their place
+    before, slot, after = html.partition(_SLOT)
+    body = before.encode("utf-8") + script + after.encode("utf-8") if slot else html.encode("utf-8")
+    representations[HTML.extension] = _made(body, HTML.media_type)
     return Resource(path, representations)
+
+
+_SLOT = f"\x00jsonld-{secrets.token_hex(16)}\x00"
+
+
+def _script_json(body: bytes) -> bytes:
+    """`script_json` of a UTF-8 text, on its bytes (no byte of another character is '&', '<' or '>')."""
+    return body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003c").replace(b">", b"\\u003e")

@@ -1,11 +1,17 @@
-"""The last stage's second core: the shared pages to render, half of them in a process of its own.
+"""The last stage's other cores: the shared pages to render, taken one by one by every process.
 
 When the pages of what plans share that must be rendered again are many (a first build of many
-plans: each such page lists the actions of every plan), every other one is rendered by a helper
-process over the store the last stage keeps for the servers (`dist/oxigraph`, opened read-only),
-while this process renders the rest. Both write the pages' bodies into a spool folder, and the
-last stage writes them into the site in its own order, so the site is the same bytes whatever the
-number of processes.
+plans: each such page lists the actions of every plan), helper processes (`jobs` - 1) render them
+beside the last stage, over the store it keeps for the servers (`dist/oxigraph`, opened read-only).
+Each process takes the next page from a shared counter, the costliest kinds first (a minister's
+page, which draws a timeline per plan, then a portfolio's), so that no process is left with the
+long ones at the end. All write the pages' bodies into a spool folder, and the last stage writes
+them into the site in its own order, so the site is the same bytes whatever the number of
+processes and whichever took which page.
+
+A first build starts its helpers as soon as the store is kept (`Helpers.start`), so that their
+start (imports, the store opened, their `Pages` made) runs while the last stage makes its own;
+another build starts them only once it knows the pages to render are many.
 """
 
 from __future__ import annotations
@@ -13,17 +19,24 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import shutil
-from concurrent.futures import Future, ProcessPoolExecutor
+import traceback
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
+from hgkbp_ld import iris
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.store import EmbeddedStore
 
-SPREAD_FROM = 200  # pages to render times plans (what they cost, roughly) before a helper is started
-SPREAD_PAGES = 24  # and pages to render: fewer (an incremental build) do not pay for the helper's start
+SPREAD_FROM = 200  # pages to render times plans (what they cost, roughly) before helpers are started
+SPREAD_PAGES = 24  # and pages to render: fewer (an incremental build) do not pay for a helper's start
+# the kinds of shared page that cost the most, costliest first (a minister's page draws a timeline per
+# plan; a portfolio's lists every plan's actions): taken first; every other kind after them
+COSTLIEST = ("mandataris/", "bevoegdheid/")
 
 
 @dataclass(frozen=True)
@@ -39,11 +52,84 @@ class Helper:
     jobs: int
 
 
-class Spread:
-    """The bodies of the pages `todo` (IRI, its versions), made on two cores if they are many and the
-    build may use two; `get` gives each one's, in any order, once."""
+Work = list[tuple[int, str, list | None]]  # (number, IRI, its versions as records), in the order taken
 
-    def __init__(self, pages: Pages, todo: list[tuple[str, list[Entry] | None]], helper: Helper | None) -> None:
+
+class Helpers:
+    """The helper processes (`jobs` - 1), started, each making its `Pages` until it is given work
+    (`render`) or none (`stop`)."""
+
+    def __init__(self, helper: Helper) -> None:
+        self.helper = helper
+        context = mp.get_context("spawn")  # a helper starts clean, not from the stage's heap
+        self.next: Synchronized = context.Value("q", 0)  # type: ignore[assignment]
+        self._processes: list[tuple[BaseProcess, Connection]] = []
+        for _ in range(max(helper.jobs - 1, 0)):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(helper, self.next, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            self._processes.append((process, ours))
+
+    @classmethod
+    def early(cls, helper: Helper, *, first: bool) -> Helpers | None:
+        """Started now if the build is a first one (no shared page recorded: every one is rendered) of
+        plans enough that `Spread` will want them, and may use more than one process."""
+        if first and helper.jobs >= 2 and len(helper.slugs) * max(SPREAD_PAGES, 1) >= SPREAD_FROM:
+            return cls(helper)
+        return None
+
+    def render(self, work: Work) -> None:
+        """Give every helper `work` (they take from it with this process, through `next`)."""
+        for _process, connection in self._processes:
+            try:
+                connection.send(work)
+            except OSError:  # it failed while starting: `wait` says why
+                pass
+
+    def wait(self) -> None:
+        """Until every helper is done; a helper's failure raised here, with its traceback."""
+        failures = []
+        for process, connection in self._processes:
+            try:
+                said = connection.recv()
+            except EOFError:
+                said = f"the helper process ended ({process.exitcode}) before its pages were rendered"
+            if said is not None:
+                failures.append(said)
+        self.stop()
+        if failures:
+            raise RuntimeError("a helper of the last stage failed:\n" + "\n".join(failures))
+
+    def stop(self) -> None:
+        """No (more) work: the helpers end (one rendering ends with the page it renders)."""
+        with self.next.get_lock():
+            self.next.value = 1 << 62  # nothing left to take
+        for process, connection in self._processes:
+            try:
+                connection.send(None)
+            except OSError:  # it ended already
+                pass
+            connection.close()
+            process.join(timeout=60)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        self._processes = []
+
+
+class Spread:
+    """The bodies of the pages `todo` (IRI, its versions), made by several processes if they are many and
+    the build may use more than one; `get` gives each one's, in any order, once. `helpers`: started
+    already (see `Helpers.start`), else started here if they pay."""
+
+    def __init__(
+        self,
+        pages: Pages,
+        todo: list[tuple[str, list[Entry] | None]],
+        helper: Helper | None,
+        helpers: Helpers | None = None,
+    ) -> None:
         self.pages = pages
         self.spool: Path | None = None
         self._todo = dict(todo)
@@ -54,18 +140,24 @@ class Spread:
             or len(todo) * len(helper.slugs) < SPREAD_FROM
             or len(todo) < max(2, SPREAD_PAGES)
         ):
+            if helpers is not None:
+                helpers.stop()
             return
         self.spool = helper.spool
         shutil.rmtree(self.spool, ignore_errors=True)
         self.spool.mkdir(parents=True)
         self._numbers = {iri: number for number, (iri, _entries) in enumerate(todo)}
-        theirs = [(n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo) if n % 2]
-        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
-            future: Future[None] = pool.submit(_render_spooled, helper, theirs)
-            for number, (iri, entries) in enumerate(todo):
-                if not number % 2:
-                    _spool(self.spool, number, bodies(pages.current(iri, entries).representations))
-            future.result()
+        work = sorted(
+            ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
+            key=lambda item: (_rank(pages.base, item[1]), item[0]),
+        )
+        helpers = helpers or Helpers(helper)
+        try:
+            helpers.render(work)
+            _take(helpers.next, work, self.spool, pages)
+            helpers.wait()
+        finally:
+            helpers.stop()
 
     def get(self, iri: str) -> dict[str, tuple[bytes, str]] | None:
         """The page's bodies (extension -> body, media type), or None if it is not to be rendered."""
@@ -88,8 +180,27 @@ class Spread:
             shutil.rmtree(self.spool, ignore_errors=True)
 
 
+def _rank(base: str, iri: str) -> int:
+    """Where a page's kind comes in the order taken: the costliest kinds first."""
+    path = iris.path_of(iri, base) or iri
+    return next((n for n, kind in enumerate(COSTLIEST) if path.startswith(kind)), len(COSTLIEST))
+
+
 def _records(entries: list[Entry] | None) -> list | None:
     return [e.record() for e in entries] if entries else None
+
+
+def _take(next_one: Synchronized, work: Work, spool: Path, pages: Pages) -> None:
+    """Render the pages of `work` this process takes (the next not taken by another), until none is left."""
+    while True:
+        with next_one.get_lock():
+            position = next_one.value
+            next_one.value = position + 1
+        if position >= len(work):
+            return
+        number, iri, records = work[position]
+        entries = [Entry.recorded(r) for r in records] if records else None
+        _spool(spool, number, bodies(pages.current(iri, entries).representations))
 
 
 def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None:
@@ -98,14 +209,22 @@ def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None
         (spool / f"{number}.{position}.{extension}.{media_type.replace('/', '_')}").write_bytes(body)
 
 
-def _render_spooled(helper: Helper, work: list[tuple[int, str, list | None]]) -> None:
-    """In the helper process: the same `Pages` as the last stage's, over the kept store, read-only."""
-    store = EmbeddedStore.read_only(helper.store)
-    context = RenderContext(helper.spool, None, 0, helper.today, len(helper.slugs), {})
-    pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets)
-    for number, iri, records in work:
-        entries = [Entry.recorded(r) for r in records] if records else None
-        _spool(helper.spool, number, bodies(pages.current(iri, entries).representations))
+def _serve(helper: Helper, next_one: Synchronized, connection: Connection) -> None:
+    """In a helper process: the same `Pages` as the last stage's, over the kept store, read-only; then
+    the pages it takes of the work it is given (None: no work). Says None when done, else what failed."""
+    try:
+        store = EmbeddedStore.read_only(helper.store)
+        context = RenderContext(helper.spool, None, 0, helper.today, len(helper.slugs), {})
+        pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets)
+        work = connection.recv()
+        if work is None:
+            return
+        _take(next_one, work, helper.spool, pages)
+        connection.send(None)
+    except EOFError:  # the stage ended without work for it
+        return
+    except Exception:  # any failure is the stage's, told with its traceback
+        connection.send(traceback.format_exc())
 
 
-__all__ = ["SPREAD_FROM", "SPREAD_PAGES", "Helper", "Spread"]
+__all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread"]

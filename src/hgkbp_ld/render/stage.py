@@ -70,7 +70,7 @@ from hgkbp_ld.render.shared import (
     write_records,
 )
 from hgkbp_ld.render.site import FILE_TYPES, documents, goals
-from hgkbp_ld.render.spread import Helper, Spread
+from hgkbp_ld.render.spread import Helper, Helpers, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
 from hgkbp_ld.store.embedded import SNAPSHOT
@@ -123,6 +123,10 @@ def render(
     context = RenderContext(folder, previous, started, today, len(slugs), {})
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
+    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; helpers read it
+    helper = Helper(dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs)
+    records = read_records(previous.parent if previous is not None else None)
+    helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
     if store.reloaded is not None:
         progress(f"the last build's store taken, {len(store.reloaded)} graph(s) of it loaded again")
     progress(
@@ -155,13 +159,11 @@ def render(
         site_key(software(), base, day or today.isoformat(), pages.plans, slugs, pages.common["version"], told_shown),
         {s["slug"]: s.get("contributions", {}) for s in summaries},
         contributions(graph_of(store, catalogue), base, slugs) if catalogue else {},
-        read_records(previous.parent if previous is not None else None),
+        records,
         previous,
     )
-    store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; a helper reads it
-    helper = Helper(dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs)
     rows, overrides = _shared_pages(
-        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys, helper
+        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys, (helper, helpers)
     )
     write_records(dist, keys.records)
     statistics: dict = {}
@@ -245,7 +247,7 @@ def _shared_pages(
     clock: tuple[dict[str, list[dt.datetime]], dict[str, int], dt.datetime],
     cache: Path,
     keys: Keys,
-    helper: Helper | None,
+    helping: tuple[Helper, Helpers | None],
 ) -> tuple[dict[str, list[Entry]], dict[str, dict[str, tuple]]]:
     """The pages of what plans share (each taken from the last build if its key is the one recorded
     there: `render.shared`), and those of a plan's things that another plan names (rendered again,
@@ -264,7 +266,7 @@ def _shared_pages(
         str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
     )
     todo = [(i, shared.get(i)) for i in things if not keys.unchanged(pages, i, _path(i, base), shared.get(i))]
-    made_by = Spread(pages, todo, helper)  # rendered on two cores when they are many
+    made_by = Spread(pages, todo, *helping)  # rendered on every core when they are many
     for iri in [*things, *mentioned]:
         entries = shared.get(iri)
         path = _path(iri, base)

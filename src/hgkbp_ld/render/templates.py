@@ -3,15 +3,59 @@ the few the server makes per request (/acties, the SPARQL page)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from functools import lru_cache
+from types import CodeType
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, Undefined, select_autoescape
 from markupsafe import Markup, escape
+
+try:  # markupsafe's own escaping of a text, which its `escape` calls (in C where it was built)
+    from markupsafe._speedups import _escape_inner  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - a build of markupsafe without its C part
+    _escape_inner = None
 
 from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.iris import doc_href, term_href
+from hgkbp_ld.render.views import Link, Row, Text
 
 _MISSING = object()
+_new = str.__new__
+
+
+def _escape(value: object) -> Markup:
+    """`markupsafe.escape` with the same result, in one call where it takes two or three: a text as it
+    is escaped (not through `Markup`'s constructor), what is marked safe as it is (not copied)."""
+    kind = type(value)
+    if kind is str:
+        return _new(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value  # type: ignore[return-value]
+    return escape(value)
+
+
+if _escape_inner is None:  # pragma: no cover
+    _escape = escape
+
+
+class _Template(Template):
+    """A template whose `{{ … }}` escape with `_escape`: a page writes ~100 values, each escaped; the
+    generated code calls the `escape` of its module (jinja2.runtime's, i.e. markupsafe's)."""
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: Environment,
+        code: CodeType,
+        globals: MutableMapping[str, Any],
+        uptodate: Callable[[], bool] | None = None,
+    ) -> Template:
+        made = super().from_code(environment, code, globals, uptodate)
+        if _escape_inner is not None and made.root_render_func.__globals__.get("escape") is escape:
+            made.root_render_func.__globals__["escape"] = _escape
+        return made
 
 
 @lru_cache(maxsize=4)
@@ -25,9 +69,13 @@ def environment(base: str) -> Environment:
         lstrip_blocks=False,
         auto_reload=False,  # the packaged templates do not change while a build or a server runs
     )
+    env.template_class = _Template
     env.filters["doc_href"] = lambda iri: doc_href(iri, base)
     env.filters["term_href"] = term_href
     env.filters["link"] = link  # a filter is called directly, a global through the context: ~2x its cost
+    env.filters["table_rows"] = table_rows
+    env.filters["day"] = day  # a filter is called as it is; a method through the context's checks
+    env.filters["streams"] = streams
     # the kinds with a section of their own (kinds/{kind}.html): a page of another kind (an indicator, a
     # period, a version) looks for no file, which the loader would do on every page (it caches no miss)
     env.globals["kinds"] = frozenset(p.name.removesuffix(".html") for p in (TEMPLATES / "kinds").iterdir())
@@ -49,6 +97,20 @@ def link(value: object) -> Markup:
     """A value as the pages show it: a link (`views.Link`, or a mapping with href and label) with its
     notation, or a text, each marked with its language where that is not Dutch (`{{ value | link }}`). In
     Python, not a template macro: the pages use it for every value of every row (thousands per plan)."""
+    kind = type(value)
+    if kind is Link:  # the most common values first, read directly (the same as below)
+        label, note = value.label, value.note  # type: ignore[attr-defined]
+        lang = getattr(label, "lang", "")
+        marked = f' lang="{_escape(lang)}"' if lang and lang != "nl" else ""
+        notation = f'<span class="notation">{_escape(note)}</span> ' if note and note != label else ""
+        return _new(Markup, f'<a href="{_escape(value.href)}"{marked}>{notation}{_escape(label)}</a>')  # type: ignore[attr-defined]
+    if kind is str:
+        return _escape(value)
+    if kind is Text:  # a literal's text, with its language
+        lang = value.lang  # type: ignore[attr-defined]
+        if lang and lang != "nl":
+            return _new(Markup, f'<span lang="{_escape(lang)}">{_escape(value)}</span>')
+        return escape(value)
     if isinstance(value, Undefined):  # as the template writes an undefined value: nothing
         return Markup("")
     href = _get(value, "href")
@@ -65,3 +127,50 @@ def link(value: object) -> Markup:
     if lang is not _MISSING and lang and lang != "nl":
         return Markup(f'<span lang="{escape(lang)}">{escape(value)}</span>')
     return escape(value)
+
+
+def table_rows(rows: Sequence[Row], listed: bool = False) -> Markup:
+    """The rows of a page's table of properties (`{{ page.rows | table_rows }}`): per row the link to its
+    property's definition with the property's Dutch name, then its value as a `link`, or several (or with
+    `listed`, any number) as a list of them. Every row of every page: a loop in Python, not in the
+    template, where each of its values cost a lookup and an escape more (bench/RESULTS.md, html-h18)."""
+    return _new(
+        Markup,
+        "".join(
+            [
+                f'<tr><th scope="row">{_property_link(row.iri, row.name)}</th>'
+                f"<td>{_links(row.values) if listed or len(row.values) != 1 else link(row.values[0])}</td></tr>\n"
+                for row in rows
+            ]
+        ),
+    )
+
+
+def _links(values: Sequence[object]) -> str:
+    return "<ul>" + "".join([f"<li>{link(value)}</li>" for value in values]) + "</ul>"
+
+
+@lru_cache(maxsize=1024)
+def _property_link(iri: str, name: str) -> Markup:
+    """The same few properties head the rows of every page: each made once."""
+    return Markup(f'<a href="{escape(term_href(iri))}">{escape(name)}</a>')
+
+
+def day(moment: dt.date, form: str) -> str:
+    """A date or time written as `form` says (`{{ entry.timestamp | day("%d-%m-%Y") }}`)."""
+    return moment.strftime(form)
+
+
+def streams(history: Iterable[object]) -> list[str]:
+    """The plans whose versions a thing's history lists (each has its event stream), each once, in the
+    order of the history (`{{ history | streams }}`: as `map(attribute="slug") | unique` gave them, which
+    compares texts ignoring case, in Python: every past version's page lists them)."""
+    seen: set[str] = set()
+    found = []
+    for entry in history:
+        slug = entry.slug  # type: ignore[attr-defined]
+        key = slug.lower() if isinstance(slug, str) else slug
+        if key not in seen:
+            seen.add(key)
+            found.append(slug)
+    return found

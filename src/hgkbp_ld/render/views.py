@@ -41,6 +41,7 @@ _ASKED_FOR_ALL = {
 # evaluating the query), so their pages cost portfolios × plans. The same rows in the same order.
 _ALWAYS_FOR_ALL = frozenset({"page-actions-of-portfolio"})
 _LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
+_SEPARATOR = re.compile(r"[#/]")  # before an IRI's local name (compiled once: every page asks)
 # the terms every page asks for, looked up once (a namespace's attribute is a method call each time)
 _LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
 _NAMES = (SKOS.notation, BP.omschrijving)
@@ -104,7 +105,17 @@ class Page:
 
     def with_sections(self, sections: Sections, **changes: str) -> Page:
         """This page with more sections (and other fields changed): a new page, this one unchanged."""
-        return dataclasses.replace(self, sections=MappingProxyType({**self.sections, **sections}), **changes)
+        return self.but(sections=MappingProxyType({**self.sections, **sections}), **changes)
+
+    def but(self, **changes: object) -> Page:
+        """This page with these fields changed (`dataclasses.replace` without its checks and its
+        `__init__`: a past version's pages are made so, ~700 per plan)."""
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"Page has no field {sorted(unknown)}")
+        made = object.__new__(Page)
+        made.__dict__.update(self.__dict__, **changes)
+        return made
 
 
 class Labels:
@@ -124,7 +135,7 @@ class Labels:
         self.names.setdefault(str(RDF.type), "soort")
 
     def name(self, iri: str) -> str:
-        return self.names.get(iri) or re.split(r"[#/]", iri.rstrip("/#"))[-1]
+        return self.names.get(iri) or _SEPARATOR.split(iri.rstrip("/#"))[-1]
 
 
 def natural(value: Link | str) -> tuple:
@@ -213,23 +224,14 @@ class Views:
 
     @staticmethod
     def label(graph: Described, node: Node) -> str:
-        for prop in _LABELS:
-            values = list(graph.objects(node, prop))
-            for value in values:
-                if isinstance(value, Literal) and value.language == "nl":
-                    return str(value)
-            if values:
-                return Text.of(values[0])
-        for prop in _NAMES:
-            value = graph.value(node, prop)
-            if value is not None:
-                return str(value)
-        return str(node)
+        return _label(_about(graph, node), node)
 
     def link(self, graph: Described, node: Node) -> Link | str:
         if isinstance(node, URIRef):
-            notation = graph.value(node, _NOTATION)
-            return Link(self.label(graph, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
+            about = _about(graph, node)  # what the graph says of it, read once for its label and notation
+            notations = about.get(_NOTATION)
+            notation = notations[0] if notations else None
+            return Link(_label(about, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
@@ -243,21 +245,29 @@ class Views:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
         store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
         node = URIRef(iri)
-        kinds = sorted(t for t in graph.objects(node, _TYPE) if isinstance(t, URIRef))  # the same on any store
+        about = _about(graph, node)  # what the graph says of it, read once
+        kinds = sorted(t for t in about.get(_TYPE, ()) if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if str(t).startswith(str(BP))]
         main = ours[0] if ours else (kinds[0] if kinds else None)
-        kind = re.split(r"[#/]", str(main))[-1] if main is not None else "Resource"
-        notation = graph.value(node, _NOTATION)
+        kind = _SEPARATOR.split(str(main))[-1] if main is not None else "Resource"
+        notation = about[_NOTATION][0] if _NOTATION in about else None
+        name = self.labels.name
         rows = []
-        for prop in sorted({p for p in graph.predicates(node, None)}, key=lambda p: self.labels.name(str(p))):
-            values = sorted((self.link(graph, o) for o in graph.objects(node, prop)), key=natural)
-            rows.append(Row(self.labels.name(str(prop)), str(prop), tuple(values)))
+        for label, prop in sorted([(name(str(p)), p) for p in {p for p in graph.predicates(node, None)}], key=_first):
+            values = [self.link(graph, o) for o in about[prop]]
+            if len(values) > 1:  # most properties have one value: nothing to sort
+                values.sort(key=natural)
+            rows.append(Row(label, str(prop), tuple(values)))
         incoming = []
-        for prop in sorted({p for s, p in graph.subject_predicates(node)}, key=lambda p: self.labels.name(str(p))):
-            subjects = sorted((self.link(graph, s) for s in graph.subjects(prop, node)), key=natural)
-            incoming.append(Row(self.labels.name(str(prop)), str(prop), tuple(subjects)))
+        for label, prop in sorted(
+            [(name(str(p)), p) for p in {p for s, p in graph.subject_predicates(node)}], key=_first
+        ):
+            subjects = [self.link(graph, s) for s in graph.subjects(prop, node)]
+            if len(subjects) > 1:
+                subjects.sort(key=natural)
+            incoming.append(Row(label, str(prop), tuple(subjects)))
         sections: dict[str, object] = {}
-        description = graph.value(node, _DESCRIPTION)
+        description = about[_DESCRIPTION][0] if _DESCRIPTION in about else None
         if description is not None:
             sections["description"] = text_blocks(str(description))
         breadcrumbs: tuple[Link, ...] = ()
@@ -271,7 +281,7 @@ class Views:
             path=iris.path_of(iri, self.base) or iri,
             kind=kind,
             kind_label=self.labels.name(str(main)) if main is not None else "Bron",
-            title=self.label(graph, node),
+            title=_label(about, node),
             notation=str(notation) if _truthy(notation) else None,
             breadcrumbs=breadcrumbs,
             sections=MappingProxyType(sections),
@@ -402,6 +412,38 @@ class Views:
 
     def _iri(self, href: str) -> str:
         return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
+
+
+def _about(graph: Described, node: Node) -> dict[Node, list[Node]]:
+    """What `graph` says of `node`: its values by property, each in the order `graph.objects` gives."""
+    about: dict[Node, list[Node]] = {}
+    for prop, value in graph.predicate_objects(node):
+        found = about.get(prop)
+        if found is None:
+            about[prop] = [value]
+        else:
+            found.append(value)
+    return about
+
+
+def _label(about: dict[Node, list[Node]], node: Node) -> str:
+    """A thing's label (`Views.label`) from what is said of it (`_about`)."""
+    for prop in _LABELS:
+        values = about.get(prop)
+        if values:
+            for value in values:
+                if isinstance(value, Literal) and value.language == "nl":
+                    return str(value)
+            return Text.of(values[0])
+    for prop in _NAMES:
+        values = about.get(prop)
+        if values:
+            return str(values[0])
+    return str(node)
+
+
+def _first(pair: tuple) -> object:
+    return pair[0]
 
 
 def _truthy(node: Node | None) -> bool:

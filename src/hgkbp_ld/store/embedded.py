@@ -170,14 +170,17 @@ class EmbeddedStore:
         graph = Triples()
         add = graph.add
         this = ox.NamedNode(iri)
+        term = to_rdflib(this)  # the subject of the first quads, the object of the others: made once
         for quad in store.quads_for_pattern(this, None, None, merged):
-            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-            if not isinstance(quad.object, ox.Literal):
-                for triple in self._labels(store, quad.object):
+            o = quad.object
+            add((term, to_rdflib(quad.predicate), to_rdflib(o)))
+            if type(o) is not ox.Literal:
+                for triple in self._labels(store, o):
                     add(triple)
         for quad in store.quads_for_pattern(None, None, this, merged):
-            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-            for triple in self._labels(store, quad.subject):
+            s = quad.subject
+            add((to_rdflib(s), to_rdflib(quad.predicate), term))
+            for triple in self._labels(store, s):
                 add(triple)
         return graph
 

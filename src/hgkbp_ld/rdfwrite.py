@@ -1,0 +1,277 @@
+"""Turtle and RDF/XML of a page's graph, the bytes pyoxigraph's serializers give, without reading the
+graph's N-Triples back into pyoxigraph first.
+
+`rdfio.serialise_all` wrote both by parsing the sorted N-Triples with pyoxigraph and serialising what
+it read (~40 % of a page's RDF cost: one Python object per term read back). These writers take the
+same triples, in the same order (the sorted N-Triples lines'), and follow pyoxigraph's rules (0.5):
+
+- Turtle: the `@prefix` lines as pyoxigraph writes them (taken from pyoxigraph once, nothing without a
+  triple); a subject's triples together, `;` before another predicate, `,` before another object;
+  `a` for rdf:type; an IRI in a declared namespace as `prefix:local`; a literal in double quotes with
+  `\\\\`, `\\"`, `\\n`, `\\r`, `\\t` escaped, a language tag in lower case, an xsd:string literal
+  plain, an integer, decimal, double or boolean bare when its text is in Turtle's grammar for it.
+- RDF/XML: pyoxigraph's header (its namespaces, taken from it once); per subject an `rdf:Description`
+  element, or the class's element when the subject's first triple is its rdf:type; a property as
+  `prefix:local`, or `local xmlns="namespace"` outside the declared namespaces; `rdf:resource`,
+  `xml:lang` (lower case) and `rdf:datatype`; `&`, `<`, `>`, `'` and `"` as entities.
+
+Anything else (a blank node, a control character in a literal, a local name or language tag out of the
+plain forms, an IRI that might not parse) raises `Unsupported` and the caller lets pyoxigraph write the
+graph as before. `tests/test_rdf_writers.py` compares both on odd literals and IRIs and on every thing
+of the real plan; bench/compare_dist.py compares whole builds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+import pyoxigraph
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+# rdflib's terms equal only terms of their type (URIRef("x") != "x"): these are compared as str
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = URIRef(_XSD + "string")
+_BARE = {  # Turtle's grammar for a literal written without quotes
+    URIRef(_XSD + "integer"): re.compile(r"[+-]?[0-9]+\Z"),
+    URIRef(_XSD + "decimal"): re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
+    URIRef(_XSD + "double"): re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+\Z"),
+    URIRef(_XSD + "boolean"): re.compile(r"(?:true|false)\Z"),
+}
+_ODD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # escaped otherwise than the plain rules
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")  # a cheap first check
+_TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
+_XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
+_LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+_CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
+
+
+_Form = TypeVar("_Form", str, tuple[str, str])
+
+
+class Unsupported(Exception):
+    """A graph these writers do not write as pyoxigraph does: let pyoxigraph write it."""
+
+
+class Writers:
+    """Turtle and RDF/XML with one set of prefixes, each IRI's written forms remembered (bounded)."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        namespaces = list(prefixes.values())
+        if any(a != b and a.startswith(b) for a in namespaces for b in namespaces):
+            raise ValueError("a namespace inside another: which prefix pyoxigraph picks is not followed")
+        self.prefixes = dict(prefixes)
+        self.by_namespace = {namespace: prefix for prefix, namespace in prefixes.items()}
+        node = pyoxigraph.NamedNode("urn:x")
+        probe = pyoxigraph.Triple(node, node, node)
+        turtle = pyoxigraph.serialize([probe], format=pyoxigraph.RdfFormat.TURTLE, prefixes=self.prefixes).decode()
+        self.turtle_head = "".join(line + "\n" for line in turtle.split("\n") if line.startswith("@prefix "))
+        empty = pyoxigraph.serialize([], format=pyoxigraph.RdfFormat.RDF_XML, prefixes=self.prefixes).decode()
+        self.xml_tail = "</rdf:RDF>"
+        if not empty.endswith("\n" + self.xml_tail):
+            raise ValueError(f"pyoxigraph's RDF/XML is not as expected: {empty!r}")
+        self.xml_head = empty[: -len(self.xml_tail)]
+        self.xml_prefixes = dict(re.findall(r'xmlns:([A-Za-z_][A-Za-z0-9_.-]*)="([^"]*)"', self.xml_head))
+        self.xml_by_namespace = {namespace: prefix for prefix, namespace in self.xml_prefixes.items()}
+        # each IRI's forms by the term's identity (held, so that its id is not reused meanwhile): a dict
+        # keyed by rdflib terms compares equal terms that are not the same object with rdflib's Python
+        # __eq__; and by its text, for the same IRI in another object
+        self._turtle: dict[int, tuple[Node, str]] = {}
+        self._predicates: dict[int, tuple[Node, str]] = {}
+        self._xml: dict[int, tuple[Node, tuple[str, str]]] = {}
+        self._attributes: dict[int, tuple[Node, str]] = {}
+        self._literals: dict[int, tuple[Literal, str, str]] = {}
+        self._texts: dict[tuple[str, str], _Form] = {}
+
+    def _remember(self, table: dict, term: Node, kind: str, make: Callable[[str], _Form]) -> _Form:
+        text = str(term)
+        found = self._texts.get((kind, text))
+        if found is None:
+            if len(self._texts) >= _CACHE:
+                self._texts.clear()
+            found = self._texts[(kind, text)] = make(text)
+        if len(table) >= _CACHE:
+            table.clear()
+        table[id(term)] = (term, found)
+        return found
+
+    def turtle_iri(self, iri: Node) -> str:
+        """An IRI as Turtle: `prefix:local` or `<iri>`."""
+        held = self._turtle.get(id(iri))
+        return (
+            held[1] if held is not None and held[0] is iri else self._remember(self._turtle, iri, "t", self._turtle_iri)
+        )
+
+    def predicate(self, iri: Node) -> str:
+        """A predicate as Turtle with the space after it: `a ` for rdf:type."""
+        held = self._predicates.get(id(iri))
+        if held is not None and held[0] is iri:
+            return held[1]
+        return self._remember(
+            self._predicates, iri, "p", lambda text: "a " if text == _RDF_TYPE else self.turtle_iri(iri) + " "
+        )
+
+    def xml_name(self, iri: Node) -> tuple[str, str]:
+        """An IRI as an element's start (`prefix:local` or `local xmlns="namespace"`) and end tag's name."""
+        held = self._xml.get(id(iri))
+        return held[1] if held is not None and held[0] is iri else self._remember(self._xml, iri, "x", self._xml_name)
+
+    def xml_attribute(self, iri: Node) -> str:
+        """An IRI as an attribute's value (rdf:about, rdf:resource, rdf:datatype)."""
+        held = self._attributes.get(id(iri))
+        return held[1] if held is not None and held[0] is iri else self._remember(self._attributes, iri, "a", _xml_iri)
+
+    def _turtle_iri(self, iri: str) -> str:
+        if not _IRI.match(iri):
+            raise Unsupported(f"an IRI to check: {iri}")
+        for prefix, namespace in self.prefixes.items():
+            if iri.startswith(namespace):
+                local = iri[len(namespace) :]
+                if not _TURTLE_LOCAL.match(local):
+                    raise Unsupported(f"a local name to escape: {iri}")
+                return f"{prefix}:{local}"
+        return f"<{iri}>"
+
+    def _xml_name(self, iri: str) -> tuple[str, str]:
+        if not _IRI.match(iri):
+            raise Unsupported(f"an IRI to check: {iri}")
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        namespace, local = iri[:cut], iri[cut:]
+        if not cut or not _XML_LOCAL.match(local):
+            raise Unsupported(f"no plain local name: {iri}")
+        prefix = self.xml_by_namespace.get(namespace)
+        if prefix is not None:
+            return f"{prefix}:{local}", f"{prefix}:{local}"
+        return f'{local} xmlns="{_xml_escape(namespace)}"', local
+
+    def turtle(self, triples: list[tuple[Node, Node, Node]]) -> bytes:
+        """The triples (in the order given: pyoxigraph's grouping is of neighbours) as Turtle."""
+        return self.both(triples)[0]
+
+    def rdf_xml(self, triples: list[tuple[Node, Node, Node]]) -> bytes:
+        """The triples (in the order given) as RDF/XML."""
+        return self.both(triples)[1]
+
+    def both(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
+        """The triples (in the order given) as Turtle and as RDF/XML, in one pass over them."""
+        turtle: list[str] = []
+        xml: list[str] = [self.xml_head]
+        add, put = turtle.append, xml.append
+        forms, predicates, names = self._turtle, self._predicates, self._xml
+        attributes, literals = self._attributes, self._literals
+        same = str.__eq__  # rdflib's own == is Python code
+        last_s: str | None = None
+        last_p: str | None = None
+        element = ""
+        for s, p, o in triples:
+            kind = type(o)
+            if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
+                raise Unsupported("a blank node or a subclass of a term")
+            if kind is URIRef:
+                held = forms.get(id(o))
+                written = held[1] if held is not None and held[0] is o else self.turtle_iri(o)
+            else:
+                held = literals.get(id(o))
+                if held is None or held[0] is not o:
+                    held = self._literal(o)
+                written, content = held[1], held[2]
+            if last_s is not None and same(s, last_s):
+                if same(p, last_p):
+                    add(" , " + written)
+                else:
+                    held = predicates.get(id(p))
+                    add(" ;\n\t" + (held[1] if held is not None and held[0] is p else self.predicate(p)) + written)
+            else:
+                if last_s is not None:
+                    add(" .\n")
+                    put(f"\t</{element}>\n")
+                held = predicates.get(id(p))
+                verb = held[1] if held is not None and held[0] is p else self.predicate(p)
+                held = forms.get(id(s))
+                add((held[1] if held is not None and held[0] is s else self.turtle_iri(s)) + " " + verb + written)
+                last_s, last_p = s, p
+                held = attributes.get(id(s))
+                about = held[1] if held is not None and held[0] is s else self.xml_attribute(s)
+                if kind is URIRef and verb == "a ":  # the class's element, this triple said by it
+                    held = names.get(id(o))
+                    typed, element = held[1] if held is not None and held[0] is o else self.xml_name(o)
+                    put(f'\t<{typed} rdf:about="{about}">\n')
+                    continue
+                element = "rdf:Description"
+                put(f'\t<rdf:Description rdf:about="{about}">\n')
+            last_s, last_p = s, p
+            held = names.get(id(p))
+            tag, close = held[1] if held is not None and held[0] is p else self.xml_name(p)
+            if kind is URIRef:
+                held = attributes.get(id(o))
+                resource = held[1] if held is not None and held[0] is o else self.xml_attribute(o)
+                put(f'\t\t<{tag} rdf:resource="{resource}"/>\n')
+            else:
+                put(f"\t\t<{tag}{content}</{close}>\n")
+        put(f"\t</{element}>\n" if last_s is not None else "")
+        put(self.xml_tail)
+        if last_s is None:
+            return b"", "".join(xml).encode("utf-8")
+        add(" .\n")
+        return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
+
+    def _literal(self, literal: Literal) -> tuple[Literal, str, str]:
+        """A literal's Turtle and its RDF/XML element's attribute and content (`xml:lang="nl">text`),
+        remembered by the literal's identity (it is held, so its id is not reused meanwhile): the
+        store's terms are made once (store/base.py), and a label is on many pages."""
+        if len(self._literals) >= _CACHE:
+            self._literals.clear()
+        found = self._literals[id(literal)] = (literal, self._turtle_literal(literal), self._xml_literal(literal))
+        return found
+
+    def _xml_literal(self, literal: Literal) -> str:
+        language, datatype = literal.language, literal.datatype
+        if language:
+            attribute = f' xml:lang="{language.lower()}"'  # checked by _turtle_literal
+        elif datatype is not None and datatype != _XSD_STRING:
+            attribute = f' rdf:datatype="{self.xml_attribute(datatype)}"'
+        else:
+            attribute = ""
+        return f"{attribute}>{_xml_escape(str(literal))}"
+
+    def _turtle_literal(self, literal: Literal) -> str:
+        text = str(literal)
+        if _ODD_TEXT.search(text):
+            raise Unsupported("a control character")
+        language, datatype = literal.language, literal.datatype
+        if datatype is not None and datatype != _XSD_STRING:
+            bare = _BARE.get(datatype)
+            if bare is not None and bare.match(text):
+                return text
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        quoted = '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+        if language:
+            if not _LANGUAGE.match(language):
+                raise Unsupported(f"a language tag: {language}")
+            return f"{quoted}@{language.lower()}"
+        if datatype is not None and datatype != _XSD_STRING:
+            return f"{quoted}^^{self.turtle_iri(datatype)}"
+        return quoted
+
+
+def _xml_iri(iri: str) -> str:
+    if not _IRI.match(iri):
+        raise Unsupported(f"an IRI to check: {iri}")
+    return _xml_escape(iri)
+
+
+def _xml_escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "'" in text:
+        text = text.replace("'", "&apos;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    return text
