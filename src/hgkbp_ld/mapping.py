@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -18,6 +19,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from hgkbp_ld.iris import BESLUIT, BP, DEFAULT_BASE, MANDAAT, PERSON, PERSOON, PREFIXES, SCHEMA, SPDX, Iris
 from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
 from hgkbp_ld.registers import Mandate, PlanConfig, RegisterError, Registers
+from hgkbp_ld.triples import Triples
 
 _AMOUNT = re.compile(r"^(\d+(?:,\d+)?)\s+(\S.*)$")
 
@@ -70,22 +72,27 @@ class _Mapper:
         base: str,
         provenance: Provenance,
         built: dict[str, tuple[str | None, str | None]] | None = None,
+        into: Triples | None = None,
     ) -> None:
         self.parsed = parsed
         self.registers = registers
         self.config = config
         self.iri = Iris(base.rstrip("/"), config.slug)
         self.provenance = provenance
-        self.graph = Graph(store=SimpleMemory())  # no contexts: three times cheaper to fill than rdflib's default
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
+        self.graph: Graph | Triples
+        if into is not None:
+            self.graph = into
+        else:
+            self.graph = Graph(store=SimpleMemory())  # no contexts: three times cheaper to fill than rdflib's default
+            for prefix, namespace in PREFIXES.items():
+                self.graph.bind(prefix, namespace)
         self.footnotes = {f.number: f for f in parsed.footnotes}
         self.built = built or {}
 
     def add(self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> None:
         self.graph.add((subject, predicate, obj))
 
-    def run(self) -> Graph:
+    def run(self) -> Graph | Triples:
         codes = {goal.code for goal in self.parsed.goals}
         unknown = sorted({link.goal for link in self.config.sdg_links} - codes)
         if unknown:
@@ -340,4 +347,18 @@ def to_graph(
 ) -> Graph:
     """The RDF of one plan, with the dataset's provenance; `built` gives the title and abbreviation of
     each plan built beside it (slug → …), by which a reference to one of them calls it."""
-    return _Mapper(parsed, registers, config, base, provenance, built).run()
+    return cast(Graph, _Mapper(parsed, registers, config, base, provenance, built).run())
+
+
+def to_triples(
+    parsed: ParsedPlan,
+    registers: Registers,
+    config: PlanConfig,
+    provenance: Provenance,
+    *,
+    base: str = DEFAULT_BASE,
+    built: dict[str, tuple[str | None, str | None]] | None = None,
+) -> Triples:
+    """`to_graph`'s triples, in the same order, as `Triples`: what a plan's build reads and writes of its
+    graph, filled at about half the cost of an rdflib graph (no prefixes: the writers bring their own)."""
+    return cast(Triples, _Mapper(parsed, registers, config, base, provenance, built, Triples()).run())

@@ -27,11 +27,12 @@ from rdflib.namespace import DCTERMS
 from hgkbp_ld import __version__
 from hgkbp_ld.catalogue import CATALOGUE_FILE, DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
 from hgkbp_ld.iris import Iris
-from hgkbp_ld.mapping import Provenance, to_graph
+from hgkbp_ld.mapping import Provenance, to_triples
 from hgkbp_ld.model import ParsedPlan, ReportEntry
 from hgkbp_ld.parse import parse_file
 from hgkbp_ld.rdfio import FORMATS, serialise_all
 from hgkbp_ld.registers import PlanConfig, Registers
+from hgkbp_ld.triples import Triples
 from hgkbp_ld.validate import Report, validate
 from hgkbp_ld.versions import History
 
@@ -168,7 +169,7 @@ def build_plan(job: PlanJob) -> PlanOutcome:
         tool_version=__version__,
     )
     clock.lap("parse")
-    graph = to_graph(parsed, registers, config, provenance, base=job.base, built=job.names)
+    graph = to_triples(parsed, registers, config, provenance, base=job.base, built=job.names)
     name = Iris(job.base, config.slug).dataset()
     clock.lap("map")
     history = History.load((job.versions or job.data_dir / "versions") / config.slug, job.base)
@@ -324,7 +325,7 @@ def reuse(outcome: PlanOutcome, previous: Path, folder: Path, data_dir: Path, ve
     return True
 
 
-def add_versions(graph: Graph, dataset: URIRef, history: History, base: str, slug: str) -> None:
+def add_versions(graph: Graph | Triples, dataset: URIRef, history: History, base: str, slug: str) -> None:
     """The dataset's versions (dct:hasVersion), each with its number and time; the dataset's own
     version (dcat:version) is the number of its latest version."""
     if history.versions:

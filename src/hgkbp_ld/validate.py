@@ -41,9 +41,11 @@ from rdflib.term import BNode, Identifier
 from hgkbp_ld import official
 from hgkbp_ld.bundled import ONTOLOGY as ONTOLOGY_DIR
 from hgkbp_ld.bundled import SHAPES as SHAPES_DIR
+from hgkbp_ld.iris import PREFIXES
 from hgkbp_ld.rdfio import read_graph, serialise
 from hgkbp_ld.settings import SHACL_ENGINES as ENGINES
 from hgkbp_ld.settings import Settings, SettingsError
+from hgkbp_ld.triples import Triples
 
 _chosen: str | None = None  # set by `use_engine` (the command line's --shacl-engine)
 
@@ -202,7 +204,7 @@ def validate_catalogue(catalogue: Graph, profile: Graph | None = None, engine: s
 
 def _run(
     name: str,
-    data: Graph,
+    data: Graph | Triples,
     profile: Graph,
     focus: list[URIRef] | None,
     inplace: bool = False,
@@ -212,7 +214,7 @@ def _run(
     if name != "pyshacl" and ntriples is not None and not inplace:
         return _turbo_ntriples(ntriples, profile, focus)
     if name == "pyshacl":
-        if not inplace and not data.store.context_aware:  # pyshacl reads a graph through a Dataset view of its store
+        if not inplace and not (isinstance(data, Graph) and data.store.context_aware):  # pyshacl views it as a Dataset
             data = _with_contexts(data)
         with _prepared_queries():
             conforms, results, _text = shacl_validate(
@@ -229,11 +231,11 @@ def _run(
     return _turbo(data, profile, focus, inplace)
 
 
-def _with_contexts(data: Graph) -> Graph:
+def _with_contexts(data: Graph | Triples) -> Graph:
     """A copy of `data` in rdflib's default (context-aware) store, with its prefixes: what pyshacl can read
-    of a graph kept without contexts (a plan's, `mapping`)."""
+    of a graph kept without contexts (a plan's in its build: `mapping.to_triples`)."""
     copy = Graph()
-    for prefix, namespace in data.namespaces():
+    for prefix, namespace in data.namespaces() if isinstance(data, Graph) else PREFIXES.items():
         copy.bind(prefix, namespace, override=False)
     copy += data
     return copy
@@ -248,17 +250,21 @@ def _vocabulary_axioms() -> Graph:
     return inoculate(Graph(), ontology_graph())
 
 
-def _turbo(data: Graph, profile: Graph, focus: list[URIRef] | None, inplace: bool = False) -> tuple[bool, Graph]:
+def _turbo(
+    data: Graph | Triples, profile: Graph, focus: list[URIRef] | None, inplace: bool = False
+) -> tuple[bool, Graph]:
     """pyshacl-turbo on what pyshacl validates (the data and the vocabulary's axioms), with each
-    profile compiled once: the same report as `pyshacl.validate(ont_graph=...)`, for less work."""
+    profile compiled once: the same report as `pyshacl.validate(ont_graph=...)`, for less work
+    (`inplace`: `data` is a graph)."""
 
     def whole() -> Graph:
         axioms = _vocabulary_axioms()
         # a copy, as pyshacl makes one: the caller's graph is not changed; without contexts (rdflib's
         # SimpleMemory), three times cheaper to fill: the copy was half of a plan's validation
-        found = data if inplace else Graph(store=SimpleMemory())
-        if not inplace:
-            for prefix, namespace in (*data.namespaces(), *axioms.namespaces()):
+        found = data if inplace and isinstance(data, Graph) else Graph(store=SimpleMemory())
+        if found is not data:
+            prefixes = data.namespaces() if isinstance(data, Graph) else PREFIXES.items()
+            for prefix, namespace in (*prefixes, *axioms.namespaces()):
                 found.bind(prefix, namespace, override=False)
             found += data
         found += axioms
@@ -318,7 +324,7 @@ def _cannot(error: object) -> str:
 
 
 def validate(
-    data: Graph,
+    data: Graph | Triples,
     focus: list[URIRef] | None = None,
     shapes: Path | Graph | None = None,
     engine: str | None = None,

@@ -136,7 +136,23 @@ def read_triples(data: bytes) -> Triples:
     return triples
 
 
-def rebase(graph: Graph, old: str, new: str) -> Graph:
+_READ: dict[str, Triples] = {}  # a snapshot's SHA-256 -> its triples, of the last few read in this process
+_READ_AT_MOST = 2
+
+
+def _read_snapshot(data: bytes, sha256: str) -> Triples:
+    """`read_triples` of a snapshot whose SHA-256 is `sha256` (checked by `History.snapshot`), read once for
+    the few asked last: a plan's build reads its latest version to compare with (`propose`) and its pages read
+    the same file again (`render.history`). Shared, so to be read, never changed."""
+    found = _READ.get(sha256)
+    if found is None:
+        if len(_READ) >= _READ_AT_MOST:
+            del _READ[next(iter(_READ))]
+        found = _READ[sha256] = read_triples(data)
+    return found
+
+
+def rebase(graph: Graph | Triples, old: str, new: str) -> Graph | Triples:
     """The graph with the things under `old`/id/ moved under `new`/id/ (a build or a server with
     --base); the vocabularies (/ns/) keep their IRIs whatever the base."""
     if old == new:
@@ -220,7 +236,7 @@ class History:
         under the canonical base, the same triples in the same order as an rdflib graph of them)."""
         if number not in self._graphs:
             if self.base == DEFAULT_BASE:
-                self._graphs[number] = read_triples(self.snapshot(number))
+                self._graphs[number] = _read_snapshot(self.snapshot(number), self.versions[number - 1].sha256)
             else:
                 self._graphs[number] = rebase(read_ntriples(self.snapshot(number)), DEFAULT_BASE, self.base)
         return self._graphs[number]
@@ -233,7 +249,7 @@ class History:
         old = _digests(self.graph(number - 1))
         return sorted(iri for iri, value in new.items() if old.get(iri) != value)
 
-    def propose(self, graph: Graph, now: dt.datetime | None = None) -> Version | None:
+    def propose(self, graph: Graph | Triples, now: dt.datetime | None = None) -> Version | None:
         """A new version if `graph`'s objects differ from the latest version's (kept until `save`)."""
         latest = self.latest
         if latest is not None:
