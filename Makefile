@@ -11,7 +11,8 @@ PORT ?= 8000
 # build, the template Virtuoso and the session's Virtuoso are made once per run (tests/shared.py).
 # One worker more than the machine has cores: the tests wait on servers, Virtuoso, Chromium and timeouts, and the
 # extra worker uses what they leave idle. On this 2-core machine, quiet, clean clone (bench/RESULTS.md, "Scale and the
-# test suite at the end of session 6"): 3 workers 177.5, 178.6, 195.0, 200.0 s, 2 workers 183.9, 202.4 s; in session 5,
+# test suite at the end of session 6"): 3 workers 177.5, 178.6, 195.0, 200.0 s, 2 workers 183.9, 202.4 s (session 7,
+# with cheaper builds: 3 workers 128.8, 123.5, 126.7 s, "scale-session7"); in session 5,
 # on a machine loaded ~7 by other work, 3 were slower ("Fourth round"). `make test TEST_WORKERS=auto` gives one per core.
 TEST_WORKERS ?= $(shell python3 -c 'import os; print((os.cpu_count() or 1) + 1)')
 # The tests' temporary folders (builds of thousands of small files, copies of them, throw-away Virtuosos)
