@@ -4,6 +4,7 @@ triples; a file read into an rdflib graph by pyoxigraph's parsers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -281,6 +282,21 @@ def _literal_text(o: Literal) -> str:
     if o.datatype:
         return f"{text}^^<{o.datatype}>"
     return text
+
+
+def n3_once() -> Callable[[Node], str]:
+    """`term.n3()`, each term written once by the function returned (rdflib checks an IRI each time it
+    writes one): for the digests of one graph, where a subject is in each of its statements and a
+    portfolio in many things' (`versions`, `render.shared`)."""
+    written: dict[Node, str] = {}
+
+    def n3(term: Node) -> str:
+        found = written.get(term)
+        if found is None:
+            found = written[term] = term.n3()  # type: ignore[attr-defined]
+        return found
+
+    return n3
 
 
 def ntriples_line(triple: tuple[Node, Node, Node]) -> str:

@@ -24,6 +24,7 @@ import io
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 
 import pyoxigraph
@@ -34,7 +35,7 @@ from rdflib.term import Node
 
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, DEFAULT_BASE, MANDAAT
-from hgkbp_ld.rdfio import serialise
+from hgkbp_ld.rdfio import n3_once, serialise
 from hgkbp_ld.store.base import to_rdflib
 from hgkbp_ld.triples import Triples
 
@@ -77,32 +78,20 @@ def objects(graph: Graph | Triples) -> dict[str, frozenset[Triple]]:
     return found
 
 
-def _line(triple: Triple) -> str:
-    return " ".join(term.n3() for term in triple) + " .\n"
+def _line(triple: Triple, n3: Callable[[Node], str] = methodcaller("n3")) -> str:
+    s, p, o = triple
+    return f"{n3(s)} {n3(p)} {n3(o)} .\n"
 
 
-def digest(description: Iterable[Triple]) -> str:
-    return hashlib.sha256("".join(sorted(_line(t) for t in description)).encode("utf-8")).hexdigest()
+def digest(description: Iterable[Triple], n3: Callable[[Node], str] = methodcaller("n3")) -> str:
+    return hashlib.sha256("".join(sorted(_line(t, n3) for t in description)).encode("utf-8")).hexdigest()
 
 
 def _digests(graph: Graph | Triples, keep: Callable[[str], bool] = lambda _iri: True) -> dict[str, str]:
     """`digest` of every object of `graph` that `keep` keeps, by IRI: each term written as N3 once
     (an object's subject is in each of its lines, a portfolio in many objects')."""
-    written: dict[Node, str] = {}
-
-    def n3(term: Node) -> str:
-        found = written.get(term)
-        if found is None:
-            found = written[term] = term.n3()
-        return found
-
-    return {
-        iri: hashlib.sha256(
-            "".join(sorted(f"{n3(s)} {n3(p)} {n3(o)} .\n" for s, p, o in description)).encode("utf-8")
-        ).hexdigest()
-        for iri, description in objects(graph).items()
-        if keep(iri)
-    }
+    n3 = n3_once()
+    return {iri: digest(description, n3) for iri, description in objects(graph).items() if keep(iri)}
 
 
 # --- the versions of one plan --------------------------------------------------------------------------------

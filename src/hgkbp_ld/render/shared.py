@@ -48,6 +48,7 @@ from rdflib.term import Node
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, MANDAAT
 from hgkbp_ld.published import CACHE, file_name
+from hgkbp_ld.rdfio import n3_once
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages
 from hgkbp_ld.render.plans import owner
@@ -106,13 +107,7 @@ class _Around:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._out: dict[Node, str] = {}
-        self._n3: dict[Node, str] = {}
-
-    def n3(self, term: Node) -> str:
-        found = self._n3.get(term)
-        if found is None:
-            found = self._n3[term] = term.n3()
-        return found
+        self.n3 = n3_once()
 
     def out(self, node: Node) -> str:
         """The digest of what the graph says of `node`; of a numbered thing (an action, a goal, an
