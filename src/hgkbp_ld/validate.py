@@ -20,7 +20,7 @@ flag away, and tests/test_validators.py keeps the two in step.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -234,11 +234,17 @@ def _run(
 def _with_contexts(data: Graph | Triples) -> Graph:
     """A copy of `data` in rdflib's default (context-aware) store, with its prefixes: what pyshacl can read
     of a graph kept without contexts (a plan's in its build: `mapping.to_triples`)."""
-    copy = Graph()
-    for prefix, namespace in data.namespaces() if isinstance(data, Graph) else PREFIXES.items():
-        copy.bind(prefix, namespace, override=False)
-    copy += data
-    return copy
+    return _copy(data, Graph())
+
+
+def _copy(data: Graph | Triples, into: Graph, namespaces: Iterable[tuple[str, URIRef]] = ()) -> Graph:
+    """`data` added to the empty graph `into`, with its prefixes (a `Triples` has none: ours) and then
+    `namespaces`, each prefix bound first as pyshacl's own copy binds it."""
+    prefixes = data.namespaces() if isinstance(data, Graph) else PREFIXES.items()
+    for prefix, namespace in (*prefixes, *namespaces):
+        into.bind(prefix, namespace, override=False)
+    into += data
+    return into
 
 
 @lru_cache(maxsize=1)
@@ -261,12 +267,10 @@ def _turbo(
         axioms = _vocabulary_axioms()
         # a copy, as pyshacl makes one: the caller's graph is not changed; without contexts (rdflib's
         # SimpleMemory), three times cheaper to fill: the copy was half of a plan's validation
-        found = data if inplace and isinstance(data, Graph) else Graph(store=SimpleMemory())
-        if found is not data:
-            prefixes = data.namespaces() if isinstance(data, Graph) else PREFIXES.items()
-            for prefix, namespace in (*prefixes, *axioms.namespaces()):
-                found.bind(prefix, namespace, override=False)
-            found += data
+        if inplace and isinstance(data, Graph):
+            found = data
+        else:
+            found = _copy(data, Graph(store=SimpleMemory()), axioms.namespaces())
         found += axioms
         return found
 
