@@ -203,6 +203,7 @@ def build_plan(job: PlanJob) -> PlanOutcome:
         clock.lap("validate")
         if not report.conforms:
             return dataclasses.replace(outcome, failed=report, seconds=clock.seconds)
+    said = _contributions(graph, job.base, config.slug) if job.render is not None else None
     del graph  # the plan is in its dumps now
     files, sizes = {}, {}
     for fmt, body in written.items():
@@ -215,13 +216,22 @@ def build_plan(job: PlanJob) -> PlanOutcome:
     clock.lap("dumps")
     outcome = dataclasses.replace(outcome, files=files, sizes=sizes)
     if job.render is not None:
-        _render(job, outcome)
+        _render(job, outcome, said)
         clock.lap("render")
     return dataclasses.replace(outcome, seconds=clock.seconds)
 
 
-def _render(job: PlanJob, outcome: PlanOutcome) -> None:
-    """The plan's pages, past versions and event stream, from the files just written (plan_site)."""
+def _contributions(graph: Triples, base: str, slug: str) -> dict[str, str]:
+    """What the plan's graph says around each thing it names and does not own (`render.shared`), from
+    the graph just built: the same statements the plan's store holds in the plan's graph, not read back."""
+    from hgkbp_ld.render.shared import contributions  # the render's, only where pages are made
+
+    return contributions(graph, base, {slug})  # type: ignore[arg-type]  # Triples reads as a Graph
+
+
+def _render(job: PlanJob, outcome: PlanOutcome, said: dict[str, str] | None = None) -> None:
+    """The plan's pages, past versions and event stream, from the files just written (plan_site);
+    `said`: the plan's `contributions`, if the build has them."""
     from hgkbp_ld.render.plan_site import render_built_plan  # the templates, only where pages are made
 
     assert job.render is not None
@@ -230,7 +240,13 @@ def _render(job: PlanJob, outcome: PlanOutcome) -> None:
     for plan, title in job.render.titles.items():  # loaded with the catalogue: what other plans' graphs say
         graph.add((URIRef(plan), DCTERMS.title, Literal(title, lang="nl")))
     render_built_plan(
-        job.folder, outcome.slug, job.base, graph, plan_manifest(outcome, job.base, len(graph)), job.render
+        job.folder,
+        outcome.slug,
+        job.base,
+        graph,
+        plan_manifest(outcome, job.base, len(graph)),
+        job.render,
+        said=said,
     )
 
 

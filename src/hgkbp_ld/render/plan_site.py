@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from hgkbp_ld import __version__, iris
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
-from hgkbp_ld.catalogue import CATALOGUE_FILE
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time, make_folder, part_name, read_part, write_part
 from hgkbp_ld.rdfio import read_graph, serialise, serialise_all
@@ -50,6 +50,7 @@ from hgkbp_ld.render.shared import contributions, graph_of
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Labels, Views
 from hgkbp_ld.store import EmbeddedStore, Store
+from hgkbp_ld.store.base import VOCABULARY_GRAPH
 from hgkbp_ld.triples import Triples
 from hgkbp_ld.web.conneg import HTML, RESOURCE_FORMATS
 
@@ -135,10 +136,18 @@ def subjects(store: Store, base: str) -> list[str]:
 
 
 def render_plan(
-    pages: Pages, histories: Histories, slug: str, graph: str, writer: Writer, things: Iterable[str], cache: Path
+    pages: Pages,
+    histories: Histories,
+    slug: str,
+    graph: str,
+    writer: Writer,
+    things: Iterable[str],
+    cache: Path,
+    said: dict[str, str] | None = None,
 ) -> dict:
     """Render plan `slug`'s own things (of `things`), its past versions and its event stream with
-    `writer`; write its fragment into `cache` (dist/build-cache) and return its summary."""
+    `writer`; write its fragment into `cache` (dist/build-cache) and return its summary. `said`: the
+    plan's `contributions` where its build made them from the graph it built (else read from the store)."""
     base = pages.base
     rendered: dict[str, None] = {}  # paths, in order, once
     for iri in things:
@@ -180,7 +189,7 @@ def render_plan(
         "statistics": {graph: statistics(pages.store, graph)},
         "mentions": mentions(pages.store, base, slug, graph),
         # what the plan's graph says around each thing it names and does not own (render.shared)
-        "contributions": contributions(_graph_triples(pages.store, graph), base, {slug}),  # type: ignore[arg-type]
+        "contributions": said if said is not None else contributions(_graph_triples(pages.store, graph), base, {slug}),  # type: ignore[arg-type]
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},
@@ -308,33 +317,46 @@ def register_plans(
 
 def plan_store(folder: Path, slug: str, base: str, catalogue: Graph, manifest: dict) -> EmbeddedStore:
     """An in-memory store of one plan as the whole build's store holds it: the plan's graph, its entry of
-    the catalogue and the vocabulary, each in its named graph and in the merged default graph."""
-    mini = folder / CACHE / FRAGMENTS / f".{slug}"
-    shutil.rmtree(mini, ignore_errors=True)
-    mini.mkdir(parents=True)
-    try:
-        os.link(folder / f"{slug}.nt", mini / f"{slug}.nt")
-        (mini / CATALOGUE_FILE).write_bytes(serialise(catalogue, "ttl"))
-        shutil.copyfile(ONTOLOGY / "beleidsplan.ttl", mini / "beleidsplan.ttl")
-        (mini / "manifest.json").write_text(json.dumps({**manifest, "dataset_version": slug}), encoding="utf-8")
-        store = EmbeddedStore()
-        store.load(mini)
-    finally:
-        shutil.rmtree(mini, ignore_errors=True)
-    return store
+    the catalogue and the vocabulary, each in its named graph and in the merged default graph, loaded in
+    the order `EmbeddedStore.load` loads a build's files (the order a store gives its statements in): the
+    plan's N-Triples, the catalogue's statements (as N-Triples, in the order of its Turtle), the
+    vocabulary (its Turtle read once per process); no folder written, no count checked."""
+    store = ox.Store()
+    parts = (
+        ((folder / f"{slug}.nt").read_bytes(), ox.RdfFormat.N_TRIPLES, manifest["plans"][slug]["graph"]),
+        (serialise(catalogue, "nt"), ox.RdfFormat.N_TRIPLES, manifest["catalogue"]["graph"]),
+        (_vocabulary(), ox.RdfFormat.TURTLE, VOCABULARY_GRAPH),
+    )
+    for data, kind, graph in parts:
+        store.bulk_load(data, format=kind, to_graph=ox.NamedNode(graph))
+        store.bulk_load(data, format=kind, to_graph=ox.DefaultGraph())
+    return EmbeddedStore.of(store)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> bytes:
+    """The vocabulary's Turtle, as a build copies it into dist/ (read once per process)."""
+    return (ONTOLOGY / "beleidsplan.ttl").read_bytes()
 
 
 def render_built_plan(
-    folder: Path, slug: str, base: str, catalogue: Graph, manifest: dict, context: RenderContext
+    folder: Path,
+    slug: str,
+    base: str,
+    catalogue: Graph,
+    manifest: dict,
+    context: RenderContext,
+    said: dict[str, str] | None = None,
 ) -> dict:
     """Render a plan the build just wrote into `folder` (the new dist/): its pages into the new site,
-    its fragment into `folder`/build-cache. `manifest`: the plan's part of the build's manifest."""
+    its fragment into `folder`/build-cache. `manifest`: the plan's part of the build's manifest;
+    `said`: the plan's `contributions`, made by its build from the graph it built (else read back)."""
     store = plan_store(folder, slug, base, catalogue, manifest)
     graph = manifest["plans"][slug]["graph"]
     histories = Histories.load(folder, manifest, base)
     pages = make_pages(store, base, context, [slug])
     writer = Writer(context.site, context.started, context.previous, pack=f"packs/{slug}.pack")
     try:
-        return render_plan(pages, histories, slug, graph, writer, subjects(store, base), folder / CACHE)
+        return render_plan(pages, histories, slug, graph, writer, subjects(store, base), folder / CACHE, said)
     finally:
         writer.close()

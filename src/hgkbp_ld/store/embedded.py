@@ -72,6 +72,13 @@ class EmbeddedStore:
         store._store = ox.Store.read_only(str(path))
         return store
 
+    @classmethod
+    def of(cls, store: ox.Store) -> EmbeddedStore:
+        """A store filled by its caller, for queries: no dataset, no load (a plan's, `plan_site.plan_store`)."""
+        found = cls()
+        found._store = store
+        return found
+
     def load(self, dist: Path, previous: Path | None = None) -> Dataset:
         """Load the build in `dist`. `previous`: the build `dist` replaces (on disk only): its store
         (`SNAPSHOT`) is taken and only the graphs whose files changed are loaded again (`_update`),
