@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
@@ -150,6 +151,30 @@ def _parsed(job: PlanJob, source_sha256: str) -> ParsedPlan | None:
 
 def build_plan(job: PlanJob) -> PlanOutcome:
     """Parse, map, version, validate and write one plan into `job.folder`."""
+    try:
+        return _build(job)
+    finally:
+        _settle_heap()
+
+
+_settled: list[bool] = []  # once per process: whether `_settle_heap` froze what the first plan loaded
+
+
+def _settle_heap() -> None:
+    """After a process's first plan, what it loaded to build one (the modules, the registers, the
+    compiled shapes, the templates, the caches: some million objects that stay) is moved out of the
+    cycle collector's sight (`gc.freeze`), garbage collected first. The collector scanned all of it
+    again at every full collection: ~0.1 s of a synthetic plan's ~0.75 s of CPU in its worker, half
+    of that after the freeze. An object frozen is still freed when its count drops to zero; only a
+    cycle among frozen objects that later becomes garbage would stay (the collection before the
+    freeze leaves none of the first plan's)."""
+    if not _settled:
+        _settled.append(True)
+        gc.collect()
+        gc.freeze()
+
+
+def _build(job: PlanJob) -> PlanOutcome:
     clock = _Clock()
     registers = _registers(job.data_dir)
     config = job.config

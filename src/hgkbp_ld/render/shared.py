@@ -101,13 +101,22 @@ def graph_of(store: Store, graph: str) -> Graph:
 
 
 class _Around:
-    """Digests of what a graph says around each of its things, each node's statements hashed once
-    (and each term written as N3 once: rdflib checks an IRI each time it writes one)."""
+    """Digests of what a graph says around each of its things, each node's statements read and hashed
+    once (and each term written as N3 once: rdflib checks an IRI each time it writes one)."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._out: dict[Node, str] = {}
+        self._said: dict[Node, list[tuple[Node, Node]]] = {}
+        self.numbered = set(graph.subjects(_NUMBER, None))  # what has a number (an action, a goal, an indicator)
         self.n3 = n3_once()
+
+    def said(self, node: Node) -> list[tuple[Node, Node]]:
+        """The (predicate, object) pairs of `node`, read from the graph once."""
+        found = self._said.get(node)
+        if found is None:
+            found = self._said[node] = list(self.graph.predicate_objects(node))
+        return found
 
     def out(self, node: Node) -> str:
         """The digest of what the graph says of `node`; of a numbered thing (an action, a goal, an
@@ -115,29 +124,30 @@ class _Around:
         found = self._out.get(node)
         if found is None:
             n3 = self.n3
-            numbered = (node, _NUMBER, None) in self.graph
-            lines = sorted(
-                f"{n3(p)} {n3(o)}"
-                for p, o in self.graph.predicate_objects(node)
-                if not numbered or p in _NUMBERED_SHOWN
-            )
+            pairs = self.said(node)
+            if node in self.numbered:
+                pairs = [(p, o) for p, o in pairs if p in _NUMBERED_SHOWN]
+            lines = sorted([f"{n3(p)} {n3(o)}" for p, o in pairs])
             found = self._out[node] = _digest([n3(node), *lines])
         return found
 
     def thing(self, node: URIRef) -> str:
-        graph, n3 = self.graph, self.n3
-        near = {node, *graph.objects(node, None), *graph.subjects(None, node)}
-        portfolios = set(graph.objects(node, _HOLDS))
-        numbered = (node, *portfolios)  # the actions listed: what names it (or a portfolio it holds) and has a number
-        actions = {s for n in numbered for s in graph.subjects(None, n) if (s, _NUMBER, None) in graph}
-        second = {o for n in actions for p, o in graph.predicate_objects(n) if p in _SECOND}
-        second.update(o for n in near for p, o in graph.predicate_objects(n) if p in _FOLLOWED)
-        goals = {g for n in second for g in graph.objects(n, _PART_OF)}
+        graph, n3, said, numbered = self.graph, self.n3, self.said, self.numbered
+        own = said(node)
+        named_by = list(graph.subject_predicates(node))
+        near = {node, *(o for _p, o in own), *(s for s, _p in named_by)}
+        portfolios = {o for p, o in own if p == _HOLDS}
+        # the actions listed: what names it (or a portfolio it holds) and has a number
+        actions = {s for s, _p in named_by if s in numbered}
+        actions.update(s for n in portfolios for s in graph.subjects(None, n) if s in numbered)
+        second = {o for n in actions for p, o in said(n) if p in _SECOND}
+        second.update(o for n in near for p, o in said(n) if p in _FOLLOWED)
+        goals = {o for n in second for p, o in said(n) if p == _PART_OF}
         nodes = near | portfolios | actions | second | goals
-        incoming = sorted(f"{n3(s)} {n3(p)}" for s, p in graph.subject_predicates(node))
-        whole = "".join(f"{n3(p)} {n3(o)}" for p, o in sorted(graph.predicate_objects(node)))  # the thing's own, all
+        incoming = sorted([f"{n3(s)} {n3(p)}" for s, p in named_by])
+        whole = "".join([f"{n3(p)} {n3(o)}" for p, o in sorted(own)])  # the thing's own, all
         out = self.out
-        return _digest([n3(node), whole, *incoming, *sorted(out(n) for n in nodes)])
+        return _digest([n3(node), whole, *incoming, *sorted([out(n) for n in nodes])])
 
 
 # looked up once, not at every statement
@@ -150,12 +160,8 @@ def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, s
     digest of what the graph says around it (see the module's docstring)."""
     owners = set(owners)
     prefix = iris.thing(base, "")
-    named = {
-        term
-        for triple in graph
-        for term in (triple[0], triple[2])
-        if isinstance(term, URIRef) and str(term).startswith(prefix) and "#" not in str(term)
-    }
+    terms = {term for triple in graph for term in (triple[0], triple[2])}
+    named = {term for term in terms if isinstance(term, URIRef) and term.startswith(prefix) and "#" not in term}
     around = _Around(graph)
     found = {}
     for node in sorted(named):
