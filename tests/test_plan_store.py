@@ -15,14 +15,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph, URIRef
 
+from hgkbp_ld import iris
 from hgkbp_ld.bundled import ONTOLOGY
 from hgkbp_ld.catalogue import CATALOGUE_FILE
 from hgkbp_ld.published import CACHE
 from hgkbp_ld.rdfio import read_graph, serialise
 from hgkbp_ld.render.plan_site import _graph_triples, plan_store, read_summary
+from hgkbp_ld.render.plans import owner
 from hgkbp_ld.render.shared import contributions
 from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.triples import Triples
 from tests.conftest import SECOND_PLAN
 
 BASE = "https://data.vlaanderen.be"
@@ -86,3 +90,67 @@ def test_contributions_the_build_made_are_those_of_the_plans_store(dist_b: Path,
     written = read_summary(dist_b / CACHE, slug)["contributions"]
     assert written
     assert written == again
+
+
+def _reference_contributions(graph: Graph, base: str, owners: set[str]) -> dict[str, str]:
+    """`contributions` as first written (each question asked of the graph as it comes): the definition
+    the faster one must keep to."""
+    from hgkbp_ld.render.shared import _FOLLOWED, _HOLDS, _NUMBER, _NUMBERED_SHOWN, _PART_OF, _SECOND, _digest
+
+    def out(node: object) -> str:
+        numbered = (node, _NUMBER, None) in graph
+        lines = sorted(
+            f"{p.n3()} {o.n3()}" for p, o in graph.predicate_objects(node) if not numbered or p in _NUMBERED_SHOWN
+        )
+        return _digest([node.n3(), *lines])  # type: ignore[attr-defined]
+
+    def thing(node: URIRef) -> str:
+        near = {node, *graph.objects(node, None), *graph.subjects(None, node)}
+        portfolios = set(graph.objects(node, _HOLDS))
+        actions = {s for n in (node, *portfolios) for s in graph.subjects(None, n) if (s, _NUMBER, None) in graph}
+        second = {o for n in actions for p, o in graph.predicate_objects(n) if p in _SECOND}
+        second.update(o for n in near for p, o in graph.predicate_objects(n) if p in _FOLLOWED)
+        goals = {g for n in second for g in graph.objects(n, _PART_OF)}
+        nodes = near | portfolios | actions | second | goals
+        incoming = sorted(f"{s.n3()} {p.n3()}" for s, p in graph.subject_predicates(node))
+        whole = "".join(f"{p.n3()} {o.n3()}" for p, o in sorted(graph.predicate_objects(node)))
+        return _digest([node.n3(), whole, *incoming, *sorted(out(n) for n in nodes)])
+
+    prefix = f"{base}/id/"
+    named = {
+        t
+        for triple in graph
+        for t in (triple[0], triple[2])
+        if isinstance(t, URIRef) and str(t).startswith(prefix) and "#" not in str(t)
+    }
+    return {
+        str(n): thing(n) for n in sorted(named) if owner(iris.path_of(str(n), base) or "") not in owners
+    }
+
+
+def test_contributions_keep_to_their_definition(dist_b: Path) -> None:
+    """Of a plan's graph (as `Triples`, as the build holds it, and as an rdflib graph) and of the
+    catalogue (the last stage's): the digests of the plain definition."""
+    for slug in PLANS:
+        graph = read_graph(dist_b / f"{slug}.nt")
+        expected = _reference_contributions(graph, BASE, {slug})
+        assert len(expected) > 10
+        assert contributions(Triples(graph), BASE, {slug}) == expected  # type: ignore[arg-type]
+        assert contributions(graph, BASE, {slug}) == expected
+        assert contributions(Triples(graph), BASE, set()) == _reference_contributions(graph, BASE, set())  # type: ignore[arg-type]
+    catalogue = read_graph(dist_b / CATALOGUE_FILE)
+    assert contributions(catalogue, BASE, PLANS) == _reference_contributions(catalogue, BASE, set(PLANS))
+
+
+def test_a_process_freezes_its_heap_once_after_its_first_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`plan_build._settle_heap`: what the first plan loaded is frozen once (gc.freeze), not at each plan."""
+    import gc
+
+    from hgkbp_ld import plan_build
+
+    frozen = []
+    monkeypatch.setattr(plan_build, "_settled", [])
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    plan_build._settle_heap()
+    plan_build._settle_heap()
+    assert frozen == [True]
