@@ -43,7 +43,6 @@ from pathlib import Path
 
 from rdflib import OWL, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
-from rdflib.term import Node
 
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, MANDAAT
@@ -101,58 +100,73 @@ def graph_of(store: Store, graph: str) -> Graph:
 
 
 class _Around:
-    """Digests of what a graph says around each of its things, each node's statements read and hashed
-    once (and each term written as N3 once: rdflib checks an IRI each time it writes one)."""
+    """Digests of what a graph says around each of its things. The graph is read once into its terms'
+    N3 (each term written once: rdflib checks an IRI each time it writes one), by subject and by
+    object: the sets and lookups that follow compare plain strings, not rdflib terms (whose equality
+    and a literal's hash are Python code), and each node's digest is made once. A term's N3 names it
+    as the term's equality does (its kind, lexical form, datatype, language), so the sets hold the same
+    nodes as sets of the terms would."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self._out: dict[Node, str] = {}
-        self._said: dict[Node, list[tuple[Node, Node]]] = {}
-        self.numbered = set(graph.subjects(_NUMBER, None))  # what has a number (an action, a goal, an indicator)
-        self.n3 = n3_once()
+        self.n3 = n3 = n3_once()
+        said: dict[str, list[tuple[str, str]]] = {}  # subject -> (predicate, object), as N3
+        named_by: dict[str, list[tuple[str, str]]] = {}  # object -> (subject, predicate)
+        s3 = p3 = ""
+        last_s = last_p = None
+        for s, p, o in graph:  # a subject's statements come together, a predicate's objects too: each N3 looked up once
+            if s is not last_s:
+                last_s, s3 = s, n3(s)
+                pairs = said.setdefault(s3, [])
+            if p is not last_p:
+                last_p, p3 = p, n3(p)
+            o3 = n3(o)
+            pairs.append((p3, o3))
+            named_by.setdefault(o3, []).append((s3, p3))
+        self.said, self.named_by = said, named_by
+        number = n3(_NUMBER)
+        self.numbered = {s3 for s3, pairs in said.items() if any(p3 == number for p3, _o in pairs)}
+        self._out: dict[str, str] = {}
 
-    def said(self, node: Node) -> list[tuple[Node, Node]]:
-        """The (predicate, object) pairs of `node`, read from the graph once."""
-        found = self._said.get(node)
-        if found is None:
-            found = self._said[node] = list(self.graph.predicate_objects(node))
-        return found
-
-    def out(self, node: Node) -> str:
-        """The digest of what the graph says of `node`; of a numbered thing (an action, a goal, an
+    def out(self, node: str) -> str:
+        """The digest of what the graph says of `node` (N3); of a numbered thing (an action, a goal, an
         indicator), only what a shared page shows of it (`_NUMBERED_SHOWN`)."""
         found = self._out.get(node)
         if found is None:
-            n3 = self.n3
-            pairs = self.said(node)
+            pairs = self.said.get(node, ())
             if node in self.numbered:
-                pairs = [(p, o) for p, o in pairs if p in _NUMBERED_SHOWN]
-            lines = sorted([f"{n3(p)} {n3(o)}" for p, o in pairs])
-            found = self._out[node] = _digest([n3(node), *lines])
+                lines = sorted([f"{p} {o}" for p, o in pairs if p in _SHOWN])
+            else:
+                lines = sorted([f"{p} {o}" for p, o in pairs])
+            found = self._out[node] = _digest([node, *lines])
         return found
 
-    def thing(self, node: URIRef) -> str:
-        graph, n3, said, numbered = self.graph, self.n3, self.said, self.numbered
-        own = said(node)
-        named_by = list(graph.subject_predicates(node))
+    def thing(self, term: URIRef) -> str:
+        node, said, numbered, none = self.n3(term), self.said, self.numbered, ()
+        own = said.get(node, none)
+        named_by = self.named_by.get(node, none)
         near = {node, *(o for _p, o in own), *(s for s, _p in named_by)}
-        portfolios = {o for p, o in own if p == _HOLDS}
+        portfolios = {o for p, o in own if p == _HOLDS_N3}
         # the actions listed: what names it (or a portfolio it holds) and has a number
         actions = {s for s, _p in named_by if s in numbered}
-        actions.update(s for n in portfolios for s in graph.subjects(None, n) if s in numbered)
-        second = {o for n in actions for p, o in said(n) if p in _SECOND}
-        second.update(o for n in near for p, o in said(n) if p in _FOLLOWED)
-        goals = {o for n in second for p, o in said(n) if p == _PART_OF}
+        actions.update(s for n in portfolios for s, _p in self.named_by.get(n, none) if s in numbered)
+        second = {o for n in actions for p, o in said.get(n, none) if p in _SECOND_N3}
+        second.update(o for n in near for p, o in said.get(n, none) if p in _FOLLOWED_N3)
+        goals = {o for n in second for p, o in said.get(n, none) if p == _PART_OF_N3}
         nodes = near | portfolios | actions | second | goals
-        incoming = sorted([f"{n3(s)} {n3(p)}" for s, p in named_by])
-        whole = "".join([f"{n3(p)} {n3(o)}" for p, o in sorted(own)])  # the thing's own, all
+        incoming = sorted([f"{s} {p}" for s, p in named_by])
+        n3 = self.n3  # the thing's own statements, all, in the terms' order (a literal's by its value)
+        whole = "".join([f"{n3(p)} {n3(o)}" for p, o in sorted(self.graph.predicate_objects(term))])
         out = self.out
-        return _digest([n3(node), whole, *incoming, *sorted([out(n) for n in nodes])])
+        return _digest([node, whole, *incoming, *sorted([out(n) for n in nodes])])
 
 
 # looked up once, not at every statement
 _NUMBER, _HOLDS, _PART_OF = BP.volgnummer, BP.heeftBevoegdheid, BP.isDeelVan
 _SECOND = _NUMBERED_SHOWN - _TO_PORTFOLIO  # what is followed from an action listed, beyond its portfolios
+# the same, as the N3 `_Around` compares
+_SHOWN, _SECOND_N3, _FOLLOWED_N3 = (frozenset(p.n3() for p in found) for found in (_NUMBERED_SHOWN, _SECOND, _FOLLOWED))
+_HOLDS_N3, _PART_OF_N3 = _HOLDS.n3(), _PART_OF.n3()
 
 
 def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:
