@@ -13,13 +13,38 @@ from decimal import Decimal
 from typing import cast
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as rdflib_namespace
 from rdflib.plugins.stores.memory import SimpleMemory
 
-from hgkbp_ld.iris import BESLUIT, BP, DEFAULT_BASE, MANDAAT, PERSON, PERSOON, PREFIXES, SCHEMA, SPDX, Iris
+from hgkbp_ld import iris
+from hgkbp_ld.iris import DEFAULT_BASE, PREFIXES, Iris
 from hgkbp_ld.model import Action, Block, HorizontalGoal, ItemList, Paragraph, ParsedPlan
 from hgkbp_ld.registers import Mandate, PlanConfig, RegisterError, Registers
 from hgkbp_ld.triples import Triples
+
+
+class _Terms:
+    """A namespace whose terms are each made once: rdflib makes a new IRI at every attribute access of a
+    namespace (and checks a closed one's name first), several thousand times a plan. The same terms."""
+
+    def __init__(self, of: object) -> None:
+        self._of = of
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._of, name)
+        setattr(self, name, term)  # found in the instance from now on, without __getattr__
+        return term
+
+
+_RDFLIB = ("DCAT", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD")
+DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD = (
+    _Terms(getattr(rdflib_namespace, name)) for name in _RDFLIB
+)
+BESLUIT, BP, MANDAAT, PERSON, PERSOON, SCHEMA, SPDX = (
+    _Terms(getattr(iris, name)) for name in ("BESLUIT", "BP", "MANDAAT", "PERSON", "PERSOON", "SCHEMA", "SPDX")
+)
 
 _AMOUNT = re.compile(r"^(\d+(?:,\d+)?)\s+(\S.*)$")
 

@@ -1,4 +1,4 @@
-"""A plan's store in its worker (`plan_site.plan_store`) and what the plan's build hands its render.
+"""A plan in its worker: its store (`plan_site.plan_store`), what the build hands its render, the heap, the mapping's terms.
 
 The plan's store used to be a folder written for each plan (the plan's N-Triples, the catalogue
 entry as Turtle, the vocabulary, a manifest) and loaded by `EmbeddedStore.load`; the plan's
@@ -154,3 +154,38 @@ def test_a_process_freezes_its_heap_once_after_its_first_plan(monkeypatch: pytes
     plan_build._settle_heap()
     plan_build._settle_heap()
     assert frozen == [True]
+
+
+def test_the_mappings_namespaces_make_each_term_once() -> None:
+    """`mapping._Terms`: the terms rdflib's namespaces give (a closed one still refuses a name it does not
+    have), each made once."""
+    from rdflib.namespace import DCTERMS, RDF
+
+    from hgkbp_ld import iris, mapping
+
+    assert mapping.DCTERMS.title == DCTERMS.title
+    assert type(mapping.DCTERMS.title) is URIRef
+    assert mapping.DCTERMS.title is mapping.DCTERMS.title
+    assert mapping.RDF.type == RDF.type
+    assert mapping.BP.Actie == iris.BP.Actie
+    assert mapping.XSD.gYear == URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+    with pytest.raises(AttributeError):
+        mapping.RDF.noSuchTerm  # noqa: B018
+
+
+def test_a_plans_triples_are_those_of_its_graph() -> None:
+    """`to_triples` (the build's) gives `to_graph`'s triples in the same order, with the terms made once."""
+    import datetime as dt
+
+    from hgkbp_ld.mapping import Provenance, to_graph, to_triples
+    from hgkbp_ld.parse import parse_file
+    from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_configs
+
+    config = next(c for c in load_plan_configs(DATA_DIR / "plans") if c.slug == PLANS[0])
+    registers = Registers.load(DATA_DIR)
+    parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=True)
+    provenance = Provenance("x.txt", "0" * 64, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "0")
+    triples = to_triples(parsed, registers, config, provenance, base=BASE)  # type: ignore[arg-type]
+    graph = to_graph(parsed, registers, config, provenance, base=BASE)  # type: ignore[arg-type]
+    assert len(triples) > 1000
+    assert list(triples) == list(graph)
