@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from hgkbp_ld import iris
 from hgkbp_ld.triples import Triples
-from hgkbp_ld.versions import PROV, Change, History, Version, diff, objects
+from hgkbp_ld.versions import PROV, Change, History, Version, diff
 
 TREE = Namespace("https://w3id.org/tree#")
 LDES = Namespace("https://w3id.org/ldes#")
@@ -131,7 +131,7 @@ class Histories:
         """The objects of one version with their descriptions, worked out once."""
         key = (slug, number)
         if key not in self._described:
-            self._described[key] = objects(self.plans[slug].graph(number))
+            self._described[key] = self.plans[slug].objects(number)
         return self._described[key]
 
     def member(self, slug: str, version: Version, iri: str, description: frozenset) -> Triples:
