@@ -382,10 +382,16 @@ def property_names(vocabulary: Graph) -> dict[str, str]:
     return {str(s): str(o) for s, o in vocabulary.subject_objects(RDFS.label) if getattr(o, "language", None) == "nl"}
 
 
-def diff(old: Graph | Triples, new: Graph | Triples, names: dict[str, str] | None = None) -> list[Change]:
-    """The objects that differ between two graphs of a plan, with what changed, in words."""
+def diff(
+    old: Graph | Triples,
+    new: Graph | Triples,
+    names: dict[str, str] | None = None,
+    described: tuple[dict[str, frozenset[Triple]], dict[str, frozenset[Triple]]] | None = None,
+) -> list[Change]:
+    """The objects that differ between two graphs of a plan, with what changed, in words. `described`:
+    `objects` of both graphs where the caller has them already."""
     names = names or {}
-    before, after = objects(old), objects(new)
+    before, after = described or (objects(old), objects(new))
     changes = []
     for iri in sorted(set(before) | set(after), key=_natural):
         removed, added = before.get(iri, frozenset()), after.get(iri, frozenset())

@@ -87,7 +87,10 @@ class Histories:
                 if version.number == 1:
                     changed = dict.fromkeys(sorted(histories.described(slug, 1)))
                 else:
-                    changed = {c.iri: c for c in diff(history.graph(version.number - 1), history.graph(version.number))}
+                    number = version.number  # the objects of both versions as their pages have them: found once
+                    described = (histories.described(slug, number - 1), histories.described(slug, number))
+                    found = diff(history.graph(number - 1), history.graph(number), None, described)
+                    changed = {c.iri: c for c in found}
                     histories.changes[(slug, version.number)] = {i: c for i, c in changed.items() if c is not None}
                 for iri, change in changed.items():
                     if change is not None and change.kind == "verwijderd":
