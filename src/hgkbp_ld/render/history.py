@@ -149,7 +149,11 @@ class Histories:
         """The description with its subjects (the object, the nodes it owns) under their member IRIs of
         `version`, each term's IRI worked out once per version (`versioned`), and the member's node."""
         number = version.number
-        terms = {s: self.versioned(slug, number, s) for s, _p, _o in description}  # a subject: its member's
+        known = self._terms.setdefault((slug, number), {})
+        terms = {}  # each subject (the object, the nodes it owns) as its member names it, looked up once
+        for subject in {s for s, _p, _o in description}:
+            found = known.get(subject)
+            terms[subject] = found if found is not None else self.versioned(slug, number, subject)
         get = terms.get
         graph = Triples()
         add = graph.add
