@@ -150,7 +150,7 @@ class Histories:
         `version`, each term's IRI worked out once per version (`versioned`), and the member's node."""
         number = version.number
         known = self._terms.setdefault((slug, number), {})
-        terms = {}  # each subject (the object, the nodes it owns) as its member names it, looked up once
+        terms: dict[Node, Node] = {}  # each subject (the object, the nodes it owns) as its member names it, once
         for subject in {s for s, _p, _o in description}:
             found = known.get(subject)
             terms[subject] = found if found is not None else self.versioned(slug, number, subject)
