@@ -64,18 +64,42 @@ class VersionError(RuntimeError):
 
 def objects(graph: Graph | Triples) -> dict[str, frozenset[Triple]]:
     """Every object of a plan's graph (by IRI) with its description: own triples and owned nodes'."""
-    owned = {s for cls in OWNED_CLASSES for s in graph.subjects(RDF.type, cls)}
+    return _objects(lambda cls: graph.subjects(RDF.type, cls), lambda s: graph.triples((s, None, None)))
+
+
+def _objects(
+    typed: Callable[[Node], Iterable[Node]], about: Callable[[Node], Iterable[Triple]]
+) -> dict[str, frozenset[Triple]]:
+    """`objects` of a graph whose subjects of a class are `typed(class)` and a subject's triples `about(s)`."""
+    owned = {s for cls in OWNED_CLASSES for s in typed(cls)}
     found: dict[str, frozenset[Triple]] = {}
     for cls in MEMBER_CLASSES:
-        for subject in graph.subjects(RDF.type, cls):
+        for subject in typed(cls):
             if not isinstance(subject, URIRef) or str(subject) in found:
                 continue
-            triples = set(graph.triples((subject, None, None)))
+            triples = set(about(subject))
             for _s, _p, o in list(triples):
                 if o in owned:
-                    triples.update(graph.triples((o, None, None)))
+                    triples.update(about(o))
             found[str(subject)] = frozenset(triples)
     return found
+
+
+def snapshot_objects(data: bytes) -> dict[str, frozenset[Triple]]:
+    """`objects(read_triples(data))` without the graph: the rows grouped by subject and the subjects by
+    class, for a snapshot read only for its objects (a plan's first version, for its pages)."""
+    rows: dict[Node, dict[Triple, None]] = {}
+    typed: dict[Node, dict[Node, None]] = {}
+    kind = RDF.type
+    for triple in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES):
+        s, p, o = to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
+        found = rows.get(s)
+        if found is None:
+            found = rows[s] = {}
+        found[(s, p, o)] = None
+        if p == kind:
+            typed.setdefault(o, {})[s] = None
+    return _objects(lambda cls: typed.get(cls, {}), lambda s: rows.get(s, {}))
 
 
 def _line(triple: Triple, n3: Callable[[Node], str] = methodcaller("n3")) -> str:
@@ -230,6 +254,14 @@ class History:
                 self._graphs[number] = rebase(read_ntriples(self.snapshot(number)), DEFAULT_BASE, self.base)
         return self._graphs[number]
 
+    def objects(self, number: int) -> dict[str, frozenset[Triple]]:
+        """`objects(self.graph(number))`; a plan's only version, not read yet, read for its objects alone
+        (`snapshot_objects`: its graph is asked for nothing else)."""
+        version = self.versions[number - 1]
+        if len(self.versions) > 1 or number in self._graphs or self.base != DEFAULT_BASE or version.sha256 in _READ:
+            return objects(self.graph(number))
+        return snapshot_objects(self.snapshot(number))
+
     def changed(self, number: int) -> list[str]:
         """The objects that changed in a version (all of them in version 1; removed ones excluded)."""
         new = _digests(self.graph(number))
@@ -350,10 +382,16 @@ def property_names(vocabulary: Graph) -> dict[str, str]:
     return {str(s): str(o) for s, o in vocabulary.subject_objects(RDFS.label) if getattr(o, "language", None) == "nl"}
 
 
-def diff(old: Graph | Triples, new: Graph | Triples, names: dict[str, str] | None = None) -> list[Change]:
-    """The objects that differ between two graphs of a plan, with what changed, in words."""
+def diff(
+    old: Graph | Triples,
+    new: Graph | Triples,
+    names: dict[str, str] | None = None,
+    described: tuple[dict[str, frozenset[Triple]], dict[str, frozenset[Triple]]] | None = None,
+) -> list[Change]:
+    """The objects that differ between two graphs of a plan, with what changed, in words. `described`:
+    `objects` of both graphs where the caller has them already."""
     names = names or {}
-    before, after = objects(old), objects(new)
+    before, after = described or (objects(old), objects(new))
     changes = []
     for iri in sorted(set(before) | set(after), key=_natural):
         removed, added = before.get(iri, frozenset()), after.get(iri, frozenset())

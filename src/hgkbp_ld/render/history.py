@@ -18,10 +18,11 @@ from pathlib import Path
 
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.term import Node
 
 from hgkbp_ld import iris
 from hgkbp_ld.triples import Triples
-from hgkbp_ld.versions import PROV, Change, History, Version, diff, objects
+from hgkbp_ld.versions import PROV, Change, History, Version, diff
 
 TREE = Namespace("https://w3id.org/tree#")
 LDES = Namespace("https://w3id.org/ldes#")
@@ -68,6 +69,9 @@ class Histories:
     _members: dict[tuple[str, int], Triples] = field(default_factory=dict)
     _described: dict[tuple[str, int], dict[str, frozenset]] = field(default_factory=dict)
     _member: dict[tuple[str, int, str], Triples] = field(default_factory=dict)  # made once: a page and the stream
+    _subjects: dict[tuple[str, int, str], set] = field(default_factory=dict)  # a member's subjects (its node first)
+    _terms: dict[tuple[str, int], dict] = field(default_factory=dict)  # per version: a term -> its member's IRI
+    _times: dict[tuple[str, int], Literal] = field(default_factory=dict)  # per version: its prov:generatedAtTime
 
     @classmethod
     def load(cls, dist: Path, manifest: dict, base: str) -> Histories:
@@ -83,7 +87,10 @@ class Histories:
                 if version.number == 1:
                     changed = dict.fromkeys(sorted(histories.described(slug, 1)))
                 else:
-                    changed = {c.iri: c for c in diff(history.graph(version.number - 1), history.graph(version.number))}
+                    number = version.number  # the objects of both versions as their pages have them: found once
+                    described = (histories.described(slug, number - 1), histories.described(slug, number))
+                    found = diff(history.graph(number - 1), history.graph(number), None, described)
+                    changed = {c.iri: c for c in found}
                     histories.changes[(slug, version.number)] = {i: c for i, c in changed.items() if c is not None}
                 for iri, change in changed.items():
                     if change is not None and change.kind == "verwijderd":
@@ -113,16 +120,21 @@ class Histories:
             version = self.plans[slug].versions[number - 1]
             described = self.described(slug, number)
             graph = Triples()
-            for entry_iri in sorted(i for i, es in self.entries.items() for e in es if (e.slug, e.number) == key):
+            for entry_iri in self._changed(slug, number):
                 graph += self.member(slug, version, entry_iri, described[entry_iri])
             self._members[key] = graph
         return self._members[key]
+
+    def _changed(self, slug: str, number: int) -> list[str]:
+        """The objects with a member in version `number` of plan `slug` (an entry), sorted."""
+        key = (slug, number)
+        return sorted(i for i, es in self.entries.items() for e in es if (e.slug, e.number) == key)
 
     def described(self, slug: str, number: int) -> dict[str, frozenset]:
         """The objects of one version with their descriptions, worked out once."""
         key = (slug, number)
         if key not in self._described:
-            self._described[key] = objects(self.plans[slug].graph(number))
+            self._described[key] = self.plans[slug].objects(number)
         return self._described[key]
 
     def member(self, slug: str, version: Version, iri: str, description: frozenset) -> Triples:
@@ -134,20 +146,43 @@ class Histories:
         return self._member[key]
 
     def _make_member(self, slug: str, version: Version, iri: str, description: frozenset) -> Triples:
-        subjects = {s for s, _p, _o in description}
-
-        def versioned(term: object) -> object:
-            if term in subjects and iris.path_of(str(term), self.base) is not None:
-                return URIRef(self.member_iri(slug, version.number, str(term)))
-            return term
-
+        """The description with its subjects (the object, the nodes it owns) under their member IRIs of
+        `version`, each term's IRI worked out once per version (`versioned`), and the member's node."""
+        number = version.number
+        known = self._terms.setdefault((slug, number), {})
+        terms: dict[Node, Node] = {}  # each subject (the object, the nodes it owns) as its member names it, once
+        for subject in {s for s, _p, _o in description}:
+            found = known.get(subject)
+            terms[subject] = found if found is not None else self.versioned(slug, number, subject)
+        get = terms.get
         graph = Triples()
+        add = graph.add
         for s, p, o in description:
-            graph.add((versioned(s), p, versioned(o)))  # type: ignore[arg-type]
-        node = URIRef(self.member_iri(slug, version.number, iri))
+            add((terms[s], p, get(o, o)))  # an object that is a subject of the description is versioned too
+        node = URIRef(self.member_iri(slug, number, iri))
         graph.add((node, DCTERMS.isVersionOf, URIRef(iri)))
-        graph.add((node, PROV.generatedAtTime, _time(version.timestamp)))
+        key = (slug, number)
+        time = self._times.get(key)
+        if time is None:
+            time = self._times[key] = _time(version.timestamp)
+        graph.add((node, PROV.generatedAtTime, time))
+        self._subjects[(slug, number, iri)] = {node, *terms.values()}
         return graph
+
+    def versioned(self, slug: str, number: int, term: Node) -> Node:
+        """A subject of a description in version `number` as its member names it: a thing under the base
+        as its IRI in that version, anything else (a blank node, another site's IRI) as it is."""
+        terms = self._terms.setdefault((slug, number), {})
+        found = terms.get(term)
+        if found is None:
+            path = iris.path_of(str(term), self.base)
+            found = terms[term] = term if path is None else URIRef(self.member_iri(slug, number, str(term)))
+        return found
+
+    def member_subjects(self, slug: str, version: Version, iri: str, description: frozenset) -> set:
+        """The subjects of `member` (those of `graph.subjects()`), known when it was made."""
+        self.member(slug, version, iri, description)
+        return self._subjects[(slug, version.number, iri)]
 
     def version_at(self, iri: str, number: int) -> Entry | None:
         """The object's state in version `number`: its member of that version or the last one before."""
@@ -188,10 +223,14 @@ class Histories:
             graph.add((relation, TREE.node, URIRef(f"{origin}/ldes/{slug}/{following.number}")))
             graph.add((relation, TREE.path, PROV.generatedAtTime))
             graph.add((relation, TREE.value, _time(following.timestamp)))
-        members = self.members(slug, number)
-        for member in members.subjects(DCTERMS.isVersionOf, None):
-            graph.add((stream, TREE.member, member))
-        graph += members
+        version = history.versions[number - 1]
+        described = self.described(slug, number)
+        members = [self.member(slug, version, iri, described[iri]) for iri in self._changed(slug, number)]
+        for member in members:  # added to the page at once, not first to a graph of them all (`members`)
+            for node in member.subjects(DCTERMS.isVersionOf, None):
+                graph.add((stream, TREE.member, node))
+        for member in members:
+            graph += member
         return graph
 
 

@@ -222,12 +222,13 @@ def past_graphs(
         entries = [e for e in every if e.slug == slug]
         for entry in entries:
             version = histories.plans[slug].versions[entry.number - 1]
-            graph = histories.member(slug, version, iri, histories.described(slug, entry.number)[iri])
+            description = histories.described(slug, entry.number)[iri]
+            graph = histories.member(slug, version, iri, description)
             member = histories.member_iri(slug, entry.number, iri)
             parts = []
-            for owned in sorted({s for s in graph.subjects() if str(s) != member}):  # period, indicators too
-                part = Triples()
-                part += graph.triples((owned, None, None))
+            subjects = histories.member_subjects(slug, version, iri, description)  # graph.subjects(), once each
+            for owned in sorted(s for s in subjects if str(s) != member):  # period, indicators too
+                part = Triples(graph.triples((owned, None, None)))
                 part += graph.triples((None, None, owned))
                 parts.append((str(owned), part))
             yield iri, entry, entries, member, graph, parts
