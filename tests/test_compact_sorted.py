@@ -30,7 +30,7 @@ def graphs() -> list[Graph]:
         graph = Graph(store=SimpleMemory())
         for number, subject in enumerate(subjects[::step]):
             graph.add((subject, DCTERMS.title, Literal(f"title {number}", lang="nl")))
-            for literal in literals[number::step * 5]:
+            for literal in literals[number :: step * 5]:
                 graph.add((subject, EX.odd, literal))
                 graph.add((subject, SKOS.notation, literal))
             for falsy in (Literal(""), Literal("0", datatype=XSD.integer), Literal("false", datatype=XSD.boolean)):
