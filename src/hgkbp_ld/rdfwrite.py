@@ -47,6 +47,7 @@ _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
 _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
+_PAIRED = 500  # a graph of more triples (a plan's, not a page's) is written without `_pair`
 
 
 _Form = TypeVar("_Form", str, tuple[str, str])
@@ -167,7 +168,11 @@ class Writers:
         return self.both(triples)[1]
 
     def both(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
-        """The triples (in the order given) as Turtle and as RDF/XML, in one pass over them."""
+        """The triples (in the order given) as Turtle and as RDF/XML, in one pass over them. A page's
+        graph: what each (predicate, object) writes is remembered (`_pair`: a label, a class, a plan
+        are on many pages); a big graph's by its terms (`_by_terms`)."""
+        if len(triples) > _PAIRED:
+            return self._by_terms(triples)
         turtle: list[str] = []
         xml: list[str] = [self.xml_head]
         add, put = turtle.append, xml.append
@@ -206,6 +211,66 @@ class Writers:
             element = "rdf:Description"
             put(f'\t<rdf:Description rdf:about="{about}">\n')
             put(pair[5])
+        put(f"\t</{element}>\n" if last_s is not None else "")
+        put(self.xml_tail)
+        if last_s is None:
+            return b"", "".join(xml).encode("utf-8")
+        add(" .\n")
+        return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
+
+    def _by_terms(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
+        """`both`, each term's forms looked up: for a big graph (a plan's dump), whose statements are
+        mostly written once, so that remembering them costs more than it saves."""
+        turtle: list[str] = []
+        xml: list[str] = [self.xml_head]
+        add, put = turtle.append, xml.append
+        iris, literals, known, make = self._iris, self._literals, self._forms, self._make
+        same = str.__eq__  # rdflib's own == is Python code
+        last_s: str | None = None
+        last_p: str | None = None
+        element = ""
+        for s, p, o in triples:
+            kind = type(o)
+            if type(s) is not URIRef or type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
+                raise Unsupported("a blank node or a subclass of a term")
+            if kind is URIRef:
+                held = iris.get(id(o))
+                of_o = held[1] if held is not None and held[0] is o else known(o)
+                written = of_o[_TURTLE] or make(of_o, _TURTLE, o)
+            else:
+                held = literals.get(id(o))
+                if held is None or held[0] is not o:
+                    held = self._literal(o)
+                written, content = held[1], held[2]
+            held = iris.get(id(p))
+            of_p = held[1] if held is not None and held[0] is p else known(p)
+            if last_s is not None and same(s, last_s):
+                if same(p, last_p):
+                    add(" , " + written)
+                else:
+                    add(" ;\n\t" + (of_p[_VERB] or make(of_p, _VERB, p)) + written)
+            else:
+                if last_s is not None:
+                    add(" .\n")
+                    put(f"\t</{element}>\n")
+                verb = of_p[_VERB] or make(of_p, _VERB, p)
+                held = iris.get(id(s))
+                of_s = held[1] if held is not None and held[0] is s else known(s)
+                add((of_s[_TURTLE] or make(of_s, _TURTLE, s)) + " " + verb + written)
+                last_s, last_p = s, p
+                about = of_s[_ABOUT] or make(of_s, _ABOUT, s)
+                if kind is URIRef and verb == "a ":  # the class's element, this triple said by it
+                    typed, element = of_o[_NAME] or make(of_o, _NAME, o)
+                    put(f'\t<{typed} rdf:about="{about}">\n')
+                    continue
+                element = "rdf:Description"
+                put(f'\t<rdf:Description rdf:about="{about}">\n')
+            last_s, last_p = s, p
+            tag, close = of_p[_NAME] or make(of_p, _NAME, p)
+            if kind is URIRef:
+                put(f'\t\t<{tag} rdf:resource="{of_o[_ABOUT] or make(of_o, _ABOUT, o)}"/>\n')
+            else:
+                put(f"\t\t<{tag}{content}</{close}>\n")
         put(f"\t</{element}>\n" if last_s is not None else "")
         put(self.xml_tail)
         if last_s is None:
