@@ -343,3 +343,24 @@ def test_remembered_forms_follow_each_term_when_the_memory_is_small(monkeypatch:
         assert written["jsonld"] == rdflib_jsonld(graph)
         assert written["ttl"] == oxigraph_text(graph, "ttl")
         assert written["rdf"] == oxigraph_text(graph, "rdf")
+
+
+@pytest.mark.parametrize("paired", [0, 10**9], ids=["by-terms", "by-pairs"])
+def test_both_ways_of_writing_are_pyoxigraphs(monkeypatch: pytest.MonkeyPatch, paired: int) -> None:
+    """A page's graph is written by its (predicate, object) pairs' remembered text, a big graph by its
+    terms' forms: each way gives pyoxigraph's text, on our shapes and on every odd literal and IRI."""
+    from hgkbp_ld import rdfwrite
+
+    monkeypatch.setattr(rdfwrite, "_PAIRED", paired)
+    thing = URIRef("https://data.vlaanderen.be/id/actie/p/1")
+    odd = Graph(store=SimpleMemory())
+    for literal in odd_literals():
+        if not any(c < " " and c not in "\t\n\r" for c in literal):
+            odd.add((thing, DCTERMS.description, literal))
+    for iri in ODD_IRIS[:3] + ODD_IRIS[-3:]:
+        odd.add((thing, RDF.type, URIRef(iri)))
+        odd.add((thing, BP.heeftActie, URIRef(iri)))
+    for graph in [*our_shape(), odd]:
+        graph.remove((None, RDFS.seeAlso, None))
+        for fmt in ("ttl", "rdf"):
+            assert rdfio.serialise(graph, fmt) == oxigraph_text(graph, fmt)

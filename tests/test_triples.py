@@ -63,3 +63,75 @@ def test_adding_a_graph_or_triples_keeps_the_order() -> None:
     part = Triples()
     part += ours.triples((EX.a, None, None))
     assert list(part) == list(theirs.triples((EX.a, None, None)))
+
+
+def _copies(terms: list) -> list:
+    """Equal terms that are other objects (a namespace's, the store's): found by rdflib's ==."""
+    return [
+        t if t is None else type(t)(str(t)) if not isinstance(t, Literal) else Literal(str(t), t.language, t.datatype)
+        for t in terms
+    ]
+
+
+def _ask(graph: Triples | Graph, question: int, a: object, b: object) -> object:
+    """One of the questions that need the predicate or object index."""
+    asked = (
+        lambda: list(graph.triples((None, a, b))),
+        lambda: list(graph.triples((None, None, a))),
+        lambda: list(graph.triples((None, a, None))),
+        lambda: list(graph.subjects(a, b)),
+        lambda: list(graph.subject_predicates(a)),
+        lambda: graph.value(None, a, b),
+        lambda: (None, a, b) in graph,
+    )
+    return asked[question]()
+
+
+def test_questions_before_the_indexes_are_made_get_the_same_answers() -> None:
+    """The first questions by predicate or object read the added triples (no index yet): each asked of
+    a graph that was asked nothing else, with its terms as other objects too."""
+    for seed in range(3):
+        _ours, theirs, terms = filled(seed)
+        added = list(theirs)
+        random.Random(seed).shuffle(added)
+        for asked in (terms, _copies(terms)):
+            for a, b in itertools.product(asked, repeat=2):
+                for question in range(7):
+                    fresh, reference = Triples(), Graph(store=SimpleMemory())
+                    for triple in added + added[:10]:
+                        fresh.add(triple)
+                        reference.add(triple)
+                    assert fresh._pos is None  # asked before the index is made
+                    assert _ask(fresh, question, a, b) == _ask(reference, question, a, b)
+
+
+def test_adding_after_the_indexes_are_made_keeps_the_order() -> None:
+    ours, theirs, terms = filled(11)
+    for _asked in range(6):  # enough questions by object to have the indexes made
+        list(ours.triples((None, None, EX.a)))
+    assert ours._pos is not None
+    more = [(EX.z, EX.p, EX.a), (EX.a, EX.q, Literal("a")), (EX.b, EX.p, EX.a), (EX.z, EX.p, EX.a)]
+    ours += more[:2]
+    theirs += more[:2]
+    for triple in more[2:]:
+        ours.add(triple)
+        theirs.add(triple)
+    assert len(ours) == len(theirs)
+    for s, p, o in itertools.product([*terms, EX.z], repeat=3):
+        assert list(ours.triples((s, p, o))) == list(theirs.triples((s, p, o)))
+
+
+def test_a_graph_made_whole_is_the_graph_added_one_by_one() -> None:
+    _ours, theirs, _terms = filled(3)
+    added = list(theirs) + list(theirs)[:5]
+    whole, one_by_one = Triples(added), Triples()
+    for triple in added:
+        one_by_one.add(triple)
+    assert len(whole) == len(one_by_one) == len(theirs)
+    assert list(whole) == list(one_by_one) == list(theirs)
+    reference = Graph(store=SimpleMemory())
+    for triple in added:
+        reference.add(triple)
+    for term in (EX.a, EX.p, Literal("a")):
+        assert list(whole.subject_predicates(term)) == list(reference.subject_predicates(term))
+        assert list(whole.triples((None, term, None))) == list(reference.triples((None, term, None)))

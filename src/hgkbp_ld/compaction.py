@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
@@ -24,10 +25,15 @@ from rdflib.plugins.shared.jsonld.keys import ID, VOCAB
 
 _LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by its hash, not compared
 _REMEMBERED = 1 << 12  # statements' values remembered, then forgotten: a build makes millions
+_SORTED = orjson.OPT_SORT_KEYS
 
 
 class Unsupported(Exception):
     """A graph outside the shape `compact` makes as rdflib does: let rdflib's converter make it."""
+
+
+class Unsorted(Exception):
+    """A document `compact_sorted` does not sort (a float, a value orjson cannot write): `compact` it."""
 
 
 class Compactor:
@@ -46,8 +52,9 @@ class Compactor:
         self._symbols: dict[str, str | None] = {}
         # (predicate, datatype, language) of a literal, or (predicate,) of an IRI -> what `_key` says
         self._keys: dict[tuple, tuple[str, bool, object, str | None]] = {}
-        # (id of the predicate, id of the object) -> (key, value, predicate, object)
-        self._values: dict[tuple[int, int], tuple[str, Any, Any, Any]] = {}
+        # (id of the predicate, id of the object) -> (key, value, predicate, object, whether the value is
+        # a float or the key sorts before the id's)
+        self._values: dict[tuple[int, int], tuple[str, Any, Any, Any, bool]] = {}
 
     def shrink(self, iri: str) -> str:
         found = self._shrunk.get(iri)
@@ -128,27 +135,32 @@ class Compactor:
             return {self.lang_key: o.language, self.value_key: value}
         return value
 
+    def _statement(self, p: Any, o: Any) -> tuple[str, Any, Any, Any, bool]:  # noqa: ANN401
+        """A statement's key and value (remembered by the identity of its predicate and object, both
+        held so that their ids are not reused meanwhile; rdflib's == is Python code), and whether
+        `compact_sorted` leaves its document to the caller (a float, a key before "@id")."""
+        if isinstance(o, BNode) or p in _LISTS or (type(o) is URIRef and o in _LISTS):
+            raise Unsupported("a blank node or an RDF list")
+        values = self._values
+        if len(values) >= _REMEMBERED:
+            values.clear()
+        key, value = self._value(p, o)
+        odd = type(value) is float or key <= self.id_key
+        found = values[(id(p), id(o))] = (key, value, p, o, odd)
+        return found
+
     def compact(self, triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:
         """The compacted document of these triples (as `Converter.convert` of their graph, a list of
         nodes put under @graph), without its @context. Raises `Unsupported`."""
         nodes: dict[Any, dict[str, Any]] = {}
         values = self._values
         for s, p, o in triples:
-            # a statement's key and value, remembered by the identity of its predicate and object (both
-            # held, so that their ids are not reused meanwhile; rdflib's == is Python code)
-            kind = type(o)
+            if type(s) is not URIRef:
+                raise Unsupported("a blank node or an RDF list")
             found = values.get((id(p), id(o)))
             if found is None or found[2] is not p or found[3] is not o:
-                if type(s) is not URIRef or isinstance(o, BNode) or p in _LISTS or (kind is URIRef and o in _LISTS):
-                    raise Unsupported("a blank node or an RDF list")
-                if len(values) >= _REMEMBERED:
-                    values.clear()
-                key, value = self._value(p, o)
-                values[(id(p), id(o))] = (key, value, p, o)
-            else:
-                if type(s) is not URIRef:
-                    raise Unsupported("a blank node or an RDF list")
-                key, value = found[0], found[1]
+                found = self._statement(p, o)
+            key, value = found[0], found[1]
             node = nodes.get(s)
             if node is None:
                 node = nodes[s] = {self.id_key: self.shrink(str(s))}
@@ -163,3 +175,48 @@ class Compactor:
         if len(nodes) == 1:
             return next(iter(nodes.values()))
         return {self.graph_key: list(nodes.values())}
+
+    def compact_sorted(self, triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:
+        """`compact`'s document with every array sorted by its items' orjson text with sorted keys (as
+        `rdfio` sorts a document before writing it), without walking the document again for its arrays:
+        those made here are sorted, the nodes under @graph by their ids' text, which decides ("@id" is
+        every node's first key, and the ids differ: a JSON string is never the start of another).
+        Raises `Unsupported`, or `Unsorted` for a float, a key sorting before "@id" or two nodes of one
+        id (the caller then sorts `compact`'s document itself)."""
+        nodes: dict[Any, dict[str, Any]] = {}
+        arrays = []
+        values = self._values
+        id_key = self.id_key
+        for s, p, o in triples:
+            if type(s) is not URIRef:
+                raise Unsupported("a blank node or an RDF list")
+            found = values.get((id(p), id(o)))
+            if found is None or found[2] is not p or found[3] is not o:
+                found = self._statement(p, o)
+            if found[4]:
+                raise Unsorted("a float or a key before the id's")
+            key, value = found[0], found[1]
+            node = nodes.get(s)
+            if node is None:
+                node = nodes[s] = {id_key: self.shrink(str(s))}
+            held = node.get(key)
+            if held:
+                if type(held) is list:
+                    held.append(value)
+                else:
+                    node[key] = held = [held, value]
+                    arrays.append(held)
+            else:
+                node[key] = value
+        for array in arrays:
+            array.sort(key=_text)
+        if len(nodes) == 1:
+            return next(iter(nodes.values()))
+        by_text = {orjson.dumps(node[id_key]): node for node in nodes.values()}
+        if len(by_text) != len(nodes):
+            raise Unsorted("two nodes of one id")
+        return {self.graph_key: [by_text[text] for text in sorted(by_text)]}
+
+
+def _text(value: object) -> bytes:
+    return orjson.dumps(value, option=_SORTED)

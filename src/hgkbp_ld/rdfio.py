@@ -16,7 +16,7 @@ from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.term import Node
 
 from hgkbp_ld.bundled import ONTOLOGY
-from hgkbp_ld.compaction import Compactor, Unsupported
+from hgkbp_ld.compaction import Compactor, Unsorted, Unsupported
 from hgkbp_ld.iris import PREFIXES
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
 from hgkbp_ld.rdfwrite import Writers
@@ -174,12 +174,16 @@ def _writers() -> Writers:
 
 def _jsonld(graph: Described, triples: list) -> bytes:
     """The JSON-LD file: `_jsonld_text` of the compacted document. A document our compactor made (one
-    node or nodes under @graph: no nested arrays) has its arrays sorted in place and is written by orjson
-    with its keys sorted, without the canonical copy: the same text (see `_sorted_text`)."""
+    node or nodes under @graph: no nested arrays) is made with its arrays sorted (`compact_sorted`), or
+    has them sorted in place here, and is written by orjson with its keys sorted, without the canonical
+    copy: the same text (see `_sorted_text`)."""
     try:
-        compacted = _compactor().compact(triples)
+        return _written(_compactor().compact_sorted(triples))
+    except (Unsorted, TypeError):  # TypeError: a value orjson cannot write
+        pass
     except Unsupported:
         return (_jsonld_text(_compacted(graph, triples)) + "\n").encode("utf-8")
+    compacted = _compactor().compact(triples)
     try:
         return _sorted_text(compacted)
     except (_HasFloat, TypeError):
@@ -201,6 +205,11 @@ def _sorted_text(document: dict) -> bytes:
     if any(key <= "@context" for key in document):
         raise _HasFloat  # not a document of our compactor's: let the canonical copy write it
     _sort_arrays(document)
+    return _written(document)
+
+
+def _written(document: dict) -> bytes:
+    """A document with its arrays sorted (and no key before "@context") written with our context."""
     body = orjson.dumps(document, option=_INDENTED)
     if body == b"{}":
         return ("{\n  " + _context_member() + "\n}\n").encode("utf-8")
@@ -256,12 +265,13 @@ def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
     made once (store/base.py) and a label is on many pages."""
     found = {}
     held = _LITERAL_LINES
+    join = "".join  # an f-string formats an rdflib term through its Python `__str__`: 4x slower
     for triple in triples:
         s, p, o = triple
         if type(s) is URIRef and type(p) is URIRef:
             kind = type(o)
             if kind is URIRef:
-                found[f"<{s}> <{p}> <{o}> .\n"] = triple
+                found[join(("<", s, "> <", p, "> <", o, "> .\n"))] = triple
                 continue
             if kind is Literal:
                 known = held.get(id(o))
@@ -269,7 +279,7 @@ def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
                     if len(held) >= _REMEMBERED:
                         held.clear()
                     known = held[id(o)] = (o, _literal_text(o))
-                found[f"<{s}> <{p}> {known[1]} .\n"] = triple
+                found[join(("<", s, "> <", p, "> ", known[1], " .\n"))] = triple
                 continue
         found[ntriples_line(triple)] = triple
     return found

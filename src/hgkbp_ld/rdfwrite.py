@@ -47,6 +47,7 @@ _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
 _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
+_PAIRED = 500  # a graph of more triples (a plan's, not a page's) is written without `_pair`
 
 
 _Form = TypeVar("_Form", str, tuple[str, str])
@@ -84,6 +85,7 @@ class Writers:
         self._iris: dict[int, tuple[Node, list]] = {}
         self._texts: dict[str, list] = {}
         self._literals: dict[int, tuple[Literal, str, str]] = {}
+        self._pairs: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what they write (`_pair`)
 
     def _forms(self, term: Node) -> list:
         held = self._iris.get(id(term))
@@ -166,7 +168,59 @@ class Writers:
         return self.both(triples)[1]
 
     def both(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
-        """The triples (in the order given) as Turtle and as RDF/XML, in one pass over them."""
+        """The triples (in the order given) as Turtle and as RDF/XML, in one pass over them. A page's
+        graph: what each (predicate, object) writes is remembered (`_pair`: a label, a class, a plan
+        are on many pages); a big graph's by its terms (`_by_terms`)."""
+        if len(triples) > _PAIRED:
+            return self._by_terms(triples)
+        turtle: list[str] = []
+        xml: list[str] = [self.xml_head]
+        add, put = turtle.append, xml.append
+        iris, pairs, known, make, pair_of = self._iris, self._pairs, self._forms, self._make, self._pair
+        same = str.__eq__  # rdflib's own == is Python code
+        last_s: str | None = None
+        last_p: str | None = None
+        element = ""
+        for s, p, o in triples:
+            pair = pairs.get((id(p), id(o)))
+            if pair is None or pair[0] is not p or pair[1] is not o:
+                pair = pair_of(p, o)
+            if type(s) is not URIRef:
+                raise Unsupported("a blank node or a subclass of a term")
+            if last_s is not None and same(s, last_s):
+                if same(p, last_p):
+                    add(pair[3])
+                else:
+                    add(pair[4])
+                    last_p = p
+                put(pair[5])
+                continue
+            if last_s is not None:
+                add(" .\n")
+                put(f"\t</{element}>\n")
+            held = iris.get(id(s))
+            of_s = held[1] if held is not None and held[0] is s else known(s)
+            add(of_s[_TURTLE] or make(of_s, _TURTLE, s))
+            add(pair[2])
+            last_s, last_p = s, p
+            about = of_s[_ABOUT] or make(of_s, _ABOUT, s)
+            if pair[6]:  # an rdf:type: the class's element, this triple said by it
+                typed, element = self.xml_name(o)
+                put(f'\t<{typed} rdf:about="{about}">\n')
+                continue
+            element = "rdf:Description"
+            put(f'\t<rdf:Description rdf:about="{about}">\n')
+            put(pair[5])
+        put(f"\t</{element}>\n" if last_s is not None else "")
+        put(self.xml_tail)
+        if last_s is None:
+            return b"", "".join(xml).encode("utf-8")
+        add(" .\n")
+        return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
+
+    def _by_terms(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
+        """`both`, each term's forms looked up: for a big graph (a plan's dump), whose statements are
+        mostly written once, so that remembering them costs more than it saves."""
         turtle: list[str] = []
         xml: list[str] = [self.xml_head]
         add, put = turtle.append, xml.append
@@ -223,6 +277,38 @@ class Writers:
             return b"", "".join(xml).encode("utf-8")
         add(" .\n")
         return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
+
+    def _pair(self, p: Node, o: Node) -> tuple:
+        """What a (predicate, object) writes, remembered by their identities (both held): the Turtle
+        after a new subject (` verb object`), after the same predicate (` , object`), after another
+        (` ;` and the verb and object), the RDF/XML property element, whether it is an rdf:type."""
+        kind = type(o)
+        if type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
+            raise Unsupported("a blank node or a subclass of a term")
+        verb = self.predicate(p)
+        tag, close = self.xml_name(p)
+        if kind is URIRef:
+            written = self.turtle_iri(o)
+            line = f'\t\t<{tag} rdf:resource="{self.xml_attribute(o)}"/>\n'
+        else:
+            held = self._literals.get(id(o))
+            if held is None or held[0] is not o:
+                held = self._literal(o)
+            written = held[1]
+            line = f"\t\t<{tag}{held[2]}</{close}>\n"
+        if len(self._pairs) >= _CACHE:
+            self._pairs.clear()
+        pair = (
+            p,
+            o,
+            " " + verb + written,
+            " , " + written,
+            " ;\n\t" + verb + written,
+            line,
+            kind is URIRef and verb == "a ",
+        )
+        self._pairs[(id(p), id(o))] = pair
+        return pair
 
     def _literal(self, literal: Literal) -> tuple[Literal, str, str]:
         """A literal's Turtle and its RDF/XML element's attribute and content (`xml:lang="nl">text`),

@@ -21,37 +21,148 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
+Index = dict[Node, dict[Node, dict[Node, int]]]
 _NONE: dict = {}
+_SCANS = 4  # questions by predicate or object answered by reading the added triples, then indexed
+_same = str.__eq__  # rdflib's terms are equal only if their texts are (its own == is Python code)
 
 
 class Triples:
     """Triples with rdflib's `Graph` reading methods (those the render uses), answered in the order
-    rdflib's `SimpleMemory` gives."""
+    rdflib's `SimpleMemory` gives.
 
-    __slots__ = ("_osp", "_pos", "_size", "_spo")
+    Only the subject index is made as triples are added (it finds duplicates). Most graphs are only
+    read by subject or whole (a page's formats, a stream, a mapping), so the predicate and object
+    indexes are made when a question needs them: the first few such questions are answered by reading
+    the added triples in their order (`_added`), then the indexes are made from them, in the order
+    they would have had."""
+
+    __slots__ = ("_added", "_osp", "_pos", "_scans", "_size", "_spo")
 
     def __init__(self, triples: Iterable[Triple] = ()) -> None:
-        self._spo: dict[Node, dict[Node, dict[Node, int]]] = {}
-        self._pos: dict[Node, dict[Node, dict[Node, int]]] = {}
-        self._osp: dict[Node, dict[Node, dict[Node, int]]] = {}
+        self._spo: Index = {}
+        self._pos: Index | None = None  # None: not made yet, `_added` holds every triple in its order
+        self._osp: Index | None = None
+        self._added: list[Triple] = []
+        self._scans = 0
         self._size = 0
-        for triple in triples:
-            self.add(triple)
+        if triples:
+            self._extend(triples)
 
     def add(self, triple: Triple) -> Triples:
         s, p, o = triple
-        objects = self._spo.setdefault(s, {}).setdefault(p, {})
-        if o in objects:
+        by_predicate = self._spo.get(s)
+        if by_predicate is None:
+            by_predicate = self._spo[s] = {}
+        objects = by_predicate.get(p)
+        if objects is None:
+            objects = by_predicate[p] = {}
+        size = len(objects)
+        objects[o] = 1  # a literal's hash is Python code: asked once, not for `in` and again to store
+        if len(objects) == size:
             return self
-        objects[o] = 1
-        self._pos.setdefault(p, {}).setdefault(o, {})[s] = 1
-        self._osp.setdefault(o, {}).setdefault(s, {})[p] = 1
         self._size += 1
+        if self._pos is None:
+            self._added.append(triple)
+        else:
+            self._index(triple)
         return self
 
-    def __iadd__(self, triples: Iterable[Triple]) -> Triples:
+    def _extend(self, triples: Iterable[Triple]) -> None:
+        """`add` of each triple, without a call per triple (a graph is often added whole)."""
+        spo = self._spo
+        added = self._added if self._pos is None else None
+        size = self._size
         for triple in triples:
-            self.add(triple)
+            s, p, o = triple
+            by_predicate = spo.get(s)
+            if by_predicate is None:
+                by_predicate = spo[s] = {}
+            objects = by_predicate.get(p)
+            if objects is None:
+                objects = by_predicate[p] = {}
+            before = len(objects)
+            objects[o] = 1
+            if len(objects) != before:
+                size += 1
+                if added is not None:
+                    added.append(triple)
+                else:
+                    self._index(triple)
+        self._size = size
+
+    def _index(self, triple: Triple) -> None:
+        s, p, o = triple
+        pos, osp = self._pos, self._osp
+        assert pos is not None and osp is not None
+        by_object = pos.get(p)
+        if by_object is None:
+            by_object = pos[p] = {}
+        subjects = by_object.get(o)
+        if subjects is None:
+            subjects = by_object[o] = {}
+        subjects[s] = 1
+        by_subject = osp.get(o)
+        if by_subject is None:
+            by_subject = osp[o] = {}
+        predicates = by_subject.get(s)
+        if predicates is None:
+            predicates = by_subject[s] = {}
+        predicates[p] = 1
+
+    def _indexed(self) -> bool:
+        """Whether the predicate and object indexes are there, made now if enough questions needed
+        them: False, the caller reads `_added` (a question that needs them is counted here)."""
+        if self._pos is not None:
+            return True
+        self._scans += 1
+        if self._scans <= _SCANS:
+            return False
+        self._pos, self._osp = {}, {}
+        added, self._added = self._added, []
+        for triple in added:
+            self._index(triple)
+        return True
+
+    def _by_predicate(self, p: Node) -> dict[Node, dict[Node, int]]:
+        """`_pos[p]`: each object of `p` (in the order first added) -> its subjects (in that order)."""
+        if self._indexed():
+            return self._pos.get(p, _NONE)  # type: ignore[union-attr]
+        found: dict[Node, dict[Node, int]] = {}
+        for s, predicate, o in self._added:
+            if predicate is p or (_same(predicate, p) and predicate == p):
+                subjects = found.get(o)
+                if subjects is None:
+                    subjects = found[o] = {}
+                subjects[s] = 1
+        return found
+
+    def _subjects_of(self, p: Node, o: Node) -> Iterable[Node]:
+        """`_pos[p][o]`: the subjects of `p` with `o`, in the order added."""
+        if self._indexed():
+            return self._pos.get(p, _NONE).get(o, _NONE)  # type: ignore[union-attr]
+        return [
+            s
+            for s, predicate, obj in self._added
+            if (predicate is p or (_same(predicate, p) and predicate == p))
+            and (obj is o or (_same(obj, o) and obj == o))
+        ]
+
+    def _by_object(self, o: Node) -> dict[Node, dict[Node, int]]:
+        """`_osp[o]`: each subject with `o` (in the order first added) -> its predicates (in that order)."""
+        if self._indexed():
+            return self._osp.get(o, _NONE)  # type: ignore[union-attr]
+        found: dict[Node, dict[Node, int]] = {}
+        for s, p, obj in self._added:
+            if obj is o or (_same(obj, o) and obj == o):
+                predicates = found.get(s)
+                if predicates is None:
+                    predicates = found[s] = {}
+                predicates[p] = 1
+        return found
+
+    def __iadd__(self, triples: Iterable[Triple]) -> Triples:
+        self._extend(triples)
         return self
 
     def __len__(self) -> int:
@@ -93,16 +204,15 @@ class Triples:
                         for found in objects:
                             yield (s, predicate, found)
         elif p is not None:
-            by_object = self._pos.get(p, _NONE)
             if o is not None:
-                for subject in by_object.get(o, _NONE):
+                for subject in self._subjects_of(p, o):
                     yield (subject, p, o)
             else:
-                for obj, subjects in by_object.items():
+                for obj, subjects in self._by_predicate(p).items():
                     for subject in subjects:
                         yield (subject, p, obj)
         elif o is not None:
-            for subject, predicates in self._osp.get(o, _NONE).items():
+            for subject, predicates in self._by_object(o).items():
                 for predicate in predicates:
                     yield (subject, predicate, o)
         else:
@@ -118,7 +228,7 @@ class Triples:
 
     def subjects(self, predicate: Node | None = None, object: Node | None = None) -> Iterator[Node]:
         if predicate is not None and object is not None:
-            return iter(self._pos.get(predicate, _NONE).get(object, _NONE))
+            return iter(self._subjects_of(predicate, object))
         return (s for s, _p, _o in self.triples((None, predicate, object)))
 
     def predicates(self, subject: Node | None = None, object: Node | None = None) -> Iterator[Node]:
