@@ -170,10 +170,10 @@ class EmbeddedStore:
         store = self._current()
         terms, neighbours = self._caches(store)
         merged = ox.DefaultGraph()
-        graph = Triples()
-        add = graph.add
         this = ox.NamedNode(iri)
         term = to_rdflib(this)  # the subject of the first quads, the object of the others: made once
+        triples: list[tuple[Node, Node, Node]] = []  # in the order of the store's indexes, labels after each
+        add, labelled = triples.append, triples.extend
         for quad in store.quads_for_pattern(this, None, None, merged):
             p, o = quad.predicate, quad.object
             predicate = terms.get(p)
@@ -187,8 +187,7 @@ class EmbeddedStore:
                 if found is None:
                     found = self._neighbour(store, terms, neighbours, o)
                 add((term, predicate, found[0]))
-                for triple in found[1]:
-                    add(triple)
+                labelled(found[1])
         for quad in store.quads_for_pattern(None, None, this, merged):
             s, p = quad.subject, quad.predicate
             predicate = terms.get(p)
@@ -198,9 +197,8 @@ class EmbeddedStore:
             if found is None:
                 found = self._neighbour(store, terms, neighbours, s)
             add((found[0], predicate, term))
-            for triple in found[1]:
-                add(triple)
-        return graph
+            labelled(found[1])
+        return Triples(triples)
 
     def _caches(self, store: ox.Store) -> tuple[dict, dict]:
         """`describe`'s terms and neighbours of `store` (made anew when another store is loaded)."""
