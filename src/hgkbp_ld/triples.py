@@ -49,7 +49,8 @@ class Triples:
         return self
 
     def __iadd__(self, triples: Iterable[Triple]) -> Triples:
-        """`add` of each triple, in one loop (a page's description is made so: ~15 triples, ~700 a plan)."""
+        """`add` of each triple, in one loop (a page's description is made so: ~15 triples, ~700 a plan),
+        hashing each term once per index (a literal's hash is rdflib's Python method)."""
         spo, pos, osp = self._spo, self._pos, self._osp
         added = 0
         for s, p, o in triples:
@@ -58,27 +59,18 @@ class Triples:
                 by_predicate = spo[s] = {}
             objects = by_predicate.get(p)
             if objects is None:
-                objects = by_predicate[p] = {}
-            elif o in objects:
-                continue
-            objects[o] = 1
+                objects = by_predicate[p] = {o: 1}
+            else:
+                known = len(objects)
+                objects[o] = 1
+                if len(objects) == known:  # there already
+                    continue
             by_object = pos.get(p)
             if by_object is None:
-                by_object = pos[p] = {}
-            subjects = by_object.get(o)
-            if subjects is None:
-                by_object[o] = {s: 1}
+                pos[p] = {o: {s: 1}}
             else:
-                subjects[s] = 1
-            by_subject = osp.get(o)
-            if by_subject is None:
-                osp[o] = {s: {p: 1}}
-            else:
-                predicates = by_subject.get(s)
-                if predicates is None:
-                    by_subject[s] = {p: 1}
-                else:
-                    predicates[p] = 1
+                by_object.setdefault(o, {})[s] = 1
+            osp.setdefault(o, {}).setdefault(s, {})[p] = 1
             added += 1
         self._size += added
         return self
