@@ -94,6 +94,7 @@ class Views:
         self.batch = batch
         self._for_all: dict[tuple, dict[Node, list[dict[str, Node]]]] = {}  # query, other bindings -> rows by ?this
         self._names: dict[Node, str] = {}  # property -> its Dutch name (`_name`)
+        self._kinds: dict[tuple[Node, ...], tuple[str, str, Node | None]] = {}  # classes -> kind (`_kind`)
         self._day = Literal(f"{today.isoformat()}T00:00:00", datatype=XSD.dateTime)  # who holds a portfolio today
 
     def _select(self, name: str, bindings: dict[str, Node]) -> list[dict[str, Node]]:
@@ -156,7 +157,17 @@ class Views:
         return found
 
     def _kind(self, types: Iterable[Node]) -> tuple[str, str, Node | None]:
-        """A resource's kind (the local name of its main class), its Dutch name and the class."""
+        """A resource's kind (the local name of its main class), its Dutch name and the class; kept
+        for the same classes in the same order (most pages have one)."""
+        key = tuple(types)
+        found = self._kinds.get(key)
+        if found is None:
+            if len(self._kinds) >= _NAME_CACHE:
+                self._kinds.clear()
+            found = self._kinds[key] = self._kind_of(key)
+        return found
+
+    def _kind_of(self, types: Iterable[Node]) -> tuple[str, str, Node | None]:
         kinds = sorted(t for t in types if isinstance(t, URIRef))  # the same on any store
         ours = [t for t in kinds if t.startswith(_BP)]
         main = ours[0] if ours else (kinds[0] if kinds else None)
