@@ -104,19 +104,21 @@ class Views:
         be changed by the caller. With `batch` (a store of one plan: the answers for all its things are
         small), the queries asked of every action or goal are asked once for all of them."""
         if (self.batch or name in _ALWAYS_FOR_ALL) and name in _ASKED_FOR_ALL:
-            rest = {key: value for key, value in bindings.items() if key != "this"}
-            asked = (name, *sorted(rest.items()))
+            rest = [item for item in bindings.items() if item[0] != "this"]
+            if len(rest) > 1:
+                rest.sort()
+            asked = (name, *rest)
             groups = self._for_all.get(asked)
             if groups is None:
                 groups = self._for_all[asked] = {}
-                for row in self.store.select(query(_ASKED_FOR_ALL[name]), rest):
+                for row in self.store.select(query(_ASKED_FOR_ALL[name]), dict(rest)):
                     groups.setdefault(row["this"], []).append(row)
             found = groups.get(bindings["this"], [])
             if len(found) < 2 or _ASKED_FOR_ALL[name] == name:
                 return found
         if name not in _ASKED_ONCE:
             return self.store.select(query(name), bindings)
-        key = (name, *sorted(bindings.items()))
+        key = (name, *bindings.items())  # the bindings in the caller's order: the same rows, asked once per order
         found = self._asked.get(key)
         if found is None:
             found = self._asked[key] = self.store.select(query(name), bindings)
