@@ -7,6 +7,7 @@ and on the real plan."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
@@ -148,7 +149,7 @@ def flat(value: object) -> object:
     """A view model as plain data, a text's language included (`Text` compares as its string)."""
     if isinstance(value, Text):
         return ("text", str(value), value.lang)
-    if isinstance(value, (Link, Row, Page)):
+    if dataclasses.is_dataclass(value):
         return (type(value).__name__, {key: flat(v) for key, v in value.__dict__.items()})
     if isinstance(value, (list, tuple)):
         return [flat(v) for v in value]
