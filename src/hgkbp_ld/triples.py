@@ -14,7 +14,7 @@ question gets the same answer in the same order as from a `Graph(store=SimpleMem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib import RDF, Graph
 from rdflib.plugins.stores.memory import SimpleMemory
@@ -239,6 +239,17 @@ class Triples:
 
     def predicate_objects(self, subject: Node | None = None) -> Iterator[tuple[Node, Node]]:
         return ((p, o) for _s, p, o in self.triples((subject, None, None)))
+
+    def about(self, subject: Node) -> Mapping[Node, Mapping[Node, int]]:
+        """What is said of `subject`: its predicates, each with its objects, in the order `triples`
+        gives them (the index itself, read by every page's view model: not to be changed)."""
+        return self._spo.get(subject, _NONE)
+
+    def said_of(self, object: Node) -> Mapping[Node, Mapping[Node, int]]:
+        """The subjects of the statements whose object is `object`, each with their predicates, in the
+        order `triples((None, None, object))` gives them (the object index, made when enough questions
+        need it, else the added triples read in order: not to be changed)."""
+        return self._by_object(object)
 
     def value(
         self,

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDFS
 
 from hgkbp_ld import iris
 from hgkbp_ld.iris import MANDAAT
 from hgkbp_ld.render.views import Link, Page
+from hgkbp_ld.store.base import iri_term
 from hgkbp_ld.web.action_index import FILTERS
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 SITE_NAME = "Beleidsplannen als linked data"
 DESCRIPTION_CHARS = 160  # what result pages show; longer descriptions are cut there anyway
 SITEMAP_URLS = 50_000  # the sitemaps protocol's limit per file
+# the terms a description reads, made once (a namespace's attribute is a new term each time), as the
+# store's own term objects (`iri_term`: found in a graph's index without rdflib's `__eq__`)
+_DESCRIPTION, _ALTERNATIVE = iri_term(DCTERMS.description), iri_term(DCTERMS.alternative)
+_ALIAS_OF, _LABEL = iri_term(MANDAAT.isBestuurlijkeAliasVan), iri_term(RDFS.label)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-ÖØ-Þ\"'(])")
 
 
@@ -70,8 +75,8 @@ def _count(links: object, one: str, many: str) -> str:
 def describe(page: Page, graph: Graph) -> str:
     """A page's meta description, drawn from the resource: an action's first sentences, a goal's title,
     a minister's portfolios, the plan's summary; for anything else its own description or what it is."""
-    node = URIRef(page.iri)
-    own = graph.value(node, DCTERMS.description)
+    node = iri_term(page.iri)
+    own = graph.value(node, _DESCRIPTION)
     plan = page.breadcrumbs[0].label if page.breadcrumbs else ""
     of_plan = f" van het {plan}" if plan else ""
     sections = page.sections
@@ -89,7 +94,7 @@ def describe(page: Page, graph: Graph) -> str:
         actions = sections.get("actions")
         return first_sentences(f"{page.notation}{of_plan}: {page.title}. {_count(actions, 'actie', 'acties')}.")
     if page.kind == "Mandataris":
-        person = graph.value(graph.value(node, MANDAAT.isBestuurlijkeAliasVan), RDFS.label)
+        person = graph.value(graph.value(node, _ALIAS_OF), _LABEL)
         who = f"{person}, {page.title}" if person is not None else page.title
         portfolios = ", ".join(_labels(sections.get("portfolios"))) or "geen bevoegdheid in het plan"
         return first_sentences(
@@ -108,7 +113,7 @@ def describe(page: Page, graph: Graph) -> str:
     if page.kind == "Beleidsplan" and own is None and sections.get("goals"):
         goals = sections["goals"]
         ods = sum(len(children) for _goal, children in goals)  # type: ignore[union-attr]
-        alternative = graph.value(node, DCTERMS.alternative)
+        alternative = graph.value(node, _ALTERNATIVE)
         name = f"{page.title} ({alternative})" if alternative else page.title
         return first_sentences(
             f"{name} als linked open data: {_count(goals, 'horizontale doelstelling', 'horizontale doelstellingen')}"

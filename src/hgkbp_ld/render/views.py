@@ -1,28 +1,43 @@
 """View models of the resource pages: what a page shows, read from the store, no HTML here.
 
 Every label comes from the data (titles, prefLabels, names) or from the vocabulary and the
-application profile (Dutch property names), never from a raw IRI when a label exists.
+application profile (Dutch property names), never from a raw IRI when a label exists. What a page
+is made of (links, rows, the page itself, the Dutch names): `render.page_model`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP, MANDAAT
+from hgkbp_ld.render.page_model import (
+    SEPARATOR,
+    Block,
+    Labels,
+    Link,
+    Page,
+    Row,
+    Sections,
+    Text,
+    natural,
+    new_link,
+    new_row,
+    text_blocks,
+)
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
-from hgkbp_ld.triples import Described
+from hgkbp_ld.store.base import iri_term
+from hgkbp_ld.triples import Described, Triples
+
+__all__ = ["Block", "Labels", "Link", "Page", "Row", "Sections", "Text", "Views", "natural", "text_blocks"]
 
 _ASKED_ONCE = frozenset({"page-whole", "page-holders", "page-built-plan"})  # small answers, asked by many pages
 # asked of every action or goal: over one plan's store, asked once for all (?this unbound) and split by
@@ -40,131 +55,17 @@ _ASKED_FOR_ALL = {
 # all portfolios; each asked alone scans every plan's actions (pyoxigraph applies the bindings after
 # evaluating the query), so their pages cost portfolios × plans. The same rows in the same order.
 _ALWAYS_FOR_ALL = frozenset({"page-actions-of-portfolio"})
-_LIST_ITEM = re.compile(r"^(?:- |(\d+)\. )(.*)$")
-_SEPARATOR = re.compile(r"[#/]")  # before an IRI's local name (compiled once: every page asks)
-# the terms every page asks for, looked up once (a namespace's attribute is a method call each time)
-_LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
-_NAMES = (SKOS.notation, BP.omschrijving)
-_NOTATION, _DESCRIPTION, _TYPE = SKOS.notation, DCTERMS.description, RDF.type
-
-
-class Text(str):
-    """A literal's text that keeps its language tag, so that a page can mark text not in Dutch (lang)."""
-
-    lang: str = ""
-
-    @classmethod
-    def of(cls, node: Node) -> Text:
-        made = cls(str(node))
-        made.lang = (node.language or "") if isinstance(node, Literal) else ""
-        return made
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    href: str
-    note: str = ""  # e.g. the notation or a period, shown next to the label
-    plan: str = ""  # the title of the plan it belongs to, where a page groups links by plan
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: str  # "paragraph" or "list"
-    text: str = ""
-    items: tuple[str, ...] = ()
-    ordered: bool = False
-
-
-@dataclass(frozen=True)
-class Row:
-    """One property of a resource with its values, for the generic table of a page."""
-
-    name: str
-    iri: str
-    values: tuple[Link | str, ...]
-
-
-Sections = Mapping[str, object]
-
-
-@dataclass(frozen=True)
-class Page:
-    """What a resource's page shows; made whole by `Views.page` (a variant: `with_sections`)."""
-
-    iri: str
-    path: str  # e.g. actie/hgkbp-2025-2029/12
-    kind: str  # local name of the main class, e.g. "Actie"; "Resource" if none known
-    kind_label: str
-    title: str
-    notation: str | None
-    breadcrumbs: tuple[Link, ...] = ()
-    sections: Sections = field(default_factory=lambda: MappingProxyType({}))  # read-only
-    rows: tuple[Row, ...] = ()
-    incoming: tuple[Row, ...] = ()
-
-    def with_sections(self, sections: Sections, **changes: str) -> Page:
-        """This page with more sections (and other fields changed): a new page, this one unchanged."""
-        return self.but(sections=MappingProxyType({**self.sections, **sections}), **changes)
-
-    def but(self, **changes: object) -> Page:
-        """This page with these fields changed (`dataclasses.replace` without its checks and its
-        `__init__`: a past version's pages are made so, ~700 per plan)."""
-        unknown = changes.keys() - self.__dict__.keys()
-        if unknown:
-            raise TypeError(f"Page has no field {sorted(unknown)}")
-        made = object.__new__(Page)
-        made.__dict__.update(self.__dict__, **changes)
-        return made
-
-
-class Labels:
-    """Dutch names of classes and properties: the vocabulary's labels, then the profile's sh:name."""
-
-    def __init__(self, vocabulary: Graph, shapes: Graph) -> None:
-        self.names: dict[str, str] = {}
-        for shape in shapes.subjects(SH.path, None):
-            name = shapes.value(shape, SH.name)
-            path = shapes.value(shape, SH.path)
-            if isinstance(path, URIRef) and name is not None:
-                self.names.setdefault(str(path), str(name))
-        for term in vocabulary.subjects(RDFS.label, None):
-            for label in vocabulary.objects(term, RDFS.label):
-                if isinstance(label, Literal) and label.language == "nl":
-                    self.names[str(term)] = str(label)
-        self.names.setdefault(str(RDF.type), "soort")
-
-    def name(self, iri: str) -> str:
-        return self.names.get(iri) or _SEPARATOR.split(iri.rstrip("/#"))[-1]
-
-
-def natural(value: Link | str) -> tuple:
-    """Sort 'HD 2' before 'HD 10' and 'Actie 9' before 'Actie 12': numbers compare as numbers."""
-    text = f"{value.note} {value.label}" if isinstance(value, Link) else value
-    parts = _natural_parts(text)
-    # equal labels: by address, on any store; then by the text as written ("Sociale economie" and
-    # "Sociale Economie" fold alike), so that two builds give the same page
-    return (parts, value.href if isinstance(value, Link) else "", text)
-
-
-@lru_cache(maxsize=1 << 14)
-def _natural_parts(text: str) -> tuple:
-    """The text's runs of digits as numbers, the rest folded (the same labels are sorted on many pages)."""
-    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
-
-
-def text_blocks(text: str) -> list[Block]:
-    """The description text (paragraphs apart by a blank line, list items `- `/`1. `) as blocks."""
-    blocks = []
-    for chunk in (c for c in text.split("\n\n") if c.strip()):
-        lines = chunk.split("\n")
-        matches = [_LIST_ITEM.match(line) for line in lines]
-        if all(matches):
-            items = tuple(m[2] for m in matches if m)
-            blocks.append(Block("list", items=items, ordered=bool(matches[0] and matches[0][1])))
-        else:
-            blocks.append(Block("paragraph", text=" ".join(lines)))
-    return blocks
+# the terms every page asks for, looked up once (a namespace's attribute is a method call each time), as
+# the objects the store's terms are (`iri_term`): a dictionary finds those without rdflib's `__eq__`
+_LABELS = tuple(iri_term(t) for t in (SKOS.prefLabel, DCTERMS.title, RDFS.label))
+_NAMES = tuple(iri_term(t) for t in (SKOS.notation, BP.omschrijving))
+_NOTATION, _DESCRIPTION, _TYPE = (iri_term(t) for t in (SKOS.notation, DCTERMS.description, RDF.type))
+_BP = str(BP)
+_RESPONSIBLE, _COLLABORATOR = iri_term(BP.verantwoordelijke), iri_term(BP.samenwerkingMet)
+_PARTNER = iri_term(BP.overigePartner)
+_SEE_ALSO, _CITATION = iri_term(RDFS.seeAlso), iri_term(DCTERMS.bibliographicCitation)
+_ELABORATED = iri_term(BP.wordtUitgewerktIn)
+_NAME_CACHE = 4096  # predicates whose Dutch name a `Views` keeps (a plan's pages name some fifty)
 
 
 class Views:
@@ -192,6 +93,9 @@ class Views:
         self._asked: dict[tuple, list[dict[str, Node]]] = {}  # query and bindings -> rows (_select)
         self.batch = batch
         self._for_all: dict[tuple, dict[Node, list[dict[str, Node]]]] = {}  # query, other bindings -> rows by ?this
+        self._names: dict[Node, str] = {}  # property -> its Dutch name (`_name`)
+        self._kinds: dict[tuple[Node, ...], tuple[str, str, Node | None]] = {}  # classes -> kind (`_kind`)
+        self._day = Literal(f"{today.isoformat()}T00:00:00", datatype=XSD.dateTime)  # who holds a portfolio today
 
     def _select(self, name: str, bindings: dict[str, Node]) -> list[dict[str, Node]]:
         """The rows of the query `render/queries/{name}.rq` with these bindings; those of the small
@@ -200,19 +104,21 @@ class Views:
         be changed by the caller. With `batch` (a store of one plan: the answers for all its things are
         small), the queries asked of every action or goal are asked once for all of them."""
         if (self.batch or name in _ALWAYS_FOR_ALL) and name in _ASKED_FOR_ALL:
-            rest = {key: value for key, value in bindings.items() if key != "this"}
-            asked = (name, *sorted(rest.items()))
+            rest = [item for item in bindings.items() if item[0] != "this"]
+            if len(rest) > 1:
+                rest.sort()
+            asked = (name, *rest)
             groups = self._for_all.get(asked)
             if groups is None:
                 groups = self._for_all[asked] = {}
-                for row in self.store.select(query(_ASKED_FOR_ALL[name]), rest):
+                for row in self.store.select(query(_ASKED_FOR_ALL[name]), dict(rest)):
                     groups.setdefault(row["this"], []).append(row)
             found = groups.get(bindings["this"], [])
             if len(found) < 2 or _ASKED_FOR_ALL[name] == name:
                 return found
         if name not in _ASKED_ONCE:
             return self.store.select(query(name), bindings)
-        key = (name, *sorted(bindings.items()))
+        key = (name, *bindings.items())  # the bindings in the caller's order: the same rows, asked once per order
         found = self._asked.get(key)
         if found is None:
             found = self._asked[key] = self.store.select(query(name), bindings)
@@ -233,64 +139,91 @@ class Views:
         if isinstance(node, URIRef):
             about = _about(graph, node)  # what the graph says of it, read once for its label and notation
             notations = about.get(_NOTATION)
-            notation = notations[0] if notations else None
-            return Link(_label(about, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
+            notation = next(iter(notations)) if notations else None
+            return new_link(_label(about, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
         return [
-            Link(str(r.get(label, r[key])), self.href(str(r[key])), str(r.get(note, "")) if note else "") for r in rows
+            new_link(str(r.get(label, r[key])), self.href(str(r[key])), str(r.get(note, "")) if note else "")
+            for r in rows
         ]
+
+    def _name(self, prop: Node) -> str:
+        """`Labels.name` of a property, kept by term (every page names the same few)."""
+        found = self._names.get(prop)
+        if found is None:
+            if len(self._names) >= _NAME_CACHE:
+                self._names.clear()
+            found = self._names[prop] = self.labels.name(str(prop))
+        return found
+
+    def _kind(self, types: Iterable[Node]) -> tuple[str, str, Node | None]:
+        """A resource's kind (the local name of its main class), its Dutch name and the class; kept
+        for the same classes in the same order (most pages have one)."""
+        key = tuple(types)
+        found = self._kinds.get(key)
+        if found is None:
+            if len(self._kinds) >= _NAME_CACHE:
+                self._kinds.clear()
+            found = self._kinds[key] = self._kind_of(key)
+        return found
+
+    def _kind_of(self, types: Iterable[Node]) -> tuple[str, str, Node | None]:
+        kinds = sorted(t for t in types if isinstance(t, URIRef))  # the same on any store
+        ours = [t for t in kinds if t.startswith(_BP)]
+        main = ours[0] if ours else (kinds[0] if kinds else None)
+        if main is None:
+            return "Resource", "Bron", None
+        return SEPARATOR.split(str(main))[-1], self.labels.name(str(main)), main
+
+    def _rows(self, graph: Described, by_property: Iterable[tuple[str, Node, Iterable[Node]]]) -> tuple[Row, ...]:
+        """The rows of a page's table: per property (by its name) its values as links, in natural order."""
+        rows = []
+        link = self.link
+        for label, prop, nodes in sorted(by_property, key=_first):
+            values = [link(graph, o) for o in nodes]
+            if len(values) > 1:  # most properties have one value: nothing to sort
+                values.sort(key=natural)
+            rows.append(new_row(label, str(prop), tuple(values)))
+        return tuple(rows)
 
     # --- the page ---------------------------------------------------------------------------
 
     def page(self, iri: str, graph: Described, specific: bool = True) -> Page:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
         store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
-        node = URIRef(iri)
+        node = iri_term(iri)
         about = _about(graph, node)  # what the graph says of it, read once
-        kinds = sorted(t for t in about.get(_TYPE, ()) if isinstance(t, URIRef))  # the same on any store
-        ours = [t for t in kinds if str(t).startswith(str(BP))]
-        main = ours[0] if ours else (kinds[0] if kinds else None)
-        kind = _SEPARATOR.split(str(main))[-1] if main is not None else "Resource"
-        notation = about[_NOTATION][0] if _NOTATION in about else None
-        name = self.labels.name
-        rows = []
-        for label, prop in sorted([(name(str(p)), p) for p in {p for p in graph.predicates(node, None)}], key=_first):
-            values = [self.link(graph, o) for o in about[prop]]
-            if len(values) > 1:  # most properties have one value: nothing to sort
-                values.sort(key=natural)
-            rows.append(Row(label, str(prop), tuple(values)))
-        incoming = []
-        for label, prop in sorted(
-            [(name(str(p)), p) for p in {p for s, p in graph.subject_predicates(node)}], key=_first
-        ):
-            subjects = [self.link(graph, s) for s in graph.subjects(prop, node)]
-            if len(subjects) > 1:
-                subjects.sort(key=natural)
-            incoming.append(Row(label, str(prop), tuple(subjects)))
+        kind, kind_label, _main = self._kind(about.get(_TYPE, ()))
+        notation = _one(about.get(_NOTATION))
+        name = self._name
+        rows = self._rows(graph, [(name(p), p, values) for p, values in about.items()])
+        incoming = self._rows(graph, [(name(p), p, graph.subjects(p, node)) for p in _pointing(graph, node)])
         sections: dict[str, object] = {}
-        description = about[_DESCRIPTION][0] if _DESCRIPTION in about else None
+        description = _one(about.get(_DESCRIPTION))
         if description is not None:
-            sections["description"] = text_blocks(str(description))
+            sections["description"] = list(_blocks(str(description)))
         breadcrumbs: tuple[Link, ...] = ()
         if specific:
             breadcrumbs = tuple(self._breadcrumbs(node))
             build = getattr(self, f"_{kind}", None)
             if build is not None:
                 sections.update(build(node, graph))
-        return Page(
+        made = _new(Page)  # `Page(...)` without its frozen `__init__`: the same object
+        made.__dict__.update(
             iri=iri,
             path=iris.path_of(iri, self.base) or iri,
             kind=kind,
-            kind_label=self.labels.name(str(main)) if main is not None else "Bron",
+            kind_label=kind_label,
             title=_label(about, node),
             notation=str(notation) if _truthy(notation) else None,
             breadcrumbs=breadcrumbs,
             sections=MappingProxyType(sections),
-            rows=tuple(rows),
-            incoming=tuple(incoming),
+            rows=rows,
+            incoming=incoming,
         )
+        return made
 
     def _breadcrumbs(self, node: URIRef) -> list[Link]:
         """The chain of wholes the resource is part of (plan → HD → OD), top first."""
@@ -306,22 +239,23 @@ class Views:
         return trail
 
     def _holders(self, portfolio: URIRef) -> list[Link]:
-        day = Literal(f"{self.today.isoformat()}T00:00:00", datatype=XSD.dateTime)
-        rows = self._select("page-holders", {"portfolio": portfolio, "day": day})
+        rows = self._select("page-holders", {"portfolio": portfolio, "day": self._day})
         return self._links(rows)
 
     def _portfolio_links(self, graph: Described, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
         found = []
-        for portfolio in sorted(graph.objects(node, prop), key=lambda p: self.label(graph, p)):
-            link = Link(self.label(graph, portfolio), self.href(str(portfolio)))
-            found.append((link, self._holders(portfolio)))
+        for label, portfolio in sorted([(self.label(graph, p), p) for p in graph.objects(node, prop)], key=_first):
+            found.append((new_link(label, self.href(str(portfolio))), self._holders(portfolio)))
         return found
 
     def _actions_of(self, prop: URIRef, node: URIRef, *, via_mandate: bool = False) -> list[Link]:
         """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
         name = "page-actions-of-mandate" if via_mandate else "page-actions-of-portfolio"
         rows = self._select(name, {"this": node, "prop": prop})
-        return [dataclasses.replace(link, plan=self._plan_title(link.href)) for link in self._links(rows, note="n")]
+        links = self._links(rows, note="n")
+        for link in links:  # made here, not yet seen: `dataclasses.replace(link, plan=...)` without a copy
+            link.__dict__["plan"] = self._plan_title(link.href)
+        return links
 
     def _plan_title(self, href: str) -> str:
         """The title of the built plan a thing's page belongs to (`/doc/actie/{plan}/12`)."""
@@ -332,17 +266,17 @@ class Views:
 
     def _Actie(self, node: URIRef, graph: Described) -> Sections:
         sections: dict[str, object] = {}
-        sections["responsible"] = self._portfolio_links(graph, node, BP.verantwoordelijke)
-        sections["collaborators"] = self._portfolio_links(graph, node, BP.samenwerkingMet)
-        sections["partners"] = sorted(str(o) for o in graph.objects(node, BP.overigePartner))
+        sections["responsible"] = self._portfolio_links(graph, node, _RESPONSIBLE)
+        sections["collaborators"] = self._portfolio_links(graph, node, _COLLABORATOR)
+        sections["partners"] = sorted(str(o) for o in graph.objects(node, _PARTNER))
         rows = self._select("page-period", {"this": node})
         sections["timeline"] = {k: str(v) for k, v in rows[0].items()} if rows else None
         indicators = self._select("page-indicators", {"this": node})
         sections["indicators"] = [str(r["text"]) for r in indicators]
-        sections["see_also"] = sorted(str(o) for o in graph.objects(node, RDFS.seeAlso))
-        sections["citations"] = sorted(str(o) for o in graph.objects(node, DCTERMS.bibliographicCitation))
-        related = [self.link(graph, o) for o in graph.objects(node, BP.wordtUitgewerktIn)]
-        related += [self.link(graph, s) for s in graph.subjects(BP.wordtUitgewerktIn, node)]
+        sections["see_also"] = sorted(str(o) for o in graph.objects(node, _SEE_ALSO))
+        sections["citations"] = sorted(str(o) for o in graph.objects(node, _CITATION))
+        related = [self.link(graph, o) for o in graph.objects(node, _ELABORATED)]
+        related += [self.link(graph, s) for s in graph.subjects(_ELABORATED, node)]
         sections["related"] = related
         return sections
 
@@ -417,8 +351,11 @@ class Views:
         return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
 
 
-def _about(graph: Described, node: Node) -> dict[Node, list[Node]]:
-    """What `graph` says of `node`: its values by property, each in the order `graph.objects` gives."""
+def _about(graph: Described, node: Node) -> Mapping[Node, Iterable[Node]]:
+    """What `graph` says of `node`: its values by property, each in the order `graph.objects` gives
+    (of `Triples`, its own index: not to be changed)."""
+    if type(graph) is Triples:
+        return graph.about(node)
     about: dict[Node, list[Node]] = {}
     for _node, prop, value in graph.triples((node, None, None)):
         found = about.get(prop)
@@ -429,7 +366,25 @@ def _about(graph: Described, node: Node) -> dict[Node, list[Node]]:
     return about
 
 
-def _label(about: dict[Node, list[Node]], node: Node) -> str:
+def _pointing(graph: Described, node: Node) -> Iterable[Node]:
+    """The properties of the statements whose object is `node`, each once (in the order of the first)."""
+    if type(graph) is Triples:
+        return {prop: None for props in graph.said_of(node).values() for prop in props}
+    return {prop: None for _subject, prop in graph.subject_predicates(node)}
+
+
+def _one(values: Iterable[Node] | None) -> Node | None:
+    """The first of some values (None if none)."""
+    return next(iter(values), None) if values else None
+
+
+@lru_cache(maxsize=1 << 10)
+def _blocks(text: str) -> tuple[Block, ...]:
+    """`text_blocks`, kept for the texts asked last (a past version's page shows the text of today's)."""
+    return tuple(text_blocks(text))
+
+
+def _label(about: Mapping[Node, Iterable[Node]], node: Node) -> str:
     """A thing's label (`Views.label`) from what is said of it (`_about`)."""
     for prop in _LABELS:
         values = about.get(prop)
@@ -437,16 +392,19 @@ def _label(about: dict[Node, list[Node]], node: Node) -> str:
             for value in values:
                 if isinstance(value, Literal) and value.language == "nl":
                     return str(value)
-            return Text.of(values[0])
+            return Text.of(next(iter(values)))
     for prop in _NAMES:
         values = about.get(prop)
         if values:
-            return str(values[0])
+            return str(next(iter(values)))
     return str(node)
 
 
 def _first(pair: tuple) -> object:
     return pair[0]
+
+
+_new = object.__new__
 
 
 def _truthy(node: Node | None) -> bool:

@@ -104,6 +104,12 @@ def _iri(value: str) -> URIRef:
     return URIRef(value)
 
 
+def iri_term(value: str) -> URIRef:
+    """An IRI as the rdflib term `to_rdflib` gives (the same object while it is asked often): a
+    dictionary keyed by the store's terms finds it by identity, without rdflib's `__eq__`."""
+    return _iri(str(value))
+
+
 @lru_cache(maxsize=1 << 16)
 def _literal(value: str, language: str | None, datatype: str) -> Literal:
     """A literal as rdflib's term, made once while it is asked often (a title is a label on many pages):

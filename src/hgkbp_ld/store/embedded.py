@@ -33,6 +33,7 @@ SNAPSHOT = "oxigraph"  # in a build: the store the render stage loaded, for serv
 LOAD_TRIPLES = 50_000  # the plans' triples per bulk load (see `_fill`)
 _LABELS = tuple(ox.NamedNode(iri) for iri in LABELS)  # what DESCRIBE takes of a neighbour
 _LABEL_CACHE = 4096  # neighbours whose labels `describe` keeps (a plan's store names ~600 things)
+_TERM_CACHE = 1 << 16  # the store's terms `describe` keeps as rdflib terms (a plan's: a few thousand)
 
 
 def _alive_elsewhere(folder: Path) -> bool:
@@ -63,7 +64,7 @@ class EmbeddedStore:
         self.path: Path | None = None  # the on-disk store of the loaded version
         self.reloaded: list[str] | None = None  # by the last `load` from a previous build: the graphs loaded again
         self._lock = threading.Lock()  # one load at a time; readers never wait
-        self._label_cache: dict[tuple[int, ox.NamedNode | ox.BlankNode], tuple] = {}  # describe's, per store
+        self._describe_caches: tuple[ox.Store | None, dict, dict] = (None, {}, {})  # `describe`'s, of one store
 
     @classmethod
     def read_only(cls, path: Path) -> EmbeddedStore:
@@ -116,7 +117,6 @@ class EmbeddedStore:
         with self._lock:
             previous = self.path
             self._store, self.dataset, self.path = store, dataset, path  # readers see old or new, never half
-            self._label_cache = {}
         if self.folder is not None and path is not None:
             for old in self.folder.glob("store-*"):
                 if old not in (path, previous) and not _alive_elsewhere(old):
@@ -170,38 +170,72 @@ class EmbeddedStore:
     def describe(self, iri: str) -> Triples:
         """Symmetric concise bounded description: own triples, incoming links, their labels. The triples
         of the DESCRIBE query, read from the store's indexes without it: a page of the build asks this
-        of every resource, and parsing and planning the query cost more than the lookups; a neighbour's
-        labels (a class, a portfolio, the plan: named by many resources) are read once. As `Triples`
-        (read as an rdflib graph is, in the same order, several times faster to fill and to read)."""
-        store, merged = self._current(), ox.DefaultGraph()
-        graph = Triples()
-        add = graph.add
+        of every resource, and parsing and planning the query cost more than the lookups; a term is made
+        an rdflib term once (`_terms`), a neighbour's labels (a class, a portfolio, the plan: named by
+        many resources) are read once. As `Triples` (read as an rdflib graph is, in the same order,
+        several times faster to fill and to read)."""
+        store = self._current()
+        terms, neighbours = self._caches(store)
+        merged = ox.DefaultGraph()
         this = ox.NamedNode(iri)
         term = to_rdflib(this)  # the subject of the first quads, the object of the others: made once
+        triples: list[tuple[Node, Node, Node]] = []  # in the order of the store's indexes, labels after each
+        add, labelled = triples.append, triples.extend
         for quad in store.quads_for_pattern(this, None, None, merged):
-            o = quad.object
-            add((term, to_rdflib(quad.predicate), to_rdflib(o)))
-            if type(o) is not ox.Literal:
-                for triple in self._labels(store, o):
-                    add(triple)
+            p, o = quad.predicate, quad.object
+            predicate = terms.get(p)
+            if predicate is None:
+                predicate = _term(terms, p)
+            if type(o) is ox.Literal:
+                value = terms.get(o)
+                add((term, predicate, _term(terms, o) if value is None else value))
+            else:
+                found = neighbours.get(o)
+                if found is None:
+                    found = self._neighbour(store, terms, neighbours, o)
+                add((term, predicate, found[0]))
+                labelled(found[1])
         for quad in store.quads_for_pattern(None, None, this, merged):
-            s = quad.subject
-            add((to_rdflib(s), to_rdflib(quad.predicate), term))
-            for triple in self._labels(store, s):
-                add(triple)
-        return graph
+            s, p = quad.subject, quad.predicate
+            predicate = terms.get(p)
+            if predicate is None:
+                predicate = _term(terms, p)
+            found = neighbours.get(s)
+            if found is None:
+                found = self._neighbour(store, terms, neighbours, s)
+            add((found[0], predicate, term))
+            labelled(found[1])
+        return Triples(triples)
 
-    def _labels(self, store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> tuple[tuple[Node, Node, Node], ...]:
-        """A node's label triples (`LABELS`), kept for the few thousand nodes asked last (per loaded store)."""
-        key = (id(store), node)
-        found = self._label_cache.get(key)
-        if found is None:
-            if len(self._label_cache) >= _LABEL_CACHE:
-                self._label_cache.clear()
-            quads = [q for label in _LABELS for q in store.quads_for_pattern(node, label, None, ox.DefaultGraph())]
-            found = tuple((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
-            self._label_cache[key] = found
+    def _caches(self, store: ox.Store) -> tuple[dict, dict]:
+        """`describe`'s terms and neighbours of `store` (made anew when another store is loaded)."""
+        caches = self._describe_caches
+        if caches[0] is not store:
+            caches = self._describe_caches = (store, {}, {})
+        return caches[1], caches[2]
+
+    @staticmethod
+    def _neighbour(
+        store: ox.Store, terms: dict, neighbours: dict, node: ox.NamedNode | ox.BlankNode
+    ) -> tuple[Node, tuple[tuple[Node, Node, Node], ...]]:
+        """A neighbour's rdflib term and label triples (`LABELS`), kept for the few thousand asked last."""
+        if len(neighbours) >= _LABEL_CACHE:
+            neighbours.clear()
+        quads = [q for label in _LABELS for q in store.quads_for_pattern(node, label, None, ox.DefaultGraph())]
+        subject = _term(terms, node)
+        found = subject, tuple((subject, _term(terms, q.predicate), _term(terms, q.object)) for q in quads)
+        neighbours[node] = found
         return found
+
+
+def _term(terms: dict, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """`to_rdflib` of a store's term, kept by term in `terms` (a store's own: cleared when it is full)."""
+    found = terms.get(node)
+    if found is None:
+        if len(terms) >= _TERM_CACHE:
+            terms.clear()
+        found = terms[node] = to_rdflib(node)
+    return found
 
 
 def _graphs(manifest: dict) -> dict[str, int]:
