@@ -121,11 +121,14 @@ def test_describe_of_another_store_loaded_forgets_the_terms_of_the_first() -> No
 
 
 def indexes(triples: Triples) -> list:
-    """A `Triples`' three indexes with their order, as lists."""
-    return [
-        [(a, [(b, list(c)) for b, c in by.items()]) for a, by in index.items()]
-        for index in (triples._spo, triples._pos, triples._osp)
-    ]
+    """A `Triples`' three indexes with their order, as lists: the subject index itself, and the
+    predicate and object indexes as questions read them (made only when questions need them)."""
+    spo = triples._spo
+    predicates = list(dict.fromkeys(p for by in spo.values() for p in by))
+    objects = list(dict.fromkeys(o for by in spo.values() for found in by.values() for o in found))
+    pos = {p: triples._by_predicate(p) for p in predicates}
+    osp = {o: triples._by_object(o) for o in objects}
+    return [[(a, [(b, list(c)) for b, c in by.items()]) for a, by in index.items()] for index in (spo, pos, osp)]
 
 
 @pytest.mark.parametrize("seed", range(4))
