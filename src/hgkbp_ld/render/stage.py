@@ -147,9 +147,12 @@ def render(
     times = {s["slug"]: [dt.datetime.fromisoformat(t) for t in s["versions"]] for s in summaries}
     counts = {slug: len(found) for slug, found in times.items()}
     shared: dict[str, list[HistoryEntry]] = {}
+    statistics: dict = {}
     for summary in summaries:  # in the plans' order: an object's versions as the plans list them
-        for iri, entries in summary["shared"].items():
+        # taken out of the summary as it is read: the stage does not hold every plan's twice (issue 18)
+        for iri, entries in summary.pop("shared").items():
             shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
+        statistics.update(summary.pop("statistics"))
     told = provenance(store)
     told_shown = told if len(slugs) == 1 else None  # what a shared page's footer shows (templates/base.html)
     fallback = latest_time(times, told)
@@ -162,14 +165,12 @@ def render(
         records,
         previous,
     )
+    del summaries  # what the stage needs of them is taken: their versions, contributions, statistics
     rows, overrides = _shared_pages(
         pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys, (helper, helpers)
     )
     write_records(dist, keys.records)
-    statistics: dict = {}
     lines: dict[str, list[str]] = {}  # of the sitemap index, by group
-    for summary in summaries:
-        statistics.update(summary["statistics"])
     for slug in slugs:  # each plan's part of the index is in the site: only its sitemap rows are read
         override = overrides.get(slug, {})
         for path, (written, states, _row) in sorted(override.items()):  # in place of the part's entries
@@ -266,6 +267,7 @@ def _shared_pages(
         str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
     )
     todo = [(i, shared.get(i)) for i in things if not keys.unchanged(pages, i, _path(i, base), shared.get(i))]
+    keys.plans.clear()  # every key is made: what each plan's graph says around the things, released
     made_by = Spread(pages, todo, *helping)  # rendered on every core when they are many
     for iri in [*things, *mentioned]:
         entries = shared.get(iri)
