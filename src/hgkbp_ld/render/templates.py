@@ -9,7 +9,8 @@ from functools import lru_cache
 from types import CodeType, MappingProxyType
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, Template, Undefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, Undefined, nodes, select_autoescape
+from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup, escape
 
 try:  # markupsafe's own escaping of a text, which its `escape` calls (in C where it was built)
@@ -29,7 +30,7 @@ def _escape(value: object) -> Markup:
     """`markupsafe.escape` with the same result, in one call where it takes two or three: a text as it
     is escaped (not through `Markup`'s constructor), what is marked safe as it is (not copied)."""
     kind = type(value)
-    if kind is str:
+    if kind is str or kind is Text:  # (a Text: a text with its language, nothing of its own to write)
         return _new(Markup, _escape_inner(value))
     if kind is Markup:
         return value  # type: ignore[return-value]
@@ -56,6 +57,42 @@ class _Template(Template):
         if _escape_inner is not None and made.root_render_func.__globals__.get("escape") is escape:
             made.root_render_func.__globals__["escape"] = _escape
         return made
+
+
+_JOINED = "_joined_output"  # no name a template's code has (Jinja's own are t_1, l_0_x, ...)
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, but a run of text and `{{ … }}` (an Output node) outside a macro or a
+    `{% set %}` block is yielded as one text, joined, where Jinja yields each part: a page's template
+    yields ~400 parts, each passing up through the generators of its block, base.html and the page's
+    template (~2,000 instructions each), where a join of a tuple costs a few dozen per part. The same
+    text: the parts are joined in the end anyway (`Template.render`). How: the node's code is made as
+    Jinja makes it for a buffer (`buffer.extend((a, b))`, or `buffer.append(a)` where its parts are one
+    constant), the buffer named `_JOINED`, which `writeline` turns into `yield concat((a, b))`
+    (`concat`: the join every root and block function has; a macro's code, which writes into a buffer
+    of its own, is not changed). An Output of one part is Jinja's own `yield a`."""
+
+    _closing = ")"  # what ends the code of the Output being written: `))` where `append(` became `concat((`
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        if frame.buffer is not None or frame.require_output_check or self.environment.is_async or len(node.nodes) < 2:
+            super().visit_Output(node, frame)
+            return
+        frame.buffer = _JOINED
+        try:
+            super().visit_Output(node, frame)
+        finally:
+            frame.buffer, self._closing = None, ")"
+
+    def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
+        if x == f"{_JOINED}.extend((":
+            x = "yield concat(("
+        elif x == f"{_JOINED}.append(":  # one part (constants joined): its `)` closes `concat((` too
+            x, self._closing = "yield concat((", "))"
+        elif x == ")" and self._closing == "))":
+            x, self._closing = "))", ")"
+        super().writeline(x, node, extra)
 
 
 # what a template reads as `mapping.name` from a dict or a read-only one (a page's sections, a plan): names
@@ -103,6 +140,7 @@ def environment(base: str) -> Environment:
         cache_size=-1,  # the ~20 templates kept in a dict: an LRU's lookup takes a lock (every page extends one)
     )
     env.template_class = _Template
+    env.code_generator_class = _CodeGenerator
     env.filters["doc_href"] = lambda iri: doc_href(iri, base)
     env.filters["term_href"] = term_href
     env.filters["link"] = link  # a filter is called directly, a global through the context: ~2x its cost
@@ -141,8 +179,8 @@ def link(value: object) -> Markup:
     if kind is Text:  # a literal's text, with its language
         lang = value.lang  # type: ignore[attr-defined]
         if lang and lang != "nl":
-            return _new(Markup, f'<span lang="{_escape(lang)}">{_escape(value)}</span>')
-        return escape(value)
+            return _new(Markup, "".join(('<span lang="', _escape_inner(lang), '">', _escape_inner(value), "</span>")))
+        return _escape(value)
     if isinstance(value, Undefined):  # as the template writes an undefined value: nothing
         return Markup("")
     href = _get(value, "href")
@@ -181,27 +219,27 @@ def table_rows(rows: Sequence[Row], listed: bool = False) -> Markup:
     """The rows of a page's table of properties (`{{ page.rows | table_rows }}`): per row the link to its
     property's definition with the property's Dutch name, then its value as a `link`, or several (or with
     `listed`, any number) as a list of them. Every row of every page: a loop in Python, not in the
-    template, where each of its values cost a lookup and an escape more (bench/RESULTS.md, html-h18)."""
-    return _new(
-        Markup,
-        "".join(
-            [
-                f'<tr><th scope="row">{_property_link(row.iri, row.name)}</th>'
-                f"<td>{_links(row.values) if listed or len(row.values) != 1 else link(row.values[0])}</td></tr>\n"
-                for row in rows
-            ]
-        ),
-    )
+    template, where each of its values cost a lookup and an escape more (bench/RESULTS.md, html-h18).
+    Its parts joined, not put in an f-string: each Markup there is copied through its `__format__`."""
+    parts: list[str] = []
+    for row in rows:
+        values = row.values
+        cell = _links(values) if listed or len(values) != 1 else link(values[0])
+        parts += ('<tr><th scope="row">', _property_link(row.iri, row.name), "</th><td>", cell, "</td></tr>\n")
+    return _new(Markup, "".join(parts))
 
 
 def _links(values: Sequence[object]) -> str:
-    return f"<ul>{link_items(values)}</ul>"
+    return "".join(("<ul>", link_items(values), "</ul>"))  # (`"<ul>" + markup` would escape "<ul>")
 
 
 def link_items(values: Iterable[object]) -> Markup:
     """Values as `link`s, each in a list item (`<ul>{{ items | link_items }}</ul>`): a template loop
     costs a few lookups, calls and yields per item (breadcrumbs, the kinds' lists of links)."""
-    return _new(Markup, "".join([f"<li>{link(value)}</li>" for value in values]))
+    parts: list[str] = []
+    for value in values:
+        parts += ("<li>", link(value), "</li>")
+    return _new(Markup, "".join(parts))
 
 
 @lru_cache(maxsize=512)  # a few hundred properties at most
