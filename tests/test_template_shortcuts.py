@@ -86,6 +86,13 @@ def test_the_environments_getattr_is_jinjas(value: object, name: str) -> None:
         assert type(ours) is type(theirs)
 
 
+class _Html:
+    """Marked safe by a method of its own (markupsafe's `__html__`)."""
+
+    def __html__(self) -> str:
+        return "<b>safe & sound</b>"
+
+
 # templates with every kind of statement, whose code the generator changes or leaves (macros, set and
 # filter blocks write into a buffer), rendered by Jinja's own environment and by ours
 SNIPPETS = {
@@ -113,6 +120,7 @@ SNIPPETS = {
         {"x": HOSTILE, "y": _text(HOSTILE, "en"), "m": Markup("<br>"), "values": [HOSTILE, 2], "pairs": [(1, "<")]},
         {"x": "", "y": None, "m": Markup(""), "values": [], "pairs": []},
         {"values": [Markup("<i>a</i>")], "pairs": []},  # x, y, m undefined
+        {"x": 12, "y": _Html(), "m": _text("<en>", "en"), "values": [2.5, _Html(), None], "pairs": [(_Html(), 0)]},
     ],
 )
 def test_the_code_generator_writes_what_jinjas_wrote(name: str, values: dict) -> None:
@@ -126,6 +134,7 @@ def test_the_code_generator_yields_a_run_of_text_and_values_once() -> None:
     code = env.compile(SNIPPETS["text.html"], "text.html", raw=True)
     assert code.count("yield") == 2  # the dead `if 0: yield None`, and one
     assert "yield concat((" in code
+    assert code.count("_text_escaped(_output)") == 3  # x, y, m: written without a call where marked safe
     macro = env.compile(SNIPPETS["macro.html"], "macro.html", raw=True)
     assert ".extend((" in macro  # a macro's buffer as Jinja writes it
 
@@ -244,3 +253,13 @@ def test_the_alternates_unpacked_are_what_their_fields_wrote(path: str) -> None:
     new = '{% for href, media_type, name in alternates %}<a href="{{ href }}" type="{{ media_type }}">{{ name }}</a>'
     old, new = environment(BASE).from_string(f"{old}|{new}{{% endfor %}}").render(alternates=made).split("|")
     assert new == old
+
+
+def test_a_template_loaded_once_is_taken_again_and_an_overlay_has_its_own() -> None:
+    env = environment(BASE)
+    base = env.get_template("base.html")
+    assert env.get_template("base.html", "resource.html") is base
+    other = env.overlay(loader=DictLoader({"base.html": "other"}))
+    assert other.get_template("base.html").render() == "other"
+    assert env.get_template("base.html") is base
+    assert env.get_template(base) is base

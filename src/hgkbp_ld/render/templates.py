@@ -37,13 +37,16 @@ def _escape(value: object) -> Markup:
     return escape(value)
 
 
+_text_escaped: Callable[[str], str] = _escape_inner  # a text escaped, not marked (in C)
 if _escape_inner is None:  # pragma: no cover
     _escape = escape
+    _text_escaped = escape
 
 
 class _Template(Template):
     """A template whose `{{ … }}` escape with `_escape`: a page writes ~100 values, each escaped; the
-    generated code calls the `escape` of its module (jinja2.runtime's, i.e. markupsafe's)."""
+    generated code calls the `escape` of its module (jinja2.runtime's, i.e. markupsafe's). And the
+    names the code of `_CodeGenerator` uses besides Jinja's (`_text_escaped`)."""
 
     @classmethod
     def from_code(
@@ -54,8 +57,10 @@ class _Template(Template):
         uptodate: Callable[[], bool] | None = None,
     ) -> Template:
         made = super().from_code(environment, code, globals, uptodate)
-        if _escape_inner is not None and made.root_render_func.__globals__.get("escape") is escape:
-            made.root_render_func.__globals__["escape"] = _escape
+        namespace = made.root_render_func.__globals__
+        if _escape_inner is not None and namespace.get("escape") is escape:
+            namespace["escape"] = _escape
+        namespace["_text_escaped"] = _text_escaped
         return made
 
 
@@ -72,6 +77,30 @@ class _CodeGenerator(CodeGenerator):
     constant), the buffer named `_JOINED`, which `writeline` turns into `yield concat((a, b))`
     (`concat`: the join every root and block function has; a macro's code, which writes into a buffer
     of its own, is not changed). An Output of one part is Jinja's own `yield a`."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
+        """A value written (`{{ x }}`, escaped where the template escapes): Jinja calls `escape(x)`, a
+        call of a function in Python (~1,500 instructions) for every value, most of them marked safe
+        (the filters' links and rows, what a page escapes once). Here the value is written as it is
+        where it is marked safe (a Markup), escaped in C where it is a text, else `escape`d: the same
+        text (what a page writes is joined into one text: whether a part was marked does not matter,
+        `Template.render`, a macro's result joined and marked anyway). In one expression: its value
+        named by `:=` (`_output`: no name a template's code has)."""
+        if not self._plain(frame, finalize):
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("(_output if type(_output := ")
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
+        if not self._plain(frame, finalize):
+            super()._output_child_post(node, frame, finalize)
+            return
+        self.write(") is Markup else _text_escaped(_output) if type(_output) is str else escape(_output))")
+
+    @staticmethod
+    def _plain(frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> bool:
+        """Whether values are escaped (autoescape, known when compiled) and not finalized."""
+        return frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None
 
     _closing = ")"  # what ends the code of the Output being written: `))` where `append(` became `concat((`
 
@@ -108,7 +137,9 @@ class _Environment(Environment):
     globals a dict, not Jinja's ChainMap over the environment's (which iterates in Python when a page's
     context is made): nothing changes the globals after `environment` made them."""
 
-    def getattr(self, obj: Any, attribute: str) -> Any:
+    _loaded: dict[str, Template]
+
+    def getattr(self, obj: object, attribute: str) -> object:
         if type(obj) in _MAPPINGS and attribute not in _MAPPING_ATTRIBUTES:  # no such attribute: the item
             try:
                 return obj[attribute]
@@ -126,6 +157,27 @@ class _Environment(Environment):
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
 
+    def get_template(
+        self, name: str | Template, parent: str | None = None, globals: MutableMapping[str, Any] | None = None
+    ) -> Template:
+        """Jinja's, a template loaded before taken from a dict by its name: a page asks for its base
+        template and its kind's (`{% extends %}`, `{% include %}`), which Jinja looks up by a key made
+        of a weak reference to the loader and the name (the templates are not reloaded: `auto_reload`
+        is off, `join_path` Jinja's, which keeps the name)."""
+        found = self._loaded.get(name) if globals is None and type(name) is str else None
+        if found is None:
+            found = super().get_template(name, parent, globals)
+            if globals is None and type(name) is str:
+                self._loaded[name] = found
+        return found
+
+    def overlay(self, *args: object, **kwargs: object) -> Environment:
+        """Jinja's (an environment sharing this one's settings, e.g. another loader), with templates of
+        its own: not this one's dict of the templates loaded (it copies the attributes)."""
+        made = super().overlay(*args, **kwargs)
+        made._loaded = {}  # type: ignore[attr-defined]
+        return made
+
 
 @lru_cache(maxsize=4)
 def environment(base: str) -> Environment:
@@ -139,6 +191,7 @@ def environment(base: str) -> Environment:
         auto_reload=False,  # the packaged templates do not change while a build or a server runs
         cache_size=-1,  # the ~20 templates kept in a dict: an LRU's lookup takes a lock (every page extends one)
     )
+    env._loaded = {}
     env.template_class = _Template
     env.code_generator_class = _CodeGenerator
     env.filters["doc_href"] = lambda iri: doc_href(iri, base)
@@ -147,6 +200,7 @@ def environment(base: str) -> Environment:
     env.filters["table_rows"] = table_rows
     env.filters["joined_links"] = joined_links
     env.filters["link_items"] = link_items
+    env.filters["e"] = env.filters["escape"] = _escape  # markupsafe's `escape`, as Jinja's own filter is
     env.filters["day"] = day  # a filter is called as it is; a method through the context's checks
     env.filters["streams"] = streams
     # the kinds with a section of their own (kinds/{kind}.html): a page of another kind (an indicator, a
