@@ -110,6 +110,9 @@ SNIPPETS = {
     '{% block main %}{% include "text.html" %}{{ m }}{% from "macro.html" import m as mm %}{{ mm(y) }}{% endblock %}',
     "whitespace.html": "  {%- if x %}\n  {{ x }} {{ y -}}  \n{% endif -%}  |{{ m }}",
     "raw.html": "{% raw %}{{ x }}{% endraw %}{{ x }}{{ y }}",
+    "attrs.html": "{{ d.title }}|{{ d.items is defined }}|{{ d.short is defined }}|{{ o.key }}|{{ o.other is defined }}"
+    "|{{ p.sections.version.number }}|{{ p.sections.history is defined }}|{{ x.lang is defined }}|{{ y.lang }}|"
+    "{{ l.label }}{{ l.href }}|{{ none.x is defined }}{% for v in values %}{{ v.real }}{% endfor %}",
 }
 
 
@@ -124,9 +127,24 @@ SNIPPETS = {
     ],
 )
 def test_the_code_generator_writes_what_jinjas_wrote(name: str, values: dict) -> None:
+    values = {
+        **values,
+        "d": {"title": HOSTILE, "items": 1},
+        "o": _Item(),
+        "p": Page("i", "p", "k", "k", "t", None, sections=MappingProxyType({"version": {"number": 3}})),
+        "l": Link(HOSTILE, "/a<"),
+    }
     ours = environment(BASE).overlay(loader=DictLoader(SNIPPETS))
     theirs = jinjas(DictLoader(SNIPPETS))
-    assert ours.get_template(name).render(values) == theirs.get_template(name).render(values)
+    assert _written(ours, name, values) == _written(theirs, name, values)
+
+
+def _written(env: Environment, name: str, values: dict) -> str:
+    """What a template writes, or the error it raises (an undefined value's attribute: Jinja's error)."""
+    try:
+        return env.get_template(name).render(values)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
 
 
 def test_the_code_generator_yields_a_run_of_text_and_values_once() -> None:
