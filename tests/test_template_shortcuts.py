@@ -281,3 +281,12 @@ def test_a_template_loaded_once_is_taken_again_and_an_overlay_has_its_own() -> N
     assert other.get_template("base.html").render() == "other"
     assert env.get_template("base.html") is base
     assert env.get_template(base) is base
+
+
+def test_every_packaged_template_compiles_with_the_code_generator() -> None:
+    env = environment(BASE)
+    for name in env.list_templates():
+        assert env.get_template(name).root_render_func is not None
+    filtered = "{% for p in xs if p.count %}{{ p.count }}{% endfor %}|{% for p in d.xs if p.real %}{{ p }}{% endfor %}"
+    values = {"xs": [{"count": 0}, {"count": "<2>"}], "d": {"xs": [0, 1, 2]}}
+    assert env.from_string(filtered).render(values) == jinjas().from_string(filtered).render(values) == "&lt;2&gt;|12"
