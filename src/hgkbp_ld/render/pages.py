@@ -49,12 +49,13 @@ def script_json(text: str) -> str:
 # every page links its four other formats: what is the same on every page escaped once (it is Markup)
 _FORMATS = tuple((f".{f.extension}", escape(f.media_type), escape(f.name)) for f in RESOURCE_FORMATS)
 _new = str.__new__
+_tuple = tuple.__new__  # an Alternate made as a tuple is: not through the `__new__` NamedTuple writes in Python
 
 
 def alternates(path: str) -> list[Alternate]:
     """A page's links to its representations, escaped (Markup: a template writes them as they are)."""
     document = str(escape(iris.doc_link(path)))
-    return [Alternate(_new(Markup, document + extension), kind, name) for extension, kind, name in _FORMATS]
+    return [_tuple(Alternate, (_new(Markup, document + extension), kind, name)) for extension, kind, name in _FORMATS]
 
 
 def rdf_representations(graph: Described) -> dict[str, Representation]:
