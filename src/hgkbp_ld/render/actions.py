@@ -34,27 +34,32 @@ def load_index(
     plans = plans or []
     short = {p["slug"]: p["short"] for p in plans}
     rows: dict[str, Row] = {}
+    # a text many rows share (a plan's slug, a goal's title, a portfolio's IRI and label, a timeline) is
+    # held once: at 1000 plans the stage and its helper each hold ~56,000 rows
+    one: dict[str, str] = {}
     for r in store.select(query("actions")):
         iri = str(r["a"])
         path = _short(iri, base)
         rows[iri] = Row(
             iri,
             iris.doc_href(iri, base),
-            path.split("/")[1],
+            one.setdefault(plan := path.split("/")[1], plan),
             int(r["n"]),
             str(r["notation"]),
             str(r["title"]),
-            str(r["hdn"]),
-            str(r["hdt"]),
+            one.setdefault(goal := str(r["hdn"]), goal),
+            one.setdefault(goal_title := str(r["hdt"]), goal_title),
         )
     for prop, key in ((BP.verantwoordelijke, "responsible"), (BP.samenwerkingMet, "collaborators")):
         for r in store.select(query("action-portfolios"), {"role": prop}):
             if str(r["a"]) in rows:
-                getattr(rows[str(r["a"])], key)[str(r["p"])] = str(r["l"])
+                portfolio, label = str(r["p"]), str(r["l"])
+                getattr(rows[str(r["a"])], key)[one.setdefault(portfolio, portfolio)] = one.setdefault(label, label)
     for r in store.select(query("action-periods")):
         row = rows.get(str(r["a"]))
         if row is not None:
-            row.timeline = str(r["text"])
+            timeline = str(r["text"])
+            row.timeline = one.setdefault(timeline, timeline)
             row.start = int(str(r["s"])) if "s" in r else None
             row.end = int(str(r["e"])) if "e" in r else None
     for r in store.select(query("action-refers")):

@@ -32,7 +32,7 @@ def _uncombined(match: re.Match[str]) -> str:
     return "" if unicodedata.combining(match.group()) else match.group()
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     iri: str
     href: str
