@@ -148,12 +148,14 @@ def test_a_process_freezes_its_heap_once_after_its_first_plan(monkeypatch: pytes
 
     from hgkbp_ld import plan_build
 
-    frozen = []
+    frozen, thresholds = [], []
     monkeypatch.setattr(plan_build, "_settled", [])
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(gc, "set_threshold", lambda *values: thresholds.append(values))
     plan_build._settle_heap()
     plan_build._settle_heap()
     assert frozen == [True]
+    assert thresholds == [(50_000, 20, 100)]  # the youngest generation collected less often, once set
 
 
 def test_the_mappings_namespaces_make_each_term_once() -> None:

@@ -167,11 +167,17 @@ def _settle_heap() -> None:
     again at every full collection: ~0.1 s of a synthetic plan's ~0.75 s of CPU in its worker, half
     of that after the freeze. An object frozen is still freed when its count drops to zero; only a
     cycle among frozen objects that later becomes garbage would stay (the collection before the
-    freeze leaves none of the first plan's)."""
+    freeze leaves none of the first plan's).
+
+    Then the youngest generation is collected every 50,000 allocations instead of 700 (the collector's
+    default, made for small programs): a plan allocates millions of short-lived objects, nearly all
+    freed by their count, and the frequent collections cost a few per cent of a worker's CPU (bench/RESULTS.md,
+    section coordinator-s8) without freeing more; a worker's peak stayed the same."""
     if not _settled:
         _settled.append(True)
         gc.collect()
         gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
 
 
 def _build(job: PlanJob) -> PlanOutcome:
