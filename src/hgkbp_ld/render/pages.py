@@ -258,24 +258,36 @@ def rendered(
     """A resource's four RDF representations and its HTML page."""
     representations = rdf_representations(graph)
     script = _script_json(representations["jsonld"].body)
-    html = template.render(
-        page=page,
-        title=title,
-        alternates=alternates(path),
-        jsonld=_SLOT if script else "",
-        pictures=pictures,
-        meta=meta,
-        **common,
-    )
+    # each part the template yields is encoded as it comes, and the page is joined once, as bytes: the page
+    # of a minister whose portfolios many plans name grows with the plans (~60 MB of HTML at 1000 plans),
+    # and holding it whole as text, then its halves, then its bytes made it the last stage's memory peak
+    parts = [
+        part.encode("utf-8")
+        for part in template.generate(
+            page=page,
+            title=title,
+            alternates=alternates(path),
+            jsonld=_SLOT if script else "",
+            pictures=pictures,
+            meta=meta,
+            **common,
+        )
+    ]
     # the JSON-LD's bytes go into the page's as they are, not decoded, joined and encoded again (the page's
-    # biggest part): the template writes a slot no text can hold (a new random one per process) in their place
-    before, slot, after = html.partition(_SLOT)
-    body = before.encode("utf-8") + script + after.encode("utf-8") if slot else html.encode("utf-8")
-    representations[HTML.extension] = _made(body, HTML.media_type)
+    # biggest part): the template writes a slot no text can hold (a new random one per process) in their place,
+    # inside one part (a value is never split between parts); the first slot only, as `str.partition` took it
+    if script:
+        for at, part in enumerate(parts):
+            if _SLOT_BYTES in part:
+                before, _slot, after = part.partition(_SLOT_BYTES)
+                parts[at] = before + script + after
+                break
+    representations[HTML.extension] = _made(b"".join(parts), HTML.media_type)
     return Resource(path, representations)
 
 
 _SLOT = f"\x00jsonld-{secrets.token_hex(16)}\x00"
+_SLOT_BYTES = _SLOT.encode("utf-8")
 
 
 def _script_json(body: bytes) -> bytes:
