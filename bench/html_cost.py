@@ -27,11 +27,9 @@ import argparse
 import cProfile
 import hashlib
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from bench.plan_cost import build
+from bench.plan_cost import build_first_plan
 from hgkbp_ld import iris
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render import plan_site, templates
@@ -41,7 +39,7 @@ from hgkbp_ld.render.plans import owner
 def passes(count: int, profile: Path | None, dump: Path | None = None, graphs: bool = False):  # noqa: ANN201 (render_plan's signature)
     """A stand-in for `plan_site.render_plan` that makes every page `count` times."""
 
-    def render_plan(pages, histories, slug, graph, writer, things, cache) -> dict:  # noqa: ANN001
+    def render_plan(pages, histories, slug, graph, writer, things, cache, said=None) -> dict:  # noqa: ANN001
         made: list = []
         serialise = pages_module.rdf_representations
         owned = [iri for iri in things if owner(iris.path_of(iri, pages.base) or iri) == slug]
@@ -103,11 +101,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     plan_site.render_plan = passes(args.passes, args.profile, args.dump, args.graphs)  # type: ignore[assignment]
-    root = Path(tempfile.mkdtemp(prefix="html-cost-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
-    try:
-        build(args.data, 1, root)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    build_first_plan(args.data, "html-cost-")
 
 
 if __name__ == "__main__":

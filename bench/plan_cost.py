@@ -31,6 +31,16 @@ BASE = "https://data.vlaanderen.be"
 WHEN = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
+def build_first_plan(data: Path, prefix: str) -> None:
+    """`build` of DATA's first plan in a scratch folder (on /dev/shm where there is one), removed after:
+    for the benchmarks that swap `plan_site.render_plan` for their own (html_cost, view_cost, rendered_cost)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    try:
+        build(data, 1, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def build(data: Path, count: int, root: Path) -> None:
     configs = load_plan_configs(data / "plans")
     # as the build: the plans are parsed for their titles and kept for their builds (parsed once); a

@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from bench.plan_cost import build
+from bench.plan_cost import build_first_plan
 from hgkbp_ld import iris
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render import plan_site, templates
@@ -36,7 +34,7 @@ from hgkbp_ld.render.plans import owner
 def replaying(replays: int):  # noqa: ANN201 (render_plan's signature)
     """A stand-in for `plan_site.render_plan` that makes the plan's pages once, then replays `rendered`."""
 
-    def render_plan(pages, histories, slug, graph, writer, things, cache) -> dict:  # noqa: ANN001
+    def render_plan(pages, histories, slug, graph, writer, things, cache, said=None) -> dict:  # noqa: ANN001
         rendered, calls = pages_module.rendered, []
 
         def recording(*args: object) -> object:
@@ -78,11 +76,7 @@ def main() -> None:
     parser.add_argument("replays", type=int, nargs="?", default=2, help="how many times to replay (default 2)")
     args = parser.parse_args()
     plan_site.render_plan = replaying(args.replays)  # type: ignore[assignment]
-    root = Path(tempfile.mkdtemp(prefix="rendered-cost-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
-    try:
-        build(args.data, 1, root)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    build_first_plan(args.data, "rendered-cost-")
 
 
 if __name__ == "__main__":

@@ -18,11 +18,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from bench.plan_cost import build
+from bench.plan_cost import build_first_plan
 from hgkbp_ld import iris
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render import plan_site
@@ -33,7 +31,7 @@ from hgkbp_ld.render.plans import owner
 def passes(count: int, digests: bool = True):  # noqa: ANN201 (render_plan's signature)
     """A stand-in for `plan_site.render_plan` that makes every page's view model `count` times."""
 
-    def render_plan(pages, histories, slug, graph, writer, things, cache) -> dict:  # noqa: ANN001
+    def render_plan(pages, histories, slug, graph, writer, things, cache, said=None) -> dict:  # noqa: ANN001
         owned = [iri for iri in things if owner(iris.path_of(iri, pages.base) or iri) == slug]
         past = list(pages_module.past_graphs(histories, slug))
         views = pages.views
@@ -73,11 +71,7 @@ def main() -> None:
     parser.add_argument("--no-digest", action="store_true", help="no SHA-256 (for instruction counts of the work)")
     args = parser.parse_args()
     plan_site.render_plan = passes(args.passes, not args.no_digest)  # type: ignore[assignment]
-    root = Path(tempfile.mkdtemp(prefix="view-cost-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
-    try:
-        build(args.data, 1, root)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    build_first_plan(args.data, "view-cost-")
 
 
 if __name__ == "__main__":
