@@ -152,26 +152,7 @@ class Compactor:
     def compact(self, triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:
         """The compacted document of these triples (as `Converter.convert` of their graph, a list of
         nodes put under @graph), without its @context. Raises `Unsupported`."""
-        nodes: dict[Any, dict[str, Any]] = {}
-        values = self._values
-        for s, p, o in triples:
-            if type(s) is not URIRef:
-                raise Unsupported("a blank node or an RDF list")
-            found = values.get((id(p), id(o)))
-            if found is None or found[2] is not p or found[3] is not o:
-                found = self._statement(p, o)
-            key, value = found[0], found[1]
-            node = nodes.get(s)
-            if node is None:
-                node = nodes[s] = {self.id_key: self.shrink(str(s))}
-            held = node.get(key)
-            if held:
-                if isinstance(held, list):
-                    held.append(value)
-                else:
-                    node[key] = [held, value]
-            else:
-                node[key] = value
+        nodes, _arrays = self._nodes(triples, sorting=False)
         if len(nodes) == 1:
             return next(iter(nodes.values()))
         return {self.graph_key: list(nodes.values())}
@@ -183,8 +164,24 @@ class Compactor:
         every node's first key, and the ids differ: a JSON string is never the start of another).
         Raises `Unsupported`, or `Unsorted` for a float, a key sorting before "@id" or two nodes of one
         id (the caller then sorts `compact`'s document itself)."""
+        nodes, arrays = self._nodes(triples, sorting=True)
+        for array in arrays:
+            array.sort(key=_text)
+        if len(nodes) == 1:
+            return next(iter(nodes.values()))
+        id_key = self.id_key
+        by_text = {orjson.dumps(node[id_key]): node for node in nodes.values()}
+        if len(by_text) != len(nodes):
+            raise Unsorted("two nodes of one id")
+        return {self.graph_key: [by_text[text] for text in sorted(by_text)]}
+
+    def _nodes(
+        self, triples: Iterable[tuple[Any, Any, Any]], sorting: bool
+    ) -> tuple[dict[Any, dict[str, Any]], list[list]]:
+        """Each subject's node (its id, then each key's value, or values in the order given) and the
+        arrays made; `sorting`: raise `Unsorted` for a statement `compact_sorted` does not sort."""
         nodes: dict[Any, dict[str, Any]] = {}
-        arrays = []
+        arrays: list[list] = []
         values = self._values
         id_key = self.id_key
         for s, p, o in triples:
@@ -193,7 +190,7 @@ class Compactor:
             found = values.get((id(p), id(o)))
             if found is None or found[2] is not p or found[3] is not o:
                 found = self._statement(p, o)
-            if found[4]:
+            if sorting and found[4]:
                 raise Unsorted("a float or a key before the id's")
             key, value = found[0], found[1]
             node = nodes.get(s)
@@ -208,14 +205,7 @@ class Compactor:
                     arrays.append(held)
             else:
                 node[key] = value
-        for array in arrays:
-            array.sort(key=_text)
-        if len(nodes) == 1:
-            return next(iter(nodes.values()))
-        by_text = {orjson.dumps(node[id_key]): node for node in nodes.values()}
-        if len(by_text) != len(nodes):
-            raise Unsorted("two nodes of one id")
-        return {self.graph_key: [by_text[text] for text in sorted(by_text)]}
+        return nodes, arrays
 
 
 def _text(value: object) -> bytes:
