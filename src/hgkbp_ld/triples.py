@@ -27,6 +27,11 @@ _SCANS = 4  # questions by predicate or object answered by reading the added tri
 _same = str.__eq__  # rdflib's terms are equal only if their texts are (its own == is Python code)
 
 
+def _equal(a: Node, b: Node) -> bool:
+    """`a == b` for rdflib's terms, asking rdflib's own (Python) == only of terms with the same text."""
+    return a is b or (_same(a, b) and a == b)
+
+
 class Triples:
     """Triples with rdflib's `Graph` reading methods (those the render uses), answered in the order
     rdflib's `SimpleMemory` gives.
@@ -128,37 +133,31 @@ class Triples:
         """`_pos[p]`: each object of `p` (in the order first added) -> its subjects (in that order)."""
         if self._indexed():
             return self._pos.get(p, _NONE)  # type: ignore[union-attr]
-        found: dict[Node, dict[Node, int]] = {}
-        for s, predicate, o in self._added:
-            if predicate is p or (_same(predicate, p) and predicate == p):
-                subjects = found.get(o)
-                if subjects is None:
-                    subjects = found[o] = {}
-                subjects[s] = 1
-        return found
+        return self._grouped(1, p, 2, 0)
 
     def _subjects_of(self, p: Node, o: Node) -> Iterable[Node]:
         """`_pos[p][o]`: the subjects of `p` with `o`, in the order added."""
         if self._indexed():
             return self._pos.get(p, _NONE).get(o, _NONE)  # type: ignore[union-attr]
-        return [
-            s
-            for s, predicate, obj in self._added
-            if (predicate is p or (_same(predicate, p) and predicate == p))
-            and (obj is o or (_same(obj, o) and obj == o))
-        ]
+        return [s for s, predicate, obj in self._added if _equal(predicate, p) and _equal(obj, o)]
 
     def _by_object(self, o: Node) -> dict[Node, dict[Node, int]]:
         """`_osp[o]`: each subject with `o` (in the order first added) -> its predicates (in that order)."""
         if self._indexed():
             return self._osp.get(o, _NONE)  # type: ignore[union-attr]
+        return self._grouped(2, o, 0, 1)
+
+    def _grouped(self, at: int, term: Node, outer: int, inner: int) -> dict[Node, dict[Node, int]]:
+        """The added triples whose part `at` (0 subject, 1 predicate, 2 object) is `term`, as an index
+        holds them before it is made: part `outer` (in the order first added) -> part `inner`."""
         found: dict[Node, dict[Node, int]] = {}
-        for s, p, obj in self._added:
-            if obj is o or (_same(obj, o) and obj == o):
-                predicates = found.get(s)
-                if predicates is None:
-                    predicates = found[s] = {}
-                predicates[p] = 1
+        for triple in self._added:
+            if _equal(triple[at], term):
+                key = triple[outer]
+                parts = found.get(key)
+                if parts is None:
+                    parts = found[key] = {}
+                parts[triple[inner]] = 1
         return found
 
     def __iadd__(self, triples: Iterable[Triple]) -> Triples:
