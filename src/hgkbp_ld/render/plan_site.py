@@ -189,7 +189,7 @@ def render_plan(
         "statistics": {graph: statistics(pages.store, graph)},
         "mentions": mentions(pages.store, base, slug, graph),
         # what the plan's graph says around each thing it names and does not own (render.shared)
-        "contributions": said if said is not None else contributions(_graph_triples(pages.store, graph), base, {slug}),  # type: ignore[arg-type]
+        "contributions": said if said is not None else _contributions(pages.store, graph, base, slug),
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},
@@ -199,6 +199,11 @@ def render_plan(
     }
     write_fragment(cache, slug, summary, index, writer.folder)
     return summary
+
+
+def _contributions(store: Store, graph: str, base: str, slug: str) -> dict[str, str]:
+    """`contributions` of the plan's graph read back from `store` (the last stage, rendering a plan again)."""
+    return contributions(_graph_triples(store, graph), base, {slug})  # type: ignore[arg-type]
 
 
 def _graph_triples(store: Store, graph: str) -> Triples:
