@@ -149,11 +149,8 @@ class Histories:
         """The description with its subjects (the object, the nodes it owns) under their member IRIs of
         `version`, each term's IRI worked out once per version (`versioned`), and the member's node."""
         number = version.number
-        known = self._terms.setdefault((slug, number), {})
-        terms: dict[Node, Node] = {}  # each subject (the object, the nodes it owns) as its member names it, once
-        for subject in {s for s, _p, _o in description}:
-            found = known.get(subject)
-            terms[subject] = found if found is not None else self.versioned(slug, number, subject)
+        # each subject (the object, the nodes it owns) as its member names it, once
+        terms = {subject: self.versioned(slug, number, subject) for subject in {s for s, _p, _o in description}}
         get = terms.get
         graph = Triples()
         add = graph.add
