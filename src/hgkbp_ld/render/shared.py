@@ -124,8 +124,7 @@ class _Around:
             pairs.append((p3, o3))
             named_by.setdefault(o3, []).append((s3, p3))
         self.said, self.named_by = said, named_by
-        number = n3(_NUMBER)
-        self.numbered = {s3 for s3, pairs in said.items() if any(p3 == number for p3, _o in pairs)}
+        self.numbered = {s3 for s3, pairs in said.items() if any(p3 == _NUMBER_N3 for p3, _o in pairs)}
         self._out: dict[str, str] = {}
 
     def out(self, node: str) -> str:
@@ -166,7 +165,7 @@ _NUMBER, _HOLDS, _PART_OF = BP.volgnummer, BP.heeftBevoegdheid, BP.isDeelVan
 _SECOND = _NUMBERED_SHOWN - _TO_PORTFOLIO  # what is followed from an action listed, beyond its portfolios
 # the same, as the N3 `_Around` compares
 _SHOWN, _SECOND_N3, _FOLLOWED_N3 = (frozenset(p.n3() for p in found) for found in (_NUMBERED_SHOWN, _SECOND, _FOLLOWED))
-_HOLDS_N3, _PART_OF_N3 = _HOLDS.n3(), _PART_OF.n3()
+_NUMBER_N3, _HOLDS_N3, _PART_OF_N3 = _NUMBER.n3(), _HOLDS.n3(), _PART_OF.n3()
 
 
 def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:
