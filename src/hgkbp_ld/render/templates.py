@@ -247,7 +247,7 @@ def link(value: object) -> Markup:
     if kind is Text:  # a literal's text, with its language
         lang = value.lang  # type: ignore[attr-defined]
         if lang and lang != "nl":
-            return _new(Markup, "".join(('<span lang="', _escape_inner(lang), '">', _escape_inner(value), "</span>")))
+            return _new(Markup, "".join(('<span lang="', _text_escaped(lang), '">', _text_escaped(value), "</span>")))
         return _escape(value)
     if isinstance(value, Undefined):  # as the template writes an undefined value: nothing
         return Markup("")
