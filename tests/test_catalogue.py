@@ -88,13 +88,15 @@ def test_breaking_an_official_rule_fails_and_names_it(catalogue: Graph, triple: 
     )
 
 
-def test_the_build_fails_naming_the_rule_when_the_catalogue_breaks_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("plans", [1, 2])
+def test_the_build_fails_naming_the_rule_when_the_catalogue_breaks_one(tmp_path: Path, plans: int) -> None:
     """Drop the catalogue's identifier (by a catalogue.py that forgets it): the build stops and names
-    DCAT-AP Vlaanderen's rule; dist/ is not written."""
+    DCAT-AP Vlaanderen's rule; dist/ is not written. With two plans in two workers the catalogue is
+    validated beside the last stage (build._stage_and_check), with one before it: both stop."""
     import subprocess
     import sys
 
-    from tests.conftest import EPOCH, copy_real_data
+    from tests.conftest import EPOCH, copy_real_data, data_with_second_plan
 
     script = (
         "import sys\n"
@@ -106,11 +108,11 @@ def test_the_build_fails_naming_the_rule_when_the_catalogue_breaks_one(tmp_path:
         "        self.graph.remove((subject, catalogue.DCTERMS.identifier, None))\n"
         "catalogue._Catalogue.common = common\n"
         "from hgkbp_ld.cli import main\n"
-        "sys.exit(main(['build', '--out', sys.argv[1], '--data', sys.argv[2]]))\n"
+        "sys.exit(main(['build', '--out', sys.argv[1], '--data', sys.argv[2], '--jobs', sys.argv[3]]))\n"
     )
-    data = copy_real_data(tmp_path / "data")
+    data = copy_real_data(tmp_path / "data") if plans == 1 else data_with_second_plan(tmp_path)
     done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "dist"), str(data)],
+        [sys.executable, "-c", script, str(tmp_path / "dist"), str(data), str(plans)],
         env={**__import__("os").environ, "SOURCE_DATE_EPOCH": EPOCH},
         capture_output=True,
         text=True,
@@ -121,6 +123,9 @@ def test_the_build_fails_naming_the_rule_when_the_catalogue_breaks_one(tmp_path:
     assert "DCAT-AP Vlaanderen 3" in done.stderr and VL + "Catalogus.Identificator" in done.stderr
     assert "catalogus/hgkbp-ld" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "dist").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
+    # two workers: the stage ran beside the validation, its pages made and thrown away
+    assert ("rendering what the plans share" in done.stderr) == (plans == 2)
 
 
 def test_every_dump_is_a_distribution_with_its_true_size_and_checksum(catalogue: Graph, dist: Path) -> None:
