@@ -172,21 +172,21 @@ def build(
         notes = _notes(plans, base, data_dir, progress)
         progress(f"writing {out}")
         started = time.perf_counter()
-        files, catalogue = manifest.write(temporary, plans, base, data_dir, times)
+        files = manifest.write(temporary, plans, base, data_dir, times)
         seconds["write"] = time.perf_counter() - started
-        stage = partial(
+        runner.last(
             render,
             temporary,
             base,
             today,
             previous=previous,
+            progress=progress,
             fragments=tuple(c.slug for c in configs),
             site=site,
             started=context.started,
             day=day,
             jobs=runner.jobs,
         )
-        _stage_and_check(runner, stage, partial(manifest.check, catalogue), progress)
         seconds["site"] = time.perf_counter() - started - seconds["write"]
         after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history, day) for p in plans}
         for plan in plans:
@@ -215,22 +215,6 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, plans, files, tuple(notes), seconds)
-
-
-def _stage_and_check(
-    runner: Runner, stage: Callable[..., object], check: Callable[[], None], progress: Callable[[str], None]
-) -> None:
-    """The last stage, and the catalogue's validation beside it when the stage runs in a process of its
-    own (this process only waits then): the stage reads the catalogue's file, not the verdict, and
-    nothing is published before both are done. An invalid catalogue raises `ValidationFailed`."""
-    if not runner.parallel:
-        check()
-        runner.last(stage, progress=progress)
-        return
-    with ThreadPoolExecutor(1, thread_name_prefix="hgkbp-catalogue") as checking:
-        checked = checking.submit(check)
-        runner.last(stage, progress=progress)
-        checked.result()
 
 
 def _build_plans(

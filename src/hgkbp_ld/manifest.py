@@ -1,4 +1,4 @@
-"""What a build writes beside the plans' own files: the DCAT catalogue (to be validated), the vocabulary,
+"""What a build writes beside the plans' own files: the DCAT catalogue (validated), the vocabulary,
 its JSON-LD context, the shapes, and `manifest.json`, which names every file with its SHA-256 and
 the dataset's version (the hash of the rest of the manifest)."""
 
@@ -19,29 +19,23 @@ from hgkbp_ld.plan_build import PlanOutcome, plan_entry, put
 from hgkbp_ld.rdfio import CONTEXT, serialise
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, validate_catalogue
 
-__all__ = ["catalogue", "check", "write"]
+__all__ = ["catalogue", "write"]
 
 
 def catalogue(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]) -> Graph:
-    """The catalogue of what was just written; `check` it before it is published."""
+    """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
     entries = [plan_entry(p, times[p.slug]) for p in plans]
-    return catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
-
-
-def check(graph: Graph) -> None:
-    """The catalogue must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1, else `ValidationFailed`. The
-    build checks it beside its last stage (which reads the catalogue's file, not this verdict) and
-    publishes nothing unless it passes (issue 18: at 1000 plans this is ~15 s on one core)."""
+    graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
     report = validate_catalogue(graph)
     if not report.conforms:
         raise ValidationFailed(report, f"DCAT-AP Vlaanderen 3 and DCAT-AP 3.0.1 ({CATALOGUE_FILE})")
+    return graph
 
 
 def write(
     folder: Path, plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]
-) -> tuple[dict[str, str], Graph]:
-    """The catalogue, the vocabulary, the shapes and the manifest, beside the plans' own files: their
-    digests, and the catalogue's graph, which the caller must `check` before it publishes them."""
+) -> dict[str, str]:
+    """The catalogue, the vocabulary, the shapes and the manifest, beside the plans' own files."""
     digests = {name: digest for plan in plans for name, digest in plan.files.items()}
     graph = catalogue(plans, base, data_dir, times)
     files = {
@@ -74,4 +68,4 @@ def write(
     # manifest, which names every file's hash. /sparql's ETags begin with it.
     manifest["dataset_version"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode("utf-8")).hexdigest()
     put(folder / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    return digests, graph
+    return digests

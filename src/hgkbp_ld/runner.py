@@ -43,11 +43,6 @@ class Runner:
             self.pool = ProcessPoolExecutor(min(self.jobs, len(items)), mp_context=mp.get_context("spawn"))
         return self.pool.map(function, items)
 
-    @property
-    def parallel(self) -> bool:
-        """Whether `last` runs its function in a process of its own (the plans were built in workers)."""
-        return self.pool is not None
-
     def last(
         self, function: Callable[..., object], *args: object, progress: Callable[[str], None], **kwargs: object
     ) -> None:
