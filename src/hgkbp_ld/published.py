@@ -201,7 +201,7 @@ class Writer:
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
         path = self._root + relative
-        parent = path.rpartition(os.sep)[0]  # os.path.dirname's answer for these paths, for a tenth of its cost
+        parent = path.rpartition("/")[0]  # os.path.dirname's answer (paths in "/"), for a tenth of its cost
         if parent not in self._folders:
             make_folder(parent)
             self._folders.add(parent)
