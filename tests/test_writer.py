@@ -105,3 +105,49 @@ def test_a_file_where_a_folder_must_be_is_an_error(tmp_path: Path) -> None:
     writer = Writer(tmp_path / "site", 1_700_000_000)
     with pytest.raises(FileExistsError):
         writer.write("doc/actie/p/1.html", b"page", "text/html")
+
+
+def test_a_file_written_in_parts_is_whole_and_has_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_create` writes a body in one call, and goes on where a write stopped short (a signal, a full disk)."""
+    write = os.write
+    sizes: list[int] = []
+
+    def short(handle: int, data: bytes | memoryview) -> int:
+        sizes.append(len(data))
+        return write(handle, bytes(data)[:1000])
+
+    monkeypatch.setattr(os, "write", short)
+    body = bytes(range(256)) * 10
+    published._create(str(tmp_path / "x.html"), body, 1_767_225_603)
+    assert (tmp_path / "x.html").read_bytes() == body
+    assert sizes == [2560, 1560, 560]
+    assert int((tmp_path / "x.html").stat().st_mtime) == 1_767_225_603
+
+
+def test_a_writer_makes_each_folder_once_however_deep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str] = []  # the folders the writer asks for (not those make_folder makes for them)
+    make = published.make_folder
+    depth = [0]
+
+    def counted(path: str) -> None:
+        if not depth[0]:
+            made.append(path)
+        depth[0] += 1
+        try:
+            make(path)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(published, "make_folder", counted)
+    writer = Writer(tmp_path / "site", 1_767_225_600)
+    made.clear()  # the site's own folder
+    for key in ("actie/p/1", "actie/p/2", "doel/p/1", "actie/p/3"):
+        writer.representations("resources", key, "doc/", {"html": (b"<p>", "text/html"), "nt": (b"", "x")})
+    writer.file("root", "robots.txt", "robots.txt", b"User-agent: *\n", "text/plain")
+    assert made == [str(tmp_path / "site/doc/actie/p"), str(tmp_path / "site/doc/doel/p"), str(tmp_path / "site")]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_dir()) == [
+        "site", "site/doc", "site/doc/actie", "site/doc/actie/p", "site/doc/doel", "site/doc/doel/p",
+    ]  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "site/doc/actie/p").iterdir()) == [
+        "1.html", "1.nt", "2.html", "2.nt", "3.html", "3.nt",
+    ]  # fmt: skip

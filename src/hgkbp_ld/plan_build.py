@@ -27,6 +27,7 @@ from rdflib.namespace import DCTERMS
 
 from hgkbp_ld import __version__
 from hgkbp_ld.catalogue import CATALOGUE_FILE, DCAT_VERSION, CatalogueConfig, PlanEntry, catalogue_graph
+from hgkbp_ld.durable import Syncs, put
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.mapping import Provenance, to_triples
 from hgkbp_ld.model import ParsedPlan, ReportEntry
@@ -237,18 +238,25 @@ def _build(job: PlanJob) -> PlanOutcome:
     said = _contributions(graph, job.base, config.slug) if job.render is not None else None
     del graph  # the plan is in its dumps now
     files, sizes = {}, {}
-    for fmt, body in written.items():
-        files[f"{config.slug}.{fmt}"] = put(job.folder / f"{config.slug}.{fmt}", body)
-        sizes[fmt] = len(body)
-    for version in history.versions:  # every version's snapshot, for the pages and the event stream
-        relative = f"versies/{config.slug}/{version.number}.nt"
-        files[relative] = put(job.folder / relative, history.snapshot(version.number))
-    history.save(job.staging / config.slug)  # only a new version; recorded when the build succeeds
-    clock.lap("dumps")
-    outcome = dataclasses.replace(outcome, files=files, sizes=sizes)
-    if job.render is not None:
-        _render(job, outcome, said)
-        clock.lap("render")
+    syncs = Syncs()
+    try:
+        for fmt, body in written.items():
+            files[f"{config.slug}.{fmt}"] = put(job.folder / f"{config.slug}.{fmt}", body, syncs)
+            sizes[fmt] = len(body)
+        for version in history.versions:  # every version's snapshot, for the pages and the event stream
+            relative = f"versies/{config.slug}/{version.number}.nt"
+            files[relative] = put(job.folder / relative, history.snapshot(version.number), syncs)
+        syncs.start()  # on disk while the pages are rendered, not before
+        history.save(job.staging / config.slug)  # only a new version; recorded when the build succeeds
+        clock.lap("dumps")
+        outcome = dataclasses.replace(outcome, files=files, sizes=sizes)
+        if job.render is not None:
+            _render(job, outcome, said)
+            clock.lap("render")
+    except BaseException:
+        syncs.finish(quiet=True)  # the first error is the one to tell
+        raise
+    syncs.finish()
     return dataclasses.replace(outcome, seconds=clock.seconds)
 
 
@@ -333,17 +341,6 @@ def _history_after(history: History, changed: bool) -> str:
         return hashlib.sha256(history.index_bytes()).hexdigest()
     index = history.folder / "versies.csv"
     return hashlib.sha256(index.read_bytes()).hexdigest() if index.exists() else ""
-
-
-def put(path: Path, body: bytes) -> str:
-    """Write a file of the new dist/ (to disk, not only the page cache); its sha256."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)  # perhaps a link to the last build's file: never write through it
-    with open(path, "wb") as handle:
-        handle.write(body)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return hashlib.sha256(body).hexdigest()
 
 
 def reuse(outcome: PlanOutcome, previous: Path, folder: Path, data_dir: Path, versions: Path | None = None) -> bool:

@@ -201,7 +201,10 @@ class Writer:
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
         path = self._root + relative
-        self._folder(path)
+        parent = path.rpartition("/")[0]  # os.path.dirname's answer (paths in "/"), for a tenth of its cost
+        if parent not in self._folders:
+            make_folder(parent)
+            self._folders.add(parent)
         mtime = self._link(relative, path, body) if self._old is not None else None
         if mtime is None:
             mtime = self.started + offset
@@ -314,20 +317,26 @@ def _create(path: Path | str, body: bytes, mtime: int) -> None:
     """A new file with `body` and modification time `mtime`, in four system calls (each file system
     operation costs a journal write): created exclusively, so that a path that exists (perhaps a link
     to the previous site) is unlinked first and never written through; its time set through the open
-    file, not looked up again by name."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    file, not looked up again by name. What does not change from file to file is worked out once
+    (`_CREATE`, `_UTIME_FD`): a plan's render creates ~3,400 files."""
     try:
-        handle = os.open(path, flags, 0o666)
+        handle = os.open(path, _CREATE, 0o666)
     except FileExistsError:
         os.unlink(path)
-        handle = os.open(path, flags, 0o666)
+        handle = os.open(path, _CREATE, 0o666)
     try:
-        view = memoryview(body)
-        while view:
-            view = view[os.write(handle, view) :]
-        os.utime(handle if os.utime in os.supports_fd else path, (mtime, mtime))
+        written = os.write(handle, body)  # all of it, but for a signal or a full disk
+        if written < len(body):
+            view = memoryview(body)[written:]
+            while view:
+                view = view[os.write(handle, view) :]
+        os.utime(handle if _UTIME_FD else path, (mtime, mtime))
     finally:
         os.close(handle)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_UTIME_FD = os.utime in os.supports_fd
 
 
 def entry(relative: str, media_type: str, mtime: int, size: int) -> list:
