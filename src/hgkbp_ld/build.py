@@ -95,7 +95,7 @@ def build(
     inputs = {c.slug: incremental.plan_inputs(c, shared, strict) for c in configs}
     names = {c.slug: known for c in configs if (known := cache.names(c.slug, inputs[c.slug])) is not None}
     runner = Runner(jobs or default_jobs())
-    temporary = staging = parsed = None
+    temporary = staging = parsed = check = None
     swapped = False
     try:
         unnamed = [c for c in configs if c.slug not in names]
@@ -169,6 +169,10 @@ def build(
             progress(f"{len(again)} plan(s) could not be taken from the last build: built again")
             _build_plans(runner, again, outcomes, progress)
         seconds = {"plans": time.perf_counter() - started}
+        # on several cores the catalogue is validated beside the last stage, in a process started now (not
+        # with the build: its start would take a core from the plans' build and the linking), which loads
+        # the profiles while the catalogue is made: `manifest.CatalogueCheck`
+        check = manifest.CatalogueCheck() if runner.jobs > 1 else None
         for outcome in outcomes.values():
             for stage, spent in outcome.seconds.items():
                 seconds[stage] = seconds.get(stage, 0.0) + spent
@@ -179,7 +183,7 @@ def build(
         notes = _notes(plans, base, data_dir, progress)
         progress(f"writing {out}")
         started = time.perf_counter()
-        files = manifest.write(temporary, plans, base, data_dir, times)
+        files = manifest.write(temporary, plans, base, data_dir, times, check)
         seconds["write"] = time.perf_counter() - started
         runner.last(
             render,
@@ -195,6 +199,8 @@ def build(
             jobs=runner.jobs,
         )
         seconds["site"] = time.perf_counter() - started - seconds["write"]
+        if check is not None:
+            check.wait()  # the catalogue conforms, or the build stops here: dist/ as it was
         after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history, day) for p in plans}
         for plan in plans:
             cache.record(plan, inputs[plan.slug], after[plan.slug])
@@ -207,6 +213,8 @@ def build(
         ) from error
     finally:
         runner.close()
+        if check is not None:
+            check.stop()
         for made in (temporary, parsed):
             if made is not None:
                 shutil.rmtree(made, ignore_errors=True)

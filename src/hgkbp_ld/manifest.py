@@ -1,12 +1,22 @@
 """What a build writes beside the plans' own files: the DCAT catalogue (validated), the vocabulary,
 its JSON-LD context, the shapes, and `manifest.json`, which names every file with its SHA-256 and
-the dataset's version (the hash of the rest of the manifest)."""
+the dataset's version (the hash of the rest of the manifest).
+
+The catalogue's validation needs nothing the rest of the build waits for: only whether it passes, before
+the new dist/ is put in place. So a build on several cores validates it in a process of its own
+(`CatalogueCheck`), started with the build, which loads and compiles the DCAT profiles while the plans
+are built and validates the catalogue while the last stage renders the site; the build fails as before
+if it does not conform, only later, and dist/ stays as it was.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import multiprocessing as mp
+import traceback
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from rdflib import Graph
@@ -17,27 +27,102 @@ from hgkbp_ld.failures import ValidationFailed
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.plan_build import PlanOutcome, plan_entry, put
 from hgkbp_ld.rdfio import CONTEXT, serialise
-from hgkbp_ld.validate import ONTOLOGY, SHAPES, validate_catalogue
+from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
 
-__all__ = ["catalogue", "write"]
+__all__ = ["CatalogueCheck", "catalogue", "write"]
 
 
-def catalogue(plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]) -> Graph:
-    """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1."""
-    entries = [plan_entry(p, times[p.slug]) for p in plans]
-    graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
-    report = validate_catalogue(graph)
+class CatalogueCheck:
+    """The catalogue's validation in a process of its own (spawned: it starts clean), started now: it
+    loads and compiles the profiles at once, then validates the catalogue `validate` gives it (sent as
+    N-Triples: the same triples, no blank node in a catalogue); `wait` raises if it does not conform."""
+
+    def __init__(self) -> None:
+        context = mp.get_context("spawn")
+        self._ours, theirs = context.Pipe()
+        self._process = context.Process(target=_check, args=(theirs,), daemon=True)
+        self._process.start()
+        theirs.close()
+        self._given = False
+
+    def validate(self, graph: Graph) -> None:
+        self._given = True
+        try:
+            self._ours.send_bytes(graph.serialize(format="nt", encoding="utf-8"))
+        except OSError:  # it ended already (failed loading the profiles): `wait` says why
+            pass
+
+    def wait(self) -> None:
+        """Until the catalogue is validated; ValidationFailed if it does not conform."""
+        try:
+            report = self._ours.recv()
+        except EOFError:
+            report = None
+        self.stop()
+        if isinstance(report, str) or report is None:  # the process failed: what it said, if it could
+            raise RuntimeError(f"the catalogue's validation failed in its process:\n{report or 'it ended'}")
+        _conforms(report)
+
+    def stop(self) -> None:
+        """End the process (at once if the catalogue was not given: the build failed before)."""
+        self._ours.close()
+        if not self._given:
+            self._process.terminate()
+        self._process.join(timeout=60)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _check(connection: Connection) -> None:
+    """In `CatalogueCheck`'s process: the profiles made ready (an empty catalogue validated), then the
+    report on the catalogue it is sent (the traceback if that fails)."""
+    try:
+        validate_catalogue(Graph())  # the DCAT profiles and the code lists loaded, the shapes compiled
+        try:
+            given = connection.recv_bytes()
+        except EOFError:  # no catalogue: the build stopped before
+            return
+        connection.send(validate_catalogue(Graph().parse(data=given, format="nt")))
+    except Exception:  # told to the build with its traceback
+        connection.send(traceback.format_exc())
+
+
+def _conforms(report: Report) -> None:
     if not report.conforms:
         raise ValidationFailed(report, f"DCAT-AP Vlaanderen 3 and DCAT-AP 3.0.1 ({CATALOGUE_FILE})")
+
+
+def catalogue(
+    plans: tuple[PlanOutcome, ...],
+    base: str,
+    data_dir: Path,
+    times: dict[str, dt.datetime],
+    check: CatalogueCheck | None = None,
+) -> Graph:
+    """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1
+    (validated here, or given to `check`, whose `wait` says so)."""
+    entries = [plan_entry(p, times[p.slug]) for p in plans]
+    graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
+    if check is not None:
+        check.validate(graph)
+    else:
+        _conforms(validate_catalogue(graph))
     return graph
 
 
 def write(
-    folder: Path, plans: tuple[PlanOutcome, ...], base: str, data_dir: Path, times: dict[str, dt.datetime]
+    folder: Path,
+    plans: tuple[PlanOutcome, ...],
+    base: str,
+    data_dir: Path,
+    times: dict[str, dt.datetime],
+    check: CatalogueCheck | None = None,
 ) -> dict[str, str]:
-    """The catalogue, the vocabulary, the shapes and the manifest, beside the plans' own files."""
+    """The catalogue, the vocabulary, the shapes and the manifest, beside the plans' own files (the
+    catalogue validated here, or by `check`)."""
     digests = {name: digest for plan in plans for name, digest in plan.files.items()}
-    graph = catalogue(plans, base, data_dir, times)
+    graph = catalogue(plans, base, data_dir, times, check)
     files = {
         CATALOGUE_FILE: serialise(graph, "ttl"),
         "beleidsplan.ttl": ONTOLOGY.read_bytes(),
