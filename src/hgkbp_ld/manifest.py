@@ -11,10 +11,12 @@ if it does not conform, only later, and dist/ stays as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import multiprocessing as mp
+import threading
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -75,15 +77,22 @@ class CatalogueCheck:
 
 
 def _check(connection: Connection) -> None:
-    """In `CatalogueCheck`'s process: the profiles made ready (an empty catalogue validated), then the
-    report on the catalogue it is sent (the traceback if that fails)."""
+    """In `CatalogueCheck`'s process: the profiles made ready (an empty catalogue validated) while the
+    catalogue is received (by a thread: the build does not wait on the pipe until they are), then the
+    report on it (the traceback if that fails; nothing if none came: the build stopped before)."""
+    given: list[bytes] = []
+
+    def receive() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            given.append(connection.recv_bytes())
+
+    receiving = threading.Thread(target=receive, name="hgkbp-catalogue", daemon=True)
+    receiving.start()
     try:
         validate_catalogue(Graph())  # the DCAT profiles and the code lists loaded, the shapes compiled
-        try:
-            given = connection.recv_bytes()
-        except EOFError:  # no catalogue: the build stopped before
-            return
-        connection.send(validate_catalogue(Graph().parse(data=given, format="nt")))
+        receiving.join()
+        if given:
+            connection.send(validate_catalogue(Graph().parse(data=given[0], format="nt")))
     except Exception:  # told to the build with its traceback
         connection.send(traceback.format_exc())
 
