@@ -30,8 +30,11 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, TypedDict
 
-__all__ = ["THREADS", "Linking", "Take", "entry_time", "make_folder", "take"]
+__all__ = ["NICE", "THREADS", "Linking", "Take", "entry_time", "make_folder", "take"]
 THREADS = 4  # links at once: on a disk each waits for it (on tmpfs they cost the kernel ~4 µs each)
+# The process's niceness: its threads yield a core to the plans' build when both want it (5 runnable
+# threads on 2 cores: the build's would get half of one), and take it when it is free
+NICE = 5
 
 
 class Take(TypedDict):
@@ -219,6 +222,10 @@ def _main(given: IO[bytes] | None = None, answer: IO[bytes] | None = None) -> No
     """In the process `Linking` starts: the jobs (JSON) from `given` (stdin), whether each was taken to
     `answer` (stdout)."""
     given, answer = given or sys.stdin.buffer, answer or sys.stdout.buffer
+    try:
+        os.nice(NICE)
+    except OSError:  # not allowed here: it runs at the build's priority
+        pass
     jobs: list[Take] = json.loads(given.read())
     with ThreadPoolExecutor(THREADS, thread_name_prefix="hgkbp-take") as linking:
         taken = list(linking.map(take, jobs))

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import threading
 import traceback
 from multiprocessing.connection import Connection
@@ -27,6 +28,7 @@ from hgkbp_ld import __version__
 from hgkbp_ld.catalogue import CATALOGUE_FILE, CatalogueConfig, catalogue_graph
 from hgkbp_ld.failures import ValidationFailed
 from hgkbp_ld.iris import Iris
+from hgkbp_ld.linking import NICE
 from hgkbp_ld.plan_build import PlanOutcome, plan_entry, put
 from hgkbp_ld.rdfio import CONTEXT, serialise
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
@@ -88,6 +90,8 @@ def _check(connection: Connection) -> None:
 
     receiving = threading.Thread(target=receive, name="hgkbp-catalogue", daemon=True)
     receiving.start()
+    with contextlib.suppress(OSError):
+        os.nice(NICE)  # beside the build, which it must not slow: a core left to the last stage when both want one
     try:
         validate_catalogue(Graph())  # the DCAT profiles and the code lists loaded, the shapes compiled
         receiving.join()
