@@ -112,6 +112,16 @@ def test_the_process_says_which_plans_it_took(tmp_path: Path) -> None:
     assert Linking([]).wait() == []
 
 
+def test_a_build_on_one_process_takes_them_itself(tmp_path: Path) -> None:
+    """`--jobs 1`: no process beside the build; the same plans taken."""
+    good, bad = _last_build(tmp_path / "good"), _last_build(tmp_path / "bad")
+    (tmp_path / "bad" / "before" / "p.json").unlink()
+    linking = Linking([good, bad], beside=False)
+    assert linking._process is None
+    assert linking.wait() == [True, False]
+    assert (Path(good["after"]) / "doc/actie/p/1.html").is_file()
+
+
 def test_a_failing_process_is_an_error_not_a_plan_built_again(tmp_path: Path) -> None:
     """A failure of the process itself (here: a job it cannot read) is an error of the build, with the
     process's own words: it is not taken for plans that could not be linked."""

@@ -151,7 +151,7 @@ def build(
         # The unchanged plans' files (~340,000 links at 100 plans) are taken by a process of their own
         # while the changed plans are built (`hgkbp_ld.linking`); a plan that cannot be taken is built after
         takes = {slug: _take(hit, **where) for slug, hit in hits.items()} if previous is not None else {}
-        linking = Linking(list(takes.values()))
+        linking = Linking(list(takes.values()), beside=runner.jobs > 1)
         todo = [job(c) for c in configs if c.slug not in takes]
         progress(
             f"parsing, mapping, validating and writing {len(todo)} plan(s) against shapes/"

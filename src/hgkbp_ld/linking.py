@@ -180,12 +180,15 @@ _GETFLAGS, _SETFLAGS, _TOPDIR = 0x80086601, 0x40086602, 0x00020000  # FS_IOC_GET
 
 
 class Linking:
-    """`take` of each of `jobs`, in a process of its own (started now); `wait` says which were taken."""
+    """`take` of each of `jobs`, in a process of its own (started now), or here and now if the build may
+    use one process only (`beside` False); `wait` says which were taken."""
 
-    def __init__(self, jobs: list[Take]) -> None:
+    def __init__(self, jobs: list[Take], beside: bool = True) -> None:
         self.count = len(jobs)
         self._process: subprocess.Popen[bytes] | None = None
-        if not jobs:
+        self._taken: list[bool] = []
+        if not jobs or not beside:
+            self._taken = _take_all(jobs)
             return
         with tempfile.TemporaryFile() as given:  # not a pipe: the build goes on at once, whatever the size
             given.write(json.dumps(jobs).encode("utf-8"))
@@ -200,7 +203,7 @@ class Linking:
     def wait(self) -> list[bool]:
         """Whether each job's plan was taken, in the jobs' order; an OSError if the process failed."""
         if self._process is None:
-            return []
+            return self._taken
         out, err = self._process.communicate()
         self._process, code = None, self._process.returncode
         if code != 0:
@@ -226,8 +229,12 @@ def _main(given: IO[bytes] | None = None, answer: IO[bytes] | None = None) -> No
         os.nice(NICE)
     except OSError:  # not allowed here: it runs at the build's priority
         pass
-    jobs: list[Take] = json.loads(given.read())
-    with ThreadPoolExecutor(THREADS, thread_name_prefix="hgkbp-take") as linking:
-        taken = list(linking.map(take, jobs))
-    answer.write(json.dumps(taken).encode("utf-8"))
+    answer.write(json.dumps(_take_all(json.loads(given.read()))).encode("utf-8"))
     answer.flush()
+
+
+def _take_all(jobs: list[Take]) -> list[bool]:
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="hgkbp-take") as linking:
+        return list(linking.map(take, jobs))
