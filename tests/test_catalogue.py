@@ -178,3 +178,26 @@ def test_the_catalogue_is_served(server: Server) -> None:
 
 # The same tests on both stores (tests/conftest.py).
 pytestmark = pytest.mark.both_stores
+
+
+def test_the_catalogue_validated_in_a_process_of_its_own_gives_the_same_report(catalogue: Graph) -> None:
+    """A build on several cores validates the catalogue beside the last stage (`manifest.CatalogueCheck`,
+    the catalogue sent as N-Triples): the same report as validating it in the build's process."""
+    from hgkbp_ld.failures import ValidationFailed
+    from hgkbp_ld.manifest import CatalogueCheck
+
+    broken = Graph()
+    broken += catalogue
+    broken.remove((CATALOG, DCTERMS.identifier, None))
+    broken.remove((TTL, DCAT.accessURL, None))
+    check = CatalogueCheck()
+    check.validate(broken)
+    with pytest.raises(ValidationFailed, match=r"Catalogus\.Identificator") as failed:
+        check.wait()
+    here = validate_catalogue(broken)
+    assert sorted(map(str, failed.value.report.violations)) == sorted(map(str, here.violations))
+    assert len(here.violations) >= 2
+    check = CatalogueCheck()
+    check.validate(catalogue)
+    check.wait()  # it conforms: nothing raised
+    CatalogueCheck().stop()  # never given a catalogue (the build failed before): it ends at once

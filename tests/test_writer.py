@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hgkbp_ld import published
+from hgkbp_ld import linking, published
 from hgkbp_ld.published import Writer, etag
 
 
@@ -52,7 +52,7 @@ def _flags(folder: Path) -> int | None:
     handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         flags = array.array("i", [0])
-        fcntl.ioctl(handle, published._GETFLAGS, flags, True)
+        fcntl.ioctl(handle, linking._GETFLAGS, flags, True)
         return flags[0]
     except OSError:
         return None
@@ -67,14 +67,14 @@ def _keeps_topdir(folder: Path) -> bool:
     handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         flags = array.array("i", [0])
-        fcntl.ioctl(handle, published._GETFLAGS, flags, True)
-        flags[0] |= published._TOPDIR
-        fcntl.ioctl(handle, published._SETFLAGS, flags, True)
+        fcntl.ioctl(handle, linking._GETFLAGS, flags, True)
+        flags[0] |= linking._TOPDIR
+        fcntl.ioctl(handle, linking._SETFLAGS, flags, True)
     except OSError:
         return False
     finally:
         os.close(handle)
-    return bool((_flags(folder) or 0) & published._TOPDIR)
+    return bool((_flags(folder) or 0) & linking._TOPDIR)
 
 
 def test_the_folders_a_writer_makes_are_tops_of_a_hierarchy(tmp_path: Path) -> None:
@@ -94,9 +94,9 @@ def test_the_folders_a_writer_makes_are_tops_of_a_hierarchy(tmp_path: Path) -> N
         assert _flags(tmp_path / "mine") == before
         return
     for folder in made:
-        assert _flags(folder) & published._TOPDIR, folder  # type: ignore[operator]
+        assert _flags(folder) & linking._TOPDIR, folder  # type: ignore[operator]
     assert _flags(tmp_path / "mine") == before
-    assert not _flags(tmp_path) & published._TOPDIR  # type: ignore[operator]
+    assert not _flags(tmp_path) & linking._TOPDIR  # type: ignore[operator]
 
 
 def test_a_file_where_a_folder_must_be_is_an_error(tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -31,10 +30,12 @@ from hgkbp_ld.failures import BuildError, ValidationFailed
 from hgkbp_ld.graphs import BuiltPlan, build_graphs, source_time
 from hgkbp_ld.incremental import CACHE, Cache, build_key, history_state, in_force, plan_key
 from hgkbp_ld.iris import DEFAULT_BASE, Iris
-from hgkbp_ld.plan_build import PlanJob, PlanOutcome, add_versions, build_plan, parse_names, reuse
-from hgkbp_ld.published import SITE
+from hgkbp_ld.linking import Linking, Take
+from hgkbp_ld.plan_build import PlanJob, PlanOutcome, add_versions, build_plan, parse_names
+from hgkbp_ld.published import SITE, part_name
 from hgkbp_ld.registers import DATA_DIR, PlanConfig, Registers, load_plan_configs
-from hgkbp_ld.render.plan_site import RenderContext, link_fragment, register_plans
+from hgkbp_ld.render.actions import texts_name
+from hgkbp_ld.render.plan_site import FRAGMENTS, RenderContext, fragment_paths, kept, register_plans
 from hgkbp_ld.render.stage import file_time, render
 from hgkbp_ld.runner import Runner, default_jobs
 from hgkbp_ld.store.base import StoreError, read_manifest
@@ -94,7 +95,7 @@ def build(
     inputs = {c.slug: incremental.plan_inputs(c, shared, strict) for c in configs}
     names = {c.slug: known for c in configs if (known := cache.names(c.slug, inputs[c.slug])) is not None}
     runner = Runner(jobs or default_jobs())
-    temporary = staging = parsed = None
+    temporary = staging = parsed = check = None
     swapped = False
     try:
         unnamed = [c for c in configs if c.slug not in names]
@@ -135,7 +136,6 @@ def build(
         where = {
             "out": out,
             "temporary": temporary,
-            "data_dir": data_dir,
             "versions": versions_dir,
             "previous": previous,
         }
@@ -148,20 +148,31 @@ def build(
                 cache.validated(slug), versions_dir, context, parsed,
             )  # fmt: skip
 
-        # The unchanged plans' files first (~340,000 links at 100 plans). Not beside the changed plans'
-        # build in this process: the linking threads and the build then wait on each other for the GIL
-        # (measured at 100 plans: the plan's pages took 5.7 s instead of 1.1 s, the whole no faster)
-        with ThreadPoolExecutor(4, thread_name_prefix="hgkbp-reuse") as linking:  # waits on the disk, not the CPU
-            taken = dict(zip(hits, linking.map(partial(_reuse, **where), hits.values()), strict=True))
-        outcomes.update({slug: hits[slug] for slug, done in taken.items() if done})
-        todo = [job(c) for c in configs if c.slug not in outcomes]
+        # The unchanged plans' files (~340,000 links at 100 plans) are taken by a process of their own
+        # while the changed plans are built (`hgkbp_ld.linking`); a plan that cannot be taken is built after
+        takes = {slug: _take(hit, **where) for slug, hit in hits.items()} if previous is not None else {}
+        linking = Linking(list(takes.values()), beside=runner.jobs > 1)
+        todo = [job(c) for c in configs if c.slug not in takes]
         progress(
             f"parsing, mapping, validating and writing {len(todo)} plan(s) against shapes/"
-            f" ({len(outcomes)} unchanged, taken from the last build)"
+            f" ({len(takes)} unchanged, taken from the last build)"
         )
         started = time.perf_counter()
-        _build_plans(runner, todo, outcomes, progress)
+        try:
+            _build_plans(runner, todo, outcomes, progress)
+            taken = linking.wait()
+        finally:
+            linking.stop()
+        outcomes.update({slug: hits[slug] for slug, done in zip(takes, taken, strict=True) if done})
+        again = [job(c) for c in configs if c.slug not in outcomes]
+        if again:
+            progress(f"{len(again)} plan(s) could not be taken from the last build: built again")
+            _build_plans(runner, again, outcomes, progress)
         seconds = {"plans": time.perf_counter() - started}
+        # on several cores the catalogue is validated beside the last stage, in a process started now (not
+        # with the build: its start would take a core from the plans' build and the linking), which loads
+        # the profiles while the catalogue is made: `manifest.CatalogueCheck`
+        check = manifest.CatalogueCheck() if runner.jobs > 1 else None
         for outcome in outcomes.values():
             for stage, spent in outcome.seconds.items():
                 seconds[stage] = seconds.get(stage, 0.0) + spent
@@ -172,7 +183,7 @@ def build(
         notes = _notes(plans, base, data_dir, progress)
         progress(f"writing {out}")
         started = time.perf_counter()
-        files = manifest.write(temporary, plans, base, data_dir, times)
+        files = manifest.write(temporary, plans, base, data_dir, times, check)
         seconds["write"] = time.perf_counter() - started
         runner.last(
             render,
@@ -188,6 +199,8 @@ def build(
             jobs=runner.jobs,
         )
         seconds["site"] = time.perf_counter() - started - seconds["write"]
+        if check is not None:
+            check.wait()  # the catalogue conforms, or the build stops here: dist/ as it was
         after = {p.slug: plan_key(inputs[p.slug], names, base, times[p.slug], p.history, day) for p in plans}
         for plan in plans:
             cache.record(plan, inputs[plan.slug], after[plan.slug])
@@ -200,6 +213,8 @@ def build(
         ) from error
     finally:
         runner.close()
+        if check is not None:
+            check.stop()
         for made in (temporary, parsed):
             if made is not None:
                 shutil.rmtree(made, ignore_errors=True)
@@ -228,13 +243,31 @@ def _build_plans(
             progress(said)
 
 
-def _reuse(hit: PlanOutcome, out: Path, temporary: Path, data_dir: Path, versions: Path, previous: Path | None) -> bool:
-    """An unchanged plan's files, its rendered pages included, taken from the last build (or False)."""
-    if previous is None or not reuse(hit, out, temporary, data_dir, versions):
-        return False
-    # Its dumps are linked now; if its pages cannot be, it is built again (and its files written anew,
-    # never through a link: plan_build.put)
-    return link_fragment(out / CACHE, previous, temporary / CACHE, temporary / ".site", hit.slug)
+def _take(hit: PlanOutcome, out: Path, temporary: Path, versions: Path, previous: Path) -> Take:
+    """What `linking.take` takes of an unchanged plan: its dumps from the last dist/, its snapshots from
+    data/versions/, its pages, its part of the index and its fragment from the last build's site and cache."""
+    slug, cache = hit.slug, temporary / CACHE
+    files = {
+        relative: [
+            str(versions / relative.removeprefix("versies/") if relative.startswith("versies/") else out / relative),
+            digest,
+        ]
+        for relative, digest in hit.files.items()
+    }
+    fragments = zip(fragment_paths(out / CACHE, slug), fragment_paths(cache, slug), strict=True)
+    copies = [[str(source), str(target), "required"] for source, target in fragments]
+    texts = texts_name(slug)  # its actions' searchable texts (`render.actions.StreamedIndex`), if it has them
+    copies.append([str(out / CACHE / FRAGMENTS / texts), str(cache / FRAGMENTS / texts), "optional"])
+    return Take(
+        slug=slug,
+        files=files,
+        folder=str(temporary),
+        before=str(previous),
+        after=str(temporary / ".site"),
+        part=part_name(slug),
+        aside=str(kept(out / CACHE, slug)),
+        copies=copies,
+    )
 
 
 def _intact(out: Path) -> bool:

@@ -13,9 +13,7 @@ import dataclasses
 import datetime as dt
 import gc
 import hashlib
-import os
 import pickle
-import shutil
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -343,30 +341,6 @@ def _history_after(history: History, changed: bool) -> str:
     return hashlib.sha256(index.read_bytes()).hexdigest() if index.exists() else ""
 
 
-def reuse(outcome: PlanOutcome, previous: Path, folder: Path, data_dir: Path, versions: Path | None = None) -> bool:
-    """Put the last build's files of an unchanged plan into the new dist/ (hard links where the disk
-    allows): its dumps from the previous dist/, its snapshots from data/versions/. False if one is
-    missing or not the file recorded (then the plan is built again)."""
-    sources = {}
-    for relative, digest in outcome.files.items():
-        if relative.startswith("versies/"):
-            source = (versions or data_dir / "versions") / relative.removeprefix("versies/")
-        else:
-            source = previous / relative
-        try:
-            if hashlib.sha256(source.read_bytes()).hexdigest() != digest:
-                return False
-        except OSError:
-            return False
-        sources[relative] = source
-    for relative, source in sources.items():
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-    return True
 
 
 def add_versions(graph: Graph | Triples, dataset: URIRef, history: History, base: str, slug: str) -> None:

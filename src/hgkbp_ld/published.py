@@ -30,21 +30,19 @@ give the same validator, and two formats of one URL never share one.
 
 from __future__ import annotations
 
-import array
 import contextlib
-import fcntl
 import hashlib
 import json
 import mmap
 import os
 import shutil
-import sys
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Protocol, runtime_checkable
 
+from hgkbp_ld.linking import make_folder  # with the folders' mark, beside the linking of a plan's files
 from hgkbp_ld.store.base import Dataset
 
 SITE = "site"
@@ -260,54 +258,6 @@ class Writer:
         self.entries[section][key] = self.write(relative, body, media_type)
 
 
-def make_folder(path: str) -> None:
-    """`os.makedirs(path, exist_ok=True)`, with each folder it makes marked as the top of a directory
-    hierarchy (`_spread`). Every folder of a site is made by it: the folders of a plan's pages written
-    (`Writer`) and those of an unchanged plan's pages linked from the last build
-    (`render.plan_site.link_fragment`)."""
-    if os.path.isdir(path):
-        return
-    parent = os.path.dirname(path)
-    if parent and parent != path:
-        make_folder(parent)
-    try:
-        os.mkdir(path)
-    except FileExistsError:
-        if not os.path.isdir(path):
-            raise
-        return  # another worker made it
-    _spread(path)
-
-
-def _spread(folder: str) -> None:
-    """Mark a new folder as the top of a directory hierarchy (ext4's FS_TOPDIR_FL, `chattr +T`): the
-    kernel then places the folders made in it in block groups with free inodes (its Orlov allocator),
-    not beside it. A site is ~240 new folders and ~3,400 new files a plan; made beside a busy folder
-    (this machine's /tmp) a file costs the kernel 300-770 µs to create, in a folder so marked 25-40 µs
-    (bench/file_create.py, bench/RESULTS.md). Nothing else changes; a file system without the flag
-    (tmpfs, another OS) is left as it is."""
-    if not _LINUX:
-        return
-    try:
-        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        flags = array.array("i", [0])
-        fcntl.ioctl(handle, _GETFLAGS, flags, True)
-        if not flags[0] & _TOPDIR:
-            flags[0] |= _TOPDIR
-            fcntl.ioctl(handle, _SETFLAGS, flags, True)
-    except OSError:
-        pass  # not supported here: only the placement is lost
-    finally:
-        os.close(handle)
-
-
-_LINUX = sys.platform.startswith("linux")
-_GETFLAGS, _SETFLAGS, _TOPDIR = 0x80086601, 0x40086602, 0x00020000  # FS_IOC_GETFLAGS, FS_IOC_SETFLAGS, FS_TOPDIR_FL
-
-
 def _read(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
@@ -349,11 +299,6 @@ def entry(relative: str, media_type: str, mtime: int, size: int) -> list:
 def _http_date(mtime: int) -> str:
     """An HTTP date; a build's files have a handful of times (its start plus each format's offset)."""
     return formatdate(mtime, usegmt=True)
-
-
-def entry_time(found: list) -> int:
-    """The modification time an index entry stands for (its ETag's first part)."""
-    return int(found[2].strip('"').split("-")[0], 16)
 
 
 @runtime_checkable

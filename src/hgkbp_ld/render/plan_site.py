@@ -11,7 +11,7 @@ graph, its catalogue entry and the vocabulary, written straight into the new sit
 final stage needs is kept as a *fragment* (`dist/build-cache/render/{plan}.json` and
 `{plan}.index.json`, its sitemap rows), and its part of the site's index in the site
 (`parts/{plan}.index.json`): an unchanged plan's fragment and files are taken from the last build by hard
-link (`link_fragment`), not rendered again.
+link (`hgkbp_ld.linking`), not rendered again.
 
 What another plan says about one of this plan's things (a plan naming it as a related plan) is not
 in this plan's graph: such things are listed by the plan that mentions them (`mentions`), and the
@@ -23,8 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,10 +34,10 @@ from rdflib import Graph, URIRef
 from hgkbp_ld import __version__, iris
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
 from hgkbp_ld.iris import Iris
-from hgkbp_ld.published import CACHE, ORIGIN, Writer, entry_time, make_folder, part_name, read_part, write_part
+from hgkbp_ld.published import CACHE, ORIGIN, Writer, write_part
 from hgkbp_ld.rdfio import read_graph, serialise, serialise_all
 from hgkbp_ld.registers import Registers
-from hgkbp_ld.render.actions import load_index, texts_name
+from hgkbp_ld.render.actions import load_index
 from hgkbp_ld.render.findable import lastmod
 from hgkbp_ld.render.history import Entry, Histories, version_states
 from hgkbp_ld.render.pages import Pages, bodies
@@ -252,57 +250,7 @@ def kept(cache: Path, slug: str) -> Path:
     return cache / FRAGMENTS / f"{slug}.files"
 
 
-def link_fragment(previous_cache: Path, previous_site: Path, cache: Path, site: Path, slug: str) -> bool:
-    """Take an unchanged plan's fragment, its part of the index and its files from the last build (hard
-    links: the same bytes, the same times, so the same ETags). False if a file is missing or not the
-    one the part names (the final stage may have rendered it again), and then nothing of the plan is
-    kept. Paths as strings, each folder made once: at 100 plans this links ~340,000 files."""
-    try:
-        part = read_part(previous_site, slug)
-    except (OSError, ValueError):
-        return False
-    files = [
-        found for section in ("resources", "ldes") for entries in part[section].values() for found in entries.values()
-    ]
-    before, after, aside = f"{previous_site}/", f"{site}/", f"{kept(previous_cache, slug)}/"
-    folders: set[str] = set()
-    linked = []
-    try:
-        for found in [*files, [part_name(slug)]]:
-            relative = found[0]
-            source = before + relative
-            if len(found) > 1:
-                stat = os.stat(source)
-                if stat.st_size != found[4] or int(stat.st_mtime) != entry_time(found):
-                    source = aside + relative  # replaced in the site by the final stage
-                    stat = os.stat(source)
-                    if stat.st_size != found[4] or int(stat.st_mtime) != entry_time(found):
-                        raise FileNotFoundError(source)
-            folder = relative.rpartition("/")[0]
-            if folder not in folders:
-                make_folder(after + folder)  # marked as the Writer marks its folders (published._spread)
-                folders.add(folder)
-            os.link(source, after + relative)
-            linked.append(after + relative)
-        for pack in sorted({found[5] for found in files if len(found) > 5}):
-            target = site / pack
-            make_folder(str(target.parent))
-            os.link(previous_site / pack, target)
-            linked.append(str(target))
-        for source, target in zip(fragment_paths(previous_cache, slug), fragment_paths(cache, slug), strict=True):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        texts = previous_cache / FRAGMENTS / texts_name(slug)  # its actions' searchable texts (StreamedIndex)
-        if texts.is_file():
-            shutil.copyfile(texts, cache / FRAGMENTS / texts_name(slug))
-    except OSError:
-        for target in linked:
-            Path(target).unlink(missing_ok=True)
-        return False
-    return True
-
-
-__all__ = ["Entry", "RenderContext", "link_fragment", "make_pages", "read_index", "read_summary", "render_plan"]
+__all__ = ["Entry", "RenderContext", "make_pages", "read_index", "read_summary", "render_plan"]
 
 
 def register_plans(
