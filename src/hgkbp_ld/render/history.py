@@ -26,6 +26,8 @@ from hgkbp_ld.versions import PROV, Change, History, Version, diff
 
 TREE = Namespace("https://w3id.org/tree#")
 LDES = Namespace("https://w3id.org/ldes#")
+# what every member says, made once (a namespace's attribute is a new term, made in Python, at every use)
+_IS_VERSION_OF, _GENERATED_AT = DCTERMS.isVersionOf, PROV.generatedAtTime
 
 
 @dataclass(frozen=True)
@@ -152,19 +154,17 @@ class Histories:
         # each subject (the object, the nodes it owns) as its member names it, once
         terms = {subject: self.versioned(slug, number, subject) for subject in {s for s, _p, _o in description}}
         get = terms.get
-        graph = Triples()
-        add = graph.add
-        for s, p, o in description:
-            add((terms[s], p, get(o, o)))  # an object that is a subject of the description is versioned too
+        # an object that is a subject of the description is versioned too; the triples added at once, in
+        # the order `add` took them one by one
+        triples = [(terms[s], p, get(o, o)) for s, p, o in description]
         node = URIRef(self.member_iri(slug, number, iri))
-        graph.add((node, DCTERMS.isVersionOf, URIRef(iri)))
         key = (slug, number)
         time = self._times.get(key)
         if time is None:
             time = self._times[key] = _time(version.timestamp)
-        graph.add((node, PROV.generatedAtTime, time))
+        triples += ((node, _IS_VERSION_OF, URIRef(iri)), (node, _GENERATED_AT, time))
         self._subjects[(slug, number, iri)] = {node, *terms.values()}
-        return graph
+        return Triples(triples)
 
     def versioned(self, slug: str, number: int, term: Node) -> Node:
         """A subject of a description in version `number` as its member names it: a thing under the base
@@ -224,7 +224,7 @@ class Histories:
         described = self.described(slug, number)
         members = [self.member(slug, version, iri, described[iri]) for iri in self._changed(slug, number)]
         for member in members:  # added to the page at once, not first to a graph of them all (`members`)
-            for node in member.subjects(DCTERMS.isVersionOf, None):
+            for node in member.subjects(_IS_VERSION_OF, None):
                 graph.add((stream, TREE.member, node))
         for member in members:
             graph += member
