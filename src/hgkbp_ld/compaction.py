@@ -104,7 +104,7 @@ class Compactor:
 
     def _value(self, predicate: URIRef, o: URIRef | Literal) -> tuple[str, Any]:
         """The key and the compacted value of one statement (rdflib's `Converter.add_to_node`)."""
-        literal = o if isinstance(o, Literal) else None
+        literal = o if _is(o, Literal, URIRef) else None
         key, termed, coercion, language = self._key(str(predicate), literal)
         if termed:
             if coercion:  # rdflib's Converter.type_coerce
@@ -123,7 +123,7 @@ class Compactor:
     def _raw(self, o: URIRef | Literal) -> object:
         """A value without a term's coercion (rdflib's `Converter.to_raw_value`, our context: active, no
         default language)."""
-        if isinstance(o, URIRef):
+        if _is(o, URIRef, Literal):
             return {self.id_key: self.shrink(str(o))}
         native = o.datatype in PLAIN_LITERAL_TYPES
         value = o.toPython() if native else str(o)
@@ -139,7 +139,9 @@ class Compactor:
         """A statement's key and value (remembered by the identity of its predicate and object, both
         held so that their ids are not reused meanwhile; rdflib's == is Python code), and whether
         `compact_sorted` leaves its document to the caller (a float, a key before "@id")."""
-        if isinstance(o, BNode) or p in _LISTS or (type(o) is URIRef and o in _LISTS):
+        kind = type(o)  # (`isinstance` of a term of rdflib's other types: see `_is`)
+        blank = kind is not URIRef and kind is not Literal and isinstance(o, BNode)
+        if blank or p in _LISTS or (kind is URIRef and o in _LISTS):
             raise Unsupported("a blank node or an RDF list")
         values = self._values
         if len(values) >= _REMEMBERED:
@@ -206,6 +208,14 @@ class Compactor:
             else:
                 node[key] = value
         return nodes, arrays
+
+
+def _is(term: object, kind: type, other: type) -> bool:
+    """`isinstance(term, kind)`, answered without it where `term` is of `kind` or of the `other` type
+    exactly: rdflib's terms are ABCs, whose `isinstance` of another class runs `ABCMeta.__instancecheck__`
+    (Python code) on every statement not remembered yet."""
+    found = type(term)
+    return found is kind or (found is not other and isinstance(term, kind))
 
 
 def _text(value: object) -> bytes:
