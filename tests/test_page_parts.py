@@ -159,6 +159,10 @@ def test_a_time_is_written_as_strftime_writes_it_each_time() -> None:
     for form in ("%d-%m-%Y", "%Y", "%d-%m-%Y"):
         assert day(moment, form) == moment.strftime(form)
     assert day(dt.date(2025, 12, 31), "%d-%m-%Y") == "31-12-2025"
+    late = dt.datetime(2026, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    early = late.astimezone(dt.UTC)  # the same time (equal, the same hash), another day where it is written
+    assert late == early
+    assert (day(late, "%d-%m-%Y"), day(early, "%d-%m-%Y")) == ("01-01-2026", "31-12-2025")
 
 
 @pytest.mark.parametrize("limit", [160, 220, 20])

@@ -360,10 +360,22 @@ def _property_link(iri: str, name: str) -> Markup:
     return Markup(f'<a href="{escape(term_href(iri))}">{escape(name)}</a>')
 
 
-@lru_cache(maxsize=256)  # a plan's few versions' times, each on hundreds of pages (a past version's page twice)
 def day(moment: dt.date, form: str) -> str:
-    """A date or time written as `form` says (`{{ entry.timestamp | day("%d-%m-%Y") }}`)."""
-    return moment.strftime(form)
+    """A date or time written as `form` says (`{{ entry.timestamp | day("%d-%m-%Y") }}`), kept by the time's
+    identity (held): a plan's few versions' times are on hundreds of pages (a past version's page twice).
+    Not by equality: equal times in other time zones are written otherwise."""
+    key = (id(moment), form)
+    held = _DAYS.get(key)
+    if held is not None and held[0] is moment:
+        return held[1]
+    if len(_DAYS) >= 256:
+        _DAYS.clear()
+    text = moment.strftime(form)
+    _DAYS[key] = (moment, text)
+    return text
+
+
+_DAYS: dict[tuple[int, str], tuple[dt.date, str]] = {}
 
 
 def streams(history: Iterable[object]) -> list[str]:
