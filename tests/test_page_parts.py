@@ -18,12 +18,14 @@ import random
 from collections import defaultdict
 from types import MappingProxyType
 
+import orjson
 import pytest
 from jinja2 import DictLoader, Environment, Template, TemplateSyntaxError, UndefinedError
 from markupsafe import Markup
 from rdflib import RDF, BNode, Literal, Namespace, URIRef
 
-from hgkbp_ld.compaction import _is
+from hgkbp_ld.compaction import _SHRUNK, Compactor, _is
+from hgkbp_ld.rdfio import _compactor, _parsed_context
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.findable import Meta, first_sentences
 from hgkbp_ld.render.pages import alternates, rendered
@@ -233,3 +235,37 @@ class _Literal(Literal):
 def test_a_terms_type_is_told_as_isinstance_tells_it(term: object) -> None:
     for kind, other in ((URIRef, Literal), (Literal, URIRef), (BNode, URIRef)):
         assert _is(term, kind, other) == isinstance(term, kind)
+
+
+# --- an IRI shortened ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://data.vlaanderen.be/id/actie/p/1",
+        "http://purl.org/dc/terms/title",
+        "https://data.vlaanderen.be/ns/beleidsplan#Actie",
+        "http://www.w3.org/2001/XMLSchema#gYear",
+        "urn:x:y",
+        "http://example.org/a#b/c",
+        "nothing",
+    ],
+)
+def test_an_iri_is_shortened_as_from_its_uriref(iri: str) -> None:
+    expected = _parsed_context().shrink_iri(URIRef(iri))
+    compactor = _compactor()
+    assert compactor.shrink(iri) == str(expected)
+    assert compactor.shrink(iri) == str(expected)  # kept
+    assert orjson_text(compactor.shrink(iri)) == orjson_text(expected)
+
+
+def orjson_text(value: object) -> bytes:
+    return orjson.dumps({"@id": value}, option=orjson.OPT_SORT_KEYS)
+
+
+def test_the_shortened_iris_kept_are_bounded() -> None:
+    compactor = Compactor(_parsed_context())
+    for number in range(_SHRUNK + 10):
+        assert compactor.shrink(f"https://data.vlaanderen.be/id/actie/p/{number}").endswith(f"/{number}")
+    assert len(compactor._shrunk) <= _SHRUNK

@@ -25,6 +25,7 @@ from rdflib.plugins.shared.jsonld.keys import ID, VOCAB
 
 _LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by its hash, not compared
 _REMEMBERED = 1 << 12  # statements' values remembered, then forgotten: a build makes millions
+_SHRUNK = 1 << 14  # IRIs' short forms remembered, then forgotten (a plan's pages name ~2,000)
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -57,9 +58,15 @@ class Compactor:
         self._values: dict[tuple[int, int], tuple[str, Any, Any, Any, bool]] = {}
 
     def shrink(self, iri: str) -> str:
+        """An IRI as the context shortens it (rdflib's `shrink_iri`), kept for the last `_SHRUNK` IRIs: a
+        worker meets every plan's own IRIs, ~650 new ones a plan (kept whole, they were ~0.2 MB a plan
+        it built). Asked with the text, not a `URIRef` made of it (rdflib checks an IRI's every
+        character when it makes one): the same text, a `str` where it is not shortened."""
         found = self._shrunk.get(iri)
         if found is None:
-            found = self._shrunk[iri] = self.context.shrink_iri(URIRef(iri))
+            if len(self._shrunk) >= _SHRUNK:
+                self._shrunk.clear()
+            found = self._shrunk[iri] = self.context.shrink_iri(iri)
         return found
 
     def symbol(self, iri: str) -> str | None:
