@@ -8,6 +8,10 @@
 - `day` kept per time; `first_sentences` kept per text.
 - `rendered` without `Template.generate`: an error in a template is raised as before.
 - A term's type told without `isinstance` where it is a URIRef or a Literal (`compaction._is`).
+- An IRI shortened from its text; the short forms kept bounded.
+- The event stream's page made from the pieces its members' pages wrote (`rdfio.serialise_union`): the
+  bytes of the page made whole, and made whole where a member was not kept, took another path (a blank
+  node, a float) or shares a subject with another.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from jinja2 import DictLoader, Environment, Template, TemplateSyntaxError, Undef
 from markupsafe import Markup
 from rdflib import RDF, BNode, Literal, Namespace, URIRef
 
+from hgkbp_ld import rdfio as rdfio_module
 from hgkbp_ld.compaction import _SHRUNK, Compactor, _is
-from hgkbp_ld.rdfio import _compactor, _parsed_context
+from hgkbp_ld.rdfio import _compactor, _parsed_context, _writers, keeping, serialise_all, serialise_union
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.findable import Meta, first_sentences
 from hgkbp_ld.render.pages import alternates, rendered
@@ -269,3 +274,98 @@ def test_the_shortened_iris_kept_are_bounded() -> None:
     for number in range(_SHRUNK + 10):
         assert compactor.shrink(f"https://data.vlaanderen.be/id/actie/p/{number}").endswith(f"/{number}")
     assert len(compactor._shrunk) <= _SHRUNK
+
+
+# --- the event stream's page made from its members' pieces -------------------------------------------------
+
+_V = "https://data.vlaanderen.be/id/versie/p/1/"
+_LDES = ("ttl", "jsonld", "nt", "rdf")
+
+
+def _member(name: str, extra: list | None = None) -> Triples:
+    """A member as `Histories` makes one: the object, a node it owns, literals of every kind."""
+    node, owned = URIRef(_V + name), URIRef(_V + name + "-1")  # one IRI the start of another
+    return Triples(
+        [
+            (node, RDF.type, URIRef("https://data.vlaanderen.be/ns/beleidsplan#Actie")),
+            (node, URIRef("http://purl.org/dc/terms/title"), Literal(f"Titel {name} <&>", lang="nl")),
+            (node, URIRef("http://purl.org/dc/terms/description"), Literal("")),  # a falsy first value
+            (node, URIRef("http://purl.org/dc/terms/description"), Literal("tekst\nmet regels")),
+            (node, URIRef("http://purl.org/dc/terms/temporal"), owned),
+            (node, URIRef("http://purl.org/dc/terms/isVersionOf"), URIRef(f"https://data.vlaanderen.be/id/{name}")),
+            (owned, URIRef("http://www.w3.org/ns/dcat#startDate"), Literal("2026", datatype=XSD_GYEAR)),
+            (owned, URIRef("https://data.vlaanderen.be/ns/beleidsplan#volgnummer"), Literal(1)),
+            *(extra or []),
+        ]
+    )
+
+
+XSD_GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+
+
+def _own(members: list[Triples]) -> Triples:
+    stream = URIRef("https://example.org/ldes/p")
+    own = Triples([(stream, RDF.type, URIRef("https://w3id.org/ldes#EventStream"))])
+    for member in members:
+        for node in member.subjects(URIRef("http://purl.org/dc/terms/isVersionOf"), None):
+            own.add((stream, URIRef("https://w3id.org/tree#member"), node))
+    return own
+
+
+def _whole(own: Triples, members: list[Triples]) -> dict[str, bytes]:
+    whole = Triples()
+    whole += own
+    for member in members:
+        whole += member
+    return serialise_all(whole, _LDES)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        None,
+        "shared subject",  # two members say something of one subject: made whole
+        "blank node",  # a member our writers and compactor leave to rdflib and pyoxigraph: made whole
+        "float",  # a member whose JSON-LD is sorted the other way: made whole
+        "not kept",  # a member serialised outside `keeping`: made whole
+    ],
+)
+def test_the_stream_page_from_its_members_pieces_is_the_page_made_whole(odd: str | None) -> None:
+    names = ["actie/p/1", "actie/p/10", "actie/p/2", "doelstelling/p/HD1", "actie/p/1-1"]
+    members = [_member(name) for name in names]
+    if odd == "shared subject":
+        members.append(Triples([(URIRef(_V + "actie/p/1"), RDF.type, URIRef("http://example.org/Other"))]))
+    elif odd == "blank node":
+        members.append(_member("actie/p/3", [(URIRef(_V + "actie/p/3"), URIRef("http://example.org/b"), BNode("b"))]))
+    elif odd == "float":
+        members.append(_member("actie/p/4", [(URIRef(_V + "actie/p/4"), URIRef("http://example.org/f"), Literal(1.5))]))
+    own = _own(members)
+    used = []
+    with keeping():
+        for member in members[:-1] if odd == "not kept" else members:
+            serialise_all(member, _LDES)  # as its page writes it
+        original = rdfio_module._union
+        try:
+            rdfio_module._union = lambda pieces, formats: used.append(1) or original(pieces, formats)  # type: ignore[assignment]
+            made = serialise_union(own, members, _LDES)
+        finally:
+            rdfio_module._union = original
+    assert made == _whole(own, members)
+    assert bool(used) == (odd in (None, "shared subject"))  # a shared subject is found by the union itself
+    if odd is None:
+        assert serialise_union(own, members, _LDES) == made  # outside `keeping`: made whole, the same
+
+
+def test_a_graphs_blocks_are_its_turtle_and_rdf_xml_by_subject() -> None:
+    member = _member("actie/p/1")
+    writers = _writers()
+    blocks: list[tuple[str, str]] = []
+    ordered = sorted(member, key=lambda t: serialise_all(Triples([t]), ("nt",))["nt"])  # as serialise_all orders
+    turtle, xml = writers.both(ordered, blocks)
+    assert (turtle, xml) == (writers.both(ordered)[0], writers.both(ordered)[1])
+    assert turtle.decode() == writers.turtle_head + "".join(b[0] for b in blocks)
+    assert xml.decode() == writers.xml_head + "".join(b[1] for b in blocks) + writers.xml_tail
+    assert len(blocks) == 2  # the action, its period
+    by_terms: list[tuple[str, str]] = []  # a big graph's way: the same blocks
+    assert writers._by_terms(ordered, by_terms) == (turtle, xml)
+    assert by_terms == blocks

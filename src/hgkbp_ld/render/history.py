@@ -207,6 +207,14 @@ class Histories:
         return graph
 
     def page(self, slug: str, number: int, origin: str) -> Triples:
+        own, members = self.page_parts(slug, number, origin)
+        for member in members:  # added to the page at once, not first to a graph of them all (`members`)
+            own += member
+        return own
+
+    def page_parts(self, slug: str, number: int, origin: str) -> tuple[Triples, list[Triples]]:
+        """The stream's page of version `number` as its own statements and its members (`page` adds them:
+        `rdfio.serialise_union` writes them from what their pages wrote). The members not to be changed."""
         history = self.plans[slug]
         graph = self.stream(slug, origin)
         stream = URIRef(f"{origin}/ldes/{slug}")
@@ -223,12 +231,10 @@ class Histories:
         version = history.versions[number - 1]
         described = self.described(slug, number)
         members = [self.member(slug, version, iri, described[iri]) for iri in self._changed(slug, number)]
-        for member in members:  # added to the page at once, not first to a graph of them all (`members`)
+        for member in members:
             for node in member.subjects(_IS_VERSION_OF, None):
                 graph.add((stream, TREE.member, node))
-        for member in members:
-            graph += member
-        return graph
+        return graph, members
 
 
 def _time(moment: dt.datetime) -> Literal:
