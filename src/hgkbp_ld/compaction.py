@@ -25,6 +25,7 @@ from rdflib.plugins.shared.jsonld.keys import ID, VOCAB
 
 _LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by its hash, not compared
 _REMEMBERED = 1 << 12  # statements' values remembered, then forgotten: a build makes millions
+_SHRUNK = 1 << 14  # IRIs' short forms remembered, then forgotten (a plan's pages name ~2,000)
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -57,9 +58,15 @@ class Compactor:
         self._values: dict[tuple[int, int], tuple[str, Any, Any, Any, bool]] = {}
 
     def shrink(self, iri: str) -> str:
+        """An IRI as the context shortens it (rdflib's `shrink_iri`), kept for the last `_SHRUNK` IRIs: a
+        worker meets every plan's own IRIs, ~650 new ones a plan (kept whole, they were ~0.2 MB a plan
+        it built). Asked with the text, not a `URIRef` made of it (rdflib checks an IRI's every
+        character when it makes one): the same text, a `str` where it is not shortened."""
         found = self._shrunk.get(iri)
         if found is None:
-            found = self._shrunk[iri] = self.context.shrink_iri(URIRef(iri))
+            if len(self._shrunk) >= _SHRUNK:
+                self._shrunk.clear()
+            found = self._shrunk[iri] = self.context.shrink_iri(iri)
         return found
 
     def symbol(self, iri: str) -> str | None:
@@ -104,7 +111,7 @@ class Compactor:
 
     def _value(self, predicate: URIRef, o: URIRef | Literal) -> tuple[str, Any]:
         """The key and the compacted value of one statement (rdflib's `Converter.add_to_node`)."""
-        literal = o if isinstance(o, Literal) else None
+        literal = o if _is(o, Literal, URIRef) else None
         key, termed, coercion, language = self._key(str(predicate), literal)
         if termed:
             if coercion:  # rdflib's Converter.type_coerce
@@ -123,7 +130,7 @@ class Compactor:
     def _raw(self, o: URIRef | Literal) -> object:
         """A value without a term's coercion (rdflib's `Converter.to_raw_value`, our context: active, no
         default language)."""
-        if isinstance(o, URIRef):
+        if _is(o, URIRef, Literal):
             return {self.id_key: self.shrink(str(o))}
         native = o.datatype in PLAIN_LITERAL_TYPES
         value = o.toPython() if native else str(o)
@@ -139,7 +146,9 @@ class Compactor:
         """A statement's key and value (remembered by the identity of its predicate and object, both
         held so that their ids are not reused meanwhile; rdflib's == is Python code), and whether
         `compact_sorted` leaves its document to the caller (a float, a key before "@id")."""
-        if isinstance(o, BNode) or p in _LISTS or (type(o) is URIRef and o in _LISTS):
+        kind = type(o)  # (`isinstance` of a term of rdflib's other types: see `_is`)
+        blank = kind is not URIRef and kind is not Literal and isinstance(o, BNode)
+        if blank or p in _LISTS or (kind is URIRef and o in _LISTS):
             raise Unsupported("a blank node or an RDF list")
         values = self._values
         if len(values) >= _REMEMBERED:
@@ -206,6 +215,14 @@ class Compactor:
             else:
                 node[key] = value
         return nodes, arrays
+
+
+def _is(term: object, kind: type, other: type) -> bool:
+    """`isinstance(term, kind)`, answered without it where `term` is of `kind` or of the `other` type
+    exactly: rdflib's terms are ABCs, whose `isinstance` of another class runs `ABCMeta.__instancecheck__`
+    (Python code) on every statement not remembered yet."""
+    found = type(term)
+    return found is kind or (found is not other and isinstance(term, kind))
 
 
 def _text(value: object) -> bytes:

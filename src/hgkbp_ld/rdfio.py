@@ -4,9 +4,11 @@ triples; a file read into an rdflib graph by pyoxigraph's parsers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 import pyoxigraph
@@ -21,7 +23,7 @@ from hgkbp_ld.iris import PREFIXES
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
 from hgkbp_ld.rdfwrite import Writers
 from hgkbp_ld.store.base import to_rdflib
-from hgkbp_ld.triples import Described
+from hgkbp_ld.triples import Described, Triples
 
 CONTEXT = ONTOLOGY / "beleidsplan.context.jsonld"
 FORMATS: dict[str, pyoxigraph.RdfFormat] = {
@@ -137,32 +139,119 @@ def serialise(graph: Described, fmt: str) -> bytes:
 
 
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """One graph in several formats (as `serialise`), its N-Triples made once for all of them."""
+    """One graph in several formats (as `serialise`), its N-Triples made once for all of them. Inside
+    `keeping`, the pieces of a graph serialised in every format are kept for `serialise_union`."""
     triples = list(graph)
     lines = _lines(triples)
     order = sorted(lines)
     ntriples = ("".join(order) or "\n").encode("utf-8")
+    keep = _KEPT is not None and len(formats) == 4 and bool(order)
+    pieces = Pieces(order, [], []) if keep else None
     found = {}
     written: dict[str, bytes] | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            found[fmt] = _jsonld(graph, triples)
+            found[fmt] = _jsonld(graph, triples, pieces)
         else:
             if written is None:  # Turtle and RDF/XML made together, by us or else by pyoxigraph
-                written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples)
+                written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples, pieces)
             found[fmt] = written[fmt]
+    if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(" ")[0] for line in order}):
+        _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
     return found
 
 
-def _turtle_and_rdf_xml(rows: list, ntriples: bytes) -> dict[str, bytes]:
-    """Turtle and RDF/XML of the rows (the triples in their sorted N-Triples lines' order) by our writers
-    (`rdfwrite`), or where they cannot, by pyoxigraph from the N-Triples read back."""
+class Pieces(NamedTuple):
+    """What `serialise_all` made of one graph, to make a graph of several (`serialise_union`): its sorted
+    N-Triples lines, each subject's Turtle and RDF/XML in their order, its JSON-LD nodes."""
+
+    lines: list[str]
+    blocks: list[tuple[str, str]]
+    nodes: list[dict]
+
+
+_KEPT: dict[int, tuple[Described, Pieces]] | None = None
+
+
+@contextmanager
+def keeping() -> Iterator[None]:
+    """While inside, the pieces of each graph `serialise_all` writes in the four formats are kept (by the
+    graph's identity, the graph held), for `serialise_union`; forgotten after."""
+    global _KEPT
+    before, _KEPT = _KEPT, {}
     try:
-        turtle, rdf_xml = _writers().both(rows)
+        yield
+    finally:
+        _KEPT = before
+
+
+def serialise_union(own: Triples, parts: list[Triples], formats: tuple[str, ...]) -> dict[str, bytes]:
+    """`serialise_all` of `own` with every graph of `parts` added (`own += part`, in order), made from
+    what serialising each part wrote (`keeping`) where every part was and no subject is in two graphs:
+    the same bytes (a subject's N-Triples lines are together in the sorted order, since an IRI holds no
+    `>`; its Turtle, RDF/XML and JSON-LD node depend on its statements alone, in their order). Else
+    the whole graph is made and serialised."""
+    kept = [(_KEPT or {}).get(id(part)) for part in parts]
+    if all(held is not None and held[0] is part for held, part in zip(kept, parts, strict=True)):
+        with keeping():
+            serialise_all(own, ("nt", "jsonld", "ttl", "rdf"))
+            mine = (_KEPT or {}).get(id(own))
+        if mine is not None:
+            found = _union([mine[1], *(held[1] for held in kept)], formats)  # type: ignore[index]
+            if found is not None:
+                return found
+    whole = Triples()
+    whole += own
+    for part in parts:
+        whole += part
+    return serialise_all(whole, formats)
+
+
+def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] | None:
+    """The formats of the graphs whose pieces these are, together; None where two share a subject."""
+    blocks = {}
+    for piece in pieces:
+        firsts = {}
+        for line in piece.lines:
+            firsts.setdefault(line.partition(" ")[0], line)
+        if len(firsts) != len(piece.blocks):
+            return None
+        for first, block in zip(firsts.values(), piece.blocks, strict=True):
+            blocks[first] = block
+    nodes = [node for piece in pieces for node in piece.nodes]
+    compactor = _compactor()
+    by_text = {orjson.dumps(node[compactor.id_key]): node for node in nodes}
+    subjects = {first.partition(" ")[0] for first in blocks}
+    if len(subjects) != len(blocks) or len(blocks) != sum(len(p.blocks) for p in pieces) or len(by_text) != len(nodes):
+        return None
+    order = sorted(blocks)
+    writers = _writers()
+    found = {}
+    for fmt in formats:
+        if fmt == "nt":
+            found[fmt] = "".join(sorted(line for piece in pieces for line in piece.lines)).encode("utf-8")
+        elif fmt == "ttl":
+            found[fmt] = (writers.turtle_head + "".join(blocks[first][0] for first in order)).encode("utf-8")
+        elif fmt == "rdf":
+            found[fmt] = (writers.xml_head + "".join(blocks[first][1] for first in order) + writers.xml_tail).encode()
+        elif fmt == "jsonld":
+            document = nodes[0] if len(nodes) == 1 else {compactor.graph_key: [by_text[t] for t in sorted(by_text)]}
+            found[fmt] = _written(document)
+        else:
+            return None
+    return found
+
+
+def _turtle_and_rdf_xml(rows: list, ntriples: bytes, pieces: Pieces | None = None) -> dict[str, bytes]:
+    """Turtle and RDF/XML of the rows (the triples in their sorted N-Triples lines' order) by our writers
+    (`rdfwrite`), or where they cannot, by pyoxigraph from the N-Triples read back (`pieces`: each
+    subject's blocks kept in it, by our writers only)."""
+    try:
+        turtle, rdf_xml = _writers().both(rows, None if pieces is None else pieces.blocks)
         return {"ttl": turtle, "rdf": rdf_xml}
-    except Unwritten:
+    except Unwritten:  # (no blocks kept: the graph's pieces are not kept)
         parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
         return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
 
@@ -172,13 +261,18 @@ def _writers() -> Writers:
     return Writers(_PREFIXES)
 
 
-def _jsonld(graph: Described, triples: list) -> bytes:
+def _jsonld(graph: Described, triples: list, pieces: Pieces | None = None) -> bytes:
     """The JSON-LD file: `_jsonld_text` of the compacted document. A document our compactor made (one
     node or nodes under @graph: no nested arrays) is made with its arrays sorted (`compact_sorted`), or
     has them sorted in place here, and is written by orjson with its keys sorted, without the canonical
     copy: the same text (see `_sorted_text`)."""
     try:
-        return _written(_compactor().compact_sorted(triples))
+        document = _compactor().compact_sorted(triples)
+        written = _written(document)
+        if pieces is not None:  # its nodes, for a union (`serialise_union`)
+            graph_key = _compactor().graph_key
+            pieces.nodes.extend(document[graph_key] if list(document) == [graph_key] else [document])
+        return written
     except (Unsorted, TypeError):  # TypeError: a value orjson cannot write
         pass
     except Unsupported:

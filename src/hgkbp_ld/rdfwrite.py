@@ -167,15 +167,19 @@ class Writers:
         """The triples (in the order given) as RDF/XML."""
         return self.both(triples)[1]
 
-    def both(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
+    def both(
+        self, triples: list[tuple[Node, Node, Node]], blocks: list[tuple[str, str]] | None = None
+    ) -> tuple[bytes, bytes]:
         """The triples (in the order given) as Turtle and as RDF/XML, in one pass over them. A page's
         graph: what each (predicate, object) writes is remembered (`_pair`: a label, a class, a plan
-        are on many pages); a big graph's by its terms (`_by_terms`)."""
+        are on many pages); a big graph's by its terms (`_by_terms`). `blocks`: each subject's Turtle
+        and RDF/XML (without the heads and the tail) appended to it, in order (`rdfio.serialise_union`)."""
         if len(triples) > _PAIRED:
-            return self._by_terms(triples)
+            return self._by_terms(triples, blocks)
         turtle: list[str] = []
         xml: list[str] = [self.xml_head]
         add, put = turtle.append, xml.append
+        marks: list[tuple[int, int]] = []  # where each subject's Turtle and RDF/XML start (with `blocks`)
         iris, pairs, known, make, pair_of = self._iris, self._pairs, self._forms, self._make, self._pair
         same = str.__eq__  # rdflib's own == is Python code
         last_s: str | None = None
@@ -198,6 +202,8 @@ class Writers:
             if last_s is not None:
                 add(" .\n")
                 put(f"\t</{element}>\n")
+            if blocks is not None:
+                marks.append((len(turtle), len(xml)))
             held = iris.get(id(s))
             of_s = held[1] if held is not None and held[0] is s else known(s)
             add(of_s[_TURTLE] or make(of_s, _TURTLE, s))
@@ -216,14 +222,19 @@ class Writers:
         if last_s is None:
             return b"", "".join(xml).encode("utf-8")
         add(" .\n")
+        if blocks is not None:
+            _blocks(marks, turtle, xml, blocks)
         return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
 
-    def _by_terms(self, triples: list[tuple[Node, Node, Node]]) -> tuple[bytes, bytes]:
+    def _by_terms(
+        self, triples: list[tuple[Node, Node, Node]], blocks: list[tuple[str, str]] | None = None
+    ) -> tuple[bytes, bytes]:
         """`both`, each term's forms looked up: for a big graph (a plan's dump), whose statements are
         mostly written once, so that remembering them costs more than it saves."""
         turtle: list[str] = []
         xml: list[str] = [self.xml_head]
         add, put = turtle.append, xml.append
+        marks: list[tuple[int, int]] = []  # where each subject's Turtle and RDF/XML start (with `blocks`)
         iris, literals, known, make = self._iris, self._literals, self._forms, self._make
         same = str.__eq__  # rdflib's own == is Python code
         last_s: str | None = None
@@ -253,6 +264,8 @@ class Writers:
                 if last_s is not None:
                     add(" .\n")
                     put(f"\t</{element}>\n")
+                if blocks is not None:
+                    marks.append((len(turtle), len(xml)))
                 verb = of_p[_VERB] or make(of_p, _VERB, p)
                 held = iris.get(id(s))
                 of_s = held[1] if held is not None and held[0] is s else known(s)
@@ -276,6 +289,8 @@ class Writers:
         if last_s is None:
             return b"", "".join(xml).encode("utf-8")
         add(" .\n")
+        if blocks is not None:
+            _blocks(marks, turtle, xml, blocks)
         return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
 
     def _pair(self, p: Node, o: Node) -> tuple:
@@ -347,6 +362,13 @@ class Writers:
         if datatype is not None and datatype != _XSD_STRING:
             return f"{quoted}^^{self.turtle_iri(datatype)}"
         return quoted
+
+
+def _blocks(marks: list[tuple[int, int]], turtle: list[str], xml: list[str], blocks: list[tuple[str, str]]) -> None:
+    """Each subject's Turtle and RDF/XML, from where each starts in the parts written (`xml` ends with the tail)."""
+    ends = [*marks[1:], (len(turtle), len(xml) - 1)]
+    for (turtle_at, xml_at), (turtle_end, xml_end) in zip(marks, ends, strict=True):
+        blocks.append(("".join(turtle[turtle_at:turtle_end]), "".join(xml[xml_at:xml_end])))
 
 
 def _xml_iri(iri: str) -> str:

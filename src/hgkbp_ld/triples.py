@@ -161,8 +161,30 @@ class Triples:
         return found
 
     def __iadd__(self, triples: Iterable[Triple]) -> Triples:
-        self._extend(triples)
+        if type(triples) is Triples and triples is not self:
+            self._merge(triples)
+        else:
+            self._extend(triples)
         return self
+
+    def _merge(self, other: Triples) -> None:
+        """`_extend` of another `Triples` (its triples in its order): a subject new here takes a copy of
+        the other's index of it, whose objects are not hashed again (a literal's hash is rdflib's Python
+        code: the event stream's page adds every member of a version, ~all a plan's triples); the
+        triples of a subject both have are added one by one. The same indexes, in the same order."""
+        spo = self._spo
+        for s, by_predicate in other._spo.items():
+            triples = [(s, p, o) for p, objects in by_predicate.items() for o in objects]
+            if s in spo:
+                self._extend(triples)
+                continue
+            spo[s] = {p: objects.copy() for p, objects in by_predicate.items()}
+            self._size += len(triples)
+            if self._pos is None:
+                self._added += triples
+            else:
+                for triple in triples:
+                    self._index(triple)
 
     def __len__(self) -> int:
         return self._size

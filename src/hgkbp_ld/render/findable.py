@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -48,6 +49,7 @@ class Meta:
     schema: str | None = None  # a schema.org JSON-LD description (the Dataset on its landing page)
 
 
+@lru_cache(maxsize=1024)  # a thing's current page and its past versions' pages describe it by one text
 def first_sentences(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     """As many whole sentences as fit in `limit` characters; a first sentence too long is cut at a word."""
     flat = " ".join(text.split())

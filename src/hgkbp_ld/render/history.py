@@ -26,6 +26,8 @@ from hgkbp_ld.versions import PROV, Change, History, Version, diff
 
 TREE = Namespace("https://w3id.org/tree#")
 LDES = Namespace("https://w3id.org/ldes#")
+# what every member says, made once (a namespace's attribute is a new term, made in Python, at every use)
+_IS_VERSION_OF, _GENERATED_AT = DCTERMS.isVersionOf, PROV.generatedAtTime
 
 
 @dataclass(frozen=True)
@@ -152,19 +154,17 @@ class Histories:
         # each subject (the object, the nodes it owns) as its member names it, once
         terms = {subject: self.versioned(slug, number, subject) for subject in {s for s, _p, _o in description}}
         get = terms.get
-        graph = Triples()
-        add = graph.add
-        for s, p, o in description:
-            add((terms[s], p, get(o, o)))  # an object that is a subject of the description is versioned too
+        # an object that is a subject of the description is versioned too; the triples added at once, in
+        # the order `add` took them one by one
+        triples = [(terms[s], p, get(o, o)) for s, p, o in description]
         node = URIRef(self.member_iri(slug, number, iri))
-        graph.add((node, DCTERMS.isVersionOf, URIRef(iri)))
         key = (slug, number)
         time = self._times.get(key)
         if time is None:
             time = self._times[key] = _time(version.timestamp)
-        graph.add((node, PROV.generatedAtTime, time))
+        triples += ((node, _IS_VERSION_OF, URIRef(iri)), (node, _GENERATED_AT, time))
         self._subjects[(slug, number, iri)] = {node, *terms.values()}
-        return graph
+        return Triples(triples)
 
     def versioned(self, slug: str, number: int, term: Node) -> Node:
         """A subject of a description in version `number` as its member names it: a thing under the base
@@ -207,6 +207,14 @@ class Histories:
         return graph
 
     def page(self, slug: str, number: int, origin: str) -> Triples:
+        own, members = self.page_parts(slug, number, origin)
+        for member in members:  # added to the page at once, not first to a graph of them all (`members`)
+            own += member
+        return own
+
+    def page_parts(self, slug: str, number: int, origin: str) -> tuple[Triples, list[Triples]]:
+        """The stream's page of version `number` as its own statements and its members (`page` adds them:
+        `rdfio.serialise_union` writes them from what their pages wrote). The members not to be changed."""
         history = self.plans[slug]
         graph = self.stream(slug, origin)
         stream = URIRef(f"{origin}/ldes/{slug}")
@@ -223,12 +231,10 @@ class Histories:
         version = history.versions[number - 1]
         described = self.described(slug, number)
         members = [self.member(slug, version, iri, described[iri]) for iri in self._changed(slug, number)]
-        for member in members:  # added to the page at once, not first to a graph of them all (`members`)
-            for node in member.subjects(DCTERMS.isVersionOf, None):
-                graph.add((stream, TREE.member, node))
         for member in members:
-            graph += member
-        return graph
+            for node in member.subjects(_IS_VERSION_OF, None):
+                graph.add((stream, TREE.member, node))
+        return graph, members
 
 
 def _time(moment: dt.datetime) -> Literal:

@@ -261,18 +261,15 @@ def rendered(
     # each part the template yields is encoded as it comes, and the page is joined once, as bytes: the page
     # of a minister whose portfolios many plans name grows with the plans (~60 MB of HTML at 1000 plans),
     # and holding it whole as text, then its halves, then its bytes made it the last stage's memory peak
-    parts = [
-        part.encode("utf-8")
-        for part in template.generate(
-            page=page,
-            title=title,
-            alternates=alternates(path),
-            jsonld=_SLOT if script else "",
-            pictures=pictures,
-            meta=meta,
-            **common,
-        )
-    ]
+    # (`Template.generate` without its generator around the template's: a page yields ~46 parts, each passed
+    # up through one generator less; an error rewritten as `generate` rewrites it)
+    values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
+    context = template.new_context({**values, "pictures": pictures, "meta": meta, **common})
+    try:
+        parts = [part.encode("utf-8") for part in template.root_render_func(context)]
+    except Exception:
+        template.environment.handle_exception()
+        raise  # (handle_exception raises: this is for the type checker)
     # the JSON-LD's bytes go into the page's as they are, not decoded, joined and encoded again (the page's
     # biggest part): the template writes a slot no text can hold (a new random one per process) in their place,
     # inside one part (a value is never split between parts); the first slot only, as `str.partition` took it

@@ -35,7 +35,7 @@ from hgkbp_ld import __version__, iris
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.published import CACHE, ORIGIN, Writer, write_part
-from hgkbp_ld.rdfio import read_graph, serialise, serialise_all
+from hgkbp_ld.rdfio import keeping, read_graph, serialise, serialise_all, serialise_union
 from hgkbp_ld.registers import Registers
 from hgkbp_ld.render.actions import load_index
 from hgkbp_ld.render.findable import lastmod
@@ -155,14 +155,16 @@ def render_plan(
         resource = pages.current(iri, histories.entries.get(iri))
         writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
         rendered[resource.path] = None
-    for resource in pages.past(histories, slug):
-        writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
-        rendered[resource.path] = None
     history = histories.plans[slug]
-    streams = [(slug, histories.root(slug, ORIGIN))]
-    streams += [(f"{slug}/{n}", histories.page(slug, n, ORIGIN)) for n in range(1, len(history.versions) + 1)]
-    for key, stream in streams:
-        written = serialise_all(stream, tuple(f.extension for f in LDES_FORMATS))
+    keys = [slug, *(f"{slug}/{n}" for n in range(1, len(history.versions) + 1))]
+    formats = tuple(f.extension for f in LDES_FORMATS)
+    with keeping():  # the members' pages' pieces, of which the stream's pages are made (`serialise_union`)
+        for resource in pages.past(histories, slug):
+            writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
+            rendered[resource.path] = None
+        streams = [serialise_all(histories.root(slug, ORIGIN), formats)]
+        streams += [serialise_union(*histories.page_parts(slug, n, ORIGIN), formats) for n in range(1, len(keys))]
+    for key, written in zip(keys, streams, strict=True):
         writer.representations(
             "ldes", key, "ldes/", {f.extension: (written[f.extension], f.media_type) for f in LDES_FORMATS}
         )
@@ -191,7 +193,7 @@ def render_plan(
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},
-        "ldes": {key: writer.entries["ldes"][key] for key, _stream in streams},
+        "ldes": {key: writer.entries["ldes"][key] for key in keys},
         "versions": owned,
         "sitemap": sitemap,
     }

@@ -46,7 +46,7 @@ if _escape_inner is None:  # pragma: no cover
 class _Template(Template):
     """A template whose `{{ … }}` escape with `_escape`: a page writes ~100 values, each escaped; the
     generated code calls the `escape` of its module (jinja2.runtime's, i.e. markupsafe's). And the
-    names the code of `_CodeGenerator` uses besides Jinja's (`_text_escaped`)."""
+    names the code of `_CodeGenerator` uses besides Jinja's (`_text_escaped`, `_mappings`)."""
 
     @classmethod
     def from_code(
@@ -61,6 +61,7 @@ class _Template(Template):
         if _escape_inner is not None and namespace.get("escape") is escape:
             namespace["escape"] = _escape
         namespace["_text_escaped"] = _text_escaped
+        namespace["_mappings"] = _MAPPINGS
         return made
 
 
@@ -102,14 +103,21 @@ class _CodeGenerator(CodeGenerator):
         """`x.name`: Jinja calls `environment.getattr(x, "name")` (a function in Python: ~1,500
         instructions, ~40 a page); here the attribute is read in C where `x` has it, and only where it
         has not (an item, undefined) is `environment.getattr` asked, as Jinja asks it (it reads the
-        attribute first). `x` and the attribute named by `:=` (Jinja's temporary names, new ones)."""
+        attribute first). Where `x` has no such attribute and is a dict or a read-only dict with that key
+        (a page's sections, a plan, the footer's parts: ~15 a page), its item is read here too, as Jinja
+        reads it (the attribute, else the item). `x` and the attribute named by `:=` (Jinja's temporary
+        names, new ones)."""
         if self.environment.is_async:
             super().visit_Getattr(node, frame)
             return
         value, thing = self.temporary_identifier(), self.temporary_identifier()
         self.write(f"({value} if ({value} := getattr(({thing} := ")
         self.visit(node.node, frame)
-        self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr({thing}, {node.attr!r}))")
+        name = repr(node.attr)
+        self.write(
+            f"), {name}, missing)) is not missing else {thing}[{name}] if type({thing}) in _mappings and {name} in "
+            f"{thing} else environment.getattr({thing}, {name}))"
+        )
 
     @staticmethod
     def _plain(frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> bool:
@@ -214,6 +222,8 @@ def environment(base: str) -> Environment:
     env.filters["table_rows"] = table_rows
     env.filters["joined_links"] = joined_links
     env.filters["link_items"] = link_items
+    env.filters["alternate_links"] = alternate_links
+    env.filters["download_items"] = download_items
     env.filters["e"] = env.filters["escape"] = _escape  # markupsafe's `escape`, as Jinja's own filter is
     env.filters["day"] = day  # a filter is called as it is; a method through the context's checks
     env.filters["streams"] = streams
@@ -310,6 +320,40 @@ def link_items(values: Iterable[object]) -> Markup:
     return _new(Markup, "".join(parts))
 
 
+def alternate_links(alternates: Iterable[tuple[object, object, object]]) -> Markup:
+    """A page's links to its other representations in its head (`{{ alternates | alternate_links }}`):
+    each `<link rel="alternate">` on a line. A template loop costs an unpacking, three escapes and a
+    yield per format on every page; the values (`pages.alternates`) are escaped already."""
+    parts: list[str] = []
+    for href, media_type, name in alternates:
+        parts += (
+            '<link rel="alternate" type="',
+            _escaped(media_type),
+            '" href="',
+            _escaped(href),
+            '" title="',
+            _escaped(name),
+            '">\n',
+        )
+    return _new(Markup, "".join(parts))
+
+
+def download_items(alternates: Iterable[tuple[object, object, object]], short_name: object) -> Markup:
+    """The list items that offer a page's representations (`{{ alternates | download_items(short_name) }}`),
+    each named by the page's short name (escaped once, `resource.html`) and the format's name."""
+    short = _escaped(short_name)
+    parts: list[str] = []
+    for href, media_type, name in alternates:
+        parts += ('<li><a href="', _escaped(href), '" type="', _escaped(media_type), '">', short)
+        parts += (" als ", _escaped(name), "</a></li>")
+    return _new(Markup, "".join(parts))
+
+
+def _escaped(value: object) -> str:
+    """`_escape`, a value marked safe taken without a call (most of what a filter writes here)."""
+    return value if type(value) is Markup else _escape(value)  # type: ignore[return-value]
+
+
 @lru_cache(maxsize=512)  # a few hundred properties at most
 def _property_link(iri: str, name: str) -> Markup:
     """The same few properties head the rows of every page: each made once."""
@@ -317,8 +361,21 @@ def _property_link(iri: str, name: str) -> Markup:
 
 
 def day(moment: dt.date, form: str) -> str:
-    """A date or time written as `form` says (`{{ entry.timestamp | day("%d-%m-%Y") }}`)."""
-    return moment.strftime(form)
+    """A date or time written as `form` says (`{{ entry.timestamp | day("%d-%m-%Y") }}`), kept by the time's
+    identity (held): a plan's few versions' times are on hundreds of pages (a past version's page twice).
+    Not by equality: equal times in other time zones are written otherwise."""
+    key = (id(moment), form)
+    held = _DAYS.get(key)
+    if held is not None and held[0] is moment:
+        return held[1]
+    if len(_DAYS) >= 256:
+        _DAYS.clear()
+    text = moment.strftime(form)
+    _DAYS[key] = (moment, text)
+    return text
+
+
+_DAYS: dict[tuple[int, str], tuple[dt.date, str]] = {}
 
 
 def streams(history: Iterable[object]) -> list[str]:

@@ -136,7 +136,8 @@ class Views:
         return _label(_about(graph, node), node)
 
     def link(self, graph: Described, node: Node) -> Link | str:
-        if isinstance(node, URIRef):
+        kind = type(node)  # (a literal: `isinstance` of an rdflib term, an ABC, is Python code when it is not one)
+        if kind is URIRef or (kind is not Literal and isinstance(node, URIRef)):
             about = _about(graph, node)  # what the graph says of it, read once for its label and notation
             notations = about.get(_NOTATION)
             notation = next(iter(notations)) if notations else None
