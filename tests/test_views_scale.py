@@ -1,0 +1,96 @@
+"""The shared pages' queries asked so that their cost follows what a page shows, not every plan's actions:
+the same rows in the same order as the queries asked with their bindings (`render.views`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from hgkbp_ld.render import views as views_module
+from hgkbp_ld.render.plan_site import RenderContext, make_pages
+from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.views import Views
+from hgkbp_ld.store import EmbeddedStore
+
+BP = "https://data.vlaanderen.be/ns/beleidsplan#"
+ROLES = (URIRef(BP + "verantwoordelijke"), URIRef(BP + "samenwerkingMet"))
+
+
+@pytest.fixture(scope="module")
+def shared(dist_b: Path) -> tuple[EmbeddedStore, Views]:
+    """The two-plan build's kept store and the last stage's views over it (tests/conftest.py)."""
+    index = json.loads((dist_b / "site" / "index.json").read_bytes())
+    store = EmbeddedStore.read_only(dist_b / "oxigraph")
+    slugs = list(index["parts"])
+    context = RenderContext(dist_b / "unused", None, 0, dt.date.fromisoformat(index["today"]), len(slugs), {})
+    views = make_pages(store, index["base"], context, slugs, datasets=False).views
+    assert not views.batch
+    return store, views
+
+
+def test_a_mandates_actions_written_in_the_query_are_those_asked_with_bindings(
+    shared: tuple[EmbeddedStore, Views],
+) -> None:
+    """Every mandate's actions per role: the rows of `page-actions-of-mandate` asked with ?this and ?prop
+    bound, in their order (also where actions of both plans have the same number), without those two."""
+    store, views = shared
+    mandates = {r["m"] for r in store.select(f"SELECT DISTINCT ?m WHERE {{ ?m <{BP}heeftBevoegdheid> ?p }}")}
+    assert len(mandates) > 5
+    rows = ties = 0
+    for mandate in sorted(mandates):
+        for role in ROLES:
+            bound = store.select(query("page-actions-of-mandate"), {"this": mandate, "prop": role})
+            expected = [{k: v for k, v in row.items() if k not in ("this", "prop")} for row in bound]
+            assert views._mandate_rows(role, mandate) == expected
+            numbers = [str(row["number"]) for row in bound]
+            rows += len(bound)
+            ties += len(numbers) - len(set(numbers))
+    assert rows > 100
+    assert ties > 0  # the order of rows with the same number (of the two plans) is checked too
+
+
+def test_a_mandate_not_written_as_an_iri_is_asked_with_bindings(
+    shared: tuple[EmbeddedStore, Views], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _store, views = shared
+    asked: list[tuple[str, dict]] = []
+    monkeypatch.setattr(views, "_select", lambda name, bindings: asked.append((name, bindings)) or [])
+    odd = URIRef("https://data.vlaanderen.be/id/mandataris/a>b")
+    assert views._mandate_rows(ROLES[0], odd) == []
+    assert asked == [("page-actions-of-mandate", {"this": odd, "prop": ROLES[0]})]
+
+
+def test_a_thing_without_parts_asks_the_store_for_none(
+    shared: tuple[EmbeddedStore, Views], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan of the register that no plan here builds: its page has no goals, read from its description
+    (the store is not asked); a built plan's goals are asked, the same links as without the description."""
+    store, views = shared
+    register = {r["p"] for r in store.select(f"SELECT DISTINCT ?p WHERE {{ ?x <{BP}isComplementairAan> ?p }}")}
+    built = {r["p"] for r in store.select(f"SELECT DISTINCT ?p WHERE {{ ?p <{BP}heeftDoelstelling> ?g }}")}
+    assert register - built and built
+    goal = URIRef(BP + "heeftDoelstelling")
+    expected = {plan: views._children(plan, goal) for plan in register | built}
+    asked: list[str] = []
+    select = views._select
+    monkeypatch.setattr(views, "_select", lambda name, bindings: asked.append(name) or select(name, bindings))
+    for plan in sorted(register - built):
+        assert views._children(plan, goal, store.describe(str(plan))) == [] == expected[plan]
+    assert asked == []
+    for plan in sorted(built):
+        found = views._children(plan, goal, store.describe(str(plan)))
+        assert found == expected[plan] and len(found) > 1
+    assert asked == ["page-children"] * len(built)
+
+
+def test_the_query_the_mandates_rows_are_written_into_is_as_expected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A changed `page-actions-of-mandate.rq` whose patterns are no longer there fails loudly, not silently
+    asking another query."""
+    monkeypatch.setattr(views_module, "query", lambda name: "SELECT ?x WHERE { ?x ?p ?o }")
+    views = Views.__new__(Views)
+    with pytest.raises(ValueError, match="not there once"):
+        views._mandate_rows(ROLES[0], URIRef("https://data.vlaanderen.be/id/mandataris/x"))
