@@ -11,6 +11,7 @@ import pytest
 from rdflib import URIRef
 
 from hgkbp_ld.render import views as views_module
+from hgkbp_ld.render.pages import minister_timelines
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.render.views import Views
@@ -51,6 +52,30 @@ def test_a_mandates_actions_written_in_the_query_are_those_asked_with_bindings(
             ties += len(numbers) - len(set(numbers))
     assert rows > 100
     assert ties > 0  # the order of rows with the same number (of the two plans) is checked too
+
+
+def test_the_mandates_of_a_minister_share_the_rows_of_their_portfolios(
+    shared: tuple[EmbeddedStore, Views], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_held_rows` in the mandates' order (a minister's terms one after another, as a page's process
+    takes them): the rows asked with bindings, each; the store asked once per portfolios and role."""
+    store, views = shared
+    holds = URIRef(BP + "heeftBevoegdheid")
+    mandates = sorted({r["m"] for r in store.select(f"SELECT DISTINCT ?m WHERE {{ ?m <{holds}> ?p }}")})
+    asked: list[URIRef] = []
+    rows_of = views._mandate_rows
+    monkeypatch.setattr(views, "_mandate_rows", lambda prop, node: asked.append(node) or rows_of(prop, node))
+    views._held.clear()
+    runs: list[tuple] = []  # the portfolios of consecutive mandates, once per run of the same
+    for mandate in mandates:
+        held = tuple(store.describe(str(mandate)).objects(mandate, holds))
+        if not runs or runs[-1] != held:
+            runs.append(held)
+        for role in ROLES:
+            bound = store.select(query("page-actions-of-mandate"), {"this": mandate, "prop": role})
+            expected = [{k: v for k, v in row.items() if k not in ("this", "prop")} for row in bound]
+            assert views._held_rows(role, mandate, held) == expected
+    assert len(asked) == 2 * len(runs) < 2 * len(mandates)  # some minister's terms hold the same portfolios
 
 
 def test_a_mandate_not_written_as_an_iri_is_asked_with_bindings(
@@ -94,3 +119,25 @@ def test_the_query_the_mandates_rows_are_written_into_is_as_expected(monkeypatch
     views = Views.__new__(Views)
     with pytest.raises(ValueError, match="not there once"):
         views._mandate_rows(ROLES[0], URIRef("https://data.vlaanderen.be/id/mandataris/x"))
+
+
+def test_a_ministers_timelines_are_made_once_for_the_same_title_and_actions(dist_b: Path) -> None:
+    """`Pages.minister_timelines` keeps the last: the same as made anew, made again for other actions."""
+    index = json.loads((dist_b / "site" / "index.json").read_bytes())
+    store = EmbeddedStore.read_only(dist_b / "oxigraph")
+    slugs = list(index["parts"])
+    context = RenderContext(dist_b / "unused", None, 0, dt.date.fromisoformat(index["today"]), len(slugs), {})
+    pages = make_pages(store, index["base"], context, slugs, datasets=False)
+    assert pages.actions is not None
+    rows = pages.actions.rows
+    hrefs = frozenset(row.href for row in rows[::7])
+    assert len({row.plan for row in rows if row.href in hrefs}) == 2
+    first = pages.minister_timelines("Een minister", hrefs)
+    assert first == minister_timelines("Een minister", hrefs, pages.by_plan())
+    assert len(first["minister_timelines"]) == 2
+    assert pages.minister_timelines("Een minister", frozenset(hrefs)) is first
+    fewer = frozenset(list(hrefs)[:3])
+    other = pages.minister_timelines("Een minister", fewer)
+    assert other is not first and other == minister_timelines("Een minister", fewer, pages.by_plan())
+    renamed = pages.minister_timelines("Een andere minister", fewer)
+    assert renamed is not other and "Een andere minister" in renamed["minister_timelines"][0]["svg"]

@@ -66,6 +66,7 @@ _RESPONSIBLE, _COLLABORATOR = iri_term(BP.verantwoordelijke), iri_term(BP.samenw
 _PARTNER = iri_term(BP.overigePartner)
 _SEE_ALSO, _CITATION = iri_term(RDFS.seeAlso), iri_term(DCTERMS.bibliographicCitation)
 _ELABORATED = iri_term(BP.wordtUitgewerktIn)
+_HOLDS = iri_term(BP.heeftBevoegdheid)
 _PLAIN_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+")  # an IRI written in a query as it is: <iri>
 _NAME_CACHE = 4096  # predicates whose Dutch name a `Views` keeps (a plan's pages name some fifty)
 
@@ -97,6 +98,7 @@ class Views:
         self._for_all: dict[tuple, dict[Node, list[dict[str, Node]]]] = {}  # query, other bindings -> rows by ?this
         self._names: dict[Node, str] = {}  # property -> its Dutch name (`_name`)
         self._kinds: dict[tuple[Node, ...], tuple[str, str, Node | None]] = {}  # classes -> kind (`_kind`)
+        self._held: dict[tuple, list[dict[str, Node]]] = {}  # (role, portfolios) -> a mandate's rows (`_held_rows`)
         self._day = Literal(f"{today.isoformat()}T00:00:00", datatype=XSD.dateTime)  # who holds a portfolio today
 
     def _select(self, name: str, bindings: dict[str, Node]) -> list[dict[str, Node]]:
@@ -250,16 +252,30 @@ class Views:
             found.append((new_link(label, self.href(str(portfolio))), self._holders(portfolio)))
         return found
 
-    def _actions_of(self, prop: URIRef, node: URIRef, *, via_mandate: bool = False) -> list[Link]:
-        """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
-        if via_mandate:
-            rows = self._mandate_rows(prop, node)
+    def _actions_of(self, prop: URIRef, node: URIRef, held: tuple[Node, ...] | None = None) -> list[Link]:
+        """Actions whose `prop` is the portfolio `node`, or (`held`: the portfolios the mandate `node`
+        holds, as its description lists them) one of those portfolios."""
+        if held is not None:
+            rows = self._held_rows(prop, node, held)
         else:
             rows = self._select("page-actions-of-portfolio", {"this": node, "prop": prop})
         links = self._links(rows, note="n")
         for link in links:  # made here, not yet seen: `dataclasses.replace(link, plan=...)` without a copy
             link.__dict__["plan"] = self._plan_title(link.href)
         return links
+
+    def _held_rows(self, prop: URIRef, node: URIRef, held: tuple[Node, ...]) -> list[dict[str, Node]]:
+        """`_mandate_rows`, kept for the portfolios last asked: a minister's mandates (one per term) hold the
+        same portfolios, and the query's rows are those of the portfolios, in the order of the portfolios
+        as the store lists the mandate's (its description's order), whatever the mandate
+        (`tests/test_views_scale.py`). Only the last portfolios' rows are kept (thousands of rows a role)."""
+        key = (prop, held)
+        found = self._held.get(key)
+        if found is None:
+            if self._held and next(iter(self._held))[1] != held:
+                self._held.clear()
+            found = self._held[key] = self._mandate_rows(prop, node)
+        return found
 
     def _mandate_rows(self, prop: URIRef, node: URIRef) -> list[dict[str, Node]]:
         """`page-actions-of-mandate`'s rows of the mandate `node`, with the mandate and `prop` written in
@@ -352,10 +368,11 @@ class Views:
 
     def _Mandataris(self, node: URIRef, graph: Described) -> Sections:
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
+        held = tuple(graph.objects(node, _HOLDS))  # all the store says: the graph is the mandate's description
         return {
             "portfolios": sorted((self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural),
-            "lead": self._actions_of(BP.verantwoordelijke, node, via_mandate=True),
-            "partner": self._actions_of(BP.samenwerkingMet, node, via_mandate=True),
+            "lead": self._actions_of(BP.verantwoordelijke, node, held),
+            "partner": self._actions_of(BP.samenwerkingMet, node, held),
             "period": _period({"start": start, "end": end} if end else {"start": start}),
         }
 
