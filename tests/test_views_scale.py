@@ -14,6 +14,7 @@ from hgkbp_ld.render import views as views_module
 from hgkbp_ld.render.pages import minister_timelines
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.stage import _shared_subjects
 from hgkbp_ld.render.views import Views
 from hgkbp_ld.store import EmbeddedStore
 
@@ -141,3 +142,20 @@ def test_a_ministers_timelines_are_made_once_for_the_same_title_and_actions(dist
     assert other is not first and other == minister_timelines("Een minister", fewer, pages.by_plan())
     renamed = pages.minister_timelines("Een andere minister", fewer)
     assert renamed is not other and "Een andere minister" in renamed["minister_timelines"][0]["svg"]
+
+
+def test_the_shared_things_read_from_the_named_graphs_subjects_are_the_querys(
+    shared: tuple[EmbeddedStore, Views],
+) -> None:
+    """`stage._shared_subjects` over the embedded store (its named graphs' subjects, filtered in Python)
+    gives the IRIs of `resources-shared.rq`, which a store without `graph_subjects` is asked."""
+    store, views = shared
+
+    class Queried:  # the store as the `Store` protocol has it: queries only
+        select = staticmethod(store.select)
+
+    found = _shared_subjects(store, views.base)
+    assert sorted(found) == sorted(_shared_subjects(Queried(), views.base))  # type: ignore[arg-type]
+    assert len(found) == len(set(found)) > 20
+    kinds = {iri.removeprefix(f"{views.base}/id/").split("/")[0] for iri in found}
+    assert {"bevoegdheid", "mandataris", "beleidsplan"} <= kinds and not kinds & {"actie", "doelstelling"}
