@@ -22,8 +22,8 @@ from pathlib import Path
 from hgkbp_ld import iris
 from hgkbp_ld.render.pages import bodies
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
-from hgkbp_ld.render.plans import _PER_PLAN, owner
-from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.plans import owner
+from hgkbp_ld.render.stage import _shared_subjects
 from hgkbp_ld.store import EmbeddedStore
 
 
@@ -39,15 +39,8 @@ def main() -> None:
     context = RenderContext(args.dist / "unused", None, 0, dt.date.fromisoformat(index["today"]), len(slugs), {})
     pages = make_pages(store, base, context, slugs, datasets=True)
     made_pages = time.process_time() - began
-    prefix = iris.thing(base, "")
-    kinds = "|".join(sorted(_PER_PLAN - {"beleidsplan"}))
-    text = query("resources-shared").replace("?prefix", json.dumps(prefix))
-    found = store.select(text.replace("?own", json.dumps(f"^{prefix}({kinds})/")))
-    things = sorted(
-        str(r["s"])
-        for r in found
-        if "#" not in str(r["s"]) and owner(iris.path_of(str(r["s"]), base) or "") not in slugs
-    )
+    found = _shared_subjects(store, base)  # as the last stage picks them
+    things = sorted(i for i in found if "#" not in i and owner(iris.path_of(i, base) or "") not in slugs)
     seconds: dict[str, float] = {}
     digests: dict[str, str] = {}
     for iri in things:

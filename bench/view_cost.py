@@ -42,7 +42,7 @@ def passes(count: int, digests: bool = True):  # noqa: ANN201 (render_plan's sig
             for iri in owned:
                 described = pages.store.describe(iri)
                 page = views.page(iri, described)
-                pictured = pages_module._pictures_of(page, pages.actions, pages.picture, pages.by_plan)
+                pictured = pages_module._pictures_of(page, pages.actions, pages.picture, pages.minister_timelines)
                 meta = resource_meta(page, described, pages.base, page.title)
                 made.append((list(described), page, pictured, meta))
             for _iri, _entry, _entries, member, described, parts in past:

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import mimetypes
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -259,13 +260,7 @@ def _shared_pages(
     upto = max(counts.values(), default=0)
     rows: dict[str, list[Entry]] = {}
     overrides: dict[str, dict[str, tuple]] = {}
-    kinds = "|".join(sorted(_PER_PLAN - {"beleidsplan"}))
-    prefix = iris.thing(base, "")
-    own = json.dumps(f"^{prefix}({kinds})/")
-    found = store.select(query("resources-shared").replace("?prefix", json.dumps(prefix)).replace("?own", own))
-    things = sorted(
-        str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
-    )
+    things = sorted(i for i in _shared_subjects(store, base) if "#" not in i and owner(_path(i, base)) not in slugs)
     todo = [(i, shared.get(i)) for i in things if not keys.unchanged(pages, i, _path(i, base), shared.get(i))]
     keys.plans.clear()  # every key is made: what each plan's graph says around the things, released
     made_by = Spread(pages, todo, *helping)  # rendered on every core when they are many
@@ -299,6 +294,20 @@ def _shared_pages(
         if owner(path) not in slugs:
             index.add("versions", path, version_states(entries, counts, upto))
     return rows, overrides
+
+
+def _shared_subjects(store: Store, base: str) -> list[str]:
+    """The subjects of the named graphs whose IRI starts with this site's things' ("{base}/id/") and is not a
+    plan's own thing's (`_PER_PLAN` but a plan): `queries/resources-shared.rq`, or over the embedded store
+    its named graphs' subjects filtered here, as they come (the same IRIs: the query's REGEX is `own`'s)."""
+    prefix = iris.thing(base, "")
+    own = f"^{prefix}({'|'.join(sorted(_PER_PLAN - {'beleidsplan'}))})/"
+    subjects = getattr(store, "graph_subjects", None)
+    if subjects is None:
+        text = query("resources-shared").replace("?prefix", json.dumps(prefix)).replace("?own", json.dumps(own))
+        return [str(r["s"]) for r in store.select(text)]
+    mine = re.compile(own).search
+    return [iri for iri in subjects() if iri.startswith(prefix) and mine(iri) is None]
 
 
 def _sitemap_group(writer: Writer, base: str, group: str, entries: list[Entry], lines: dict[str, list[str]]) -> None:

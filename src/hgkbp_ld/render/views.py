@@ -8,6 +8,7 @@ is made of (links, rows, the page itself, the Dutch names): `render.page_model`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -65,6 +66,8 @@ _RESPONSIBLE, _COLLABORATOR = iri_term(BP.verantwoordelijke), iri_term(BP.samenw
 _PARTNER = iri_term(BP.overigePartner)
 _SEE_ALSO, _CITATION = iri_term(RDFS.seeAlso), iri_term(DCTERMS.bibliographicCitation)
 _ELABORATED = iri_term(BP.wordtUitgewerktIn)
+_HOLDS = iri_term(BP.heeftBevoegdheid)
+_PLAIN_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+")  # an IRI written in a query as it is: <iri>
 _NAME_CACHE = 4096  # predicates whose Dutch name a `Views` keeps (a plan's pages name some fifty)
 
 
@@ -95,6 +98,7 @@ class Views:
         self._for_all: dict[tuple, dict[Node, list[dict[str, Node]]]] = {}  # query, other bindings -> rows by ?this
         self._names: dict[Node, str] = {}  # property -> its Dutch name (`_name`)
         self._kinds: dict[tuple[Node, ...], tuple[str, str, Node | None]] = {}  # classes -> kind (`_kind`)
+        self._held: dict[tuple, list[dict[str, Node]]] = {}  # (role, portfolios) -> a mandate's rows (`_held_rows`)
         self._day = Literal(f"{today.isoformat()}T00:00:00", datatype=XSD.dateTime)  # who holds a portfolio today
 
     def _select(self, name: str, bindings: dict[str, Node]) -> list[dict[str, Node]]:
@@ -249,14 +253,48 @@ class Views:
             found.append((new_link(label, self.href(str(portfolio))), self._holders(portfolio)))
         return found
 
-    def _actions_of(self, prop: URIRef, node: URIRef, *, via_mandate: bool = False) -> list[Link]:
-        """Actions whose `prop` is the portfolio `node`, or one of the portfolios the mandate `node` holds."""
-        name = "page-actions-of-mandate" if via_mandate else "page-actions-of-portfolio"
-        rows = self._select(name, {"this": node, "prop": prop})
+    def _actions_of(self, prop: URIRef, node: URIRef, held: tuple[Node, ...] | None = None) -> list[Link]:
+        """Actions whose `prop` is the portfolio `node`, or (`held`: the portfolios the mandate `node`
+        holds, as its description lists them) one of those portfolios."""
+        if held is not None:
+            rows = self._held_rows(prop, node, held)
+        else:
+            rows = self._select("page-actions-of-portfolio", {"this": node, "prop": prop})
         links = self._links(rows, note="n")
         for link in links:  # made here, not yet seen: `dataclasses.replace(link, plan=...)` without a copy
             link.__dict__["plan"] = self._plan_title(link.href)
         return links
+
+    def _held_rows(self, prop: URIRef, node: URIRef, held: tuple[Node, ...]) -> list[dict[str, Node]]:
+        """`_mandate_rows`, kept for the portfolios last asked: a minister's mandates (one per term) hold the
+        same portfolios, and the query's rows are those of the portfolios, in the order of the portfolios
+        as the store lists the mandate's (its description's order), whatever the mandate
+        (`tests/test_views_scale.py`). Only the last portfolios' rows are kept (thousands of rows a role)."""
+        key = (prop, held)
+        found = self._held.get(key)
+        if found is None:
+            if self._held and next(iter(self._held))[1] != held:
+                self._held.clear()
+            found = self._held[key] = self._mandate_rows(prop, node)
+        return found
+
+    def _mandate_rows(self, prop: URIRef, node: URIRef) -> list[dict[str, Node]]:
+        """`page-actions-of-mandate`'s rows of the mandate `node`, with the mandate and `prop` written in
+        the query: asked with them bound, pyoxigraph evaluated the query for every mandate (0.5 s a
+        mandate at 1000 plans, growing with plans × mandates); written in, it starts from the mandate's
+        portfolios. The same rows in the same order (rows with the same number, of several plans, too:
+        `tests/test_views_scale.py`), without ?this and ?prop, which are these two."""
+        if type(node) is not URIRef or type(prop) is not URIRef or not _PLAIN_IRI.fullmatch(f"{node}{prop}"):
+            return self._select("page-actions-of-mandate", {"this": node, "prop": prop})
+        text = query("page-actions-of-mandate")
+        for variable, written in (
+            ("?this bp:heeftBevoegdheid", f"<{node}> bp:heeftBevoegdheid"),
+            ("?x ?prop ", f"?x <{prop}> "),
+        ):
+            if text.count(variable) != 1:
+                raise ValueError(f"page-actions-of-mandate.rq: {variable!r} is not there once")
+            text = text.replace(variable, written)
+        return self.store.select(text)
 
     def _plan_title(self, href: str) -> str:
         """The title of the built plan a thing's page belongs to (`/doc/actie/{plan}/12`)."""
@@ -281,7 +319,12 @@ class Views:
         sections["related"] = related
         return sections
 
-    def _children(self, node: URIRef, prop: URIRef) -> list[Link]:
+    def _children(self, node: URIRef, prop: URIRef, graph: Described | None = None) -> list[Link]:
+        """The parts of `node` along `prop`; `graph`: the description of `node` (all it says of itself),
+        where a node without such a statement has none, without asking the store (over pyoxigraph each ask
+        scans every plan's parts: 1 s at 1000 plans, for a plan of the register that no plan here builds)."""
+        if graph is not None and (node, prop, None) not in graph:
+            return []
         rows = self._select("page-children", {"this": node, "prop": prop})
         return self._links(rows, note="n")
 
@@ -289,7 +332,7 @@ class Views:
         return {
             "children": [
                 (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
-                for od in self._children(node, BP.heeftOperationeleDoelstelling)
+                for od in self._children(node, BP.heeftOperationeleDoelstelling, graph)
             ],
             "sdgs": self._contributions(node),
             "related_plans": self._plans(graph, node, BP.gerelateerdPlan),
@@ -303,14 +346,14 @@ class Views:
         return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
 
     def _OperationeleDoelstelling(self, node: URIRef, graph: Described) -> Sections:
-        return {"actions": self._children(node, BP.heeftActie)}
+        return {"actions": self._children(node, BP.heeftActie, graph)}
 
     def _Beleidsplan(self, node: URIRef, graph: Described) -> Sections:
         return {
             "principles": sorted(str(o) for o in graph.objects(node, BP.leidendPrincipe)),
             "goals": [
                 (goal, self._children(URIRef(self._iri(goal.href)), BP.heeftOperationeleDoelstelling))
-                for goal in self._children(node, BP.heeftDoelstelling)
+                for goal in self._children(node, BP.heeftDoelstelling, graph)
             ],
             "complementary": self._plans(graph, node, BP.isComplementairAan),
         }
@@ -326,10 +369,11 @@ class Views:
 
     def _Mandataris(self, node: URIRef, graph: Described) -> Sections:
         start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
+        held = tuple(graph.objects(node, _HOLDS))  # all the store says: the graph is the mandate's description
         return {
             "portfolios": sorted((self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural),
-            "lead": self._actions_of(BP.verantwoordelijke, node, via_mandate=True),
-            "partner": self._actions_of(BP.samenwerkingMet, node, via_mandate=True),
+            "lead": self._actions_of(BP.verantwoordelijke, node, held),
+            "partner": self._actions_of(BP.samenwerkingMet, node, held),
             "period": _period({"start": start, "end": end} if end else {"start": start}),
         }
 
