@@ -466,6 +466,51 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     _same_site(dist, built)
 
 
+def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_its_own(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build whose plans' pages were rendered by their workers gives its helper every shared page
+    as soon as the store is kept (`Helpers.give`: before the stage makes its own `Pages`; the stage run in
+    the test's process here, the helper made to start for two plans), and writes the very files of a
+    build in one process."""
+    from hgkbp_ld import runner
+    from hgkbp_ld.render import spread
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr(spread, "SPREAD_FROM", 0)
+    monkeypatch.setattr(spread, "SPREAD_PAGES", 0)
+    given: list[int] = []
+    give = spread.Helpers.give
+    made = spread.make_pages
+
+    def early(self: spread.Helpers, todo: list) -> None:
+        assert not made_by_the_stage, "given after the stage made its Pages"
+        given.append(len(todo))
+        give(self, todo)
+
+    made_by_the_stage: list[object] = []
+
+    def stage_pages(*args: Any, **kwargs: Any) -> object:
+        made_by_the_stage.append(None)
+        return made(*args, **kwargs)
+
+    def here(self: runner.Runner, function: Any, *args: object, progress: Any, **kwargs: object) -> None:
+        self.close()  # the plans' workers stopped; the stage in this process, where the test's patches hold
+        function(*args, progress=progress, **kwargs)
+
+    from hgkbp_ld.render import stage
+
+    monkeypatch.setattr(spread.Helpers, "give", early)
+    monkeypatch.setattr(stage, "make_pages", stage_pages)
+    monkeypatch.setattr(runner.Runner, "last", here)
+    data, dist = _copy(first, tmp_path / "spread")
+    shutil.rmtree(dist)
+    build(dist, data_dir=data, today=TODAY, jobs=2)
+    assert given and given[0] > 20, "the helper was not given the shared pages early"
+    assert not (dist / ".spool").exists()
+    _same_as_a_full_build(dist, data, tmp_path / "full")
+
+
 def test_a_helper_of_the_last_stage_that_fails_fails_the_stage(tmp_path: Path) -> None:
     """A helper that cannot make its pages (here: no store where it is told) fails the stage, with its error."""
     from hgkbp_ld.render.spread import Helper, Helpers

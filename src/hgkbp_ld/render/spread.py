@@ -63,6 +63,7 @@ class Helpers:
         self.helper = helper
         context = mp.get_context("spawn")  # a helper starts clean, not from the stage's heap
         self.next: Synchronized = context.Value("q", 0)  # type: ignore[assignment]
+        self.given: Work | None = None  # the pages given before the stage made its own `Pages` (`give`)
         self._processes: list[tuple[BaseProcess, Connection]] = []
         for _ in range(max(helper.jobs - 1, 0)):
             ours, theirs = context.Pipe()
@@ -78,6 +79,15 @@ class Helpers:
         if first and helper.jobs >= 2 and len(helper.slugs) * max(SPREAD_PAGES, 1) >= SPREAD_FROM:
             return cls(helper)
         return None
+
+    def give(self, todo: list[tuple[str, list[Entry] | None]]) -> None:
+        """Give the helpers every page of `todo` (IRI, its versions) now, before the stage made its own
+        `Pages` (a first build renders every shared page, known from the plans' summaries and the store):
+        they render from when their `Pages` are made, not from when the stage's are. `Spread` is then made
+        with the same `todo` and takes its part."""
+        _fresh(self.helper.spool)
+        self.given = _work(self.helper.base, todo)
+        self.render(self.given)
 
     def render(self, work: Work) -> None:
         """Give every helper `work` (they take from it with this process, through `next`)."""
@@ -134,26 +144,26 @@ class Spread:
         self.spool: Path | None = None
         self._todo = dict(todo)
         self._numbers: dict[str, int] = {}
-        if (
-            helper is None
-            or helper.jobs < 2
-            or len(todo) * len(helper.slugs) < SPREAD_FROM
-            or len(todo) < max(2, SPREAD_PAGES)
+        given = helpers.given if helpers is not None else None
+        if helper is None or (
+            given is None
+            and (helper.jobs < 2 or len(todo) * len(helper.slugs) < SPREAD_FROM or len(todo) < max(2, SPREAD_PAGES))
         ):
             if helpers is not None:
                 helpers.stop()
             return
+        if given is not None and [iri for _n, iri, _records in sorted(given)] != [iri for iri, _entries in todo]:
+            helpers.stop()  # type: ignore[union-attr]
+            raise RuntimeError("the shared pages given to the helpers early are not those the stage renders")
         self.spool = helper.spool
-        shutil.rmtree(self.spool, ignore_errors=True)
-        self.spool.mkdir(parents=True)
         self._numbers = {iri: number for number, (iri, _entries) in enumerate(todo)}
-        work = sorted(
-            ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
-            key=lambda item: (_rank(pages.base, item[1]), item[0]),
-        )
+        if given is None:
+            _fresh(self.spool)
+        work = given if given is not None else _work(pages.base, todo)
         helpers = helpers or Helpers(helper)
         try:
-            helpers.render(work)
+            if given is None:
+                helpers.render(work)
             _take(helpers.next, work, self.spool, pages)
             helpers.wait()
         finally:
@@ -178,6 +188,19 @@ class Spread:
     def close(self) -> None:
         if self.spool is not None:
             shutil.rmtree(self.spool, ignore_errors=True)
+
+
+def _fresh(spool: Path) -> None:
+    shutil.rmtree(spool, ignore_errors=True)
+    spool.mkdir(parents=True)
+
+
+def _work(base: str, todo: list[tuple[str, list[Entry] | None]]) -> Work:
+    """The pages of `todo`, numbered in its order, in the order they are taken: the costliest kinds first."""
+    return sorted(
+        ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
+        key=lambda item: (_rank(base, item[1]), item[0]),
+    )
 
 
 def _rank(base: str, iri: str) -> int:

@@ -133,6 +133,12 @@ def render(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
     )
+    common_things = _shared_things(store, base, slugs)
+    merged = None
+    if not missing:  # every plan's summary is read: what the plans share is known before the pages are made
+        merged = _merged(summaries)
+        if helpers is not None:  # a first build renders every shared page: its helpers start on them at once
+            helpers.give([(iri, merged[0].get(iri)) for iri in common_things])
     pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
@@ -146,13 +152,7 @@ def render(
     summaries.sort(key=lambda s: s["slug"])
     times = {s["slug"]: [dt.datetime.fromisoformat(t) for t in s["versions"]] for s in summaries}
     counts = {slug: len(found) for slug, found in times.items()}
-    shared: dict[str, list[HistoryEntry]] = {}
-    statistics: dict = {}
-    for summary in summaries:  # in the plans' order: an object's versions as the plans list them
-        # taken out of the summary as it is read: the stage does not hold every plan's twice (issue 18)
-        for iri, entries in summary.pop("shared").items():
-            shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
-        statistics.update(summary.pop("statistics"))
+    shared, statistics = merged if merged is not None else _merged(summaries)
     told = provenance(store)
     told_shown = told if len(slugs) == 1 else None  # what a shared page's footer shows (templates/base.html)
     fallback = latest_time(times, told)
@@ -167,7 +167,15 @@ def render(
     )
     del summaries  # what the stage needs of them is taken: their versions, contributions, statistics
     rows, overrides = _shared_pages(
-        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys, (helper, helpers)
+        pages,
+        writer,
+        index,
+        shared,
+        (slugs, common_things, mentioned),
+        (times, counts, fallback),
+        cache,
+        keys,
+        (helper, helpers),
     )
     write_records(dist, keys.records)
     lines: dict[str, list[str]] = {}  # of the sitemap index, by group
@@ -237,14 +245,34 @@ def render(
     return folder
 
 
+def _merged(summaries: list[dict]) -> tuple[dict[str, list[HistoryEntry]], dict]:
+    """The versions of what plans share (IRI -> its versions in every plan) and the plans' statistics, taken
+    out of the plans' summaries (in the plans' order: an object's versions as the plans list them) as they
+    are read: the stage does not hold every plan's twice (issue 18)."""
+    shared: dict[str, list[HistoryEntry]] = {}
+    statistics: dict = {}
+    for summary in summaries:
+        for iri, entries in summary.pop("shared").items():
+            shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
+        statistics.update(summary.pop("statistics"))
+    return shared, statistics
+
+
+def _shared_things(store: Store, base: str, slugs: list[str]) -> list[str]:
+    """What plans share that has a page of its own (no plan's own thing), sorted."""
+    kinds = "|".join(sorted(_PER_PLAN - {"beleidsplan"}))
+    prefix = iris.thing(base, "")
+    own = json.dumps(f"^{prefix}({kinds})/")
+    found = store.select(query("resources-shared").replace("?prefix", json.dumps(prefix)).replace("?own", own))
+    return sorted(str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs)
+
+
 def _shared_pages(
     pages: Pages,
-    store: Store,
     writer: Writer,
     index: IndexWriter,
     shared: dict[str, list[HistoryEntry]],
-    slugs: list[str],
-    mentioned: list[str],
+    named: tuple[list[str], list[str], list[str]],
     clock: tuple[dict[str, list[dt.datetime]], dict[str, int], dt.datetime],
     cache: Path,
     keys: Keys,
@@ -253,19 +281,14 @@ def _shared_pages(
     """The pages of what plans share (each taken from the last build if its key is the one recorded
     there: `render.shared`), and those of a plan's things that another plan names (rendered again,
     from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows by
-    group and the replacements by plan."""
+    group and the replacements by plan. `named`: the plans, what they share (`_shared_things`), and the
+    plans' things that other plans name."""
     base = pages.base
+    slugs, things, mentioned = named
     times, counts, fallback = clock
     upto = max(counts.values(), default=0)
     rows: dict[str, list[Entry]] = {}
     overrides: dict[str, dict[str, tuple]] = {}
-    kinds = "|".join(sorted(_PER_PLAN - {"beleidsplan"}))
-    prefix = iris.thing(base, "")
-    own = json.dumps(f"^{prefix}({kinds})/")
-    found = store.select(query("resources-shared").replace("?prefix", json.dumps(prefix)).replace("?own", own))
-    things = sorted(
-        str(r["s"]) for r in found if "#" not in str(r["s"]) and owner(_path(str(r["s"]), base)) not in slugs
-    )
     todo = [(i, shared.get(i)) for i in things if not keys.unchanged(pages, i, _path(i, base), shared.get(i))]
     keys.plans.clear()  # every key is made: what each plan's graph says around the things, released
     made_by = Spread(pages, todo, *helping)  # rendered on every core when they are many
