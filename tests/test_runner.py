@@ -26,6 +26,21 @@ def _says_then_waits(heard: Path, *, progress: Callable[[str], None]) -> None:
     progress("second")
 
 
+def _waits_for_the_build(folder: Path, *, progress: Callable[[str], None], ready: Callable[[], None]) -> None:
+    """A stage that starts, then waits (`ready`) for what the build does meanwhile (`before`: it writes
+    `written`), and says whether that was done when `ready` returned."""
+    (folder / "started").touch()
+    ready()
+    progress("written" if (folder / "written").exists() else "not written")
+
+
+def _wait_for(path: Path) -> None:
+    until = time.monotonic() + WAIT
+    while not path.exists():
+        assert time.monotonic() < until, f"{path.name} did not come"
+        time.sleep(0.02)
+
+
 def _fails(*, progress: Callable[[str], None]) -> None:
     progress("before the failure")
     raise ValueError("the stage failed")
@@ -70,3 +85,40 @@ def test_without_worker_processes_the_last_stage_runs_here(tmp_path: Path) -> No
 
     Runner(1).last(_says_then_waits, heard, progress=progress)
     assert said == ["first", "second"]
+
+
+def test_the_build_works_beside_the_last_stages_start(tmp_path: Path) -> None:
+    """`before` (the build's manifest) runs in the build's process while the stage's process starts; the
+    stage goes past `ready` only once it is done; its result is `last`'s."""
+    said: list[str] = []
+
+    def before() -> int:
+        _wait_for(tmp_path / "started")  # the stage runs beside it
+        (tmp_path / "written").touch()
+        return 42
+
+    assert _started(Runner(2)).last(_waits_for_the_build, tmp_path, progress=said.append, before=before) == 42
+    assert said == ["written"]
+
+
+def test_a_failure_beside_the_last_stages_start_ends_the_stage(tmp_path: Path) -> None:
+    said: list[str] = []
+
+    def before() -> int:
+        _wait_for(tmp_path / "started")
+        raise ValueError("the catalogue is not valid")
+
+    with pytest.raises(ValueError, match="the catalogue is not valid"):
+        _started(Runner(2)).last(_waits_for_the_build, tmp_path, progress=said.append, before=before)
+    assert said == []
+
+
+def test_without_worker_processes_the_build_works_before_the_stage(tmp_path: Path) -> None:
+    said: list[str] = []
+
+    def before() -> int:
+        (tmp_path / "written").touch()
+        return 7
+
+    assert Runner(1).last(_waits_for_the_build, tmp_path, progress=said.append, before=before) == 7
+    assert said == ["written"]

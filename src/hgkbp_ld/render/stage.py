@@ -73,7 +73,7 @@ from hgkbp_ld.render.site import FILE_TYPES, documents, goals
 from hgkbp_ld.render.spread import Helper, Helpers, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
-from hgkbp_ld.store.embedded import SNAPSHOT
+from hgkbp_ld.store.embedded import SNAPSHOT, preload
 from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
 SECTIONS = ("resources", "ldes", "versions")  # the index's sections that grow with the plans: streamed
@@ -101,16 +101,25 @@ def render(
     started: int | None = None,
     day: str | None = None,
     jobs: int = 1,
+    plans: dict[str, dict] | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> Path:
     """Render the build in `dist` into `dist/site`; `previous` is the site being replaced (if any).
     `fragments`: the plans whose pages are rendered already into `site` (the new site's folder so far),
     with their fragments in dist/build-cache; every other plan is rendered here. `day`: what the pages
-    take from `today` (`incremental.in_force`; default: the day itself); `jobs`: processes it may use."""
+    take from `today` (`incremental.in_force`; default: the day itself); `jobs`: processes it may use.
+    `ready`: returns once `dist`'s manifest is written (the build writes it while the stage starts);
+    `plans`: the plans whose dumps are in `dist` already then (slug -> graph, triples: the manifest's)."""
     began = time.perf_counter()
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
-    # the last build's store, with only what changed loaded again (a fresh load's quads: store.embedded)
-    dataset = store.load(dist, previous=previous.parent if previous is not None else None)
+    # A first build loads its plans into the store while the build writes its manifest (the catalogue's
+    # validation: one core); another takes the last build's store, with only what changed loaded again
+    early = preload(scratch, dist, plans) if plans and previous is None else None
+    if early is not None:
+        progress(f"{len(plans or {})} plan(s) loaded into the store in {time.perf_counter() - began:.1f} s")
+    ready()
+    dataset = store.load(dist, previous=previous.parent if previous is not None else None, early=early)
     manifest = dataset.manifest
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     if site is not None and site.exists():
