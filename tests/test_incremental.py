@@ -494,9 +494,11 @@ def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_
         made_by_the_stage.append(None)
         return made(*args, **kwargs)
 
-    def here(self: runner.Runner, function: Any, *args: object, progress: Any, **kwargs: object) -> None:
-        self.close()  # the plans' workers stopped; the stage in this process, where the test's patches hold
-        function(*args, progress=progress, **kwargs)
+    last = runner.Runner.last
+
+    def here(self: runner.Runner, *args: Any, **kwargs: Any) -> object:
+        self.close()  # the plans' workers stopped: the stage runs in this process, where the test's patches hold
+        return last(self, *args, **kwargs)
 
     from hgkbp_ld.render import stage
 
