@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import shutil
+import threading
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
@@ -65,6 +67,7 @@ class Helpers:
         self.next: Synchronized = context.Value("q", 0)  # type: ignore[assignment]
         self.given: Work | None = None  # the pages given before the stage made its own `Pages` (`give`)
         self._processes: list[tuple[BaseProcess, Connection]] = []
+        self._sending: list[threading.Thread] = []
         for _ in range(max(helper.jobs - 1, 0)):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(helper, self.next, theirs), daemon=True)
@@ -90,15 +93,19 @@ class Helpers:
         self.render(self.given)
 
     def render(self, work: Work) -> None:
-        """Give every helper `work` (they take from it with this process, through `next`)."""
+        """Give every helper `work` (they take from it with this process, through `next`). Sent by a thread:
+        a helper reads it only once its `Pages` are made, and the work is more than a pipe holds, so this
+        process would wait for that (`give`: while it could make its own)."""
+        pickled = ForkingPickler.dumps(work)
         for _process, connection in self._processes:
-            try:
-                connection.send(work)
-            except OSError:  # it failed while starting: `wait` says why
-                pass
+            sending = threading.Thread(target=_send, args=(connection, pickled), name="hgkbp-spread-send", daemon=True)
+            sending.start()
+            self._sending.append(sending)
 
     def wait(self) -> None:
         """Until every helper is done; a helper's failure raised here, with its traceback."""
+        for sending in self._sending:
+            sending.join()
         failures = []
         for process, connection in self._processes:
             try:
@@ -117,15 +124,19 @@ class Helpers:
             self.next.value = 1 << 62  # nothing left to take
         for process, connection in self._processes:
             try:
-                connection.send(None)
+                if not self._sending:  # (given work, it finds none left to take and ends)
+                    connection.send(None)
             except OSError:  # it ended already
                 pass
-            connection.close()
             process.join(timeout=60)
             if process.is_alive():
                 process.terminate()
                 process.join()
-        self._processes = []
+        for sending in self._sending:
+            sending.join()  # its helper read the work, or ended (the pipe is broken)
+        for _process, connection in self._processes:
+            connection.close()
+        self._processes, self._sending = [], []
 
 
 class Spread:
@@ -201,6 +212,13 @@ def _work(base: str, todo: list[tuple[str, list[Entry] | None]]) -> Work:
         ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
         key=lambda item: (_rank(base, item[1]), item[0]),
     )
+
+
+def _send(connection: Connection, pickled: memoryview | bytes) -> None:
+    try:
+        connection.send_bytes(pickled)
+    except OSError:  # it failed while starting: `wait` says why
+        pass
 
 
 def _rank(base: str, iri: str) -> int:
