@@ -29,6 +29,7 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from hgkbp_ld import iris
+from hgkbp_ld.render.actions import StreamedIndex
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
@@ -52,6 +53,7 @@ class Helper:
     datasets: bool
     spool: Path
     jobs: int
+    texts: Path | None = None  # where the actions' folded texts are kept (`StreamedIndex`): taken after the pages
 
 
 Work = list[tuple[int, str, list | None]]  # (number, IRI, its versions as records), in the order taken
@@ -175,7 +177,7 @@ class Spread:
         try:
             if given is None:
                 helpers.render(work)
-            _take(helpers.next, work, self.spool, pages)
+            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts))
             helpers.wait()
         finally:
             helpers.stop()
@@ -231,14 +233,28 @@ def _records(entries: list[Entry] | None) -> list | None:
     return [e.record() for e in entries] if entries else None
 
 
-def _take(next_one: Synchronized, work: Work, spool: Path, pages: Pages) -> None:
-    """Render the pages of `work` this process takes (the next not taken by another), until none is left."""
+def _texts(pages: Pages, kept: Path | None) -> tuple[StreamedIndex, list[str]] | None:
+    """What keeps the actions' texts of every plan (`StreamedIndex.keep`), and the plans, if they are kept."""
+    if kept is None or pages.actions is None:
+        return None
+    index = StreamedIndex(pages.actions, pages.store, kept)
+    return index, index.plans()
+
+
+def _take(
+    next_one: Synchronized, work: Work, spool: Path, pages: Pages, texts: tuple[StreamedIndex, list[str]] | None = None
+) -> None:
+    """Render the pages of `work` this process takes (the next not taken by another), then fold and keep the
+    plans' texts it takes (the index's, which the stage would fold alone at its end), until none is left."""
     while True:
         with next_one.get_lock():
             position = next_one.value
             next_one.value = position + 1
         if position >= len(work):
-            return
+            if texts is None or position - len(work) >= len(texts[1]):
+                return
+            texts[0].keep(texts[1][position - len(work)])
+            continue
         number, iri, records = work[position]
         entries = [Entry.recorded(r) for r in records] if records else None
         _spool(spool, number, bodies(pages.current(iri, entries).representations))
@@ -260,7 +276,7 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection) -> No
         work = connection.recv()
         if work is None:
             return
-        _take(next_one, work, helper.spool, pages)
+        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts))
         connection.send(None)
     except EOFError:  # the stage ended without work for it
         return

@@ -133,7 +133,9 @@ def render(
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
     store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; helpers read it
-    helper = Helper(dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs)
+    helper = Helper(
+        dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs, cache / FRAGMENTS
+    )
     records = read_records(previous.parent if previous is not None else None)
     helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
     if store.reloaded is not None:
