@@ -9,9 +9,11 @@ long ones at the end. All write the pages' bodies into a spool folder, and the l
 them into the site in its own order, so the site is the same bytes whatever the number of
 processes and whichever took which page.
 
-A first build starts its helpers as soon as the store is kept (`Helpers.start`), so that their
-start (imports, the store opened, their `Pages` made) runs while the last stage makes its own;
-another build starts them only once it knows the pages to render are many.
+A first build starts its helpers as soon as the store is kept (`Helpers.early`) and gives them every
+shared page at once (`Helpers.give`: a first build renders them all), so that they render from when
+their `Pages` are made while the last stage makes its own; another build starts them only once it
+knows the pages to render are many. Once the pages are taken, every process folds and keeps the plans'
+action texts for the site's index (`StreamedIndex.keep`), which the stage would fold alone at its end.
 """
 
 from __future__ import annotations
