@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import inspect
+import json
 import pickle
 import resource
 import shutil
@@ -75,17 +77,25 @@ def main() -> None:
     if args.replay:
         function, stage_args, kwargs = pickle.loads((args.replay / ARGUMENTS).read_bytes())
         _copy(args.replay / "dist", stage_args[0])
+        if "plans" in inspect.signature(function).parameters:  # the plans preloaded, as the build does
+            plans = json.loads((Path(str(stage_args[0])) / "manifest.json").read_bytes())["plans"]
+            kwargs["plans"] = {slug: {"graph": p["graph"], "triples": p["triples"]} for slug, p in plans.items()}
+        else:  # a stage saved by code that preloads, replayed by code that does not
+            kwargs.pop("plans", None)
         _timed(function, stage_args, kwargs, args.profile)
         return
 
-    def last(self: runner.Runner, function: Callable[..., object], *stage_args: object, **kwargs: object) -> None:
+    def last(self: runner.Runner, function: Callable[..., object], *stage_args: object, **kwargs: object) -> object:
         self.close()
         kwargs.pop("progress")
+        before = kwargs.pop("before", None)
+        made = before() if callable(before) else None  # the manifest, written before the stage here
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
             _copy(Path(str(stage_args[0])), args.save / "dist")
             (args.save / ARGUMENTS).write_bytes(pickle.dumps((function, stage_args, kwargs)))
         _timed(function, stage_args, kwargs, args.profile)
+        return made
 
     runner.Runner.last = last  # type: ignore[method-assign]
     began = time.perf_counter()

@@ -450,12 +450,12 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     take = spread._take
     ours: list[int] = []
 
-    def after_the_helper(next_one: Any, work: list, spool: Path, pages: object) -> None:  # as spread._take
+    def after_the_helper(next_one: Any, work: list, spool: Path, pages: object, *texts: Any) -> None:  # as spread._take
         waited = time.monotonic() + 120
         while next_one.value == 0:  # the helper has not taken the first page yet
             assert time.monotonic() < waited, "the helper took no page in 120 s"
             time.sleep(0.02)
-        take(next_one, work, spool, pages)
+        take(next_one, work, spool, pages, *texts)
         ours.append(len(work))
 
     monkeypatch.setattr(spread, "_take", after_the_helper)
@@ -464,6 +464,66 @@ def test_the_shared_pages_rendered_on_two_cores_are_those_of_one(
     assert not early or started[0] is not None, "a first build did not start its helpers after the load"
     assert not (dist / ".spool").exists()
     _same_site(dist, built)
+
+
+def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_its_own(
+    first: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build whose plans' pages were rendered by their workers gives its helper every shared page
+    as soon as the store is kept (`Helpers.give`: before the stage makes its own `Pages`; the stage run in
+    the test's process here, the helper made to start for two plans); the plans' texts of the index are
+    folded by the processes as they run out of pages, not by the stage at its end; the files are those of
+    a build in one process."""
+    from hgkbp_ld import runner
+    from hgkbp_ld.render import spread
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr(spread, "SPREAD_FROM", 0)
+    monkeypatch.setattr(spread, "SPREAD_PAGES", 0)
+    given: list[int] = []
+    give = spread.Helpers.give
+    made = spread.make_pages
+
+    def early(self: spread.Helpers, todo: list) -> None:
+        assert not made_by_the_stage, "given after the stage made its Pages"
+        given.append(len(todo))
+        give(self, todo)
+
+    made_by_the_stage: list[object] = []
+
+    def stage_pages(*args: Any, **kwargs: Any) -> object:
+        made_by_the_stage.append(None)
+        return made(*args, **kwargs)
+
+    last = runner.Runner.last
+
+    def here(self: runner.Runner, *args: Any, **kwargs: Any) -> object:
+        self.close()  # the plans' workers stopped: the stage runs in this process, where the test's patches hold
+        return last(self, *args, **kwargs)
+
+    from hgkbp_ld.render import actions, stage
+    from hgkbp_ld.render.actions import StreamedIndex
+
+    folded_at_the_end: list[int] = []
+    write_json, fold = StreamedIndex.write_json, actions._fold_texts
+
+    def at_the_end(self: StreamedIndex, out: Any) -> None:
+        monkeypatch.setattr(
+            actions, "_fold_texts", lambda rows, found: [folded_at_the_end.append(len(rows)), fold(rows, found)]
+        )
+        write_json(self, out)
+
+    monkeypatch.setattr(StreamedIndex, "write_json", at_the_end)
+    monkeypatch.setattr(spread.Helpers, "give", early)
+    monkeypatch.setattr(stage, "make_pages", stage_pages)
+    monkeypatch.setattr(runner.Runner, "last", here)
+    data, dist = _copy(first, tmp_path / "spread")
+    shutil.rmtree(dist)
+    build(dist, data_dir=data, today=TODAY, jobs=2)
+    assert given and given[0] > 20, "the helper was not given the shared pages early"
+    assert folded_at_the_end == [], "the plans' texts were not folded and kept beside the pages"
+    assert not (dist / ".spool").exists()
+    _same_as_a_full_build(dist, data, tmp_path / "full")
 
 
 def test_a_helper_of_the_last_stage_that_fails_fails_the_stage(tmp_path: Path) -> None:

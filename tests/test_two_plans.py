@@ -165,6 +165,31 @@ def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
         assert dataset.graphs[f"{ID}dataset/{OTHER}"] == manifest["plans"][OTHER]["triples"]
 
 
+def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scratch(two: Path, tmp_path: Path) -> None:
+    """The last stage of a first build loads the plans' dumps while the build writes its manifest
+    (`embedded.preload`); `load(early=...)` takes that store and loads the rest: the same quads and counts
+    as a load from scratch. A preloaded store of other plans than the manifest's is not taken."""
+    manifest = json.loads((two / "manifest.json").read_text())
+    plans = {slug: {"graph": p["graph"], "triples": p["triples"]} for slug, p in manifest["plans"].items()}
+    scratch = EmbeddedStore(tmp_path / "scratch")
+    expected = scratch.load(two)
+    assert scratch.path is not None
+    quads = set(ox.Store.read_only(str(scratch.path)))
+    early = embedded.preload(tmp_path / "stores", two, plans)
+    assert set(ox.Store.read_only(str(early))) < quads  # the plans only: no catalogue, no vocabulary
+    taken = EmbeddedStore(tmp_path / "stores")
+    dataset = taken.load(two, early=early)
+    assert taken.path is not None and not early.exists()
+    assert set(ox.Store.read_only(str(taken.path))) == quads
+    assert (dataset.graphs, dataset.merged) == (expected.graphs, expected.merged)
+    fewer = dict(list(plans.items())[:1])  # the manifest names another plan too: loaded from scratch
+    other = embedded.preload(tmp_path / "other", two, fewer)
+    again = EmbeddedStore(tmp_path / "other")
+    again.load(two, early=other)
+    assert again.path is not None and not other.exists()
+    assert set(ox.Store.read_only(str(again.path))) == quads
+
+
 def test_a_dump_that_lost_a_triple_is_refused_at_load(two: Path, tmp_path: Path) -> None:
     manifest = json.loads((two / "manifest.json").read_text())
     for name in [f"{slug}.nt" for slug in manifest["plans"]] + [manifest["catalogue"]["file"], "beleidsplan.ttl"]:

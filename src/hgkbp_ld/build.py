@@ -183,21 +183,28 @@ def build(
         notes = _notes(plans, base, data_dir, progress)
         progress(f"writing {out}")
         started = time.perf_counter()
-        files = manifest.write(temporary, plans, base, data_dir, times, check)
-        seconds["write"] = time.perf_counter() - started
-        runner.last(
+
+        def write() -> dict[str, str]:  # while the last stage loads the plans into its store
+            written = manifest.write(temporary, plans, base, data_dir, times, check)
+            seconds["write"] = time.perf_counter() - started
+            return written
+
+        files = runner.last(
             render,
             temporary,
             base,
             today,
             previous=previous,
             progress=progress,
+            before=write,
             fragments=tuple(c.slug for c in configs),
             site=site,
             started=context.started,
             day=day,
             jobs=runner.jobs,
+            plans={p.slug: {"graph": str(Iris(base, p.slug).dataset()), "triples": p.triples} for p in plans},
         )
+        assert files is not None
         seconds["site"] = time.perf_counter() - started - seconds["write"]
         if check is not None:
             check.wait()  # the catalogue conforms, or the build stops here: dist/ as it was

@@ -139,6 +139,7 @@ class StreamedIndex:
         self.index = index
         self.store = store
         self.kept = texts
+        self._by_plan: dict[str, list[Row]] | None = None
 
     def write_json(self, out: IO[str]) -> None:
         whole = index_json(dataclasses.replace(self.index, rows=[]))
@@ -158,6 +159,24 @@ class StreamedIndex:
                     row.text = ""  # released again: only one plan's texts at a time
             out.write("]")
         out.write("}")
+
+    def plans(self) -> list[str]:
+        """The plans with actions, in the index's order."""
+        return [plan for plan, _rows in groupby(self.index.rows, key=lambda row: row.plan)]
+
+    def keep(self, plan: str) -> None:
+        """Fold a plan's actions' texts and keep them (`texts`) unless they are kept already, then release
+        them: what `write_json` would do for the plan, done beforehand (by another process of the last stage,
+        while this one renders: `render.spread`)."""
+        if self.kept is None or (self.kept / texts_name(plan)).is_file():
+            return
+        if self._by_plan is None:
+            self._by_plan = {key: list(rows) for key, rows in groupby(self.index.rows, key=lambda row: row.plan)}
+        rows = self._by_plan.get(plan, [])
+        if rows:
+            self._texts(plan, rows)
+        for row in rows:
+            row.text = ""
 
     def _texts(self, plan: str, rows: list[Row]) -> None:
         kept = self.kept / texts_name(plan) if self.kept is not None else None

@@ -9,9 +9,11 @@ long ones at the end. All write the pages' bodies into a spool folder, and the l
 them into the site in its own order, so the site is the same bytes whatever the number of
 processes and whichever took which page.
 
-A first build starts its helpers as soon as the store is kept (`Helpers.start`), so that their
-start (imports, the store opened, their `Pages` made) runs while the last stage makes its own;
-another build starts them only once it knows the pages to render are many.
+A first build starts its helpers as soon as the store is kept (`Helpers.early`) and gives them every
+shared page at once (`Helpers.give`: a first build renders them all), so that they render from when
+their `Pages` are made while the last stage makes its own; another build starts them only once it
+knows the pages to render are many. Once the pages are taken, every process folds and keeps the plans'
+action texts for the site's index (`StreamedIndex.keep`), which the stage would fold alone at its end.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import shutil
+import threading
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from hgkbp_ld import iris
+from hgkbp_ld.render.actions import StreamedIndex
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
@@ -50,6 +55,7 @@ class Helper:
     datasets: bool
     spool: Path
     jobs: int
+    texts: Path | None = None  # where the actions' folded texts are kept (`StreamedIndex`): taken after the pages
 
 
 Work = list[tuple[int, str, list | None]]  # (number, IRI, its versions as records), in the order taken
@@ -63,7 +69,9 @@ class Helpers:
         self.helper = helper
         context = mp.get_context("spawn")  # a helper starts clean, not from the stage's heap
         self.next: Synchronized = context.Value("q", 0)  # type: ignore[assignment]
+        self.given: Work | None = None  # the pages given before the stage made its own `Pages` (`give`)
         self._processes: list[tuple[BaseProcess, Connection]] = []
+        self._sending: list[threading.Thread] = []
         for _ in range(max(helper.jobs - 1, 0)):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(helper, self.next, theirs), daemon=True)
@@ -79,16 +87,29 @@ class Helpers:
             return cls(helper)
         return None
 
+    def give(self, todo: list[tuple[str, list[Entry] | None]]) -> None:
+        """Give the helpers every page of `todo` (IRI, its versions) now, before the stage made its own
+        `Pages` (a first build renders every shared page, known from the plans' summaries and the store):
+        they render from when their `Pages` are made, not from when the stage's are. `Spread` is then made
+        with the same `todo` and takes its part."""
+        _fresh(self.helper.spool)
+        self.given = _work(self.helper.base, todo)
+        self.render(self.given)
+
     def render(self, work: Work) -> None:
-        """Give every helper `work` (they take from it with this process, through `next`)."""
+        """Give every helper `work` (they take from it with this process, through `next`). Sent by a thread:
+        a helper reads it only once its `Pages` are made, and the work is more than a pipe holds, so this
+        process would wait for that (`give`: while it could make its own)."""
+        pickled = ForkingPickler.dumps(work)
         for _process, connection in self._processes:
-            try:
-                connection.send(work)
-            except OSError:  # it failed while starting: `wait` says why
-                pass
+            sending = threading.Thread(target=_send, args=(connection, pickled), name="hgkbp-spread-send", daemon=True)
+            sending.start()
+            self._sending.append(sending)
 
     def wait(self) -> None:
         """Until every helper is done; a helper's failure raised here, with its traceback."""
+        for sending in self._sending:
+            sending.join()
         failures = []
         for process, connection in self._processes:
             try:
@@ -107,15 +128,19 @@ class Helpers:
             self.next.value = 1 << 62  # nothing left to take
         for process, connection in self._processes:
             try:
-                connection.send(None)
+                if not self._sending:  # (given work, it finds none left to take and ends)
+                    connection.send(None)
             except OSError:  # it ended already
                 pass
-            connection.close()
             process.join(timeout=60)
             if process.is_alive():
                 process.terminate()
                 process.join()
-        self._processes = []
+        for sending in self._sending:
+            sending.join()  # its helper read the work, or ended (the pipe is broken)
+        for _process, connection in self._processes:
+            connection.close()
+        self._processes, self._sending = [], []
 
 
 class Spread:
@@ -134,27 +159,27 @@ class Spread:
         self.spool: Path | None = None
         self._todo = dict(todo)
         self._numbers: dict[str, int] = {}
-        if (
-            helper is None
-            or helper.jobs < 2
-            or len(todo) * len(helper.slugs) < SPREAD_FROM
-            or len(todo) < max(2, SPREAD_PAGES)
+        given = helpers.given if helpers is not None else None
+        if helper is None or (
+            given is None
+            and (helper.jobs < 2 or len(todo) * len(helper.slugs) < SPREAD_FROM or len(todo) < max(2, SPREAD_PAGES))
         ):
             if helpers is not None:
                 helpers.stop()
             return
+        if given is not None and [iri for _n, iri, _records in sorted(given)] != [iri for iri, _entries in todo]:
+            helpers.stop()  # type: ignore[union-attr]
+            raise RuntimeError("the shared pages given to the helpers early are not those the stage renders")
         self.spool = helper.spool
-        shutil.rmtree(self.spool, ignore_errors=True)
-        self.spool.mkdir(parents=True)
         self._numbers = {iri: number for number, (iri, _entries) in enumerate(todo)}
-        work = sorted(
-            ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
-            key=lambda item: (_rank(pages.base, item[1]), item[0]),
-        )
+        if given is None:
+            _fresh(self.spool)
+        work = given if given is not None else _work(pages.base, todo)
         helpers = helpers or Helpers(helper)
         try:
-            helpers.render(work)
-            _take(helpers.next, work, self.spool, pages)
+            if given is None:
+                helpers.render(work)
+            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts))
             helpers.wait()
         finally:
             helpers.stop()
@@ -180,6 +205,26 @@ class Spread:
             shutil.rmtree(self.spool, ignore_errors=True)
 
 
+def _fresh(spool: Path) -> None:
+    shutil.rmtree(spool, ignore_errors=True)
+    spool.mkdir(parents=True)
+
+
+def _work(base: str, todo: list[tuple[str, list[Entry] | None]]) -> Work:
+    """The pages of `todo`, numbered in its order, in the order they are taken: the costliest kinds first."""
+    return sorted(
+        ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
+        key=lambda item: (_rank(base, item[1]), item[0]),
+    )
+
+
+def _send(connection: Connection, pickled: memoryview | bytes) -> None:
+    try:
+        connection.send_bytes(pickled)
+    except OSError:  # it failed while starting: `wait` says why
+        pass
+
+
 def _rank(base: str, iri: str) -> int:
     """Where a page's kind comes in the order taken: the costliest kinds first."""
     path = iris.path_of(iri, base) or iri
@@ -190,14 +235,28 @@ def _records(entries: list[Entry] | None) -> list | None:
     return [e.record() for e in entries] if entries else None
 
 
-def _take(next_one: Synchronized, work: Work, spool: Path, pages: Pages) -> None:
-    """Render the pages of `work` this process takes (the next not taken by another), until none is left."""
+def _texts(pages: Pages, kept: Path | None) -> tuple[StreamedIndex, list[str]] | None:
+    """What keeps the actions' texts of every plan (`StreamedIndex.keep`), and the plans, if they are kept."""
+    if kept is None or pages.actions is None:
+        return None
+    index = StreamedIndex(pages.actions, pages.store, kept)
+    return index, index.plans()
+
+
+def _take(
+    next_one: Synchronized, work: Work, spool: Path, pages: Pages, texts: tuple[StreamedIndex, list[str]] | None = None
+) -> None:
+    """Render the pages of `work` this process takes (the next not taken by another), then fold and keep the
+    plans' texts it takes (the index's, which the stage would fold alone at its end), until none is left."""
     while True:
         with next_one.get_lock():
             position = next_one.value
             next_one.value = position + 1
         if position >= len(work):
-            return
+            if texts is None or position - len(work) >= len(texts[1]):
+                return
+            texts[0].keep(texts[1][position - len(work)])
+            continue
         number, iri, records = work[position]
         entries = [Entry.recorded(r) for r in records] if records else None
         _spool(spool, number, bodies(pages.current(iri, entries).representations))
@@ -219,7 +278,7 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection) -> No
         work = connection.recv()
         if work is None:
             return
-        _take(next_one, work, helper.spool, pages)
+        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts))
         connection.send(None)
     except EOFError:  # the stage ended without work for it
         return

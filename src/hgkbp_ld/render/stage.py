@@ -74,7 +74,7 @@ from hgkbp_ld.render.site import FILE_TYPES, documents, goals
 from hgkbp_ld.render.spread import Helper, Helpers, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
-from hgkbp_ld.store.embedded import SNAPSHOT
+from hgkbp_ld.store.embedded import SNAPSHOT, preload
 from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
 SECTIONS = ("resources", "ldes", "versions")  # the index's sections that grow with the plans: streamed
@@ -102,16 +102,25 @@ def render(
     started: int | None = None,
     day: str | None = None,
     jobs: int = 1,
+    plans: dict[str, dict] | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> Path:
     """Render the build in `dist` into `dist/site`; `previous` is the site being replaced (if any).
     `fragments`: the plans whose pages are rendered already into `site` (the new site's folder so far),
     with their fragments in dist/build-cache; every other plan is rendered here. `day`: what the pages
-    take from `today` (`incremental.in_force`; default: the day itself); `jobs`: processes it may use."""
+    take from `today` (`incremental.in_force`; default: the day itself); `jobs`: processes it may use.
+    `ready`: returns once `dist`'s manifest is written (the build writes it while the stage starts);
+    `plans`: the plans whose dumps are in `dist` already then (slug -> graph, triples: the manifest's)."""
     began = time.perf_counter()
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
-    # the last build's store, with only what changed loaded again (a fresh load's quads: store.embedded)
-    dataset = store.load(dist, previous=previous.parent if previous is not None else None)
+    # A first build loads its plans into the store while the build writes its manifest (the catalogue's
+    # validation: one core); another takes the last build's store, with only what changed loaded again
+    early = preload(scratch, dist, plans) if plans and previous is None else None
+    if early is not None:
+        progress(f"{len(plans or {})} plan(s) loaded into the store in {time.perf_counter() - began:.1f} s")
+    ready()
+    dataset = store.load(dist, previous=previous.parent if previous is not None else None, early=early)
     manifest = dataset.manifest
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     if site is not None and site.exists():
@@ -125,7 +134,9 @@ def render(
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
     store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; helpers read it
-    helper = Helper(dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs)
+    helper = Helper(
+        dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs, cache / FRAGMENTS
+    )
     records = read_records(previous.parent if previous is not None else None)
     helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
     if store.reloaded is not None:
@@ -134,6 +145,12 @@ def render(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
     )
+    common_things = _shared_things(store, base, slugs)
+    merged = None
+    if not missing:  # every plan's summary is read: what the plans share is known before the pages are made
+        merged = _merged(summaries)
+        if helpers is not None:  # a first build renders every shared page: its helpers start on them at once
+            helpers.give([(iri, merged[0].get(iri)) for iri in common_things])
     pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
@@ -147,13 +164,7 @@ def render(
     summaries.sort(key=lambda s: s["slug"])
     times = {s["slug"]: [dt.datetime.fromisoformat(t) for t in s["versions"]] for s in summaries}
     counts = {slug: len(found) for slug, found in times.items()}
-    shared: dict[str, list[HistoryEntry]] = {}
-    statistics: dict = {}
-    for summary in summaries:  # in the plans' order: an object's versions as the plans list them
-        # taken out of the summary as it is read: the stage does not hold every plan's twice (issue 18)
-        for iri, entries in summary.pop("shared").items():
-            shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
-        statistics.update(summary.pop("statistics"))
+    shared, statistics = merged if merged is not None else _merged(summaries)
     told = provenance(store)
     told_shown = told if len(slugs) == 1 else None  # what a shared page's footer shows (templates/base.html)
     fallback = latest_time(times, told)
@@ -168,7 +179,15 @@ def render(
     )
     del summaries  # what the stage needs of them is taken: their versions, contributions, statistics
     rows, overrides = _shared_pages(
-        pages, store, writer, index, shared, slugs, mentioned, (times, counts, fallback), cache, keys, (helper, helpers)
+        pages,
+        writer,
+        index,
+        shared,
+        (slugs, common_things, mentioned),
+        (times, counts, fallback),
+        cache,
+        keys,
+        (helper, helpers),
     )
     write_records(dist, keys.records)
     lines: dict[str, list[str]] = {}  # of the sitemap index, by group
@@ -238,14 +257,30 @@ def render(
     return folder
 
 
+def _merged(summaries: list[dict]) -> tuple[dict[str, list[HistoryEntry]], dict]:
+    """The versions of what plans share (IRI -> its versions in every plan) and the plans' statistics, taken
+    out of the plans' summaries (in the plans' order: an object's versions as the plans list them) as they
+    are read: the stage does not hold every plan's twice (issue 18)."""
+    shared: dict[str, list[HistoryEntry]] = {}
+    statistics: dict = {}
+    for summary in summaries:
+        for iri, entries in summary.pop("shared").items():
+            shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
+        statistics.update(summary.pop("statistics"))
+    return shared, statistics
+
+
+def _shared_things(store: Store, base: str, slugs: list[str]) -> list[str]:
+    """What plans share that has a page of its own (no plan's own thing), sorted."""
+    return sorted(i for i in _shared_subjects(store, base) if "#" not in i and owner(_path(i, base)) not in slugs)
+
+
 def _shared_pages(
     pages: Pages,
-    store: Store,
     writer: Writer,
     index: IndexWriter,
     shared: dict[str, list[HistoryEntry]],
-    slugs: list[str],
-    mentioned: list[str],
+    named: tuple[list[str], list[str], list[str]],
     clock: tuple[dict[str, list[dt.datetime]], dict[str, int], dt.datetime],
     cache: Path,
     keys: Keys,
@@ -254,13 +289,14 @@ def _shared_pages(
     """The pages of what plans share (each taken from the last build if its key is the one recorded
     there: `render.shared`), and those of a plan's things that another plan names (rendered again,
     from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows by
-    group and the replacements by plan."""
+    group and the replacements by plan. `named`: the plans, what they share (`_shared_things`), and the
+    plans' things that other plans name."""
     base = pages.base
+    slugs, things, mentioned = named
     times, counts, fallback = clock
     upto = max(counts.values(), default=0)
     rows: dict[str, list[Entry]] = {}
     overrides: dict[str, dict[str, tuple]] = {}
-    things = sorted(i for i in _shared_subjects(store, base) if "#" not in i and owner(_path(i, base)) not in slugs)
     todo = [(i, shared.get(i)) for i in things if not keys.unchanged(pages, i, _path(i, base), shared.get(i))]
     keys.plans.clear()  # every key is made: what each plan's graph says around the things, released
     made_by = Spread(pages, todo, *helping)  # rendered on every core when they are many

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -81,11 +82,12 @@ class EmbeddedStore:
         found._store = store
         return found
 
-    def load(self, dist: Path, previous: Path | None = None) -> Dataset:
+    def load(self, dist: Path, previous: Path | None = None, early: Path | None = None) -> Dataset:
         """Load the build in `dist`. `previous`: the build `dist` replaces (on disk only): its store
         (`SNAPSHOT`) is taken and only the graphs whose files changed are loaded again (`_update`),
         which gives the quads of a load from scratch; without blank nodes in what changed, else it is
-        loaded from scratch."""
+        loaded from scratch. `early`: a store the build's plans were loaded into (`preload`) before its
+        manifest was written, taken (on disk only) if it holds the plans the manifest names."""
         manifest, version = read_manifest(dist)
         self.reloaded = None
         path = None
@@ -99,6 +101,10 @@ class EmbeddedStore:
             shutil.copytree(snapshot, path)
             store = ox.Store(str(path))
             graphs = _graphs(manifest)
+        elif path is not None and early is not None and _plans(early) == _plan_graphs(manifest):
+            os.replace(early, path)  # the plans loaded already: the rest of the build loaded into it
+            store = ox.Store(str(path))
+            graphs = _fill(store, dist, manifest, plans=False)
         elif path is not None and previous is not None and (updated := _update(path, dist, manifest, previous)):
             store, graphs, self.reloaded = updated
         else:
@@ -112,6 +118,9 @@ class EmbeddedStore:
                     f"graph {graph}: loaded {loaded} triples, the manifest says {expected}; "
                     "the dump is damaged, rebuild with 'hgkbp-ld build'"
                 )
+        if early is not None:  # (not taken if the manifest names other plans)
+            shutil.rmtree(early, ignore_errors=True)
+            _loaded(early).unlink(missing_ok=True)
         graphs[VOCABULARY_GRAPH] = counted.get(VOCABULARY_GRAPH, 0)
         dataset = Dataset(version, graphs, manifest, counted[""])
         store.flush()
@@ -248,6 +257,39 @@ def _term(terms: dict, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return found
 
 
+def preload(folder: Path, dist: Path, plans: dict[str, dict]) -> Path:
+    """A new store in `folder` holding the plans' dumps in `dist` (slug -> its "graph" and "triples", as the
+    manifest will name them), loaded as `load` loads them, before the build's manifest is written (the
+    catalogue's validation runs meanwhile); `load(early=)` takes it and loads the rest."""
+    path = folder / f"early-{os.getpid()}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(path))
+    _load_plans(store, dist, plans)
+    store.flush()
+    _loaded(path).write_text(json.dumps(plans, sort_keys=True), encoding="utf-8")
+    del store  # closed: `load` opens it again where it keeps its store
+    return path
+
+
+def _loaded(early: Path) -> Path:
+    """Beside a preloaded store: the plans loaded into it."""
+    return early.with_name(f"{early.name}.json")
+
+
+def _plans(early: Path) -> dict | None:
+    try:
+        return json.loads(_loaded(early).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _plan_graphs(manifest: dict) -> dict[str, dict]:
+    return {
+        slug: {"graph": plan["graph"], "triples": plan["triples"]} for slug, plan in manifest.get("plans", {}).items()
+    }
+
+
 def _graphs(manifest: dict) -> dict[str, int]:
     """Each graph of a build (per plan, the catalogue) with its number of triples, from its manifest."""
     graphs = {plan["graph"]: plan["triples"] for _slug, plan in sorted(manifest.get("plans", {}).items())}
@@ -320,26 +362,18 @@ def _groups(files: list[tuple[Path, str, int]]) -> Iterator[list[tuple[Path, str
         yield group
 
 
-def _fill(store: ox.Store, dist: Path, manifest: dict) -> dict[str, int]:
-    """Load a build's dumps into an empty store: a graph per plan, the catalogue's, the vocabulary's,
-    and their merge as the default graph, each read from its file (no graph is held in Python).
+def _fill(store: ox.Store, dist: Path, manifest: dict, *, plans: bool = True) -> dict[str, int]:
+    """Load a build's dumps into an empty store (`plans`: False if it holds the plans already, `preload`):
+    a graph per plan, the catalogue's, the vocabulary's, and their merge as the default graph, each read
+    from its file (no graph is held in Python).
 
     The plans go in groups of about `LOAD_TRIPLES` triples per bulk load: each bulk load writes new
     files into the store, which merges them with all it holds (terms are keyed by hash, so every
     load overlaps every other): a bulk load per plan made loading 1000 plans take 376 s (5.9 s at
     100), one bulk load of everything holds ~1 KiB per quad until it is written."""
-    plans = [
-        (dist / f"{slug}.nt", plan["graph"], plan["triples"])
-        for slug, plan in sorted(manifest.get("plans", {}).items())
-    ]
+    if plans:
+        _load_plans(store, dist, manifest.get("plans", {}))
     turtle = [(dist / name, graph) for graph, name in graph_files(manifest) if not name.endswith(".nt")]
-    # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs hold
-    # (a shared portfolio) is in it once, as the store holds a set. (oxigraph's "union default
-    # graph" is a multiset, so COUNT would count such a triple twice.) Each file is loaded twice,
-    # into its graph and into the merge: streamed from disk, never a list of quads.
-    for group in _groups(plans):
-        for graphs in (group, [(path, "") for path, _graph in group]):
-            store.bulk_load(BufferedReader(_Quads(graphs), 1 << 16), format=ox.RdfFormat.N_QUADS)
     for path, graph in turtle:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
@@ -347,6 +381,18 @@ def _fill(store: ox.Store, dist: Path, manifest: dict) -> dict[str, int]:
     # files that a process opening the store read-only (a SPARQL worker) has just been told to read
     store.optimize()
     return _graphs(manifest)
+
+
+def _load_plans(store: ox.Store, dist: Path, plans: dict[str, dict]) -> None:
+    """The plans' N-Triples (`dist`/{slug}.nt), each into its graph and into the default graph."""
+    files = [(dist / f"{slug}.nt", plan["graph"], plan["triples"]) for slug, plan in sorted(plans.items())]
+    # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs hold
+    # (a shared portfolio) is in it once, as the store holds a set. (oxigraph's "union default
+    # graph" is a multiset, so COUNT would count such a triple twice.) Each file is loaded twice,
+    # into its graph and into the merge: streamed from disk, never a list of quads.
+    for group in _groups(files):
+        for graphs in (group, [(path, "") for path, _graph in group]):
+            store.bulk_load(BufferedReader(_Quads(graphs), 1 << 16), format=ox.RdfFormat.N_QUADS)
 
 
 UPDATE_AT_MOST = 0.5  # of the plans changed, above which a build's store is loaded from scratch
