@@ -80,6 +80,21 @@ def shared_build(
     return folder / made["data"], folder / "dist", done
 
 
+def stage_views(dist: Path) -> tuple:
+    """A built dist's kept store, read-only, and the views the last stage makes over it (no datasets'
+    pages): (EmbeddedStore, Views)."""
+    import datetime as dt
+
+    from hgkbp_ld.render.plan_site import RenderContext, make_pages
+    from hgkbp_ld.store import EmbeddedStore
+
+    index = json.loads((dist / "site" / "index.json").read_bytes())
+    store = EmbeddedStore.read_only(dist / "oxigraph")
+    slugs = list(index["parts"])
+    context = RenderContext(dist / "unused", None, 0, dt.date.fromisoformat(index["today"]), len(slugs), {})
+    return store, make_pages(store, index["base"], context, slugs, datasets=False).views
+
+
 def copy_dist(dist: Path, to: Path) -> Path:
     """A copy of a build to change or to build over (its `site` link stays a link)."""
     shutil.copytree(dist, to, symlinks=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import io
 import json
@@ -14,12 +13,12 @@ import pytest
 from rdflib import URIRef
 
 from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
-from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.render.plans import load_plans
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import EmbeddedStore, embedded
 from hgkbp_ld.store.base import StoreError
 from tests.conftest import SECOND_PLAN, Server
+from tests.shared import stage_views
 
 REAL, OTHER = "hgkbp-2025-2029", SECOND_PLAN
 ID = "https://data.vlaanderen.be/id/"
@@ -204,11 +203,7 @@ def test_a_dump_that_lost_a_triple_is_refused_at_load(two: Path, tmp_path: Path)
 def test_a_portfolios_actions_asked_for_all_are_those_asked_alone(two: Path) -> None:
     """The last stage asks a portfolio's actions once per role for every portfolio (views._ALWAYS_FOR_ALL):
     each portfolio's rows, in their order, are those of the query asked for it alone."""
-    index = json.loads((two / "site" / "index.json").read_bytes())
-    store = EmbeddedStore.read_only(two / "oxigraph")
-    slugs = list(index["parts"])
-    context = RenderContext(two / "unused", None, 0, dt.date.fromisoformat(index["today"]), len(slugs), {})
-    views = make_pages(store, index["base"], context, slugs, datasets=False).views
+    store, views = stage_views(two)
     assert not views.batch
     bp = "https://data.vlaanderen.be/ns/beleidsplan#"
     roles = [URIRef(bp + "verantwoordelijke"), URIRef(bp + "samenwerkingMet")]

@@ -17,6 +17,7 @@ from hgkbp_ld.render.queries import query
 from hgkbp_ld.render.stage import _shared_subjects
 from hgkbp_ld.render.views import Views
 from hgkbp_ld.store import EmbeddedStore
+from tests.shared import stage_views
 
 BP = "https://data.vlaanderen.be/ns/beleidsplan#"
 ROLES = (URIRef(BP + "verantwoordelijke"), URIRef(BP + "samenwerkingMet"))
@@ -25,11 +26,7 @@ ROLES = (URIRef(BP + "verantwoordelijke"), URIRef(BP + "samenwerkingMet"))
 @pytest.fixture(scope="module")
 def shared(dist_b: Path) -> tuple[EmbeddedStore, Views]:
     """The two-plan build's kept store and the last stage's views over it (tests/conftest.py)."""
-    index = json.loads((dist_b / "site" / "index.json").read_bytes())
-    store = EmbeddedStore.read_only(dist_b / "oxigraph")
-    slugs = list(index["parts"])
-    context = RenderContext(dist_b / "unused", None, 0, dt.date.fromisoformat(index["today"]), len(slugs), {})
-    views = make_pages(store, index["base"], context, slugs, datasets=False).views
+    store, views = stage_views(dist_b)
     assert not views.batch
     return store, views
 
