@@ -217,14 +217,7 @@ class Writers:
             element = "rdf:Description"
             put(f'\t<rdf:Description rdf:about="{about}">\n')
             put(pair[5])
-        put(f"\t</{element}>\n" if last_s is not None else "")
-        put(self.xml_tail)
-        if last_s is None:
-            return b"", "".join(xml).encode("utf-8")
-        add(" .\n")
-        if blocks is not None:
-            _blocks(marks, turtle, xml, blocks)
-        return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
+        return self._finished(turtle, xml, None if last_s is None else element, marks, blocks)
 
     def _by_terms(
         self, triples: list[tuple[Node, Node, Node]], blocks: list[tuple[str, str]] | None = None
@@ -284,11 +277,23 @@ class Writers:
                 put(f'\t\t<{tag} rdf:resource="{of_o[_ABOUT] or make(of_o, _ABOUT, o)}"/>\n')
             else:
                 put(f"\t\t<{tag}{content}</{close}>\n")
-        put(f"\t</{element}>\n" if last_s is not None else "")
-        put(self.xml_tail)
-        if last_s is None:
+        return self._finished(turtle, xml, None if last_s is None else element, marks, blocks)
+
+    def _finished(
+        self,
+        turtle: list[str],
+        xml: list[str],
+        element: str | None,
+        marks: list[tuple[int, int]],
+        blocks: list[tuple[str, str]] | None,
+    ) -> tuple[bytes, bytes]:
+        """The end of `both` and `_by_terms`: the last subject's statement and element closed (`element`:
+        None if there was none), each subject's blocks given (`blocks`), the two documents."""
+        xml.append(f"\t</{element}>\n" if element is not None else "")
+        xml.append(self.xml_tail)
+        if element is None:
             return b"", "".join(xml).encode("utf-8")
-        add(" .\n")
+        turtle.append(" .\n")
         if blocks is not None:
             _blocks(marks, turtle, xml, blocks)
         return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
