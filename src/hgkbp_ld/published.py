@@ -191,18 +191,16 @@ class Writer:
         if self._pack is not None:
             self._pack.close()
 
-    def _folder(self, path: Path | str) -> None:
-        parent = os.path.dirname(path)
+    def _folder(self, path: str) -> None:
+        """The folder of a file about to be written, made once per writer."""
+        parent = path.rpartition("/")[0]  # os.path.dirname's answer (paths in "/"), for a tenth of its cost
         if parent not in self._folders:
             make_folder(parent)
             self._folders.add(parent)
 
     def write(self, relative: str, body: bytes, media_type: str, offset: int = 0) -> list:
         path = self._root + relative
-        parent = path.rpartition("/")[0]  # os.path.dirname's answer (paths in "/"), for a tenth of its cost
-        if parent not in self._folders:
-            make_folder(parent)
-            self._folders.add(parent)
+        self._folder(path)
         mtime = self._link(relative, path, body) if self._old is not None else None
         if mtime is None:
             mtime = self.started + offset
@@ -218,7 +216,7 @@ class Writer:
     def link(self, relative: str, source: Path, media_type: str) -> list:
         """A file the build wrote elsewhere in dist/ (a dump), linked in with its own time."""
         path = self.folder / relative
-        self._folder(path)
+        self._folder(str(path))
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         try:
