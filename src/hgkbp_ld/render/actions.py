@@ -162,7 +162,13 @@ class StreamedIndex:
 
     def plans(self) -> list[str]:
         """The plans with actions, in the index's order."""
-        return [plan for plan, _rows in groupby(self.index.rows, key=lambda row: row.plan)]
+        return list(self._rows_by_plan())
+
+    def _rows_by_plan(self) -> dict[str, list[Row]]:
+        """Each plan's rows (consecutive in the index), made once."""
+        if self._by_plan is None:
+            self._by_plan = {key: list(rows) for key, rows in groupby(self.index.rows, key=lambda row: row.plan)}
+        return self._by_plan
 
     def keep(self, plan: str) -> None:
         """Fold a plan's actions' texts and keep them (`texts`) unless they are kept already, then release
@@ -170,9 +176,7 @@ class StreamedIndex:
         while this one renders: `render.spread`)."""
         if self.kept is None or (self.kept / texts_name(plan)).is_file():
             return
-        if self._by_plan is None:
-            self._by_plan = {key: list(rows) for key, rows in groupby(self.index.rows, key=lambda row: row.plan)}
-        rows = self._by_plan.get(plan, [])
+        rows = self._rows_by_plan().get(plan, [])
         if rows:
             self._texts(plan, rows)
         for row in rows:
