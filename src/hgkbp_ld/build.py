@@ -202,7 +202,7 @@ def build(
             started=context.started,
             day=day,
             jobs=runner.jobs,
-            plans={p.slug: {"graph": str(Iris(base, p.slug).dataset()), "triples": p.triples} for p in plans},
+            plans=manifest.plan_graphs(plans, base),  # what the stage's process may load while `write` runs
         )
         assert files is not None
         seconds["site"] = time.perf_counter() - started - seconds["write"]

@@ -4,8 +4,8 @@ the dataset's version (the hash of the rest of the manifest).
 
 The catalogue's validation needs nothing the rest of the build waits for: only whether it passes, before
 the new dist/ is put in place. So a build on several cores validates it in a process of its own
-(`CatalogueCheck`), started with the build, which loads and compiles the DCAT profiles while the plans
-are built and validates the catalogue while the last stage renders the site; the build fails as before
+(`CatalogueCheck`), started once the plans are built, which loads and compiles the DCAT profiles while
+the catalogue is made and validates it while the last stage renders the site; the build fails as before
 if it does not conform, only later, and dist/ stays as it was.
 """
 
@@ -26,14 +26,15 @@ from rdflib import Graph
 
 from hgkbp_ld import __version__
 from hgkbp_ld.catalogue import CATALOGUE_FILE, CatalogueConfig, catalogue_graph
+from hgkbp_ld.durable import put
 from hgkbp_ld.failures import ValidationFailed
 from hgkbp_ld.iris import Iris
 from hgkbp_ld.linking import NICE
-from hgkbp_ld.plan_build import PlanOutcome, plan_entry, put
+from hgkbp_ld.plan_build import PlanOutcome, plan_entry
 from hgkbp_ld.rdfio import CONTEXT, serialise
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
 
-__all__ = ["CatalogueCheck", "catalogue", "write"]
+__all__ = ["CatalogueCheck", "catalogue", "plan_graphs", "write"]
 
 
 class CatalogueCheck:
@@ -105,6 +106,11 @@ def _check(connection: Connection) -> None:
         connection.send(traceback.format_exc())
 
 
+def plan_graphs(plans: tuple[PlanOutcome, ...], base: str) -> dict[str, dict]:
+    """Each plan's graph and its number of triples, as `manifest.json` names them (in the plans' order)."""
+    return {p.slug: {"graph": str(Iris(base, p.slug).dataset()), "triples": p.triples} for p in plans}
+
+
 def _conforms(report: Report) -> None:
     if not report.conforms:
         raise ValidationFailed(report, f"DCAT-AP Vlaanderen 3 and DCAT-AP 3.0.1 ({CATALOGUE_FILE})")
@@ -149,13 +155,11 @@ def write(
     for name, body in files.items():
         digests[name] = put(folder / name, body)
     digests = dict(sorted(digests.items()))
+    graphs = plan_graphs(plans, base)
     manifest = {
         "tool": f"hgkbp-ld {__version__}",
         "base": base,
-        "plans": {
-            p.slug: {"graph": str(Iris(base, p.slug).dataset()), "triples": p.triples, "actions": p.actions}
-            for p in plans
-        },
+        "plans": {p.slug: {**graphs[p.slug], "actions": p.actions} for p in plans},
         "catalogue": {"graph": str(Iris(base, "").catalogue()), "file": CATALOGUE_FILE, "triples": len(graph)},
         "files": digests,
         "versions": {

@@ -341,8 +341,6 @@ def _history_after(history: History, changed: bool) -> str:
     return hashlib.sha256(index.read_bytes()).hexdigest() if index.exists() else ""
 
 
-
-
 def add_versions(graph: Graph | Triples, dataset: URIRef, history: History, base: str, slug: str) -> None:
     """The dataset's versions (dct:hasVersion), each with its number and time; the dataset's own
     version (dcat:version) is the number of its latest version."""
