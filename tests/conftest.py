@@ -101,7 +101,7 @@ def rerender(dist: Path) -> None:
     import datetime as dt
 
     from hgkbp_ld.render.stage import render
-    from hgkbp_ld.store.embedded import SNAPSHOT
+    from hgkbp_ld.store.loading import SNAPSHOT
 
     for rendered in [dist / "site", dist / SNAPSHOT, *dist.glob("site.*")]:
         if rendered.is_symlink() or rendered.is_file():

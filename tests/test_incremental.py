@@ -18,7 +18,7 @@ import pytest
 from hgkbp_ld.build import build
 from hgkbp_ld.incremental import CACHE
 from hgkbp_ld.store import EmbeddedStore
-from hgkbp_ld.store.embedded import SNAPSHOT
+from hgkbp_ld.store.loading import SNAPSHOT
 from tests.conftest import REAL_PLAN, copy_data_with_examples
 
 TODAY = dt.date(2026, 6, 1)
@@ -285,7 +285,7 @@ def test_a_damaged_dist_is_built_again(
 def _unrendered_copy(first: tuple[Path, Path], tmp_path: Path) -> tuple[Path, dt.date]:
     """A copy of the first build without its rendered site, snapshot and fragments, and the day that build
     rendered for (as the last build left it: another test may have built it again, for another day)."""
-    from hgkbp_ld.store.embedded import SNAPSHOT
+    from hgkbp_ld.store.loading import SNAPSHOT
 
     _data, dist = _copy(first, tmp_path)
     today = dt.date.fromisoformat(json.loads((first[1] / "site" / "index.json").read_bytes())["today"])

@@ -14,7 +14,7 @@ from rdflib import URIRef
 from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
 from hgkbp_ld.render.plans import load_plans
 from hgkbp_ld.render.queries import query
-from hgkbp_ld.store import EmbeddedStore, embedded
+from hgkbp_ld.store import EmbeddedStore, loading
 from hgkbp_ld.store.base import StoreError
 from tests.conftest import SECOND_PLAN, Server
 from tests.shared import stage_views
@@ -151,7 +151,7 @@ def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
             expected.load(path=str(path), to_graph=target)
     merged = sum(1 for _ in expected.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     for size in (1, 10**9):  # a bulk load per plan; both plans in one
-        monkeypatch.setattr(embedded, "LOAD_TRIPLES", size)
+        monkeypatch.setattr(loading, "LOAD_TRIPLES", size)
         store = EmbeddedStore(tmp_path / f"grouped-{size}")
         dataset = store.load(two)
         assert store.path is not None
@@ -162,7 +162,7 @@ def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
 
 def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scratch(two: Path, tmp_path: Path) -> None:
     """The last stage of a first build loads the plans' dumps while the build writes its manifest
-    (`embedded.preload`); `load(early=...)` takes that store and loads the rest: the same quads and counts
+    (`loading.preload`); `load(early=...)` takes that store and loads the rest: the same quads and counts
     as a load from scratch. A preloaded store of other plans than the manifest's is not taken."""
     manifest = json.loads((two / "manifest.json").read_text())
     plans = {slug: {"graph": p["graph"], "triples": p["triples"]} for slug, p in manifest["plans"].items()}
@@ -170,7 +170,7 @@ def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scrat
     expected = scratch.load(two)
     assert scratch.path is not None
     quads = _quads(scratch)
-    early = embedded.preload(tmp_path / "stores", two, plans)
+    early = loading.preload(tmp_path / "stores", two, plans)
     assert set(ox.Store.read_only(str(early))) < quads  # the plans only: no catalogue, no vocabulary
     taken = EmbeddedStore(tmp_path / "stores")
     dataset = taken.load(two, early=early)
@@ -178,7 +178,7 @@ def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scrat
     assert _quads(taken) == quads
     assert (dataset.graphs, dataset.merged) == (expected.graphs, expected.merged)
     fewer = dict(list(plans.items())[:1])  # the manifest names another plan too: loaded from scratch
-    other = embedded.preload(tmp_path / "other", two, fewer)
+    other = loading.preload(tmp_path / "other", two, fewer)
     again = EmbeddedStore(tmp_path / "other")
     again.load(two, early=other)
     assert again.path is not None and not other.exists()

@@ -74,7 +74,7 @@ from hgkbp_ld.render.site import FILE_TYPES, documents, goals
 from hgkbp_ld.render.spread import Helper, Helpers, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
-from hgkbp_ld.store.embedded import SNAPSHOT, preload
+from hgkbp_ld.store.loading import SNAPSHOT, preload
 from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
 SECTIONS = ("resources", "ldes", "versions")  # the index's sections that grow with the plans: streamed

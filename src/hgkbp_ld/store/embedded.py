@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import threading
 from collections.abc import Iterator
-from io import BufferedReader, RawIOBase
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,21 +15,10 @@ from rdflib.term import Node
 
 from hgkbp_ld.sparql.pool import WorkerPool
 from hgkbp_ld.sparql.service import QueryService
-from hgkbp_ld.store.base import (
-    LABELS,
-    VOCABULARY_GRAPH,
-    Dataset,
-    Row,
-    StoreError,
-    graph_files,
-    read_manifest,
-    to_oxigraph,
-    to_rdflib,
-)
+from hgkbp_ld.store.base import LABELS, Dataset, Row, StoreError, read_manifest, to_oxigraph, to_rdflib
+from hgkbp_ld.store.loading import filled
 from hgkbp_ld.triples import Triples
 
-SNAPSHOT = "oxigraph"  # in a build: the store the render stage loaded, for servers to copy at start
-LOAD_TRIPLES = 50_000  # the plans' triples per bulk load (see `_fill`)
 _LABELS = tuple(ox.NamedNode(iri) for iri in LABELS)  # what DESCRIBE takes of a neighbour
 _LABEL_CACHE = 4096  # neighbours whose labels `describe` keeps (a plan's store names ~600 things)
 _GRAPH_SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"  # `graph_subjects`
@@ -84,7 +71,7 @@ class EmbeddedStore:
 
     def load(self, dist: Path, previous: Path | None = None, early: Path | None = None) -> Dataset:
         """Load the build in `dist`. `previous`: the build `dist` replaces (on disk only): its store
-        (`SNAPSHOT`) is taken and only the graphs whose files changed are loaded again (`_update`),
+        (`SNAPSHOT`) is taken and only the graphs whose files changed are loaded again (`loading._update`),
         which gives the quads of a load from scratch; without blank nodes in what changed, else it is
         loaded from scratch. `early`: a store the build's plans were loaded into (`preload`) before its
         manifest was written, taken (on disk only) if it holds the plans the manifest names."""
@@ -96,33 +83,8 @@ class EmbeddedStore:
             if path.exists():
                 shutil.rmtree(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-        snapshot = dist / SNAPSHOT
-        if path is not None and snapshot.is_dir():  # the build's own store: copied, not loaded again
-            shutil.copytree(snapshot, path)
-            store = ox.Store(str(path))
-            graphs = _graphs(manifest)
-        elif path is not None and early is not None and _plans(early) == _plan_graphs(manifest):
-            os.replace(early, path)  # the plans loaded already: the rest of the build loaded into it
-            store = ox.Store(str(path))
-            graphs = _fill(store, dist, manifest, plans=False)
-        elif path is not None and previous is not None and (updated := _update(path, dist, manifest, previous)):
-            store, graphs, self.reloaded = updated
-        else:
-            store = ox.Store(str(path)) if path is not None else ox.Store()
-            graphs = _fill(store, dist, manifest)
-        counted = _counts(store)
-        for graph, expected in graphs.items():
-            loaded = counted.get(graph, 0)
-            if loaded != expected:
-                raise StoreError(
-                    f"graph {graph}: loaded {loaded} triples, the manifest says {expected}; "
-                    "the dump is damaged, rebuild with 'hgkbp-ld build'"
-                )
-        if early is not None:  # (not taken if the manifest names other plans)
-            shutil.rmtree(early, ignore_errors=True)
-            _loaded(early).unlink(missing_ok=True)
-        graphs[VOCABULARY_GRAPH] = counted.get(VOCABULARY_GRAPH, 0)
-        dataset = Dataset(version, graphs, manifest, counted[""])
+        store, graphs, merged, self.reloaded = filled(path, dist, manifest, previous, early)
+        dataset = Dataset(version, graphs, manifest, merged)
         store.flush()
         with self._lock:
             previous = self.path
@@ -255,211 +217,3 @@ def _term(terms: dict, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
             terms.clear()
         found = terms[node] = to_rdflib(node)
     return found
-
-
-def preload(folder: Path, dist: Path, plans: dict[str, dict]) -> Path:
-    """A new store in `folder` holding the plans' dumps in `dist` (slug -> its "graph" and "triples", as the
-    manifest will name them), loaded as `load` loads them, before the build's manifest is written (the
-    catalogue's validation runs meanwhile); `load(early=)` takes it and loads the rest."""
-    path = folder / f"early-{os.getpid()}"
-    shutil.rmtree(path, ignore_errors=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(path))
-    _load_plans(store, dist, plans)
-    store.flush()
-    _loaded(path).write_text(json.dumps(plans, sort_keys=True), encoding="utf-8")
-    del store  # closed: `load` opens it again where it keeps its store
-    return path
-
-
-def _loaded(early: Path) -> Path:
-    """Beside a preloaded store: the plans loaded into it."""
-    return early.with_name(f"{early.name}.json")
-
-
-def _plans(early: Path) -> dict | None:
-    try:
-        return json.loads(_loaded(early).read_bytes())
-    except (OSError, ValueError):
-        return None
-
-
-def _plan_graphs(manifest: dict) -> dict[str, dict]:
-    return {
-        slug: {"graph": plan["graph"], "triples": plan["triples"]} for slug, plan in manifest.get("plans", {}).items()
-    }
-
-
-def _graphs(manifest: dict) -> dict[str, int]:
-    """Each graph of a build (per plan, the catalogue) with its number of triples, from its manifest."""
-    graphs = {plan["graph"]: plan["triples"] for _slug, plan in sorted(manifest.get("plans", {}).items())}
-    catalogue = manifest.get("catalogue")
-    if catalogue:
-        graphs[catalogue["graph"]] = catalogue["triples"]
-    return graphs
-
-
-def _counts(store: ox.Store) -> dict[str, int]:
-    """The triples of every named graph, and of the default graph (key ""), counted by the store
-    (not one Python object per quad: 2.5 million quads at 1000 plans)."""
-    found = {
-        row["g"].value: int(row["n"].value)
-        for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    }
-    (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    found[""] = int(row["n"].value)
-    return found
-
-
-class _Quads(RawIOBase):
-    """N-Triples files as one N-Quads stream, each triple in the graph named with its file ("": the
-    default graph), read
-    line by line: several plans go to the store in one bulk load without being held whole."""
-
-    def __init__(self, files: list[tuple[Path, str]]) -> None:
-        self._lines = self._read(files)
-        self._rest = b""
-
-    @staticmethod
-    def _read(files: list[tuple[Path, str]]) -> Iterator[bytes]:
-        for path, graph in files:
-            tail = b" <" + graph.encode("utf-8") + b"> .\n" if graph else b" .\n"  # "": the default graph
-            with path.open("rb") as lines:
-                for line in lines:
-                    line = line.rstrip()
-                    if line and not line.startswith(b"#"):  # a triple: "s p o ." (N-Triples: one a line)
-                        yield line[:-1].rstrip() + tail
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        parts, size = [self._rest], len(self._rest)
-        while size < len(buffer):
-            line = next(self._lines, None)
-            if line is None:
-                break
-            parts.append(line)
-            size += len(line)
-        data = b"".join(parts)
-        size = min(len(buffer), len(data))
-        buffer[:size] = data[:size]
-        self._rest = data[size:]
-        return size
-
-
-def _groups(files: list[tuple[Path, str, int]]) -> Iterator[list[tuple[Path, str]]]:
-    """The plans' files in groups of about `LOAD_TRIPLES` triples, in order."""
-    group: list[tuple[Path, str]] = []
-    triples = 0
-    for path, graph, count in files:
-        group.append((path, graph))
-        triples += count
-        if triples >= LOAD_TRIPLES:
-            yield group
-            group, triples = [], 0
-    if group:
-        yield group
-
-
-def _fill(store: ox.Store, dist: Path, manifest: dict, *, plans: bool = True) -> dict[str, int]:
-    """Load a build's dumps into an empty store (`plans`: False if it holds the plans already, `preload`):
-    a graph per plan, the catalogue's, the vocabulary's, and their merge as the default graph, each read
-    from its file (no graph is held in Python).
-
-    The plans go in groups of about `LOAD_TRIPLES` triples per bulk load: each bulk load writes new
-    files into the store, which merges them with all it holds (terms are keyed by hash, so every
-    load overlaps every other): a bulk load per plan made loading 1000 plans take 376 s (5.9 s at
-    100), one bulk load of everything holds ~1 KiB per quad until it is written."""
-    if plans:
-        _load_plans(store, dist, manifest.get("plans", {}))
-    turtle = [(dist / name, graph) for graph, name in graph_files(manifest) if not name.endswith(".nt")]
-    for path, graph in turtle:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
-    # Merged now, once (5.7 s at 1000 plans), not by a background compaction later: one would delete
-    # files that a process opening the store read-only (a SPARQL worker) has just been told to read
-    store.optimize()
-    return _graphs(manifest)
-
-
-def _load_plans(store: ox.Store, dist: Path, plans: dict[str, dict]) -> None:
-    """The plans' N-Triples (`dist`/{slug}.nt), each into its graph and into the default graph."""
-    files = [(dist / f"{slug}.nt", plan["graph"], plan["triples"]) for slug, plan in sorted(plans.items())]
-    # The default graph is the RDF merge of all graphs, materialised: a triple that two graphs hold
-    # (a shared portfolio) is in it once, as the store holds a set. (oxigraph's "union default
-    # graph" is a multiset, so COUNT would count such a triple twice.) Each file is loaded twice,
-    # into its graph and into the merge: streamed from disk, never a list of quads.
-    for group in _groups(files):
-        for graphs in (group, [(path, "") for path, _graph in group]):
-            store.bulk_load(BufferedReader(_Quads(graphs), 1 << 16), format=ox.RdfFormat.N_QUADS)
-
-
-UPDATE_AT_MOST = 0.5  # of the plans changed, above which a build's store is loaded from scratch
-
-
-def _changed(dist: Path, manifest: dict, before: dict) -> list[tuple[str, Path | None]] | None:
-    """The graphs of `before`'s build that `dist`'s build changed: (graph, its new file, or None when
-    it is gone). None if too much changed to be worth updating, or the builds do not compare."""
-    if before.get("base") != manifest.get("base"):
-        return None
-    old, new = dict(graph_files(before)), dict(graph_files(manifest))
-    hashes, now = before.get("files", {}), manifest.get("files", {})
-    changed: list[tuple[str, Path | None]] = [(graph, None) for graph in sorted(old) if graph not in new]
-    for graph, name in sorted(new.items()):
-        if old.get(graph) != name or hashes.get(name) is None or hashes.get(name) != now.get(name):
-            changed.append((graph, dist / name))
-    if len(changed) > 2 + UPDATE_AT_MOST * len(manifest.get("plans", {})):  # 2: the catalogue, the vocabulary
-        return None
-    return changed
-
-
-def _update(
-    path: Path, dist: Path, manifest: dict, previous: Path
-) -> tuple[ox.Store, dict[str, int], list[str]] | None:
-    """The store of the `previous` build, copied into `path` (its immutable table files hard-linked) and
-    brought to `dist`'s build: each changed graph's statements are taken out of the merged default
-    graph unless another graph holds them too, the graph dropped, and the new file loaded into its
-    graph and into the merge, as `_fill` loads it. None (and nothing left in `path`) if it cannot be:
-    no previous store, too much changed, or a blank node in what changed (a blank node of a file is a
-    new one with each load, so the merge could not be told apart)."""
-    snapshot = previous / SNAPSHOT
-    try:
-        before, _version = read_manifest(previous)
-    except (StoreError, ValueError):
-        return None
-    changed = _changed(dist, manifest, before)
-    if changed is None or not snapshot.is_dir():
-        return None
-    try:
-        path.mkdir(parents=True)
-        for source in snapshot.iterdir():  # RocksDB never changes a table file once written; the rest it does
-            (os.link if source.suffix == ".sst" else shutil.copy2)(source, path / source.name)
-        store = ox.Store(str(path))
-    except OSError:
-        shutil.rmtree(path, ignore_errors=True)
-        return None
-    blank = "ASK {{ GRAPH <{g}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
-    for graph, _file in changed:
-        if store.query(blank.format(g=graph)):
-            break
-        store.update(
-            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}"
-            f" FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph}>) }} }};"
-            f" DROP SILENT GRAPH <{graph}>"
-        )
-    else:
-        for graph, file in changed:
-            if file is None:
-                continue
-            kind = ox.RdfFormat.N_TRIPLES if file.suffix == ".nt" else ox.RdfFormat.TURTLE
-            store.bulk_load(path=str(file), format=kind, to_graph=ox.NamedNode(graph))
-            store.bulk_load(path=str(file), format=kind, to_graph=ox.DefaultGraph())
-            if store.query(blank.format(g=graph)):
-                break
-        else:
-            store.optimize()
-            return store, _graphs(manifest), [graph for graph, _file in changed]
-    del store
-    shutil.rmtree(path, ignore_errors=True)
-    return None
