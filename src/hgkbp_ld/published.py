@@ -67,9 +67,22 @@ class Representation:
     last_modified: str = ""  # an HTTP date; empty for answers made per request
 
     @classmethod
+    def built(cls, body: bytes, media_type: str) -> Representation:
+        """`cls(body, media_type, "")`, a representation the build writes (its ETag is its file's), made
+        without the frozen dataclass's `__init__` (an `object.__setattr__` call per field): a plan's
+        pages make ~2,700 of them. The same fields, the same object."""
+        made = _new_object(cls)
+        _set_attribute(made, "__dict__", {"body": body, "media_type": media_type, "etag": "", "last_modified": ""})
+        return made
+
+    @classmethod
     def of(cls, body: bytes, media_type: str) -> Representation:
         """A representation made per request: a strong ETag from the body's hash."""
         return cls(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
 
 
 class Packed(Representation):

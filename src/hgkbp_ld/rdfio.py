@@ -4,9 +4,10 @@ triples; a file read into an rdflib graph by pyoxigraph's parsers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -141,6 +142,10 @@ def serialise(graph: Described, fmt: str) -> bytes:
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them. Inside
     `keeping`, the pieces of a graph serialised in every format are kept for `serialise_union`."""
+    if len(graph) <= _ONE_PASS:
+        found = _one_pass(graph, graph.unordered() if type(graph) is Triples else graph, formats)
+        if found is not None:
+            return found
     triples = list(graph)
     lines = _lines(triples)
     order = sorted(lines)
@@ -161,6 +166,127 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
     if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(" ")[0] for line in order}):
         _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
     return found
+
+
+_ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `_one_pass`
+_ENTRIES: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
+_first = itemgetter(0)
+
+
+def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+    """`serialise_all` of a page's graph, each statement's (predicate, object) looked up once for every
+    format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML (`Writers._pair`), its JSON-LD key
+    and value (`Compactor`)), not once per format; the rows sorted by their N-Triples lines, then written
+    in that order: Turtle and RDF/XML as `Writers.both`, the JSON-LD nodes as `Compactor.compact_sorted`
+    makes them (a subject's lines are together in the sorted order: an IRI holds no `>`; a node's
+    arrays are sorted and the nodes ordered by their ids' text, so the order read does not show: the
+    triples are read in any order, a `Triples`'s as added).
+    None where a statement is of another shape (a blank node, a term these writers leave to pyoxigraph
+    or rdflib): `serialise_all` then writes the graph as before."""
+    entries = _ENTRIES
+    join = "".join
+    rows = []
+    for s, p, o in triples:
+        if type(s) is not URIRef:
+            return None
+        entry = entries.get((id(p), id(o)))
+        if entry is None or entry[0] is not p or entry[1] is not o:
+            entry = _entry(p, o)
+            if entry is None:
+                return None
+        rows.append((join(("<", s, entry[7])), s, entry))
+    rows.sort(key=_first)
+    order = [row[0] for row in rows]
+    ntriples = (join(order) or "\n").encode("utf-8")
+    keep = _KEPT is not None and len(formats) == 4 and bool(order)
+    pieces = Pieces(order, [], []) if keep else None
+    found = {}
+    written: tuple[bytes, bytes] | None = None
+    for fmt in formats:
+        if fmt == "nt":
+            found[fmt] = ntriples
+        elif fmt == "jsonld":
+            document = _nodes(rows)
+            if document is None:  # a float, a falsy value, a key before the id's: as before
+                found[fmt] = _jsonld(graph, list(graph), pieces)
+                continue
+            found[fmt] = _written(document)
+            if pieces is not None:
+                graph_key = _compactor().graph_key
+                pieces.nodes.extend(document[graph_key] if list(document) == [graph_key] else [document])
+        else:
+            if written is None:
+                written = _turtle_and_rdf_xml_of(rows, ntriples, pieces)
+            found[fmt] = written[fmt]
+    if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(" ")[0] for line in order}):
+        _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
+    return found
+
+
+def _turtle_and_rdf_xml_of(rows: list, ntriples: bytes, pieces: Pieces | None) -> dict[str, bytes]:
+    """`_turtle_and_rdf_xml` of `_one_pass`'s rows (each statement's pair found already)."""
+    try:
+        turtle, rdf_xml = _writers().rows(rows, None if pieces is None else pieces.blocks)
+        return {"ttl": turtle, "rdf": rdf_xml}
+    except Unwritten:  # a subject or a class these writers leave to pyoxigraph (no blocks kept)
+        parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
+
+
+def _entry(p: Node, o: Node) -> tuple | None:
+    """What a statement's (predicate, object) writes: `Writers._pair`'s tuple (the predicate and the
+    object first), then its N-Triples line after the subject, its JSON-LD key and value, and whether
+    `_nodes` leaves the document to `compact_sorted` (a float, a falsy value, which `compact` keeps or
+    drops by the order read, a key before "@id"). Remembered by the terms' identities (both held)."""
+    try:
+        pair = _writers()._pair(p, o)
+        key, value, _p, _o, odd = _compactor()._statement(p, o)
+    except (Unwritten, Unsupported, TypeError):
+        return None
+    if type(o) is URIRef:
+        tail = "".join(("> <", p, "> <", o, "> .\n"))
+    else:
+        tail = "".join(("> <", p, "> ", _literal_text(o), " .\n"))
+    if len(_ENTRIES) >= _REMEMBERED:
+        _ENTRIES.clear()
+    entry = _ENTRIES[(id(p), id(o))] = (*pair, tail, key, value, odd or not value)
+    return entry
+
+
+def _nodes(rows: list) -> dict | None:
+    """`Compactor.compact_sorted`'s document of the rows (sorted by their N-Triples lines: a subject's
+    rows together), or None where it is not to be made so (see `_entry`; a subject met twice)."""
+    compactor = _compactor()
+    id_key, shrink = compactor.id_key, compactor.shrink
+    nodes: list[dict] = []
+    arrays: list[list] = []
+    same = str.__eq__
+    last = None
+    node: dict = {}
+    for _line, s, entry in rows:
+        if entry[10]:
+            return None
+        if last is None or not same(s, last):
+            node = {id_key: shrink(str(s))}
+            nodes.append(node)
+            last = s
+        key = entry[8]
+        held = node.get(key)
+        if held is None:
+            node[key] = entry[9]
+        elif type(held) is list:
+            held.append(entry[9])
+        else:
+            node[key] = held = [held, entry[9]]
+            arrays.append(held)
+    for array in arrays:
+        array.sort(key=_sort_key)
+    if len(nodes) == 1:
+        return nodes[0]
+    by_text = {orjson.dumps(node[id_key]): node for node in nodes}
+    if len(by_text) != len(nodes):
+        return None  # two subjects of one id, or a subject met twice
+    return {compactor.graph_key: [by_text[text] for text in sorted(by_text)]}
 
 
 class Pieces(NamedTuple):

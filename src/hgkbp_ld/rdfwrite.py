@@ -219,6 +219,51 @@ class Writers:
             put(pair[5])
         return self._finished(turtle, xml, None if last_s is None else element, marks, blocks)
 
+    def rows(
+        self, rows: list[tuple[str, Node, tuple]], blocks: list[tuple[str, str]] | None = None
+    ) -> tuple[bytes, bytes]:
+        """`both` of rows (anything, the subject, its statement's `pair` or a tuple that starts with it:
+        `rdfio`'s entries), each statement's pair found by the caller (rdfio's one lookup a statement
+        for every format). The subjects are URIRefs (checked by the caller)."""
+        turtle: list[str] = []
+        xml: list[str] = [self.xml_head]
+        add, put = turtle.append, xml.append
+        marks: list[tuple[int, int]] = []
+        iris, known, make = self._iris, self._forms, self._make
+        same = str.__eq__
+        last_s: str | None = None
+        last_p: str | None = None
+        element = ""
+        for _line, s, pair in rows:
+            p = pair[0]
+            if last_s is not None and same(s, last_s):
+                if same(p, last_p):
+                    add(pair[3])
+                else:
+                    add(pair[4])
+                    last_p = p
+                put(pair[5])
+                continue
+            if last_s is not None:
+                add(" .\n")
+                put(f"\t</{element}>\n")
+            if blocks is not None:
+                marks.append((len(turtle), len(xml)))
+            held = iris.get(id(s))
+            of_s = held[1] if held is not None and held[0] is s else known(s)
+            add(of_s[_TURTLE] or make(of_s, _TURTLE, s))
+            add(pair[2])
+            last_s, last_p = s, p
+            about = of_s[_ABOUT] or make(of_s, _ABOUT, s)
+            if pair[6]:
+                typed, element = self.xml_name(pair[1])
+                put(f'\t<{typed} rdf:about="{about}">\n')
+                continue
+            element = "rdf:Description"
+            put(f'\t<rdf:Description rdf:about="{about}">\n')
+            put(pair[5])
+        return self._finished(turtle, xml, None if last_s is None else element, marks, blocks)
+
     def _by_terms(
         self, triples: list[tuple[Node, Node, Node]], blocks: list[tuple[str, str]] | None = None
     ) -> tuple[bytes, bytes]:
