@@ -164,7 +164,8 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
                 written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples, pieces)
             found[fmt] = written[fmt]
     if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(" ")[0] for line in order}):
-        _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
+        encoded = [(turtle.encode(), rdf_xml.encode()) for turtle, rdf_xml in pieces.blocks]
+        _KEPT[id(graph)] = (graph, Pieces([line.encode() for line in order], encoded, pieces.nodes))  # type: ignore[index]
     return found
 
 
@@ -184,8 +185,9 @@ def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> 
     None where a statement is of another shape (a blank node, a term these writers leave to pyoxigraph
     or rdflib): `serialise_all` then writes the graph as before."""
     entries = _ENTRIES
-    join = "".join
+    join = b"".join
     rows = []
+    subjects: dict[URIRef, bytes] = {}
     for s, p, o in triples:
         if type(s) is not URIRef:
             return None
@@ -194,10 +196,13 @@ def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> 
             entry = _entry(p, o)
             if entry is None:
                 return None
-        rows.append((join(("<", s, entry[7])), s, entry))
-    rows.sort(key=_first)
+        subject = subjects.get(s)
+        if subject is None:
+            subject = subjects[s] = b"<" + s.encode()
+        rows.append((join((subject, entry[7])), s, entry))
+    rows.sort(key=_first)  # as UTF-8: in the order of their text (UTF-8 keeps the code points' order)
     order = [row[0] for row in rows]
-    ntriples = (join(order) or "\n").encode("utf-8")
+    ntriples = join(order) or b"\n"
     keep = _KEPT is not None and len(formats) == 4 and bool(order)
     pieces = Pieces(order, [], []) if keep else None
     found = {}
@@ -218,7 +223,7 @@ def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> 
             if written is None:
                 written = _turtle_and_rdf_xml_of(rows, ntriples, pieces)
             found[fmt] = written[fmt]
-    if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(" ")[0] for line in order}):
+    if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(b" ")[0] for line in order}):
         _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
     return found
 
@@ -235,12 +240,14 @@ def _turtle_and_rdf_xml_of(rows: list, ntriples: bytes, pieces: Pieces | None) -
 
 def _entry(p: Node, o: Node) -> tuple | None:
     """What a statement's (predicate, object) writes: `Writers._pair`'s tuple (the predicate and the
-    object first), then its N-Triples line after the subject, its JSON-LD key and value, and whether
+    object first), then its N-Triples line after the subject (UTF-8), its JSON-LD key and value, whether
     `_nodes` leaves the document to `compact_sorted` (a float, a falsy value, which `compact` keeps or
-    drops by the order read, a key before "@id"). Remembered by the terms' identities (both held)."""
+    drops by the order read, a key before "@id"), and the pair's Turtle and RDF/XML parts as UTF-8
+    (`Writers.rows`): each encoded once, not on every page. Remembered by the terms' identities (both
+    held)."""
     try:
-        pair = _writers()._pair(p, o)
-        key, value, _p, _o, odd = _compactor()._statement(p, o)
+        pair = _writers()._pair(p, o, keep=False)
+        key, value, _p, _o, odd = _compactor()._statement(p, o, keep=False)
     except (Unwritten, Unsupported, TypeError):
         return None
     if type(o) is URIRef:
@@ -249,7 +256,8 @@ def _entry(p: Node, o: Node) -> tuple | None:
         tail = "".join(("> <", p, "> ", _literal_text(o), " .\n"))
     if len(_ENTRIES) >= _REMEMBERED:
         _ENTRIES.clear()
-    entry = _ENTRIES[(id(p), id(o))] = (*pair, tail, key, value, odd or not value)
+    encoded = (pair[2].encode(), pair[3].encode(), pair[4].encode(), pair[5].encode())  # at rdfwrite._PAIR_BYTES
+    entry = _ENTRIES[(id(p), id(o))] = (*pair, tail.encode(), key, value, odd or not value, *encoded)
     return entry
 
 
@@ -291,10 +299,11 @@ def _nodes(rows: list) -> dict | None:
 
 class Pieces(NamedTuple):
     """What `serialise_all` made of one graph, to make a graph of several (`serialise_union`): its sorted
-    N-Triples lines, each subject's Turtle and RDF/XML in their order, its JSON-LD nodes."""
+    N-Triples lines, each subject's Turtle and RDF/XML in their order (all as UTF-8: bytes sort as their
+    text does), its JSON-LD nodes."""
 
-    lines: list[str]
-    blocks: list[tuple[str, str]]
+    lines: list[bytes]
+    blocks: list[tuple[bytes, bytes]]
     nodes: list[dict]
 
 
@@ -341,7 +350,7 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     for piece in pieces:
         firsts = {}
         for line in piece.lines:
-            firsts.setdefault(line.partition(" ")[0], line)
+            firsts.setdefault(line.partition(b" ")[0], line)
         if len(firsts) != len(piece.blocks):
             return None
         for first, block in zip(firsts.values(), piece.blocks, strict=True):
@@ -349,7 +358,7 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     nodes = [node for piece in pieces for node in piece.nodes]
     compactor = _compactor()
     by_text = {orjson.dumps(node[compactor.id_key]): node for node in nodes}
-    subjects = {first.partition(" ")[0] for first in blocks}
+    subjects = {first.partition(b" ")[0] for first in blocks}
     if len(subjects) != len(blocks) or len(blocks) != sum(len(p.blocks) for p in pieces) or len(by_text) != len(nodes):
         return None
     order = sorted(blocks)
@@ -357,11 +366,12 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     found = {}
     for fmt in formats:
         if fmt == "nt":
-            found[fmt] = "".join(sorted(line for piece in pieces for line in piece.lines)).encode("utf-8")
+            found[fmt] = b"".join(sorted(line for piece in pieces for line in piece.lines))
         elif fmt == "ttl":
-            found[fmt] = (writers.turtle_head + "".join(blocks[first][0] for first in order)).encode("utf-8")
+            found[fmt] = writers.turtle_head_bytes + b"".join(blocks[first][0] for first in order)
         elif fmt == "rdf":
-            found[fmt] = (writers.xml_head + "".join(blocks[first][1] for first in order) + writers.xml_tail).encode()
+            rdf_xml = b"".join(blocks[first][1] for first in order)
+            found[fmt] = b"".join((writers.xml_head_bytes, rdf_xml, writers.xml_tail_bytes))
         elif fmt == "jsonld":
             document = nodes[0] if len(nodes) == 1 else {compactor.graph_key: [by_text[t] for t in sorted(by_text)]}
             found[fmt] = _written(document)
@@ -433,7 +443,13 @@ def _written(document: dict) -> bytes:
     body = orjson.dumps(document, option=_INDENTED)
     if body == b"{}":
         return ("{\n  " + _context_member() + "\n}\n").encode("utf-8")
-    return b"{\n  " + _context_member_bytes() + b",\n" + body[2:] + b"\n"
+    return b"".join((_context_head(), memoryview(body)[2:], b"\n"))  # one copy of the ~6 KB context a page
+
+
+@lru_cache(maxsize=1)
+def _context_head() -> bytes:
+    """What every JSON-LD file with more than its context starts with: the brace, the context, a comma."""
+    return b"{\n  " + _context_member_bytes() + b",\n"
 
 
 def _sort_arrays(value: dict | list) -> None:
@@ -506,7 +522,16 @@ def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
 
 
 def _literal_text(o: Literal) -> str:
-    text = '"' + o.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+    text = o  # each character looked for first (memchr): a replace scans the whole text even when it finds none
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    if "\r" in text:
+        text = text.replace("\r", "\\r")
+    text = "".join(('"', text, '"'))  # (not `+` of a Literal: rdflib's `__add__`)
     if o.language:
         return f"{text}@{o.language}"
     if o.datatype:
