@@ -135,3 +135,34 @@ def test_the_pieces_kept_for_a_union_are_the_same(monkeypatch: pytest.MonkeyPatc
             whole += part
         assert union == rdfio.serialise_all(whole, FORMATS)
     assert kept[10**9] == kept[-1]
+
+
+def test_a_snapshots_lines_are_taken_by_the_next_call_of_its_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big graph's N-Triples alone (a version's snapshot), then all its formats with a few statements added
+    (its dumps with the versions): the lines kept from the first call and those of the added statements
+    merged give the bytes of the graph written anew; another graph, or the same one after its indexes were
+    made, is written anew."""
+    monkeypatch.setattr(rdfio, "_ONE_PASS", 10)
+    triples = [
+        (URIRef(f"https://data.vlaanderen.be/id/doel/p/{n % 13}"), EX[f"p{n % 3}"], Literal(f"w{n}")) for n in range(40)
+    ]
+    for later in ([(THING, RDFS.label, Literal("versie"))], [(LONGER, EX.p0, Literal("w1"))], []):
+        graph = Triples(triples)
+        snapshot = rdfio.serialise_all(graph, ("nt",))
+        assert rdfio._SNAPSHOT and rdfio._SNAPSHOT[0] is graph
+        for triple in later:
+            graph.add(triple)
+        dumps = rdfio.serialise_all(graph, FORMATS)
+        assert not rdfio._SNAPSHOT
+        assert snapshot["nt"] == rdfio.serialise_all(Triples(triples), ("nt",))["nt"]
+        assert dumps == rdfio.serialise_all(Triples([*triples, *later]), FORMATS)
+    graph = Triples(triples)
+    rdfio.serialise_all(graph, ("nt",))
+    for _ in range(5):  # its indexes made: the order added is gone
+        list(graph.subjects(EX.p1, None))
+    assert graph.added_since(0) is None
+    graph.add((THING, RDFS.label, Literal("x")))
+    assert rdfio.serialise_all(graph, FORMATS) == rdfio.serialise_all(Triples(list(graph)), FORMATS)
+    rdfio.serialise_all(Triples(triples), ("nt",))
+    other = Triples([*triples, (THING, RDFS.label, Literal("y"))])
+    assert rdfio.serialise_all(other, FORMATS) == rdfio.serialise_all(Triples(list(other)), FORMATS)

@@ -147,9 +147,8 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
         if found is not None:
             return found
     triples = list(graph)
-    lines = _lines(triples)
-    order = sorted(lines)
-    ntriples = ("".join(order) or "\n").encode("utf-8")
+    lines, order = _sorted_lines(graph, triples, formats)
+    ntriples = _encoded(order) or b"\n"
     keep = _KEPT is not None and len(formats) == 4 and bool(order)
     pieces = Pieces(order, [], []) if keep else None
     found = {}
@@ -170,6 +169,37 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
 
 
 _ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `_one_pass`
+# a big `Triples`'s N-Triples lines (graph, its size, line -> triple, the lines sorted), from a call for its
+# N-Triples alone (a plan's new version's snapshot: `versions.History.propose`) to the next call of that graph
+# (its dumps, with its versions' few statements added: `plan_build`), which takes them
+_SNAPSHOT: list = []
+
+
+def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> tuple[dict, list[str]]:
+    """`_lines` of the triples and the lines sorted; of a graph whose lines were made by the call before
+    (`_SNAPSHOT`), only the lines of the statements added since, merged in."""
+    held = _SNAPSHOT[:]
+    _SNAPSHOT.clear()
+    added = graph.added_since(held[1]) if held and held[0] is graph else None  # type: ignore[union-attr]
+    if added is not None:
+        more = _lines(added)
+        lines, order = {**held[2], **more}, sorted([*held[3], *more])  # a sorted run and a few: merged
+    else:
+        lines = _lines(triples)
+        order = sorted(lines)
+    if formats == ("nt",) and type(graph) is Triples and graph.added_since(len(graph)) is not None:
+        _SNAPSHOT[:] = [graph, len(graph), lines, order]
+    return lines, order
+
+
+def _encoded(parts: list[str]) -> bytes:
+    """`"".join(parts).encode("utf-8")`, each part encoded alone: a big graph's text holds a few non-ASCII
+    characters, and the encoder goes through a text with one of them character by character, while an
+    ASCII part is copied as it is."""
+    return b"".join(map(_encode, parts))
+
+
+_encode = str.encode  # UTF-8, without naming the codec (a lookup of its name each call)
 _ENTRIES: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
 _first = itemgetter(0)
 

@@ -47,6 +47,7 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")  # 
 _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+_encode = str.encode  # UTF-8, without naming the codec (a lookup of its name each call)
 _PAIR_BYTES = 11  # where an entry of `rows` has its pair's four parts as UTF-8 (after `rdfio._entry`'s own)
 _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
 _PAIRED = 500  # a graph of more triples (a plan's, not a page's) is written without `_pair`
@@ -367,7 +368,10 @@ class Writers:
         turtle.append(" .\n")
         if blocks is not None:
             _blocks(marks, turtle, xml, blocks)
-        return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
+        # each part encoded alone: the encoder goes through a text with a non-ASCII character character by
+        # character, an ASCII part is copied as it is (a plan's dumps: a few such characters in ~1 MB)
+        encoded = b"".join(map(_encode, turtle))
+        return self.turtle_head_bytes + encoded, b"".join(map(_encode, xml))
 
     def _pair(self, p: Node, o: Node, keep: bool = True) -> tuple:
         """What a (predicate, object) writes, remembered by their identities (both held): the Turtle

@@ -203,6 +203,13 @@ class Triples:
             return self._added
         return list(self)
 
+    def added_since(self, size: int) -> list[Triple] | None:
+        """The triples added after the first `size` (in the order added) while the predicate and object
+        indexes are not made (None after: the order added is no longer kept). Not to be changed."""
+        if self._pos is None and 0 <= size <= self._size:
+            return self._added[size:]
+        return None
+
     def __contains__(self, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
         """Whether a triple matches (None: any), as `(s, p, None) in graph` asks."""
         s, p, o = pattern
