@@ -151,3 +151,40 @@ def test_a_writer_makes_each_folder_once_however_deep(tmp_path: Path, monkeypatc
     assert sorted(p.name for p in (tmp_path / "site/doc/actie/p").iterdir()) == [
         "1.html", "1.nt", "2.html", "2.nt", "3.html", "3.nt",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("pack", [None, "packs/p.pack"])
+def test_a_new_sites_resources_are_written_as_file_by_file(tmp_path: Path, pack: str | None) -> None:
+    """`representations` of a new site (no previous one) writes each resource's formats itself (one folder,
+    one stem, each format's time worked out once): the files, times, entries and pack of `write`'s way."""
+    resources = {
+        "actie/p/1": {"html": (b"<p>1</p>", "text/html"), "ttl": ("ünï\n".encode(), "text/turtle")},
+        "actie/p/2": {"ttl": (b"", "text/turtle"), "nt": (b"x" * 70_000, "application/n-triples")},
+        "doel/q/deep/3": {"rdf": (b"<rdf/>", "application/rdf+xml"), "odd": (b"?", "text/plain")},
+        "": {"html": (b"landing", "text/html")},  # a document: index.html, as `file_name` names it
+        "data/": {"html": (b"data", "text/html")},
+    }
+    sites = {}
+    for way in ("resources", "files"):
+        site = tmp_path / way
+        writer = Writer(site, 1_700_000_000, None, pack=pack)
+        for key, bodies in resources.items():
+            if way == "resources":
+                writer.representations("resources", key, "doc/" if key[:1].isalpha() else "", bodies)
+                continue
+            prefix = "doc/" if key[:1].isalpha() else ""
+            writer.entries["resources"][key] = {
+                extension: writer.write(
+                    published.file_name(f"{prefix}{key}", extension), body, media, published._offset(extension)
+                )
+                for extension, (body, media) in bodies.items()
+            }
+        writer.close()
+        files = {
+            str(path.relative_to(site)): (path.read_bytes(), int(path.stat().st_mtime))
+            for path in sorted(site.rglob("*"))
+            if path.is_file()
+        }
+        sites[way] = (writer.entries, writer.written, files)
+    assert sites["resources"] == sites["files"]
+    assert sites["resources"][1] == 8

@@ -142,7 +142,7 @@ class Compactor:
             return {self.lang_key: o.language, self.value_key: value}
         return value
 
-    def _statement(self, p: Any, o: Any) -> tuple[str, Any, Any, Any, bool]:  # noqa: ANN401
+    def _statement(self, p: Any, o: Any, keep: bool = True) -> tuple[str, Any, Any, Any, bool]:  # noqa: ANN401
         """A statement's key and value (remembered by the identity of its predicate and object, both
         held so that their ids are not reused meanwhile; rdflib's == is Python code), and whether
         `compact_sorted` leaves its document to the caller (a float, a key before "@id")."""
@@ -150,12 +150,13 @@ class Compactor:
         blank = kind is not URIRef and kind is not Literal and isinstance(o, BNode)
         if blank or p in _LISTS or (kind is URIRef and o in _LISTS):
             raise Unsupported("a blank node or an RDF list")
-        values = self._values
-        if len(values) >= _REMEMBERED:
-            values.clear()
         key, value = self._value(p, o)
-        odd = type(value) is float or key <= self.id_key
-        found = values[(id(p), id(o))] = (key, value, p, o, odd)
+        found = (key, value, p, o, type(value) is float or key <= self.id_key)
+        if keep:  # (not where the caller keeps it: rdfio's entries)
+            values = self._values
+            if len(values) >= _REMEMBERED:
+                values.clear()
+            values[(id(p), id(o))] = found
         return found
 
     def compact(self, triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:

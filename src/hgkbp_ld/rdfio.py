@@ -3,29 +3,31 @@ triples; a file read into an rdflib graph by pyoxigraph's parsers."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
 import orjson
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.serializers.jsonld import Converter
-from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.term import Node
 
-from hgkbp_ld.bundled import ONTOLOGY
-from hgkbp_ld.compaction import Compactor, Unsorted, Unsupported
+from hgkbp_ld.compaction import Unsorted, Unsupported
 from hgkbp_ld.iris import PREFIXES
+from hgkbp_ld.jsonld import CONTEXT as CONTEXT  # (named here too: where rdfio had them)
+from hgkbp_ld.jsonld import _canonical_json as _canonical_json
+from hgkbp_ld.jsonld import _canonical_text as _canonical_text
+from hgkbp_ld.jsonld import _compacted, _compactor, _HasFloat, _jsonld_text, _nodes, _sorted_text, _written, context
+from hgkbp_ld.jsonld import _parsed_context as _parsed_context
+from hgkbp_ld.jsonld import _sort_arrays as _sort_arrays
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
 from hgkbp_ld.rdfwrite import Writers
 from hgkbp_ld.store.base import to_rdflib
 from hgkbp_ld.triples import Described, Triples
 
-CONTEXT = ONTOLOGY / "beleidsplan.context.jsonld"
 FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "ttl": pyoxigraph.RdfFormat.TURTLE,
     "nt": pyoxigraph.RdfFormat.N_TRIPLES,
@@ -52,81 +54,6 @@ def read_graph(path: Path, format: str = "turtle", graph: Graph | None = None) -
     return graph
 
 
-@lru_cache(maxsize=1)
-def context() -> dict:
-    """The JSON-LD context with Dutch keys (ontology/beleidsplan.context.jsonld)."""
-    return json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
-
-
-@lru_cache(maxsize=1)
-def _parsed_context() -> Context:
-    """The context parsed once: rdflib parses a context given as a dict anew for every graph."""
-    return Context(context())
-
-
-class _HasFloat(Exception):
-    """A document with a float, which orjson writes otherwise than json (1e-7 for 1e-07)."""
-
-
-def _canonical_json(value: object, floats: bool = True) -> object:
-    """Sort every JSON array (the dump has no @list), so that rdflib's set order cannot show: by each
-    item's JSON text (its keys sorted: they are, once made canonical here). `floats=False`: raise
-    _HasFloat at a float."""
-    if isinstance(value, dict):
-        return {key: _canonical_json(item, floats) for key, item in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_canonical_json(item, floats) for item in value]
-        if len(items) < 2:  # most arrays: one value, nothing to order
-            return items
-        return sorted(items, key=_json_key)
-    if not floats and isinstance(value, float):
-        raise _HasFloat
-    return value
-
-
-def _json_key(item: object) -> str:
-    return json.dumps(item, ensure_ascii=False)  # `item` is canonical: its keys are in order already
-
-
-def _indented(value: object) -> str:
-    """`json.dumps(value, ensure_ascii=False, indent=2)` for a document without floats, written by orjson
-    (the same text, tests/test_rdfio.py; json's encoder is pure Python when it indents: 10x slower)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
-    except TypeError:  # an integer beyond 64 bits, a string that is not UTF-8
-        return json.dumps(value, ensure_ascii=False, indent=2)
-
-
-def _canonical_text(value: object) -> str:
-    """`json.dumps(_canonical_json(value), ensure_ascii=False, indent=2)`."""
-    try:
-        return _indented(_canonical_json(value, floats=False))
-    except _HasFloat:
-        return json.dumps(_canonical_json(value), ensure_ascii=False, indent=2)
-
-
-@lru_cache(maxsize=1)
-def _context_member() -> str:
-    """`"@context": {...}` as `json.dumps(..., indent=2)` writes it one level deep in a document: every
-    JSON-LD file starts with the same ~6 KB context, so it is encoded once per process, not per file."""
-    text = json.dumps(_canonical_json(context()), ensure_ascii=False, indent=2)
-    return '"@context": ' + text.replace("\n", "\n  ")  # a JSON text has no raw newline inside a string
-
-
-def _jsonld_text(compacted: dict) -> str:
-    """The compacted document as `json.dumps(_canonical_json(compacted), ensure_ascii=False, indent=2)`
-    writes it, with our context (always first: "@context" sorts before every other key) encoded once."""
-    rest = {key: value for key, value in compacted.items() if key != "@context"}
-    if "@context" not in compacted or any(key < "@context" for key in rest):
-        if "@context" in compacted:
-            rest = {**rest, "@context": context()}
-        return _canonical_text(rest)
-    body = _canonical_text(rest)
-    if body == "{}":
-        return "{\n  " + _context_member() + "\n}"
-    return "{\n  " + _context_member() + ",\n" + body[2:]
-
-
 def serialise(graph: Described, fmt: str) -> bytes:
     """One graph in one format, the same bytes for the same triples.
 
@@ -141,10 +68,13 @@ def serialise(graph: Described, fmt: str) -> bytes:
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them. Inside
     `keeping`, the pieces of a graph serialised in every format are kept for `serialise_union`."""
+    if len(graph) <= _ONE_PASS:
+        found = _one_pass(graph, graph.unordered() if type(graph) is Triples else graph, formats)
+        if found is not None:
+            return found
     triples = list(graph)
-    lines = _lines(triples)
-    order = sorted(lines)
-    ntriples = ("".join(order) or "\n").encode("utf-8")
+    lines, order = _sorted_lines(graph, triples, formats)
+    ntriples = _encoded(order) or b"\n"
     keep = _KEPT is not None and len(formats) == 4 and bool(order)
     pieces = Pieces(order, [], []) if keep else None
     found = {}
@@ -159,16 +89,141 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
                 written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples, pieces)
             found[fmt] = written[fmt]
     if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(" ")[0] for line in order}):
+        encoded = [(turtle.encode(), rdf_xml.encode()) for turtle, rdf_xml in pieces.blocks]
+        _KEPT[id(graph)] = (graph, Pieces([line.encode() for line in order], encoded, pieces.nodes))  # type: ignore[index]
+    return found
+
+
+_ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `_one_pass`
+# a big `Triples`'s N-Triples lines (graph, its size, line -> triple, the lines sorted), from a call for its
+# N-Triples alone (a plan's new version's snapshot: `versions.History.propose`) to the next call of that graph
+# (its dumps, with its versions' few statements added: `plan_build`), which takes them
+_SNAPSHOT: list = []
+
+
+def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> tuple[dict, list[str]]:
+    """`_lines` of the triples and the lines sorted; of a graph whose lines were made by the call before
+    (`_SNAPSHOT`), only the lines of the statements added since, merged in."""
+    held = _SNAPSHOT[:]
+    _SNAPSHOT.clear()
+    added = graph.added_since(held[1]) if held and held[0] is graph else None  # type: ignore[union-attr]
+    if added is not None:
+        more = _lines(added)
+        lines, order = {**held[2], **more}, sorted([*held[3], *more])  # a sorted run and a few: merged
+    else:
+        lines = _lines(triples)
+        order = sorted(lines)
+    if formats == ("nt",) and type(graph) is Triples and graph.added_since(len(graph)) is not None:
+        _SNAPSHOT[:] = [graph, len(graph), lines, order]
+    return lines, order
+
+
+def _encoded(parts: list[str]) -> bytes:
+    """`"".join(parts).encode("utf-8")`, each part encoded alone: a big graph's text holds a few non-ASCII
+    characters, and the encoder goes through a text with one of them character by character, while an
+    ASCII part is copied as it is."""
+    return b"".join(map(_encode, parts))
+
+
+_encode = str.encode  # UTF-8, without naming the codec (a lookup of its name each call)
+_ENTRIES: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
+_first = itemgetter(0)
+
+
+def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+    """`serialise_all` of a page's graph, each statement's (predicate, object) looked up once for every
+    format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML (`Writers._pair`), its JSON-LD key
+    and value (`Compactor`)), not once per format; the rows sorted by their N-Triples lines, then written
+    in that order: Turtle and RDF/XML as `Writers.both`, the JSON-LD nodes as `Compactor.compact_sorted`
+    makes them (a subject's lines are together in the sorted order: an IRI holds no `>`; a node's
+    arrays are sorted and the nodes ordered by their ids' text, so the order read does not show: the
+    triples are read in any order, a `Triples`'s as added).
+    None where a statement is of another shape (a blank node, a term these writers leave to pyoxigraph
+    or rdflib): `serialise_all` then writes the graph as before."""
+    entries = _ENTRIES
+    join = b"".join
+    rows = []
+    subjects: dict[URIRef, bytes] = {}
+    for s, p, o in triples:
+        if type(s) is not URIRef:
+            return None
+        entry = entries.get((id(p), id(o)))
+        if entry is None or entry[0] is not p or entry[1] is not o:
+            entry = _entry(p, o)
+            if entry is None:
+                return None
+        subject = subjects.get(s)
+        if subject is None:
+            subject = subjects[s] = b"<" + s.encode()
+        rows.append((join((subject, entry[7])), s, entry))
+    rows.sort(key=_first)  # as UTF-8: in the order of their text (UTF-8 keeps the code points' order)
+    order = [row[0] for row in rows]
+    ntriples = join(order) or b"\n"
+    keep = _KEPT is not None and len(formats) == 4 and bool(order)
+    pieces = Pieces(order, [], []) if keep else None
+    found = {}
+    written: tuple[bytes, bytes] | None = None
+    for fmt in formats:
+        if fmt == "nt":
+            found[fmt] = ntriples
+        elif fmt == "jsonld":
+            document = _nodes(rows)
+            if document is None:  # a float, a falsy value, a key before the id's: as before
+                found[fmt] = _jsonld(graph, list(graph), pieces)
+                continue
+            found[fmt] = _written(document)
+            if pieces is not None:
+                graph_key = _compactor().graph_key
+                pieces.nodes.extend(document[graph_key] if list(document) == [graph_key] else [document])
+        else:
+            if written is None:
+                written = _turtle_and_rdf_xml_of(rows, ntriples, pieces)
+            found[fmt] = written[fmt]
+    if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(b" ")[0] for line in order}):
         _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
     return found
 
 
+def _turtle_and_rdf_xml_of(rows: list, ntriples: bytes, pieces: Pieces | None) -> dict[str, bytes]:
+    """`_turtle_and_rdf_xml` of `_one_pass`'s rows (each statement's pair found already)."""
+    try:
+        turtle, rdf_xml = _writers().rows(rows, None if pieces is None else pieces.blocks)
+        return {"ttl": turtle, "rdf": rdf_xml}
+    except Unwritten:  # a subject or a class these writers leave to pyoxigraph (no blocks kept)
+        parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
+
+
+def _entry(p: Node, o: Node) -> tuple | None:
+    """What a statement's (predicate, object) writes: `Writers._pair`'s tuple (the predicate and the
+    object first), then its N-Triples line after the subject (UTF-8), its JSON-LD key and value, whether
+    `_nodes` leaves the document to `compact_sorted` (a float, a falsy value, which `compact` keeps or
+    drops by the order read, a key before "@id"), and the pair's Turtle and RDF/XML parts as UTF-8
+    (`Writers.rows`): each encoded once, not on every page. Remembered by the terms' identities (both
+    held)."""
+    try:
+        pair = _writers()._pair(p, o, keep=False)
+        key, value, _p, _o, odd = _compactor()._statement(p, o, keep=False)
+    except (Unwritten, Unsupported, TypeError):
+        return None
+    if type(o) is URIRef:
+        tail = "".join(("> <", p, "> <", o, "> .\n"))
+    else:
+        tail = "".join(("> <", p, "> ", _literal_text(o), " .\n"))
+    if len(_ENTRIES) >= _REMEMBERED:
+        _ENTRIES.clear()
+    encoded = (pair[2].encode(), pair[3].encode(), pair[4].encode(), pair[5].encode())  # at rdfwrite._PAIR_BYTES
+    entry = _ENTRIES[(id(p), id(o))] = (*pair, tail.encode(), key, value, odd or not value, *encoded)
+    return entry
+
+
 class Pieces(NamedTuple):
     """What `serialise_all` made of one graph, to make a graph of several (`serialise_union`): its sorted
-    N-Triples lines, each subject's Turtle and RDF/XML in their order, its JSON-LD nodes."""
+    N-Triples lines, each subject's Turtle and RDF/XML in their order (all as UTF-8: bytes sort as their
+    text does), its JSON-LD nodes."""
 
-    lines: list[str]
-    blocks: list[tuple[str, str]]
+    lines: list[bytes]
+    blocks: list[tuple[bytes, bytes]]
     nodes: list[dict]
 
 
@@ -215,7 +270,7 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     for piece in pieces:
         firsts = {}
         for line in piece.lines:
-            firsts.setdefault(line.partition(" ")[0], line)
+            firsts.setdefault(line.partition(b" ")[0], line)
         if len(firsts) != len(piece.blocks):
             return None
         for first, block in zip(firsts.values(), piece.blocks, strict=True):
@@ -223,7 +278,7 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     nodes = [node for piece in pieces for node in piece.nodes]
     compactor = _compactor()
     by_text = {orjson.dumps(node[compactor.id_key]): node for node in nodes}
-    subjects = {first.partition(" ")[0] for first in blocks}
+    subjects = {first.partition(b" ")[0] for first in blocks}
     if len(subjects) != len(blocks) or len(blocks) != sum(len(p.blocks) for p in pieces) or len(by_text) != len(nodes):
         return None
     order = sorted(blocks)
@@ -231,11 +286,12 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     found = {}
     for fmt in formats:
         if fmt == "nt":
-            found[fmt] = "".join(sorted(line for piece in pieces for line in piece.lines)).encode("utf-8")
+            found[fmt] = b"".join(sorted(line for piece in pieces for line in piece.lines))
         elif fmt == "ttl":
-            found[fmt] = (writers.turtle_head + "".join(blocks[first][0] for first in order)).encode("utf-8")
+            found[fmt] = writers.turtle_head_bytes + b"".join(blocks[first][0] for first in order)
         elif fmt == "rdf":
-            found[fmt] = (writers.xml_head + "".join(blocks[first][1] for first in order) + writers.xml_tail).encode()
+            rdf_xml = b"".join(blocks[first][1] for first in order)
+            found[fmt] = b"".join((writers.xml_head_bytes, rdf_xml, writers.xml_tail_bytes))
         elif fmt == "jsonld":
             document = nodes[0] if len(nodes) == 1 else {compactor.graph_key: [by_text[t] for t in sorted(by_text)]}
             found[fmt] = _written(document)
@@ -285,69 +341,6 @@ def _jsonld(graph: Described, triples: list, pieces: Pieces | None = None) -> by
         return (_jsonld_text(compacted) + "\n").encode("utf-8")
 
 
-_SORTED = orjson.OPT_SORT_KEYS
-_INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-
-
-def _sorted_text(document: dict) -> bytes:
-    """`(_jsonld_text(document with our context) + "\n")` encoded, for a document without floats: each
-    array sorted in place by its items' orjson text with sorted keys (the order of their `json.dumps`
-    text as `_canonical_json` sorts them: a JSON string is never the start of another, and both texts
-    differ only by the spaces after `:` and `,`, which never decide; UTF-8 bytes sort as code points),
-    then written by orjson with its keys sorted (`_indented`'s text). Raises `_HasFloat`, or TypeError
-    where orjson cannot write a value (then `_jsonld_text` writes it)."""
-    if any(key <= "@context" for key in document):
-        raise _HasFloat  # not a document of our compactor's: let the canonical copy write it
-    _sort_arrays(document)
-    return _written(document)
-
-
-def _written(document: dict) -> bytes:
-    """A document with its arrays sorted (and no key before "@context") written with our context."""
-    body = orjson.dumps(document, option=_INDENTED)
-    if body == b"{}":
-        return ("{\n  " + _context_member() + "\n}\n").encode("utf-8")
-    return b"{\n  " + _context_member_bytes() + b",\n" + body[2:] + b"\n"
-
-
-def _sort_arrays(value: dict | list) -> None:
-    for item in value.values() if type(value) is dict else value:
-        kind = type(item)
-        if kind is dict or kind is list:
-            _sort_arrays(item)
-        elif kind is float:
-            raise _HasFloat
-    if type(value) is list and len(value) > 1:
-        value.sort(key=_sort_key)
-
-
-def _sort_key(item: object) -> bytes:
-    return orjson.dumps(item, option=_SORTED)
-
-
-@lru_cache(maxsize=1)
-def _context_member_bytes() -> bytes:
-    return _context_member().encode("utf-8")
-
-
-def _compacted(graph: Described, triples: list) -> dict:
-    """The graph compacted with our context, as rdflib's JSON-LD serializer makes it (`compaction`; one
-    of another shape by rdflib's converter itself), without writing the parsed context out for each
-    graph (with full IRIs) as rdflib's serializer does: ours is put in as written (_jsonld_text)."""
-    try:
-        compacted = _compactor().compact(triples)
-    except Unsupported:
-        made = Converter(_parsed_context(), True, False).convert(graph if isinstance(graph, Graph) else graph.graph())
-        compacted = {_parsed_context().get_key("@graph"): made} if isinstance(made, list) else made
-    compacted["@context"] = context()
-    return compacted
-
-
-@lru_cache(maxsize=1)
-def _compactor() -> Compactor:
-    return Compactor(_parsed_context())
-
-
 _LITERAL_LINES: dict[int, tuple[Literal, str]] = {}  # a literal's N-Triples, by its identity (held)
 _REMEMBERED = 1 << 12
 
@@ -380,7 +373,16 @@ def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
 
 
 def _literal_text(o: Literal) -> str:
-    text = '"' + o.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+    text = o  # each character looked for first (memchr): a replace scans the whole text even when it finds none
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    if "\r" in text:
+        text = text.replace("\r", "\\r")
+    text = "".join(('"', text, '"'))  # (not `+` of a Literal: rdflib's `__add__`)
     if o.language:
         return f"{text}@{o.language}"
     if o.datatype:

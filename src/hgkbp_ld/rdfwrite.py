@@ -41,17 +41,23 @@ _BARE = {  # Turtle's grammar for a literal written without quotes
     URIRef(_XSD + "double"): re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+\Z"),
     URIRef(_XSD + "boolean"): re.compile(r"(?:true|false)\Z"),
 }
+_TURTLE_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))  # in this order
 _ODD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # escaped otherwise than the plain rules
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")  # a cheap first check
 _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+_encode = str.encode  # UTF-8, without naming the codec (a lookup of its name each call)
+_PAIR_BYTES = 11  # where an entry of `rows` has its pair's four parts as UTF-8 (after `rdfio._entry`'s own)
 _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
 _PAIRED = 500  # a graph of more triples (a plan's, not a page's) is written without `_pair`
 
 
 _Form = TypeVar("_Form", str, tuple[str, str])
 _TURTLE, _VERB, _NAME, _ABOUT = range(4)  # an IRI's forms, by position
+_TURTLE_BYTES, _ABOUT_BYTES, _NAME_BYTES = range(4, 7)  # the same as UTF-8 (`rows`: a subject's, a class's)
+_ENCODED = {_TURTLE_BYTES: _TURTLE, _ABOUT_BYTES: _ABOUT, _NAME_BYTES: _NAME}
+_CHECKED = 7  # whether the IRI passed `_IRI` (once for its Turtle, its XML name and its XML attribute value)
 
 
 class Unsupported(Exception):
@@ -76,6 +82,8 @@ class Writers:
         if not empty.endswith("\n" + self.xml_tail):
             raise ValueError(f"pyoxigraph's RDF/XML is not as expected: {empty!r}")
         self.xml_head = empty[: -len(self.xml_tail)]
+        self.turtle_head_bytes = self.turtle_head.encode()
+        self.xml_head_bytes, self.xml_tail_bytes = self.xml_head.encode(), self.xml_tail.encode()
         self.xml_prefixes = dict(re.findall(r'xmlns:([A-Za-z_][A-Za-z0-9_.-]*)="([^"]*)"', self.xml_head))
         self.xml_by_namespace = {namespace: prefix for prefix, namespace in self.xml_prefixes.items()}
         # each IRI's forms (Turtle, Turtle as a predicate, XML element name, XML attribute value), made when
@@ -96,15 +104,25 @@ class Writers:
         if forms is None:
             if len(self._texts) >= _CACHE:
                 self._texts.clear()
-            forms = self._texts[text] = [None, None, None, None]
+            forms = self._texts[text] = [None, None, None, None, None, None, None, False]
         if len(self._iris) >= _CACHE:
             self._iris.clear()
         self._iris[id(term)] = (term, forms)
         return forms
 
     def _make(self, forms: list, kind: int, term: Node) -> _Form:
-        """Form `kind` (_TURTLE, _VERB, _NAME, _ABOUT) of an IRI, made and kept in its `forms`."""
+        """Form `kind` (_TURTLE, _VERB, _NAME, _ABOUT, or one of them as UTF-8) of an IRI, made and kept in
+        its `forms`."""
+        if kind in _ENCODED:
+            plain = forms[_ENCODED[kind]] or self._make(forms, _ENCODED[kind], term)
+            made = tuple(part.encode() for part in plain) if kind == _NAME_BYTES else plain.encode()
+            forms[kind] = made
+            return made
         text = str(term)
+        if kind != _VERB and not forms[_CHECKED]:
+            if not _IRI.match(text):
+                raise Unsupported(f"an IRI to check: {text}")
+            forms[_CHECKED] = True
         if kind == _TURTLE:
             made = self._turtle_iri(text)
         elif kind == _VERB:
@@ -136,9 +154,7 @@ class Writers:
         forms = self._forms(iri)
         return forms[_ABOUT] or self._make(forms, _ABOUT, iri)
 
-    def _turtle_iri(self, iri: str) -> str:
-        if not _IRI.match(iri):
-            raise Unsupported(f"an IRI to check: {iri}")
+    def _turtle_iri(self, iri: str) -> str:  # (`iri` checked by `_make`)
         for prefix, namespace in self.prefixes.items():
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -147,9 +163,7 @@ class Writers:
                 return f"{prefix}:{local}"
         return f"<{iri}>"
 
-    def _xml_name(self, iri: str) -> tuple[str, str]:
-        if not _IRI.match(iri):
-            raise Unsupported(f"an IRI to check: {iri}")
+    def _xml_name(self, iri: str) -> tuple[str, str]:  # (`iri` checked by `_make`)
         cut = max(iri.rfind("/"), iri.rfind("#")) + 1
         namespace, local = iri[:cut], iri[cut:]
         if not cut or not _XML_LOCAL.match(local):
@@ -218,6 +232,64 @@ class Writers:
             put(f'\t<rdf:Description rdf:about="{about}">\n')
             put(pair[5])
         return self._finished(turtle, xml, None if last_s is None else element, marks, blocks)
+
+    def rows(
+        self, rows: list[tuple[bytes, Node, tuple]], blocks: list[tuple[bytes, bytes]] | None = None
+    ) -> tuple[bytes, bytes]:
+        """`both` of rows (anything, the subject, an entry: `rdfio._entry`, `_pair`'s tuple and after it at
+        `_PAIR_BYTES` its Turtle and RDF/XML parts as UTF-8), written as UTF-8 from its parts (each part
+        encoded once, when its entry or form is made: not every page's text), each statement's pair found
+        by the caller (one lookup a statement for every format). The subjects are URIRefs (checked by the
+        caller); `blocks` as `both`'s, as UTF-8."""
+        turtle: list[bytes] = []
+        xml: list[bytes] = [self.xml_head_bytes]
+        add, put = turtle.append, xml.append
+        marks: list[tuple[int, int]] = []
+        iris, known, make = self._iris, self._forms, self._make
+        same = str.__eq__
+        first, same_p, other_p, line = range(_PAIR_BYTES, _PAIR_BYTES + 4)
+        last_s: str | None = None
+        last_p: str | None = None
+        close = b""
+        for _line, s, entry in rows:
+            p = entry[0]
+            if last_s is not None and same(s, last_s):
+                if same(p, last_p):
+                    add(entry[same_p])
+                else:
+                    add(entry[other_p])
+                    last_p = p
+                put(entry[line])
+                continue
+            if last_s is not None:
+                add(b" .\n")
+                put(close)
+            if blocks is not None:
+                marks.append((len(turtle), len(xml)))
+            held = iris.get(id(s))
+            of_s = held[1] if held is not None and held[0] is s else known(s)
+            add(of_s[_TURTLE_BYTES] or make(of_s, _TURTLE_BYTES, s))
+            add(entry[first])
+            last_s, last_p = s, p
+            about = of_s[_ABOUT_BYTES] or make(of_s, _ABOUT_BYTES, s)
+            if entry[6]:  # an rdf:type: the class's element, this triple said by it
+                o = entry[1]
+                of_o = self._forms(o)
+                typed, element = of_o[_NAME_BYTES] or make(of_o, _NAME_BYTES, o)
+                put(b"".join((b"\t<", typed, b' rdf:about="', about, b'">\n')))
+                close = b"".join((b"\t</", element, b">\n"))
+                continue
+            close = b"\t</rdf:Description>\n"
+            put(b"".join((b'\t<rdf:Description rdf:about="', about, b'">\n')))
+            put(entry[line])
+        if last_s is None:
+            return b"", self.xml_head_bytes + self.xml_tail_bytes
+        xml.append(close)
+        xml.append(self.xml_tail_bytes)
+        add(b" .\n")
+        if blocks is not None:
+            _blocks(marks, turtle, xml, blocks, b"")
+        return self.turtle_head_bytes + b"".join(turtle), b"".join(xml)
 
     def _by_terms(
         self, triples: list[tuple[Node, Node, Node]], blocks: list[tuple[str, str]] | None = None
@@ -296,9 +368,12 @@ class Writers:
         turtle.append(" .\n")
         if blocks is not None:
             _blocks(marks, turtle, xml, blocks)
-        return (self.turtle_head + "".join(turtle)).encode("utf-8"), "".join(xml).encode("utf-8")
+        # each part encoded alone: the encoder goes through a text with a non-ASCII character character by
+        # character, an ASCII part is copied as it is (a plan's dumps: a few such characters in ~1 MB)
+        encoded = b"".join(map(_encode, turtle))
+        return self.turtle_head_bytes + encoded, b"".join(map(_encode, xml))
 
-    def _pair(self, p: Node, o: Node) -> tuple:
+    def _pair(self, p: Node, o: Node, keep: bool = True) -> tuple:
         """What a (predicate, object) writes, remembered by their identities (both held): the Turtle
         after a new subject (` verb object`), after the same predicate (` , object`), after another
         (` ;` and the verb and object), the RDF/XML property element, whether it is an rdf:type."""
@@ -316,8 +391,6 @@ class Writers:
                 held = self._literal(o)
             written = held[1]
             line = f"\t\t<{tag}{held[2]}</{close}>\n"
-        if len(self._pairs) >= _CACHE:
-            self._pairs.clear()
         pair = (
             p,
             o,
@@ -327,7 +400,10 @@ class Writers:
             line,
             kind is URIRef and verb == "a ",
         )
-        self._pairs[(id(p), id(o))] = pair
+        if keep:  # (not where the caller keeps it: rdfio's entries)
+            if len(self._pairs) >= _CACHE:
+                self._pairs.clear()
+            self._pairs[(id(p), id(o))] = pair
         return pair
 
     def _literal(self, literal: Literal) -> tuple[Literal, str, str]:
@@ -358,8 +434,10 @@ class Writers:
             bare = _BARE.get(datatype)
             if bare is not None and bare.match(text):
                 return text
-        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-        quoted = '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+        for plain, escaped in _TURTLE_ESCAPES:  # each looked for first (memchr): a replace scans the whole text
+            if plain in text:
+                text = text.replace(plain, escaped)
+        quoted = '"' + text + '"'
         if language:
             if not _LANGUAGE.match(language):
                 raise Unsupported(f"a language tag: {language}")
@@ -369,16 +447,15 @@ class Writers:
         return quoted
 
 
-def _blocks(marks: list[tuple[int, int]], turtle: list[str], xml: list[str], blocks: list[tuple[str, str]]) -> None:
-    """Each subject's Turtle and RDF/XML, from where each starts in the parts written (`xml` ends with the tail)."""
+def _blocks(marks: list[tuple[int, int]], turtle: list, xml: list, blocks: list, empty: str | bytes = "") -> None:
+    """Each subject's Turtle and RDF/XML, from where each starts in the parts written (`xml` ends with the
+    tail), as text or (`empty` b"") as UTF-8."""
     ends = [*marks[1:], (len(turtle), len(xml) - 1)]
     for (turtle_at, xml_at), (turtle_end, xml_end) in zip(marks, ends, strict=True):
-        blocks.append(("".join(turtle[turtle_at:turtle_end]), "".join(xml[xml_at:xml_end])))
+        blocks.append((empty.join(turtle[turtle_at:turtle_end]), empty.join(xml[xml_at:xml_end])))
 
 
-def _xml_iri(iri: str) -> str:
-    if not _IRI.match(iri):
-        raise Unsupported(f"an IRI to check: {iri}")
+def _xml_iri(iri: str) -> str:  # (`iri` checked by `Writers._make`)
     return _xml_escape(iri)
 
 

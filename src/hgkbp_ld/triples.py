@@ -196,6 +196,20 @@ class Triples:
             [(s, p, o) for s, by_predicate in self._spo.items() for p, objects in by_predicate.items() for o in objects]
         )
 
+    def unordered(self) -> list[Triple]:
+        """Every triple, in an order of their own (as added, while the predicate and object indexes are
+        not made): for a reader to whom the order does not matter (`rdfio` sorts them). Not to be changed."""
+        if self._pos is None:
+            return self._added
+        return list(self)
+
+    def added_since(self, size: int) -> list[Triple] | None:
+        """The triples added after the first `size` (in the order added) while the predicate and object
+        indexes are not made (None after: the order added is no longer kept). Not to be changed."""
+        if self._pos is None and 0 <= size <= self._size:
+            return self._added[size:]
+        return None
+
     def __contains__(self, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
         """Whether a triple matches (None: any), as `(s, p, None) in graph` asks."""
         s, p, o = pattern

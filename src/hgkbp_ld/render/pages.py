@@ -58,11 +58,14 @@ def alternates(path: str) -> list[Alternate]:
     return [_tuple(Alternate, (_new(Markup, document + extension), kind, name)) for extension, kind, name in _FORMATS]
 
 
+_RDF_FORMATS = tuple((f.extension, f.media_type) for f in RESOURCE_FORMATS if f is not HTML)
+_RDF_EXTENSIONS = tuple(extension for extension, _media_type in _RDF_FORMATS)
+
+
 def rdf_representations(graph: Described) -> dict[str, Representation]:
     """A graph's four RDF representations, by extension."""
-    formats = tuple(f for f in RESOURCE_FORMATS if f is not HTML)
-    bodies = serialise_all(graph, tuple(f.extension for f in formats))
-    return {f.extension: _made(bodies[f.extension], f.media_type) for f in formats}
+    bodies = serialise_all(graph, _RDF_EXTENSIONS)
+    return {extension: _made(bodies[extension], media_type) for extension, media_type in _RDF_FORMATS}
 
 
 def bodies(representations: Mapping[str, Representation]) -> dict[str, tuple[bytes, str]]:
@@ -72,7 +75,7 @@ def bodies(representations: Mapping[str, Representation]) -> dict[str, tuple[byt
 
 def _made(body: bytes, media_type: str) -> Representation:
     """A representation the build writes: its ETag is the file's (published.Writer), not a hash."""
-    return Representation(body, media_type, "")
+    return Representation.built(body, media_type)
 
 
 def plan_pictures(index: ActionIndex, several: bool | None = None) -> dict[str, dict[str, object]]:

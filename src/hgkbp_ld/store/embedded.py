@@ -19,6 +19,7 @@ from hgkbp_ld.store.base import LABELS, Dataset, Row, StoreError, read_manifest,
 from hgkbp_ld.store.loading import filled
 from hgkbp_ld.triples import Triples
 
+_MERGED = ox.DefaultGraph()  # `describe`'s graph, made once (a new one per pattern asked was a Python object each)
 _LABELS = tuple(ox.NamedNode(iri) for iri in LABELS)  # what DESCRIBE takes of a neighbour
 _LABEL_CACHE = 4096  # neighbours whose labels `describe` keeps (a plan's store names ~600 things)
 _GRAPH_SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"  # `graph_subjects`
@@ -157,7 +158,7 @@ class EmbeddedStore:
         several times faster to fill and to read)."""
         store = self._current()
         terms, neighbours = self._caches(store)
-        merged = ox.DefaultGraph()
+        merged = _MERGED
         this = ox.NamedNode(iri)
         term = to_rdflib(this)  # the subject of the first quads, the object of the others: made once
         triples: list[tuple[Node, Node, Node]] = []  # in the order of the store's indexes, labels after each
@@ -202,7 +203,7 @@ class EmbeddedStore:
         """A neighbour's rdflib term and label triples (`LABELS`), kept for the few thousand asked last."""
         if len(neighbours) >= _LABEL_CACHE:
             neighbours.clear()
-        quads = [q for label in _LABELS for q in store.quads_for_pattern(node, label, None, ox.DefaultGraph())]
+        quads = [q for label in _LABELS for q in store.quads_for_pattern(node, label, None, _MERGED)]
         subject = _term(terms, node)
         found = subject, tuple((subject, _term(terms, q.predicate), _term(terms, q.object)) for q in quads)
         neighbours[node] = found
