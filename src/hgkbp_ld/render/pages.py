@@ -24,6 +24,7 @@ from hgkbp_ld.rdfio import serialise_all
 from hgkbp_ld.render.actions import collaboration, timeline_groups
 from hgkbp_ld.render.findable import Meta, resource_meta
 from hgkbp_ld.render.history import Entry, Histories
+from hgkbp_ld.render.page_html import direct, page_html
 from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
 from hgkbp_ld.render.plans import plan_of
 from hgkbp_ld.render.views import Page, Views
@@ -270,6 +271,12 @@ def rendered(
     """A resource's four RDF representations and its HTML page."""
     representations = rdf_representations(graph)
     script = _script_json(representations["jsonld"].body)
+    if direct(template, page, common, pictures):  # an action's page, a past version's, …: written directly
+        text = page_html(page, meta, alternates(path), _SLOT if script else "", common, _kinds(template))
+        before, _slot, after = text.partition(_SLOT)  # the JSON-LD's bytes spliced in as below
+        body = b"".join((before.encode("utf-8"), script, after.encode("utf-8"))) if _slot else before.encode("utf-8")
+        representations[HTML.extension] = _made(body, HTML.media_type)
+        return Resource(path, representations)
     # each part the template yields is encoded as it comes, and the page is joined once, as bytes: the page
     # of a minister whose portfolios many plans name grows with the plans (~60 MB of HTML at 1000 plans),
     # and holding it whole as text, then its halves, then its bytes made it the last stage's memory peak
@@ -297,6 +304,11 @@ def rendered(
 
 _SLOT = f"\x00jsonld-{secrets.token_hex(16)}\x00"
 _SLOT_BYTES = _SLOT.encode("utf-8")
+
+
+def _kinds(template: Template) -> frozenset[str]:
+    """The kinds with a section of their own (the environment's `kinds`, resource.html's include)."""
+    return template.environment.globals["kinds"]  # type: ignore[no-any-return]
 
 
 def _script_json(body: bytes) -> bytes:

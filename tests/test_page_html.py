@@ -1,0 +1,198 @@
+"""A page written directly (`render.page_html`) is what resource.html renders, character for character
+(issue 18: a plan's pages in its worker, helper pg): every page of the real plan and of a synthetic
+plan that is written so, and hostile pages built to reach every branch of the template (missing
+sections, empty ones, text to escape, other languages, histories with and without details, owners
+unknown, no canonical address, a schema, no JSON-LD)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from hgkbp_ld.render import pages as pages_module
+from hgkbp_ld.render.findable import Meta
+from hgkbp_ld.render.history import Entry
+from hgkbp_ld.render.page_html import direct, page_html
+from hgkbp_ld.render.pages import _SLOT, alternates, chrome
+from hgkbp_ld.render.templates import environment
+from hgkbp_ld.render.views import Block, Link, Page, Row, Text
+
+BASE = "https://data.vlaanderen.be"
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = "<script>alert(\"x\")</script> & 'q' {{ 7*7 }}"
+
+
+def _text(value: str, lang: str) -> Text:
+    made = Text(value)
+    made.lang = lang
+    return made
+
+
+PLAN = {"slug": "p<1>", "iri": f"{BASE}/id/beleidsplan/p", "href": "/doc/beleidsplan/p", "title": HOSTILE,
+        "abbreviation": "", "short": "P & Q"}  # fmt: skip
+OTHER = {"slug": "q", "iri": f"{BASE}/id/beleidsplan/q", "href": "/doc/beleidsplan/q", "title": "Q"}  # no short
+COMMON = {
+    "version": "1 <x>",
+    "provenance": [],
+    "plans": [PLAN, OTHER],
+    "owners": {"p<1>": PLAN, "q": OTHER},
+    "plan_count": 2,
+}
+WHEN = dt.datetime(2026, 3, 4, 5, 6, tzinfo=dt.UTC)
+HISTORY = [
+    Entry("p<1>", 1, WHEN, "versie/p/1/actie/p/1", (), "eerste versie"),
+    Entry("q", 2, WHEN, "versie/q/2/actie/p/1", ("titel <gewijzigd>", HOSTILE), "gewijzigd"),
+    Entry("gone", 3, WHEN, "versie/gone/3/x", (), "toegevoegd"),  # an owner not known
+    Entry("P<1>", 4, WHEN, "versie/P/4/x", (), "toegevoegd"),  # the same stream, told apart by case only
+]
+ROWS = (
+    Row("titel", "http://purl.org/dc/terms/title", (_text(HOSTILE, "nl"),)),
+    Row("label <&>", f"{BASE}/ns/beleidsplan#naam", (_text("Youth", "en"), HOSTILE, Link("a", "/doc/a", "A 1"))),
+)
+LINKS = (Link("Plan <1>", "/doc/beleidsplan/p", ""), Link(_text("Goal", "en"), "/doc/d/1?a=1&b=2", "HD 1"))
+ACTION = {
+    "responsible": [(Link("Onderwijs", "/doc/b/1"), [Link("Minister <A>", "/doc/m/1"), Link("B", "/doc/m/2")])],
+    "collaborators": [(Link(HOSTILE, "/doc/b/2", "n"), [])],
+    "partners": ["VDAB & co", HOSTILE],
+    "timeline": {"text": "2025 <tot> 2027", "start": "2025", "end": "2027"},
+    "indicators": ["één <indicator>"],
+    "related": [Link("Actie 2", "/doc/actie/p/2", "2"), "zomaar tekst"],
+    "see_also": ["https://example.org/?a=1&b=<2>"],
+    "citations": [HOSTILE],
+}
+ACTIONS = [
+    ACTION,
+    {},  # every section missing
+    {"responsible": [], "collaborators": [], "partners": [], "timeline": None, "indicators": [], "related": []},
+    {"partners": ["alleen een partner"], "timeline": {"text": "t", "start": "2025"}, "citations": ["c"]},
+    {"collaborators": [(Link("x", "/x"), [Link("y", "/y")])], "timeline": {"text": "t"}, "see_also": ["u"]},
+    {"timeline": {"start": "2025", "end": ""}},
+]
+DESCRIPTION = [
+    Block("paragraph", text=HOSTILE),
+    Block("list", items=("een", "<twee>")),
+    Block("list", items=("1", "2"), ordered=True),
+]
+
+
+def _page(kind: str = "Actie", **changes: object) -> Page:
+    made = Page(
+        f"{BASE}/id/actie/p/1?x=<1>",
+        "actie/p/1",
+        kind,
+        "actie <soort>",
+        _text(HOSTILE, "en"),
+        "A & 1",
+        LINKS,
+        {},
+        ROWS,
+        ROWS[1:],
+    )
+    return made.but(**changes)
+
+
+def _version(entries: list[Entry]) -> dict:
+    return {"version": {"entry": entries[-1], "current": "/doc/actie/p/1?a=<1>", "history": entries}}
+
+
+PAGES = [
+    _page(sections=ACTION),
+    *(_page(sections=sections) for sections in ACTIONS[1:]),
+    _page(sections={**ACTION, "description": DESCRIPTION, "history": HISTORY}),
+    _page("Versie", sections=_version(HISTORY)),
+    _page("Versie", sections=_version(HISTORY[:1]), breadcrumbs=(), incoming=()),
+    _page("Indicator", notation=None, title="Gewoon", rows=(), incoming=(), breadcrumbs=()),
+    _page("Periode", notation="Gewoon", title="Gewoon", sections={"description": [], "history": []}),
+    _page("Resource", notation="", title=Markup("<b>al veilig</b>"), sections={"version": {"entry": HISTORY[0]}}),
+]
+METAS = [
+    Meta(HOSTILE, f"{HOSTILE} beschrijving", f"{BASE}/doc/actie/p/1?a=1&b=2"),
+    Meta("t", "d", None, '{"@context": "https://schema.org/", "name": "<b>&amp;</b>"}'),
+    None,
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("meta", METAS)
+@pytest.mark.parametrize("plan", [PLAN, None, {"slug": "z"}])
+@pytest.mark.parametrize("jsonld", [_SLOT, ""])
+def test_a_page_written_directly_is_what_its_template_renders(
+    page: Page, meta: Meta | None, plan: dict | None, jsonld: str
+) -> None:
+    env = environment(BASE)
+    template = env.get_template("resource.html")
+    context = {**COMMON, "plan": plan, "chrome": chrome(env, {**COMMON, "plan": plan})}
+    assert direct(template, page, context, None)
+    shown = alternates(page.path)
+    made = page_html(page, meta, shown, jsonld, context, env.globals["kinds"])
+    expected = template.render(
+        page=page, title="unused", alternates=shown, jsonld=jsonld, pictures=None, meta=meta, **context
+    )
+    assert made == expected
+    assert "<script>alert" not in made
+
+
+def test_only_the_packaged_resource_page_of_the_kinds_written_here_is_written_directly() -> None:
+    env = environment(BASE)
+    template = env.get_template("resource.html")
+    context = {**COMMON, "plan": None, "chrome": {"nav": Markup(""), "footer": Markup("")}}
+    assert direct(template, _page("Actie"), context, None)
+    assert direct(template, _page("Versie"), context, None)
+    for kind in ("Beleidsplan", "HorizontaleDoelstelling", "OperationeleDoelstelling", "Mandataris", "Bevoegdheid"):
+        assert not direct(template, _page(kind), context, None)  # their sections: by their templates
+    assert not direct(template, _page("Actie"), context, {"timeline": "svg"})  # pictures
+    assert not direct(template, _page("Actie"), {**COMMON, "plan": None}, None)  # no chrome made
+    assert not direct(env.get_template("base.html"), _page("Actie"), context, None)
+    assert not direct(env.from_string("{{ page }}"), _page("Actie"), context, None)
+    from jinja2 import DictLoader
+
+    other = env.overlay(loader=DictLoader({"resource.html": "mine"})).get_template("resource.html")
+    assert not direct(other, _page("Actie"), context, None)  # another loader's resource.html
+
+
+def _both_ways(data: Path, count: int, root: Path, versions: Path | None = None) -> dict[str, int]:
+    """Build the first `count` plans of `data` as a worker does, every page written directly also rendered by
+    its template: the same bytes (counted)."""
+    from bench.plan_cost import build
+
+    seen = {"same": 0, "other": 0}
+    rendered = pages_module.rendered
+
+    def both(path, graph, page, template, common, title, meta, pictures=None):  # noqa: ANN001, ANN202
+        made = rendered(path, graph, page, template, common, title, meta, pictures)
+        if not direct(template, page, common, pictures):
+            seen["other"] += 1
+            return made
+        pages_module.direct = lambda *_args: False  # type: ignore[assignment]
+        try:
+            old = rendered(path, graph, page, template, common, title, meta, pictures)
+        finally:
+            pages_module.direct = direct
+        assert made.representations["html"].body == old.representations["html"].body, path
+        seen["same"] += 1
+        return made
+
+    if versions is not None:
+        shutil.copytree(versions, root / "versions")
+    pages_module.rendered = both
+    try:
+        build(data, count, root)
+    finally:
+        pages_module.rendered = rendered
+    return seen
+
+
+def test_the_real_plans_pages_written_directly_are_those_of_the_template(tmp_path: Path) -> None:
+    seen = _both_ways(ROOT / "data", 1, tmp_path, ROOT / "data" / "versions")
+    assert seen["same"] > 500 and seen["other"] > 0
+
+
+def test_a_synthetic_plans_pages_written_directly_are_those_of_the_template(tmp_path: Path) -> None:
+    from bench.synthetic import make_data
+
+    seen = _both_ways(make_data(tmp_path / "x", 2), 2, tmp_path / "out")
+    assert seen["same"] > 1000 and seen["other"] > 0
