@@ -162,7 +162,7 @@ def _both_ways(data: Path, count: int, root: Path, versions: Path | None = None)
     seen = {"same": 0, "other": 0}
     rendered = pages_module.rendered
 
-    def both(path, graph, page, template, common, title, meta, pictures=None):  # noqa: ANN001, ANN202
+    def both(path, graph, page, template, common, title, meta, pictures=None):
         made = rendered(path, graph, page, template, common, title, meta, pictures)
         if not direct(template, page, common, pictures):
             seen["other"] += 1
@@ -196,3 +196,61 @@ def test_a_synthetic_plans_pages_written_directly_are_those_of_the_template(tmp_
 
     seen = _both_ways(make_data(tmp_path / "x", 2), 2, tmp_path / "out")
     assert seen["same"] > 1000 and seen["other"] > 0
+
+
+@pytest.mark.parametrize(
+    "value", ["x", "a<b & 'c\"", "\x01ctl", Markup("a&amp;b"), Markup("<b>"), 1.5, -0.001, 3, "", "1.50"]
+)
+def test_a_pictures_attribute_kept_is_the_attribute_made_anew(value: object) -> None:
+    from hgkbp_ld.render import pictures
+
+    made = pictures._attrs(class_="k", data_x=value, fill=None)
+    for _ in range(2):  # kept, then taken from what is kept; a Markup never taken for the equal text
+        assert pictures._attrs(class_="k", data_x=value, fill=None) == made
+    plain = "".join(pictures._attribute_text(n, v) for n, v in (("class_", "k"), ("data_x", _shown(value))))
+    assert made == plain
+    assert pictures._attrs(data_x=str(value)) == pictures._attribute_text("data_x", str(value))
+
+
+def _shown(value: object) -> str:
+    from hgkbp_ld.render.pictures import _n
+
+    return value if isinstance(value, str) else _n(value) if isinstance(value, float) else str(value)
+
+
+def test_a_representation_made_without_init_is_the_one_init_makes() -> None:
+    from hgkbp_ld.published import Representation
+    from hgkbp_ld.render.pages import _made
+
+    made = _made(b"<p>\xc3\xa9</p>", "text/html")
+    assert made == Representation(b"<p>\xc3\xa9</p>", "text/html", "")
+    assert type(made) is Representation and vars(made) == vars(Representation(b"<p>\xc3\xa9</p>", "text/html", ""))
+    assert hash(made) == hash(Representation(b"<p>\xc3\xa9</p>", "text/html", ""))
+
+
+def test_a_plans_things_from_its_stores_subjects_are_those_the_query_finds(tmp_path: Path) -> None:
+    """`plan_site.subjects` over the embedded store (its named graphs' subjects filtered in Python) = the
+    query `resources.rq` (a store without `graph_subjects`): the pages a plan renders."""
+    import pyoxigraph as ox
+
+    from hgkbp_ld.render.plan_site import subjects
+    from hgkbp_ld.store import EmbeddedStore
+
+    store = ox.Store()
+    graph, other = ox.NamedNode("http://g/1"), ox.NamedNode("http://g/2")
+    p = ox.NamedNode("http://p")
+    for iri, where in [
+        (f"{BASE}/id/actie/p/2", graph), (f"{BASE}/id/actie/p/10", graph), (f"{BASE}/id/actie/p/2", other),
+        (f"{BASE}/id/x#frag", graph), (f"{BASE}/idx/y", graph), ("http://other/id/z", graph),
+        (f"{BASE}/id/é/ü", other), (f"{BASE}/id/default-only", ox.DefaultGraph()),
+    ]:  # fmt: skip
+        store.add(ox.Quad(ox.NamedNode(iri), p, ox.Literal("v"), where))
+    store.add(ox.Quad(ox.BlankNode("b"), p, ox.NamedNode(f"{BASE}/id/object-only"), graph))
+    embedded = EmbeddedStore.of(store)
+    found = subjects(embedded, BASE)
+
+    class _QueryOnly:  # the store's select alone, as another kind of store answers
+        select = embedded.select
+
+    assert found == subjects(_QueryOnly(), BASE)  # type: ignore[arg-type]
+    assert found == sorted([f"{BASE}/id/actie/p/10", f"{BASE}/id/actie/p/2", f"{BASE}/id/é/ü"])

@@ -20,8 +20,18 @@ from jinja2 import Template
 from markupsafe import Markup, escape
 
 from hgkbp_ld.bundled import TEMPLATES
-from hgkbp_ld.render.templates import _Environment, _text_escaped, day, download_items, link, link_items, streams
-from hgkbp_ld.render.templates import alternate_links, joined_links, table_rows
+from hgkbp_ld.render.templates import (
+    _Environment,
+    _text_escaped,
+    alternate_links,
+    day,
+    download_items,
+    joined_links,
+    link,
+    link_items,
+    streams,
+    table_rows,
+)
 
 _KINDS = frozenset({"Actie"})  # the kinds with a section written here; the others' by their template
 _str = str

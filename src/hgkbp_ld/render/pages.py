@@ -72,8 +72,15 @@ def bodies(representations: Mapping[str, Representation]) -> dict[str, tuple[byt
 
 
 def _made(body: bytes, media_type: str) -> Representation:
-    """A representation the build writes: its ETag is the file's (published.Writer), not a hash."""
-    return Representation(body, media_type, "")
+    """A representation the build writes: its ETag is the file's (published.Writer), not a hash.
+    `Representation(body, media_type, "")` without the frozen dataclass's `__init__` (one
+    `object.__setattr__` a field; five a page): the same object."""
+    made = _object_new(Representation)
+    made.__dict__.update(body=body, media_type=media_type, etag="", last_modified="")
+    return made
+
+
+_object_new = object.__new__
 
 
 def plan_pictures(index: ActionIndex, several: bool | None = None) -> dict[str, dict[str, object]]:
