@@ -14,6 +14,7 @@ anything else by markupsafe), the filters are the templates' own (`templates.py`
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 
 from jinja2 import Template
@@ -23,18 +24,36 @@ from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.render.templates import (
     _Environment,
     _text_escaped,
-    alternate_links,
     day,
-    download_items,
     joined_links,
     link,
     link_items,
     streams,
     table_rows,
 )
+from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
-_KINDS = frozenset({"Actie"})  # the kinds with a section written here; the others' by their template
+# the kinds with a section written here (kinds/{kind}.html); the others' by their template
+_KINDS = frozenset({"Actie", "HorizontaleDoelstelling", "OperationeleDoelstelling"})
 _str = str
+
+
+# a page's links to its formats, as `alternates` and the filters `alternate_links` and `download_items` write
+# them: what is the same on every page written once, the page's document link (and short name) between
+_FORMATS = [(f".{f.extension}", str(escape(f.media_type)), str(escape(f.name))) for f in RESOURCE_FORMATS]
+_ALTERNATES = [  # joined by the document link: each format's `<link rel="alternate">`, on its line
+    f'<link rel="alternate" type="{_FORMATS[0][1]}" href="',
+    *(
+        f'{extension}" title="{name}">\n<link rel="alternate" type="{kind}" href="'
+        for (extension, _kind, name), (_next, kind, _name) in itertools.pairwise(_FORMATS)
+    ),
+    f'{_FORMATS[-1][0]}" title="{_FORMATS[-1][2]}">\n',
+]
+_DOWNLOADS = [  # per format, what comes before the document link and between it and the short name
+    ('<li><a href="' if at == 0 else f' als {_FORMATS[at - 1][2]}</a></li><li><a href="', f'{ext}" type="{kind}">')
+    for at, (ext, kind, _name) in enumerate(_FORMATS)
+]
+_DOWNLOADS_END = f" als {_FORMATS[-1][2]}</a></li>"
 
 
 def _e(value: object) -> str:
@@ -85,10 +104,11 @@ def direct(template: Template, page: object, common: Mapping[str, object], pictu
 
 
 def page_html(
-    page: object, meta: object, alternates: list, jsonld: str, common: Mapping[str, object], kinds: frozenset[str]
+    page: object, meta: object, document: str, jsonld: str, common: Mapping[str, object], kinds: frozenset[str]
 ) -> str:
-    """The page's HTML, as `template.render(page=page, meta=meta, alternates=alternates, jsonld=jsonld,
-    **common)` of resource.html writes it (where `direct` says so)."""
+    """The page's HTML, as `template.render(page=page, meta=meta, alternates=pages.alternates(path),
+    jsonld=jsonld, **common)` of resource.html writes it (where `direct` says so); `document`: the page's
+    document link, escaped (`/doc/{path}`, whose formats the alternates are)."""
     out: list[str] = []
     add = out.append
     plan = common.get("plan")
@@ -109,7 +129,7 @@ def page_html(
     if meta:
         _meta(add, meta)
     add("\n")
-    add(alternate_links(alternates))
+    add(document.join(_ALTERNATES))
     if jsonld:
         add('<script type="application/ld+json">')
         add(jsonld)
@@ -123,7 +143,7 @@ def page_html(
         '      <li><a href="/doc/applicatieprofiel/beleidsplan">Applicatieprofiel</a></li>\n'
         '      <li><a href="/data/">Downloads</a></li>\n    </ul>\n  </nav>\n</header>\n'
         '<main id="inhoud" tabindex="-1">\n')  # fmt: skip
-    _main(add, page, alternates, common, kinds)
+    _main(add, page, document, common, kinds)
     add("\n</main>\n")
     add(_e(chrome["footer"]))
     add("\n</body>\n</html>")
@@ -162,7 +182,7 @@ def _meta(add: Callable[[str], None], meta: object) -> None:
         add("</script>\n")
 
 
-def _main(add: Callable[[str], None], page: object, alternates: list, common: Mapping[str, object],
+def _main(add: Callable[[str], None], page: object, document: str, common: Mapping[str, object],
           kinds: frozenset[str]) -> None:  # fmt: skip
     """resource.html's block main."""
     notation, title, sections = page.notation, page.title, page.sections  # type: ignore[attr-defined]
@@ -216,8 +236,15 @@ def _main(add: Callable[[str], None], page: object, alternates: list, common: Ma
         add("\n</section>\n")
     add("\n\n")
     kind = page.kind  # type: ignore[attr-defined]
-    if kind in kinds:
-        _action(add, sections)  # (`direct`: the only kind with a section written here)
+    if kind in kinds:  # (`direct`: one of `_KINDS`)
+        if kind == "Actie":
+            _action(add, sections)
+        elif kind == "OperationeleDoelstelling":
+            add('\n<section aria-labelledby="h-acties">\n<h2 id="h-acties">Acties</h2>\n')
+            add(_links(sections.get("actions", ""), "Geen acties."))
+            add("\n</section>")
+        else:
+            _goal(add, sections)
     add('\n\n<section aria-labelledby="h-gegevens">\n<h2 id="h-gegevens">Alle gegevens</h2>\n<table>\n'
         "<caption>Eigenschappen van ")  # fmt: skip
     add(short_name)
@@ -239,7 +266,12 @@ def _main(add: Callable[[str], None], page: object, alternates: list, common: Ma
         _history(add, history, common["owners"])  # type: ignore[arg-type]
     add('\n\n<section aria-labelledby="h-downloads">\n<h2 id="h-downloads">Deze gegevens als RDF</h2>\n'
         '<ul class="formats">')  # fmt: skip
-    add(_e(download_items(alternates, short_name)))
+    for before, after in _DOWNLOADS:  # `download_items`: each format's link, named by the short name
+        add(before)
+        add(document)
+        add(after)
+        add(short_name)
+    add(_DOWNLOADS_END)
     add("</ul>\n</section>\n")
 
 
@@ -372,3 +404,49 @@ def _portfolios(add: Callable[[str], None], portfolios: object) -> None:
             add(": vandaag ")
             add(_e(joined_links(holders, ", ")))
         add("</li>")
+
+
+def _links(items: object, empty: str = "geen") -> str:
+    """_macros.html's `links` macro."""
+    if items:
+        return "".join(("<ul>", link_items(items), "</ul>"))  # type: ignore[arg-type]
+    return "".join(("<p>", _e(empty), "</p>"))
+
+
+def _goal(add: Callable[[str], None], sections: Mapping[str, object]) -> None:
+    """kinds/HorizontaleDoelstelling.html (its last newline dropped)."""
+    add('\n<section aria-labelledby="h-od">\n<h2 id="h-od">Operationele doelstellingen en acties</h2>\n')
+    for goal, actions in sections.get("children", ""):  # type: ignore[attr-defined]
+        add("\n<h3>")
+        add(_e(link(goal)))
+        add("</h3>\n")
+        add(_links(actions, "Geen acties."))
+        add("\n")
+    add("\n</section>\n")
+    related = sections.get("related_plans", "")
+    if related:
+        add('\n<section aria-labelledby="h-plannen">\n<h2 id="h-plannen">Acties in andere horizontale plannen</h2>\n')
+        add(_links(related))
+        add("\n</section>\n")
+    add("\n")
+    sdgs = sections.get("sdgs", "")
+    if sdgs:
+        add('\n<section aria-labelledby="h-sdg">\n'
+            "<h2 id=\"h-sdg\">Bijdrage aan de duurzame-ontwikkelingsdoelstellingen van de VN</h2>\n"
+            '<ul class="sdgs">')  # fmt: skip
+        for contribution in sdgs:  # type: ignore[attr-defined]
+            label = _attribute(contribution, "label")
+            add('<li><a href="')
+            add(_e(_attribute(contribution, "href")))
+            add('"')
+            lang = getattr(label, "lang", "")
+            if lang and lang != "nl":  # _macros.html's `lang`
+                add(' lang="')
+                add(_e(lang))
+                add('"')
+            add(">")
+            add(_e(label))
+            add("</a><br>")
+            add(_e(_attribute(contribution, "why")))
+            add("</li>\n")
+        add("</ul>\n</section>\n")

@@ -279,7 +279,8 @@ def rendered(
     representations = rdf_representations(graph)
     script = _script_json(representations["jsonld"].body)
     if direct(template, page, common, pictures):  # an action's page, a past version's, …: written directly
-        text = page_html(page, meta, alternates(path), _SLOT if script else "", common, _kinds(template))
+        document = str(escape(iris.doc_link(path)))  # (as `alternates` escapes it)
+        text = page_html(page, meta, document, _SLOT if script else "", common, _kinds(template))
         before, _slot, after = text.partition(_SLOT)  # the JSON-LD's bytes spliced in as below
         body = b"".join((before.encode("utf-8"), script, after.encode("utf-8"))) if _slot else before.encode("utf-8")
         representations[HTML.extension] = _made(body, HTML.media_type)
