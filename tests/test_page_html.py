@@ -271,3 +271,52 @@ def test_a_plans_things_from_its_stores_subjects_are_those_the_query_finds(tmp_p
 
     assert found == subjects(_QueryOnly(), BASE)  # type: ignore[arg-type]
     assert found == sorted([f"{BASE}/id/actie/p/10", f"{BASE}/id/actie/p/2", f"{BASE}/id/é/ü"])
+
+
+_MANDATES = """
+@prefix bp: <https://data.vlaanderen.be/ns/beleidsplan#> .
+@prefix mandaat: <http://data.vlaanderen.be/ns/mandaat#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix : <https://data.vlaanderen.be/id/> .
+:m1 bp:heeftBevoegdheid :p1, :p2 ; mandaat:start "2024-01-01T00:00:00"^^xsd:dateTime ;
+    mandaat:isBestuurlijkeAliasVan :a .
+:m2 bp:heeftBevoegdheid :p2 ; mandaat:start "2024-01-01T00:00:00"^^xsd:dateTime ; mandaat:isBestuurlijkeAliasVan :b .
+:m3 bp:heeftBevoegdheid :p2 ; mandaat:start "2024-06-01T00:00:00"^^xsd:dateTime ; mandaat:isBestuurlijkeAliasVan :c .
+:m4 bp:heeftBevoegdheid :p3 ; mandaat:start "2024-01-01T00:00:00"^^xsd:dateTime ;
+    mandaat:einde "2025-01-01T00:00:00"^^xsd:dateTime ; mandaat:isBestuurlijkeAliasVan :a .
+:m5 bp:heeftBevoegdheid :p4 ; mandaat:start "2024-01-01T00:00:00"^^xsd:dateTime ; mandaat:isBestuurlijkeAliasVan :a ;
+    mandaat:isTijdelijkVervangenDoor :m6 .
+:m6 bp:heeftBevoegdheid :p4 ; mandaat:start "2024-01-01T00:00:00"^^xsd:dateTime ; mandaat:isBestuurlijkeAliasVan :d .
+:a rdfs:label "Zelfde <naam>" . :b rdfs:label "Zelfde <naam>" . :c rdfs:label "Ander" . :d rdfs:label "Vervanger" .
+"""
+
+
+def test_the_holders_of_portfolios_asked_once_for_all_are_those_asked_each() -> None:
+    """`Views._holders` over a plan's store (`batch`: the query asked once for all portfolios) = the query asked
+    for each portfolio: none, one, several with equal labels (asked alone then), ended, replaced."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from hgkbp_ld.render.plan_site import labels
+    from hgkbp_ld.render.views import Views
+    from hgkbp_ld.store import EmbeddedStore
+
+    store = ox.Store()
+    store.load(_MANDATES.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    embedded = EmbeddedStore.of(store)
+    day = dt.date(2024, 9, 1)
+    each, once = Views(embedded, BASE, labels(), day), Views(embedded, BASE, labels(), day, batch=True)
+    for name in ("p1", "p2", "p3", "p4", "p5"):
+        portfolio = URIRef(f"{BASE}/id/{name}")
+        assert once._holders(portfolio) == each._holders(portfolio), name
+    assert [link.label for link in once._holders(URIRef(f"{BASE}/id/p2"))] == [
+        "Ander",
+        "Zelfde <naam>",
+        "Zelfde <naam>",
+    ]
+    assert [link.label for link in once._holders(URIRef(f"{BASE}/id/p4"))] == ["Vervanger"]
+    assert [link.href for link in once._holders(URIRef(f"{BASE}/id/p3"))] == ["/doc/m4"]  # ends after the day
+    assert once._holders(URIRef(f"{BASE}/id/p5")) == []
+    later = Views(embedded, BASE, labels(), dt.date(2025, 1, 1), batch=True)
+    assert later._holders(URIRef(f"{BASE}/id/p3")) == []  # ended (einde is exclusive)
