@@ -381,3 +381,44 @@ def test_a_descriptions_blocks_are_those_their_init_makes(text: str) -> None:
     again = [Block(b.kind, b.text, b.items, b.ordered) for b in made]
     assert made == again and [vars(b) for b in made] == [vars(b) for b in again]
     assert all(type(b) is Block for b in made)
+
+
+@pytest.mark.parametrize("order", range(4))
+def test_what_points_at_a_page_read_from_one_answer_is_what_each_property_gave(order: int) -> None:
+    """A page's incoming rows from `said_of` alone = from `graph.subjects(p, node)` per property (the way
+    before) = from an rdflib graph (the generic path), whatever order the statements came in."""
+    import random
+
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from hgkbp_ld.render import views as views_module
+    from hgkbp_ld.render.plan_site import labels
+    from hgkbp_ld.render.views import Views
+    from hgkbp_ld.triples import Triples
+
+    node = URIRef(f"{BASE}/id/x/1")
+    p, q = URIRef(f"{BASE}/ns/beleidsplan#p"), URIRef(f"{BASE}/ns/beleidsplan#q")
+    s = [URIRef(f"{BASE}/id/s/{i}") for i in (1, 2, 10, 3)]
+    statements = [(s[0], q, node), (s[1], p, node), (s[0], p, node), (s[2], p, node), (s[3], q, node)]
+    statements += [(x, RDFS.label, Literal(f"S {i % 2}")) for i, x in enumerate(s)]  # equal labels
+    statements += [(node, RDFS.label, Literal("x")), (URIRef("http://elders/y"), p, node)]
+    random.Random(order).shuffle(statements)
+    views = Views(None, BASE, labels(), dt.date(2026, 1, 1))  # type: ignore[arg-type]
+    made = views.page(str(node), Triples(statements), specific=False)
+    graph = Graph()
+    for statement in statements:
+        graph.add(statement)
+    assert made == views.page(str(node), graph, specific=False)
+
+    def one_by_one(graph: Triples, node: URIRef) -> dict:
+        props = {prop: None for props in graph.said_of(node).values() for prop in props}
+        return {prop: graph.subjects(prop, node) for prop in props}
+
+    pointing = views_module._pointing
+    views_module._pointing = one_by_one  # type: ignore[assignment]
+    try:
+        assert made == views.page(str(node), Triples(statements), specific=False)
+    finally:
+        views_module._pointing = pointing
+    assert [len(row.values) for row in made.incoming] == [4, 2]
