@@ -422,3 +422,39 @@ def test_what_points_at_a_page_read_from_one_answer_is_what_each_property_gave(o
     finally:
         views_module._pointing = pointing
     assert [len(row.values) for row in made.incoming] == [4, 2]
+
+
+_SENTENCES = [
+    "Kort.", "", "   ", "Eén zin.  Twee\tzinnen!\n\nDrie?", "a" * 159, "a" * 160, "a" * 161, "x. " * 53 + "Y", "\x1cA.\x1fB",
+    "Zin een. Zin twee. " * 12, "geen hoofdletter. na punt", "Tab\u00a0vaste\u2003spatie. Nog één.",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", _SENTENCES)
+@pytest.mark.parametrize("limit", [160, 220, 5, 1])
+def test_first_sentences_of_a_text_that_fits_are_what_the_split_gave(text: str, limit: int) -> None:
+    from hgkbp_ld.render.findable import _SENTENCE_END, first_sentences
+
+    def split(text: str, limit: int) -> str:  # the way before, every text split
+        flat = " ".join(text.split())
+        chosen = ""
+        for sentence in _SENTENCE_END.split(flat):
+            candidate = f"{chosen} {sentence}".strip()
+            if len(candidate) > limit:
+                break
+            chosen = candidate
+        if chosen:
+            return chosen
+        cut = flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+        return f"{cut}…"
+
+    assert first_sentences.__wrapped__(text, limit) == split(text, limit)
+
+
+@pytest.mark.parametrize(
+    "text", ["plain", "", "tab\there\nnl\rcr", "bad\x00\x01\x0b\x1f", "\ud800half", "\ufffe\uffff end", "é 🎉 \u2028x"]
+)
+def test_a_pictures_text_cleaned_is_what_the_expression_cleans(text: str) -> None:
+    from hgkbp_ld.render.pictures import _NOT_XML, _clean
+
+    assert _clean(text) == _NOT_XML.sub("", text)

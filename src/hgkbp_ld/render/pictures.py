@@ -208,7 +208,8 @@ def year_x(year: float, first_year: int = 2025, last_year: int = 2029, axis_end:
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    """The text without the characters XML cannot hold (a printable text has none: looked at in C first)."""
+    return text if text.isprintable() else _NOT_XML.sub("", text)
 
 
 def _t(text: str) -> str:
