@@ -322,55 +322,6 @@ def test_the_holders_of_portfolios_asked_once_for_all_are_those_asked_each() -> 
     assert later._holders(URIRef(f"{BASE}/id/p3")) == []  # ended (einde is exclusive)
 
 
-def _old_breadcrumbs(views: object, node: object) -> list:
-    """`Views._breadcrumbs` as it was, each chain walked whole."""
-    trail: list = []
-    current = node
-    for _depth in range(8):
-        rows = views._select("page-whole", {"this": current})  # type: ignore[attr-defined]
-        if not rows:
-            break
-        row = rows[0]
-        trail.insert(0, Link(str(row["t"]), views.href(str(row["x"])), str(row.get("n", ""))))  # type: ignore[attr-defined]
-        current = row["x"]
-    return trail
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_breadcrumbs_kept_by_their_start_are_the_chains_walked_whole(seed: int) -> None:
-    """Trees, chains longer than 8, cycles, self-loops: every thing's breadcrumbs, asked in a random order
-    (and twice), are those walked whole."""
-    import random
-
-    from rdflib import Literal, URIRef
-
-    from hgkbp_ld.render.plan_site import labels
-    from hgkbp_ld.render.views import Views
-
-    rng = random.Random(seed)
-    nodes = [URIRef(f"{BASE}/id/n/{i}") for i in range(40)]
-    parents = {}
-    for at, node in enumerate(nodes):
-        choice = rng.random()
-        if at and choice < 0.6:
-            parents[node] = nodes[rng.randrange(at)]  # a tree
-        elif choice < 0.8:
-            parents[node] = nodes[rng.randrange(len(nodes))]  # anywhere: cycles, self-loops
-    chain = [URIRef(f"{BASE}/id/c/{i}") for i in range(12)]  # longer than 8
-    parents.update(zip(chain[1:], chain[:-1], strict=True))
-    nodes += chain
-
-    class _Views(Views):
-        def _select(self, name: str, bindings: dict) -> list:
-            assert name == "page-whole"
-            up = parents.get(bindings["this"])
-            return [] if up is None else [{"x": up, "t": Literal(f"t {up}"), "n": Literal(str(up)[-2:])}]
-
-    views = _Views(None, BASE, labels(), dt.date(2026, 1, 1))  # type: ignore[arg-type]
-    for node in rng.sample(nodes, len(nodes)) * 2:
-        assert views._breadcrumbs(node) == _old_breadcrumbs(views, node), node
-
-
 @pytest.mark.parametrize(
     "text", ["Eén alinea.", "a\n\nb\nc", "- een\n- twee", "1. een\n2. twee\n\n- x\nnee", "", "\n\n", "2. x"]
 )

@@ -98,7 +98,6 @@ class Views:
         self._for_all: dict[tuple, dict[Node, list[dict[str, Node]]]] = {}  # query, other bindings -> rows by ?this
         self._names: dict[Node, str] = {}  # property -> its Dutch name (`_name`)
         self._kinds: dict[tuple[Node, ...], tuple[str, str, Node | None]] = {}  # classes -> kind (`_kind`)
-        self._trails: dict[Node, tuple[Link, ...]] = {}  # a thing -> its breadcrumbs, where they end (`_breadcrumbs`)
         self._held: dict[tuple, list[dict[str, Node]]] = {}  # (role, portfolios) -> a mandate's rows (`_held_rows`)
         self._day = Literal(f"{today.isoformat()}T00:00:00", datatype=XSD.dateTime)  # who holds a portfolio today
 
@@ -232,29 +231,16 @@ class Views:
         return made
 
     def _breadcrumbs(self, node: URIRef) -> list[Link]:
-        """The chain of wholes the resource is part of (plan → HD → OD), top first. A chain that ends
-        (at most 8 long) is kept by its start: a page's chain is its whole's and the whole (the store does
-        not change while its pages are made; a chain of 8 or more, or a cycle, is not kept)."""
+        """The chain of wholes the resource is part of (plan → HD → OD), top first."""
         trail: list[Link] = []
         current = node
         for _depth in range(8):  # plans are shallow; a cycle in bad data must not loop forever
-            known = self._trails.get(current)
-            if known is not None:
-                trail[:0] = known
-                break
             rows = self._select("page-whole", {"this": current})
             if not rows:
                 break
             row = rows[0]
             trail.insert(0, Link(str(row["t"]), self.href(str(row["x"])), str(row.get("n", ""))))
             current = row["x"]  # type: ignore[assignment]
-        else:
-            return trail
-        if len(trail) > 8:  # a kept chain and this page's part: as far up as 8 steps went
-            return trail[-8:]
-        if len(self._trails) >= _NAME_CACHE:
-            self._trails.clear()
-        self._trails[node] = tuple(trail)
         return trail
 
     def _holders(self, portfolio: URIRef) -> list[Link]:
