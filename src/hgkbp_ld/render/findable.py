@@ -53,6 +53,8 @@ class Meta:
 def first_sentences(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     """As many whole sentences as fit in `limit` characters; a first sentence too long is cut at a word."""
     flat = " ".join(text.split())
+    if 0 < len(flat) <= limit:  # every sentence fits: they are `flat` (its spaces are single), no split needed
+        return flat
     chosen = ""
     for sentence in _SENTENCE_END.split(flat):
         candidate = f"{chosen} {sentence}".strip()

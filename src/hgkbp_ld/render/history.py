@@ -156,7 +156,8 @@ class Histories:
         get = terms.get
         # an object that is a subject of the description is versioned too; the triples added at once, in
         # the order `add` took them one by one
-        triples = [(terms[s], p, get(o, o)) for s, p, o in description]
+        # (a literal is no subject: not looked up, its hash is rdflib's Python code)
+        triples = [(terms[s], p, o if type(o) is Literal else get(o, o)) for s, p, o in description]
         node = URIRef(self.member_iri(slug, number, iri))
         key = (slug, number)
         time = self._times.get(key)

@@ -133,10 +133,17 @@ def text_blocks(text: str) -> list[Block]:
         matches = [_LIST_ITEM.match(line) for line in lines]
         if all(matches):
             items = tuple(m[2] for m in matches if m)
-            blocks.append(Block("list", items=items, ordered=bool(matches[0] and matches[0][1])))
+            blocks.append(_block("list", "", items, bool(matches[0] and matches[0][1])))
         else:
-            blocks.append(Block("paragraph", text=" ".join(lines)))
+            blocks.append(_block("paragraph", " ".join(lines), (), False))
     return blocks
+
+
+def _block(kind: str, text: str, items: tuple[str, ...], ordered: bool) -> Block:
+    """`Block(kind, text, items, ordered)` as `new_link` makes a link (every description's paragraphs)."""
+    made = _new(Block)
+    made.__dict__.update(kind=kind, text=text, items=items, ordered=ordered)
+    return made
 
 
 def new_link(label: str, href: str, note: str = "") -> Link:

@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -207,7 +208,8 @@ def year_x(year: float, first_year: int = 2025, last_year: int = 2029, axis_end:
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    """The text without the characters XML cannot hold (a printable text has none: looked at in C first)."""
+    return text if text.isprintable() else _NOT_XML.sub("", text)
 
 
 def _t(text: str) -> str:
@@ -230,8 +232,21 @@ def _attrs(**attrs: object) -> str:
         if value is None:
             continue
         shown = value if isinstance(value, str) else _n(value) if isinstance(value, float) else str(value)
-        parts.append(f" {name.rstrip('_').replace('_', '-')}={_q(shown)}")
+        if type(shown) is str:  # (a subclass, e.g. Markup, escapes otherwise: not kept)
+            parts.append(_attribute(name, shown))
+        else:
+            parts.append(_attribute_text(name, shown))
     return "".join(parts)
+
+
+def _attribute_text(name: str, shown: str) -> str:
+    """One attribute as `_attrs` writes it."""
+    return f" {name.rstrip('_').replace('_', '-')}={_q(shown)}"
+
+
+# kept for texts: a plan's pictures write the same few names with the same coordinates, classes and colours
+# thousands of times, and their escaping (`quoteattr`) is Python
+_attribute = lru_cache(maxsize=4096)(_attribute_text)
 
 
 def _id(prefix: str) -> str:

@@ -204,7 +204,7 @@ class Views:
         notation = _one(about.get(_NOTATION))
         name = self._name
         rows = self._rows(graph, [(name(p), p, values) for p, values in about.items()])
-        incoming = self._rows(graph, [(name(p), p, graph.subjects(p, node)) for p in _pointing(graph, node)])
+        incoming = self._rows(graph, [(name(p), p, subjects) for p, subjects in _pointing(graph, node).items()])
         sections: dict[str, object] = {}
         description = _one(about.get(_DESCRIPTION))
         if description is not None:
@@ -244,6 +244,20 @@ class Views:
         return trail
 
     def _holders(self, portfolio: URIRef) -> list[Link]:
+        """Who holds `portfolio` today. With `batch` (a store of one plan) the query is asked once for all
+        portfolios and its rows split by portfolio (an action's page asks for each of its portfolios:
+        ~1 % of a plan's build); a portfolio with two holders or more asks the query itself, whose order
+        of equal labels is its own."""
+        if self.batch:
+            key = ("page-holders", self._day)
+            groups = self._for_all.get(key)
+            if groups is None:
+                groups = self._for_all[key] = {}
+                for row in self.store.select(query("page-holders"), {"day": self._day}):
+                    groups.setdefault(row["portfolio"], []).append(row)
+            found = groups.get(portfolio, [])
+            if len(found) < 2:
+                return self._links(found)
         rows = self._select("page-holders", {"portfolio": portfolio, "day": self._day})
         return self._links(rows)
 
@@ -411,11 +425,23 @@ def _about(graph: Described, node: Node) -> Mapping[Node, Iterable[Node]]:
     return about
 
 
-def _pointing(graph: Described, node: Node) -> Iterable[Node]:
-    """The properties of the statements whose object is `node`, each once (in the order of the first)."""
+def _pointing(graph: Described, node: Node) -> dict[Node, Iterable[Node]]:
+    """The properties of the statements whose object is `node`, each once (in the order of the first), with
+    their subjects. Of `Triples`, read from one answer (`said_of`): a property's subjects in the order of
+    their first statement with `node` (`graph.subjects(p, node)` gives them in the order of their
+    statements with `p`: where a property has several, `Views._rows` sorts them by their distinct
+    addresses, so the page is the same; each asked of the graph was a scan of it per property)."""
     if type(graph) is Triples:
-        return {prop: None for props in graph.said_of(node).values() for prop in props}
-    return {prop: None for _subject, prop in graph.subject_predicates(node)}
+        found: dict[Node, list[Node]] = {}
+        for subject, props in graph.said_of(node).items():
+            for prop in props:
+                subjects = found.get(prop)
+                if subjects is None:
+                    found[prop] = [subject]
+                else:
+                    subjects.append(subject)
+        return found  # type: ignore[return-value]
+    return {prop: graph.subjects(prop, node) for _subject, prop in graph.subject_predicates(node)}
 
 
 def _one(values: Iterable[Node] | None) -> Node | None:
