@@ -13,6 +13,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO
 
+from rdflib.namespace import XSD
+
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP
 from hgkbp_ld.render.pictures import TimelineBar, TimelineGroup, pair_counts
@@ -37,9 +39,11 @@ def load_index(
     # a text many rows share (a plan's slug, a goal's title, a portfolio's IRI and label, a timeline) is
     # held once: at 1000 plans the stage and its helper each hold ~56,000 rows
     one: dict[str, str] = {}
+    exact = True  # one row an action (one number, notation, title, goal), its number an xsd:integer
     for r in store.select(query("actions")):
         iri = str(r["a"])
         path = _short(iri, base)
+        exact = exact and iri not in rows and getattr(r["n"], "datatype", None) == XSD.integer
         rows[iri] = Row(
             iri,
             iris.doc_href(iri, base),
@@ -89,6 +93,7 @@ def load_index(
             _short(p, base).split("/", 1)[1]: {_short(x, base).split("/", 1)[1] for x in ps} for p, ps in held.items()
         },
         plans=[Choice(p["slug"], p["title"]) for p in plans],
+        exact=exact,
     )
 
 
@@ -120,6 +125,7 @@ def _goal_choices(rows: list[Row], short: dict[str, str]) -> list[Choice]:
 def index_json(index: ActionIndex) -> dict:
     """The index as JSON (sets as sorted lists), for the rendered site's index."""
     data = dataclasses.asdict(index)
+    del data["exact"]  # the build's, not the site's
     data["held"] = {person: sorted(portfolios) for person, portfolios in index.held.items()}
     return data
 

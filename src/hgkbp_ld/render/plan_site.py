@@ -90,7 +90,7 @@ def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str]
     plans = load_plans(store, base, slugs)
     titles = {p["slug"]: p["title"] for p in plans}
     views = Views(store, base, labels(), context.today, titles, context.built, batch=len(slugs) == 1)
-    actions = load_index(store, base, plans, texts=False)
+    actions = views.actions = load_index(store, base, plans, texts=False)
     described = dataset_descriptions(store) if datasets else {}
     common = {
         "version": __version__,

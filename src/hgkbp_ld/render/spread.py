@@ -35,7 +35,8 @@ from hgkbp_ld.render.actions import StreamedIndex
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
-from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.render.queries import query
+from hgkbp_ld.store import EmbeddedStore, Store
 
 SPREAD_FROM = 200  # pages to render times plans (what they cost, roughly) before helpers are started
 SPREAD_PAGES = 24  # and pages to render: fewer (an incremental build) do not pay for a helper's start
@@ -58,7 +59,10 @@ class Helper:
     texts: Path | None = None  # where the actions' folded texts are kept (`StreamedIndex`): taken after the pages
 
 
-Work = list[tuple[int, str, list | None]]  # (number, IRI, its versions as records), in the order taken
+# the pages to render, taken group by group: each (number, IRI, its versions as records); a group is a minister's
+# mandates (those that hold the same portfolios: their pages list the same actions, which a process keeps for
+# the next one: `render.views`, `Pages.minister_timelines`) or one page; in the order taken
+Work = list[list[tuple[int, str, list | None]]]
 
 
 class Helpers:
@@ -87,13 +91,13 @@ class Helpers:
             return cls(helper)
         return None
 
-    def give(self, todo: list[tuple[str, list[Entry] | None]]) -> None:
+    def give(self, todo: list[tuple[str, list[Entry] | None]], store: Store) -> None:
         """Give the helpers every page of `todo` (IRI, its versions) now, before the stage made its own
         `Pages` (a first build renders every shared page, known from the plans' summaries and the store):
         they render from when their `Pages` are made, not from when the stage's are. `Spread` is then made
         with the same `todo` and takes its part."""
         _fresh(self.helper.spool)
-        self.given = _work(self.helper.base, todo)
+        self.given = _work(self.helper.base, todo, together(store))
         self.render(self.given)
 
     def render(self, work: Work) -> None:
@@ -167,14 +171,14 @@ class Spread:
             if helpers is not None:
                 helpers.stop()
             return
-        if given is not None and [iri for _n, iri, _records in sorted(given)] != [iri for iri, _entries in todo]:
+        if given is not None and [iri for _n, iri, _r in sorted(i for g in given for i in g)] != [i for i, _e in todo]:
             helpers.stop()  # type: ignore[union-attr]
             raise RuntimeError("the shared pages given to the helpers early are not those the stage renders")
         self.spool = helper.spool
         self._numbers = {iri: number for number, (iri, _entries) in enumerate(todo)}
         if given is None:
             _fresh(self.spool)
-        work = given if given is not None else _work(pages.base, todo)
+        work = given if given is not None else _work(pages.base, todo, together(pages.store))
         helpers = helpers or Helpers(helper)
         try:
             if given is None:
@@ -210,12 +214,24 @@ def _fresh(spool: Path) -> None:
     spool.mkdir(parents=True)
 
 
-def _work(base: str, todo: list[tuple[str, list[Entry] | None]]) -> Work:
-    """The pages of `todo`, numbered in its order, in the order they are taken: the costliest kinds first."""
-    return sorted(
-        ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
-        key=lambda item: (_rank(base, item[1]), item[0]),
-    )
+def together(store: Store) -> dict[str, str]:
+    """The mandates that a process renders one after another (`queries/mandates-portfolios.rq`): IRI -> the
+    portfolios it holds (a minister's terms hold the same)."""
+    held: dict[str, list[str]] = {}
+    for row in store.select(query("mandates-portfolios")):
+        held.setdefault(str(row["m"]), []).append(str(row["p"]))
+    return {mandate: " ".join(sorted(portfolios)) for mandate, portfolios in held.items()}
+
+
+def _work(base: str, todo: list[tuple[str, list[Entry] | None]], together: dict[str, str]) -> Work:
+    """The pages of `todo`, numbered in its order, in groups (`together`: the pages with the same value, in
+    their order; else one page a group), in the order they are taken: the costliest kinds first, the largest
+    groups of a kind first."""
+    groups: dict[tuple[str, int | str], list[tuple[int, str, list | None]]] = {}
+    for n, (iri, entries) in enumerate(todo):
+        key = together.get(iri)
+        groups.setdefault(("", n) if key is None else ("held", key), []).append((n, iri, _records(entries)))
+    return sorted(groups.values(), key=lambda group: (_rank(base, group[0][1]), -len(group), group[0][0]))
 
 
 def _send(connection: Connection, pickled: memoryview | bytes) -> None:
@@ -257,9 +273,9 @@ def _take(
                 return
             texts[0].keep(texts[1][position - len(work)])
             continue
-        number, iri, records = work[position]
-        entries = [Entry.recorded(r) for r in records] if records else None
-        _spool(spool, number, bodies(pages.current(iri, entries).representations))
+        for number, iri, records in work[position]:
+            entries = [Entry.recorded(r) for r in records] if records else None
+            _spool(spool, number, bodies(pages.current(iri, entries).representations))
 
 
 def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None:
@@ -286,4 +302,4 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection) -> No
         connection.send(traceback.format_exc())
 
 
-__all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread"]
+__all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread", "together"]

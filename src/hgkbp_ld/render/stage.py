@@ -150,7 +150,7 @@ def render(
     if not missing:  # every plan's summary is read: what the plans share is known before the pages are made
         merged = _merged(summaries)
         if helpers is not None:  # a first build renders every shared page: its helpers start on them at once
-            helpers.give([(iri, merged[0].get(iri)) for iri in common_things])
+            helpers.give([(iri, merged[0].get(iri)) for iri in common_things], store)
     pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
