@@ -484,10 +484,10 @@ def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_
     give = spread.Helpers.give
     made = spread.make_pages
 
-    def early(self: spread.Helpers, todo: list) -> None:
+    def early(self: spread.Helpers, todo: list, *rest: Any) -> None:
         assert not made_by_the_stage, "given after the stage made its Pages"
         given.append(len(todo))
-        give(self, todo)
+        give(self, todo, *rest)
 
     made_by_the_stage: list[object] = []
 

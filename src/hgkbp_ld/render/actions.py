@@ -27,55 +27,102 @@ def _short(iri: str, base: str) -> str:
     return iris.path_of(iri, base) or iri
 
 
+# the index's parts, each the rows of one query (plain values): computed by the processes of the last stage
+# apart, then put together (`load_index`'s `parts`)
+PARTS = ("actions", "responsible", "collaborators", "periods", "refers", "ministers")
+_ROLES = {"responsible": BP.verantwoordelijke, "collaborators": BP.samenwerkingMet}
+
+
+def index_parts(store: Store, names: Iterable[str] = PARTS) -> dict[str, list[tuple]]:
+    """The rows of the index's parts `names` (`PARTS`), as tuples of plain values."""
+    found: dict[str, list[tuple]] = {}
+    for name in names:
+        if name == "actions":
+            found[name] = [
+                (
+                    str(r["a"]),
+                    int(r["n"]),
+                    getattr(r["n"], "datatype", None) == XSD.integer,
+                    str(r["notation"]),
+                    str(r["title"]),
+                    str(r["hdn"]),
+                    str(r["hdt"]),
+                )
+                for r in store.select(query("actions"))
+            ]
+        elif name in _ROLES:
+            rows = store.select(query("action-portfolios"), {"role": _ROLES[name]})
+            found[name] = [(str(r["a"]), str(r["p"]), str(r["l"])) for r in rows]
+        elif name == "periods":
+            found[name] = [
+                (str(r["a"]), str(r["text"]), str(r["s"]) if "s" in r else None, str(r["e"]) if "e" in r else None)
+                for r in store.select(query("action-periods"))
+            ]
+        elif name == "refers":
+            found[name] = [(str(r["a"]), int(r["n"])) for r in store.select(query("action-refers"))]
+        elif name == "ministers":
+            found[name] = [
+                (str(r["person"]), str(r["p"]), str(r["name"])) for r in store.select(query("ministers-portfolios"))
+            ]
+        else:
+            raise ValueError(f"no part {name!r} of the action index")
+    return found
+
+
 def load_index(
-    store: Store, base: str, plans: list[dict[str, str]] | None = None, *, texts: bool = True
+    store: Store,
+    base: str,
+    plans: list[dict[str, str]] | None = None,
+    *,
+    texts: bool = True,
+    parts: dict[str, list[tuple]] | None = None,
 ) -> ActionIndex:
     """Every action's row; `plans` (render.plans) name the plans in the choices when there are several.
     `texts=False`: without the searchable texts (the bulk of the rows), which `StreamedIndex` reads
-    plan by plan as it writes them."""
+    plan by plan as it writes them. `parts`: the rows of the index's parts (`index_parts`), some or all
+    (the others are asked here)."""
     plans = plans or []
     short = {p["slug"]: p["short"] for p in plans}
+    found = dict(parts or {})
+    found.update(index_parts(store, [name for name in PARTS if name not in found]))
     rows: dict[str, Row] = {}
     # a text many rows share (a plan's slug, a goal's title, a portfolio's IRI and label, a timeline) is
     # held once: at 1000 plans the stage and its helper each hold ~56,000 rows
     one: dict[str, str] = {}
     exact = True  # one row an action (one number, notation, title, goal), its number an xsd:integer
-    for r in store.select(query("actions")):
-        iri = str(r["a"])
+    for iri, number, integer, notation, title, goal, goal_title in found.pop("actions"):
         path = _short(iri, base)
-        exact = exact and iri not in rows and getattr(r["n"], "datatype", None) == XSD.integer
+        exact = exact and integer and iri not in rows
         rows[iri] = Row(
             iri,
             iris.doc_href(iri, base),
             one.setdefault(plan := path.split("/")[1], plan),
-            int(r["n"]),
-            str(r["notation"]),
-            str(r["title"]),
-            one.setdefault(goal := str(r["hdn"]), goal),
-            one.setdefault(goal_title := str(r["hdt"]), goal_title),
+            number,
+            notation,
+            title,
+            one.setdefault(goal, goal),
+            one.setdefault(goal_title, goal_title),
         )
-    for prop, key in ((BP.verantwoordelijke, "responsible"), (BP.samenwerkingMet, "collaborators")):
-        for r in store.select(query("action-portfolios"), {"role": prop}):
-            if str(r["a"]) in rows:
-                portfolio, label = str(r["p"]), str(r["l"])
-                getattr(rows[str(r["a"])], key)[one.setdefault(portfolio, portfolio)] = one.setdefault(label, label)
-    for r in store.select(query("action-periods")):
-        row = rows.get(str(r["a"]))
+    for key in ("responsible", "collaborators"):
+        for action, portfolio, label in found.pop(key):
+            if action in rows:
+                getattr(rows[action], key)[one.setdefault(portfolio, portfolio)] = one.setdefault(label, label)
+    for action, timeline, first, last in found.pop("periods"):
+        row = rows.get(action)
         if row is not None:
-            timeline = str(r["text"])
             row.timeline = one.setdefault(timeline, timeline)
-            row.start = int(str(r["s"])) if "s" in r else None
-            row.end = int(str(r["e"])) if "e" in r else None
-    for r in store.select(query("action-refers")):
-        if str(r["a"]) in rows:
-            rows[str(r["a"])].refers_to = int(r["n"])
+            row.start = int(first) if first is not None else None
+            row.end = int(last) if last is not None else None
+    for action, number in found.pop("refers"):
+        if action in rows:
+            rows[action].refers_to = number
     if texts:
         _fold_texts(rows, store.select(query("action-texts")))
     held: dict[str, set[str]] = {}
     names: dict[str, str] = {}
-    for r in store.select(query("ministers-portfolios")):
-        held.setdefault(str(r["person"]), set()).add(str(r["p"]))
-        names[str(r["person"])] = str(r["name"])
+    for person, portfolio, name in found.pop("ministers"):
+        held.setdefault(person, set()).add(portfolio)
+        names[person] = name
     ordered = sorted(rows.values(), key=lambda row: (row.plan != "hgkbp-2025-2029", row.plan, row.number))
     portfolios = {p: label for row in ordered for p, label in (*row.responsible.items(), *row.collaborators.items())}
     years = sorted(

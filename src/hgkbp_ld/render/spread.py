@@ -18,11 +18,16 @@ action texts for the site's index (`StreamedIndex.keep`), which the stage would 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import multiprocessing as mp
+import pickle
 import shutil
 import threading
+import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -31,7 +36,7 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from hgkbp_ld import iris
-from hgkbp_ld.render.actions import StreamedIndex
+from hgkbp_ld.render.actions import PARTS, StreamedIndex, index_parts
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages, bodies
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
@@ -43,6 +48,10 @@ SPREAD_PAGES = 24  # and pages to render: fewer (an incremental build) do not pa
 # the kinds of shared page that cost the most, costliest first (a minister's page draws a timeline per
 # plan; a portfolio's lists every plan's actions): taken first; every other kind after them
 COSTLIEST = ("mandataris/", "bevoegdheid/")
+# the action index's parts (`render.actions.PARTS`) the first helper makes, while the stage makes the others
+# (and picks the shared things before): the actions' own rows cost about as much as all the others
+HELPER_PARTS = ("actions",)
+STAGE_PARTS = tuple(name for name in PARTS if name not in HELPER_PARTS)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class Helper:
     spool: Path
     jobs: int
     texts: Path | None = None  # where the actions' folded texts are kept (`StreamedIndex`): taken after the pages
+    index: Path | None = None  # where the processes give each other the action index's parts (else each makes all)
 
 
 # the pages to render, taken group by group: each (number, IRI, its versions as records); a group is a minister's
@@ -76,9 +86,11 @@ class Helpers:
         self.given: Work | None = None  # the pages given before the stage made its own `Pages` (`give`)
         self._processes: list[tuple[BaseProcess, Connection]] = []
         self._sending: list[threading.Thread] = []
-        for _ in range(max(helper.jobs - 1, 0)):
+        if helper.index is not None:
+            _fresh(helper.index)
+        for number in range(max(helper.jobs - 1, 0)):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(helper, self.next, theirs), daemon=True)
+            process = context.Process(target=_serve, args=(helper, self.next, theirs, number), daemon=True)
             process.start()
             theirs.close()
             self._processes.append((process, ours))
@@ -88,8 +100,18 @@ class Helpers:
         """Started now if the build is a first one (no shared page recorded: every one is rendered) of
         plans enough that `Spread` will want them, and may use more than one process."""
         if first and helper.jobs >= 2 and len(helper.slugs) * max(SPREAD_PAGES, 1) >= SPREAD_FROM:
-            return cls(helper)
+            return cls(dataclasses.replace(helper, index=helper.spool.with_name(f"{helper.spool.name}-index")))
         return None
+
+    def parts(self, store: Store) -> dict[str, list[tuple]]:
+        """The action index's parts for the stage's `Pages` (`make_pages`' `parts`): those it makes
+        (`STAGE_PARTS`), given to the helpers, and those the first helper makes (`HELPER_PARTS`), once given
+        (or, if it ended, none: the stage makes them then)."""
+        first = self._processes[0][0] if self._processes and self.helper.index is not None else None
+        if first is None:
+            return {}
+        assert self.helper.index is not None
+        return _exchanged(store, self.helper.index, STAGE_PARTS, first.is_alive)
 
     def give(self, todo: list[tuple[str, list[Entry] | None]], store: Store) -> None:
         """Give the helpers every page of `todo` (IRI, its versions) now, before the stage made its own
@@ -145,6 +167,8 @@ class Helpers:
         for _process, connection in self._processes:
             connection.close()
         self._processes, self._sending = [], []
+        if self.helper.index is not None:
+            shutil.rmtree(self.helper.index, ignore_errors=True)
 
 
 class Spread:
@@ -284,13 +308,35 @@ def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None
         (spool / f"{number}.{position}.{extension}.{media_type.replace('/', '_')}").write_bytes(body)
 
 
-def _serve(helper: Helper, next_one: Synchronized, connection: Connection) -> None:
-    """In a helper process: the same `Pages` as the last stage's, over the kept store, read-only; then
+def _exchanged(store: Store, folder: Path, mine: tuple[str, ...], alive: Callable[[], bool]) -> dict[str, list[tuple]]:
+    """The action index's parts `mine`, made here and given to the other processes (a file each in `folder`,
+    whole when it has its name), and every other part once given (those of a process that ended: none)."""
+    found = index_parts(store, mine)
+    for name, rows in found.items():
+        (folder / f".{name}").write_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        (folder / f".{name}").rename(folder / name)
+    for name in PARTS:
+        while name not in found and alive():
+            if (folder / name).exists():
+                found[name] = pickle.loads((folder / name).read_bytes())
+            else:
+                time.sleep(0.02)
+    return found
+
+
+def _serve(helper: Helper, next_one: Synchronized, connection: Connection, number: int = 0) -> None:
+    """In a helper process (the `number`th): the same `Pages` as the last stage's, over the kept store,
+    read-only (the action index made with the stage: its parts `HELPER_PARTS` by the first helper); then
     the pages it takes of the work it is given (None: no work). Says None when done, else what failed."""
     try:
         store = EmbeddedStore.read_only(helper.store)
         context = RenderContext(helper.spool, None, 0, helper.today, len(helper.slugs), {})
-        pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets)
+        folder, stage = helper.index, mp.parent_process()
+        mine = HELPER_PARTS if number == 0 else ()
+        parts = None
+        if folder is not None and stage is not None:
+            parts = functools.partial(_exchanged, folder=folder, mine=mine, alive=stage.is_alive)
+        pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets, parts=parts)
         work = connection.recv()
         if work is None:
             return

@@ -151,7 +151,8 @@ def render(
         merged = _merged(summaries)
         if helpers is not None:  # a first build renders every shared page: its helpers start on them at once
             helpers.give([(iri, merged[0].get(iri)) for iri in common_things], store)
-    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
+    parts = helpers.parts if helpers is not None else None  # the action index made with the helpers
+    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned), parts=parts)
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
         histories = Histories.load(dist, _plan_part(manifest, slug), base)
