@@ -179,6 +179,16 @@ def render(
         previous,
     )
     del summaries  # what the stage needs of them is taken: their versions, contributions, statistics
+    common = {
+        "version": pages.common["version"],
+        "provenance": told,
+        "plans": pages.plans,
+        "dataset_version": dataset.version,
+    }
+    # made before the shared pages, written after them: while this process makes them, its helpers render
+    made = documents(
+        base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
+    )
     rows, overrides = _shared_pages(
         pages,
         writer,
@@ -205,15 +215,6 @@ def render(
         )
         if len(slugs) > 1:
             _sitemap_group(writer, base, slug, rows.pop(slug), lines)
-    common = {
-        "version": pages.common["version"],
-        "provenance": told,
-        "plans": pages.plans,
-        "dataset_version": dataset.version,
-    }
-    made = documents(
-        base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
-    )
     for key, document in sorted(made.documents.items()):
         writer.representations("documents", key, "", bodies(document.representations))
     for name in made.files:
