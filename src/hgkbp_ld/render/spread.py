@@ -36,10 +36,13 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from hgkbp_ld import iris
+from hgkbp_ld.published import CACHE
 from hgkbp_ld.render.actions import PARTS, StreamedIndex, index_parts
+from hgkbp_ld.render.findable import Entry as SitemapEntry
+from hgkbp_ld.render.findable import group_sitemaps
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages, bodies
-from hgkbp_ld.render.plan_site import RenderContext, make_pages
+from hgkbp_ld.render.plan_site import RenderContext, make_pages, read_index
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import EmbeddedStore, Store
 
@@ -67,6 +70,7 @@ class Helper:
     jobs: int
     texts: Path | None = None  # where the actions' folded texts are kept (`StreamedIndex`): taken after the pages
     index: Path | None = None  # where the processes give each other the action index's parts (else each makes all)
+    sitemaps: Path | None = None  # where each plan's sitemap files are made once the pages are taken (`stage`)
 
 
 # the pages to render, taken group by group: each (number, IRI, its versions as records); a group is a minister's
@@ -207,7 +211,7 @@ class Spread:
         try:
             if given is None:
                 helpers.render(work)
-            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts))
+            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts), _sitemaps(helper))
             helpers.wait()
         finally:
             helpers.stop()
@@ -283,19 +287,49 @@ def _texts(pages: Pages, kept: Path | None) -> tuple[StreamedIndex, list[str]] |
     return index, index.plans()
 
 
+def _sitemaps(helper: Helper) -> tuple[Path, Path, tuple[str, ...]] | None:
+    """Where the plans' sitemaps are read from (the build's cache) and made (`Helper.sitemaps`), and the plans:
+    a site of several plans has a sitemap a plan."""
+    if helper.sitemaps is None or len(helper.slugs) < 2:
+        return None
+    return helper.spool.parent / CACHE, helper.sitemaps, helper.slugs
+
+
+def sitemap_of(cache: Path, base: str, slug: str) -> list[tuple[str, bytes, str]]:
+    """A plan's sitemap files (name, body, line of the sitemap index) from its part of the index alone: what the
+    stage writes for a plan no shared page (or a page of the plan's rendered again) adds a row to."""
+    rows = read_index(cache, slug)["sitemap"]
+    return group_sitemaps(
+        slug, [SitemapEntry(iris.document(base, p), dt.datetime.fromisoformat(t), g) for p, t, g in rows], base
+    )
+
+
 def _take(
-    next_one: Synchronized, work: Work, spool: Path, pages: Pages, texts: tuple[StreamedIndex, list[str]] | None = None
+    next_one: Synchronized,
+    work: Work,
+    spool: Path,
+    pages: Pages,
+    texts: tuple[StreamedIndex, list[str]] | None = None,
+    sitemaps: tuple[Path, Path, tuple[str, ...]] | None = None,
 ) -> None:
     """Render the pages of `work` this process takes (the next not taken by another), then fold and keep the
-    plans' texts it takes (the index's, which the stage would fold alone at its end), until none is left."""
+    plans' texts it takes (the index's, which the stage would fold alone at its end), then make the plans'
+    sitemaps it takes (`sitemap_of`, pickled into their folder: the stage writes them), until none is left."""
     while True:
         with next_one.get_lock():
             position = next_one.value
             next_one.value = position + 1
         if position >= len(work):
-            if texts is None or position - len(work) >= len(texts[1]):
+            position -= len(work)
+            if texts is not None and position < len(texts[1]):
+                texts[0].keep(texts[1][position])
+                continue
+            position -= len(texts[1]) if texts is not None else 0
+            if sitemaps is None or position >= len(sitemaps[2]):
                 return
-            texts[0].keep(texts[1][position - len(work)])
+            cache, folder, slugs = sitemaps
+            made = pickle.dumps(sitemap_of(cache, pages.base, slugs[position]), protocol=pickle.HIGHEST_PROTOCOL)
+            (folder / slugs[position]).write_bytes(made)
             continue
         for number, iri, records in work[position]:
             entries = [Entry.recorded(r) for r in records] if records else None
@@ -340,7 +374,7 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection, numbe
         work = connection.recv()
         if work is None:
             return
-        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts))
+        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts), _sitemaps(helper))
         connection.send(None)
     except EOFError:  # the stage ended without work for it
         return
@@ -348,4 +382,4 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection, numbe
         connection.send(traceback.format_exc())
 
 
-__all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread", "together"]
+__all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread", "sitemap_of", "together"]

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import mimetypes
 import os
+import pickle
 import re
 import shutil
 import time
@@ -134,8 +135,19 @@ def render(
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
     store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; helpers read it
+    sitemaps = dist / ".spool-sitemaps"  # the plans' sitemaps, made by whichever process runs out of pages first
+    shutil.rmtree(sitemaps, ignore_errors=True)
+    sitemaps.mkdir()
     helper = Helper(
-        dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs, cache / FRAGMENTS
+        dist / SNAPSHOT,
+        base,
+        today,
+        tuple(slugs),
+        bool(missing or mentioned),
+        dist / ".spool",
+        jobs,
+        cache / FRAGMENTS,
+        sitemaps=sitemaps,
     )
     records = read_records(previous.parent if previous is not None else None)
     helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
@@ -208,6 +220,13 @@ def render(
             index.add("resources", path, written)
             if states:
                 index.add("versions", path, states)
+        made_early = sitemaps / slug
+        if not override and slug not in rows and len(slugs) > 1 and made_early.is_file():  # `spread.sitemap_of`
+            lines[slug] = []
+            for name, body, line in pickle.loads(made_early.read_bytes()):
+                writer.file("root", name, name, body, "application/xml")
+                lines[slug].append(line)
+            continue
         sitemap = read_index(cache, slug)["sitemap"]
         rows.setdefault(slug, []).extend(
             override[p][2] if p in override else Entry(iris.document(base, p), dt.datetime.fromisoformat(t), g)
@@ -215,6 +234,7 @@ def render(
         )
         if len(slugs) > 1:
             _sitemap_group(writer, base, slug, rows.pop(slug), lines)
+    shutil.rmtree(sitemaps, ignore_errors=True)
     for key, document in sorted(made.documents.items()):
         writer.representations("documents", key, "", bodies(document.representations))
     for name in made.files:
