@@ -540,7 +540,7 @@ def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_
     assert folded_at_the_end == [], "the plans' texts were not folded and kept beside the pages"
     assert sorted(asked_here) == sorted(spread.STAGE_PARTS), "the helper's part of the index was not taken"
     assert read_at_the_end == [], "the plans' sitemaps were not made beside the pages"
-    assert not any((dist / f".spool{name}").exists() for name in ("", "-index", "-sitemaps"))
+    assert not any((dist / f".spool{name}").exists() for name in ("", "-index", "-early"))
     _same_as_a_full_build(dist, data, tmp_path / "full")
 
 

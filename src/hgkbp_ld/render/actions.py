@@ -188,10 +188,11 @@ class StreamedIndex:
     build's (`plan_site.link_fragment` copies it with the plan's fragment; a plan's texts depend only
     on its graph, which its input hash covers), so only the changed plans' texts are read and folded."""
 
-    def __init__(self, index: ActionIndex, store: Store, texts: Path | None = None) -> None:
+    def __init__(self, index: ActionIndex, store: Store, texts: Path | None = None, rows: Path | None = None) -> None:
         self.index = index
         self.store = store
         self.kept = texts
+        self.rows = rows  # where `keep` writes each plan's rows as `write_json` writes them (one build's)
         self._by_plan: dict[str, list[Row]] | None = None
 
     def write_json(self, out: IO[str]) -> None:
@@ -204,10 +205,13 @@ class StreamedIndex:
                 continue
             out.write("[")
             for position, (plan, group) in enumerate(groupby(self.index.rows, key=lambda row: row.plan)):
+                made = self.rows / rows_name(plan) if self.rows is not None else None
+                if made is not None and made.is_file():  # made by `keep`, beside the pages
+                    out.write(("" if position == 0 else ", ") + made.read_text(encoding="utf-8"))
+                    continue
                 rows = list(group)
                 self._texts(plan, rows)
-                written = ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
-                out.write(("" if position == 0 else ", ") + written)
+                out.write(("" if position == 0 else ", ") + _json_rows(rows))
                 for row in rows:
                     row.text = ""  # released again: only one plan's texts at a time
             out.write("]")
@@ -224,14 +228,16 @@ class StreamedIndex:
         return self._by_plan
 
     def keep(self, plan: str) -> None:
-        """Fold a plan's actions' texts and keep them (`texts`) unless they are kept already, then release
-        them: what `write_json` would do for the plan, done beforehand (by another process of the last stage,
-        while this one renders: `render.spread`)."""
-        if self.kept is None or (self.kept / texts_name(plan)).is_file():
+        """Fold a plan's actions' texts and keep them (`texts`) unless they are kept already, and with `rows`
+        write the plan's rows as the site's index holds them, then release them: what `write_json` would do
+        for the plan, done beforehand (by any process of the last stage as it runs out of pages: `render.spread`)."""
+        if self.kept is None or (self.rows is None and (self.kept / texts_name(plan)).is_file()):
             return
         rows = self._rows_by_plan().get(plan, [])
         if rows:
             self._texts(plan, rows)
+            if self.rows is not None:
+                (self.rows / rows_name(plan)).write_text(_json_rows(rows), encoding="utf-8")
         for row in rows:
             row.text = ""
 
@@ -249,6 +255,16 @@ class StreamedIndex:
         if kept is not None:
             kept.parent.mkdir(parents=True, exist_ok=True)
             kept.write_text(json.dumps({row.iri: row.text for row in rows}, ensure_ascii=False), encoding="utf-8")
+
+
+def _json_rows(rows: list[Row]) -> str:
+    """A plan's rows as the site's index holds them (`write_json`)."""
+    return ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
+
+
+def rows_name(plan: str) -> str:
+    """The file (in `StreamedIndex.rows`) of a plan's rows of the site's index, as JSON."""
+    return f"{plan}.rows.json"
 
 
 def texts_name(plan: str) -> str:

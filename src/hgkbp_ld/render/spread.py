@@ -70,7 +70,7 @@ class Helper:
     jobs: int
     texts: Path | None = None  # where the actions' folded texts are kept (`StreamedIndex`): taken after the pages
     index: Path | None = None  # where the processes give each other the action index's parts (else each makes all)
-    sitemaps: Path | None = None  # where each plan's sitemap files are made once the pages are taken (`stage`)
+    early: Path | None = None  # where each plan's sitemap and index rows are made once the pages are taken (`stage`)
 
 
 # the pages to render, taken group by group: each (number, IRI, its versions as records); a group is a minister's
@@ -211,7 +211,7 @@ class Spread:
         try:
             if given is None:
                 helpers.render(work)
-            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts), _sitemaps(helper))
+            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts, helper.early), _sitemaps(helper))
             helpers.wait()
         finally:
             helpers.stop()
@@ -279,20 +279,21 @@ def _records(entries: list[Entry] | None) -> list | None:
     return [e.record() for e in entries] if entries else None
 
 
-def _texts(pages: Pages, kept: Path | None) -> tuple[StreamedIndex, list[str]] | None:
-    """What keeps the actions' texts of every plan (`StreamedIndex.keep`), and the plans, if they are kept."""
+def _texts(pages: Pages, kept: Path | None, early: Path | None = None) -> tuple[StreamedIndex, list[str]] | None:
+    """What keeps the actions' texts of every plan (`StreamedIndex.keep`; their rows of the site's index made
+    into `early`), and the plans, if they are kept."""
     if kept is None or pages.actions is None:
         return None
-    index = StreamedIndex(pages.actions, pages.store, kept)
+    index = StreamedIndex(pages.actions, pages.store, kept, early)
     return index, index.plans()
 
 
 def _sitemaps(helper: Helper) -> tuple[Path, Path, tuple[str, ...]] | None:
-    """Where the plans' sitemaps are read from (the build's cache) and made (`Helper.sitemaps`), and the plans:
+    """Where the plans' sitemaps are read from (the build's cache) and made (`Helper.early`), and the plans:
     a site of several plans has a sitemap a plan."""
-    if helper.sitemaps is None or len(helper.slugs) < 2:
+    if helper.early is None or len(helper.slugs) < 2:
         return None
-    return helper.spool.parent / CACHE, helper.sitemaps, helper.slugs
+    return helper.spool.parent / CACHE, helper.early, helper.slugs
 
 
 def sitemap_of(cache: Path, base: str, slug: str) -> list[tuple[str, bytes, str]]:
@@ -374,7 +375,7 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection, numbe
         work = connection.recv()
         if work is None:
             return
-        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts), _sitemaps(helper))
+        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts, helper.early), _sitemaps(helper))
         connection.send(None)
     except EOFError:  # the stage ended without work for it
         return

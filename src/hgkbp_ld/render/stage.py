@@ -135,9 +135,9 @@ def render(
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
     store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; helpers read it
-    sitemaps = dist / ".spool-sitemaps"  # the plans' sitemaps, made by whichever process runs out of pages first
-    shutil.rmtree(sitemaps, ignore_errors=True)
-    sitemaps.mkdir()
+    early = dist / ".spool-early"  # each plan's sitemap and index rows, made by a process out of pages
+    shutil.rmtree(early, ignore_errors=True)
+    early.mkdir()
     helper = Helper(
         dist / SNAPSHOT,
         base,
@@ -147,7 +147,7 @@ def render(
         dist / ".spool",
         jobs,
         cache / FRAGMENTS,
-        sitemaps=sitemaps,
+        early=early,
     )
     records = read_records(previous.parent if previous is not None else None)
     helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
@@ -220,7 +220,7 @@ def render(
             index.add("resources", path, written)
             if states:
                 index.add("versions", path, states)
-        made_early = sitemaps / slug
+        made_early = early / slug
         if not override and slug not in rows and len(slugs) > 1 and made_early.is_file():  # `spread.sitemap_of`
             lines[slug] = []
             for name, body, line in pickle.loads(made_early.read_bytes()):
@@ -234,7 +234,6 @@ def render(
         )
         if len(slugs) > 1:
             _sitemap_group(writer, base, slug, rows.pop(slug), lines)
-    shutil.rmtree(sitemaps, ignore_errors=True)
     for key, document in sorted(made.documents.items()):
         writer.representations("documents", key, "", bodies(document.representations))
     for name in made.files:
@@ -263,13 +262,16 @@ def render(
             "today": today.isoformat(),
             "provenance": told,
             "statistics": statistics,
-            "actions": StreamedIndex(pages.actions, store, cache / FRAGMENTS) if pages.actions is not None else {},
+            "actions": StreamedIndex(pages.actions, store, cache / FRAGMENTS, early)
+            if pages.actions is not None
+            else {},
             "meta": {path: _meta(base, path) for path in ("acties", "sparql")},
             "seconds": seconds,
         }
     )
     del store, pages
     shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(early, ignore_errors=True)
     (dist / SITE).symlink_to(folder.name, target_is_directory=True)
     progress(
         f"rendered {writer.written + writer.linked} shared files into {dist / SITE} in {seconds:.1f} s"
