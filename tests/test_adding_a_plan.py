@@ -168,9 +168,7 @@ def test_a_strict_error_in_build_names_file_line_and_remedy(tmp_path: Path) -> N
     for other in ("hgkbp-2025-2029", "vapa-2025-2029"):  # the JKP alone: the lenient build below is a full one
         (data / "plans" / f"{other}.toml").unlink()
     text = data / "source" / "jkp-2025-2029.txt"
-    body = text.read_text(encoding="utf-8").replace(
-        "Minister van Integratie en Inburgering", "Minister van Ruimtevaart"
-    )
+    body = text.read_text(encoding="utf-8").replace("Minister van Integratie en Inburgering", "Minister van Ruimtevaart")
     text.write_text(body, encoding="utf-8")
     done = hgkbp_ld("build", "--data", str(data), "--out", str(tmp_path / "dist"), "--quiet")
     assert done.returncode == 2

@@ -339,9 +339,7 @@ def test_a_parse_error_stops_the_build(dist: Path, tmp_path: Path) -> None:
 
 
 def test_the_register_covers_the_plan() -> None:
-    assert (
-        len(PortfolioRegister.load().portfolios) == 20
-    )  # the real plan uses 19 (tests/test_parse_plan.py); Energie is the VAPA's
+    assert len(PortfolioRegister.load().portfolios) == 20  # the real plan uses 19 (tests/test_parse_plan.py); Energie is the VAPA's
 
 
 def test_every_hd_contributes_to_an_sdg(store: ox.Store) -> None:

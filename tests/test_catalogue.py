@@ -58,12 +58,7 @@ RULES = [
     ("dataset publisher", (DATASET, DCTERMS.publisher, None), VL + "CatalogusResource.Uitgever", "MinCount"),
     ("service identifier", (SERVICE, DCTERMS.identifier, None), VL + "Dataservice.Identificator", "MinCount"),
     ("service endpoint", (SERVICE, DCAT.endpointURL, None), VL + "Dataservice.Endpointurl", "MinCount"),
-    (
-        "service description",
-        (SERVICE, DCAT.endpointDescription, None),
-        VL + "Dataservice.Endpointbeschrijving",
-        "MinCount",
-    ),
+    ("service description", (SERVICE, DCAT.endpointDescription, None), VL + "Dataservice.Endpointbeschrijving", "MinCount"),
     ("service access rights", (SERVICE, DCTERMS.accessRights, None), VL + "Dataservice.Toegankelijkheid", "MinCount"),
     ("service contact point", (SERVICE, DCAT.contactPoint, None), VL + "Dataservice.Contactinformatie", "MinCount"),
     ("distribution identifier", (TTL, DCTERMS.identifier, None), VL + "Distributie.Identificator", "MinCount"),
@@ -76,9 +71,7 @@ RULES = [
 
 
 @pytest.mark.parametrize(("triple", "rule", "component"), [r[1:] for r in RULES], ids=[r[0] for r in RULES])
-def test_breaking_an_official_rule_fails_and_names_it(
-    catalogue: Graph, triple: tuple, rule: str, component: str
-) -> None:
+def test_breaking_an_official_rule_fails_and_names_it(catalogue: Graph, triple: tuple, rule: str, component: str) -> None:
     broken = Graph()
     broken += catalogue
     if triple == (None, RDF.type, None):  # the file type's classes: the code list no longer types it
@@ -164,9 +157,7 @@ def test_the_catalogue_stands_alone(catalogue: Graph) -> None:
     assert any("vocab.belgif.be/auth/datatheme/" in t for t in themes)
     assert any("publications.europa.eu/resource/authority/data-theme/" in t for t in themes)
     skos_label = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
-    assert not any(
-        "publications.europa.eu" in str(s) or "belgif" in str(s) for s in catalogue.subjects(skos_label, None)
-    )
+    assert not any("publications.europa.eu" in str(s) or "belgif" in str(s) for s in catalogue.subjects(skos_label, None))
     version = catalogue.value(DATASET, URIRef("http://www.w3.org/ns/dcat#version"))
     assert version is not None and str(version).isdigit()  # the dataset's own version, not the tool's
 

@@ -48,10 +48,7 @@ def test_rapper_reads_every_dump_to_the_same_triples(dist: Path, rapper: str, ex
         path = reference.with_suffix(f".{extension}")
         done = subprocess.run(
             [rapper, "-q", "-i", RAPPER_SYNTAX[extension], "-o", "ntriples", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+            capture_output=True, text=True, timeout=120, check=False,
         )
         assert done.returncode == 0, f"{path.name}: {done.stderr}"
         assert "_:" not in done.stdout, f"{path.name} has blank nodes"

@@ -62,10 +62,7 @@ def test_the_official_files_load_mended() -> None:
     patterns = {str(p) for p in official.dcat_ap().objects(None, SH.pattern)}
     assert "^https?://spdx.org/rdf/terms" in patterns and "^https://spdx.org/rdf/terms" not in patterns
     # the file itself keeps the published pattern
-    assert (
-        '"^https://spdx.org/rdf/terms"'
-        in (official.OFFICIAL / "dcat-ap-3.0.1" / "mdr-vocabularies.shape.ttl").read_text()
-    )
+    assert '"^https://spdx.org/rdf/terms"' in (official.OFFICIAL / "dcat-ap-3.0.1" / "mdr-vocabularies.shape.ttl").read_text()
     # sh:shape (no SHACL term: sh:node was meant) is dropped, and stays in the file
     assert not list(official.dcat_ap().subject_objects(URIRef(f"{SH}shape")))
     assert "sh:shape :DateOrDateTimeDataType_Shape" in (official.OFFICIAL / "dcat-ap-3.0.1" / "shapes.ttl").read_text()
@@ -146,10 +143,7 @@ def test_the_interim_is_a_temporary_replacement(built_graph: Graph) -> None:
     assert (depraetere, URIRef(mandaat + "isTijdelijkVervangenDoor"), bonte) in built_graph
     status = "http://data.vlaanderen.be/id/concept/MandatarisStatusCode/"
     assert str(built_graph.value(bonte, URIRef(mandaat + "status"))) == status + "e1ca6edd-55e1-4288-92a5-53f4cf71946a"
-    assert (
-        str(built_graph.value(depraetere, URIRef(mandaat + "status")))
-        == status + "c301248f-0199-45ca-b3e5-4c596731d5fe"
-    )
+    assert str(built_graph.value(depraetere, URIRef(mandaat + "status"))) == status + "c301248f-0199-45ca-b3e5-4c596731d5fe"
     same = URIRef("http://www.w3.org/2002/07/owl#sameAs")
     assert str(built_graph.value(depraetere, same)).endswith("/mandataris/779ec039-3fd7-477c-b0f1-4b6af58526f2")
 

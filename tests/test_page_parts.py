@@ -235,8 +235,7 @@ class _Literal(Literal):
 
 
 @pytest.mark.parametrize(
-    "term",
-    [URIRef("http://x/"), Literal("x"), Literal("1", datatype=EX.t), BNode("b"), _IRI("http://y/"), _Literal("z")],
+    "term", [URIRef("http://x/"), Literal("x"), Literal("1", datatype=EX.t), BNode("b"), _IRI("http://y/"), _Literal("z")]
 )
 def test_a_terms_type_is_told_as_isinstance_tells_it(term: object) -> None:
     for kind, other in ((URIRef, Literal), (Literal, URIRef), (BNode, URIRef)):

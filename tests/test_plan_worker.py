@@ -123,7 +123,9 @@ def _reference_contributions(graph: Graph, base: str, owners: set[str]) -> dict[
         for t in (triple[0], triple[2])
         if isinstance(t, URIRef) and str(t).startswith(prefix) and "#" not in str(t)
     }
-    return {str(n): thing(n) for n in sorted(named) if owner(iris.path_of(str(n), base) or "") not in owners}
+    return {
+        str(n): thing(n) for n in sorted(named) if owner(iris.path_of(str(n), base) or "") not in owners
+    }
 
 
 def test_contributions_keep_to_their_definition(dist_b: Path) -> None:

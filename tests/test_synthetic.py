@@ -20,9 +20,7 @@ def real_triples() -> int:
     return len(plans[0].graph)
 
 
-def test_two_synthetic_plans_build_and_validate(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_triples: int
-) -> None:
+def test_two_synthetic_plans_build_and_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_triples: int) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     monkeypatch.setattr("hgkbp_ld.build.PROGRESS_FROM", 2)  # a long build's progress, on two plans
     data = make_data(tmp_path, 2)

@@ -267,9 +267,7 @@ def test_the_alternates_unpacked_are_what_their_fields_wrote(path: str) -> None:
     made = alternates(path)
     assert all(type(alt) is Alternate for alt in made)
     assert [alt._asdict() for alt in made] == [Alternate(*alt)._asdict() for alt in made]
-    old = (
-        '{% for alt in alternates %}<a href="{{ alt.href }}" type="{{ alt.media_type }}">{{ alt.name }}</a>{% endfor %}'
-    )
+    old = '{% for alt in alternates %}<a href="{{ alt.href }}" type="{{ alt.media_type }}">{{ alt.name }}</a>{% endfor %}'
     new = '{% for href, media_type, name in alternates %}<a href="{{ href }}" type="{{ media_type }}">{{ name }}</a>'
     old, new = environment(BASE).from_string(f"{old}|{new}{{% endfor %}}").render(alternates=made).split("|")
     assert new == old

@@ -122,9 +122,7 @@ def test_a_damaged_index_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
     copy_real_data(data)
     index = data / "versions" / PLAN / "versies.csv"
-    index.write_text(
-        re.sub(r"^(1,[^,]+,)\d+,", r"\1many,", index.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
-    )
+    index.write_text(re.sub(r"^(1,[^,]+,)\d+,", r"\1many,", index.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     done = run_build(tmp_path / "dist", "--data", str(data))
     assert done.returncode == 2 and "versies.csv: line 2" in done.stderr and "Traceback" not in done.stderr
 
