@@ -471,9 +471,10 @@ def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_
 ) -> None:
     """A first build whose plans' pages were rendered by their workers gives its helper every shared page
     as soon as the store is kept (`Helpers.give`: before the stage makes its own `Pages`; the stage run in
-    the test's process here, the helper made to start for two plans); the plans' texts of the index are
-    folded by the processes as they run out of pages, not by the stage at its end; the files are those of
-    a build in one process."""
+    the test's process here, the helper made to start for two plans); the action index is made by both
+    together (the stage asks only its parts, `spread.STAGE_PARTS`); the plans' texts of the index are
+    folded and their sitemaps made by the processes as they run out of pages, not by the stage at its end;
+    the files are those of a build in one process."""
     from hgkbp_ld import runner
     from hgkbp_ld.render import spread
 
@@ -484,10 +485,10 @@ def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_
     give = spread.Helpers.give
     made = spread.make_pages
 
-    def early(self: spread.Helpers, todo: list) -> None:
+    def early(self: spread.Helpers, todo: list, *rest: Any) -> None:
         assert not made_by_the_stage, "given after the stage made its Pages"
         given.append(len(todo))
-        give(self, todo)
+        give(self, todo, *rest)
 
     made_by_the_stage: list[object] = []
 
@@ -514,15 +515,32 @@ def test_a_first_builds_helpers_start_on_the_shared_pages_before_the_stage_made_
         write_json(self, out)
 
     monkeypatch.setattr(StreamedIndex, "write_json", at_the_end)
+    asked_here: list[str] = []  # the action index's parts this process (the stage) asked the store
+    for module in (spread, actions):
+        made_parts = module.index_parts
+
+        def parts(store: Any, names: Any = actions.PARTS, made_parts: Any = made_parts) -> dict:
+            names = list(names)
+            asked_here.extend(names)
+            return made_parts(store, names)
+
+        monkeypatch.setattr(module, "index_parts", parts)
     monkeypatch.setattr(spread.Helpers, "give", early)
     monkeypatch.setattr(stage, "make_pages", stage_pages)
+    read_at_the_end: list[str] = []  # the plans whose sitemap the stage made at its end, not beside the pages
+    read_index = stage.read_index
+    monkeypatch.setattr(
+        stage, "read_index", lambda cache, slug: read_at_the_end.append(slug) or read_index(cache, slug)
+    )
     monkeypatch.setattr(runner.Runner, "last", here)
     data, dist = _copy(first, tmp_path / "spread")
     shutil.rmtree(dist)
     build(dist, data_dir=data, today=TODAY, jobs=2)
     assert given and given[0] > 20, "the helper was not given the shared pages early"
     assert folded_at_the_end == [], "the plans' texts were not folded and kept beside the pages"
-    assert not (dist / ".spool").exists()
+    assert sorted(asked_here) == sorted(spread.STAGE_PARTS), "the helper's part of the index was not taken"
+    assert read_at_the_end == [], "the plans' sitemaps were not made beside the pages"
+    assert not any((dist / f".spool{name}").exists() for name in ("", "-index", "-early"))
     _same_as_a_full_build(dist, data, tmp_path / "full")
 
 

@@ -156,3 +156,66 @@ def test_the_shared_things_read_from_the_named_graphs_subjects_are_the_querys(
     assert len(found) == len(set(found)) > 20
     kinds = {iri.removeprefix(f"{views.base}/id/").split("/")[0] for iri in found}
     assert {"bevoegdheid", "mandataris", "beleidsplan"} <= kinds and not kinds & {"actie", "doelstelling"}
+
+
+def _portfolio_links(views: Views, store: EmbeddedStore, portfolio: URIRef, role: URIRef) -> list[tuple]:
+    """`page-actions-of-portfolio`'s links of `portfolio` asked with ?this and ?prop bound, as a page shows them."""
+    links = views._links(store.select(query("page-actions-of-portfolio"), {"this": portfolio, "prop": role}), note="n")
+    return [(link.label, link.href, link.note, views._plan_title(link.href)) for link in links]
+
+
+def test_a_portfolios_actions_read_from_the_index_are_the_querys(shared: tuple[EmbeddedStore, Views]) -> None:
+    """Every portfolio's actions per role read from the action index in its description's order
+    (`_indexed_actions`): the links of the query asked with bindings, in its order, also where actions of
+    both plans have the same number; the store is not asked."""
+    store, views = shared
+    assert views.actions is not None and views.actions.exact
+    portfolios = {r["p"] for r in store.select(f"SELECT DISTINCT ?p WHERE {{ ?a <{BP}verantwoordelijke> ?p }}")}
+    assert len(portfolios) > 5
+    number = {row.href: row.number for row in views.actions.rows}
+    links = ties = 0
+    for portfolio in sorted(portfolios):
+        graph = store.describe(str(portfolio))
+        for role in ROLES:
+            found = views._indexed_actions(role, portfolio, graph)
+            assert found is not None
+            expected = _portfolio_links(views, store, portfolio, role)
+            assert [(link.label, link.href, link.note, link.plan) for link in found] == expected
+            numbers = [number[link.href] for link in found]
+            links += len(found)
+            ties += len(numbers) - len(set(numbers))
+    assert links > 100
+    assert ties > 0  # the order of actions with the same number (of the two plans) is checked too
+
+
+def test_a_portfolios_actions_the_index_cannot_give_are_asked(
+    shared: tuple[EmbeddedStore, Views], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an exact index (an action with two numbers, titles or notations), with an action the index
+    does not hold, or over a graph that is not the embedded store's description, the query is asked."""
+    import dataclasses
+
+    store, views = shared
+    assert views.actions is not None
+    portfolio = URIRef(next(iter(views.actions.rows[0].responsible)))
+    graph = store.describe(str(portfolio))
+    role = ROLES[0]
+    assert views._indexed_actions(role, portfolio, graph) is not None
+    monkeypatch.setattr(views, "actions", dataclasses.replace(views.actions, exact=False))
+    assert views._indexed_actions(role, portfolio, graph) is None
+    monkeypatch.setattr(views, "actions", dataclasses.replace(views.actions, exact=True))
+    monkeypatch.setattr(views, "_numbered", {row.iri: row for row in views.actions.rows[1:]})  # one not held
+    assert views._indexed_actions(role, portfolio, graph) is None
+    monkeypatch.setattr(views, "_numbered", None)
+    assert views._indexed_actions(role, portfolio, graph) is not None
+    from rdflib import Graph
+
+    assert views._indexed_actions(role, portfolio, Graph()) is None  # not `Triples`: another store's
+    expected = _portfolio_links(views, store, portfolio, role)
+    asked: list[str] = []
+    select = views._select
+    monkeypatch.setattr(views, "_select", lambda name, bindings: asked.append(name) or select(name, bindings))
+    monkeypatch.setattr(views, "actions", None)
+    found = views._actions_of(role, portfolio, graph=graph)
+    assert [(link.label, link.href, link.note, link.plan) for link in found] == expected
+    assert asked == ["page-actions-of-portfolio"]

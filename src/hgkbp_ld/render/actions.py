@@ -13,6 +13,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO
 
+from rdflib.namespace import XSD
+
 from hgkbp_ld import iris
 from hgkbp_ld.iris import BP
 from hgkbp_ld.render.pictures import TimelineBar, TimelineGroup, pair_counts
@@ -25,53 +27,102 @@ def _short(iri: str, base: str) -> str:
     return iris.path_of(iri, base) or iri
 
 
+# the index's parts, each the rows of one query (plain values): computed by the processes of the last stage
+# apart, then put together (`load_index`'s `parts`)
+PARTS = ("actions", "responsible", "collaborators", "periods", "refers", "ministers")
+_ROLES = {"responsible": BP.verantwoordelijke, "collaborators": BP.samenwerkingMet}
+
+
+def index_parts(store: Store, names: Iterable[str] = PARTS) -> dict[str, list[tuple]]:
+    """The rows of the index's parts `names` (`PARTS`), as tuples of plain values."""
+    found: dict[str, list[tuple]] = {}
+    for name in names:
+        if name == "actions":
+            found[name] = [
+                (
+                    str(r["a"]),
+                    int(r["n"]),
+                    getattr(r["n"], "datatype", None) == XSD.integer,
+                    str(r["notation"]),
+                    str(r["title"]),
+                    str(r["hdn"]),
+                    str(r["hdt"]),
+                )
+                for r in store.select(query("actions"))
+            ]
+        elif name in _ROLES:
+            rows = store.select(query("action-portfolios"), {"role": _ROLES[name]})
+            found[name] = [(str(r["a"]), str(r["p"]), str(r["l"])) for r in rows]
+        elif name == "periods":
+            found[name] = [
+                (str(r["a"]), str(r["text"]), str(r["s"]) if "s" in r else None, str(r["e"]) if "e" in r else None)
+                for r in store.select(query("action-periods"))
+            ]
+        elif name == "refers":
+            found[name] = [(str(r["a"]), int(r["n"])) for r in store.select(query("action-refers"))]
+        elif name == "ministers":
+            found[name] = [
+                (str(r["person"]), str(r["p"]), str(r["name"])) for r in store.select(query("ministers-portfolios"))
+            ]
+        else:
+            raise ValueError(f"no part {name!r} of the action index")
+    return found
+
+
 def load_index(
-    store: Store, base: str, plans: list[dict[str, str]] | None = None, *, texts: bool = True
+    store: Store,
+    base: str,
+    plans: list[dict[str, str]] | None = None,
+    *,
+    texts: bool = True,
+    parts: dict[str, list[tuple]] | None = None,
 ) -> ActionIndex:
     """Every action's row; `plans` (render.plans) name the plans in the choices when there are several.
     `texts=False`: without the searchable texts (the bulk of the rows), which `StreamedIndex` reads
-    plan by plan as it writes them."""
+    plan by plan as it writes them. `parts`: the rows of the index's parts (`index_parts`), some or all
+    (the others are asked here); the dict is emptied."""
     plans = plans or []
     short = {p["slug"]: p["short"] for p in plans}
+    found = parts if parts is not None else {}  # taken: each part released once read (at 1000 plans ~100 MB)
+    found.update(index_parts(store, [name for name in PARTS if name not in found]))
     rows: dict[str, Row] = {}
     # a text many rows share (a plan's slug, a goal's title, a portfolio's IRI and label, a timeline) is
     # held once: at 1000 plans the stage and its helper each hold ~56,000 rows
     one: dict[str, str] = {}
-    for r in store.select(query("actions")):
-        iri = str(r["a"])
+    exact = True  # one row an action (one number, notation, title, goal), its number an xsd:integer
+    for iri, number, integer, notation, title, goal, goal_title in found.pop("actions"):
         path = _short(iri, base)
+        exact = exact and integer and iri not in rows
         rows[iri] = Row(
             iri,
             iris.doc_href(iri, base),
             one.setdefault(plan := path.split("/")[1], plan),
-            int(r["n"]),
-            str(r["notation"]),
-            str(r["title"]),
-            one.setdefault(goal := str(r["hdn"]), goal),
-            one.setdefault(goal_title := str(r["hdt"]), goal_title),
+            number,
+            notation,
+            title,
+            one.setdefault(goal, goal),
+            one.setdefault(goal_title, goal_title),
         )
-    for prop, key in ((BP.verantwoordelijke, "responsible"), (BP.samenwerkingMet, "collaborators")):
-        for r in store.select(query("action-portfolios"), {"role": prop}):
-            if str(r["a"]) in rows:
-                portfolio, label = str(r["p"]), str(r["l"])
-                getattr(rows[str(r["a"])], key)[one.setdefault(portfolio, portfolio)] = one.setdefault(label, label)
-    for r in store.select(query("action-periods")):
-        row = rows.get(str(r["a"]))
+    for key in ("responsible", "collaborators"):
+        for action, portfolio, label in found.pop(key):
+            if action in rows:
+                getattr(rows[action], key)[one.setdefault(portfolio, portfolio)] = one.setdefault(label, label)
+    for action, timeline, first, last in found.pop("periods"):
+        row = rows.get(action)
         if row is not None:
-            timeline = str(r["text"])
             row.timeline = one.setdefault(timeline, timeline)
-            row.start = int(str(r["s"])) if "s" in r else None
-            row.end = int(str(r["e"])) if "e" in r else None
-    for r in store.select(query("action-refers")):
-        if str(r["a"]) in rows:
-            rows[str(r["a"])].refers_to = int(r["n"])
+            row.start = int(first) if first is not None else None
+            row.end = int(last) if last is not None else None
+    for action, number in found.pop("refers"):
+        if action in rows:
+            rows[action].refers_to = number
     if texts:
         _fold_texts(rows, store.select(query("action-texts")))
     held: dict[str, set[str]] = {}
     names: dict[str, str] = {}
-    for r in store.select(query("ministers-portfolios")):
-        held.setdefault(str(r["person"]), set()).add(str(r["p"]))
-        names[str(r["person"])] = str(r["name"])
+    for person, portfolio, name in found.pop("ministers"):
+        held.setdefault(person, set()).add(portfolio)
+        names[person] = name
     ordered = sorted(rows.values(), key=lambda row: (row.plan != "hgkbp-2025-2029", row.plan, row.number))
     portfolios = {p: label for row in ordered for p, label in (*row.responsible.items(), *row.collaborators.items())}
     years = sorted(
@@ -89,6 +140,7 @@ def load_index(
             _short(p, base).split("/", 1)[1]: {_short(x, base).split("/", 1)[1] for x in ps} for p, ps in held.items()
         },
         plans=[Choice(p["slug"], p["title"]) for p in plans],
+        exact=exact,
     )
 
 
@@ -120,6 +172,7 @@ def _goal_choices(rows: list[Row], short: dict[str, str]) -> list[Choice]:
 def index_json(index: ActionIndex) -> dict:
     """The index as JSON (sets as sorted lists), for the rendered site's index."""
     data = dataclasses.asdict(index)
+    del data["exact"]  # the build's, not the site's
     data["held"] = {person: sorted(portfolios) for person, portfolios in index.held.items()}
     return data
 
@@ -135,10 +188,11 @@ class StreamedIndex:
     build's (`plan_site.link_fragment` copies it with the plan's fragment; a plan's texts depend only
     on its graph, which its input hash covers), so only the changed plans' texts are read and folded."""
 
-    def __init__(self, index: ActionIndex, store: Store, texts: Path | None = None) -> None:
+    def __init__(self, index: ActionIndex, store: Store, texts: Path | None = None, rows: Path | None = None) -> None:
         self.index = index
         self.store = store
         self.kept = texts
+        self.rows = rows  # where `keep` writes each plan's rows as `write_json` writes them (one build's)
         self._by_plan: dict[str, list[Row]] | None = None
 
     def write_json(self, out: IO[str]) -> None:
@@ -151,10 +205,13 @@ class StreamedIndex:
                 continue
             out.write("[")
             for position, (plan, group) in enumerate(groupby(self.index.rows, key=lambda row: row.plan)):
+                made = self.rows / rows_name(plan) if self.rows is not None else None
+                if made is not None and made.is_file():  # made by `keep`, beside the pages
+                    out.write(("" if position == 0 else ", ") + made.read_text(encoding="utf-8"))
+                    continue
                 rows = list(group)
                 self._texts(plan, rows)
-                written = ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
-                out.write(("" if position == 0 else ", ") + written)
+                out.write(("" if position == 0 else ", ") + _json_rows(rows))
                 for row in rows:
                     row.text = ""  # released again: only one plan's texts at a time
             out.write("]")
@@ -171,14 +228,16 @@ class StreamedIndex:
         return self._by_plan
 
     def keep(self, plan: str) -> None:
-        """Fold a plan's actions' texts and keep them (`texts`) unless they are kept already, then release
-        them: what `write_json` would do for the plan, done beforehand (by another process of the last stage,
-        while this one renders: `render.spread`)."""
-        if self.kept is None or (self.kept / texts_name(plan)).is_file():
+        """Fold a plan's actions' texts and keep them (`texts`) unless they are kept already, and with `rows`
+        write the plan's rows as the site's index holds them, then release them: what `write_json` would do
+        for the plan, done beforehand (by any process of the last stage as it runs out of pages: `render.spread`)."""
+        if self.kept is None or (self.rows is None and (self.kept / texts_name(plan)).is_file()):
             return
         rows = self._rows_by_plan().get(plan, [])
         if rows:
             self._texts(plan, rows)
+            if self.rows is not None:
+                (self.rows / rows_name(plan)).write_text(_json_rows(rows), encoding="utf-8")
         for row in rows:
             row.text = ""
 
@@ -196,6 +255,16 @@ class StreamedIndex:
         if kept is not None:
             kept.parent.mkdir(parents=True, exist_ok=True)
             kept.write_text(json.dumps({row.iri: row.text for row in rows}, ensure_ascii=False), encoding="utf-8")
+
+
+def _json_rows(rows: list[Row]) -> str:
+    """A plan's rows as the site's index holds them (`write_json`)."""
+    return ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
+
+
+def rows_name(plan: str) -> str:
+    """The file (in `StreamedIndex.rows`) of a plan's rows of the site's index, as JSON."""
+    return f"{plan}.rows.json"
 
 
 def texts_name(plan: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,15 +82,23 @@ def fragment_paths(cache: Path, slug: str) -> tuple[Path, Path]:
     return cache / FRAGMENTS / f"{slug}.json", cache / FRAGMENTS / f"{slug}.index.json"
 
 
-def make_pages(store: Store, base: str, context: RenderContext, slugs: list[str], datasets: bool = True) -> Pages:
+def make_pages(
+    store: Store,
+    base: str,
+    context: RenderContext,
+    slugs: list[str],
+    datasets: bool = True,
+    parts: Callable[[Store], dict[str, list[tuple]]] | None = None,
+) -> Pages:
     """The `Pages` of a store holding the plans `slugs` (one plan's, in a plan's process); `datasets`:
     whether a dataset's landing page may be among them (its schema.org description is made then). The
     actions' rows are read without their searchable texts: no page shows them, and the site's index
-    writes them plan by plan (`StreamedIndex`)."""
+    writes them plan by plan (`StreamedIndex`). `parts`: gives the action index's parts (some or all),
+    made by several processes (`render.spread`)."""
     plans = load_plans(store, base, slugs)
     titles = {p["slug"]: p["title"] for p in plans}
     views = Views(store, base, labels(), context.today, titles, context.built, batch=len(slugs) == 1)
-    actions = load_index(store, base, plans, texts=False)
+    actions = views.actions = load_index(store, base, plans, texts=False, parts=parts(store) if parts else None)
     described = dataset_descriptions(store) if datasets else {}
     common = {
         "version": __version__,

@@ -18,11 +18,16 @@ action texts for the site's index (`StreamedIndex.keep`), which the stage would 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import multiprocessing as mp
+import pickle
 import shutil
 import threading
+import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -31,17 +36,25 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from hgkbp_ld import iris
-from hgkbp_ld.render.actions import StreamedIndex
+from hgkbp_ld.published import CACHE
+from hgkbp_ld.render.actions import PARTS, StreamedIndex, index_parts
+from hgkbp_ld.render.findable import Entry as SitemapEntry
+from hgkbp_ld.render.findable import group_sitemaps
 from hgkbp_ld.render.history import Entry
 from hgkbp_ld.render.pages import Pages, bodies
-from hgkbp_ld.render.plan_site import RenderContext, make_pages
-from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.render.plan_site import RenderContext, make_pages, read_index
+from hgkbp_ld.render.queries import query
+from hgkbp_ld.store import EmbeddedStore, Store
 
 SPREAD_FROM = 200  # pages to render times plans (what they cost, roughly) before helpers are started
 SPREAD_PAGES = 24  # and pages to render: fewer (an incremental build) do not pay for a helper's start
 # the kinds of shared page that cost the most, costliest first (a minister's page draws a timeline per
 # plan; a portfolio's lists every plan's actions): taken first; every other kind after them
 COSTLIEST = ("mandataris/", "bevoegdheid/")
+# the action index's parts (`render.actions.PARTS`) the first helper makes, while the stage makes the others
+# (and picks the shared things before): the actions' own rows cost about as much as all the others
+HELPER_PARTS = ("actions",)
+STAGE_PARTS = tuple(name for name in PARTS if name not in HELPER_PARTS)
 
 
 @dataclass(frozen=True)
@@ -56,9 +69,14 @@ class Helper:
     spool: Path
     jobs: int
     texts: Path | None = None  # where the actions' folded texts are kept (`StreamedIndex`): taken after the pages
+    index: Path | None = None  # where the processes give each other the action index's parts (else each makes all)
+    early: Path | None = None  # where each plan's sitemap and index rows are made once the pages are taken (`stage`)
 
 
-Work = list[tuple[int, str, list | None]]  # (number, IRI, its versions as records), in the order taken
+# the pages to render, taken group by group: each (number, IRI, its versions as records); a group is a minister's
+# mandates (those that hold the same portfolios: their pages list the same actions, which a process keeps for
+# the next one: `render.views`, `Pages.minister_timelines`) or one page; in the order taken
+Work = list[list[tuple[int, str, list | None]]]
 
 
 class Helpers:
@@ -72,9 +90,11 @@ class Helpers:
         self.given: Work | None = None  # the pages given before the stage made its own `Pages` (`give`)
         self._processes: list[tuple[BaseProcess, Connection]] = []
         self._sending: list[threading.Thread] = []
-        for _ in range(max(helper.jobs - 1, 0)):
+        if helper.index is not None:
+            _fresh(helper.index)
+        for number in range(max(helper.jobs - 1, 0)):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(helper, self.next, theirs), daemon=True)
+            process = context.Process(target=_serve, args=(helper, self.next, theirs, number), daemon=True)
             process.start()
             theirs.close()
             self._processes.append((process, ours))
@@ -84,16 +104,26 @@ class Helpers:
         """Started now if the build is a first one (no shared page recorded: every one is rendered) of
         plans enough that `Spread` will want them, and may use more than one process."""
         if first and helper.jobs >= 2 and len(helper.slugs) * max(SPREAD_PAGES, 1) >= SPREAD_FROM:
-            return cls(helper)
+            return cls(dataclasses.replace(helper, index=helper.spool.with_name(f"{helper.spool.name}-index")))
         return None
 
-    def give(self, todo: list[tuple[str, list[Entry] | None]]) -> None:
+    def parts(self, store: Store) -> dict[str, list[tuple]]:
+        """The action index's parts for the stage's `Pages` (`make_pages`' `parts`): those it makes
+        (`STAGE_PARTS`), given to the helpers, and those the first helper makes (`HELPER_PARTS`), once given
+        (or, if it ended, none: the stage makes them then)."""
+        first = self._processes[0][0] if self._processes and self.helper.index is not None else None
+        if first is None:
+            return {}
+        assert self.helper.index is not None
+        return _exchanged(store, self.helper.index, STAGE_PARTS, first.is_alive)
+
+    def give(self, todo: list[tuple[str, list[Entry] | None]], store: Store) -> None:
         """Give the helpers every page of `todo` (IRI, its versions) now, before the stage made its own
         `Pages` (a first build renders every shared page, known from the plans' summaries and the store):
         they render from when their `Pages` are made, not from when the stage's are. `Spread` is then made
         with the same `todo` and takes its part."""
         _fresh(self.helper.spool)
-        self.given = _work(self.helper.base, todo)
+        self.given = _work(self.helper.base, todo, together(store))
         self.render(self.given)
 
     def render(self, work: Work) -> None:
@@ -141,6 +171,8 @@ class Helpers:
         for _process, connection in self._processes:
             connection.close()
         self._processes, self._sending = [], []
+        if self.helper.index is not None:
+            shutil.rmtree(self.helper.index, ignore_errors=True)
 
 
 class Spread:
@@ -167,19 +199,19 @@ class Spread:
             if helpers is not None:
                 helpers.stop()
             return
-        if given is not None and [iri for _n, iri, _records in sorted(given)] != [iri for iri, _entries in todo]:
+        if given is not None and [iri for _n, iri, _r in sorted(i for g in given for i in g)] != [i for i, _e in todo]:
             helpers.stop()  # type: ignore[union-attr]
             raise RuntimeError("the shared pages given to the helpers early are not those the stage renders")
         self.spool = helper.spool
         self._numbers = {iri: number for number, (iri, _entries) in enumerate(todo)}
         if given is None:
             _fresh(self.spool)
-        work = given if given is not None else _work(pages.base, todo)
+        work = given if given is not None else _work(pages.base, todo, together(pages.store))
         helpers = helpers or Helpers(helper)
         try:
             if given is None:
                 helpers.render(work)
-            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts))
+            _take(helpers.next, work, self.spool, pages, _texts(pages, helper.texts, helper.early), _sitemaps(helper))
             helpers.wait()
         finally:
             helpers.stop()
@@ -210,12 +242,24 @@ def _fresh(spool: Path) -> None:
     spool.mkdir(parents=True)
 
 
-def _work(base: str, todo: list[tuple[str, list[Entry] | None]]) -> Work:
-    """The pages of `todo`, numbered in its order, in the order they are taken: the costliest kinds first."""
-    return sorted(
-        ((n, iri, _records(entries)) for n, (iri, entries) in enumerate(todo)),
-        key=lambda item: (_rank(base, item[1]), item[0]),
-    )
+def together(store: Store) -> dict[str, str]:
+    """The mandates that a process renders one after another (`queries/mandates-portfolios.rq`): IRI -> the
+    portfolios it holds (a minister's terms hold the same)."""
+    held: dict[str, list[str]] = {}
+    for row in store.select(query("mandates-portfolios")):
+        held.setdefault(str(row["m"]), []).append(str(row["p"]))
+    return {mandate: " ".join(sorted(portfolios)) for mandate, portfolios in held.items()}
+
+
+def _work(base: str, todo: list[tuple[str, list[Entry] | None]], together: dict[str, str]) -> Work:
+    """The pages of `todo`, numbered in its order, in groups (`together`: the pages with the same value, in
+    their order; else one page a group), in the order they are taken: the costliest kinds first, the largest
+    groups of a kind first."""
+    groups: dict[tuple[str, int | str], list[tuple[int, str, list | None]]] = {}
+    for n, (iri, entries) in enumerate(todo):
+        key = together.get(iri)
+        groups.setdefault(("", n) if key is None else ("held", key), []).append((n, iri, _records(entries)))
+    return sorted(groups.values(), key=lambda group: (_rank(base, group[0][1]), -len(group), group[0][0]))
 
 
 def _send(connection: Connection, pickled: memoryview | bytes) -> None:
@@ -235,31 +279,62 @@ def _records(entries: list[Entry] | None) -> list | None:
     return [e.record() for e in entries] if entries else None
 
 
-def _texts(pages: Pages, kept: Path | None) -> tuple[StreamedIndex, list[str]] | None:
-    """What keeps the actions' texts of every plan (`StreamedIndex.keep`), and the plans, if they are kept."""
+def _texts(pages: Pages, kept: Path | None, early: Path | None = None) -> tuple[StreamedIndex, list[str]] | None:
+    """What keeps the actions' texts of every plan (`StreamedIndex.keep`; their rows of the site's index made
+    into `early`), and the plans, if they are kept."""
     if kept is None or pages.actions is None:
         return None
-    index = StreamedIndex(pages.actions, pages.store, kept)
+    index = StreamedIndex(pages.actions, pages.store, kept, early)
     return index, index.plans()
 
 
+def _sitemaps(helper: Helper) -> tuple[Path, Path, tuple[str, ...]] | None:
+    """Where the plans' sitemaps are read from (the build's cache) and made (`Helper.early`), and the plans:
+    a site of several plans has a sitemap a plan."""
+    if helper.early is None or len(helper.slugs) < 2:
+        return None
+    return helper.spool.parent / CACHE, helper.early, helper.slugs
+
+
+def sitemap_of(cache: Path, base: str, slug: str) -> list[tuple[str, bytes, str]]:
+    """A plan's sitemap files (name, body, line of the sitemap index) from its part of the index alone: what the
+    stage writes for a plan no shared page (or a page of the plan's rendered again) adds a row to."""
+    rows = read_index(cache, slug)["sitemap"]
+    return group_sitemaps(
+        slug, [SitemapEntry(iris.document(base, p), dt.datetime.fromisoformat(t), g) for p, t, g in rows], base
+    )
+
+
 def _take(
-    next_one: Synchronized, work: Work, spool: Path, pages: Pages, texts: tuple[StreamedIndex, list[str]] | None = None
+    next_one: Synchronized,
+    work: Work,
+    spool: Path,
+    pages: Pages,
+    texts: tuple[StreamedIndex, list[str]] | None = None,
+    sitemaps: tuple[Path, Path, tuple[str, ...]] | None = None,
 ) -> None:
     """Render the pages of `work` this process takes (the next not taken by another), then fold and keep the
-    plans' texts it takes (the index's, which the stage would fold alone at its end), until none is left."""
+    plans' texts it takes (the index's, which the stage would fold alone at its end), then make the plans'
+    sitemaps it takes (`sitemap_of`, pickled into their folder: the stage writes them), until none is left."""
     while True:
         with next_one.get_lock():
             position = next_one.value
             next_one.value = position + 1
         if position >= len(work):
-            if texts is None or position - len(work) >= len(texts[1]):
+            position -= len(work)
+            if texts is not None and position < len(texts[1]):
+                texts[0].keep(texts[1][position])
+                continue
+            position -= len(texts[1]) if texts is not None else 0
+            if sitemaps is None or position >= len(sitemaps[2]):
                 return
-            texts[0].keep(texts[1][position - len(work)])
+            cache, folder, slugs = sitemaps
+            made = pickle.dumps(sitemap_of(cache, pages.base, slugs[position]), protocol=pickle.HIGHEST_PROTOCOL)
+            (folder / slugs[position]).write_bytes(made)
             continue
-        number, iri, records = work[position]
-        entries = [Entry.recorded(r) for r in records] if records else None
-        _spool(spool, number, bodies(pages.current(iri, entries).representations))
+        for number, iri, records in work[position]:
+            entries = [Entry.recorded(r) for r in records] if records else None
+            _spool(spool, number, bodies(pages.current(iri, entries).representations))
 
 
 def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None:
@@ -268,17 +343,39 @@ def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None
         (spool / f"{number}.{position}.{extension}.{media_type.replace('/', '_')}").write_bytes(body)
 
 
-def _serve(helper: Helper, next_one: Synchronized, connection: Connection) -> None:
-    """In a helper process: the same `Pages` as the last stage's, over the kept store, read-only; then
+def _exchanged(store: Store, folder: Path, mine: tuple[str, ...], alive: Callable[[], bool]) -> dict[str, list[tuple]]:
+    """The action index's parts `mine`, made here and given to the other processes (a file each in `folder`,
+    whole when it has its name), and every other part once given (those of a process that ended: none)."""
+    found = index_parts(store, mine)
+    for name, rows in found.items():
+        (folder / f".{name}").write_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        (folder / f".{name}").rename(folder / name)
+    for name in PARTS:
+        while name not in found and alive():
+            if (folder / name).exists():
+                found[name] = pickle.loads((folder / name).read_bytes())
+            else:
+                time.sleep(0.02)
+    return found
+
+
+def _serve(helper: Helper, next_one: Synchronized, connection: Connection, number: int = 0) -> None:
+    """In a helper process (the `number`th): the same `Pages` as the last stage's, over the kept store,
+    read-only (the action index made with the stage: its parts `HELPER_PARTS` by the first helper); then
     the pages it takes of the work it is given (None: no work). Says None when done, else what failed."""
     try:
         store = EmbeddedStore.read_only(helper.store)
         context = RenderContext(helper.spool, None, 0, helper.today, len(helper.slugs), {})
-        pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets)
+        folder, stage = helper.index, mp.parent_process()
+        mine = HELPER_PARTS if number == 0 else ()
+        parts = None
+        if folder is not None and stage is not None:
+            parts = functools.partial(_exchanged, folder=folder, mine=mine, alive=stage.is_alive)
+        pages = make_pages(store, helper.base, context, list(helper.slugs), datasets=helper.datasets, parts=parts)
         work = connection.recv()
         if work is None:
             return
-        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts))
+        _take(next_one, work, helper.spool, pages, _texts(pages, helper.texts, helper.early), _sitemaps(helper))
         connection.send(None)
     except EOFError:  # the stage ended without work for it
         return
@@ -286,4 +383,4 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection) -> No
         connection.send(traceback.format_exc())
 
 
-__all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread"]
+__all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread", "sitemap_of", "together"]

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import mimetypes
 import os
+import pickle
 import re
 import shutil
 import time
@@ -134,8 +135,19 @@ def render(
     summaries = [read_summary(cache, slug) for slug in slugs if slug in fragments]
     mentioned = sorted({iri for s in summaries for iri in s["mentions"] if owner(_path(iri, base)) in slugs})
     store.snapshot(dist / SNAPSHOT)  # servers copy it instead of loading the dumps again; helpers read it
+    early = dist / ".spool-early"  # each plan's sitemap and index rows, made by a process out of pages
+    shutil.rmtree(early, ignore_errors=True)
+    early.mkdir()
     helper = Helper(
-        dist / SNAPSHOT, base, today, tuple(slugs), bool(missing or mentioned), dist / ".spool", jobs, cache / FRAGMENTS
+        dist / SNAPSHOT,
+        base,
+        today,
+        tuple(slugs),
+        bool(missing or mentioned),
+        dist / ".spool",
+        jobs,
+        cache / FRAGMENTS,
+        early=early,
     )
     records = read_records(previous.parent if previous is not None else None)
     helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
@@ -150,8 +162,9 @@ def render(
     if not missing:  # every plan's summary is read: what the plans share is known before the pages are made
         merged = _merged(summaries)
         if helpers is not None:  # a first build renders every shared page: its helpers start on them at once
-            helpers.give([(iri, merged[0].get(iri)) for iri in common_things])
-    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned))
+            helpers.give([(iri, merged[0].get(iri)) for iri in common_things], store)
+    parts = helpers.parts if helpers is not None else None  # the action index made with the helpers
+    pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned), parts=parts)
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
         histories = Histories.load(dist, _plan_part(manifest, slug), base)
@@ -178,6 +191,16 @@ def render(
         previous,
     )
     del summaries  # what the stage needs of them is taken: their versions, contributions, statistics
+    common = {
+        "version": pages.common["version"],
+        "provenance": told,
+        "plans": pages.plans,
+        "dataset_version": dataset.version,
+    }
+    # made before the shared pages, written after them: while this process makes them, its helpers render
+    made = documents(
+        base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
+    )
     rows, overrides = _shared_pages(
         pages,
         writer,
@@ -197,6 +220,13 @@ def render(
             index.add("resources", path, written)
             if states:
                 index.add("versions", path, states)
+        made_early = early / slug
+        if not override and slug not in rows and len(slugs) > 1 and made_early.is_file():  # `spread.sitemap_of`
+            lines[slug] = []
+            for name, body, line in pickle.loads(made_early.read_bytes()):
+                writer.file("root", name, name, body, "application/xml")
+                lines[slug].append(line)
+            continue
         sitemap = read_index(cache, slug)["sitemap"]
         rows.setdefault(slug, []).extend(
             override[p][2] if p in override else Entry(iris.document(base, p), dt.datetime.fromisoformat(t), g)
@@ -204,15 +234,6 @@ def render(
         )
         if len(slugs) > 1:
             _sitemap_group(writer, base, slug, rows.pop(slug), lines)
-    common = {
-        "version": pages.common["version"],
-        "provenance": told,
-        "plans": pages.plans,
-        "dataset_version": dataset.version,
-    }
-    made = documents(
-        base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
-    )
     for key, document in sorted(made.documents.items()):
         writer.representations("documents", key, "", bodies(document.representations))
     for name in made.files:
@@ -241,13 +262,16 @@ def render(
             "today": today.isoformat(),
             "provenance": told,
             "statistics": statistics,
-            "actions": StreamedIndex(pages.actions, store, cache / FRAGMENTS) if pages.actions is not None else {},
+            "actions": StreamedIndex(pages.actions, store, cache / FRAGMENTS, early)
+            if pages.actions is not None
+            else {},
             "meta": {path: _meta(base, path) for path in ("acties", "sparql")},
             "seconds": seconds,
         }
     )
     del store, pages
     shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(early, ignore_errors=True)
     (dist / SITE).symlink_to(folder.name, target_is_directory=True)
     progress(
         f"rendered {writer.written + writer.linked} shared files into {dist / SITE} in {seconds:.1f} s"

@@ -36,7 +36,10 @@ from hgkbp_ld.render.page_model import (
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
 from hgkbp_ld.store.base import iri_term
+from hgkbp_ld.store.embedded import EmbeddedStore
 from hgkbp_ld.triples import Described, Triples
+from hgkbp_ld.web.action_index import ActionIndex
+from hgkbp_ld.web.action_index import Row as ActionRow
 
 __all__ = ["Block", "Labels", "Link", "Page", "Row", "Sections", "Text", "Views", "natural", "text_blocks"]
 
@@ -99,6 +102,8 @@ class Views:
         self._names: dict[Node, str] = {}  # property -> its Dutch name (`_name`)
         self._kinds: dict[tuple[Node, ...], tuple[str, str, Node | None]] = {}  # classes -> kind (`_kind`)
         self._held: dict[tuple, list[dict[str, Node]]] = {}  # (role, portfolios) -> a mandate's rows (`_held_rows`)
+        self.actions: ActionIndex | None = None  # every action's row (`render.actions`), where the store has them
+        self._numbered: dict[str, ActionRow] | None = None  # its rows by IRI (`_indexed_actions`)
         self._day = Literal(f"{today.isoformat()}T00:00:00", datatype=XSD.dateTime)  # who holds a portfolio today
 
     def _select(self, name: str, bindings: dict[str, Node]) -> list[dict[str, Node]]:
@@ -267,16 +272,48 @@ class Views:
             found.append((new_link(label, self.href(str(portfolio))), self._holders(portfolio)))
         return found
 
-    def _actions_of(self, prop: URIRef, node: URIRef, held: tuple[Node, ...] | None = None) -> list[Link]:
-        """Actions whose `prop` is the portfolio `node`, or (`held`: the portfolios the mandate `node`
-        holds, as its description lists them) one of those portfolios."""
+    def _actions_of(
+        self, prop: URIRef, node: URIRef, held: tuple[Node, ...] | None = None, graph: Described | None = None
+    ) -> list[Link]:
+        """Actions whose `prop` is the portfolio `node` (`graph`: its description), or (`held`: the portfolios
+        the mandate `node` holds, as its description lists them) one of those portfolios."""
         if held is not None:
             rows = self._held_rows(prop, node, held)
         else:
+            indexed = self._indexed_actions(prop, node, graph)
+            if indexed is not None:
+                return indexed
             rows = self._select("page-actions-of-portfolio", {"this": node, "prop": prop})
         links = self._links(rows, note="n")
         for link in links:  # made here, not yet seen: `dataclasses.replace(link, plan=...)` without a copy
             link.__dict__["plan"] = self._plan_title(link.href)
+        return links
+
+    def _indexed_actions(self, prop: URIRef, node: URIRef, graph: Described | None) -> list[Link] | None:
+        """`page-actions-of-portfolio`'s links of the portfolio `node` without the query (over pyoxigraph its
+        cost grows with plans × portfolios): the actions its description (`graph`) says have `node` as their
+        `prop`, in that order, with their number, notation and title from the action index (each the only one
+        the store holds: `ActionIndex.exact`), sorted by number. The query's rows in its order: pyoxigraph
+        reads `?x ?prop ?this` in the order of the subjects' keys, as `describe` reads the statements naming
+        `node`, and sorts by ?number keeping that order (`tests/test_views_scale.py`). None (ask the query)
+        over another store, without the index, or if an action there is not in the index."""
+        index = self.actions
+        if index is None or not index.exact or type(graph) is not Triples or type(self.store) is not EmbeddedStore:
+            return None
+        numbered = self._numbered
+        if numbered is None:
+            numbered = self._numbered = {row.iri: row for row in index.rows}
+        rows = []
+        for subject in graph.subjects(prop, node):
+            row = numbered.get(str(subject)) if type(subject) is URIRef else None
+            if row is None:
+                return None
+            rows.append(row)
+        rows.sort(key=_number)
+        href, plan = self.href, self._plan_title
+        links = [new_link(row.title, href(row.iri), row.notation) for row in rows]
+        for link in links:
+            link.__dict__["plan"] = plan(link.href)
         return links
 
     def _held_rows(self, prop: URIRef, node: URIRef, held: tuple[Node, ...]) -> list[dict[str, Node]]:
@@ -376,8 +413,8 @@ class Views:
         mandates = self._select("page-mandates", {"this": node})
         return {
             "holders_now": self._holders(node),
-            "lead": self._actions_of(BP.verantwoordelijke, node),
-            "partner": self._actions_of(BP.samenwerkingMet, node),
+            "lead": self._actions_of(BP.verantwoordelijke, node, graph=graph),
+            "partner": self._actions_of(BP.samenwerkingMet, node, graph=graph),
             "mandates": [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates],
         }
 
@@ -473,6 +510,10 @@ def _label(about: Mapping[Node, Iterable[Node]], node: Node) -> str:
 
 def _first(pair: tuple) -> object:
     return pair[0]
+
+
+def _number(row: ActionRow) -> int:
+    return row.number
 
 
 _new = object.__new__

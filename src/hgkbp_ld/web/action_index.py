@@ -79,6 +79,9 @@ class ActionIndex:
     years: list[int]
     held: dict[str, set[str]]  # person IRI -> portfolio IRIs held in any mandate
     plans: list[Choice] = field(default_factory=list)  # slug -> title, in the landing page's order
+    # each action's number (an xsd:integer), notation and title are the only ones the store holds of it, so
+    # that its rows are the store's rows of it (`render.views`: a portfolio's actions); not in index.json
+    exact: bool = field(default=False, compare=False)
 
 
 def index_from_json(data: dict) -> ActionIndex:
