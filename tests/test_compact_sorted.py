@@ -11,7 +11,7 @@ from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 
-from hgkbp_ld import rdfio
+from hgkbp_ld import jsonld, rdfio
 from hgkbp_ld.compaction import Compactor, Unsorted
 from hgkbp_ld.iris import BP
 from tests.test_rdf_writers import odd_literals, rdflib_jsonld
@@ -44,10 +44,10 @@ def graphs() -> list[Graph]:
 
 @pytest.mark.parametrize("graph", graphs(), ids=lambda g: f"{len(g)}-triples")
 def test_the_sorted_document_is_the_document_sorted(graph: Graph) -> None:
-    compactor = Compactor(rdfio._parsed_context())
+    compactor = Compactor(jsonld._parsed_context())
     triples = list(graph)
     expected = copy.deepcopy(compactor.compact(triples))
-    rdfio._sort_arrays(expected)
+    jsonld._sort_arrays(expected)
     assert compactor.compact_sorted(triples) == expected
     assert rdfio._written(compactor.compact_sorted(triples)) == rdfio._sorted_text(compactor.compact(triples))
     assert rdfio.serialise(graph, "jsonld") == rdflib_jsonld(graph)
@@ -58,5 +58,5 @@ def test_a_float_is_left_to_the_canonical_writer() -> None:
     graph.add((URIRef(BASE + "1"), EX.size, Literal("1.5E0", datatype=XSD.double)))
     graph.add((URIRef(BASE + "1"), EX.size, Literal("2", datatype=XSD.double)))
     with pytest.raises(Unsorted):
-        Compactor(rdfio._parsed_context()).compact_sorted(list(graph))
+        Compactor(jsonld._parsed_context()).compact_sorted(list(graph))
     assert rdfio.serialise(graph, "jsonld") == rdflib_jsonld(graph)

@@ -30,7 +30,8 @@ from rdflib import RDF, BNode, Literal, Namespace, URIRef
 
 from hgkbp_ld import rdfio as rdfio_module
 from hgkbp_ld.compaction import _SHRUNK, Compactor, _is
-from hgkbp_ld.rdfio import _compactor, _parsed_context, _writers, keeping, serialise_all, serialise_union
+from hgkbp_ld.jsonld import _parsed_context
+from hgkbp_ld.rdfio import _compactor, _writers, keeping, serialise_all, serialise_union
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.findable import Meta, first_sentences
 from hgkbp_ld.render.pages import alternates, rendered

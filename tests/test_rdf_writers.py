@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.stores.memory import SimpleMemory
 
-from hgkbp_ld import rdfio
+from hgkbp_ld import jsonld, rdfio
 from hgkbp_ld.compaction import Compactor, Unsupported
 from hgkbp_ld.iris import BP
 from hgkbp_ld.rdfio import read_graph
@@ -75,7 +75,7 @@ def rdflib_ntriples(graph: Graph) -> bytes:
 
 def rdflib_jsonld(graph: Graph) -> bytes:
     """What rdfio wrote before its own compaction: rdflib's converter's object, our context put in."""
-    made = Converter(rdfio._parsed_context(), True, False).convert(graph)
+    made = Converter(jsonld._parsed_context(), True, False).convert(graph)
     if isinstance(made, list):
         made = {"@graph": made}
     return (rdfio._jsonld_text({**made, "@context": rdfio.context()}) + "\n").encode("utf-8")
@@ -175,12 +175,12 @@ def our_shape() -> list[Graph]:
 
 @pytest.mark.parametrize("graph", our_shape(), ids=lambda g: f"{len(g)}-triples")
 def test_the_compaction_is_rdflibs(graph: Graph) -> None:
-    ours = Compactor(rdfio._parsed_context()).compact(list(graph))
+    ours = Compactor(jsonld._parsed_context()).compact(list(graph))
     assert (rdfio._jsonld_text({**ours, "@context": rdfio.context()}) + "\n").encode("utf-8") == rdflib_jsonld(graph)
     assert rdfio.serialise(graph, "jsonld") == rdflib_jsonld(graph)
     written = rdfio.serialise(graph, "jsonld").decode("utf-8")  # the context spliced in: the same text
     compacted = json.loads(written)
-    assert written == json.dumps(rdfio._canonical_json(compacted), ensure_ascii=False, indent=2) + "\n"
+    assert written == json.dumps(jsonld._canonical_json(compacted), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_a_graph_of_another_shape_is_left_to_rdflib() -> None:
@@ -196,7 +196,7 @@ def test_a_graph_of_another_shape_is_left_to_rdflib() -> None:
         for triple in triples:
             graph.add(triple)
         with pytest.raises(Unsupported):
-            Compactor(rdfio._parsed_context()).compact(list(graph))
+            Compactor(jsonld._parsed_context()).compact(list(graph))
         assert rdfio.serialise(graph, "jsonld") == rdflib_jsonld(graph)
 
 

@@ -10,7 +10,7 @@ import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from hgkbp_ld import official, rdfio
+from hgkbp_ld import jsonld, official, rdfio
 from hgkbp_ld.bundled import ONTOLOGY, SHAPES
 from hgkbp_ld.rdfio import read_graph
 
@@ -62,7 +62,7 @@ TRICKY = [
 @pytest.mark.parametrize("value", TRICKY)
 def test_the_jsonld_text_is_what_json_writes(value: object) -> None:
     """The JSON-LD files' text is written by orjson where that gives json's bytes, else by json."""
-    assert rdfio._canonical_text(value) == json.dumps(rdfio._canonical_json(value), ensure_ascii=False, indent=2)
+    assert jsonld._canonical_text(value) == json.dumps(jsonld._canonical_json(value), ensure_ascii=False, indent=2)
 
 
 def test_a_graph_with_doubles_gives_the_jsonld_json_writes() -> None:
@@ -70,5 +70,5 @@ def test_a_graph_with_doubles_gives_the_jsonld_json_writes() -> None:
     for number, value in enumerate(("1.0E-7", "2.5E-5", "INF", "3.14")):
         graph.add((URIRef(f"http://example.org/{number}"), RDF.value, Literal(value, datatype=XSD.double)))
     compacted = json.loads(rdfio.serialise(graph, "jsonld"))
-    expected = json.dumps(rdfio._canonical_json(compacted), ensure_ascii=False, indent=2) + "\n"
+    expected = json.dumps(jsonld._canonical_json(compacted), ensure_ascii=False, indent=2) + "\n"
     assert rdfio.serialise(graph, "jsonld").decode("utf-8") == expected

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from hgkbp_ld import rdfio
+from hgkbp_ld import jsonld, rdfio
 from hgkbp_ld.published import Writer, etag
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.render.views import Link, Text
@@ -27,7 +27,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def reference_jsonld(compacted: dict) -> str:
     """What rdfio wrote before the shortcut: the whole document through json.dumps."""
-    return json.dumps(rdfio._canonical_json(compacted), ensure_ascii=False, indent=2)
+    return json.dumps(jsonld._canonical_json(compacted), ensure_ascii=False, indent=2)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def reference_jsonld(compacted: dict) -> str:
 def test_the_jsonld_text_with_the_context_written_once_is_json_dumps_of_the_whole(rest: dict) -> None:
     compacted = {**rest, "@context": rdfio.context()}
     assert rdfio._jsonld_text(compacted) == reference_jsonld(compacted)
-    assert json.loads(rdfio._jsonld_text(compacted)) == rdfio._canonical_json(compacted)
+    assert json.loads(rdfio._jsonld_text(compacted)) == jsonld._canonical_json(compacted)
 
 
 def test_a_graph_in_jsonld_is_the_same_as_through_rdflibs_own_serializer() -> None:
@@ -58,7 +58,7 @@ def test_a_graph_in_jsonld_is_the_same_as_through_rdflibs_own_serializer() -> No
     ours = json.loads(rdfio.serialise(graph, "jsonld"))
     theirs = json.loads(graph.serialize(format="json-ld", context=rdfio.context(), auto_compact=True))
     theirs["@context"] = rdfio.context()
-    assert rdfio._canonical_json(ours) == rdfio._canonical_json(theirs)
+    assert jsonld._canonical_json(ours) == jsonld._canonical_json(theirs)
     assert set(Graph().parse(data=json.dumps(ours), format="json-ld")) == set(graph)
 
 

@@ -29,9 +29,10 @@ from hgkbp_ld.catalogue import CATALOGUE_FILE, CatalogueConfig, catalogue_graph
 from hgkbp_ld.durable import put
 from hgkbp_ld.failures import ValidationFailed
 from hgkbp_ld.iris import Iris
+from hgkbp_ld.jsonld import CONTEXT
 from hgkbp_ld.linking import NICE
 from hgkbp_ld.plan_build import PlanOutcome, plan_entry
-from hgkbp_ld.rdfio import CONTEXT, serialise
+from hgkbp_ld.rdfio import serialise
 from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
 
 __all__ = ["CatalogueCheck", "catalogue", "plan_graphs", "write"]

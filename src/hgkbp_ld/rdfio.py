@@ -17,12 +17,7 @@ from rdflib.term import Node
 
 from hgkbp_ld.compaction import Unsorted, Unsupported
 from hgkbp_ld.iris import PREFIXES
-from hgkbp_ld.jsonld import CONTEXT as CONTEXT  # (named here too: where rdfio had them)
-from hgkbp_ld.jsonld import _canonical_json as _canonical_json
-from hgkbp_ld.jsonld import _canonical_text as _canonical_text
 from hgkbp_ld.jsonld import _compacted, _compactor, _HasFloat, _jsonld_text, _nodes, _sorted_text, _written, context
-from hgkbp_ld.jsonld import _parsed_context as _parsed_context
-from hgkbp_ld.jsonld import _sort_arrays as _sort_arrays
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
 from hgkbp_ld.rdfwrite import Writers
 from hgkbp_ld.store.base import to_rdflib
