@@ -19,7 +19,7 @@ from hgkbp_ld.compaction import Unsorted, Unsupported
 from hgkbp_ld.iris import PREFIXES
 from hgkbp_ld.jsonld import _compacted, _compactor, _HasFloat, _jsonld_text, _nodes, _sorted_text, _written, context
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
-from hgkbp_ld.rdfwrite import Writers
+from hgkbp_ld.rdfwrite import Writers, utf8
 from hgkbp_ld.store.base import to_rdflib
 from hgkbp_ld.triples import Described, Triples
 
@@ -69,7 +69,7 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
             return found
     triples = list(graph)
     lines, order = _sorted_lines(graph, triples, formats)
-    ntriples = _encoded(order) or b"\n"
+    ntriples = utf8(order) or b"\n"
     keep = _KEPT is not None and len(formats) == 4 and bool(order)
     pieces = Pieces(order, [], []) if keep else None
     found = {}
@@ -113,14 +113,6 @@ def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> 
     return lines, order
 
 
-def _encoded(parts: list[str]) -> bytes:
-    """`"".join(parts).encode("utf-8")`, each part encoded alone: a big graph's text holds a few non-ASCII
-    characters, and the encoder goes through a text with one of them character by character, while an
-    ASCII part is copied as it is."""
-    return b"".join(map(_encode, parts))
-
-
-_encode = str.encode  # UTF-8, without naming the codec (a lookup of its name each call)
 _ENTRIES: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
 _first = itemgetter(0)
 

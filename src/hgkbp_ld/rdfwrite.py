@@ -47,7 +47,6 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")  # 
 _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
-_encode = str.encode  # UTF-8, without naming the codec (a lookup of its name each call)
 _PAIR_BYTES = 11  # where an entry of `rows` has its pair's four parts as UTF-8 (after `rdfio._entry`'s own)
 _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
 _PAIRED = 500  # a graph of more triples (a plan's, not a page's) is written without `_pair`
@@ -368,10 +367,7 @@ class Writers:
         turtle.append(" .\n")
         if blocks is not None:
             _blocks(marks, turtle, xml, blocks)
-        # each part encoded alone: the encoder goes through a text with a non-ASCII character character by
-        # character, an ASCII part is copied as it is (a plan's dumps: a few such characters in ~1 MB)
-        encoded = b"".join(map(_encode, turtle))
-        return self.turtle_head_bytes + encoded, b"".join(map(_encode, xml))
+        return self.turtle_head_bytes + utf8(turtle), utf8(xml)
 
     def _pair(self, p: Node, o: Node, keep: bool = True) -> tuple:
         """What a (predicate, object) writes, remembered by their identities (both held): the Turtle
@@ -453,6 +449,16 @@ def _blocks(marks: list[tuple[int, int]], turtle: list, xml: list, blocks: list,
     ends = [*marks[1:], (len(turtle), len(xml) - 1)]
     for (turtle_at, xml_at), (turtle_end, xml_end) in zip(marks, ends, strict=True):
         blocks.append((empty.join(turtle[turtle_at:turtle_end]), empty.join(xml[xml_at:xml_end])))
+
+
+def utf8(parts: list[str]) -> bytes:
+    """`"".join(parts).encode("utf-8")`, each part encoded alone: a big graph's text holds a few non-ASCII
+    characters, and the encoder goes through a text with one of them character by character, while an
+    ASCII part is copied as it is."""
+    return b"".join(map(_encode, parts))
+
+
+_encode = str.encode  # UTF-8, without naming the codec (a lookup of its name each call)
 
 
 def _xml_iri(iri: str) -> str:  # (`iri` checked by `Writers._make`)
