@@ -278,9 +278,9 @@ class Writer:
                 _create(f"{head}.{extension}", body, mtime)
                 size = len(body)
                 if pack is None:
-                    found[extension] = [relative, media_type, f'"{mtime:x}-{size:x}"', modified, size]
+                    found[extension] = [relative, media_type, etag(mtime, size), modified, size]
                     continue
-                found[extension] = [relative, media_type, f'"{mtime:x}-{size:x}"', modified, size, self.pack, packed]
+                found[extension] = [relative, media_type, etag(mtime, size), modified, size, self.pack, packed]
                 pack.write(body)
                 packed += size
             self._packed = packed
