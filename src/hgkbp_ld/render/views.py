@@ -44,16 +44,18 @@ from hgkbp_ld.web.action_index import Row as ActionRow
 __all__ = ["Block", "Labels", "Link", "Page", "Row", "Sections", "Text", "Views", "natural", "text_blocks"]
 
 _ASKED_ONCE = frozenset({"page-whole", "page-holders", "page-built-plan"})  # small answers, asked by many pages
-# asked of every action or goal: over one plan's store, asked once for all (?this unbound) and split by
-# ?this; a query that answers one row (LIMIT 1) has its own query for all, whose rows are taken only
-# where it gives one row for ?this (else the query itself is asked: which row comes first is its own)
+# asked of every action or goal: over one plan's store, asked once for all (its key, ?this or another,
+# unbound) and split by the key: name -> (the query for all, the key, whether a key's several rows are
+# taken). A query that answers one row (LIMIT 1) has its own query for all, and one whose order of ties
+# is its own (page-holders: ORDER BY ?label) is asked itself where the key has several rows
 _ASKED_FOR_ALL = {
-    "page-children": "page-children",
-    "page-period": "page-period",
-    "page-indicators": "page-indicators",
-    "page-contributions": "page-contributions",
-    "page-whole": "page-whole-all",
-    "page-actions-of-portfolio": "page-actions-of-portfolio",
+    "page-children": ("page-children", "this", True),
+    "page-period": ("page-period", "this", True),
+    "page-indicators": ("page-indicators", "this", True),
+    "page-contributions": ("page-contributions", "this", True),
+    "page-whole": ("page-whole-all", "this", False),
+    "page-actions-of-portfolio": ("page-actions-of-portfolio", "this", True),
+    "page-holders": ("page-holders", "portfolio", False),  # an action's page asks for each of its portfolios
 }
 # ... and over any store: a portfolio's actions (its page lists every plan's) asked once per role for
 # all portfolios; each asked alone scans every plan's actions (pyoxigraph applies the bindings after
@@ -113,17 +115,18 @@ class Views:
         be changed by the caller. With `batch` (a store of one plan: the answers for all its things are
         small), the queries asked of every action or goal are asked once for all of them."""
         if (self.batch or name in _ALWAYS_FOR_ALL) and name in _ASKED_FOR_ALL:
-            rest = [item for item in bindings.items() if item[0] != "this"]
+            for_all, key, several = _ASKED_FOR_ALL[name]
+            rest = [item for item in bindings.items() if item[0] != key]
             if len(rest) > 1:
                 rest.sort()
             asked = (name, *rest)
             groups = self._for_all.get(asked)
             if groups is None:
                 groups = self._for_all[asked] = {}
-                for row in self.store.select(query(_ASKED_FOR_ALL[name]), dict(rest)):
-                    groups.setdefault(row["this"], []).append(row)
-            found = groups.get(bindings["this"], [])
-            if len(found) < 2 or _ASKED_FOR_ALL[name] == name:
+                for row in self.store.select(query(for_all), dict(rest)):
+                    groups.setdefault(row[key], []).append(row)
+            found = groups.get(bindings[key], [])
+            if len(found) < 2 or several:
                 return found
         if name not in _ASKED_ONCE:
             return self.store.select(query(name), bindings)
@@ -249,20 +252,7 @@ class Views:
         return trail
 
     def _holders(self, portfolio: URIRef) -> list[Link]:
-        """Who holds `portfolio` today. With `batch` (a store of one plan) the query is asked once for all
-        portfolios and its rows split by portfolio (an action's page asks for each of its portfolios:
-        ~1 % of a plan's build); a portfolio with two holders or more asks the query itself, whose order
-        of equal labels is its own."""
-        if self.batch:
-            key = ("page-holders", self._day)
-            groups = self._for_all.get(key)
-            if groups is None:
-                groups = self._for_all[key] = {}
-                for row in self.store.select(query("page-holders"), {"day": self._day}):
-                    groups.setdefault(row["portfolio"], []).append(row)
-            found = groups.get(portfolio, [])
-            if len(found) < 2:
-                return self._links(found)
+        """Who holds `portfolio` today (with `batch`, asked once for all portfolios: `_ASKED_FOR_ALL`)."""
         rows = self._select("page-holders", {"portfolio": portfolio, "day": self._day})
         return self._links(rows)
 
