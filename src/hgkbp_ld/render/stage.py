@@ -222,10 +222,7 @@ def render(
                 index.add("versions", path, states)
         made_early = early / slug
         if not override and slug not in rows and len(slugs) > 1 and made_early.is_file():  # `spread.sitemap_of`
-            lines[slug] = []
-            for name, body, line in pickle.loads(made_early.read_bytes()):
-                writer.file("root", name, name, body, "application/xml")
-                lines[slug].append(line)
+            _write_sitemaps(writer, slug, pickle.loads(made_early.read_bytes()), lines)
             continue
         sitemap = read_index(cache, slug)["sitemap"]
         rows.setdefault(slug, []).extend(
@@ -372,8 +369,16 @@ def _shared_subjects(store: Store, base: str) -> list[str]:
 
 def _sitemap_group(writer: Writer, base: str, group: str, entries: list[Entry], lines: dict[str, list[str]]) -> None:
     """One group's sitemap files, written; their lines of the sitemap index kept in `lines`."""
+    _write_sitemaps(writer, group, group_sitemaps(group, entries, base), lines)
+
+
+def _write_sitemaps(
+    writer: Writer, group: str, files: list[tuple[str, bytes, str]], lines: dict[str, list[str]]
+) -> None:
+    """A group's sitemap files (name, body, line of the sitemap index: `group_sitemaps`, or `spread.sitemap_of`'s
+    made early), written; their lines kept in `lines`."""
     lines[group] = []
-    for name, body, line in group_sitemaps(group, entries, base):
+    for name, body, line in files:
         writer.file("root", name, name, body, "application/xml")
         lines[group].append(line)
 
