@@ -302,7 +302,7 @@ def plan_store(folder: Path, slug: str, base: str, catalogue: Graph, manifest: d
     for data, kind, graph in parts:
         store.bulk_load(data, format=kind, to_graph=ox.NamedNode(graph), lenient=True)
         store.bulk_load(data, format=kind, to_graph=ox.DefaultGraph(), lenient=True)
-    return EmbeddedStore.of(store)
+    return EmbeddedStore.of(store, indexed=True)
 
 
 @lru_cache(maxsize=1)

@@ -55,6 +55,8 @@ class EmbeddedStore:
         self.reloaded: list[str] | None = None  # by the last `load` from a previous build: the graphs loaded again
         self._lock = threading.Lock()  # one load at a time; readers never wait
         self._describe_caches: tuple[ox.Store | None, dict, dict] = (None, {}, {})  # `describe`'s, of one store
+        self._index: _Index | None = None  # `describe`'s whole default graph, read once (`of(..., indexed=True)`)
+        self._indexed = False
 
     @classmethod
     def read_only(cls, path: Path) -> EmbeddedStore:
@@ -64,10 +66,13 @@ class EmbeddedStore:
         return store
 
     @classmethod
-    def of(cls, store: ox.Store) -> EmbeddedStore:
-        """A store filled by its caller, for queries: no dataset, no load (a plan's, `plan_site.plan_store`)."""
+    def of(cls, store: ox.Store, indexed: bool = False) -> EmbeddedStore:
+        """A store filled by its caller, for queries: no dataset, no load (a plan's, `plan_site.plan_store`).
+        `indexed`: an in-memory store (`ox.Store()`) whose things are nearly all described (a plan's: a page
+        each), and which is not changed after: `describe` reads its default graph once (`_Index`)."""
         found = cls()
         found._store = store
+        found._indexed = indexed
         return found
 
     def load(self, dist: Path, previous: Path | None = None, early: Path | None = None) -> Dataset:
@@ -157,6 +162,11 @@ class EmbeddedStore:
         many resources) are read once. As `Triples` (read as an rdflib graph is, in the same order,
         several times faster to fill and to read)."""
         store = self._current()
+        if self._indexed:
+            index = self._index
+            if index is None or index.store is not store:
+                index = self._index = _Index(store)
+            return index.describe(ox.NamedNode(iri))
         terms, neighbours = self._caches(store)
         merged = _MERGED
         this = ox.NamedNode(iri)
@@ -218,3 +228,66 @@ def _term(terms: dict, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
             terms.clear()
         found = terms[node] = to_rdflib(node)
     return found
+
+
+class _Index:
+    """`describe` of an in-memory store read from one pass over its default graph: every term made an
+    rdflib term once, the statements kept by subject and by object (each in the order the pass gives
+    them), a thing's label statements found once. The same triples in the same order as `describe`'s
+    lookups: pyoxigraph's in-memory store keeps its quads in one order (the reverse of their insertion),
+    and every pattern it is asked walks a chain of that order (by subject, by object, by predicate or
+    all), keeping the quads that match: a subject's statements in the pass are its `quads_for_pattern`,
+    in order (`tests/test_plan_describe.py` checks it on the plans' stores). Held while the store is."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        terms: dict = {}
+        get = terms.get
+        said: dict = {}  # subject (store term) -> [(predicate, object: store terms), (s, p, o: rdflib)]
+        named: dict = {}  # object (store term, not a literal) -> [(subject: store term), (s, p, o: rdflib)]
+        literal = ox.Literal
+        for s, p, o, _g in store.quads_for_pattern(None, None, None, _MERGED):
+            subject, predicate, value = get(s), get(p), get(o)
+            if subject is None:
+                subject = terms[s] = to_rdflib(s)
+            if predicate is None:
+                predicate = terms[p] = to_rdflib(p)
+            if value is None:
+                value = terms[o] = to_rdflib(o)
+            triple = (subject, predicate, value)
+            found = said.get(s)
+            if found is None:
+                said[s] = [(p, o, triple)]
+            else:
+                found.append((p, o, triple))
+            if type(o) is not literal:
+                found = named.get(o)
+                if found is None:
+                    named[o] = [(s, triple)]
+                else:
+                    found.append((s, triple))
+        self.terms, self.said, self.named = terms, said, named
+        self.labels: dict = {}  # a thing (store term) -> its label statements (rdflib), in `LABELS` order
+
+    def _labels(self, node: ox.NamedNode | ox.BlankNode) -> tuple[tuple[Node, Node, Node], ...]:
+        """The statements `describe` adds of a neighbour: its `LABELS`' statements, label by label."""
+        own = self.said.get(node, ())
+        found = self.labels[node] = tuple(t for label in _LABELS for p, _o, t in own if p == label)
+        return found
+
+    def describe(self, this: ox.NamedNode) -> Triples:
+        """`EmbeddedStore.describe` of `this`."""
+        labels, known = self.labels, self._labels
+        literal = ox.Literal
+        triples: list[tuple[Node, Node, Node]] = []
+        add, labelled = triples.append, triples.extend
+        for _p, o, triple in self.said.get(this, ()):
+            add(triple)
+            if type(o) is not literal:
+                found = labels.get(o)
+                labelled(known(o) if found is None else found)
+        for s, triple in self.named.get(this, ()):
+            add(triple)
+            found = labels.get(s)
+            labelled(known(s) if found is None else found)
+        return Triples(triples)
