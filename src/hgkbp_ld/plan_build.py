@@ -37,6 +37,7 @@ from hgkbp_ld.validate import Report, validate
 from hgkbp_ld.versions import History
 
 if TYPE_CHECKING:
+    from hgkbp_ld.render.plan_facts import PlanFacts
     from hgkbp_ld.render.plan_site import RenderContext
 
 Names = dict[str, tuple[str | None, str | None]]  # slug -> the title and abbreviation its own text gives
@@ -233,7 +234,7 @@ def _build(job: PlanJob) -> PlanOutcome:
         clock.lap("validate")
         if not report.conforms:
             return dataclasses.replace(outcome, failed=report, seconds=clock.seconds)
-    said = _contributions(graph, job.base, config.slug) if job.render is not None else None
+    facts = _facts(graph, job.base, config.slug) if job.render is not None else None
     del graph  # the plan is in its dumps now
     files, sizes = {}, {}
     syncs = Syncs()
@@ -249,7 +250,7 @@ def _build(job: PlanJob) -> PlanOutcome:
         clock.lap("dumps")
         outcome = dataclasses.replace(outcome, files=files, sizes=sizes)
         if job.render is not None:
-            _render(job, outcome, said)
+            _render(job, outcome, facts)
             clock.lap("render")
     except BaseException:
         syncs.finish(quiet=True)  # the first error is the one to tell
@@ -258,17 +259,18 @@ def _build(job: PlanJob) -> PlanOutcome:
     return dataclasses.replace(outcome, seconds=clock.seconds)
 
 
-def _contributions(graph: Triples, base: str, slug: str) -> dict[str, str]:
-    """What the plan's graph says around each thing it names and does not own (`render.shared`), from
-    the graph just built: the same statements the plan's store holds in the plan's graph, not read back."""
-    from hgkbp_ld.render.shared import contributions  # the render's, only where pages are made
+def _facts(graph: Triples, base: str, slug: str) -> PlanFacts:
+    """What the plan's summary says of its graph (`render.plan_facts`: its contributions, mentions,
+    things, statistics), from the graph just built: the statements the plan's store would hold in the
+    plan's graph, not read back."""
+    from hgkbp_ld.render.plan_facts import plan_facts  # the render's, only where pages are made
 
-    return contributions(graph, base, {slug})  # type: ignore[arg-type]  # Triples reads as a Graph
+    return plan_facts(graph, base, slug)
 
 
-def _render(job: PlanJob, outcome: PlanOutcome, said: dict[str, str] | None = None) -> None:
+def _render(job: PlanJob, outcome: PlanOutcome, facts: PlanFacts | None = None) -> None:
     """The plan's pages, past versions and event stream, from the files just written (plan_site);
-    `said`: the plan's `contributions`, if the build has them."""
+    `facts`: what the plan's summary says of its graph, if the build made them."""
     from hgkbp_ld.render.plan_site import render_built_plan  # the templates, only where pages are made
 
     assert job.render is not None
@@ -283,7 +285,7 @@ def _render(job: PlanJob, outcome: PlanOutcome, said: dict[str, str] | None = No
         graph,
         plan_manifest(outcome, job.base, len(graph)),
         job.render,
-        said=said,
+        facts=facts,
     )
 
 

@@ -280,6 +280,11 @@ class Triples:
         gives them (the index itself, read by every page's view model: not to be changed)."""
         return self._spo.get(subject, _NONE)
 
+    def said(self) -> Iterable[tuple[Node, Mapping[Node, Mapping[Node, int]]]]:
+        """Every subject with what is said of it (`about`), in the order `triples` gives (the index
+        itself: not to be changed)."""
+        return self._spo.items()
+
     def said_of(self, object: Node) -> Mapping[Node, Mapping[Node, int]]:
         """The subjects of the statements whose object is `object`, each with their predicates, in the
         order `triples((None, None, object))` gives them (the object index, made when enough questions

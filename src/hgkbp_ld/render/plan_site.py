@@ -41,6 +41,7 @@ from hgkbp_ld.render.actions import load_index
 from hgkbp_ld.render.findable import lastmod
 from hgkbp_ld.render.history import Entry, Histories, version_states
 from hgkbp_ld.render.pages import Pages, bodies
+from hgkbp_ld.render.plan_facts import PlanFacts, things
 from hgkbp_ld.render.plans import load_plans, owner
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.render.schemaorg import dataset_descriptions, landing_pages
@@ -155,11 +156,12 @@ def render_plan(
     writer: Writer,
     things: Iterable[str],
     cache: Path,
-    said: dict[str, str] | None = None,
+    facts: PlanFacts | None = None,
 ) -> dict:
     """Render plan `slug`'s own things (of `things`), its past versions and its event stream with
-    `writer`; write its fragment into `cache` (dist/build-cache) and return its summary. `said`: the
-    plan's `contributions` where its build made them from the graph it built (else read from the store)."""
+    `writer`; write its fragment into `cache` (dist/build-cache) and return its summary. `facts`: what
+    the summary says of the plan's graph, where its build made them from the graph it built (else read
+    from the store)."""
     base = pages.base
     rendered: dict[str, None] = {}  # paths, in order, once
     for iri in things:
@@ -191,6 +193,7 @@ def render_plan(
             owned[path] = version_states(entries, counts, counts[slug])
         if owner(path) != slug or path == f"beleidsplan/{slug}":  # the plan itself: other plans name it
             shared[iri] = [e.record() for e in entries]
+    counted = facts.statistics if facts is not None else None
     fallback = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     sitemap = []
     for path in rendered:
@@ -200,10 +203,10 @@ def render_plan(
         "slug": slug,
         "versions": [t.isoformat() for t in times[slug]],
         "shared": shared,  # the versions of things plans share (and of the plan), for the final stage's pages
-        "statistics": {graph: statistics(pages.store, graph)},
-        "mentions": mentions(pages.store, base, slug, graph),
+        "statistics": {graph: counted if counted is not None else statistics(pages.store, graph)},
+        "mentions": facts.mentions if facts is not None else mentions(pages.store, base, slug, graph),
         # what the plan's graph says around each thing it names and does not own (render.shared)
-        "contributions": said if said is not None else _contributions(pages.store, graph, base, slug),
+        "contributions": facts.contributions if facts is not None else _contributions(pages.store, graph, base, slug),
     }
     index = {
         "resources": {path: writer.entries["resources"][path] for path in rendered},
@@ -284,7 +287,9 @@ def register_plans(
     return found, titles
 
 
-def plan_store(folder: Path, slug: str, base: str, catalogue: Graph, manifest: dict) -> EmbeddedStore:
+def plan_store(
+    folder: Path, slug: str, base: str, catalogue: Graph, manifest: dict, named: bool = True
+) -> EmbeddedStore:
     """An in-memory store of one plan as the whole build's store holds it: the plan's graph, its entry of
     the catalogue and the vocabulary, each in its named graph and in the merged default graph, loaded in
     the order `EmbeddedStore.load` loads a build's files (the order a store gives its statements in): the
@@ -292,7 +297,10 @@ def plan_store(folder: Path, slug: str, base: str, catalogue: Graph, manifest: d
     vocabulary (its Turtle read once per process); no folder written, no count checked. Read leniently (no
     IRI checked again): each is this build's own, the plan's N-Triples the bytes its validation has just read
     strictly (or a build before it, the same bytes), the catalogue's made here, the vocabulary the package's:
-    10.1 -> 7.3 ms a plan."""
+    10.1 -> 7.3 ms a plan. Not `named`: the default graph alone (what the pages ask of it; its statements in
+    the same order: pyoxigraph's in-memory store gives a pattern's quads in the reverse order of their
+    insertion, whatever else it holds), where the build made what it would ask the named graphs
+    (`render.plan_facts`): one load of each instead of two."""
     store = ox.Store()
     parts = (
         ((folder / f"{slug}.nt").read_bytes(), ox.RdfFormat.N_TRIPLES, manifest["plans"][slug]["graph"]),
@@ -300,7 +308,8 @@ def plan_store(folder: Path, slug: str, base: str, catalogue: Graph, manifest: d
         (_vocabulary(), ox.RdfFormat.TURTLE, VOCABULARY_GRAPH),
     )
     for data, kind, graph in parts:
-        store.bulk_load(data, format=kind, to_graph=ox.NamedNode(graph), lenient=True)
+        if named:
+            store.bulk_load(data, format=kind, to_graph=ox.NamedNode(graph), lenient=True)
         store.bulk_load(data, format=kind, to_graph=ox.DefaultGraph(), lenient=True)
     return EmbeddedStore.of(store, indexed=True)
 
@@ -318,17 +327,20 @@ def render_built_plan(
     catalogue: Graph,
     manifest: dict,
     context: RenderContext,
-    said: dict[str, str] | None = None,
+    facts: PlanFacts | None = None,
 ) -> dict:
     """Render a plan the build just wrote into `folder` (the new dist/): its pages into the new site,
     its fragment into `folder`/build-cache. `manifest`: the plan's part of the build's manifest;
-    `said`: the plan's `contributions`, made by its build from the graph it built (else read back)."""
-    store = plan_store(folder, slug, base, catalogue, manifest)
+    `facts`: what its summary says of its graph, made by its build from the graph it built (else read
+    back from the plan's store, which then holds its named graphs)."""
+    named = facts is None or facts.statistics is None
+    store = plan_store(folder, slug, base, catalogue, manifest, named)
     graph = manifest["plans"][slug]["graph"]
     histories = Histories.load(folder, manifest, base)
     pages = make_pages(store, base, context, [slug])
     writer = Writer(context.site, context.started, context.previous, pack=f"packs/{slug}.pack")
     try:
-        return render_plan(pages, histories, slug, graph, writer, subjects(store, base), folder / CACHE, said)
+        listed = subjects(store, base) if facts is None else things(facts, catalogue, base)
+        return render_plan(pages, histories, slug, graph, writer, listed, folder / CACHE, facts)
     finally:
         writer.close()
