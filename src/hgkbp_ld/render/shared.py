@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import OWL, Graph, URIRef
+from rdflib import OWL, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from hgkbp_ld import iris
@@ -53,6 +53,7 @@ from hgkbp_ld.render.pages import Pages
 from hgkbp_ld.render.plans import owner
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
+from hgkbp_ld.triples import Triples
 from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
 # A thing's page shows the portfolios it names itself, not those of the actions around it
@@ -86,12 +87,13 @@ _MEDIA = {f.extension: f.media_type for f in (*RESOURCE_FORMATS[1:], RESOURCE_FO
 
 
 def _digest(parts: Iterable[str]) -> str:
-    digest = hashlib.sha256()
+    """Each part's length (8 bytes) and its UTF-8, hashed (one `update` of them all: the same digest)."""
+    data = []
     for part in parts:
-        data = part.encode("utf-8")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    return digest.hexdigest()[:32]
+        encoded = part.encode("utf-8")
+        data.append(len(encoded).to_bytes(8, "big"))
+        data.append(encoded)
+    return hashlib.sha256(b"".join(data)).hexdigest()[:32]
 
 
 def graph_of(store: Store, graph: str) -> Graph:
@@ -112,17 +114,33 @@ class _Around:
         self.n3 = n3 = n3_once()
         said: dict[str, list[tuple[str, str]]] = {}  # subject -> (predicate, object), as N3
         named_by: dict[str, list[tuple[str, str]]] = {}  # object -> (subject, predicate)
-        s3 = p3 = ""
-        last_s = last_p = None
-        for s, p, o in graph:  # a subject's statements come together, a predicate's objects too: each N3 looked up once
-            if s is not last_s:
-                last_s, s3 = s, n3(s)
+        if type(graph) is Triples:  # its index read as it is (no statement made a tuple), a literal's N3
+            literal = _literal_n3  # written where it is met (its hash is rdflib's Python code; few repeat)
+            for s, by_predicate in graph.said():  # type: ignore[attr-defined]
+                s3 = n3(s)
                 pairs = said.setdefault(s3, [])
-            if p is not last_p:
-                last_p, p3 = p, n3(p)
-            o3 = n3(o)
-            pairs.append((p3, o3))
-            named_by.setdefault(o3, []).append((s3, p3))
+                for p, objects in by_predicate.items():
+                    p3 = n3(p)
+                    for o in objects:
+                        o3 = literal(o) if type(o) is Literal else n3(o)
+                        pairs.append((p3, o3))
+                        found = named_by.get(o3)
+                        if found is None:
+                            named_by[o3] = [(s3, p3)]
+                        else:
+                            found.append((s3, p3))
+        else:
+            s3 = p3 = ""
+            last_s = last_p = None
+            for s, p, o in graph:  # a subject's statements come together, a predicate's objects too: each N3 once
+                if s is not last_s:
+                    last_s, s3 = s, n3(s)
+                    pairs = said.setdefault(s3, [])
+                if p is not last_p:
+                    last_p, p3 = p, n3(p)
+                o3 = n3(o)
+                pairs.append((p3, o3))
+                named_by.setdefault(o3, []).append((s3, p3))
         self.said, self.named_by = said, named_by
         self.numbered = {s3 for s3, pairs in said.items() if any(p3 == _NUMBER_N3 for p3, _o in pairs)}
         self._out: dict[str, str] = {}
@@ -160,6 +178,10 @@ class _Around:
         return _digest([node, whole, *incoming, *sorted([out(n) for n in nodes])])
 
 
+def _literal_n3(term: Literal) -> str:
+    return term.n3()
+
+
 # looked up once, not at every statement
 _NUMBER, _HOLDS, _PART_OF = BP.volgnummer, BP.heeftBevoegdheid, BP.isDeelVan
 _SECOND = _NUMBERED_SHOWN - _TO_PORTFOLIO  # what is followed from an action listed, beyond its portfolios
@@ -173,7 +195,14 @@ def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, s
     digest of what the graph says around it (see the module's docstring)."""
     owners = set(owners)
     prefix = iris.thing(base, "")
-    terms = {term for triple in graph for term in (triple[0], triple[2])}
+    if type(graph) is Triples:  # its subjects and IRI objects, no literal hashed (rdflib's Python code)
+        terms = {
+            term
+            for s, by_predicate in graph.said()  # type: ignore[attr-defined]
+            for term in (s, *(o for objects in by_predicate.values() for o in objects if type(o) is not Literal))
+        }
+    else:
+        terms = {term for triple in graph for term in (triple[0], triple[2])}
     named = {term for term in terms if isinstance(term, URIRef) and term.startswith(prefix) and "#" not in term}
     around = _Around(graph)
     found = {}
