@@ -231,3 +231,16 @@ def test_a_plans_store_without_named_graphs_answers_the_pages_alike(dist_b: Path
         assert sorted(map(repr, default.select(text))) == rows, path.name
         asked += bool(rows)
     assert asked > 10
+
+
+class _OwnIRI(URIRef):
+    """An IRI of a kind of its own (a subclass of rdflib's): still an IRI for the store."""
+
+
+def test_mentions_and_things_count_an_iri_of_a_subclass() -> None:
+    base = "https://example.org"
+    graph = Triples()
+    graph.add((_OwnIRI(f"{base}/id/actie/q/9"), URIRef(f"{base}/ns/p"), _OwnIRI(f"{base}/id/actie/q/10")))
+    facts = plan_facts(graph, base, "p")
+    assert facts.mentions == [f"{base}/id/actie/q/10", f"{base}/id/actie/q/9"]
+    assert facts.things == [f"{base}/id/actie/q/9"]

@@ -56,7 +56,7 @@ def plan_facts(graph: Triples, base: str, slug: str) -> PlanFacts:
     certain = True  # whether the store holds as many statements as the graph (see the module)
     for subject, by_predicate in graph.said():
         text = str(subject)
-        if type(subject) is URIRef and text.startswith(prefix):
+        if (type(subject) is URIRef or isinstance(subject, URIRef)) and text.startswith(prefix):
             named.add(text)
             if "#" not in text:
                 subjects.add(text)
@@ -66,7 +66,7 @@ def plan_facts(graph: Triples, base: str, slug: str) -> PlanFacts:
             literals = marked = 0
             for value in objects:
                 kind = type(value)
-                if kind is URIRef:
+                if kind is URIRef or (kind is not Literal and isinstance(value, URIRef)):
                     if value.startswith(prefix):
                         named.add(str(value))
                 elif kind is Literal or isinstance(value, Literal):
@@ -95,7 +95,7 @@ def things(facts: PlanFacts, catalogue: object, base: str) -> list[str]:
     prefix = iris.thing(base, "")
     found = set(facts.things)
     for subject in catalogue.subjects():  # type: ignore[attr-defined]
-        if type(subject) is URIRef and subject.startswith(prefix) and "#" not in subject:
+        if isinstance(subject, URIRef) and subject.startswith(prefix) and "#" not in subject:
             found.add(str(subject))
     found.update(iri for iri in _vocabulary_subjects() if iri.startswith(prefix) and "#" not in iri)
     return sorted(found)
