@@ -4,152 +4,20 @@ the few the server makes per request (/acties, the SPARQL page)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from functools import lru_cache
-from types import CodeType, MappingProxyType
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, Template, Undefined, nodes, select_autoescape
-from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2 import Environment, FileSystemLoader, Template, Undefined, select_autoescape
 from markupsafe import Markup, escape
-
-try:  # markupsafe's own escaping of a text, which its `escape` calls (in C where it was built)
-    from markupsafe._speedups import _escape_inner  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - a build of markupsafe without its C part
-    _escape_inner = None
 
 from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.iris import doc_href, term_href
+from hgkbp_ld.render.codegen import _MAPPING_ATTRIBUTES, _MAPPINGS, _CodeGenerator, _escape, _Template, _text_escaped
 from hgkbp_ld.render.views import Link, Row, Text
 
 _MISSING = object()
 _new = str.__new__
-
-
-def _escape(value: object) -> Markup:
-    """`markupsafe.escape` with the same result, in one call where it takes two or three: a text as it
-    is escaped (not through `Markup`'s constructor), what is marked safe as it is (not copied)."""
-    kind = type(value)
-    if kind is str or kind is Text:  # (a Text: a text with its language, nothing of its own to write)
-        return _new(Markup, _escape_inner(value))
-    if kind is Markup:
-        return value  # type: ignore[return-value]
-    return escape(value)
-
-
-_text_escaped: Callable[[str], str] = _escape_inner  # a text escaped, not marked (in C)
-if _escape_inner is None:  # pragma: no cover
-    _escape = escape
-    _text_escaped = escape
-
-
-class _Template(Template):
-    """A template whose `{{ … }}` escape with `_escape`: a page writes ~100 values, each escaped; the
-    generated code calls the `escape` of its module (jinja2.runtime's, i.e. markupsafe's). And the
-    names the code of `_CodeGenerator` uses besides Jinja's (`_text_escaped`, `_mappings`)."""
-
-    @classmethod
-    def from_code(
-        cls,
-        environment: Environment,
-        code: CodeType,
-        globals: MutableMapping[str, Any],
-        uptodate: Callable[[], bool] | None = None,
-    ) -> Template:
-        made = super().from_code(environment, code, globals, uptodate)
-        namespace = made.root_render_func.__globals__
-        if _escape_inner is not None and namespace.get("escape") is escape:
-            namespace["escape"] = _escape
-        namespace["_text_escaped"] = _text_escaped
-        namespace["_mappings"] = _MAPPINGS
-        return made
-
-
-_JOINED = "_joined_output"  # no name a template's code has (Jinja's own are t_1, l_0_x, ...)
-
-
-class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator, but a run of text and `{{ … }}` (an Output node) outside a macro or a
-    `{% set %}` block is yielded as one text, joined, where Jinja yields each part: a page's template
-    yields ~400 parts, each passing up through the generators of its block, base.html and the page's
-    template (~2,000 instructions each), where a join of a tuple costs a few dozen per part. The same
-    text: the parts are joined in the end anyway (`Template.render`). How: the node's code is made as
-    Jinja makes it for a buffer (`buffer.extend((a, b))`, or `buffer.append(a)` where its parts are one
-    constant), the buffer named `_JOINED`, which `writeline` turns into `yield concat((a, b))`
-    (`concat`: the join every root and block function has; a macro's code, which writes into a buffer
-    of its own, is not changed). An Output of one part is Jinja's own `yield a`."""
-
-    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
-        """A value written (`{{ x }}`, escaped where the template escapes): Jinja calls `escape(x)`, a
-        call of a function in Python (~1,500 instructions) for every value, most of them marked safe
-        (the filters' links and rows, what a page escapes once). Here the value is written as it is
-        where it is marked safe (a Markup), escaped in C where it is a text, else `escape`d: the same
-        text (what a page writes is joined into one text: whether a part was marked does not matter,
-        `Template.render`, a macro's result joined and marked anyway). In one expression: its value
-        named by `:=` (`_output`: no name a template's code has)."""
-        if not self._plain(frame, finalize):
-            super()._output_child_pre(node, frame, finalize)
-            return
-        self.write("(_output if type(_output := ")
-
-    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
-        if not self._plain(frame, finalize):
-            super()._output_child_post(node, frame, finalize)
-            return
-        self.write(") is Markup else _text_escaped(_output) if type(_output) is str else escape(_output))")
-
-    @optimizeconst
-    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
-        """`x.name`: Jinja calls `environment.getattr(x, "name")` (a function in Python: ~1,500
-        instructions, ~40 a page); here the attribute is read in C where `x` has it, and only where it
-        has not (an item, undefined) is `environment.getattr` asked, as Jinja asks it (it reads the
-        attribute first). Where `x` has no such attribute and is a dict or a read-only dict with that key
-        (a page's sections, a plan, the footer's parts: ~15 a page), its item is read here too, as Jinja
-        reads it (the attribute, else the item). `x` and the attribute named by `:=` (Jinja's temporary
-        names, new ones)."""
-        if self.environment.is_async:
-            super().visit_Getattr(node, frame)
-            return
-        value, thing = self.temporary_identifier(), self.temporary_identifier()
-        self.write(f"({value} if ({value} := getattr(({thing} := ")
-        self.visit(node.node, frame)
-        name = repr(node.attr)
-        self.write(
-            f"), {name}, missing)) is not missing else {thing}[{name}] if type({thing}) in _mappings and {name} in "
-            f"{thing} else environment.getattr({thing}, {name}))"
-        )
-
-    @staticmethod
-    def _plain(frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> bool:
-        """Whether values are escaped (autoescape, known when compiled) and not finalized."""
-        return frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None
-
-    _closing = ")"  # what ends the code of the Output being written: `))` where `append(` became `concat((`
-
-    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
-        if frame.buffer is not None or frame.require_output_check or self.environment.is_async or len(node.nodes) < 2:
-            super().visit_Output(node, frame)
-            return
-        frame.buffer = _JOINED
-        try:
-            super().visit_Output(node, frame)
-        finally:
-            frame.buffer, self._closing = None, ")"
-
-    def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
-        if x == f"{_JOINED}.extend((":
-            x = "yield concat(("
-        elif x == f"{_JOINED}.append(":  # one part (constants joined): its `)` closes `concat((` too
-            x, self._closing = "yield concat((", "))"
-        elif x == ")" and self._closing == "))":
-            x, self._closing = "))", ")"
-        super().writeline(x, node, extra)
-
-
-# what a template reads as `mapping.name` from a dict or a read-only one (a page's sections, a plan): names
-# that are no attribute of theirs (Environment.getattr tries the attribute first, then the item)
-_MAPPINGS = (dict, MappingProxyType)
-_MAPPING_ATTRIBUTES = frozenset(name for kind in _MAPPINGS for name in dir(kind))
 
 
 class _Environment(Environment):
@@ -207,7 +75,7 @@ def environment(base: str) -> Environment:
     per base and process: each template is compiled once, not once per plan a worker renders."""
     env = _Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
+        autoescape=lru_cache(maxsize=64)(select_autoescape(["html"])),  # asked for every page's context
         trim_blocks=False,
         lstrip_blocks=False,
         auto_reload=False,  # the packaged templates do not change while a build or a server runs
@@ -326,15 +194,9 @@ def alternate_links(alternates: Iterable[tuple[object, object, object]]) -> Mark
     yield per format on every page; the values (`pages.alternates`) are escaped already."""
     parts: list[str] = []
     for href, media_type, name in alternates:
-        parts += (
-            '<link rel="alternate" type="',
-            _escaped(media_type),
-            '" href="',
-            _escaped(href),
-            '" title="',
-            _escaped(name),
-            '">\n',
-        )
+        if type(href) is not Markup or type(media_type) is not Markup or type(name) is not Markup:
+            href, media_type, name = _escape(href), _escape(media_type), _escape(name)  # (a Markup as it is)
+        parts += ('<link rel="alternate" type="', media_type, '" href="', href, '" title="', name, '">\n')
     return _new(Markup, "".join(parts))
 
 
@@ -343,9 +205,10 @@ def download_items(alternates: Iterable[tuple[object, object, object]], short_na
     each named by the page's short name (escaped once, `resource.html`) and the format's name."""
     short = _escaped(short_name)
     parts: list[str] = []
-    for href, media_type, name in alternates:
-        parts += ('<li><a href="', _escaped(href), '" type="', _escaped(media_type), '">', short)
-        parts += (" als ", _escaped(name), "</a></li>")
+    for href, media_type, name in alternates:  # (escaped where not marked safe, as `alternate_links`)
+        if type(href) is not Markup or type(media_type) is not Markup or type(name) is not Markup:
+            href, media_type, name = _escape(href), _escape(media_type), _escape(name)
+        parts += ('<li><a href="', href, '" type="', media_type, '">', short, " als ", name, "</a></li>")
     return _new(Markup, "".join(parts))
 
 
