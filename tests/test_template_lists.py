@@ -22,7 +22,7 @@ from markupsafe import Markup
 from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.pages import Alternate, alternates
-from hgkbp_ld.render.templates import alternate_links, download_items, environment
+from hgkbp_ld.render.templates import Alternates, alternate_links, download_items, environment
 
 BASE = "https://data.vlaanderen.be"
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,3 +192,24 @@ def test_two_synthetic_plans_pages_are_those_of_jinjas_code(tmp_path: Path) -> N
     from bench.synthetic import make_data
 
     assert _both_ways(make_data(tmp_path / "x", 2), 2, tmp_path / "out") > 1000
+
+
+@pytest.mark.parametrize(
+    "formats",
+    [
+        ((".ttl", Markup("text/turtle"), Markup("Turtle")), (".nt", Markup("a&amp;b"), Markup("<N>"))),
+        ((".x", "te<xt>", HOSTILE), ("", "", "")),  # not marked safe: escaped, as the loop escapes them
+        (),
+    ],
+)
+@pytest.mark.parametrize("document", ["/doc/a", "/doc/x&amp;&lt;y&gt;", ""])
+def test_the_alternates_written_from_their_parts_are_what_the_filters_loops_wrote(
+    formats: tuple, document: str
+) -> None:
+    made = Alternates(document, formats, Alternate._make)
+    listed = list(made)  # iterated: what a list of them was
+    assert listed == [Alternate(Markup(document + ext), kind, name) for ext, kind, name in formats]
+    assert len(made) == len(formats)
+    for short in ("A 1", Markup("<b>A</b>"), HOSTILE):
+        assert alternate_links(made) == alternate_links(listed) and type(alternate_links(made)) is Markup
+        assert download_items(made, short) == download_items(listed, short)

@@ -26,6 +26,7 @@ from hgkbp_ld.render.findable import Meta, resource_meta
 from hgkbp_ld.render.history import Entry, Histories
 from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
 from hgkbp_ld.render.plans import plan_of
+from hgkbp_ld.render.templates import Alternates
 from hgkbp_ld.render.views import Page, Views
 from hgkbp_ld.store import Store
 from hgkbp_ld.triples import Described, Triples
@@ -52,10 +53,14 @@ _new = str.__new__
 _tuple = tuple.__new__  # an Alternate made as a tuple is: not through the `__new__` NamedTuple writes in Python
 
 
-def alternates(path: str) -> list[Alternate]:
-    """A page's links to its representations, escaped (Markup: a template writes them as they are)."""
-    document = str(escape(iris.doc_link(path)))
-    return [_tuple(Alternate, (_new(Markup, document + extension), kind, name)) for extension, kind, name in _FORMATS]
+def alternates(path: str) -> Alternates:
+    """A page's links to its representations, escaped (Markup: a template writes them as they are): iterated,
+    an `Alternate` per format (`templates.Alternates`, whose filters write them without making them)."""
+    return Alternates(str(escape(iris.doc_link(path))), _FORMATS, _alternate)
+
+
+def _alternate(fields: tuple[Markup, Markup, Markup]) -> Alternate:
+    return _tuple(Alternate, fields)
 
 
 _RDF_FORMATS = tuple((f.extension, f.media_type) for f in RESOURCE_FORMATS if f is not HTML)

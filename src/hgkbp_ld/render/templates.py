@@ -4,7 +4,7 @@ the few the server makes per request (/acties, the SPARQL page)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -188,10 +188,53 @@ def link_items(values: Iterable[object]) -> Markup:
     return _new(Markup, "".join(parts))
 
 
+_Formats = tuple[tuple[str, Markup, Markup], ...]  # per format: its extension, its media type and name (escaped)
+
+
+class Alternates:
+    """A page's links to its representations (`pages.alternates`): its document's link (escaped) and the
+    formats, the same on every page (each its extension, its media type and name escaped). Iterated, each
+    format's (href, media type, name), made by `make`, as a list of them is iterated. The filters below
+    write them from what they write around the document's link, found once per set of formats by writing
+    them with a hole in its place (`_around`): a page's alternates cost a join, not a tuple and three
+    escapes per format (and not made at all: ~30,000 instructions a page)."""
+
+    __slots__ = ("document", "formats", "make")
+
+    def __init__(self, document: str, formats: _Formats, make: Callable) -> None:
+        self.document, self.formats, self.make = document, formats, make
+
+    def __iter__(self) -> Iterator[tuple[Markup, Markup, Markup]]:
+        document, make = self.document, self.make
+        return iter([make((_new(Markup, document + extension), kind, name)) for extension, kind, name in self.formats])
+
+    def __len__(self) -> int:
+        return len(self.formats)
+
+
+_HOLE = "\x00hole\x00"  # where the document's link goes (`_around`): no format's extension, type or name holds it
+
+
+@lru_cache(maxsize=16)
+def _around(write: Callable[..., Markup], formats: _Formats) -> tuple[tuple[str, ...], ...]:
+    """What the filter `write` writes for `formats` around the document's link and around a short name
+    (`download_items`): its text written with holes in their places, split at the short name's, then at
+    the document's. The same text as the filter's loop by how it is made."""
+    holes = Alternates(_HOLE, formats, tuple)
+    text = write(holes, Markup(_HOLE * 2)) if write is _download_items else write(holes)
+    return tuple(tuple(piece.split(_HOLE)) for piece in str(text).split(_HOLE * 2))
+
+
 def alternate_links(alternates: Iterable[tuple[object, object, object]]) -> Markup:
     """A page's links to its other representations in its head (`{{ alternates | alternate_links }}`):
     each `<link rel="alternate">` on a line. A template loop costs an unpacking, three escapes and a
     yield per format on every page; the values (`pages.alternates`) are escaped already."""
+    if type(alternates) is Alternates:
+        return _new(Markup, alternates.document.join(_around(_alternate_links, alternates.formats)[0]))
+    return _alternate_links(alternates)
+
+
+def _alternate_links(alternates: Iterable[tuple[object, object, object]]) -> Markup:
     parts: list[str] = []
     for href, media_type, name in alternates:
         if type(href) is not Markup or type(media_type) is not Markup or type(name) is not Markup:
@@ -203,6 +246,14 @@ def alternate_links(alternates: Iterable[tuple[object, object, object]]) -> Mark
 def download_items(alternates: Iterable[tuple[object, object, object]], short_name: object) -> Markup:
     """The list items that offer a page's representations (`{{ alternates | download_items(short_name) }}`),
     each named by the page's short name (escaped once, `resource.html`) and the format's name."""
+    if type(alternates) is Alternates:
+        document = alternates.document
+        pieces = [document.join(piece) for piece in _around(_download_items, alternates.formats)]
+        return _new(Markup, str.join(_escaped(short_name), pieces))  # (not Markup.join: it escapes)
+    return _download_items(alternates, short_name)
+
+
+def _download_items(alternates: Iterable[tuple[object, object, object]], short_name: object) -> Markup:
     short = _escaped(short_name)
     parts: list[str] = []
     for href, media_type, name in alternates:  # (escaped where not marked safe, as `alternate_links`)
