@@ -22,7 +22,16 @@ from markupsafe import Markup
 from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.pages import Alternate, alternates
-from hgkbp_ld.render.templates import Alternates, alternate_links, download_items, environment
+from hgkbp_ld.render.templates import (
+    Alternates,
+    _property_link,
+    alternate_links,
+    download_items,
+    environment,
+    link,
+    table_rows,
+)
+from hgkbp_ld.render.views import Link, Row, Text
 
 BASE = "https://data.vlaanderen.be"
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,3 +222,30 @@ def test_the_alternates_written_from_their_parts_are_what_the_filters_loops_wrot
     for short in ("A 1", Markup("<b>A</b>"), HOSTILE):
         assert alternate_links(made) == alternate_links(listed) and type(alternate_links(made)) is Markup
         assert download_items(made, short) == download_items(listed, short)
+
+
+def _text(value: str, lang: str | None) -> Text:
+    made = Text(value)
+    made.lang = lang  # type: ignore[assignment]
+    return made
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        HOSTILE,
+        _text(HOSTILE, "nl"),
+        _text(HOSTILE, "en"),
+        _text(HOSTILE, ""),
+        _text(HOSTILE, None),
+        Link(_text(HOSTILE, "fr"), "/doc/a?b=1&c", "A & 1"),
+        Link(HOSTILE, "/doc/a", ""),
+        Markup("<b>al veilig</b>"),
+        {"href": "/x?a&b", "label": HOSTILE, "note": "n"},
+        12,
+    ],
+)
+def test_a_single_value_of_a_row_is_written_as_link_writes_it(value: object) -> None:
+    row = Row("eigenschap <&>", "https://data.vlaanderen.be/ns/beleidsplan#x", (value,))
+    expected = f'<tr><th scope="row">{_property_link(row.iri, row.name)}</th><td>{link(value)}</td></tr>\n'
+    assert table_rows([row]) == expected
