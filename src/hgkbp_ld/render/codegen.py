@@ -113,8 +113,9 @@ class _CodeGenerator(CodeGenerator):
         has not (an item, undefined) is `environment.getattr` asked, as Jinja asks it (it reads the
         attribute first). Where `x` has no such attribute and is a dict or a read-only dict with that key
         (a page's sections, a plan, the footer's parts: ~15 a page), its item is read here too, as Jinja
-        reads it (the attribute, else the item). `x` and the attribute named by `:=` (Jinja's temporary
-        names, new ones)."""
+        reads it (the attribute, else the item), and where it has not that key, the undefined value Jinja's
+        getattr would make (`undefined(obj=x, name=…)`, `environment.undefined`: ~2 a page, a section a page
+        has not). `x` and the attribute named by `:=` (Jinja's temporary names, new ones)."""
         if self.environment.is_async:
             super().visit_Getattr(node, frame)
             return
@@ -123,8 +124,8 @@ class _CodeGenerator(CodeGenerator):
         self.visit(node.node, frame)
         name = repr(node.attr)
         self.write(
-            f"), {name}, missing)) is not missing else {thing}[{name}] if type({thing}) in _mappings and {name} in "
-            f"{thing} else environment.getattr({thing}, {name}))"
+            f"), {name}, missing)) is not missing else ({thing}[{name}] if {name} in {thing} else undefined(obj="
+            f"{thing}, name={name})) if type({thing}) in _mappings else environment.getattr({thing}, {name}))"
         )
 
     @staticmethod
