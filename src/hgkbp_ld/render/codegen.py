@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - a build of markupsafe without its C pa
     _escape_inner = None
 
 _new = str.__new__
+_TEXTS = (str, Text)  # what a template writes escaped in C (a `Text`: a text with its language, escaped as one)
 
 
 def _escape(value: object) -> Markup:
@@ -62,6 +63,7 @@ class _Template(Template):
             namespace["escape"] = _escape
         namespace["_text_escaped"] = _text_escaped
         namespace["_mappings"] = _MAPPINGS
+        namespace["_texts"] = _TEXTS
         if namespace.get(_LISTED) and any(
             inspect.isgeneratorfunction(function) for function in (made.root_render_func, *made.blocks.values())
         ):  # a statement `_CodeGenerator` does not know wrote a `yield`: its list would be lost
@@ -91,7 +93,8 @@ class _CodeGenerator(CodeGenerator):
         """A value written (`{{ x }}`, escaped where the template escapes): Jinja calls `escape(x)`, a
         call of a function in Python (~1,500 instructions) for every value, most of them marked safe
         (the filters' links and rows, what a page escapes once). Here the value is written as it is
-        where it is marked safe (a Markup), escaped in C where it is a text, else `escape`d: the same
+        where it is marked safe (a Markup), escaped in C where it is a text (a `str`, a `views.Text`: a
+        title, a label), else `escape`d: the same
         text (what a page writes is joined into one text: whether a part was marked does not matter,
         `Template.render`, a macro's result joined and marked anyway). In one expression: its value
         named by `:=` (`_output`: no name a template's code has)."""
@@ -104,7 +107,7 @@ class _CodeGenerator(CodeGenerator):
         if not self._plain(frame, finalize):
             super()._output_child_post(node, frame, finalize)
             return
-        self.write(") is Markup else _text_escaped(_output) if type(_output) is str else escape(_output))")
+        self.write(") is Markup else _text_escaped(_output) if type(_output) in _texts else escape(_output))")
 
     @optimizeconst
     def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:

@@ -278,15 +278,18 @@ def rendered(
     """A resource's four RDF representations and its HTML page."""
     representations = rdf_representations(graph)
     script = _script_json(representations["jsonld"].body)
-    # each part the template yields is encoded as it comes, and the page is joined once, as bytes: the page
-    # of a minister whose portfolios many plans name grows with the plans (~60 MB of HTML at 1000 plans),
-    # and holding it whole as text, then its halves, then its bytes made it the last stage's memory peak
-    # (`Template.generate` without its generator around the template's: a page yields ~46 parts, each passed
-    # up through one generator less; an error rewritten as `generate` rewrites it)
+    # the template's parts (a list: its code returns them, templates/codegen.py) are encoded part by part and
+    # the page joined once, as bytes: the page of a minister whose portfolios many plans name grows with the
+    # plans (~60 MB of HTML at 1000 plans), and holding it whole as text, then its halves, then its bytes made
+    # it the last stage's memory peak (the parts' texts are released once encoded: at most the texts and the
+    # bytes, then the bytes twice, as before). Part by part, not the page's text encoded at once: a text with
+    # one character past ASCII is encoded character by character (~10 instructions each), an ASCII part is
+    # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
+    # `generate` rewrites it)
     values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
     context = template.new_context({**values, "pictures": pictures, "meta": meta, **common})
     try:
-        parts = [part.encode("utf-8") for part in template.root_render_func(context)]
+        parts = list(map(_encoded, template.root_render_func(context)))  # (each part's call in C: no loop in Python)
     except Exception:
         template.environment.handle_exception()
         raise  # (handle_exception raises: this is for the type checker)
@@ -305,6 +308,7 @@ def rendered(
     return Resource(path, representations)
 
 
+_encoded = str.encode  # a text as UTF-8 (its default)
 _SLOT = f"\x00jsonld-{secrets.token_hex(16)}\x00"
 _SLOT_BYTES = _SLOT.encode("utf-8")
 
