@@ -287,7 +287,10 @@ def rendered(
     # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
     # `generate` rewrites it)
     values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
-    context = template.new_context({**values, "pictures": pictures, "meta": meta, **common})
+    # the template's globals and the page's values in one dict, the context's own (`shared`: not copied again
+    # into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
+    names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
+    context = template.new_context(names, shared=True)
     try:
         parts = list(map(_encoded, template.root_render_func(context)))  # (each part's call in C: no loop in Python)
     except Exception:
