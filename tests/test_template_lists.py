@@ -249,3 +249,12 @@ def test_a_single_value_of_a_row_is_written_as_link_writes_it(value: object) -> 
     row = Row("eigenschap <&>", "https://data.vlaanderen.be/ns/beleidsplan#x", (value,))
     expected = f'<tr><th scope="row">{_property_link(row.iri, row.name)}</th><td>{link(value)}</td></tr>\n'
     assert table_rows([row]) == expected
+
+
+@pytest.mark.parametrize("value", [HOSTILE, Markup("<b>al</b>"), _text(HOSTILE, "en"), 12, None, 2.5, Link("a<", "/b")])
+def test_the_escape_filter_written_inline_is_the_filters_call(value: object) -> None:
+    source = "{{ x | e }}|{{ x | escape }}|{% set a, b = x | e, (x | e) | e %}{{ a }}{{ b }}|{{ (x | e).__class__.__name__ }}"
+    assert "_marked(" in environment(BASE).compile(source, raw=True)
+    ours = environment(BASE).from_string(source).render(x=value)
+    assert ours == jinjas().from_string(source).render(x=value)
+    assert ours.endswith("|Markup")

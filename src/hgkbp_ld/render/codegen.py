@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, MutableMapping
+from functools import partial
 from types import CodeType, MappingProxyType
 from typing import Any
 
@@ -24,6 +25,7 @@ except ImportError:  # pragma: no cover - a build of markupsafe without its C pa
     _escape_inner = None
 
 _new = str.__new__
+_marked = partial(str.__new__, Markup)  # an escaped text marked safe (not through Markup's constructor, in Python)
 _TEXTS = (str, Text)  # what a template writes escaped in C (a `Text`: a text with its language, escaped as one)
 
 
@@ -64,6 +66,7 @@ class _Template(Template):
         namespace["_text_escaped"] = _text_escaped
         namespace["_mappings"] = _MAPPINGS
         namespace["_texts"] = _TEXTS
+        namespace["_marked"] = _marked
         if namespace.get(_LISTED) and any(
             inspect.isgeneratorfunction(function) for function in (made.root_render_func, *made.blocks.values())
         ):  # a statement `_CodeGenerator` does not know wrote a `yield`: its list would be lost
@@ -213,6 +216,23 @@ class _CodeGenerator(CodeGenerator):
             super().visit_Include(node, frame)
         finally:
             self._into, self._including = None, False
+
+    @optimizeconst
+    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
+        """`x | e` (or `escape`) without a call of the environment's filter where that is `_escape` (a page
+        escapes its short name and its meta's two texts so): a value marked safe as it is, a text escaped
+        in C and marked, anything else by `_escape` (the module's `escape`, `_Template`), as `_escape` does."""
+        plain = not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs or self.environment.is_async)
+        if node.name not in ("e", "escape") or node.node is None or not plain or _escape_inner is None:
+            super().visit_Filter(node, frame)
+            return
+        if self.environment.filters.get(node.name) is not _escape:
+            super().visit_Filter(node, frame)
+            return
+        value = self.temporary_identifier()
+        self.write(f"({value} if type({value} := ")
+        self.visit(node.node, frame)
+        self.write(f") is Markup else _marked(_text_escaped({value})) if type({value}) in _texts else escape({value}))")
 
     @optimizeconst
     def visit_Test(self, node: nodes.Test, frame: Frame) -> None:
