@@ -51,7 +51,7 @@ TEMPLATES_ = {
     "base.html": "<t>{% block title %}{{ x }}{% endblock %}</t>{% set top = 'T' ~ x %}{% block main required %}"
     "{% endblock %}[{{ self.title() }}]{% block tail scoped %}{{ top }}{% endblock %}!{{ top }}",
     "middle.html": '{% extends "base.html" %}{% block title %}M{{ super() }}{% endblock %}'
-    "{% block main %}<m>{{ y }}</m>{% block inner %}i{% endblock %}{% endblock %}",
+    "{% block main %}<m>{{ y }}{{ top }}</m>{% block inner %}i{% endblock %}{% endblock %}",
     "child.html": 'before{% extends "middle.html" %}ignored{% block inner %}{{ super() }}+{{ x }}'
     '{% include "part.html" %}{% include "part.html" without context %}{% include "none.html" ignore missing %}'
     '{% include ["none.html", "part.html"] %}{% endblock %}{% block tail %}{{ super() }}:{{ top }}{% endblock %}',
@@ -78,9 +78,10 @@ class _Tree:
 
 
 VALUES = [
-    {"x": HOSTILE, "y": Markup("<b>y</b>"), "values": [HOSTILE, 0, 2], "tree": [_Tree("a", [_Tree("b")])]},
+    {"x": HOSTILE, "y": Markup("<b>y</b>"), "values": [HOSTILE, 0, 2], "tree": [_Tree("a", [_Tree("b")])], "top": 1},
     {"x": "", "y": None, "values": [], "tree": []},
     {"values": [None], "tree": [_Tree("<r>")]},  # x and y undefined
+    # (`top`, given and set by base.html at its top level: a block reads the template's own, the context's vars)
 ]
 
 
