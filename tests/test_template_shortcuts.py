@@ -147,11 +147,11 @@ def _written(env: Environment, name: str, values: dict) -> str:
         return f"{type(error).__name__}: {error}"
 
 
-def test_the_code_generator_yields_a_run_of_text_and_values_once() -> None:
+def test_the_code_generator_writes_a_run_of_text_and_values_as_one_part_of_a_list() -> None:
     env = environment(BASE)
     code = env.compile(SNIPPETS["text.html"], "text.html", raw=True)
-    assert code.count("yield") == 2  # the dead `if 0: yield None`, and one
-    assert "yield concat((" in code
+    assert "yield" not in code  # list mode: the root returns its list (jc-s11)
+    assert code.count("_parts.append(concat((") == 1
     assert code.count("_text_escaped(_output)") == 3  # x, y, m: written without a call where marked safe
     macro = env.compile(SNIPPETS["macro.html"], "macro.html", raw=True)
     assert ".extend((" in macro  # a macro's buffer as Jinja writes it

@@ -26,6 +26,7 @@ from hgkbp_ld.render.findable import Meta, resource_meta
 from hgkbp_ld.render.history import Entry, Histories
 from hgkbp_ld.render.pictures import matrix_rows, matrix_svg, timeline_rows, timeline_svg
 from hgkbp_ld.render.plans import plan_of
+from hgkbp_ld.render.templates import Alternates
 from hgkbp_ld.render.views import Page, Views
 from hgkbp_ld.store import Store
 from hgkbp_ld.triples import Described, Triples
@@ -52,10 +53,14 @@ _new = str.__new__
 _tuple = tuple.__new__  # an Alternate made as a tuple is: not through the `__new__` NamedTuple writes in Python
 
 
-def alternates(path: str) -> list[Alternate]:
-    """A page's links to its representations, escaped (Markup: a template writes them as they are)."""
-    document = str(escape(iris.doc_link(path)))
-    return [_tuple(Alternate, (_new(Markup, document + extension), kind, name)) for extension, kind, name in _FORMATS]
+def alternates(path: str) -> Alternates:
+    """A page's links to its representations, escaped (Markup: a template writes them as they are): iterated,
+    an `Alternate` per format (`templates.Alternates`, whose filters write them without making them)."""
+    return Alternates(str(escape(iris.doc_link(path))), _FORMATS, _alternate)
+
+
+def _alternate(fields: tuple[Markup, Markup, Markup]) -> Alternate:
+    return _tuple(Alternate, fields)
 
 
 _RDF_FORMATS = tuple((f.extension, f.media_type) for f in RESOURCE_FORMATS if f is not HTML)
@@ -273,24 +278,32 @@ def rendered(
     """A resource's four RDF representations and its HTML page."""
     representations = rdf_representations(graph)
     script = _script_json(representations["jsonld"].body)
-    # each part the template yields is encoded as it comes, and the page is joined once, as bytes: the page
-    # of a minister whose portfolios many plans name grows with the plans (~60 MB of HTML at 1000 plans),
-    # and holding it whole as text, then its halves, then its bytes made it the last stage's memory peak
-    # (`Template.generate` without its generator around the template's: a page yields ~46 parts, each passed
-    # up through one generator less; an error rewritten as `generate` rewrites it)
+    # the template's parts (a list: its code returns them, templates/codegen.py) are encoded part by part and
+    # the page joined once, as bytes: the page of a minister whose portfolios many plans name grows with the
+    # plans (~60 MB of HTML at 1000 plans), and holding it whole as text, then its halves, then its bytes made
+    # it the last stage's memory peak (the parts' texts are released once encoded: at most the texts and the
+    # bytes, then the bytes twice, as before). Part by part, not the page's text encoded at once: a text with
+    # one character past ASCII is encoded character by character (~10 instructions each), an ASCII part is
+    # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
+    # `generate` rewrites it)
     values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
-    context = template.new_context({**values, "pictures": pictures, "meta": meta, **common})
+    # the template's globals and the page's values in one dict, the context's own (`shared`: not copied again
+    # into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
+    names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
+    context = template.new_context(names, shared=True)
     try:
-        parts = [part.encode("utf-8") for part in template.root_render_func(context)]
+        parts = list(map(_encoded, template.root_render_func(context)))  # (each part's call in C: no loop in Python)
     except Exception:
         template.environment.handle_exception()
         raise  # (handle_exception raises: this is for the type checker)
     # the JSON-LD's bytes go into the page's as they are, not decoded, joined and encoded again (the page's
     # biggest part): the template writes a slot no text can hold (a new random one per process) in their place,
-    # inside one part (a value is never split between parts); the first slot only, as `str.partition` took it
+    # inside one part (a value is never split between parts); the first slot only, as `str.partition` took it.
+    # (`find`, not `in`: `bytes in bytes` first tries its operand as an integer, whose TypeError, formatted and
+    # cleared, cost ~600 instructions a part)
     if script:
         for at, part in enumerate(parts):
-            if _SLOT_BYTES in part:
+            if part.find(_SLOT_BYTES) >= 0:
                 before, _slot, after = part.partition(_SLOT_BYTES)
                 parts[at] = before + script + after
                 break
@@ -298,6 +311,7 @@ def rendered(
     return Resource(path, representations)
 
 
+_encoded = str.encode  # a text as UTF-8 (its default)
 _SLOT = f"\x00jsonld-{secrets.token_hex(16)}\x00"
 _SLOT_BYTES = _SLOT.encode("utf-8")
 

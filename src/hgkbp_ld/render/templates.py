@@ -4,152 +4,20 @@ the few the server makes per request (/acties, the SPARQL page)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from functools import lru_cache
-from types import CodeType, MappingProxyType
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, Template, Undefined, nodes, select_autoescape
-from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2 import Environment, FileSystemLoader, Template, Undefined, select_autoescape
 from markupsafe import Markup, escape
-
-try:  # markupsafe's own escaping of a text, which its `escape` calls (in C where it was built)
-    from markupsafe._speedups import _escape_inner  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - a build of markupsafe without its C part
-    _escape_inner = None
 
 from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.iris import doc_href, term_href
+from hgkbp_ld.render.codegen import _MAPPING_ATTRIBUTES, _MAPPINGS, _CodeGenerator, _escape, _Template, _text_escaped
 from hgkbp_ld.render.views import Link, Row, Text
 
 _MISSING = object()
 _new = str.__new__
-
-
-def _escape(value: object) -> Markup:
-    """`markupsafe.escape` with the same result, in one call where it takes two or three: a text as it
-    is escaped (not through `Markup`'s constructor), what is marked safe as it is (not copied)."""
-    kind = type(value)
-    if kind is str or kind is Text:  # (a Text: a text with its language, nothing of its own to write)
-        return _new(Markup, _escape_inner(value))
-    if kind is Markup:
-        return value  # type: ignore[return-value]
-    return escape(value)
-
-
-_text_escaped: Callable[[str], str] = _escape_inner  # a text escaped, not marked (in C)
-if _escape_inner is None:  # pragma: no cover
-    _escape = escape
-    _text_escaped = escape
-
-
-class _Template(Template):
-    """A template whose `{{ … }}` escape with `_escape`: a page writes ~100 values, each escaped; the
-    generated code calls the `escape` of its module (jinja2.runtime's, i.e. markupsafe's). And the
-    names the code of `_CodeGenerator` uses besides Jinja's (`_text_escaped`, `_mappings`)."""
-
-    @classmethod
-    def from_code(
-        cls,
-        environment: Environment,
-        code: CodeType,
-        globals: MutableMapping[str, Any],
-        uptodate: Callable[[], bool] | None = None,
-    ) -> Template:
-        made = super().from_code(environment, code, globals, uptodate)
-        namespace = made.root_render_func.__globals__
-        if _escape_inner is not None and namespace.get("escape") is escape:
-            namespace["escape"] = _escape
-        namespace["_text_escaped"] = _text_escaped
-        namespace["_mappings"] = _MAPPINGS
-        return made
-
-
-_JOINED = "_joined_output"  # no name a template's code has (Jinja's own are t_1, l_0_x, ...)
-
-
-class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator, but a run of text and `{{ … }}` (an Output node) outside a macro or a
-    `{% set %}` block is yielded as one text, joined, where Jinja yields each part: a page's template
-    yields ~400 parts, each passing up through the generators of its block, base.html and the page's
-    template (~2,000 instructions each), where a join of a tuple costs a few dozen per part. The same
-    text: the parts are joined in the end anyway (`Template.render`). How: the node's code is made as
-    Jinja makes it for a buffer (`buffer.extend((a, b))`, or `buffer.append(a)` where its parts are one
-    constant), the buffer named `_JOINED`, which `writeline` turns into `yield concat((a, b))`
-    (`concat`: the join every root and block function has; a macro's code, which writes into a buffer
-    of its own, is not changed). An Output of one part is Jinja's own `yield a`."""
-
-    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
-        """A value written (`{{ x }}`, escaped where the template escapes): Jinja calls `escape(x)`, a
-        call of a function in Python (~1,500 instructions) for every value, most of them marked safe
-        (the filters' links and rows, what a page escapes once). Here the value is written as it is
-        where it is marked safe (a Markup), escaped in C where it is a text, else `escape`d: the same
-        text (what a page writes is joined into one text: whether a part was marked does not matter,
-        `Template.render`, a macro's result joined and marked anyway). In one expression: its value
-        named by `:=` (`_output`: no name a template's code has)."""
-        if not self._plain(frame, finalize):
-            super()._output_child_pre(node, frame, finalize)
-            return
-        self.write("(_output if type(_output := ")
-
-    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
-        if not self._plain(frame, finalize):
-            super()._output_child_post(node, frame, finalize)
-            return
-        self.write(") is Markup else _text_escaped(_output) if type(_output) is str else escape(_output))")
-
-    @optimizeconst
-    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
-        """`x.name`: Jinja calls `environment.getattr(x, "name")` (a function in Python: ~1,500
-        instructions, ~40 a page); here the attribute is read in C where `x` has it, and only where it
-        has not (an item, undefined) is `environment.getattr` asked, as Jinja asks it (it reads the
-        attribute first). Where `x` has no such attribute and is a dict or a read-only dict with that key
-        (a page's sections, a plan, the footer's parts: ~15 a page), its item is read here too, as Jinja
-        reads it (the attribute, else the item). `x` and the attribute named by `:=` (Jinja's temporary
-        names, new ones)."""
-        if self.environment.is_async:
-            super().visit_Getattr(node, frame)
-            return
-        value, thing = self.temporary_identifier(), self.temporary_identifier()
-        self.write(f"({value} if ({value} := getattr(({thing} := ")
-        self.visit(node.node, frame)
-        name = repr(node.attr)
-        self.write(
-            f"), {name}, missing)) is not missing else {thing}[{name}] if type({thing}) in _mappings and {name} in "
-            f"{thing} else environment.getattr({thing}, {name}))"
-        )
-
-    @staticmethod
-    def _plain(frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> bool:
-        """Whether values are escaped (autoescape, known when compiled) and not finalized."""
-        return frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None
-
-    _closing = ")"  # what ends the code of the Output being written: `))` where `append(` became `concat((`
-
-    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
-        if frame.buffer is not None or frame.require_output_check or self.environment.is_async or len(node.nodes) < 2:
-            super().visit_Output(node, frame)
-            return
-        frame.buffer = _JOINED
-        try:
-            super().visit_Output(node, frame)
-        finally:
-            frame.buffer, self._closing = None, ")"
-
-    def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
-        if x == f"{_JOINED}.extend((":
-            x = "yield concat(("
-        elif x == f"{_JOINED}.append(":  # one part (constants joined): its `)` closes `concat((` too
-            x, self._closing = "yield concat((", "))"
-        elif x == ")" and self._closing == "))":
-            x, self._closing = "))", ")"
-        super().writeline(x, node, extra)
-
-
-# what a template reads as `mapping.name` from a dict or a read-only one (a page's sections, a plan): names
-# that are no attribute of theirs (Environment.getattr tries the attribute first, then the item)
-_MAPPINGS = (dict, MappingProxyType)
-_MAPPING_ATTRIBUTES = frozenset(name for kind in _MAPPINGS for name in dir(kind))
 
 
 class _Environment(Environment):
@@ -207,7 +75,7 @@ def environment(base: str) -> Environment:
     per base and process: each template is compiled once, not once per plan a worker renders."""
     env = _Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
+        autoescape=lru_cache(maxsize=64)(select_autoescape(["html"])),  # asked for every page's context
         trim_blocks=False,
         lstrip_blocks=False,
         auto_reload=False,  # the packaged templates do not change while a build or a server runs
@@ -298,11 +166,21 @@ def table_rows(rows: Sequence[Row], listed: bool = False) -> Markup:
     property's definition with the property's Dutch name, then its value as a `link`, or several (or with
     `listed`, any number) as a list of them. Every row of every page: a loop in Python, not in the
     template, where each of its values cost a lookup and an escape more (bench/RESULTS.md, html-h18).
-    Its parts joined, not put in an f-string: each Markup there is copied through its `__format__`."""
+    Its parts joined, not put in an f-string: each Markup there is copied through its `__format__`.
+    A single value that is a `Link`, a text or a Dutch (or unmarked) `Text` is written here as `link` writes
+    it (its first branches), without the call: ~10 a page."""
     parts: list[str] = []
     for row in rows:
         values = row.values
-        cell = _links(values) if listed or len(values) != 1 else link(values[0])
+        if listed or len(values) != 1:
+            cell = _links(values)
+        elif (kind := type(value := values[0])) is Link:
+            label = value.label  # type: ignore[attr-defined]
+            cell = _link(label, getattr(label, "lang", ""), value.href, value.note)  # type: ignore[attr-defined]
+        elif kind is str or (kind is Text and ((lang := value.lang) == "nl" or not lang)):  # type: ignore[attr-defined]
+            cell = _text_escaped(value)  # type: ignore[arg-type]
+        else:
+            cell = link(value)
         parts += ('<tr><th scope="row">', _property_link(row.iri, row.name), "</th><td>", cell, "</td></tr>\n")
     return _new(Markup, "".join(parts))
 
@@ -320,32 +198,78 @@ def link_items(values: Iterable[object]) -> Markup:
     return _new(Markup, "".join(parts))
 
 
+_Formats = tuple[tuple[str, Markup, Markup], ...]  # per format: its extension, its media type and name (escaped)
+
+
+class Alternates:
+    """A page's links to its representations (`pages.alternates`): its document's link (escaped) and the
+    formats, the same on every page (each its extension, its media type and name escaped). Iterated, each
+    format's (href, media type, name), made by `make`, as a list of them is iterated. The filters below
+    write them from what they write around the document's link, found once per set of formats by writing
+    them with a hole in its place (`_around`): a page's alternates cost a join, not a tuple and three
+    escapes per format (and not made at all: ~30,000 instructions a page)."""
+
+    __slots__ = ("document", "formats", "make")
+
+    def __init__(self, document: str, formats: _Formats, make: Callable) -> None:
+        self.document, self.formats, self.make = document, formats, make
+
+    def __iter__(self) -> Iterator[tuple[Markup, Markup, Markup]]:
+        document, make = self.document, self.make
+        return iter([make((_new(Markup, document + extension), kind, name)) for extension, kind, name in self.formats])
+
+    def __len__(self) -> int:
+        return len(self.formats)
+
+
+_HOLE = "\x00hole\x00"  # where the document's link goes (`_around`): no format's extension, type or name holds it
+
+
+@lru_cache(maxsize=16)
+def _around(write: Callable[..., Markup], formats: _Formats) -> tuple[tuple[str, ...], ...]:
+    """What the filter `write` writes for `formats` around the document's link and around a short name
+    (`download_items`): its text written with holes in their places, split at the short name's, then at
+    the document's. The same text as the filter's loop by how it is made."""
+    holes = Alternates(_HOLE, formats, tuple)
+    text = write(holes, Markup(_HOLE * 2)) if write is _download_items else write(holes)
+    return tuple(tuple(piece.split(_HOLE)) for piece in str(text).split(_HOLE * 2))
+
+
 def alternate_links(alternates: Iterable[tuple[object, object, object]]) -> Markup:
     """A page's links to its other representations in its head (`{{ alternates | alternate_links }}`):
     each `<link rel="alternate">` on a line. A template loop costs an unpacking, three escapes and a
     yield per format on every page; the values (`pages.alternates`) are escaped already."""
+    if type(alternates) is Alternates:
+        return _new(Markup, alternates.document.join(_around(_alternate_links, alternates.formats)[0]))
+    return _alternate_links(alternates)
+
+
+def _alternate_links(alternates: Iterable[tuple[object, object, object]]) -> Markup:
     parts: list[str] = []
     for href, media_type, name in alternates:
-        parts += (
-            '<link rel="alternate" type="',
-            _escaped(media_type),
-            '" href="',
-            _escaped(href),
-            '" title="',
-            _escaped(name),
-            '">\n',
-        )
+        if type(href) is not Markup or type(media_type) is not Markup or type(name) is not Markup:
+            href, media_type, name = _escape(href), _escape(media_type), _escape(name)  # (a Markup as it is)
+        parts += ('<link rel="alternate" type="', media_type, '" href="', href, '" title="', name, '">\n')
     return _new(Markup, "".join(parts))
 
 
 def download_items(alternates: Iterable[tuple[object, object, object]], short_name: object) -> Markup:
     """The list items that offer a page's representations (`{{ alternates | download_items(short_name) }}`),
     each named by the page's short name (escaped once, `resource.html`) and the format's name."""
+    if type(alternates) is Alternates:
+        document = alternates.document
+        pieces = [document.join(piece) for piece in _around(_download_items, alternates.formats)]
+        return _new(Markup, str.join(_escaped(short_name), pieces))  # (not Markup.join: it escapes)
+    return _download_items(alternates, short_name)
+
+
+def _download_items(alternates: Iterable[tuple[object, object, object]], short_name: object) -> Markup:
     short = _escaped(short_name)
     parts: list[str] = []
-    for href, media_type, name in alternates:
-        parts += ('<li><a href="', _escaped(href), '" type="', _escaped(media_type), '">', short)
-        parts += (" als ", _escaped(name), "</a></li>")
+    for href, media_type, name in alternates:  # (escaped where not marked safe, as `alternate_links`)
+        if type(href) is not Markup or type(media_type) is not Markup or type(name) is not Markup:
+            href, media_type, name = _escape(href), _escape(media_type), _escape(name)
+        parts += ('<li><a href="', href, '" type="', media_type, '">', short, " als ", name, "</a></li>")
     return _new(Markup, "".join(parts))
 
 
