@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
+from hgkbp_ld.render import stage
 from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
 from hgkbp_ld.render.plans import load_plans
 from hgkbp_ld.render.queries import query
@@ -183,6 +184,39 @@ def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scrat
     again.load(two, early=other)
     assert again.path is not None and not other.exists()
     assert _quads(again) == quads
+
+
+def test_the_subjects_read_as_the_plans_are_preloaded_are_those_the_stage_would_scan_the_store_for(
+    two: Path, tmp_path: Path
+) -> None:
+    """A first build's last stage picks what plans share from the named graphs' subjects: those of the plans'
+    graphs are read as `preload` streams their dumps (`loading.Subjects`), the other graphs' (the catalogue,
+    the vocabulary) asked; the same IRIs as the scan of the store (`stage._shared_subjects`). Not used when
+    the manifest names other plans than those preloaded."""
+    manifest = json.loads((two / "manifest.json").read_text())
+    plans, base = loading.plan_graphs(manifest), manifest["base"]
+    seen = loading.Subjects(stage._shared_subject(base))
+    early = loading.preload(tmp_path / "stores", two, plans, seen)
+    store = EmbeddedStore(tmp_path / "stores")
+    dataset = store.load(two, early=early)
+    found = stage._preloaded(store, seen, plans, dataset)
+    scanned = stage._shared_subjects(store, base)
+    assert seen.exact and found is not None and len(scanned) > 20
+    assert sorted(found) == sorted(scanned)
+    assert f"{ID}bevoegdheid/" in " ".join(found) and not any(f"{ID}actie/" in iri for iri in found)
+    assert stage._preloaded(store, seen, dict(list(plans.items())[:1]), dataset) is None
+
+
+def test_subjects_not_read_exactly_from_a_line_leave_the_store_to_be_asked() -> None:
+    """`loading.Subjects` takes a plain IRI (those `keep` takes) and passes a blank node; a subject written with
+    escapes or not as an IRI makes it inexact (the store is asked then)."""
+    seen = loading.Subjects(lambda iri: iri.startswith("https://x/"))
+    assert seen.see(b'<https://x/a> <https://x/p> "1" .') == b"<https://x/a> "
+    assert seen.see(b"<https://y/b>\t<https://x/p> <https://x/a> .") == b"<https://y/b>\t"
+    assert seen.see(b"_:b1 <https://x/p> <https://x/a> .") == b"_:b1 "
+    assert seen.found == {"https://x/a"} and seen.exact
+    seen.see(b"<https://x/\\u00e9> <https://x/p> <https://x/a> .")
+    assert not seen.exact and seen.found == {"https://x/a"}
 
 
 def _quads(store: EmbeddedStore) -> set[ox.Quad]:
