@@ -119,13 +119,20 @@ def render(
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
     # A first build loads its plans into the store while the build writes its manifest (the catalogue's
-    # validation: one core); another takes the last build's store, with only what changed loaded again
+    # validation: one core); another takes the last build's store, with only what changed loaded again.
+    # A first build's helpers (render.spread) start meanwhile: they are given what they need once it is kept
+    ahead = Helpers.ahead(jobs, len(plans)) if plans and previous is None else None
     seen = Subjects(_shared_subject(base)) if plans and previous is None else None  # read as the plans load
-    early = preload(scratch, dist, plans, seen) if plans and previous is None else None
-    if early is not None:
-        progress(f"{len(plans or {})} plan(s) loaded into the store in {time.perf_counter() - began:.1f} s")
-    ready()
-    dataset = store.load(dist, previous=previous.parent if previous is not None else None, early=early)
+    try:
+        early = preload(scratch, dist, plans, seen) if plans and previous is None else None
+        if early is not None:
+            progress(f"{len(plans or {})} plan(s) loaded into the store in {time.perf_counter() - began:.1f} s")
+        ready()
+        dataset = store.load(dist, previous=previous.parent if previous is not None else None, early=early)
+    except BaseException:
+        if ahead is not None:
+            ahead.stop()
+        raise
     manifest = dataset.manifest
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     if site is not None and site.exists():
@@ -154,7 +161,8 @@ def render(
         early=early,
     )
     records = read_records(previous.parent if previous is not None else None)
-    helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
+    # they make their Pages while this process makes its own
+    helpers = ahead.begin(helper, first=not records) if ahead is not None else Helpers.early(helper, first=not records)
     if store.reloaded is not None:
         progress(f"the last build's store taken, {len(store.reloaded)} graph(s) of it loaded again")
     progress(
@@ -167,8 +175,13 @@ def render(
         merged = _merged(summaries)
         if helpers is not None:  # a first build renders every shared page: its helpers start on them at once
             helpers.give([(iri, merged[0].get(iri)) for iri in common_things], store)
+    catalogue = manifest.get("catalogue", {}).get("graph")
+    asked = _Asked(store, base, slugs, catalogue)
     parts = helpers.parts if helpers is not None else None  # the action index made with the helpers
+    if helpers is not None:  # asked while it would wait for the first helper's part of the action index
+        helpers.meanwhile = asked
     pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned), parts=parts)
+    asked()  # (if it was not)
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
         histories = Histories.load(dist, _plan_part(manifest, slug), base)
@@ -186,11 +199,10 @@ def render(
     told_shown = told if len(slugs) == 1 else None  # what a shared page's footer shows (templates/base.html)
     fallback = latest_time(times, told)
     index = IndexWriter(folder, SECTIONS)
-    catalogue = manifest.get("catalogue", {}).get("graph")
     keys = Keys(
         site_key(software(), base, day or today.isoformat(), pages.plans, slugs, pages.common["version"], told_shown),
         {s["slug"]: s.get("contributions", {}) for s in summaries},
-        contributions(graph_of(store, catalogue), base, slugs) if catalogue else {},
+        asked.contributions,
         records,
         previous,
     )
@@ -203,7 +215,11 @@ def render(
     }
     # made before the shared pages, written after them: while this process makes them, its helpers render
     made = documents(
-        base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
+        base,
+        dataset,
+        environment(base),
+        dist,
+        {**common, "plans": _with_goals(pages.plans, asked.goals)},
     )
     rows, overrides = _shared_pages(
         pages,
@@ -280,6 +296,26 @@ def render(
         f" {len(keys.records)} pages of what plans share rendered again, the others' inputs unchanged"
     )
     return folder
+
+
+class _Asked:
+    """What the stage asks the store besides its `Pages`: the catalogue's `contributions` (for `Keys`) and the
+    landing page's goals; asked when called, once (while the stage would wait for its first helper's part of
+    the action index: `Helpers.parts`, or else right after its `Pages` are made)."""
+
+    def __init__(self, store: Store, base: str, slugs: list[str], catalogue: str | None) -> None:
+        self._store: Store | None = store  # released once asked
+        self._named = base, slugs, catalogue
+        self.contributions: dict[str, str] = {}
+        self.goals: list[dict[str, str]] = []
+
+    def __call__(self) -> None:
+        store, self._store = self._store, None
+        if store is None:
+            return
+        base, slugs, catalogue = self._named
+        self.contributions = contributions(graph_of(store, catalogue), base, slugs) if catalogue else {}
+        self.goals = goals(store, base)
 
 
 def _merged(summaries: list[dict]) -> tuple[dict[str, list[HistoryEntry]], dict]:
