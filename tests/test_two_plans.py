@@ -161,6 +161,18 @@ def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
         assert dataset.graphs[f"{ID}dataset/{OTHER}"] == manifest["plans"][OTHER]["triples"]
 
 
+def test_the_files_read_into_the_merge_as_one_stream_keep_a_last_line_without_a_line_break(tmp_path: Path) -> None:
+    """The plans' files go into the merge as they are, one after another (`loading._Joined`): a file whose last
+    line has no line break does not run into the next one's first."""
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_bytes(b"<https://x/a> <https://x/p> <https://x/o> .")
+    second.write_bytes(b"# a comment\n<https://x/b> <https://x/p> <https://x/o> .\n")
+    store = ox.Store()
+    joined = io.BufferedReader(loading._Joined([first, first, second]), 16)  # read a few bytes at a time
+    store.bulk_load(joined, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    assert {q.subject.value for q in store} == {"https://x/a", "https://x/b"} and len(store) == 2
+
+
 def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scratch(two: Path, tmp_path: Path) -> None:
     """The last stage of a first build loads the plans' dumps while the build writes its manifest
     (`loading.preload`); `load(early=...)` takes that store and loads the rest: the same quads and counts

@@ -185,6 +185,38 @@ class _Quads(RawIOBase):
         return size
 
 
+class _Joined(RawIOBase):
+    """Files read one after another as one stream, a line break after each (a last line without one)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self._paths = iter(paths)
+        self._file: BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while True:
+            if self._file is None:
+                path = next(self._paths, None)
+                if path is None:
+                    return 0
+                self._file = path.open("rb")
+            read = self._file.readinto(buffer)
+            if read:
+                return read
+            self._file.close()
+            self._file = None
+            buffer[0:1] = b"\n"
+            return 1
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        super().close()
+
+
 def _groups(files: list[tuple[Path, str, int]]) -> Iterator[list[tuple[Path, str]]]:
     """The plans' files in groups of about `LOAD_TRIPLES` triples, in order."""
     group: list[tuple[Path, str]] = []
@@ -235,10 +267,12 @@ def _load_plans(
     # (a shared portfolio) is in it once, as the store holds a set. (oxigraph's "union default
     # graph" is a multiset, so COUNT would count such a triple twice.) Each file is loaded twice,
     # into its graph and into the merge: streamed from disk, never a list of quads.
+    # Into the merge the files go as they are (N-Triples, read by the store, not line by line here).
     for group in _groups(files):
-        for graphs, seen in ((group, subjects), ([(path, "") for path, _graph in group], None)):
-            quads = BufferedReader(_Quads(graphs, seen), 1 << 16)
-            store.bulk_load(quads, format=ox.RdfFormat.N_QUADS, lenient=lenient)
+        quads = BufferedReader(_Quads(group, subjects), 1 << 16)
+        store.bulk_load(quads, format=ox.RdfFormat.N_QUADS, lenient=lenient)
+        triples = BufferedReader(_Joined([path for path, _graph in group]), 1 << 16)
+        store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=lenient)
 
 
 UPDATE_AT_MOST = 0.5  # of the plans changed, above which a build's store is loaded from scratch
