@@ -9,10 +9,12 @@ long ones at the end. All write the pages' bodies into a spool folder, and the l
 them into the site in its own order, so the site is the same bytes whatever the number of
 processes and whichever took which page.
 
-A first build starts its helpers as soon as the store is kept (`Helpers.early`) and gives them every
-shared page at once (`Helpers.give`: a first build renders them all), so that they render from when
-their `Pages` are made while the last stage makes its own; another build starts them only once it
-knows the pages to render are many. Once the pages are taken, every process folds and keeps the plans'
+A first build starts its helpers before it loads its store (`Helpers.ahead`: they import what they
+render with meanwhile), gives them what they need once it is kept (`begin`) and every shared page at
+once (`Helpers.give`: a first build renders them all), so that they render from when their `Pages` are
+made while the last stage makes its own (the stage asks what it needs besides while it waits for the
+first helper's part of the action index); another build starts them only once it knows the pages to
+render are many. Once the pages are taken, every process folds and keeps the plans'
 action texts for the site's index (`StreamedIndex.keep`), which the stage would fold alone at its end.
 """
 
