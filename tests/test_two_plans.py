@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
-from hgkbp_ld.render import stage
+from hgkbp_ld.render import shared_things
 from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
 from hgkbp_ld.render.plans import load_plans
 from hgkbp_ld.render.queries import query
@@ -203,20 +203,20 @@ def test_the_subjects_read_as_the_plans_are_preloaded_are_those_the_stage_would_
 ) -> None:
     """A first build's last stage picks what plans share from the named graphs' subjects: those of the plans'
     graphs are read as `preload` streams their dumps (`loading.Subjects`), the other graphs' (the catalogue,
-    the vocabulary) asked; the same IRIs as the scan of the store (`stage._shared_subjects`). Not used when
+    the vocabulary) asked; the same IRIs as the scan of the store (`shared_things.shared_subjects`). Not used when
     the manifest names other plans than those preloaded."""
     manifest = json.loads((two / "manifest.json").read_text())
     plans, base = loading.plan_graphs(manifest), manifest["base"]
-    seen = loading.Subjects(stage._shared_subject(base))
+    seen = loading.Subjects(shared_things.shared_subject(base))
     early = loading.preload(tmp_path / "stores", two, plans, seen)
     store = EmbeddedStore(tmp_path / "stores")
     dataset = store.load(two, early=early)
-    found = stage._preloaded(store, seen, plans, dataset)
-    scanned = stage._shared_subjects(store, base)
+    found = shared_things.preloaded(store, seen, plans, dataset)
+    scanned = shared_things.shared_subjects(store, base)
     assert seen.exact and found is not None and len(scanned) > 20
     assert sorted(found) == sorted(scanned)
     assert f"{ID}bevoegdheid/" in " ".join(found) and not any(f"{ID}actie/" in iri for iri in found)
-    assert stage._preloaded(store, seen, dict(list(plans.items())[:1]), dataset) is None
+    assert shared_things.preloaded(store, seen, dict(list(plans.items())[:1]), dataset) is None
 
 
 def test_subjects_not_read_exactly_from_a_line_leave_the_store_to_be_asked() -> None:

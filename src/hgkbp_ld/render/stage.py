@@ -24,13 +24,10 @@ import json
 import mimetypes
 import os
 import pickle
-import re
 import shutil
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
-
-from rdflib import URIRef
 
 from hgkbp_ld import iris
 from hgkbp_ld.bundled import STATIC
@@ -63,8 +60,7 @@ from hgkbp_ld.render.plan_site import (
     render_plan,
     subjects,
 )
-from hgkbp_ld.render.plans import _PER_PLAN, owner
-from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.plans import owner
 from hgkbp_ld.render.shared import (
     Keys,
     contributions,
@@ -73,12 +69,12 @@ from hgkbp_ld.render.shared import (
     site_key,
     write_records,
 )
+from hgkbp_ld.render.shared_things import preloaded, shared_subject, shared_things
 from hgkbp_ld.render.site import FILE_TYPES, documents, goals
 from hgkbp_ld.render.spread import Helper, Helpers, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
-from hgkbp_ld.store.base import Dataset
-from hgkbp_ld.store.loading import SNAPSHOT, Subjects, plan_graphs, preload
+from hgkbp_ld.store.loading import SNAPSHOT, Subjects, preload
 from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
 SECTIONS = ("resources", "ldes", "versions")  # the index's sections that grow with the plans: streamed
@@ -122,7 +118,7 @@ def render(
     # validation: one core); another takes the last build's store, with only what changed loaded again.
     # A first build's helpers (render.spread) start meanwhile: they are given what they need once it is kept
     ahead = Helpers.ahead(jobs, len(plans)) if plans and previous is None else None
-    seen = Subjects(_shared_subject(base)) if plans and previous is None else None  # read as the plans load
+    seen = Subjects(shared_subject(base)) if plans and previous is None else None  # read as the plans load
     try:
         early = preload(scratch, dist, plans, seen) if plans and previous is None else None
         if early is not None:
@@ -169,7 +165,7 @@ def render(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
     )
-    common_things = _shared_things(store, base, slugs, _preloaded(store, seen, plans, dataset))
+    common_things = shared_things(store, base, slugs, preloaded(store, seen, plans, dataset))
     merged = None
     if not missing:  # every plan's summary is read: what the plans share is known before the pages are made
         merged = _merged(summaries)
@@ -331,30 +327,6 @@ def _merged(summaries: list[dict]) -> tuple[dict[str, list[HistoryEntry]], dict]
     return shared, statistics
 
 
-def _shared_things(store: Store, base: str, slugs: list[str], known: Collection[str] | None = None) -> list[str]:
-    """What plans share that has a page of its own (no plan's own thing), sorted (`known`: the named graphs'
-    subjects `_shared_subject` takes, if known; else `_shared_subjects` asks the store)."""
-    found = _shared_subjects(store, base) if known is None else known
-    return sorted(i for i in found if "#" not in i and owner(_path(i, base)) not in slugs)
-
-
-def _preloaded(
-    store: EmbeddedStore, seen: Subjects | None, plans: dict[str, dict] | None, dataset: Dataset
-) -> set[str] | None:
-    """The named graphs' subjects `_shared_subjects` would find, if `preload` read those of every plan's graph
-    (the manifest names the plans preloaded): theirs, and those of the other graphs (the catalogue, the
-    vocabulary: small) asked of the store. None if not."""
-    if seen is None or not seen.exact or plans != plan_graphs(dataset.manifest):
-        return None
-    found = set(seen.found)
-    planned = {plan["graph"] for plan in plans.values()}
-    for graph in sorted(set(dataset.graphs) - planned):
-        for row in store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
-            if isinstance(row["s"], URIRef) and seen.keep(str(row["s"])):
-                found.add(str(row["s"]))
-    return found
-
-
 def _shared_pages(
     pages: Pages,
     writer: Writer,
@@ -369,7 +341,7 @@ def _shared_pages(
     """The pages of what plans share (each taken from the last build if its key is the one recorded
     there: `render.shared`), and those of a plan's things that another plan names (rendered again,
     from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows by
-    group and the replacements by plan. `named`: the plans, what they share (`_shared_things`), and the
+    group and the replacements by plan. `named`: the plans, what they share (`shared_things`), and the
     plans' things that other plans name."""
     base = pages.base
     slugs, things, mentioned = named
@@ -410,32 +382,6 @@ def _shared_pages(
         if owner(path) not in slugs:
             index.add("versions", path, version_states(entries, counts, upto))
     return rows, overrides
-
-
-def _shared_subjects(store: Store, base: str) -> list[str]:
-    """The subjects of the named graphs whose IRI starts with this site's things' ("{base}/id/") and is not a
-    plan's own thing's (`_shared_subject`): `queries/resources-shared.rq`, or over the embedded store its
-    named graphs' subjects filtered here, as they come (the same IRIs: the query's REGEX is `own`'s)."""
-    listed = getattr(store, "graph_subjects", None)
-    if listed is None:
-        prefix, own = _own(base)
-        text = query("resources-shared").replace("?prefix", json.dumps(prefix)).replace("?own", json.dumps(own))
-        return [str(r["s"]) for r in store.select(text)]
-    shared = _shared_subject(base)
-    return [iri for iri in listed() if shared(iri)]
-
-
-def _own(base: str) -> tuple[str, str]:
-    """This site's things' prefix, and the pattern of a plan's own thing's IRI (`_PER_PLAN` but a plan)."""
-    prefix = iris.thing(base, "")
-    return prefix, f"^{prefix}({'|'.join(sorted(_PER_PLAN - {'beleidsplan'}))})/"
-
-
-def _shared_subject(base: str) -> Callable[[str], bool]:
-    """Whether an IRI is one of this site's things' and not a plan's own thing's (`resources-shared.rq`'s filter)."""
-    prefix, own = _own(base)
-    mine = re.compile(own).search
-    return lambda iri: iri.startswith(prefix) and mine(iri) is None
 
 
 def _sitemap_group(writer: Writer, base: str, group: str, entries: list[Entry], lines: dict[str, list[str]]) -> None:
