@@ -23,7 +23,7 @@ from hgkbp_ld import iris
 from hgkbp_ld.render.pages import bodies
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.render.plans import owner
-from hgkbp_ld.render.stage import _shared_subjects
+from hgkbp_ld.render.shared_things import shared_subjects as _shared_subjects
 from hgkbp_ld.store import EmbeddedStore
 
 

@@ -122,3 +122,18 @@ def test_without_worker_processes_the_build_works_before_the_stage(tmp_path: Pat
 
     assert Runner(1).last(_waits_for_the_build, tmp_path, progress=said.append, before=before) == 7
     assert said == ["written"]
+
+
+def test_the_plans_workers_are_stopped_once_the_last_stages_process_is_started(tmp_path: Path) -> None:
+    """The workers end while the stage's process starts (not before it is started): none is left once the
+    stage is done."""
+    runner = _started(Runner(2))
+    assert runner.pool is not None
+    workers = list(runner.pool._processes.values())  # type: ignore[union-attr]
+    heard = tmp_path / "heard"
+
+    def progress(line: str) -> None:
+        heard.touch()
+
+    runner.last(_says_then_waits, heard, progress=progress)
+    assert runner.pool is None and workers and not any(worker.is_alive() for worker in workers)

@@ -4,13 +4,19 @@ mandates taken by one process one after another (`render.spread`, `render.action
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+import pickle
 from pathlib import Path
+
+import pytest
 
 from hgkbp_ld.render import spread
 from hgkbp_ld.render.actions import PARTS, index_json, index_parts, load_index
 from hgkbp_ld.render.plans import load_plans
 from hgkbp_ld.store import EmbeddedStore
+
+TODAY = dt.date(2026, 12, 1)
 
 
 def _opened(dist: Path) -> tuple[EmbeddedStore, str, list[dict[str, str]]]:
@@ -68,3 +74,42 @@ def test_a_ministers_mandates_are_taken_together_by_one_process(dist_b: Path) ->
         assert [n for n, _iri, _r in group] == sorted(n for n, _iri, _r in group)
     sizes = [len(group) for group in work]
     assert sizes[-2:] == [1, 1] and sizes == sorted(sizes, reverse=True)  # the largest groups of a kind first
+
+
+def test_the_stage_asks_what_it_needs_anyway_while_it_waits_for_a_helpers_part(tmp_path: Path) -> None:
+    """`spread._exchanged`: once this process's parts are given, `meanwhile` is called (once) while another
+    process's part is still to come (the stage asks the catalogue's contributions and the goals then, not
+    after its `Pages`); not when every part is there already."""
+    called: list[int] = []
+
+    def meanwhile() -> None:  # the helper's parts arrive while the stage asks
+        called.append(len(called))
+        for name in PARTS:
+            (tmp_path / name).write_bytes(pickle.dumps([(name,)]))
+
+    found = spread._exchanged(None, tmp_path, (), lambda: True, meanwhile)  # type: ignore[arg-type]
+    assert called == [0] and found == {name: [(name,)] for name in PARTS}
+    assert spread._exchanged(None, tmp_path, (), lambda: True, meanwhile) == found  # type: ignore[arg-type]
+    assert called == [0]
+
+
+def test_helpers_started_ahead_are_given_what_they_need_once_the_store_is_kept(tmp_path: Path) -> None:
+    """A first build's helpers start before the stage loads its store (`Helpers.ahead`: only if a build of that
+    many plans would want them) and are given their `Helper` once it is kept (`begin`): a helper that then
+    cannot open the store fails the stage with its error; helpers not wanted after all (not a first build)
+    are stopped."""
+    plans = tuple(f"p{n}" for n in range(spread.SPREAD_FROM))
+    assert spread.Helpers.ahead(1, len(plans)) is None and spread.Helpers.ahead(2, 1) is None
+    helper = spread.Helper(tmp_path / "no-store", "https://data.vlaanderen.be", TODAY, plans, False, tmp_path / "s", 2)
+    unwanted = spread.Helpers.ahead(2, len(plans))
+    assert unwanted is not None and unwanted.helper is None and len(unwanted._processes) == 1
+    process = unwanted._processes[0][0]
+    assert unwanted.begin(helper, first=False) is None
+    assert not process.is_alive() and process.exitcode == 0 and not unwanted._processes
+    ahead = spread.Helpers.ahead(2, len(plans))
+    assert ahead is not None
+    begun = ahead.begin(helper, first=True)
+    assert begun is ahead and ahead.helper is not None and ahead.helper.index is not None
+    ahead.render([[(0, "https://data.vlaanderen.be/id/mandataris/x", None)]])
+    with pytest.raises(RuntimeError, match=r"(?s)a helper of the last stage failed.*no-store"):
+        ahead.wait()

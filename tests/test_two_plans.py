@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
+from hgkbp_ld.render import shared_things
 from hgkbp_ld.render.actions import StreamedIndex, index_json, load_index
 from hgkbp_ld.render.plans import load_plans
 from hgkbp_ld.render.queries import query
@@ -160,6 +161,18 @@ def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
         assert dataset.graphs[f"{ID}dataset/{OTHER}"] == manifest["plans"][OTHER]["triples"]
 
 
+def test_the_files_read_into_the_merge_as_one_stream_keep_a_last_line_without_a_line_break(tmp_path: Path) -> None:
+    """The plans' files go into the merge as they are, one after another (`loading._Joined`): a file whose last
+    line has no line break does not run into the next one's first."""
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_bytes(b"<https://x/a> <https://x/p> <https://x/o> .")
+    second.write_bytes(b"# a comment\n<https://x/b> <https://x/p> <https://x/o> .\n")
+    store = ox.Store()
+    joined = io.BufferedReader(loading._Joined([first, first, second]), 16)  # read a few bytes at a time
+    store.bulk_load(joined, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    assert {q.subject.value for q in store} == {"https://x/a", "https://x/b"} and len(store) == 2
+
+
 def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scratch(two: Path, tmp_path: Path) -> None:
     """The last stage of a first build loads the plans' dumps while the build writes its manifest
     (`loading.preload`); `load(early=...)` takes that store and loads the rest: the same quads and counts
@@ -183,6 +196,39 @@ def test_plans_preloaded_before_the_manifest_give_the_quads_of_a_load_from_scrat
     again.load(two, early=other)
     assert again.path is not None and not other.exists()
     assert _quads(again) == quads
+
+
+def test_the_subjects_read_as_the_plans_are_preloaded_are_those_the_stage_would_scan_the_store_for(
+    two: Path, tmp_path: Path
+) -> None:
+    """A first build's last stage picks what plans share from the named graphs' subjects: those of the plans'
+    graphs are read as `preload` streams their dumps (`loading.Subjects`), the other graphs' (the catalogue,
+    the vocabulary) asked; the same IRIs as the scan of the store (`shared_things.shared_subjects`). Not used when
+    the manifest names other plans than those preloaded."""
+    manifest = json.loads((two / "manifest.json").read_text())
+    plans, base = loading.plan_graphs(manifest), manifest["base"]
+    seen = loading.Subjects(shared_things.shared_subject(base))
+    early = loading.preload(tmp_path / "stores", two, plans, seen)
+    store = EmbeddedStore(tmp_path / "stores")
+    dataset = store.load(two, early=early)
+    found = shared_things.preloaded(store, seen, plans, dataset)
+    scanned = shared_things.shared_subjects(store, base)
+    assert seen.exact and found is not None and len(scanned) > 20
+    assert sorted(found) == sorted(scanned)
+    assert f"{ID}bevoegdheid/" in " ".join(found) and not any(f"{ID}actie/" in iri for iri in found)
+    assert shared_things.preloaded(store, seen, dict(list(plans.items())[:1]), dataset) is None
+
+
+def test_subjects_not_read_exactly_from_a_line_leave_the_store_to_be_asked() -> None:
+    """`loading.Subjects` takes a plain IRI (those `keep` takes) and passes a blank node; a subject written with
+    escapes or not as an IRI makes it inexact (the store is asked then)."""
+    seen = loading.Subjects(lambda iri: iri.startswith("https://x/"))
+    assert seen.see(b'<https://x/a> <https://x/p> "1" .') == b"<https://x/a> "
+    assert seen.see(b"<https://y/b>\t<https://x/p> <https://x/a> .") == b"<https://y/b>\t"
+    assert seen.see(b"_:b1 <https://x/p> <https://x/a> .") == b"_:b1 "
+    assert seen.found == {"https://x/a"} and seen.exact
+    seen.see(b"<https://x/\\u00e9> <https://x/p> <https://x/a> .")
+    assert not seen.exact and seen.found == {"https://x/a"}
 
 
 def _quads(store: EmbeddedStore) -> set[ox.Quad]:

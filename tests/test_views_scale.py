@@ -14,7 +14,7 @@ from hgkbp_ld.render import views as views_module
 from hgkbp_ld.render.pages import minister_timelines
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.render.queries import query
-from hgkbp_ld.render.stage import _shared_subjects
+from hgkbp_ld.render.shared_things import shared_subjects as _shared_subjects
 from hgkbp_ld.render.views import Views
 from hgkbp_ld.store import EmbeddedStore
 from tests.shared import stage_views

@@ -9,10 +9,12 @@ long ones at the end. All write the pages' bodies into a spool folder, and the l
 them into the site in its own order, so the site is the same bytes whatever the number of
 processes and whichever took which page.
 
-A first build starts its helpers as soon as the store is kept (`Helpers.early`) and gives them every
-shared page at once (`Helpers.give`: a first build renders them all), so that they render from when
-their `Pages` are made while the last stage makes its own; another build starts them only once it
-knows the pages to render are many. Once the pages are taken, every process folds and keeps the plans'
+A first build starts its helpers before it loads its store (`Helpers.ahead`: they import what they
+render with meanwhile), gives them what they need once it is kept (`begin`) and every shared page at
+once (`Helpers.give`: a first build renders them all), so that they render from when their `Pages` are
+made while the last stage makes its own (the stage asks what it needs besides while it waits for the
+first helper's part of the action index); another build starts them only once it knows the pages to
+render are many. Once the pages are taken, every process folds and keeps the plans'
 action texts for the site's index (`StreamedIndex.keep`), which the stage would fold alone at its end.
 """
 
@@ -22,8 +24,10 @@ import dataclasses
 import datetime as dt
 import functools
 import multiprocessing as mp
+import os
 import pickle
 import shutil
+import sys
 import threading
 import time
 import traceback
@@ -81,18 +85,20 @@ Work = list[list[tuple[int, str, list | None]]]
 
 class Helpers:
     """The helper processes (`jobs` - 1), started, each making its `Pages` until it is given work
-    (`render`) or none (`stop`)."""
+    (`render`) or none (`stop`). `helper`: what they need, or None if they are started before it is known
+    (`ahead`) and given it later (`begin`)."""
 
-    def __init__(self, helper: Helper) -> None:
+    def __init__(self, helper: Helper | None, jobs: int | None = None) -> None:
         self.helper = helper
         context = mp.get_context("spawn")  # a helper starts clean, not from the stage's heap
         self.next: Synchronized = context.Value("q", 0)  # type: ignore[assignment]
         self.given: Work | None = None  # the pages given before the stage made its own `Pages` (`give`)
+        self.meanwhile: Callable[[], object] | None = None  # what the stage does while it waits for a part (`parts`)
         self._processes: list[tuple[BaseProcess, Connection]] = []
         self._sending: list[threading.Thread] = []
-        if helper.index is not None:
+        if helper is not None and helper.index is not None:
             _fresh(helper.index)
-        for number in range(max(helper.jobs - 1, 0)):
+        for number in range(max((helper.jobs if helper is not None else jobs or 1) - 1, 0)):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(helper, self.next, theirs, number), daemon=True)
             process.start()
@@ -103,25 +109,50 @@ class Helpers:
     def early(cls, helper: Helper, *, first: bool) -> Helpers | None:
         """Started now if the build is a first one (no shared page recorded: every one is rendered) of
         plans enough that `Spread` will want them, and may use more than one process."""
-        if first and helper.jobs >= 2 and len(helper.slugs) * max(SPREAD_PAGES, 1) >= SPREAD_FROM:
-            return cls(dataclasses.replace(helper, index=helper.spool.with_name(f"{helper.spool.name}-index")))
+        if first and _wanted(helper.jobs, len(helper.slugs)):
+            return cls(_indexed(helper))
         return None
+
+    @classmethod
+    def ahead(cls, jobs: int, plans: int) -> Helpers | None:
+        """Started before the stage loads its store (a first build's, whose helpers `early` will want: its
+        `Helper` is known once the store is kept, `begin`), if a build of `plans` plans would want them: they
+        import what they render with meanwhile (~1 s of CPU each), not once the store is kept, when the
+        stage soon waits for the first helper's part of the action index (`parts`)."""
+        return cls(None, jobs) if _wanted(jobs, plans) else None
+
+    def begin(self, helper: Helper, *, first: bool) -> Helpers | None:
+        """The helpers started `ahead`, given `helper` if `early` would start them; else stopped (None)."""
+        if not (first and _wanted(helper.jobs, len(helper.slugs))):
+            self.stop()
+            return None
+        self.helper = helper = _indexed(helper)
+        assert helper.index is not None
+        _fresh(helper.index)
+        for _process, connection in self._processes:
+            try:
+                connection.send(helper)
+            except OSError:  # it failed while starting: `wait` says why
+                pass
+        return self
 
     def parts(self, store: Store) -> dict[str, list[tuple]]:
         """The action index's parts for the stage's `Pages` (`make_pages`' `parts`): those it makes
         (`STAGE_PARTS`), given to the helpers, and those the first helper makes (`HELPER_PARTS`), once given
         (or, if it ended, none: the stage makes them then)."""
-        first = self._processes[0][0] if self._processes and self.helper.index is not None else None
+        helper = self.helper
+        first = self._processes[0][0] if self._processes and helper is not None and helper.index is not None else None
         if first is None:
             return {}
-        assert self.helper.index is not None
-        return _exchanged(store, self.helper.index, STAGE_PARTS, first.is_alive)
+        assert helper is not None and helper.index is not None
+        return _exchanged(store, helper.index, STAGE_PARTS, first.is_alive, self.meanwhile)
 
     def give(self, todo: list[tuple[str, list[Entry] | None]], store: Store) -> None:
         """Give the helpers every page of `todo` (IRI, its versions) now, before the stage made its own
         `Pages` (a first build renders every shared page, known from the plans' summaries and the store):
         they render from when their `Pages` are made, not from when the stage's are. `Spread` is then made
         with the same `todo` and takes its part."""
+        assert self.helper is not None
         _fresh(self.helper.spool)
         self.given = _work(self.helper.base, todo, together(store))
         self.render(self.given)
@@ -171,7 +202,7 @@ class Helpers:
         for _process, connection in self._processes:
             connection.close()
         self._processes, self._sending = [], []
-        if self.helper.index is not None:
+        if self.helper is not None and self.helper.index is not None:
             shutil.rmtree(self.helper.index, ignore_errors=True)
 
 
@@ -235,6 +266,16 @@ class Spread:
     def close(self) -> None:
         if self.spool is not None:
             shutil.rmtree(self.spool, ignore_errors=True)
+
+
+def _wanted(jobs: int, plans: int) -> bool:
+    """Whether a first build of `plans` plans on `jobs` processes renders its shared pages with helpers."""
+    return jobs >= 2 and plans * max(SPREAD_PAGES, 1) >= SPREAD_FROM
+
+
+def _indexed(helper: Helper) -> Helper:
+    """`helper` with the folder where the processes give each other the action index's parts."""
+    return dataclasses.replace(helper, index=helper.spool.with_name(f"{helper.spool.name}-index"))
 
 
 def _fresh(spool: Path) -> None:
@@ -343,9 +384,17 @@ def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None
         (spool / f"{number}.{position}.{extension}.{media_type.replace('/', '_')}").write_bytes(body)
 
 
-def _exchanged(store: Store, folder: Path, mine: tuple[str, ...], alive: Callable[[], bool]) -> dict[str, list[tuple]]:
+def _exchanged(
+    store: Store,
+    folder: Path,
+    mine: tuple[str, ...],
+    alive: Callable[[], bool],
+    meanwhile: Callable[[], object] | None = None,
+) -> dict[str, list[tuple]]:
     """The action index's parts `mine`, made here and given to the other processes (a file each in `folder`,
-    whole when it has its name), and every other part once given (those of a process that ended: none)."""
+    whole when it has its name), and every other part once given (those of a process that ended: none).
+    `meanwhile`: called once if a part is still to come when this process's are given (work it does in
+    any case, done while it would wait)."""
     found = index_parts(store, mine)
     for name, rows in found.items():
         (folder / f".{name}").write_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
@@ -354,16 +403,24 @@ def _exchanged(store: Store, folder: Path, mine: tuple[str, ...], alive: Callabl
         while name not in found and alive():
             if (folder / name).exists():
                 found[name] = pickle.loads((folder / name).read_bytes())
+            elif meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             else:
                 time.sleep(0.02)
     return found
 
 
-def _serve(helper: Helper, next_one: Synchronized, connection: Connection, number: int = 0) -> None:
+def _serve(helper: Helper | None, next_one: Synchronized, connection: Connection, number: int = 0) -> None:
     """In a helper process (the `number`th): the same `Pages` as the last stage's, over the kept store,
     read-only (the action index made with the stage: its parts `HELPER_PARTS` by the first helper); then
-    the pages it takes of the work it is given (None: no work). Says None when done, else what failed."""
+    the pages it takes of the work it is given (None: no work). Says None when done, else what failed.
+    `helper` None: started ahead (`Helpers.ahead`), it is given once the store is kept (None: not wanted)."""
     try:
+        if helper is None:
+            helper = connection.recv()
+            if helper is None:
+                return
         store = EmbeddedStore.read_only(helper.store)
         context = RenderContext(helper.spool, None, 0, helper.today, len(helper.slugs), {})
         folder, stage = helper.index, mp.parent_process()
@@ -381,6 +438,12 @@ def _serve(helper: Helper, next_one: Synchronized, connection: Connection, numbe
         return
     except Exception:  # any failure is the stage's, told with its traceback
         connection.send(traceback.format_exc())
+        return
+    # Done and said so; every file it wrote is closed. It ends without freeing its objects one by one (its
+    # `Pages`, the action index: ~600 MiB at 1000 plans), which the stage would wait for (`Helpers.wait`)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 __all__ = ["COSTLIEST", "SPREAD_FROM", "SPREAD_PAGES", "Helper", "Helpers", "Spread", "sitemap_of", "together"]

@@ -24,7 +24,6 @@ import json
 import mimetypes
 import os
 import pickle
-import re
 import shutil
 import time
 from collections.abc import Callable
@@ -61,8 +60,7 @@ from hgkbp_ld.render.plan_site import (
     render_plan,
     subjects,
 )
-from hgkbp_ld.render.plans import _PER_PLAN, owner
-from hgkbp_ld.render.queries import query
+from hgkbp_ld.render.plans import owner
 from hgkbp_ld.render.shared import (
     Keys,
     contributions,
@@ -71,11 +69,12 @@ from hgkbp_ld.render.shared import (
     site_key,
     write_records,
 )
+from hgkbp_ld.render.shared_things import preloaded, shared_subject, shared_things
 from hgkbp_ld.render.site import FILE_TYPES, documents, goals
 from hgkbp_ld.render.spread import Helper, Helpers, Spread
 from hgkbp_ld.render.templates import environment
 from hgkbp_ld.store import EmbeddedStore, Store
-from hgkbp_ld.store.loading import SNAPSHOT, preload
+from hgkbp_ld.store.loading import SNAPSHOT, Subjects, preload
 from hgkbp_ld.web.conneg import RESOURCE_FORMATS
 
 SECTIONS = ("resources", "ldes", "versions")  # the index's sections that grow with the plans: streamed
@@ -116,12 +115,20 @@ def render(
     scratch = dist / ".render-store"
     store = EmbeddedStore(scratch)  # on disk, so that the build can keep it for the servers (SNAPSHOT)
     # A first build loads its plans into the store while the build writes its manifest (the catalogue's
-    # validation: one core); another takes the last build's store, with only what changed loaded again
-    early = preload(scratch, dist, plans) if plans and previous is None else None
-    if early is not None:
-        progress(f"{len(plans or {})} plan(s) loaded into the store in {time.perf_counter() - began:.1f} s")
-    ready()
-    dataset = store.load(dist, previous=previous.parent if previous is not None else None, early=early)
+    # validation: one core); another takes the last build's store, with only what changed loaded again.
+    # A first build's helpers (render.spread) start meanwhile: they are given what they need once it is kept
+    ahead = Helpers.ahead(jobs, len(plans)) if plans and previous is None else None
+    seen = Subjects(shared_subject(base)) if plans and previous is None else None  # read as the plans load
+    try:
+        early = preload(scratch, dist, plans, seen) if plans and previous is None else None
+        if early is not None:
+            progress(f"{len(plans or {})} plan(s) loaded into the store in {time.perf_counter() - began:.1f} s")
+        ready()
+        dataset = store.load(dist, previous=previous.parent if previous is not None else None, early=early)
+    except BaseException:
+        if ahead is not None:
+            ahead.stop()
+        raise
     manifest = dataset.manifest
     folder = dist / f"{SITE}.{dataset.version[:16]}"
     if site is not None and site.exists():
@@ -150,21 +157,27 @@ def render(
         early=early,
     )
     records = read_records(previous.parent if previous is not None else None)
-    helpers = Helpers.early(helper, first=not records)  # they make their Pages while this process makes its own
+    # they make their Pages while this process makes its own
+    helpers = ahead.begin(helper, first=not records) if ahead is not None else Helpers.early(helper, first=not records)
     if store.reloaded is not None:
         progress(f"the last build's store taken, {len(store.reloaded)} graph(s) of it loaded again")
     progress(
         f"rendering what the plans share (today is {today.isoformat()}); {len(fragments)} plan(s) rendered"
         f" by their own build or taken from the last one, {len(missing)} rendered here"
     )
-    common_things = _shared_things(store, base, slugs)
+    common_things = shared_things(store, base, slugs, preloaded(store, seen, plans, dataset))
     merged = None
     if not missing:  # every plan's summary is read: what the plans share is known before the pages are made
         merged = _merged(summaries)
         if helpers is not None:  # a first build renders every shared page: its helpers start on them at once
             helpers.give([(iri, merged[0].get(iri)) for iri in common_things], store)
+    catalogue = manifest.get("catalogue", {}).get("graph")
+    asked = _Asked(store, base, slugs, catalogue)
     parts = helpers.parts if helpers is not None else None  # the action index made with the helpers
+    if helpers is not None:  # asked while it would wait for the first helper's part of the action index
+        helpers.meanwhile = asked
     pages = make_pages(store, base, context, slugs, datasets=bool(missing or mentioned), parts=parts)
+    asked()  # (if it was not)
     things = subjects(store, base) if missing else []
     for slug in missing:  # no fragment: a plan's pages from the whole dataset, as a fragment
         histories = Histories.load(dist, _plan_part(manifest, slug), base)
@@ -182,11 +195,10 @@ def render(
     told_shown = told if len(slugs) == 1 else None  # what a shared page's footer shows (templates/base.html)
     fallback = latest_time(times, told)
     index = IndexWriter(folder, SECTIONS)
-    catalogue = manifest.get("catalogue", {}).get("graph")
     keys = Keys(
         site_key(software(), base, day or today.isoformat(), pages.plans, slugs, pages.common["version"], told_shown),
         {s["slug"]: s.get("contributions", {}) for s in summaries},
-        contributions(graph_of(store, catalogue), base, slugs) if catalogue else {},
+        asked.contributions,
         records,
         previous,
     )
@@ -199,7 +211,11 @@ def render(
     }
     # made before the shared pages, written after them: while this process makes them, its helpers render
     made = documents(
-        base, dataset, environment(base), dist, {**common, "plans": _with_goals(pages.plans, goals(store, base))}
+        base,
+        dataset,
+        environment(base),
+        dist,
+        {**common, "plans": _with_goals(pages.plans, asked.goals)},
     )
     rows, overrides = _shared_pages(
         pages,
@@ -278,6 +294,26 @@ def render(
     return folder
 
 
+class _Asked:
+    """What the stage asks the store besides its `Pages`: the catalogue's `contributions` (for `Keys`) and the
+    landing page's goals; asked when called, once (while the stage would wait for its first helper's part of
+    the action index: `Helpers.parts`, or else right after its `Pages` are made)."""
+
+    def __init__(self, store: Store, base: str, slugs: list[str], catalogue: str | None) -> None:
+        self._store: Store | None = store  # released once asked
+        self._named = base, slugs, catalogue
+        self.contributions: dict[str, str] = {}
+        self.goals: list[dict[str, str]] = []
+
+    def __call__(self) -> None:
+        store, self._store = self._store, None
+        if store is None:
+            return
+        base, slugs, catalogue = self._named
+        self.contributions = contributions(graph_of(store, catalogue), base, slugs) if catalogue else {}
+        self.goals = goals(store, base)
+
+
 def _merged(summaries: list[dict]) -> tuple[dict[str, list[HistoryEntry]], dict]:
     """The versions of what plans share (IRI -> its versions in every plan) and the plans' statistics, taken
     out of the plans' summaries (in the plans' order: an object's versions as the plans list them) as they
@@ -289,11 +325,6 @@ def _merged(summaries: list[dict]) -> tuple[dict[str, list[HistoryEntry]], dict]
             shared.setdefault(iri, []).extend(HistoryEntry.recorded(e) for e in entries)
         statistics.update(summary.pop("statistics"))
     return shared, statistics
-
-
-def _shared_things(store: Store, base: str, slugs: list[str]) -> list[str]:
-    """What plans share that has a page of its own (no plan's own thing), sorted."""
-    return sorted(i for i in _shared_subjects(store, base) if "#" not in i and owner(_path(i, base)) not in slugs)
 
 
 def _shared_pages(
@@ -310,7 +341,7 @@ def _shared_pages(
     """The pages of what plans share (each taken from the last build if its key is the one recorded
     there: `render.shared`), and those of a plan's things that another plan names (rendered again,
     from the whole dataset: they replace the plan's own in the index). Returns the sitemap rows by
-    group and the replacements by plan. `named`: the plans, what they share (`_shared_things`), and the
+    group and the replacements by plan. `named`: the plans, what they share (`shared_things`), and the
     plans' things that other plans name."""
     base = pages.base
     slugs, things, mentioned = named
@@ -351,20 +382,6 @@ def _shared_pages(
         if owner(path) not in slugs:
             index.add("versions", path, version_states(entries, counts, upto))
     return rows, overrides
-
-
-def _shared_subjects(store: Store, base: str) -> list[str]:
-    """The subjects of the named graphs whose IRI starts with this site's things' ("{base}/id/") and is not a
-    plan's own thing's (`_PER_PLAN` but a plan): `queries/resources-shared.rq`, or over the embedded store
-    its named graphs' subjects filtered here, as they come (the same IRIs: the query's REGEX is `own`'s)."""
-    prefix = iris.thing(base, "")
-    own = f"^{prefix}({'|'.join(sorted(_PER_PLAN - {'beleidsplan'}))})/"
-    subjects = getattr(store, "graph_subjects", None)
-    if subjects is None:
-        text = query("resources-shared").replace("?prefix", json.dumps(prefix)).replace("?own", json.dumps(own))
-        return [str(r["s"]) for r in store.select(text)]
-    mine = re.compile(own).search
-    return [iri for iri in subjects() if iri.startswith(prefix) and mine(iri) is None]
 
 
 def _sitemap_group(writer: Writer, base: str, group: str, entries: list[Entry], lines: dict[str, list[str]]) -> None:
