@@ -73,6 +73,7 @@ class Writers:
         if any(a != b and a.startswith(b) for a in namespaces for b in namespaces):
             raise ValueError("a namespace inside another: which prefix pyoxigraph picks is not followed")
         self.prefixes = dict(prefixes)
+        self.namespaces = tuple(namespaces)
         self.by_namespace = {namespace: prefix for prefix, namespace in prefixes.items()}
         node = pyoxigraph.NamedNode("urn:x")
         probe = pyoxigraph.Triple(node, node, node)
@@ -158,6 +159,8 @@ class Writers:
         return forms[_ABOUT] or self._make(forms, _ABOUT, iri)
 
     def _turtle_iri(self, iri: str) -> str:  # (`iri` checked by `_make`)
+        if not iri.startswith(self.namespaces):  # (one call: most IRIs are in none)
+            return f"<{iri}>"
         for prefix, namespace in self.prefixes.items():
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -284,10 +287,26 @@ class Writers:
         """A subject's Turtle and its rdf:about value, as UTF-8 (raises `Unsupported`)."""
         held = self._iris.get(id(subject))
         forms = held[1] if held is not None and held[0] is subject else self._forms(subject)
-        return (
-            forms[_TURTLE_BYTES] or self._make(forms, _TURTLE_BYTES, subject),
-            forms[_ABOUT_BYTES] or self._make(forms, _ABOUT_BYTES, subject),
-        )
+        turtle, about = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES]
+        if turtle is None or about is None:
+            turtle, about = self._both_bytes(forms, subject)
+        return turtle, about
+
+    def _both_bytes(self, forms: list, term: Node) -> tuple[bytes, bytes]:
+        """An IRI's Turtle and XML attribute value as UTF-8 (`_make`'s, made in one call), kept in its forms."""
+        text = str(term)
+        if not forms[_CHECKED]:
+            if not _IRI.match(text):
+                raise Unsupported(f"an IRI to check: {text}")
+            forms[_CHECKED] = True
+        turtle = forms[_TURTLE]
+        if turtle is None:
+            turtle = forms[_TURTLE] = self._turtle_iri(text)
+        about = forms[_ABOUT]
+        if about is None:
+            about = forms[_ABOUT] = _xml_iri(text)
+        found = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES] = turtle.encode(), about.encode()
+        return found
 
     def pair_bytes(self, p: Node, o: Node) -> tuple[bytes, bytes, bytes, bytes, bool, tuple]:
         """`_pair`'s Turtle and RDF/XML parts as UTF-8 (after a new subject, after the same predicate,
@@ -304,8 +323,9 @@ class Writers:
         if kind is URIRef:
             held = self._iris.get(id(o))
             forms = held[1] if held is not None and held[0] is o else self._forms(o)
-            written = forms[_TURTLE_BYTES] or self._make(forms, _TURTLE_BYTES, o)
-            about = forms[_ABOUT_BYTES] or self._make(forms, _ABOUT_BYTES, o)
+            written, about = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES]
+            if written is None or about is None:
+                written, about = self._both_bytes(forms, o)
             line = b"".join((record[3], b' rdf:resource="', about, b'"/>\n'))
             typed = record[5]
         else:
@@ -462,7 +482,7 @@ class Writers:
 
     def _turtle_literal(self, literal: Literal) -> str:
         text = str(literal)
-        if _ODD_TEXT.search(text):
+        if not text.isprintable() and _ODD_TEXT.search(text):  # (a control character is not printable)
             raise Unsupported("a control character")
         language, datatype = literal.language, literal.datatype
         if datatype is not None and datatype != _XSD_STRING:
