@@ -3,7 +3,7 @@ triples; a file read into an rdflib graph by pyoxigraph's parsers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from operator import itemgetter
@@ -73,7 +73,7 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them. Inside
     `keeping`, the pieces of a graph serialised in every format are kept for `serialise_union`."""
     if len(graph) <= _ONE_PASS:
-        found = _one_pass(graph, graph.unordered() if type(graph) is Triples else graph, formats)
+        found = _one_pass(graph, formats)
         if found is not None:
             return found
     triples = list(graph)
@@ -140,14 +140,16 @@ def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> 
     return lines, order
 
 
-_ENTRIES: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
+_PAIRS: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
+_ENTRIES: dict[int, tuple] = {}  # object -> the last of its entries made or asked for (most objects have one)
+_FORMER: dict[tuple[int, int], tuple] = {}  # the entries `_PAIRS` held when it was last full (`_kept`)
 _SUBJECTS: dict[int, tuple] = {}  # a subject's parts in every format (`_subject`), by its identity (held)
 _TAIL = 8  # where an entry has its N-Triples line after the subject (before it: `Writers.pair_bytes`'s parts)
 _first = itemgetter(0)
 _tail = itemgetter(_TAIL)
 
 
-def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+def _one_pass(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes] | None:
     """`serialise_all` of a page's graph, each statement's (predicate, object) looked up once for every
     format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML parts (`Writers.pair_bytes`), its
     JSON-LD key and value (`Compactor`)), not once per format; the statements grouped by subject, each
@@ -155,29 +157,29 @@ def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> 
     decides, an IRI holds no `>`), then written: N-Triples, Turtle and RDF/XML a subject at a time
     (`Writers.groups`), the JSON-LD nodes as `Compactor.compact_sorted` makes them (`jsonld._group_nodes`:
     a node's arrays are sorted and the nodes ordered by their ids' text, so the order read does not show:
-    the triples are read in any order, a `Triples`'s as added).
+    a `Triples`'s statements are read from its subject index).
     None where a statement is of another shape (a blank node, a term these writers leave to pyoxigraph
     or rdflib): `serialise_all` then writes the graph as before."""
     entries = _ENTRIES
-    groups: dict[URIRef, list] = {}
-    for s, p, o in triples:
-        entry = entries.get((id(p), id(o)))
-        if entry is None or entry[0] is not p or entry[1] is not o:
-            entry = _entry(p, o)
+    groups: dict[Node, list] = {}
+    for s, p, o in graph.unordered() if type(graph) is Triples else graph:
+        entry = entries.get(id(o))  # an entry holds its object: while it is kept, the object's id is its
+        if entry is None or entry[0] is not p:
+            entry = _other(p, o)
             if entry is None:
                 return None
         group = groups.get(s)
         if group is None:
-            if type(s) is not URIRef:  # (a term of another type is never equal to a URIRef)
-                return None
             groups[s] = [entry]
         else:
             group.append(entry)
     known = _SUBJECTS
     ordered = []
     for s, group in groups.items():
-        subject = known.get(id(s))
-        if subject is None or subject[0] is not s:
+        subject = known.get(id(s))  # (held by its parts)
+        if subject is None:
+            if type(s) is not URIRef:  # (a term of another type is never equal to a URIRef)
+                return None
             subject = _subject(s)
         if len(group) > 1:
             group.sort(key=_tail)  # as UTF-8: in the order of their text (UTF-8 keeps the code points' order)
@@ -208,7 +210,7 @@ def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> 
                 written = _turtle_and_rdf_xml_of(ordered, ntriples, blocks)
                 if pieces is not None and blocks:
                     pieces.subjects.extend(
-                        (key, line, *block) for (key, _s, _g), line, block in zip(ordered, lines, blocks, strict=True)
+                        (item[0], line, *block) for item, line, block in zip(ordered, lines, blocks, strict=True)
                     )
             found[fmt] = written[fmt]
     if pieces is not None and pieces.nodes and pieces.subjects:
@@ -219,7 +221,7 @@ def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> 
 def _turtle_and_rdf_xml_of(ordered: list, ntriples: bytes, blocks: list | None) -> dict[str, bytes]:
     """`_turtle_and_rdf_xml` of `_one_pass`'s subjects (each statement's parts found already)."""
     try:
-        if any(subject[1] is None for _key, subject, _group in ordered):
+        if any(item[1][1] is None for item in ordered):
             raise Unwritten("a subject these writers leave to pyoxigraph")
         turtle, rdf_xml = _writers().groups(ordered, blocks)
         return {"ttl": turtle, "rdf": rdf_xml}
@@ -228,6 +230,17 @@ def _turtle_and_rdf_xml_of(ordered: list, ntriples: bytes, blocks: list | None) 
             blocks.clear()
         parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
         return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
+
+
+def _other(p: Node, o: Node) -> tuple | None:
+    """The entry of a (predicate, object) not found by the object alone (`_ENTRIES` keeps the last entry
+    made of each object): by both (`_PAIRS`, `_FORMER`), or made (`_entry`)."""
+    entry = _PAIRS.get((id(p), id(o)))
+    if entry is not None:
+        _ENTRIES[id(o)] = entry
+        return entry
+    entry = _FORMER.get((id(p), id(o)))  # (an entry holds its terms: their ids are theirs while it is kept)
+    return _entry(p, o) if entry is None else _kept(entry)
 
 
 def _subject(s: URIRef) -> tuple:
@@ -251,7 +264,7 @@ def _entry(p: Node, o: Node) -> tuple | None:
     Turtle and RDF/XML parts (UTF-8) and predicate record, its N-Triples line after the subject (UTF-8),
     its JSON-LD key and value, whether `_group_nodes` leaves the document to `compact_sorted` (a float, a
     falsy value, which `compact` keeps or drops by the order read, a key before "@id"): each made once,
-    not on every page. Remembered by the terms' identities (both held)."""
+    not on every page. Remembered by the terms' identities (both held: `_kept`)."""
     try:
         pair = _writers().pair_bytes(p, o)
         key, value, _p, _o, odd = _compactor()._statement(p, o, keep=False)
@@ -261,9 +274,21 @@ def _entry(p: Node, o: Node) -> tuple | None:
         tail = "".join(("> <", p, "> <", o, "> .\n"))
     else:
         tail = "".join(("> <", p, "> ", _literal_text(o), " .\n"))
-    if len(_ENTRIES) >= _REMEMBERED:
+    return _kept((p, o, *pair, tail.encode(), key, value, odd or not value))
+
+
+def _kept(entry: tuple) -> tuple:
+    """An entry remembered by its terms' identities (`_PAIRS`, `_ENTRIES`). When `_REMEMBERED` are kept,
+    they become the former ones (`_FORMER`, the ones before forgotten): an entry asked for again is taken
+    back, so that what every plan's pages write (a class, a portfolio, a minister's label: the store's
+    terms are made once a process) is not made anew when the table is full, only what was not asked."""
+    global _FORMER
+    if len(_PAIRS) >= _REMEMBERED:
+        _FORMER = dict(_PAIRS)
         _ENTRIES.clear()
-    entry = _ENTRIES[(id(p), id(o))] = (p, o, *pair, tail.encode(), key, value, odd or not value)
+        _PAIRS.clear()
+    p, o = entry[0], entry[1]
+    _ENTRIES[id(o)] = _PAIRS[(id(p), id(o))] = entry
     return entry
 
 
