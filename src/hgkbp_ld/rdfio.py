@@ -221,8 +221,6 @@ def _one_pass(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes] | 
 def _turtle_and_rdf_xml_of(ordered: list, ntriples: bytes, blocks: list | None) -> dict[str, bytes]:
     """`_turtle_and_rdf_xml` of `_one_pass`'s subjects (each statement's parts found already)."""
     try:
-        if any(item[1][1] is None for item in ordered):
-            raise Unwritten("a subject these writers leave to pyoxigraph")
         turtle, rdf_xml = _writers().groups(ordered, blocks)
         return {"ttl": turtle, "rdf": rdf_xml}
     except Unwritten:  # a subject or a class these writers leave to pyoxigraph (no blocks kept)

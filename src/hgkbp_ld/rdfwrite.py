@@ -241,13 +241,16 @@ class Writers:
 
     def groups(self, ordered: list[tuple], blocks: list[tuple[bytes, bytes]] | None = None) -> tuple[bytes, bytes]:
         """`both` of a page's statements grouped by subject (`rdfio._one_pass`): each item (anything, the
-        subject's `subject_bytes`, its entries sorted: `pair_bytes`'s parts at `_FIRST`... `_TYPED`, the
-        predicate's record at `_VERB_OF`), in the subjects' order, written as UTF-8 from parts encoded once.
-        `blocks`: each subject's Turtle and RDF/XML (without the heads and the tail) appended to it."""
+        subject's parts (its `subject_bytes` at 1 and 2, None where it raised `Unsupported`), its entries
+        sorted: `pair_bytes`'s parts at `_FIRST`... `_TYPED`, the predicate's record at `_VERB_OF`), in the
+        subjects' order, written as UTF-8 from parts encoded once. `blocks`: each subject's Turtle and
+        RDF/XML (without the heads and the tail) appended to it."""
         turtle: list[bytes] = []
         xml: list[bytes] = [self.xml_head_bytes]
         add, put, join = turtle.append, xml.append, b"".join
         for _key, subject, group in ordered:
+            if subject[1] is None:
+                raise Unsupported("a subject these writers leave to pyoxigraph")
             first = group[0]
             if len(group) == 1:
                 written = join((subject[1], first[_FIRST], b" .\n"))
