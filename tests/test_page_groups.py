@@ -1,0 +1,113 @@
+"""A page's formats written a subject at a time (`rdfio._one_pass`, `Writers.groups`, `jsonld._group_nodes`)
+from entries found by their object alone (`rdfio._ENTRIES`, the pairs behind it, the former entries of a
+full table) and made from UTF-8 parts (`Writers.pair_bytes`, `subject_bytes`): the bytes of the path a
+graph of more statements takes (`_lines`, `Writers.both`, `Compactor.compact_sorted`), in each case."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+from hgkbp_ld import rdfio, rdfwrite
+from hgkbp_ld.iris import BP
+from hgkbp_ld.triples import Triples
+from tests.test_one_pass import FORMATS, LONGER, SHORTER, THING, both_ways
+from tests.test_rdf_writers import EX, odd_literals
+
+OTHER = URIRef("https://data.vlaanderen.be/id/bevoegdheid/cultuur")
+
+
+def test_an_object_under_two_predicates_on_one_page_and_on_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_ENTRIES` keeps one entry an object: an object met under another predicate is found by both terms
+    (`_PAIRS`) or made; each page the same bytes as the other path, however the pages follow."""
+    pages = [
+        [
+            (THING, BP.verantwoordelijke, OTHER),
+            (THING, BP.samenwerkingMet, OTHER),
+            (LONGER, BP.verantwoordelijke, OTHER),
+        ],
+        [(LONGER, BP.samenwerkingMet, OTHER), (OTHER, SKOS.prefLabel, Literal("Cultuur", lang="nl"))],
+        [(SHORTER, BP.verantwoordelijke, OTHER), (SHORTER, BP.samenwerkingMet, OTHER)],
+    ]
+    for order in (pages, pages[::-1], [pages[0], pages[2], pages[0], pages[1]]):
+        rdfio._ENTRIES.clear()
+        rdfio._PAIRS.clear()
+        for triples in order:
+            both_ways(monkeypatch, Triples(triples))
+
+
+def test_a_full_tables_entries_are_taken_back_and_write_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When `_REMEMBERED` entries are kept they become the former ones: an entry asked for again is the
+    one made before (not made anew), and the pages' bytes are those of the other path."""
+    monkeypatch.setattr(rdfio, "_REMEMBERED", 4)
+    rdfio._ENTRIES.clear()
+    rdfio._PAIRS.clear()
+    label = Literal("gedeeld", lang="nl")
+    triples = [(URIRef(f"https://data.vlaanderen.be/id/actie/p/{n}"), RDFS.label, Literal(f"a{n}")) for n in range(6)]
+    first = Triples([(THING, DCTERMS.title, label), (THING, RDF.type, BP.Actie)])
+    before = rdfio.serialise_all(first, FORMATS)
+    made = rdfio._PAIRS[(id(DCTERMS.title), id(label))]
+    rdfio.serialise_all(Triples(triples), FORMATS)  # fills the table: the first page's entries become former ones
+    assert (id(DCTERMS.title), id(label)) not in rdfio._PAIRS
+    assert rdfio._FORMER.get((id(DCTERMS.title), id(label))) is made
+    made_anew: list[object] = []
+    entry = rdfio._entry
+    monkeypatch.setattr(rdfio, "_entry", lambda p, o: made_anew.append(o) or entry(p, o))
+    assert rdfio.serialise_all(first, FORMATS) == before
+    assert rdfio._PAIRS[(id(DCTERMS.title), id(label))] is made
+    assert label not in made_anew
+    monkeypatch.setattr(rdfio, "_entry", entry)
+    both_ways(monkeypatch, first)
+    both_ways(monkeypatch, Triples(triples))
+
+
+def test_the_pairs_parts_are_the_former_texts_encoded() -> None:
+    """`pair_bytes` (made from a predicate's record and an IRI's UTF-8 forms) = `_pair`'s texts as UTF-8,
+    on odd literals, IRIs in and out of our namespaces, rdf:type, a printable and an unprintable text;
+    where `_pair` raises `Unsupported` so does `pair_bytes`."""
+    writers = rdfio._writers()
+    objects = [
+        *odd_literals(),
+        Literal("regel\nregel"),
+        Literal("\u2028"),
+        Literal("bel\x07"),
+        Literal("één", lang="NL"),
+    ]
+    objects += [OTHER, BP.Actie, URIRef("http://purl.org/dc/terms/a b"), URIRef("https://example.org/x#"), EX["p.q"]]
+    objects += [Literal("1", datatype=XSD.integer), Literal("1.0", datatype=XSD.decimal), Literal("x", datatype=EX.t)]
+    predicates = [RDF.type, DCTERMS.title, BP.heeftActie, EX.p, URIRef("https://example.org/ns/")]
+    tried = 0
+    for p in predicates:
+        for o in objects:
+            try:
+                pair = writers._pair(p, o, keep=False)
+            except rdfwrite.Unsupported:
+                with pytest.raises(rdfwrite.Unsupported):
+                    writers.pair_bytes(p, o)
+                continue
+            found = writers.pair_bytes(p, o)
+            assert found[:4] == tuple(part.encode() for part in pair[2:6])
+            assert found[4] == pair[6]
+            assert found[5] is writers.pair_bytes(p, OTHER)[5]  # one record a predicate
+            tried += 1
+    assert tried > 40
+
+
+def test_a_subject_these_writers_leave_to_pyoxigraph_next_to_ours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subject whose Turtle these writers do not make (`_subject`: None) sends the page's Turtle and
+    RDF/XML to pyoxigraph, its other formats and the next pages as before."""
+    odd = URIRef("https://data.vlaanderen.be/ns/beleidsplan#a.")  # a local name Turtle would escape
+    both_ways(monkeypatch, Triples([(THING, RDFS.label, Literal("a")), (odd, RDFS.label, Literal("b"))]))
+    both_ways(monkeypatch, Triples([(THING, RDFS.label, Literal("a")), (THING, RDF.type, BP.Actie)]))
+
+
+def test_predicates_in_runs_and_keys_of_several_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subject's statements sorted by their lines: a predicate's together (Turtle's `,` and `;`), one
+    key of several values (a JSON-LD array, sorted), the class's element from the first statement only."""
+    triples = [(THING, RDF.type, BP.Actie), (THING, RDF.type, BP.Doelstelling)]
+    triples += [(THING, BP.heeftIndicator, URIRef(f"https://data.vlaanderen.be/id/indicator/p/{n}")) for n in (3, 1, 2)]
+    triples += [(THING, DCTERMS.title, Literal(t, lang=lang)) for t, lang in (("b", "nl"), ("a", "nl"), ("c", "en"))]
+    triples += [(LONGER, EX.p, THING), (LONGER, EX.p, Literal("x")), (SHORTER, RDF.type, BP.Actie)]
+    written = both_ways(monkeypatch, Triples(triples))
+    assert b" ,\n" not in written["ttl"] and b" , " in written["ttl"]
