@@ -38,9 +38,9 @@ def test_an_object_under_two_predicates_on_one_page_and_on_the_next(monkeypatch:
 
 
 def test_a_full_tables_entries_are_taken_back_and_write_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When `_REMEMBERED` entries are kept they become the former ones: an entry asked for again is the
+    """When `_PAIRS_KEPT` entries are kept they become the former ones: an entry asked for again is the
     one made before (not made anew), and the pages' bytes are those of the other path."""
-    monkeypatch.setattr(rdfio, "_REMEMBERED", 4)
+    monkeypatch.setattr(rdfio, "_PAIRS_KEPT", 4)
     rdfio._ENTRIES.clear()
     rdfio._PAIRS.clear()
     label = Literal("gedeeld", lang="nl")

@@ -143,6 +143,7 @@ def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> 
 _PAIRS: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
 _ENTRIES: dict[int, tuple] = {}  # object -> the last of its entries made or asked for (most objects have one)
 _FORMER: dict[tuple[int, int], tuple] = {}  # the entries `_PAIRS` held when it was last full (`_kept`)
+_PAIRS_KEPT = 1 << 11  # entries kept, and as many former ones (a plan's pages make ~1,700; ~1.5 KB each)
 _SUBJECTS: dict[int, tuple] = {}  # a subject's parts in every format (`_subject`), by its identity (held)
 _TAIL = 8  # where an entry has its N-Triples line after the subject (before it: `Writers.pair_bytes`'s parts)
 _first = itemgetter(0)
@@ -251,7 +252,7 @@ def _subject(s: URIRef) -> tuple:
         turtle = about = None
     lead = b"<" + s.encode()
     node_id = _compactor().shrink(str(s))
-    if len(_SUBJECTS) >= _REMEMBERED:
+    if len(_SUBJECTS) >= _PAIRS_KEPT:
         _SUBJECTS.clear()
     found = _SUBJECTS[id(s)] = (s, turtle, about, lead + b">", lead, node_id, orjson.dumps(node_id))
     return found
@@ -276,12 +277,12 @@ def _entry(p: Node, o: Node) -> tuple | None:
 
 
 def _kept(entry: tuple) -> tuple:
-    """An entry remembered by its terms' identities (`_PAIRS`, `_ENTRIES`). When `_REMEMBERED` are kept,
+    """An entry remembered by its terms' identities (`_PAIRS`, `_ENTRIES`). When `_PAIRS_KEPT` are kept,
     they become the former ones (`_FORMER`, the ones before forgotten): an entry asked for again is taken
     back, so that what every plan's pages write (a class, a portfolio, a minister's label: the store's
     terms are made once a process) is not made anew when the table is full, only what was not asked."""
     global _FORMER
-    if len(_PAIRS) >= _REMEMBERED:
+    if len(_PAIRS) >= _PAIRS_KEPT:
         _FORMER = dict(_PAIRS)
         _ENTRIES.clear()
         _PAIRS.clear()
