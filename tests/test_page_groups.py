@@ -111,3 +111,30 @@ def test_predicates_in_runs_and_keys_of_several_values(monkeypatch: pytest.Monke
     triples += [(LONGER, EX.p, THING), (LONGER, EX.p, Literal("x")), (SHORTER, RDF.type, BP.Actie)]
     written = both_ways(monkeypatch, Triples(triples))
     assert b" ,\n" not in written["ttl"] and b" , " in written["ttl"]
+
+
+def test_entries_of_the_same_texts_are_shared_and_only_those(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose terms are other objects of the texts another graph wrote (a plan's dumps, then its
+    pages read from the store) takes those entries (`_TEXTS`); a literal of another text of the same value
+    (`"01"` and `"1"` as integers) or its language in capitals writes its own text."""
+    plan = [(THING, DCTERMS.title, Literal("titel", lang="nl")), (THING, BP.heeftActie, LONGER)]
+    plan += [(THING, BP.volgnummer, Literal("1", datatype=XSD.integer)), (THING, RDFS.label, Literal("x", lang="nl"))]
+    rdfio.serialise_all(Triples(plan), FORMATS)
+    again = [
+        (URIRef(str(s)), URIRef(str(p)), URIRef(str(o)) if isinstance(o, URIRef) else Literal(o)) for s, p, o in plan
+    ]
+    again = [
+        (s, p, Literal(str(o), lang=o.language, datatype=o.datatype) if isinstance(o, Literal) else o)
+        for s, p, o in again
+    ]
+    made: list[object] = []
+    pair_bytes = rdfio._writers().pair_bytes
+    monkeypatch.setattr(rdfio._writers(), "pair_bytes", lambda p, o: made.append(o) or pair_bytes(p, o))
+    first = rdfio.serialise_all(Triples(again), FORMATS)
+    assert made == []  # every entry taken by its texts
+    monkeypatch.undo()
+    assert first == both_ways(monkeypatch, Triples(again))
+    zero_one = Literal("01", datatype=XSD.integer, normalize=False)
+    odd = [(THING, BP.volgnummer, zero_one), (THING, RDFS.label, Literal("x", lang="NL"))]
+    written = both_ways(monkeypatch, Triples(odd))
+    assert b'"01"' in written["nt"] and b"@NL" in written["nt"]

@@ -116,7 +116,10 @@ def _keep(graph: Described, order: list[str], blocks: list[tuple[str, str]], nod
         _KEPT[id(graph)] = (graph, Pieces(subjects, nodes))  # type: ignore[index]
 
 
-_ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `_one_pass`
+# a graph of at most this many statements is written by `_one_pass`: every graph (a page's, and a plan's snapshot
+# and dumps: their entries, made once, are the pages' by their texts, `_TEXTS`: 65 % of a plan's pages' pairs);
+# the path after it writes those `_one_pass` leaves (a blank node, an odd term), and a test's big graphs
+_ONE_PASS = 1 << 30
 # a big `Triples`'s N-Triples lines (graph, its size, line -> triple, the lines sorted), from a call for its
 # N-Triples alone (a plan's new version's snapshot: `versions.History.propose`) to the next call of that graph
 # (its dumps, with its versions' few statements added: `plan_build`), which takes them
@@ -143,6 +146,7 @@ def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> 
 _PAIRS: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
 _ENTRIES: dict[int, tuple] = {}  # object -> the last of its entries made or asked for (most objects have one)
 _FORMER: dict[tuple[int, int], tuple] = {}  # the entries `_PAIRS` held when it was last full (`_kept`)
+_TEXTS: dict[tuple, tuple] = {}  # (predicate, object's text, language, datatype) -> an entry of those texts
 _PAIRS_KEPT = 1 << 11  # entries kept, and as many former ones (a plan's pages make ~1,700; ~1.5 KB each)
 _SUBJECTS: dict[int, tuple] = {}  # a subject's parts in every format (`_subject`), by its identity (held)
 _TAIL = 8  # where an entry has its N-Triples line after the subject (before it: `Writers.pair_bytes`'s parts)
@@ -263,17 +267,32 @@ def _entry(p: Node, o: Node) -> tuple | None:
     Turtle and RDF/XML parts (UTF-8) and predicate record, its N-Triples line after the subject (UTF-8),
     its JSON-LD key and value, whether `_group_nodes` leaves the document to `compact_sorted` (a float, a
     falsy value, which `compact` keeps or drops by the order read, a key before "@id"): each made once,
-    not on every page. Remembered by the terms' identities (both held: `_kept`)."""
+    not on every page. Remembered by the terms' identities (both held: `_kept`), and by their texts
+    (`_TEXTS`: the pages' terms are the store's, other objects of the texts the plan's dumps wrote)."""
+    kind = type(o)
+    if kind is URIRef:
+        text: tuple = (p, o)  # (rdflib's == of IRIs: the same type and text)
+    elif kind is Literal:  # (not the literal: rdflib's == of literals is by value for some datatypes)
+        text = (p, str(o), o.language, o.datatype)
+    else:
+        return None
+    held = _TEXTS.get(text)
+    if held is not None:
+        return _kept((p, o, *held[2:]))
     try:
         pair = _writers().pair_bytes(p, o)
         key, value, _p, _o, odd = _compactor()._statement(p, o, keep=False)
     except (Unwritten, Unsupported, TypeError):
         return None
-    if type(o) is URIRef:
+    if kind is URIRef:
         tail = "".join(("> <", p, "> <", o, "> .\n"))
     else:
         tail = "".join(("> <", p, "> ", _literal_text(o), " .\n"))
-    return _kept((p, o, *pair, tail.encode(), key, value, odd or not value))
+    entry = (p, o, *pair, tail.encode(), key, value, odd or not value)
+    if len(_TEXTS) >= _REMEMBERED:
+        _TEXTS.clear()
+    _TEXTS[text] = entry
+    return _kept(entry)
 
 
 def _kept(entry: tuple) -> tuple:
