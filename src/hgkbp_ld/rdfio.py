@@ -147,7 +147,8 @@ _PAIRS: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writ
 _ENTRIES: dict[int, tuple] = {}  # object -> the last of its entries made or asked for (most objects have one)
 _FORMER: dict[tuple[int, int], tuple] = {}  # the entries `_PAIRS` held when it was last full (`_kept`)
 _TEXTS: dict[tuple, tuple] = {}  # (predicate, object's text, language, datatype) -> an entry of those texts
-_PAIRS_KEPT = 1 << 11  # entries kept, and as many former ones (a plan's pages make ~1,700; ~1.5 KB each)
+_PAIRS_KEPT = 1 << 12  # entries kept, and as many former ones (a plan's pages and dumps make ~4,400)
+_SUBJECTS_KEPT = 1 << 11  # subjects' parts kept (a plan's pages have ~700 subjects)
 _SUBJECTS: dict[int, tuple] = {}  # a subject's parts in every format (`_subject`), by its identity (held)
 _TAIL = 8  # where an entry has its N-Triples line after the subject (before it: `Writers.pair_bytes`'s parts)
 _first = itemgetter(0)
@@ -256,7 +257,7 @@ def _subject(s: URIRef) -> tuple:
         turtle = about = None
     lead = b"<" + s.encode()
     node_id = _compactor().shrink(str(s))
-    if len(_SUBJECTS) >= _PAIRS_KEPT:
+    if len(_SUBJECTS) >= _SUBJECTS_KEPT:
         _SUBJECTS.clear()
     found = _SUBJECTS[id(s)] = (s, turtle, about, lead + b">", lead, node_id, orjson.dumps(node_id))
     return found
