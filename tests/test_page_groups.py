@@ -138,3 +138,29 @@ def test_entries_of_the_same_texts_are_shared_and_only_those(monkeypatch: pytest
     odd = [(THING, BP.volgnummer, zero_one), (THING, RDFS.label, Literal("x", lang="NL"))]
     written = both_ways(monkeypatch, Triples(odd))
     assert b'"01"' in written["nt"] and b"@NL" in written["nt"]
+
+
+def test_a_plans_snapshot_and_dumps_by_the_one_pass_way_other_big_graphs_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big `Triples`'s N-Triples alone (a version's snapshot) is written by `_one_pass` and the graph held
+    (`_ALONE`) for the next call, its dumps (every format, a few statements added), also by `_one_pass`; a
+    big graph asked for every format without it (a shared page, the catalogue) takes the other path. The
+    bytes of the other path in each case."""
+    monkeypatch.setattr(rdfio, "_ONE_PASS", 10)
+    triples = [
+        (URIRef(f"https://data.vlaanderen.be/id/doel/p/{n % 13}"), EX[f"p{n % 3}"], Literal(f"w{n}")) for n in range(40)
+    ]
+    passes: list[int] = []
+    one_pass = rdfio._one_pass
+    monkeypatch.setattr(
+        rdfio, "_one_pass", lambda graph, formats: passes.append(len(graph)) or one_pass(graph, formats)
+    )
+    graph = Triples(triples)
+    snapshot = rdfio.serialise_all(graph, ("nt",))
+    assert rdfio._ALONE == [graph] and passes == [40]
+    graph.add((THING, RDFS.label, Literal("versie")))
+    dumps = rdfio.serialise_all(graph, FORMATS)
+    assert not rdfio._ALONE and passes == [40, 41]
+    other = Triples([*triples, (THING, RDFS.label, Literal("versie"))])
+    assert rdfio.serialise_all(other, FORMATS) == dumps and passes == [40, 41]  # not after its N-Triples alone
+    monkeypatch.setattr(rdfio, "_one_pass", lambda graph, formats: None)
+    assert rdfio.serialise_all(Triples(triples), ("nt",)) == snapshot

@@ -72,9 +72,13 @@ def serialise(graph: Described, fmt: str) -> bytes:
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them. Inside
     `keeping`, the pieces of a graph serialised in every format are kept for `serialise_union`."""
-    if len(graph) <= _ONE_PASS:
+    alone = _ALONE[:]
+    _ALONE.clear()
+    if len(graph) <= _ONE_PASS or (type(graph) is Triples and (formats == ("nt",) or (alone and alone[0] is graph))):
         found = _one_pass(graph, formats)
         if found is not None:
+            if formats == ("nt",) and len(graph) > _ONE_PASS:
+                _ALONE[:] = [graph]
             return found
     triples = list(graph)
     lines, order = _sorted_lines(graph, triples, formats)
@@ -116,10 +120,12 @@ def _keep(graph: Described, order: list[str], blocks: list[tuple[str, str]], nod
         _KEPT[id(graph)] = (graph, Pieces(subjects, nodes))  # type: ignore[index]
 
 
-# a graph of at most this many statements is written by `_one_pass`: every graph (a page's, and a plan's snapshot
-# and dumps: their entries, made once, are the pages' by their texts, `_TEXTS`: 65 % of a plan's pages' pairs);
-# the path after it writes those `_one_pass` leaves (a blank node, an odd term), and a test's big graphs
-_ONE_PASS = 1 << 30
+_ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `_one_pass`
+# and a plan's graph: a `Triples` whose N-Triples alone are asked (a new version's snapshot: `versions.History`),
+# then held here for the next call, of that graph in every format (its dumps: `plan_build`). Their entries, made once,
+# are the pages' by their texts (`_TEXTS`: 65 % of a plan's pages' pairs). Other big graphs (the last stage's shared
+# pages, the catalogue) are written by the other path, as before: their statements are mostly written once.
+_ALONE: list = []
 # a big `Triples`'s N-Triples lines (graph, its size, line -> triple, the lines sorted), from a call for its
 # N-Triples alone (a plan's new version's snapshot: `versions.History.propose`) to the next call of that graph
 # (its dumps, with its versions' few statements added: `plan_build`), which takes them
