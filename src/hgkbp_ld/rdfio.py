@@ -162,14 +162,14 @@ _tail = itemgetter(_TAIL)
 
 
 def _one_pass(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes] | None:
-    """`serialise_all` of a page's graph, each statement's (predicate, object) looked up once for every
-    format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML parts (`Writers.pair_bytes`), its
-    JSON-LD key and value (`Compactor`)), not once per format; the statements grouped by subject, each
-    subject's sorted by their lines' ends, the subjects in the order of their lines (`_subject`: `<s>`
-    decides, an IRI holds no `>`), then written: N-Triples, Turtle and RDF/XML a subject at a time
-    (`Writers.groups`), the JSON-LD nodes as `Compactor.compact_sorted` makes them (`jsonld._group_nodes`:
-    a node's arrays are sorted and the nodes ordered by their ids' text, so the order read does not show:
-    a `Triples`'s statements are read from its subject index).
+    """`serialise_all` of a page's graph (or a plan's: `_ALONE`), each statement's (predicate, object)
+    looked up once for every format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML parts
+    (`Writers.pair_bytes`), its JSON-LD key and value (`Compactor`)), not once per format; the statements
+    grouped by subject, each subject's sorted by their lines' ends, the subjects in the order of their lines
+    (`_subject`: `<s>` decides, an IRI holds no `>`), then written: N-Triples, Turtle and RDF/XML a subject
+    at a time (`Writers.groups`), the JSON-LD nodes as `Compactor.compact_sorted` makes them
+    (`jsonld._group_nodes`: a node's arrays are sorted and the nodes ordered by their ids' text, so the order
+    read does not show: the triples are read in any order, a `Triples`'s as added).
     None where a statement is of another shape (a blank node, a term these writers leave to pyoxigraph
     or rdflib): `serialise_all` then writes the graph as before."""
     entries = _ENTRIES
