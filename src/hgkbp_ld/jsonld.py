@@ -94,39 +94,39 @@ def _jsonld_text(compacted: dict) -> str:
     return "{\n  " + _context_member() + ",\n" + body[2:]
 
 
-def _nodes(rows: list) -> dict | None:
-    """`Compactor.compact_sorted`'s document of the rows (sorted by their N-Triples lines: a subject's
-    rows together), or None where it is not to be made so (see `_entry`; a subject met twice)."""
+_KEY, _VALUE, _LEAVE = 9, 10, 11  # where an entry of `rdfio._one_pass` has its key, value, and whether to leave it
+
+
+def _group_nodes(ordered: list) -> dict | None:
+    """`Compactor.compact_sorted`'s document of a page's statements grouped by subject (`rdfio._one_pass`:
+    items (anything, the subject's parts with its id at 5 and the id's JSON text at 6, its entries)),
+    or None where it is not to be made so (see `rdfio._entry`; two subjects of one id)."""
     compactor = _compactor()
-    id_key, shrink = compactor.id_key, compactor.shrink
-    nodes: list[dict] = []
+    id_key = compactor.id_key
+    nodes: list[tuple[bytes, dict]] = []
     arrays: list[list] = []
-    same = str.__eq__
-    last = None
-    node: dict = {}
-    for _line, s, entry in rows:
-        if entry[10]:
-            return None
-        if last is None or not same(s, last):
-            node = {id_key: shrink(str(s))}
-            nodes.append(node)
-            last = s
-        key = entry[8]
-        held = node.get(key)
-        if held is None:
-            node[key] = entry[9]
-        elif type(held) is list:
-            held.append(entry[9])
-        else:
-            node[key] = held = [held, entry[9]]
-            arrays.append(held)
+    for _key, subject, group in ordered:
+        node = {id_key: subject[5]}
+        for entry in group:
+            if entry[_LEAVE]:
+                return None
+            key = entry[_KEY]
+            held = node.get(key)
+            if held is None:
+                node[key] = entry[_VALUE]
+            elif type(held) is list:
+                held.append(entry[_VALUE])
+            else:
+                node[key] = held = [held, entry[_VALUE]]
+                arrays.append(held)
+        nodes.append((subject[6], node))
     for array in arrays:
         array.sort(key=_sort_key)
     if len(nodes) == 1:
-        return nodes[0]
-    by_text = {orjson.dumps(node[id_key]): node for node in nodes}
+        return nodes[0][1]
+    by_text = dict(nodes)
     if len(by_text) != len(nodes):
-        return None  # two subjects of one id, or a subject met twice
+        return None  # two subjects of one id
     return {compactor.graph_key: [by_text[text] for text in sorted(by_text)]}
 
 

@@ -3,7 +3,7 @@ triples; a file read into an rdflib graph by pyoxigraph's parsers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from operator import itemgetter
@@ -17,7 +17,16 @@ from rdflib.term import Node
 
 from hgkbp_ld.compaction import Unsorted, Unsupported
 from hgkbp_ld.iris import PREFIXES
-from hgkbp_ld.jsonld import _compacted, _compactor, _HasFloat, _jsonld_text, _nodes, _sorted_text, _written, context
+from hgkbp_ld.jsonld import (
+    _compacted,
+    _compactor,
+    _group_nodes,
+    _HasFloat,
+    _jsonld_text,
+    _sorted_text,
+    _written,
+    context,
+)
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
 from hgkbp_ld.rdfwrite import Writers, utf8
 from hgkbp_ld.store.base import to_rdflib
@@ -63,33 +72,60 @@ def serialise(graph: Described, fmt: str) -> bytes:
 def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One graph in several formats (as `serialise`), its N-Triples made once for all of them. Inside
     `keeping`, the pieces of a graph serialised in every format are kept for `serialise_union`."""
-    if len(graph) <= _ONE_PASS:
-        found = _one_pass(graph, graph.unordered() if type(graph) is Triples else graph, formats)
+    alone = _ALONE[:]
+    _ALONE.clear()
+    if len(graph) <= _ONE_PASS or (type(graph) is Triples and (formats == ("nt",) or (alone and alone[0] is graph))):
+        found = _one_pass(graph, formats)
         if found is not None:
+            if formats == ("nt",) and len(graph) > _ONE_PASS:
+                _ALONE[:] = [graph]
             return found
     triples = list(graph)
     lines, order = _sorted_lines(graph, triples, formats)
     ntriples = utf8(order) or b"\n"
     keep = _KEPT is not None and len(formats) == 4 and bool(order)
-    pieces = Pieces(order, [], []) if keep else None
+    nodes: list[dict] | None = [] if keep else None
+    blocks: list[tuple[str, str]] | None = [] if keep else None
     found = {}
     written: dict[str, bytes] | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            found[fmt] = _jsonld(graph, triples, pieces)
+            found[fmt] = _jsonld(graph, triples, nodes)
         else:
             if written is None:  # Turtle and RDF/XML made together, by us or else by pyoxigraph
-                written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples, pieces)
+                written = _turtle_and_rdf_xml([lines[line] for line in order], ntriples, blocks)
             found[fmt] = written[fmt]
-    if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(" ")[0] for line in order}):
-        encoded = [(turtle.encode(), rdf_xml.encode()) for turtle, rdf_xml in pieces.blocks]
-        _KEPT[id(graph)] = (graph, Pieces([line.encode() for line in order], encoded, pieces.nodes))  # type: ignore[index]
+    if nodes and blocks:
+        _keep(graph, order, blocks, nodes)
     return found
 
 
+def _keep(graph: Described, order: list[str], blocks: list[tuple[str, str]], nodes: list[dict]) -> None:
+    """A graph's `Pieces` kept (`keeping`) from its sorted lines, each subject's Turtle and RDF/XML and its
+    JSON-LD nodes, where there is a block for each subject."""
+    by_subject: dict[str, list[str]] = {}
+    for line in order:
+        held = by_subject.get(line.partition(" ")[0])
+        if held is None:
+            by_subject[line.partition(" ")[0]] = [line]
+        else:
+            held.append(line)
+    if len(by_subject) == len(blocks):
+        subjects = [
+            (key.encode(), "".join(held).encode(), turtle.encode(), rdf_xml.encode())
+            for (key, held), (turtle, rdf_xml) in zip(by_subject.items(), blocks, strict=True)
+        ]
+        _KEPT[id(graph)] = (graph, Pieces(subjects, nodes))  # type: ignore[index]
+
+
 _ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `_one_pass`
+# and a plan's graph: a `Triples` whose N-Triples alone are asked (a new version's snapshot: `versions.History`),
+# then held here for the next call, of that graph in every format (its dumps: `plan_build`). Their entries, made once,
+# are the pages' by their texts (`_TEXTS`: 65 % of a plan's pages' pairs). Other big graphs (the last stage's shared
+# pages, the catalogue) are written by the other path, as before: their statements are mostly written once.
+_ALONE: list = []
 # a big `Triples`'s N-Triples lines (graph, its size, line -> triple, the lines sorted), from a call for its
 # N-Triples alone (a plan's new version's snapshot: `versions.History.propose`) to the next call of that graph
 # (its dumps, with its versions' few statements added: `plan_build`), which takes them
@@ -113,50 +149,68 @@ def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> 
     return lines, order
 
 
-_ENTRIES: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
+_PAIRS: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
+_ENTRIES: dict[int, tuple] = {}  # object -> the last of its entries made or asked for (most objects have one)
+_FORMER: dict[tuple[int, int], tuple] = {}  # the entries `_PAIRS` held when it was last full (`_kept`)
+_TEXTS: dict[tuple, tuple] = {}  # (predicate, object's text, language, datatype) -> an entry of those texts
+_PAIRS_KEPT = 1 << 12  # entries kept, and as many former ones (a plan's pages and dumps make ~4,400)
+_SUBJECTS_KEPT = 1 << 11  # subjects' parts kept (a plan's pages have ~700 subjects)
+_SUBJECTS: dict[int, tuple] = {}  # a subject's parts in every format (`_subject`), by its identity (held)
+_TAIL = 8  # where an entry has its N-Triples line after the subject (before it: `Writers.pair_bytes`'s parts)
 _first = itemgetter(0)
+_tail = itemgetter(_TAIL)
 
 
-def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> dict[str, bytes] | None:
-    """`serialise_all` of a page's graph, each statement's (predicate, object) looked up once for every
-    format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML (`Writers._pair`), its JSON-LD key
-    and value (`Compactor`)), not once per format; the rows sorted by their N-Triples lines, then written
-    in that order: Turtle and RDF/XML as `Writers.both`, the JSON-LD nodes as `Compactor.compact_sorted`
-    makes them (a subject's lines are together in the sorted order: an IRI holds no `>`; a node's
-    arrays are sorted and the nodes ordered by their ids' text, so the order read does not show: the
-    triples are read in any order, a `Triples`'s as added).
+def _one_pass(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+    """`serialise_all` of a page's graph (or a plan's: `_ALONE`), each statement's (predicate, object)
+    looked up once for every format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML parts
+    (`Writers.pair_bytes`), its JSON-LD key and value (`Compactor`)), not once per format; the statements
+    grouped by subject, each subject's sorted by their lines' ends, the subjects in the order of their lines
+    (`_subject`: `<s>` decides, an IRI holds no `>`), then written: N-Triples, Turtle and RDF/XML a subject
+    at a time (`Writers.groups`), the JSON-LD nodes as `Compactor.compact_sorted` makes them
+    (`jsonld._group_nodes`: a node's arrays are sorted and the nodes ordered by their ids' text, so the order
+    read does not show: the triples are read in any order, a `Triples`'s as added).
     None where a statement is of another shape (a blank node, a term these writers leave to pyoxigraph
     or rdflib): `serialise_all` then writes the graph as before."""
     entries = _ENTRIES
-    join = b"".join
-    rows = []
-    subjects: dict[URIRef, bytes] = {}
-    for s, p, o in triples:
-        if type(s) is not URIRef:
-            return None
-        entry = entries.get((id(p), id(o)))
-        if entry is None or entry[0] is not p or entry[1] is not o:
-            entry = _entry(p, o)
+    groups: dict[Node, list] = {}
+    for s, p, o in graph.unordered() if type(graph) is Triples else graph:
+        entry = entries.get(id(o))  # an entry holds its object: while it is kept, the object's id is its
+        if entry is None or entry[0] is not p:
+            entry = _other(p, o)
             if entry is None:
                 return None
-        subject = subjects.get(s)
+        group = groups.get(s)
+        if group is None:
+            groups[s] = [entry]
+        else:
+            group.append(entry)
+    known = _SUBJECTS
+    ordered = []
+    for s, group in groups.items():
+        subject = known.get(id(s))  # (held by its parts)
         if subject is None:
-            subject = subjects[s] = b"<" + s.encode()
-        rows.append((join((subject, entry[7])), s, entry))
-    rows.sort(key=_first)  # as UTF-8: in the order of their text (UTF-8 keeps the code points' order)
-    order = [row[0] for row in rows]
-    ntriples = join(order) or b"\n"
-    keep = _KEPT is not None and len(formats) == 4 and bool(order)
-    pieces = Pieces(order, [], []) if keep else None
+            if type(s) is not URIRef:  # (a term of another type is never equal to a URIRef)
+                return None
+            subject = _subject(s)
+        if len(group) > 1:
+            group.sort(key=_tail)  # as UTF-8: in the order of their text (UTF-8 keeps the code points' order)
+        ordered.append((subject[3], subject, group))
+    ordered.sort(key=_first)
+    join = b"".join
+    lines = [subject[4] + subject[4].join(map(_tail, group)) for _key, subject, group in ordered]
+    ntriples = join(lines) or b"\n"
+    keep = _KEPT is not None and len(formats) == 4 and bool(lines)
+    pieces = Pieces([], []) if keep else None
     found = {}
-    written: tuple[bytes, bytes] | None = None
+    written: dict[str, bytes] | None = None
     for fmt in formats:
         if fmt == "nt":
             found[fmt] = ntriples
         elif fmt == "jsonld":
-            document = _nodes(rows)
+            document = _group_nodes(ordered)
             if document is None:  # a float, a falsy value, a key before the id's: as before
-                found[fmt] = _jsonld(graph, list(graph), pieces)
+                found[fmt] = _jsonld(graph, list(graph), None if pieces is None else pieces.nodes)
                 continue
             found[fmt] = _written(document)
             if pieces is not None:
@@ -164,53 +218,111 @@ def _one_pass(graph: Described, triples: Iterable, formats: tuple[str, ...]) -> 
                 pieces.nodes.extend(document[graph_key] if list(document) == [graph_key] else [document])
         else:
             if written is None:
-                written = _turtle_and_rdf_xml_of(rows, ntriples, pieces)
+                blocks: list | None = [] if pieces is not None else None
+                written = _turtle_and_rdf_xml_of(ordered, ntriples, blocks)
+                if pieces is not None and blocks:
+                    pieces.subjects.extend(
+                        (item[0], line, *block) for item, line, block in zip(ordered, lines, blocks, strict=True)
+                    )
             found[fmt] = written[fmt]
-    if pieces is not None and pieces.nodes and len(pieces.blocks) == len({line.partition(b" ")[0] for line in order}):
+    if pieces is not None and pieces.nodes and pieces.subjects:
         _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
     return found
 
 
-def _turtle_and_rdf_xml_of(rows: list, ntriples: bytes, pieces: Pieces | None) -> dict[str, bytes]:
-    """`_turtle_and_rdf_xml` of `_one_pass`'s rows (each statement's pair found already)."""
+def _turtle_and_rdf_xml_of(ordered: list, ntriples: bytes, blocks: list | None) -> dict[str, bytes]:
+    """`_turtle_and_rdf_xml` of `_one_pass`'s subjects (each statement's parts found already)."""
     try:
-        turtle, rdf_xml = _writers().rows(rows, None if pieces is None else pieces.blocks)
+        turtle, rdf_xml = _writers().groups(ordered, blocks)
         return {"ttl": turtle, "rdf": rdf_xml}
     except Unwritten:  # a subject or a class these writers leave to pyoxigraph (no blocks kept)
+        if blocks is not None:
+            blocks.clear()
         parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
         return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
 
 
-def _entry(p: Node, o: Node) -> tuple | None:
-    """What a statement's (predicate, object) writes: `Writers._pair`'s tuple (the predicate and the
-    object first), then its N-Triples line after the subject (UTF-8), its JSON-LD key and value, whether
-    `_nodes` leaves the document to `compact_sorted` (a float, a falsy value, which `compact` keeps or
-    drops by the order read, a key before "@id"), and the pair's Turtle and RDF/XML parts as UTF-8
-    (`Writers.rows`): each encoded once, not on every page. Remembered by the terms' identities (both
-    held)."""
+def _other(p: Node, o: Node) -> tuple | None:
+    """The entry of a (predicate, object) not found by the object alone (`_ENTRIES` keeps the last entry
+    made of each object): by both (`_PAIRS`, `_FORMER`), or made (`_entry`)."""
+    entry = _PAIRS.get((id(p), id(o)))
+    if entry is not None:
+        _ENTRIES[id(o)] = entry
+        return entry
+    entry = _FORMER.get((id(p), id(o)))  # (an entry holds its terms: their ids are theirs while it is kept)
+    return _entry(p, o) if entry is None else _kept(entry)
+
+
+def _subject(s: URIRef) -> tuple:
+    """A subject's parts: the subject, its Turtle and rdf:about value as UTF-8 (None, None where these
+    writers leave it to pyoxigraph), `<s>` (the order of its lines among others'), `<s` (its lines'
+    start), its JSON-LD id and that id's JSON text (the order of the nodes). Remembered by its identity."""
     try:
-        pair = _writers()._pair(p, o, keep=False)
+        turtle, about = _writers().subject_bytes(s)
+    except Unwritten:
+        turtle = about = None
+    lead = b"<" + s.encode()
+    node_id = _compactor().shrink(str(s))
+    if len(_SUBJECTS) >= _SUBJECTS_KEPT:
+        _SUBJECTS.clear()
+    found = _SUBJECTS[id(s)] = (s, turtle, about, lead + b">", lead, node_id, orjson.dumps(node_id))
+    return found
+
+
+def _entry(p: Node, o: Node) -> tuple | None:
+    """What a statement's (predicate, object) writes: the predicate and the object, `Writers.pair_bytes`'s
+    Turtle and RDF/XML parts (UTF-8) and predicate record, its N-Triples line after the subject (UTF-8),
+    its JSON-LD key and value, whether `_group_nodes` leaves the document to `compact_sorted` (a float, a
+    falsy value, which `compact` keeps or drops by the order read, a key before "@id"): each made once,
+    not on every page. Remembered by the terms' identities (both held: `_kept`), and by their texts
+    (`_TEXTS`: the pages' terms are the store's, other objects of the texts the plan's dumps wrote)."""
+    kind = type(o)
+    if kind is URIRef:
+        text: tuple = (p, o)  # (rdflib's == of IRIs: the same type and text)
+    elif kind is Literal:  # (not the literal: rdflib's == of literals is by value for some datatypes)
+        text = (p, str(o), o.language, o.datatype)
+    else:
+        return None
+    held = _TEXTS.get(text)
+    if held is not None:
+        return _kept((p, o, *held[2:]))
+    try:
+        pair = _writers().pair_bytes(p, o)
         key, value, _p, _o, odd = _compactor()._statement(p, o, keep=False)
     except (Unwritten, Unsupported, TypeError):
         return None
-    if type(o) is URIRef:
+    if kind is URIRef:
         tail = "".join(("> <", p, "> <", o, "> .\n"))
     else:
         tail = "".join(("> <", p, "> ", _literal_text(o), " .\n"))
-    if len(_ENTRIES) >= _REMEMBERED:
+    entry = (p, o, *pair, tail.encode(), key, value, odd or not value)
+    if len(_TEXTS) >= _REMEMBERED:
+        _TEXTS.clear()
+    _TEXTS[text] = entry
+    return _kept(entry)
+
+
+def _kept(entry: tuple) -> tuple:
+    """An entry remembered by its terms' identities (`_PAIRS`, `_ENTRIES`). When `_PAIRS_KEPT` are kept,
+    they become the former ones (`_FORMER`, the ones before forgotten): an entry asked for again is taken
+    back, so that what every plan's pages write (a class, a portfolio, a minister's label: the store's
+    terms are made once a process) is not made anew when the table is full, only what was not asked."""
+    global _FORMER
+    if len(_PAIRS) >= _PAIRS_KEPT:
+        _FORMER = dict(_PAIRS)
         _ENTRIES.clear()
-    encoded = (pair[2].encode(), pair[3].encode(), pair[4].encode(), pair[5].encode())  # at rdfwrite._PAIR_BYTES
-    entry = _ENTRIES[(id(p), id(o))] = (*pair, tail.encode(), key, value, odd or not value, *encoded)
+        _PAIRS.clear()
+    p, o = entry[0], entry[1]
+    _ENTRIES[id(o)] = _PAIRS[(id(p), id(o))] = entry
     return entry
 
 
 class Pieces(NamedTuple):
-    """What `serialise_all` made of one graph, to make a graph of several (`serialise_union`): its sorted
-    N-Triples lines, each subject's Turtle and RDF/XML in their order (all as UTF-8: bytes sort as their
-    text does), its JSON-LD nodes."""
+    """What `serialise_all` made of one graph, to make a graph of several (`serialise_union`): each
+    subject's `<s>` (the order of its lines), N-Triples lines, Turtle and RDF/XML, in their order (all as
+    UTF-8: bytes sort as their text does), its JSON-LD nodes."""
 
-    lines: list[bytes]
-    blocks: list[tuple[bytes, bytes]]
+    subjects: list[tuple[bytes, bytes, bytes, bytes]]
     nodes: list[dict]
 
 
@@ -255,29 +367,23 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     """The formats of the graphs whose pieces these are, together; None where two share a subject."""
     blocks = {}
     for piece in pieces:
-        firsts = {}
-        for line in piece.lines:
-            firsts.setdefault(line.partition(b" ")[0], line)
-        if len(firsts) != len(piece.blocks):
-            return None
-        for first, block in zip(firsts.values(), piece.blocks, strict=True):
-            blocks[first] = block
+        for subject in piece.subjects:
+            blocks[subject[0]] = subject
     nodes = [node for piece in pieces for node in piece.nodes]
     compactor = _compactor()
     by_text = {orjson.dumps(node[compactor.id_key]): node for node in nodes}
-    subjects = {first.partition(b" ")[0] for first in blocks}
-    if len(subjects) != len(blocks) or len(blocks) != sum(len(p.blocks) for p in pieces) or len(by_text) != len(nodes):
+    if len(blocks) != sum(len(p.subjects) for p in pieces) or len(by_text) != len(nodes):
         return None
-    order = sorted(blocks)
+    order = [blocks[key] for key in sorted(blocks)]  # `<s>`: the order of the subjects' lines (no `>` in an IRI)
     writers = _writers()
     found = {}
     for fmt in formats:
         if fmt == "nt":
-            found[fmt] = b"".join(sorted(line for piece in pieces for line in piece.lines))
+            found[fmt] = b"".join(subject[1] for subject in order)
         elif fmt == "ttl":
-            found[fmt] = writers.turtle_head_bytes + b"".join(blocks[first][0] for first in order)
+            found[fmt] = writers.turtle_head_bytes + b"".join(subject[2] for subject in order)
         elif fmt == "rdf":
-            rdf_xml = b"".join(blocks[first][1] for first in order)
+            rdf_xml = b"".join(subject[3] for subject in order)
             found[fmt] = b"".join((writers.xml_head_bytes, rdf_xml, writers.xml_tail_bytes))
         elif fmt == "jsonld":
             document = nodes[0] if len(nodes) == 1 else {compactor.graph_key: [by_text[t] for t in sorted(by_text)]}
@@ -287,14 +393,16 @@ def _union(pieces: list[Pieces], formats: tuple[str, ...]) -> dict[str, bytes] |
     return found
 
 
-def _turtle_and_rdf_xml(rows: list, ntriples: bytes, pieces: Pieces | None = None) -> dict[str, bytes]:
+def _turtle_and_rdf_xml(rows: list, ntriples: bytes, blocks: list | None = None) -> dict[str, bytes]:
     """Turtle and RDF/XML of the rows (the triples in their sorted N-Triples lines' order) by our writers
-    (`rdfwrite`), or where they cannot, by pyoxigraph from the N-Triples read back (`pieces`: each
-    subject's blocks kept in it, by our writers only)."""
+    (`rdfwrite`), or where they cannot, by pyoxigraph from the N-Triples read back (`blocks`: each
+    subject's blocks appended to it, by our writers only)."""
     try:
-        turtle, rdf_xml = _writers().both(rows, None if pieces is None else pieces.blocks)
+        turtle, rdf_xml = _writers().both(rows, blocks)
         return {"ttl": turtle, "rdf": rdf_xml}
     except Unwritten:  # (no blocks kept: the graph's pieces are not kept)
+        if blocks is not None:
+            blocks.clear()
         parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
         return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
 
@@ -304,7 +412,7 @@ def _writers() -> Writers:
     return Writers(_PREFIXES)
 
 
-def _jsonld(graph: Described, triples: list, pieces: Pieces | None = None) -> bytes:
+def _jsonld(graph: Described, triples: list, nodes: list[dict] | None = None) -> bytes:
     """The JSON-LD file: `_jsonld_text` of the compacted document. A document our compactor made (one
     node or nodes under @graph: no nested arrays) is made with its arrays sorted (`compact_sorted`), or
     has them sorted in place here, and is written by orjson with its keys sorted, without the canonical
@@ -312,9 +420,9 @@ def _jsonld(graph: Described, triples: list, pieces: Pieces | None = None) -> by
     try:
         document = _compactor().compact_sorted(triples)
         written = _written(document)
-        if pieces is not None:  # its nodes, for a union (`serialise_union`)
+        if nodes is not None:  # its nodes, for a union (`serialise_union`)
             graph_key = _compactor().graph_key
-            pieces.nodes.extend(document[graph_key] if list(document) == [graph_key] else [document])
+            nodes.extend(document[graph_key] if list(document) == [graph_key] else [document])
         return written
     except (Unsorted, TypeError):  # TypeError: a value orjson cannot write
         pass

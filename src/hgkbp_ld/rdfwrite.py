@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TypeVar
 
 import pyoxigraph
@@ -47,7 +48,8 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")  # 
 _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
-_PAIR_BYTES = 11  # where an entry of `rows` has its pair's four parts as UTF-8 (after `rdfio._entry`'s own)
+# where an entry of `groups` has `pair_bytes`'s parts (from `rdfio._entry`)
+_FIRST, _SAME, _OTHER, _LINE, _TYPED, _VERB_OF = range(2, 8)
 _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
 _PAIRED = 500  # a graph of more triples (a plan's, not a page's) is written without `_pair`
 
@@ -71,6 +73,7 @@ class Writers:
         if any(a != b and a.startswith(b) for a in namespaces for b in namespaces):
             raise ValueError("a namespace inside another: which prefix pyoxigraph picks is not followed")
         self.prefixes = dict(prefixes)
+        self.namespaces = tuple(namespaces)
         self.by_namespace = {namespace: prefix for prefix, namespace in prefixes.items()}
         node = pyoxigraph.NamedNode("urn:x")
         probe = pyoxigraph.Triple(node, node, node)
@@ -93,6 +96,8 @@ class Writers:
         self._texts: dict[str, list] = {}
         self._literals: dict[int, tuple[Literal, str, str]] = {}
         self._pairs: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what they write (`_pair`)
+        self._verbs: dict[int, tuple[Node, tuple]] = {}  # a predicate's record (`_verb`), by its identity
+        self._verb_texts: dict[str, tuple] = {}  # the same by its text (predicates are few)
 
     def _forms(self, term: Node) -> list:
         held = self._iris.get(id(term))
@@ -154,6 +159,8 @@ class Writers:
         return forms[_ABOUT] or self._make(forms, _ABOUT, iri)
 
     def _turtle_iri(self, iri: str) -> str:  # (`iri` checked by `_make`)
+        if not iri.startswith(self.namespaces):  # (one call: most IRIs are in none)
+            return f"<{iri}>"
         for prefix, namespace in self.prefixes.items():
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -232,63 +239,118 @@ class Writers:
             put(pair[5])
         return self._finished(turtle, xml, None if last_s is None else element, marks, blocks)
 
-    def rows(
-        self, rows: list[tuple[bytes, Node, tuple]], blocks: list[tuple[bytes, bytes]] | None = None
-    ) -> tuple[bytes, bytes]:
-        """`both` of rows (anything, the subject, an entry: `rdfio._entry`, `_pair`'s tuple and after it at
-        `_PAIR_BYTES` its Turtle and RDF/XML parts as UTF-8), written as UTF-8 from its parts (each part
-        encoded once, when its entry or form is made: not every page's text), each statement's pair found
-        by the caller (one lookup a statement for every format). The subjects are URIRefs (checked by the
-        caller); `blocks` as `both`'s, as UTF-8."""
+    def groups(self, ordered: list[tuple], blocks: list[tuple[bytes, bytes]] | None = None) -> tuple[bytes, bytes]:
+        """`both` of a page's statements grouped by subject (`rdfio._one_pass`): each item (anything, the
+        subject's parts (its `subject_bytes` at 1 and 2, None where it raised `Unsupported`), its entries
+        sorted: `pair_bytes`'s parts at `_FIRST`... `_TYPED`, the predicate's record at `_VERB_OF`), in the
+        subjects' order, written as UTF-8 from parts encoded once. `blocks`: each subject's Turtle and
+        RDF/XML (without the heads and the tail) appended to it."""
         turtle: list[bytes] = []
         xml: list[bytes] = [self.xml_head_bytes]
-        add, put = turtle.append, xml.append
-        marks: list[tuple[int, int]] = []
-        iris, known, make = self._iris, self._forms, self._make
-        same = str.__eq__
-        first, same_p, other_p, line = range(_PAIR_BYTES, _PAIR_BYTES + 4)
-        last_s: str | None = None
-        last_p: str | None = None
-        close = b""
-        for _line, s, entry in rows:
-            p = entry[0]
-            if last_s is not None and same(s, last_s):
-                if same(p, last_p):
-                    add(entry[same_p])
-                else:
-                    add(entry[other_p])
-                    last_p = p
-                put(entry[line])
-                continue
-            if last_s is not None:
-                add(b" .\n")
-                put(close)
+        add, put, join = turtle.append, xml.append, b"".join
+        for _key, subject, group in ordered:
+            if subject[1] is None:
+                raise Unsupported("a subject these writers leave to pyoxigraph")
+            first = group[0]
+            if len(group) == 1:
+                written = join((subject[1], first[_FIRST], b" .\n"))
+            else:
+                parts = [subject[1], first[_FIRST]]
+                last = first[_VERB_OF]
+                for entry in group[1:]:  # a predicate's statements are together (sorted by their lines)
+                    verb = entry[_VERB_OF]
+                    if verb is last:
+                        parts.append(entry[_SAME])
+                    else:
+                        parts.append(entry[_OTHER])
+                        last = verb
+                parts.append(b" .\n")
+                written = join(parts)
+            if first[_TYPED]:  # an rdf:type first: the class's element, this statement said by it
+                o = first[1]
+                held = self._iris.get(id(o))
+                of_o = held[1] if held is not None and held[0] is o else self._forms(o)
+                typed, element = of_o[_NAME_BYTES] or self._make(of_o, _NAME_BYTES, o)
+                lines = [b"\t<", typed, b' rdf:about="', subject[2], b'">\n', *map(_line, group[1:])]
+                lines += (b"\t</", element, b">\n")
+            else:
+                lines = [b'\t<rdf:Description rdf:about="', subject[2], b'">\n', *map(_line, group)]
+                lines.append(b"\t</rdf:Description>\n")
+            element_text = join(lines)
+            add(written)
+            put(element_text)
             if blocks is not None:
-                marks.append((len(turtle), len(xml)))
-            held = iris.get(id(s))
-            of_s = held[1] if held is not None and held[0] is s else known(s)
-            add(of_s[_TURTLE_BYTES] or make(of_s, _TURTLE_BYTES, s))
-            add(entry[first])
-            last_s, last_p = s, p
-            about = of_s[_ABOUT_BYTES] or make(of_s, _ABOUT_BYTES, s)
-            if entry[6]:  # an rdf:type: the class's element, this triple said by it
-                o = entry[1]
-                of_o = self._forms(o)
-                typed, element = of_o[_NAME_BYTES] or make(of_o, _NAME_BYTES, o)
-                put(b"".join((b"\t<", typed, b' rdf:about="', about, b'">\n')))
-                close = b"".join((b"\t</", element, b">\n"))
-                continue
-            close = b"\t</rdf:Description>\n"
-            put(b"".join((b'\t<rdf:Description rdf:about="', about, b'">\n')))
-            put(entry[line])
-        if last_s is None:
+                blocks.append((written, element_text))
+        if not turtle:
             return b"", self.xml_head_bytes + self.xml_tail_bytes
-        xml.append(close)
-        xml.append(self.xml_tail_bytes)
-        add(b" .\n")
-        if blocks is not None:
-            _blocks(marks, turtle, xml, blocks, b"")
-        return self.turtle_head_bytes + b"".join(turtle), b"".join(xml)
+        put(self.xml_tail_bytes)
+        return self.turtle_head_bytes + join(turtle), join(xml)
+
+    def subject_bytes(self, subject: Node) -> tuple[bytes, bytes]:
+        """A subject's Turtle and its rdf:about value, as UTF-8 (raises `Unsupported`)."""
+        held = self._iris.get(id(subject))
+        forms = held[1] if held is not None and held[0] is subject else self._forms(subject)
+        turtle, about = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES]
+        if turtle is None or about is None:
+            turtle, about = self._both_bytes(forms, subject)
+        return turtle, about
+
+    def _both_bytes(self, forms: list, term: Node) -> tuple[bytes, bytes]:
+        """An IRI's Turtle and XML attribute value as UTF-8 (`_make`'s, made in one call), kept in its forms."""
+        text = str(term)
+        if not forms[_CHECKED]:
+            if not _IRI.match(text):
+                raise Unsupported(f"an IRI to check: {text}")
+            forms[_CHECKED] = True
+        turtle = forms[_TURTLE]
+        if turtle is None:
+            turtle = forms[_TURTLE] = self._turtle_iri(text)
+        about = forms[_ABOUT]
+        if about is None:
+            about = forms[_ABOUT] = _xml_iri(text)
+        found = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES] = turtle.encode(), about.encode()
+        return found
+
+    def pair_bytes(self, p: Node, o: Node) -> tuple[bytes, bytes, bytes, bytes, bool, tuple]:
+        """`_pair`'s Turtle and RDF/XML parts as UTF-8 (after a new subject, after the same predicate,
+        after another, the property element), whether it is an rdf:type (the class's element), and the
+        predicate's record (one for every term of its text: the same predicate is the same record).
+        Made from parts encoded once (a predicate's, an IRI's), not remembered (the caller keeps them)."""
+        kind = type(o)
+        if type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
+            raise Unsupported("a blank node or a subclass of a term")
+        verb = self._verbs.get(id(p))
+        if verb is None or verb[0] is not p:
+            verb = self._verb(p)
+        record = verb[1]
+        if kind is URIRef:
+            held = self._iris.get(id(o))
+            forms = held[1] if held is not None and held[0] is o else self._forms(o)
+            written, about = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES]
+            if written is None or about is None:
+                written, about = self._both_bytes(forms, o)
+            line = b"".join((record[3], b' rdf:resource="', about, b'"/>\n'))
+            typed = record[5]
+        else:
+            written = self._turtle_literal(o).encode()
+            line = b"".join((record[3], self._xml_literal(o).encode(), record[4]))
+            typed = False
+        return record[0] + written, b" , " + written, record[2] + written, line, typed, record
+
+    def _verb(self, p: Node) -> tuple[Node, tuple]:
+        """A predicate's record (` verb`, the verb, ` ;` and the verb, the property element's start and
+        end, whether it is rdf:type), one per text, found by the term's identity (held)."""
+        text = str(p)
+        record = self._verb_texts.get(text)
+        if record is None:
+            verb = self.predicate(p).encode()
+            tag, close = self.xml_name(p)
+            record = (b" " + verb, verb, b" ;\n\t" + verb, ("\t\t<" + tag).encode(), f"</{close}>\n".encode())
+            record = self._verb_texts[text] = (*record, text == _RDF_TYPE)
+        if len(self._verbs) >= _CACHE:
+            self._verbs.clear()
+        found = self._verbs[id(p)] = (p, record)
+        return found
 
     def _by_terms(
         self, triples: list[tuple[Node, Node, Node]], blocks: list[tuple[str, str]] | None = None
@@ -423,7 +485,7 @@ class Writers:
 
     def _turtle_literal(self, literal: Literal) -> str:
         text = str(literal)
-        if _ODD_TEXT.search(text):
+        if not text.isprintable() and _ODD_TEXT.search(text):  # (a control character is not printable)
             raise Unsupported("a control character")
         language, datatype = literal.language, literal.datatype
         if datatype is not None and datatype != _XSD_STRING:
@@ -441,6 +503,9 @@ class Writers:
         if datatype is not None and datatype != _XSD_STRING:
             return f"{quoted}^^{self.turtle_iri(datatype)}"
         return quoted
+
+
+_line = itemgetter(_LINE)
 
 
 def _blocks(marks: list[tuple[int, int]], turtle: list, xml: list, blocks: list, empty: str | bytes = "") -> None:
