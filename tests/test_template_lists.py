@@ -16,10 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from jinja2 import DictLoader, Environment, FileSystemLoader, FunctionLoader, select_autoescape
+from jinja2 import DictLoader, Environment, FunctionLoader
 from markupsafe import Markup
 
-from hgkbp_ld.bundled import TEMPLATES
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.pages import Alternate, alternates
 from hgkbp_ld.render.templates import (
@@ -32,19 +31,11 @@ from hgkbp_ld.render.templates import (
     table_rows,
 )
 from hgkbp_ld.render.views import Link, Row, Text
+from tests.test_template_shortcuts import jinjas  # Jinja's own code generator, context and getattr, our filters
 
 BASE = "https://data.vlaanderen.be"
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = "<script>alert(\"x\")</script> & 'q' {{ 7*7 }} é · ’"
-
-
-def jinjas(loader: object = None) -> Environment:
-    """Jinja's own environment (its code generator, context, getattr) with the filters and globals of ours."""
-    ours = environment(BASE)
-    env = Environment(loader=loader or FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.filters.update(ours.filters)
-    env.globals.update(ours.globals)
-    return env
 
 
 TEMPLATES_ = {
