@@ -281,8 +281,9 @@ def rendered(
     # the template's parts (a list: its code returns them, templates/codegen.py) are encoded part by part and
     # the page joined once, as bytes: the page of a minister whose portfolios many plans name grows with the
     # plans (~60 MB of HTML at 1000 plans), and holding it whole as text, then its halves, then its bytes made
-    # it the last stage's memory peak (the parts' texts are released once encoded: at most the texts and the
-    # bytes, then the bytes twice, as before). Part by part, not the page's text encoded at once: a text with
+    # it the last stage's memory peak (the list the template's code returns holds the texts until every part is
+    # encoded: at most the texts and the bytes, then the bytes twice when joined; a generator held one text at a
+    # time, so a page in many large parts peaks higher than it did). Part by part, not the page's text encoded at once: a text with
     # one character past ASCII is encoded character by character (~10 instructions each), an ASCII part is
     # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
     # `generate` rewrites it)
