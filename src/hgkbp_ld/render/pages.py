@@ -283,10 +283,10 @@ def rendered(
     # plans (~60 MB of HTML at 1000 plans), and holding it whole as text, then its halves, then its bytes made
     # it the last stage's memory peak (the list the template's code returns holds the texts until every part is
     # encoded: at most the texts and the bytes, then the bytes twice when joined; a generator held one text at a
-    # time, so a page in many large parts peaks higher than it did). Part by part, not the page's text encoded at once: a text with
-    # one character past ASCII is encoded character by character (~10 instructions each), an ASCII part is
-    # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
-    # `generate` rewrites it)
+    # time, so a page in many large parts peaks higher than it did). Part by part, not the page's text encoded
+    # at once: a text with one character past ASCII is encoded character by character (~10 instructions each),
+    # an ASCII part is copied (most parts; the root's code without `Template.generate`'s generator; an error
+    # rewritten as `generate` rewrites it)
     values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
     # the template's globals and the page's values in one dict, the context's own (`shared`: not copied again
     # into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
