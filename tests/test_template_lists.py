@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import inspect
 import shutil
+import sys
 import traceback
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -250,3 +252,25 @@ def test_the_escape_filter_written_inline_is_the_filters_call(value: object) -> 
     ours = environment(BASE).from_string(source).render(x=value)
     assert ours == jinjas().from_string(source).render(x=value)
     assert ours.endswith("|Markup")
+
+
+def test_a_pages_texts_are_let_go_as_they_are_encoded() -> None:
+    """`pages.encoded` empties the list of a page's texts as it encodes them: a page in large parts whose texts
+    take 2 bytes a character (one character past Latin-1) never holds all its texts and all its bytes at once
+    (the list held to its last part: the texts, 2 bytes a character, and the bytes, 1, were 3 at the peak)."""
+    tracemalloc.start()
+    try:
+        texts = [f"’{n}" + "x" * 1_000_000 for n in range(8)]  # only the list holds them
+        held = sum(sys.getsizeof(text) for text in texts)
+        tracemalloc.reset_peak()
+        parts = pages_module.encoded(texts)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert texts == []
+    assert [part[:5].decode() for part in parts] == [f"’{n}x" for n in range(8)]
+    made = sum(len(part) for part in parts)
+    assert made > 8_000_000
+    # at most every text and one part's encoding (whose buffer is first 3 bytes a character: 3 MB here); all
+    # the texts and all the bytes would be held + made (24 MB, and that buffer)
+    assert peak < held + made // 2, (peak, held, made)

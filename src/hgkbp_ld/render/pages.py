@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -281,19 +281,19 @@ def rendered(
     # the template's parts (a list: its code returns them, templates/codegen.py) are encoded part by part and
     # the page joined once, as bytes: the page of a minister whose portfolios many plans name grows with the
     # plans (~60 MB of HTML at 1000 plans), and holding it whole as text, then its halves, then its bytes made
-    # it the last stage's memory peak (the list the template's code returns holds the texts until every part is
-    # encoded: at most the texts and the bytes, then the bytes twice when joined; a generator held one text at a
-    # time, so a page in many large parts peaks higher than it did). Part by part, not the page's text encoded
-    # at once: a text with one character past ASCII is encoded character by character (~10 instructions each),
-    # an ASCII part is copied (most parts; the root's code without `Template.generate`'s generator; an error
-    # rewritten as `generate` rewrites it)
+    # it the last stage's memory peak (`encoded` lets each text go once it is encoded, as the template's generator
+    # did before list mode: the list of texts held to the last part made the helper's peak at 300 plans 15 MiB
+    # higher, bench/RESULTS.md coordinator-s11). Part by part, not the page's text encoded at once: a text with
+    # one character past ASCII is encoded character by character (~10 instructions each), an ASCII part is
+    # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
+    # `generate` rewrites it)
     values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
     # the template's globals and the page's values in one dict, the context's own (`shared`: not copied again
     # into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
     names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
     context = template.new_context(names, shared=True)
     try:
-        parts = list(map(_encoded, template.root_render_func(context)))  # (each part's call in C: no loop in Python)
+        parts = encoded(template.root_render_func(context))
     except Exception:
         template.environment.handle_exception()
         raise  # (handle_exception raises: this is for the type checker)
@@ -312,7 +312,17 @@ def rendered(
     return Resource(path, representations)
 
 
-_encoded = str.encode  # a text as UTF-8 (its default)
+def encoded(texts: Iterable[str]) -> list[bytes]:
+    """The texts as UTF-8, in their order, each let go once encoded (a list is emptied; a generator, Jinja's
+    own code, holds one at a time): a page's texts and its bytes are not all held at once (a text with one
+    character past Latin-1 takes 2-4 bytes a character)."""
+    if type(texts) is not list:
+        return [text.encode() for text in texts]
+    texts.reverse()
+    take = texts.pop
+    return [take().encode() for _ in range(len(texts))]
+
+
 _SLOT = f"\x00jsonld-{secrets.token_hex(16)}\x00"
 _SLOT_BYTES = _SLOT.encode("utf-8")
 
