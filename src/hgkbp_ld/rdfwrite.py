@@ -508,12 +508,11 @@ class Writers:
 _line = itemgetter(_LINE)
 
 
-def _blocks(marks: list[tuple[int, int]], turtle: list, xml: list, blocks: list, empty: str | bytes = "") -> None:
-    """Each subject's Turtle and RDF/XML, from where each starts in the parts written (`xml` ends with the
-    tail), as text or (`empty` b"") as UTF-8."""
+def _blocks(marks: list[tuple[int, int]], turtle: list[str], xml: list[str], blocks: list[tuple[str, str]]) -> None:
+    """Each subject's Turtle and RDF/XML, from where each starts in the parts written (`xml` ends with the tail)."""
     ends = [*marks[1:], (len(turtle), len(xml) - 1)]
     for (turtle_at, xml_at), (turtle_end, xml_end) in zip(marks, ends, strict=True):
-        blocks.append((empty.join(turtle[turtle_at:turtle_end]), empty.join(xml[xml_at:xml_end])))
+        blocks.append(("".join(turtle[turtle_at:turtle_end]), "".join(xml[xml_at:xml_end])))
 
 
 def utf8(parts: list[str]) -> bytes:
