@@ -237,7 +237,7 @@ class _Index:
     lookups: pyoxigraph's in-memory store keeps its quads in one order (the reverse of their insertion),
     and every pattern it is asked walks a chain of that order (by subject, by object, by predicate or
     all), keeping the quads that match: a subject's statements in the pass are its `quads_for_pattern`,
-    in order (`tests/test_plan_describe.py` checks it on the plans' stores). Held while the store is."""
+    in order (`tests/test_plan_facts.py` checks it on odd stores and on the plans' stores). Held while the store is."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
