@@ -166,21 +166,11 @@ def table_rows(rows: Sequence[Row], listed: bool = False) -> Markup:
     property's definition with the property's Dutch name, then its value as a `link`, or several (or with
     `listed`, any number) as a list of them. Every row of every page: a loop in Python, not in the
     template, where each of its values cost a lookup and an escape more (bench/RESULTS.md, html-h18).
-    Its parts joined, not put in an f-string: each Markup there is copied through its `__format__`.
-    A single value that is a `Link`, a text or a Dutch (or unmarked) `Text` is written here as `link` writes
-    it (its first branches), without the call: ~10 a page."""
+    Its parts joined, not put in an f-string: each Markup there is copied through its `__format__`."""
     parts: list[str] = []
     for row in rows:
         values = row.values
-        if listed or len(values) != 1:
-            cell = _links(values)
-        elif (kind := type(value := values[0])) is Link:
-            label = value.label  # type: ignore[attr-defined]
-            cell = _link(label, getattr(label, "lang", ""), value.href, value.note)  # type: ignore[attr-defined]
-        elif kind is str or (kind is Text and ((lang := value.lang) == "nl" or not lang)):  # type: ignore[attr-defined]
-            cell = _text_escaped(value)  # type: ignore[arg-type]
-        else:
-            cell = link(value)
+        cell = _links(values) if listed or len(values) != 1 else link(values[0])
         parts += ('<tr><th scope="row">', _property_link(row.iri, row.name), "</th><td>", cell, "</td></tr>\n")
     return _new(Markup, "".join(parts))
 
