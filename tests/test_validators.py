@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from hgkbp_ld import official, rdfio, validate
 from hgkbp_ld.settings import Settings, SettingsError
@@ -190,3 +190,34 @@ def test_an_engine_that_cannot_read_the_shapes_says_so_and_what_to_do() -> None:
     assert validate.validate(data, shapes=shapes, engine="pyshacl").conforms
     with pytest.raises(validate.EngineError, match=r"pyshacl-turbo cannot validate .*--shacl-engine pyshacl"):
         validate.validate(data, shapes=shapes, engine="pyshacl-turbo")
+
+
+def test_a_catalogue_read_from_its_ntriples_gives_the_report_of_its_graph(cases: list[Case], dist: Path) -> None:
+    """The build's catalogue check is sent the catalogue's N-Triples and hands pyshacl-turbo those lines, the
+    background they reach and the vocabulary's axioms as one text (`validate_catalogue_ntriples`), not the
+    rdflib graphs `validate_catalogue` copies: the same report, result for result (its messages too), on every
+    negative case of the catalogue's rules and on the real catalogue; and with pyshacl, pyshacl's."""
+    chosen = [c for c in cases if c.group == "catalogue"]
+    chosen.append(catalogue_case("real data", "catalogus.ttl", Graph().parse(dist / "catalogus.ttl")))
+    assert len(chosen) > 20
+    for case in chosen:
+        assert case.catalogue is not None
+        given = rdfio.serialise(case.catalogue, "nt")
+        ours = validate.validate_catalogue_ntriples(given, engine="pyshacl-turbo")
+        assert ours == validate.validate_catalogue(case.catalogue, engine="pyshacl-turbo"), case.name
+        assert ours.conforms == (case.group == "real data"), case.name
+    real = rdfio.serialise(chosen[-1].catalogue, "nt")  # type: ignore[arg-type]
+    assert validate.validate_catalogue_ntriples(real, engine="pyshacl") == validate.validate_catalogue(
+        chosen[-1].catalogue,  # type: ignore[arg-type]
+        engine="pyshacl",
+    )
+
+
+def test_the_background_a_catalogue_reaches_is_the_same_from_its_terms(dist: Path) -> None:
+    """`official.background_reached` of a catalogue's subjects and objects (what the N-Triples check reads of
+    it) is `background_of` its graph: the code lists' statements about them and the class hierarchy."""
+    catalogue = Graph().parse(dist / "catalogus.ttl")
+    used = {t for s, _p, o in catalogue for t in (s, o) if isinstance(t, URIRef)}
+    reached = official.background_reached(used)
+    assert set(reached) == set(official.background_of(catalogue))
+    assert len(reached) > len(set(official.background().triples((None, RDFS.subClassOf, None))))

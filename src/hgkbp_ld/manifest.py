@@ -32,15 +32,15 @@ from hgkbp_ld.iris import Iris
 from hgkbp_ld.jsonld import CONTEXT
 from hgkbp_ld.linking import NICE
 from hgkbp_ld.plan_build import PlanOutcome, plan_entry
-from hgkbp_ld.rdfio import serialise
-from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue
+from hgkbp_ld.rdfio import serialise, serialise_all
+from hgkbp_ld.validate import ONTOLOGY, SHAPES, Report, validate_catalogue, validate_catalogue_ntriples
 
 __all__ = ["CatalogueCheck", "catalogue", "plan_graphs", "write"]
 
 
 class CatalogueCheck:
     """The catalogue's validation in a process of its own (spawned: it starts clean), started now: it
-    loads and compiles the profiles at once, then validates the catalogue `validate` gives it (sent as
+    loads and compiles the profiles at once, then validates the catalogue `validate` gives it (as
     N-Triples: the same triples, no blank node in a catalogue); `wait` raises if it does not conform."""
 
     def __init__(self) -> None:
@@ -51,10 +51,11 @@ class CatalogueCheck:
         theirs.close()
         self._sending: threading.Thread | None = None
 
-    def validate(self, graph: Graph) -> None:
-        """Send the catalogue, by a thread: the process takes it only once it has imported what it
-        validates with (~0.5 s of CPU), and the build goes on meanwhile."""
-        body = graph.serialize(format="nt", encoding="utf-8")
+    def validate(self, catalogue: Graph | bytes) -> None:
+        """Send the catalogue (a graph, or its N-Triples: `write` has them), by a thread: the process
+        takes it only once it has imported what it validates with (~0.5 s of CPU), and the build goes on
+        meanwhile."""
+        body = catalogue if isinstance(catalogue, bytes) else serialise(catalogue, "nt")
         self._sending = threading.Thread(target=self._send, args=(body,), name="hgkbp-catalogue", daemon=True)
         self._sending.start()
 
@@ -99,10 +100,10 @@ def _check(connection: Connection) -> None:
     with contextlib.suppress(OSError):
         os.nice(NICE)  # beside the build, which it must not slow: a core left to the last stage when both want one
     try:
-        validate_catalogue(Graph())  # the DCAT profiles and the code lists loaded, the shapes compiled
+        validate_catalogue_ntriples(b"")  # the DCAT profiles and the code lists loaded, the shapes compiled
         receiving.join()
-        if given:
-            connection.send(validate_catalogue(Graph().parse(data=given[0], format="nt")))
+        if given:  # read by pyshacl-turbo as they are, not as an rdflib graph (`validate_catalogue_ntriples`)
+            connection.send(validate_catalogue_ntriples(given[0]))
     except Exception:  # told to the build with its traceback
         connection.send(traceback.format_exc())
 
@@ -123,16 +124,18 @@ def catalogue(
     data_dir: Path,
     times: dict[str, dt.datetime],
     check: CatalogueCheck | None = None,
-) -> Graph:
-    """The catalogue of what was just written; it must pass DCAT-AP Vlaanderen 3 and EU DCAT-AP 3.0.1
-    (validated here, or given to `check`, whose `wait` says so)."""
+) -> tuple[Graph, bytes]:
+    """The catalogue of what was just written, and its Turtle; it must pass DCAT-AP Vlaanderen 3 and EU
+    DCAT-AP 3.0.1 (validated here, or given to `check` as the N-Triples written with the Turtle, whose
+    `wait` says so)."""
     entries = [plan_entry(p, times[p.slug]) for p in plans]
     graph = catalogue_graph(CatalogueConfig.load(data_dir / "catalogue.toml"), entries, base)
-    if check is not None:
-        check.validate(graph)
-    else:
+    if check is None:
         _conforms(validate_catalogue(graph))
-    return graph
+        return graph, serialise(graph, "ttl")
+    written = serialise_all(graph, ("nt", "ttl"))
+    check.validate(written["nt"])
+    return graph, written["ttl"]
 
 
 def write(
@@ -146,9 +149,9 @@ def write(
     """The catalogue, the vocabulary, the shapes and the manifest, beside the plans' own files (the
     catalogue validated here, or by `check`)."""
     digests = {name: digest for plan in plans for name, digest in plan.files.items()}
-    graph = catalogue(plans, base, data_dir, times, check)
+    graph, turtle = catalogue(plans, base, data_dir, times, check)
     files = {
-        CATALOGUE_FILE: serialise(graph, "ttl"),
+        CATALOGUE_FILE: turtle,
         "beleidsplan.ttl": ONTOLOGY.read_bytes(),
         "beleidsplan.context.jsonld": CONTEXT.read_bytes(),
         "beleidsplan-shapes.ttl": SHAPES.read_bytes(),

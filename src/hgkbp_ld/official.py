@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,10 +116,19 @@ def background_of(data: Graph) -> Graph:
     """The part of the background a graph can reach: what the code lists say about the terms it uses
     (and about their schemes), and every class hierarchy statement. The same results as the whole
     background, for a tenth of its triples."""
-    full = background()
     used = {o for o in data.objects() if isinstance(o, URIRef)} | {s for s in data.subjects() if isinstance(s, URIRef)}
+    return background_reached(used)
+
+
+def background_reached(used: Iterable[URIRef]) -> Graph:
+    """`background_of` a graph whose subjects and objects that are IRIs are `used` (its predicates need
+    not be in it)."""
+    full = background()
+    described = _background_subjects()
     part = Graph()
     for node in used:
+        if node not in described:  # (most of a catalogue's IRIs: nothing to look up)
+            continue
         for _p, o in full.predicate_objects(node):
             part.add((node, _p, o))
             if isinstance(o, URIRef) and _p != RDF.type:
@@ -127,6 +137,11 @@ def background_of(data: Graph) -> Graph:
     for triple in full.triples((None, RDFS.subClassOf, None)):
         part.add(triple)
     return part
+
+
+@lru_cache(maxsize=1)
+def _background_subjects() -> frozenset[URIRef]:
+    return frozenset(s for s in background().subjects() if isinstance(s, URIRef))
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,30 @@ def validate_catalogue(catalogue: Graph, profile: Graph | None = None, engine: s
     return Report(all(v.severity != "Violation" for v in kept), kept)
 
 
+def validate_catalogue_ntriples(ntriples: bytes, engine: str | None = None) -> Report:
+    """`validate_catalogue` of a catalogue given as N-Triples without blank nodes (as the build's
+    `manifest.CatalogueCheck` is sent it): pyshacl-turbo is handed those lines, the background they reach
+    and the vocabulary's axioms as one text (`_turbo_text`), not rdflib graphs made of them and copied
+    (three copies of a 1000-plan catalogue's ~100,000 statements were most of its check); pyshacl is given
+    the catalogue's graph, read from them."""
+    name = engine or current_engine()
+    if name == "pyshacl":
+        return validate_catalogue(Graph().parse(data=ntriples, format="nt"), engine=name)
+    subjects: set[str] = set()
+    used: set[str] = set()
+    for triple in pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES):
+        if type(triple.subject) is pyoxigraph.NamedNode:
+            subjects.add(triple.subject.value)
+        if type(triple.object) is pyoxigraph.NamedNode:
+            used.add(triple.object.value)
+    background = official.background_reached(map(URIRef, subjects | used))
+    text = b"\n".join((ntriples, background.serialize(format="nt", encoding="utf-8"), _vocabulary_axioms_nt()))
+    profile = catalogue_profile()
+    conforms, results = _turbo_text(text.decode("utf-8"), profile, None)
+    kept = tuple(v for v in _report(conforms, results, profile).violations if v.focus in subjects)
+    return Report(all(v.severity != "Violation" for v in kept), kept)
+
+
 def _run(
     name: str,
     data: Graph | Triples,
@@ -278,17 +302,20 @@ def _turbo(
 
 
 def _turbo_ntriples(ntriples: bytes, profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
-    """`_turbo` on a graph given as N-Triples: it and the vocabulary's axioms are loaded into a pyoxigraph
-    store, which pyshacl-turbo reads without a Python object per triple. The same data as `_turbo`
-    validates (a set of triples: a statement the plan and the axioms share is in it once), for less
-    than half the work: copying a plan's rdflib graph and handing its terms over was most of it."""
+    """`_turbo` on a graph given as N-Triples: it and the vocabulary's axioms are handed to pyshacl-turbo
+    as one text (`_turbo_text`). The same data as `_turbo` validates (a set of triples: a statement the
+    plan and the axioms share is in it once), for less than half the work: copying a plan's rdflib graph
+    and handing its terms over was most of it."""
+    return _turbo_text((ntriples + b"\n" + _vocabulary_axioms_nt()).decode("utf-8"), profile, focus)
 
-    def whole() -> pyoxigraph.Store:
-        store = pyoxigraph.Store()
-        store.bulk_load(ntriples + b"\n" + _vocabulary_axioms_nt(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        return store
 
-    return _turbo_validate(whole, profile, focus)
+def _turbo_text(ntriples: str, profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
+    """pyshacl-turbo on an N-Triples text, which its engine parses itself: no Python object per triple.
+    (Not a pyoxigraph store loaded with it, as before: pyshacl-turbo writes a store out as N-Quads and
+    parses those, so the text was parsed twice and written once more.)"""
+    from pyshacl_turbo.rdf import Input  # what pyshacl-turbo makes of its data graph; taken as given
+
+    return _turbo_validate(lambda: Input(ntriples, "nt", None, {}), profile, focus)
 
 
 @lru_cache(maxsize=1)
@@ -300,9 +327,7 @@ def _vocabulary_axioms_nt() -> bytes:
 _compiled: dict[int, tuple[Graph, Any]] = {}  # id(profile): (profile, its compiled shapes)
 
 
-def _turbo_validate(
-    data: Callable[[], Graph | pyoxigraph.Store], profile: Graph, focus: list[URIRef] | None
-) -> tuple[bool, Graph]:
+def _turbo_validate(data: Callable[[], Any], profile: Graph, focus: list[URIRef] | None) -> tuple[bool, Graph]:
     """pyshacl-turbo's (conforms, report graph) of what `data` makes, against `profile` compiled once."""
     from pyshacl_turbo import ReportableRuntimeError, compile_shapes
 
@@ -347,6 +372,11 @@ def validate(
     if name not in ENGINES:
         raise SettingsError(f"SHACL engine {name!r}: use {' or '.join(ENGINES)}")
     conforms, results = _run(name, data, profile, focus, inplace, ntriples)
+    return _report(conforms, results, profile)
+
+
+def _report(conforms: bool, results: Graph, profile: Graph) -> Report:
+    """The report of an engine's (conforms, report graph) on a validation against `profile`."""
     violations = []
     # Only the report's own results: the nested ones (sh:detail, from sh:node) carry their own
     # severity, while the result that holds them has the severity its property shape gives.
