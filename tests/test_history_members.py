@@ -133,6 +133,30 @@ def test_snapshot_objects_are_the_objects_of_the_graph(tmp_path: Path) -> None:
     assert len(snapshot_objects(data)) > 100
 
 
+def test_a_new_version_s_objects_are_those_its_snapshot_gives(tmp_path: Path) -> None:
+    """`History.propose` keeps a plan's first version's objects from the graph it was made of (`said_objects`,
+    from the subject index alone), and its pages' `History.objects` takes them instead of reading the snapshot:
+    the objects the snapshot gives (`snapshot_objects`), whether the graph's other indexes were made or not."""
+    data = (RECORDED / "1.nt").read_bytes()
+    graph = read_triples(data)
+    assert versions.said_objects(graph) == snapshot_objects(data) == objects(graph)  # (`objects` made the indexes)
+    changed = _changed(read_triples(data))
+    assert versions.said_objects(changed) == snapshot_objects(versions.serialise(changed, "nt"))
+    versions._MADE.clear()
+    made = History(tmp_path / PLAN)
+    version = made.propose(read_triples(data), dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert version is not None and version.number == 1 and list(versions._MADE) == [version.sha256]
+    made.save()
+    again = History.load(tmp_path / PLAN)  # as a plan's pages load it
+    kept = versions._MADE[version.sha256]
+    assert again.objects(1) is kept and not versions._MADE  # taken once
+    assert kept == snapshot_objects(again.snapshot(1))
+    assert History.load(tmp_path / PLAN).objects(1) == kept  # read from the snapshot again
+    other = History(tmp_path / "other", base="https://example.org")  # another base: the snapshot is moved
+    other.propose(read_triples(data), dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert not versions._MADE
+
+
 def test_members_parts_and_stream_as_before(loaded: tuple[Histories, Histories, int]) -> None:
     histories, before, count = loaded
     history = histories.plans[PLAN]

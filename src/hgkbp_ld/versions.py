@@ -102,6 +102,21 @@ def snapshot_objects(data: bytes) -> dict[str, frozenset[Triple]]:
     return _objects(lambda cls: typed.get(cls, {}), lambda s: rows.get(s, {}))
 
 
+def said_objects(graph: Triples) -> dict[str, frozenset[Triple]]:
+    """`objects(graph)` of a `Triples` read from its subject index alone (as `snapshot_objects` reads its
+    rows), not from the predicate and object indexes its questions by class would make."""
+    said = dict(graph.said())
+    typed: dict[Node, dict[Node, None]] = {}
+    kind = RDF.type
+    for subject, by_predicate in said.items():
+        for cls in by_predicate.get(kind, ()):
+            typed.setdefault(cls, {})[subject] = None
+    return _objects(
+        lambda cls: typed.get(cls, {}),
+        lambda s: [(s, p, o) for p, values in said.get(s, {}).items() for o in values],
+    )
+
+
 def _line(triple: Triple, n3: Callable[[Node], str] = methodcaller("n3")) -> str:
     s, p, o = triple
     return f"{n3(s)} {n3(p)} {n3(o)} .\n"
@@ -163,6 +178,21 @@ def _read_snapshot(data: bytes, sha256: str) -> Triples:
             del _READ[next(iter(_READ))]
         found = _READ[sha256] = read_triples(data)
     return found
+
+
+_MADE: dict[str, dict[str, frozenset[Triple]]] = {}  # a new version's snapshot SHA-256 -> its objects
+_MADE_AT_MOST = 2
+
+
+def _made(sha256: str, graph: Graph | Triples, base: str) -> None:
+    """The objects of a version just made from `graph` (`History.propose`), kept for its pages' `History.objects`
+    in this process (a plan's worker renders them next): what its snapshot, read back, would give, without
+    reading it (the same terms: a build compares its graph with its last version's snapshot so)."""
+    if type(graph) is not Triples or base != DEFAULT_BASE:
+        return
+    if len(_MADE) >= _MADE_AT_MOST:
+        del _MADE[next(iter(_MADE))]
+    _MADE[sha256] = said_objects(graph)
 
 
 def rebase(graph: Graph | Triples, old: str, new: str) -> Graph | Triples:
@@ -256,11 +286,12 @@ class History:
 
     def objects(self, number: int) -> dict[str, frozenset[Triple]]:
         """`objects(self.graph(number))`; a plan's only version, not read yet, read for its objects alone
-        (`snapshot_objects`: its graph is asked for nothing else)."""
+        (`snapshot_objects`: its graph is asked for nothing else), or taken as this process made them (`_made`)."""
         version = self.versions[number - 1]
         if len(self.versions) > 1 or number in self._graphs or self.base != DEFAULT_BASE or version.sha256 in _READ:
             return objects(self.graph(number))
-        return snapshot_objects(self.snapshot(number))
+        made = _MADE.pop(version.sha256, None)  # made by this process's build of the plan (its graph's)
+        return made if made is not None else snapshot_objects(self.snapshot(number))
 
     def changed(self, number: int) -> list[str]:
         """The objects that changed in a version (all of them in version 1; removed ones excluded)."""
@@ -283,6 +314,8 @@ class History:
             moment = latest.timestamp + dt.timedelta(seconds=1)
         snapshot = serialise(rebase(graph, self.base, DEFAULT_BASE), "nt")
         version = Version(len(self.versions) + 1, moment, len(graph), hashlib.sha256(snapshot).hexdigest())
+        if version.number == 1:  # a plan's only version: its pages ask its objects (`objects`)
+            _made(version.sha256, graph, self.base)
         self.versions.append(version)
         self._pending[version.number] = snapshot
         self._graphs[version.number] = graph
