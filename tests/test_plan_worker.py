@@ -191,3 +191,37 @@ def test_a_plans_triples_are_those_of_its_graph() -> None:
     graph = to_graph(parsed, registers, config, provenance, base=BASE)  # type: ignore[arg-type]
     assert len(triples) > 1000
     assert list(triples) == list(graph)
+
+
+def test_a_plans_literals_are_made_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mapping._literal`: a worker's plans share the literals they state (a number, a year, a register's
+    name), each made once; they are rdflib's `Literal` of the same value, language and datatype (1, True
+    and "1" stay three literals), and the kept ones are let go when there are too many."""
+    import datetime as dt
+
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from hgkbp_ld import mapping
+    from hgkbp_ld.parse import parse_file
+    from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_configs
+
+    config = next(c for c in load_plan_configs(DATA_DIR / "plans") if c.slug == PLANS[0])
+    registers = Registers.load(DATA_DIR)
+    parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=True)
+    provenance = mapping.Provenance("x.txt", "0" * 64, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "0")
+    first = list(mapping.to_triples(parsed, registers, config, provenance, base=BASE))  # type: ignore[arg-type]
+    again = list(mapping.to_triples(parsed, registers, config, provenance, base=BASE))  # type: ignore[arg-type]
+    assert first == again
+    literals = [(o, o2) for (_s, _p, o), (_s2, _p2, o2) in zip(first, again, strict=True) if type(o) is Literal]
+    assert len(literals) > 500
+    for made, _remade in literals:
+        assert made == Literal(str(made), lang=made.language, datatype=made.datatype)
+    shared = sum(made is remade for made, remade in literals)
+    assert shared > 0.8 * len(literals)  # all but the few made where they are stated (the provenance's)
+    one, true, text = mapping._literal(1), mapping._literal(True), mapping._literal("1")
+    assert len({(o, o.datatype) for o in (one, true, text)}) == 3 and one.datatype == XSD.integer
+    assert mapping._literal(1) is one and mapping._literal("1", "nl") is not text
+    monkeypatch.setattr(mapping, "_LITERALS_KEPT", len(mapping._LITERALS))
+    mapping._literal("a value not kept yet")
+    assert list(mapping._LITERALS) == [("a value not kept yet", str, None, None)]
