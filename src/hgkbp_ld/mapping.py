@@ -70,7 +70,8 @@ def describe_blocks(blocks: tuple[Block, ...]) -> str:
 
 
 _LITERALS: dict[tuple, Literal] = {}  # (value, its type, language, datatype) -> the literal made of them
-_LITERALS_KEPT = 1 << 14
+_LITERALS_KEPT = 1 << 13
+_KEPT_TEXT = 120  # characters: a name, a title, a label; not a description
 
 
 def _literal(value: str | int, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
@@ -88,7 +89,8 @@ def _literal(value: str | int, lang: str | None = None, datatype: URIRef | None 
 
 
 def _nl(text: str) -> Literal:
-    return _literal(text, "nl")
+    """A Dutch text; a long one (a description: stated once) made where it is stated, not kept."""
+    return _literal(text, "nl") if len(text) <= _KEPT_TEXT else Literal(text, lang="nl")
 
 
 def _year(year: int) -> Literal:
