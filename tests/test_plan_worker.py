@@ -92,6 +92,30 @@ def test_contributions_the_build_made_are_those_of_the_plans_store(dist_b: Path,
     assert written == again
 
 
+@pytest.mark.parametrize("slug", PLANS)
+def test_a_plans_actions_texts_folded_over_its_own_store_are_the_whole_stores(
+    dist_b: Path, tmp_path: Path, slug: str
+) -> None:
+    """`actions.keep_texts` over the plan's own store (the worker's) keeps the texts the whole dataset's
+    store gives (what the last stage folded before; its index takes the kept ones: test_two_plans), and
+    lets the rows' texts go again."""
+    from hgkbp_ld.render.actions import keep_texts, load_index, texts_name
+    from hgkbp_ld.render.plans import load_plans
+
+    catalogue = read_graph(dist_b / CATALOGUE_FILE)
+    store = plan_store(dist_b, slug, BASE, catalogue, _plan_manifest(dist_b, slug, len(catalogue)), named=False)
+    index = load_index(store, BASE, load_plans(store, BASE, [slug]), texts=False)
+    keep_texts(index, store, tmp_path, slug)
+    whole = EmbeddedStore()
+    whole.load(dist_b)
+    expected = {
+        row.iri: row.text for row in load_index(whole, BASE, load_plans(whole, BASE, PLANS)).rows if row.plan == slug
+    }
+    assert expected and all(expected.values())
+    assert json.loads((tmp_path / texts_name(slug)).read_bytes()) == expected
+    assert all(row.text == "" for row in index.rows)
+
+
 def _reference_contributions(graph: Graph, base: str, owners: set[str]) -> dict[str, str]:
     """`contributions` as first written (each question asked of the graph as it comes): the definition
     the faster one must keep to."""
@@ -123,9 +147,7 @@ def _reference_contributions(graph: Graph, base: str, owners: set[str]) -> dict[
         for t in (triple[0], triple[2])
         if isinstance(t, URIRef) and str(t).startswith(prefix) and "#" not in str(t)
     }
-    return {
-        str(n): thing(n) for n in sorted(named) if owner(iris.path_of(str(n), base) or "") not in owners
-    }
+    return {str(n): thing(n) for n in sorted(named) if owner(iris.path_of(str(n), base) or "") not in owners}
 
 
 def test_contributions_keep_to_their_definition(dist_b: Path) -> None:

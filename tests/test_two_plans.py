@@ -137,6 +137,35 @@ def test_the_actions_index_written_plan_by_plan_is_the_whole_index_dumped(two: P
     assert site["actions"] == json.loads(out.getvalue())  # as the build wrote it
 
 
+def test_the_texts_each_plans_worker_kept_are_the_whole_stores_and_the_stage_takes_them(two: Path) -> None:
+    """A plan's worker folds its actions' texts from its own store and keeps them (`actions.keep_texts`):
+    the texts the whole dataset's store gives, for the same actions; the last stage's index takes them
+    from there without asking its store (the same bytes)."""
+    from hgkbp_ld.published import CACHE
+    from hgkbp_ld.render.actions import texts_name
+    from hgkbp_ld.render.plan_site import FRAGMENTS
+
+    embedded = EmbeddedStore()
+    embedded.load(two)
+    base = "https://data.vlaanderen.be"
+    plans = load_plans(embedded, base, [REAL, OTHER])
+    whole = load_index(embedded, base, plans)
+    kept = two / CACHE / FRAGMENTS
+    for plan in (REAL, OTHER):
+        written = json.loads((kept / texts_name(plan)).read_bytes())
+        assert written == {row.iri: row.text for row in whole.rows if row.plan == plan}
+        assert len(written) >= 3 and all(written.values())
+
+    class Unasked(EmbeddedStore):
+        def select(self, *args: object, **kwargs: object) -> list:
+            raise AssertionError("asked the store for the texts")
+
+    unasked = Unasked.__new__(Unasked)
+    out = io.StringIO()
+    StreamedIndex(load_index(embedded, base, plans, texts=False), unasked, kept).write_json(out)
+    assert out.getvalue() == json.dumps(index_json(whole), ensure_ascii=False, sort_keys=True)
+
+
 def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
     two: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -249,12 +249,32 @@ class StreamedIndex:
                 for row in rows:
                     row.text = found[row.iri]
                 return
-        values = " ".join(f"<{row.iri}>" for row in rows)
-        text = query("action-texts").replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)
-        _fold_texts({row.iri: row for row in rows}, self.store.select(text))
-        if kept is not None:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            kept.write_text(json.dumps({row.iri: row.text for row in rows}, ensure_ascii=False), encoding="utf-8")
+        _fold_kept(self.store, rows, kept)
+
+
+def _fold_kept(store: Store, rows: list[Row], kept: Path | None) -> None:
+    """The rows' texts folded from what `store` says of their actions, and kept in `kept` if given."""
+    values = " ".join(f"<{row.iri}>" for row in rows)
+    text = query("action-texts").replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)
+    _fold_texts({row.iri: row for row in rows}, store.select(text))
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(json.dumps({row.iri: row.text for row in rows}, ensure_ascii=False), encoding="utf-8")
+
+
+def keep_texts(index: ActionIndex, store: Store, folder: Path, plan: str) -> None:
+    """A plan's actions' folded texts, made by the plan's worker from the plan's own store (its graph, the
+    catalogue's entry, the vocabulary) and kept in `folder` (dist/build-cache/render) as `StreamedIndex` keeps
+    them, which the last stage then reads instead of asking its store of every plan (4.3 ms a plan at 1000
+    plans, 1 ms over the plan's own) and folding them at its end. The same texts: a plan's actions' texts are
+    what its own graph says of them (as `StreamedIndex` already holds, keeping them by the plan's input hash),
+    and the stage takes them only for the same actions (else it asks its store). The rows' texts are let go
+    again (no page shows them)."""
+    rows = [row for row in index.rows if row.plan == plan]
+    if rows:
+        _fold_kept(store, rows, folder / texts_name(plan))
+    for row in rows:
+        row.text = ""
 
 
 def _json_rows(rows: list[Row]) -> str:
