@@ -296,3 +296,30 @@ def test_a_portfolios_actions_asked_for_all_are_those_asked_alone(two: Path) -> 
             rows += len(alone)
     assert rows > 100
     assert len(views._for_all) == 2  # asked once per role, for all portfolios
+
+
+def test_a_plans_rows_are_written_as_asdict_gives_them(two: Path) -> None:
+    """`actions._json_rows` writes each row's fields without `dataclasses.asdict`'s deep copy: the same JSON,
+    for the built plans' rows and for odd rows (None, unicode, empty and nested dicts); a field of a kind
+    that `asdict` would copy otherwise (a dataclass) would show here."""
+    import dataclasses
+
+    from hgkbp_ld.render.actions import _json_rows
+    from hgkbp_ld.web.action_index import Row
+
+    def plain(rows: list[Row]) -> str:
+        return ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
+
+    embedded = EmbeddedStore()
+    embedded.load(two)
+    base = "https://data.vlaanderen.be"
+    rows = load_index(embedded, base, load_plans(embedded, base, [REAL, OTHER])).rows
+    odd = [
+        Row("i", "h", "p", 1, "1", 'ü "x"\n', "HD 1", "", {}, {"a": "é", "b": ""}, None, None, "", "", None),
+        Row("j", "", "", 0, "", "", "", "", {"z": "1"}, {}, 2025, 2029, "Doorlopend", "tekst", 3),
+    ]
+    assert len(rows) > 10
+    for some in (rows, odd, []):
+        assert _json_rows(some) == plain(some)
+    kinds = {str, int, "str", "int", "int | None", "dict[str, str]"}
+    assert all(f.type in kinds for f in dataclasses.fields(Row)), [f.type for f in dataclasses.fields(Row)]

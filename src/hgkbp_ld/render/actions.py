@@ -278,8 +278,15 @@ def keep_texts(index: ActionIndex, store: Store, folder: Path, plan: str) -> Non
 
 
 def _json_rows(rows: list[Row]) -> str:
-    """A plan's rows as the site's index holds them (`write_json`)."""
-    return ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
+    """A plan's rows as the site's index holds them (`write_json`): each row's fields as `dataclasses.asdict`
+    gives them (texts, numbers, None and dicts of texts: the same JSON without its deep copy, 22 -> 6 µs a row,
+    ~56,000 rows at 1000 plans)."""
+    return ", ".join(
+        json.dumps({name: getattr(r, name) for name in _ROW_FIELDS}, ensure_ascii=False, sort_keys=True) for r in rows
+    )
+
+
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Row))
 
 
 def rows_name(plan: str) -> str:
