@@ -92,6 +92,30 @@ def test_contributions_the_build_made_are_those_of_the_plans_store(dist_b: Path,
     assert written == again
 
 
+@pytest.mark.parametrize("slug", PLANS)
+def test_a_plans_actions_texts_folded_over_its_own_store_are_the_whole_stores(
+    dist_b: Path, tmp_path: Path, slug: str
+) -> None:
+    """`actions.keep_texts` over the plan's own store (the worker's) keeps the texts the whole dataset's
+    store gives (what the last stage folded before; its index takes the kept ones: test_two_plans), and
+    lets the rows' texts go again."""
+    from hgkbp_ld.render.actions import keep_texts, load_index, texts_name
+    from hgkbp_ld.render.plans import load_plans
+
+    catalogue = read_graph(dist_b / CATALOGUE_FILE)
+    store = plan_store(dist_b, slug, BASE, catalogue, _plan_manifest(dist_b, slug, len(catalogue)), named=False)
+    index = load_index(store, BASE, load_plans(store, BASE, [slug]), texts=False)
+    keep_texts(index, store, tmp_path, slug)
+    whole = EmbeddedStore()
+    whole.load(dist_b)
+    expected = {
+        row.iri: row.text for row in load_index(whole, BASE, load_plans(whole, BASE, PLANS)).rows if row.plan == slug
+    }
+    assert expected and all(expected.values())
+    assert json.loads((tmp_path / texts_name(slug)).read_bytes()) == expected
+    assert all(row.text == "" for row in index.rows)
+
+
 def _reference_contributions(graph: Graph, base: str, owners: set[str]) -> dict[str, str]:
     """`contributions` as first written (each question asked of the graph as it comes): the definition
     the faster one must keep to."""
@@ -123,9 +147,7 @@ def _reference_contributions(graph: Graph, base: str, owners: set[str]) -> dict[
         for t in (triple[0], triple[2])
         if isinstance(t, URIRef) and str(t).startswith(prefix) and "#" not in str(t)
     }
-    return {
-        str(n): thing(n) for n in sorted(named) if owner(iris.path_of(str(n), base) or "") not in owners
-    }
+    return {str(n): thing(n) for n in sorted(named) if owner(iris.path_of(str(n), base) or "") not in owners}
 
 
 def test_contributions_keep_to_their_definition(dist_b: Path) -> None:
@@ -140,6 +162,52 @@ def test_contributions_keep_to_their_definition(dist_b: Path) -> None:
         assert contributions(Triples(graph), BASE, set()) == _reference_contributions(graph, BASE, set())  # type: ignore[arg-type]
     catalogue = read_graph(dist_b / CATALOGUE_FILE)
     assert contributions(catalogue, BASE, PLANS) == _reference_contributions(catalogue, BASE, set(PLANS))
+
+
+def test_the_digest_keeps_its_bytes() -> None:
+    """The digests key the shared pages across builds (`shared.json`): each part's length (8 bytes,
+    big-endian) and its UTF-8, hashed; the values pinned as the first builds made them."""
+    from hgkbp_ld.render.shared import _digest, _framed
+
+    assert _digest(["<https://x/a>", 'é "b"@nl', ""]) == "8ffbe624d61e6d6765ced7eb5e380542"
+    assert _digest([]) == "e3b0c44298fc1c149afbf4c8996fb924"
+    assert _framed(["é", ""]) == (2).to_bytes(8, "big") + "é".encode() + bytes(8)
+
+
+def test_contributions_of_many_things_around_shared_nodes_keep_to_their_definition() -> None:
+    """Portfolios held by several mandates and named by many actions, the actions' periods and goals shared,
+    each thing's digest made after others filled the lookups kept a node (`_Around`): the plain definition's."""
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, RDF, SKOS
+
+    from hgkbp_ld.iris import BP, MANDAAT
+
+    graph = Graph()
+    base = f"{BASE}/id"
+    portfolios = [URIRef(f"{base}/bevoegdheid/p{n}") for n in range(4)]
+    for n, portfolio in enumerate(portfolios):
+        graph.add((portfolio, SKOS.prefLabel, Literal(f"portefeuille {n}", lang="nl")))
+        mandate = URIRef(f"{base}/mandataris/m{n}")
+        graph.add((mandate, BP.heeftBevoegdheid, portfolio))
+        graph.add((mandate, BP.heeftBevoegdheid, portfolios[(n + 1) % 4]))
+        graph.add((mandate, MANDAAT.isBestuurlijkeAliasVan, URIRef(f"{base}/persoon/p{n % 2}")))
+    for n in range(30):
+        action = URIRef(f"{base}/actie/x/{n}")
+        goal = URIRef(f"{base}/doel/x/{n % 3}")
+        graph.add((action, BP.volgnummer, Literal(n)))
+        graph.add((action, DCTERMS.title, Literal(f'actie {n}\n"twee"', lang="nl")))
+        graph.add((action, DCTERMS.description, Literal(f"niet getoond {n}")))
+        graph.add((action, BP.verantwoordelijke, portfolios[n % 4]))
+        graph.add((action, BP.samenwerkingMet, portfolios[(n * 3) % 4]))
+        graph.add((action, DCTERMS.temporal, URIRef(f"{base}/periode/{n % 5}")))
+        graph.add((action, BP.isDeelVan, goal))
+        graph.add((goal, BP.volgnummer, Literal(n % 3)))
+        graph.add((goal, BP.isDeelVan, URIRef(f"{base}/doel/x/top")))
+        graph.add((goal, RDF.type, BP.OperationeleDoelstelling))
+    expected = _reference_contributions(graph, BASE, {"x"})
+    assert len(expected) > 15  # the portfolios, mandates, persons, periods, goals
+    assert contributions(Triples(graph), BASE, {"x"}) == expected  # type: ignore[arg-type]
+    assert contributions(graph, BASE, {"x"}) == expected
 
 
 def test_a_process_freezes_its_heap_once_after_its_first_plan(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -137,6 +137,35 @@ def test_the_actions_index_written_plan_by_plan_is_the_whole_index_dumped(two: P
     assert site["actions"] == json.loads(out.getvalue())  # as the build wrote it
 
 
+def test_the_texts_each_plans_worker_kept_are_the_whole_stores_and_the_stage_takes_them(two: Path) -> None:
+    """A plan's worker folds its actions' texts from its own store and keeps them (`actions.keep_texts`):
+    the texts the whole dataset's store gives, for the same actions; the last stage's index takes them
+    from there without asking its store (the same bytes)."""
+    from hgkbp_ld.published import CACHE
+    from hgkbp_ld.render.actions import texts_name
+    from hgkbp_ld.render.plan_site import FRAGMENTS
+
+    embedded = EmbeddedStore()
+    embedded.load(two)
+    base = "https://data.vlaanderen.be"
+    plans = load_plans(embedded, base, [REAL, OTHER])
+    whole = load_index(embedded, base, plans)
+    kept = two / CACHE / FRAGMENTS
+    for plan in (REAL, OTHER):
+        written = json.loads((kept / texts_name(plan)).read_bytes())
+        assert written == {row.iri: row.text for row in whole.rows if row.plan == plan}
+        assert len(written) >= 3 and all(written.values())
+
+    class Unasked(EmbeddedStore):
+        def select(self, *args: object, **kwargs: object) -> list:
+            raise AssertionError("asked the store for the texts")
+
+    unasked = Unasked.__new__(Unasked)
+    out = io.StringIO()
+    StreamedIndex(load_index(embedded, base, plans, texts=False), unasked, kept).write_json(out)
+    assert out.getvalue() == json.dumps(index_json(whole), ensure_ascii=False, sort_keys=True)
+
+
 def test_the_plans_loaded_in_groups_are_each_file_in_its_graph_and_in_the_merge(
     two: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -267,3 +296,30 @@ def test_a_portfolios_actions_asked_for_all_are_those_asked_alone(two: Path) -> 
             rows += len(alone)
     assert rows > 100
     assert len(views._for_all) == 2  # asked once per role, for all portfolios
+
+
+def test_a_plans_rows_are_written_as_asdict_gives_them(two: Path) -> None:
+    """`actions._json_rows` writes each row's fields without `dataclasses.asdict`'s deep copy: the same JSON,
+    for the built plans' rows and for odd rows (None, unicode, empty and nested dicts); a field of a kind
+    that `asdict` would copy otherwise (a dataclass) would show here."""
+    import dataclasses
+
+    from hgkbp_ld.render.actions import _json_rows
+    from hgkbp_ld.web.action_index import Row
+
+    def plain(rows: list[Row]) -> str:
+        return ", ".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True) for r in rows)
+
+    embedded = EmbeddedStore()
+    embedded.load(two)
+    base = "https://data.vlaanderen.be"
+    rows = load_index(embedded, base, load_plans(embedded, base, [REAL, OTHER])).rows
+    odd = [
+        Row("i", "h", "p", 1, "1", 'ü "x"\n', "HD 1", "", {}, {"a": "é", "b": ""}, None, None, "", "", None),
+        Row("j", "", "", 0, "", "", "", "", {"z": "1"}, {}, 2025, 2029, "Doorlopend", "tekst", 3),
+    ]
+    assert len(rows) > 10
+    for some in (rows, odd, []):
+        assert _json_rows(some) == plain(some)
+    kinds = {str, int, "str", "int", "int | None", "dict[str, str]"}
+    assert all(f.type in kinds for f in dataclasses.fields(Row)), [f.type for f in dataclasses.fields(Row)]

@@ -37,7 +37,7 @@ from hgkbp_ld.iris import Iris
 from hgkbp_ld.published import CACHE, ORIGIN, Writer, write_part
 from hgkbp_ld.rdfio import keeping, read_graph, serialise, serialise_all, serialise_union
 from hgkbp_ld.registers import Registers
-from hgkbp_ld.render.actions import load_index
+from hgkbp_ld.render.actions import keep_texts, load_index
 from hgkbp_ld.render.findable import lastmod
 from hgkbp_ld.render.history import Entry, Histories, version_states
 from hgkbp_ld.render.pages import Pages, bodies
@@ -330,9 +330,9 @@ def render_built_plan(
     facts: PlanFacts | None = None,
 ) -> dict:
     """Render a plan the build just wrote into `folder` (the new dist/): its pages into the new site,
-    its fragment into `folder`/build-cache. `manifest`: the plan's part of the build's manifest;
-    `facts`: what its summary says of its graph, made by its build from the graph it built (else read
-    back from the plan's store, which then holds its named graphs)."""
+    its fragment and its actions' texts (`actions.keep_texts`) into `folder`/build-cache. `manifest`: the
+    plan's part of the build's manifest; `facts`: what its summary says of its graph, made by its build from
+    the graph it built (else read back from the plan's store, which then holds its named graphs)."""
     named = facts is None or facts.statistics is None
     store = plan_store(folder, slug, base, catalogue, manifest, named)
     graph = manifest["plans"][slug]["graph"]
@@ -341,6 +341,9 @@ def render_built_plan(
     writer = Writer(context.site, context.started, context.previous, pack=f"packs/{slug}.pack")
     try:
         listed = subjects(store, base) if facts is None else things(facts, catalogue, base)
-        return render_plan(pages, histories, slug, graph, writer, listed, folder / CACHE, facts)
+        summary = render_plan(pages, histories, slug, graph, writer, listed, folder / CACHE, facts)
     finally:
         writer.close()
+    if pages.actions is not None:  # its actions' texts for the site's index, which the last stage reads
+        keep_texts(pages.actions, store, folder / CACHE / FRAGMENTS, slug)
+    return summary

@@ -86,14 +86,19 @@ RECORDS = "shared.json"  # in dist/build-cache/: each shared page's key, for the
 _MEDIA = {f.extension: f.media_type for f in (*RESOURCE_FORMATS[1:], RESOURCE_FORMATS[0])}
 
 
-def _digest(parts: Iterable[str]) -> str:
-    """Each part's length (8 bytes) and its UTF-8, hashed (one `update` of them all: the same digest)."""
+def _framed(parts: Iterable[str]) -> bytes:
+    """What `_digest` hashes: each part's length (8 bytes) and its UTF-8."""
     data = []
     for part in parts:
         encoded = part.encode("utf-8")
         data.append(len(encoded).to_bytes(8, "big"))
         data.append(encoded)
-    return hashlib.sha256(b"".join(data)).hexdigest()[:32]
+    return b"".join(data)
+
+
+def _digest(parts: Iterable[str]) -> str:
+    """The parts' SHA-256 (`_framed`), its first 32 hex digits."""
+    return hashlib.sha256(_framed(parts)).hexdigest()[:32]
 
 
 def graph_of(store: Store, graph: str) -> Graph:
@@ -107,7 +112,9 @@ class _Around:
     object: the sets and lookups that follow compare plain strings, not rdflib terms (whose equality
     and a literal's hash are Python code), and each node's digest is made once. A term's N3 names it
     as the term's equality does (its kind, lexical form, datatype, language), so the sets hold the same
-    nodes as sets of the terms would."""
+    nodes as sets of the terms would. What a thing's digest follows from a node (the actions that name
+    it, what an action or a node leads to) is looked up once a node too: a portfolio, a period or a
+    goal is around many things."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -143,39 +150,73 @@ class _Around:
                 named_by.setdefault(o3, []).append((s3, p3))
         self.said, self.named_by = said, named_by
         self.numbered = {s3 for s3, pairs in said.items() if any(p3 == _NUMBER_N3 for p3, _o in pairs)}
-        self._out: dict[str, str] = {}
+        self._framed: dict[str, bytes] = {}  # node -> its digest as `_framed` frames it (`out`)
+        self._listing: dict[str, tuple[str, ...]] = {}  # node -> the numbered things that name it
+        self._after: dict[str, tuple[str, ...]] = {}  # action -> what is followed from it (`_SECOND`)
+        self._followed: dict[str, tuple[str, ...]] = {}  # node -> its `_FOLLOWED` objects
+        self._wholes: dict[str, tuple[str, ...]] = {}  # node -> its wholes (`isDeelVan`)
 
     def out(self, node: str) -> str:
         """The digest of what the graph says of `node` (N3); of a numbered thing (an action, a goal, an
         indicator), only what a shared page shows of it (`_NUMBERED_SHOWN`)."""
-        found = self._out.get(node)
+        return self._out(node)[_FRAME:].decode("ascii")
+
+    def _out(self, node: str) -> bytes:
+        """`out` of `node` as `_framed` frames it (its length, then its hex digits), made once."""
+        found = self._framed.get(node)
         if found is None:
             pairs = self.said.get(node, ())
             if node in self.numbered:
                 lines = sorted([f"{p} {o}" for p, o in pairs if p in _SHOWN])
             else:
                 lines = sorted([f"{p} {o}" for p, o in pairs])
-            found = self._out[node] = _digest([node, *lines])
+            found = self._framed[node] = _DIGEST_FRAME + _digest([node, *lines]).encode("ascii")
+        return found
+
+    def _objects(self, known: dict[str, tuple[str, ...]], node: str, predicates: frozenset[str]) -> tuple[str, ...]:
+        """The objects of `node`'s statements of `predicates`, kept in `known`."""
+        found = known.get(node)
+        if found is None:
+            found = known[node] = tuple([o for p, o in self.said.get(node, ()) if p in predicates])
+        return found
+
+    def _listed(self, node: str) -> tuple[str, ...]:
+        """The numbered things that name `node` (the actions a page of it lists)."""
+        found = self._listing.get(node)
+        if found is None:
+            numbered = self.numbered
+            found = self._listing[node] = tuple([s for s, _p in self.named_by.get(node, ()) if s in numbered])
         return found
 
     def thing(self, term: URIRef) -> str:
-        node, said, numbered, none = self.n3(term), self.said, self.numbered, ()
+        node, said, none = self.n3(term), self.said, ()
         own = said.get(node, none)
         named_by = self.named_by.get(node, none)
         near = {node, *(o for _p, o in own), *(s for s, _p in named_by)}
         portfolios = {o for p, o in own if p == _HOLDS_N3}
         # the actions listed: what names it (or a portfolio it holds) and has a number
-        actions = {s for s, _p in named_by if s in numbered}
-        actions.update(s for n in portfolios for s, _p in self.named_by.get(n, none) if s in numbered)
-        second = {o for n in actions for p, o in said.get(n, none) if p in _SECOND_N3}
-        second.update(o for n in near for p, o in said.get(n, none) if p in _FOLLOWED_N3)
-        goals = {o for n in second for p, o in said.get(n, none) if p == _PART_OF_N3}
+        actions = set(self._listed(node))
+        for n in portfolios:
+            actions.update(self._listed(n))
+        objects, after, followed, wholes = self._objects, self._after, self._followed, self._wholes
+        second: set[str] = set()
+        for n in actions:
+            second.update(objects(after, n, _SECOND_N3))
+        for n in near:
+            second.update(objects(followed, n, _FOLLOWED_N3))
+        goals: set[str] = set()
+        for n in second:
+            goals.update(objects(wholes, n, _PART_OF_ONLY))
         nodes = near | portfolios | actions | second | goals
         incoming = sorted([f"{s} {p}" for s, p in named_by])
         n3 = self.n3  # the thing's own statements, all, in the terms' order (a literal's by its value)
         whole = "".join([f"{n3(p)} {n3(o)}" for p, o in sorted(self.graph.predicate_objects(term))])
-        out = self.out
-        return _digest([node, whole, *incoming, *sorted([out(n) for n in nodes])])
+        # the nodes' digests sorted as framed: each the same 8 bytes, then 32 hex digits (ASCII), so in
+        # the order of the digests, and hashed as `_digest` hashes the digests themselves
+        framed, out = self._framed.get, self._out
+        outs = [framed(n) or out(n) for n in nodes]
+        outs.sort()
+        return hashlib.sha256(_framed([node, whole, *incoming]) + b"".join(outs)).hexdigest()[:32]
 
 
 def _literal_n3(term: Literal) -> str:
@@ -188,6 +229,9 @@ _SECOND = _NUMBERED_SHOWN - _TO_PORTFOLIO  # what is followed from an action lis
 # the same, as the N3 `_Around` compares
 _SHOWN, _SECOND_N3, _FOLLOWED_N3 = (frozenset(p.n3() for p in found) for found in (_NUMBERED_SHOWN, _SECOND, _FOLLOWED))
 _NUMBER_N3, _HOLDS_N3, _PART_OF_N3 = _NUMBER.n3(), _HOLDS.n3(), _PART_OF.n3()
+_PART_OF_ONLY = frozenset({_PART_OF_N3})
+_DIGEST_FRAME = (32).to_bytes(8, "big")  # a digest's frame in `_framed`: its length, 32 (hex digits)
+_FRAME = len(_DIGEST_FRAME)
 
 
 def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:
@@ -206,7 +250,7 @@ def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, s
     named = {term for term in terms if isinstance(term, URIRef) and term.startswith(prefix) and "#" not in term}
     around = _Around(graph)
     found = {}
-    for node in sorted(named):
+    for node in sorted(named, key=str):  # IRIs: their texts compared in C (rdflib's `__lt__` is Python code)
         if owner(iris.path_of(str(node), base) or "") not in owners:
             found[str(node)] = around.thing(node)
     return found
