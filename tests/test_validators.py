@@ -192,6 +192,18 @@ def test_an_engine_that_cannot_read_the_shapes_says_so_and_what_to_do() -> None:
         validate.validate(data, shapes=shapes, engine="pyshacl-turbo")
 
 
+def test_a_dump_the_engine_cannot_parse_names_its_line_not_another_engine() -> None:
+    """A plan's dump is handed to pyshacl-turbo as text: a term no N-Triples parser takes (an IRI with a
+    space) is the data's fault, so the error names the line of the dump and does not send the user to
+    another engine (which would validate rdflib's graph and let the term through to the store)."""
+    data = Graph()
+    data.add((URIRef("https://data.vlaanderen.be/id/x/a b"), RDF.type, URIRef("urn:ex#Thing")))
+    dump = b"<urn:ex:fine> <urn:ex:p> <urn:ex:o> .\n" + rdfio.serialise(data, "nt")
+    with pytest.raises(validate.EngineError, match=r"not valid RDF \(RDF parse error.* line 2\b") as raised:
+        validate.validate(data, engine="pyshacl-turbo", ntriples=dump)
+    assert "--shacl-engine" not in str(raised.value)
+
+
 def test_a_catalogue_read_from_its_ntriples_gives_the_report_of_its_graph(cases: list[Case], dist: Path) -> None:
     """The build's catalogue check is sent the catalogue's N-Triples and hands pyshacl-turbo those lines, the
     background they reach and the vocabulary's axioms as one text (`validate_catalogue_ntriples`), not the

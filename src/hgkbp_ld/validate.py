@@ -346,9 +346,17 @@ def _turbo_validate(data: Callable[[], Any], profile: Graph, focus: list[URIRef]
 
 
 def _cannot(error: object) -> str:
-    """One line: what pyshacl-turbo could not do (its first line, shortened) and what to do instead."""
+    """One line: what pyshacl-turbo could not do (its first line, shortened) and what to do instead. A text
+    it cannot parse (`_turbo_text`: a plan's dump, then the axioms) is the data's fault, not the engine's:
+    another engine would not help, the line names the term."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     first = first if len(first) <= 160 else first[:157] + "..."
+    if first.startswith("RDF parse error"):
+        return (
+            f"the data to validate is not valid RDF ({first}): a term in it cannot be written as N-Triples"
+            " (an IRI with a space, say, from a register or a plan's toml); that line of the plan's dump"
+            " (its .nt file) shows it"
+        )
     return f"pyshacl-turbo cannot validate ({first}); build with --shacl-engine pyshacl (the reference)"
 
 
