@@ -202,3 +202,41 @@ def test_every_page_of_the_real_plan_from_triples_is_the_page_from_an_rdflib_gra
         described = store.describe(iri)
         assert list(described) == reference_describe(store._current(), iri)
         assert flat(views.page(iri, described)) == flat(views.page(iri, described.graph()))
+
+
+def plain_link(views: Views, graph: object, node: object) -> Link | str:
+    """`Views.link` the plain way: its label (`Views.label`), `href` and notation read anew, `bool` of the notation."""
+    from rdflib import URIRef
+
+    from hgkbp_ld.render.views import _about
+
+    if not isinstance(node, URIRef):
+        return Text.of(node)  # type: ignore[arg-type]
+    notation = next(iter(_about(graph, node).get(URIRef(str(NOTATION.value)), [])), None)  # type: ignore[arg-type]
+    note = str(notation) if notation is not None and bool(notation) else ""
+    return Link(views.label(graph, node), views.href(str(node)), note)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_link_is_what_its_label_href_and_notation_read_anew_make(seed: int) -> None:
+    """`Views.link` with `_about`, `href` and `_truthy` written in, and its shortcuts for a node nothing is said
+    of and one without notation: the link (or text) of the plain way, for every node and value of odd
+    pages, over `Triples` and the same rdflib graph, with IRIs of this site, of others and unicode ones."""
+    from rdflib import URIRef
+
+    from hgkbp_ld.render.views import _about
+
+    store = embedded_over(odd_store(seed))
+    elders = ox.NamedNode("https://elders.example/k")  # a class of another site, nothing said of it
+    store._store.add(ox.Quad(ox.NamedNode(f"{EX}ding/0"), TYPE, elders, ox.DefaultGraph()))
+    views = Views(store, BASE, labels_of_nothing(), dt.date(2026, 6, 1))
+    seen = 0
+    for n in [*range(6), f"é-ü/{seed}", "nothing"]:
+        described = store.describe(f"{EX}ding/{n}")
+        nodes = {t for triple in described for t in triple} | {URIRef(f"{EX}niets"), URIRef("https://elders.example/")}
+        for graph in (described, described.graph()):
+            for node in sorted(nodes, key=repr):
+                made, plain = views.link(graph, node), plain_link(views, graph, node)
+                assert flat(made) == flat(plain), node
+                seen += isinstance(node, URIRef) and not dict(_about(graph, node))
+    assert seen  # nodes nothing is said of were among them

@@ -148,12 +148,22 @@ class Views:
         return _label(_about(graph, node), node)
 
     def link(self, graph: Described, node: Node) -> Link | str:
+        """A value as a page shows it: an IRI as a link with its label and notation from what `graph` says
+        of it, a literal as its `Text`. (Nine a page: `_about`, `href` and `_truthy` written in.)"""
         kind = type(node)  # (a literal: `isinstance` of an rdflib term, an ABC, is Python code when it is not one)
         if kind is URIRef or (kind is not Literal and isinstance(node, URIRef)):
-            about = _about(graph, node)  # what the graph says of it, read once for its label and notation
+            # what the graph says of it, read once for its label and notation
+            about = graph.about(node) if type(graph) is Triples else _about(graph, node)
+            iri = str(node)
+            prefix = self._things
+            href = f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri  # `href`
+            if not about:  # nothing said of it (a class, another site's thing): its IRI is its label
+                return new_link(iri, href, "")
             notations = about.get(_NOTATION)
-            notation = next(iter(notations)) if notations else None
-            return new_link(_label(about, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
+            if not notations:
+                return new_link(_label(about, node), href, "")
+            notation = next(iter(notations))
+            return new_link(_label(about, node), href, str(notation) if _truthy(notation) else "")
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
