@@ -151,7 +151,7 @@ class Pages:
     datasets: dict[str, dict[str, object]]  # schema.org descriptions by dataset IRI
     landing: dict[str, str]  # landing page URL -> dataset IRI
     _pictures: dict[str, dict | None] = dataclasses.field(default_factory=dict)
-    _chrome: dict[str | None, dict[str, Markup]] = dataclasses.field(default_factory=dict)
+    _contexts: dict[str | None, dict] = dataclasses.field(default_factory=dict)  # `context`'s, by plan
     _by_plan: dict[str, ActionIndex] | None = None
     _timelines: tuple[tuple[str, frozenset[str]], dict] | None = None  # the last minister's (`minister_timelines`)
 
@@ -186,12 +186,14 @@ class Pages:
     def context(self, plan: dict[str, str] | None) -> dict:
         """What the template reads besides the page, for the pages of `plan` (None: a shared thing's):
         `common`, the plan and the site's navigation and footer (`chrome`), which are the same on all
-        those pages: rendered once (templates/_nav.html, _footer.html), not on every page."""
+        those pages: rendered once (templates/_nav.html, _footer.html), not on every page. One dict for
+        all the pages of a plan (`rendered` does not change it; the template writes to its own context)."""
         key = plan["slug"] if plan else None
-        found = self._chrome.get(key)
+        found = self._contexts.get(key)
         if found is None:
-            found = self._chrome[key] = chrome(self.template.environment, {**self.common, "plan": plan})
-        return {**self.common, "plan": plan, "chrome": found}
+            made = chrome(self.template.environment, {**self.common, "plan": plan})
+            found = self._contexts[key] = {**self.common, "plan": plan, "chrome": made}
+        return found
 
     @property
     def base(self) -> str:
@@ -287,10 +289,23 @@ def rendered(
     # one character past ASCII is encoded character by character (~10 instructions each), an ASCII part is
     # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
     # `generate` rewrites it)
-    values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
-    # the template's globals and the page's values in one dict, the context's own (`shared`: not copied again
-    # into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
-    names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
+    # the template's globals, `common` and the page's values in one dict, the context's own (`shared`: not copied
+    # again into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
+    fixed = _fixed(template, common)
+    if fixed is None:
+        values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
+        names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
+    else:
+        jsonld, links = _SLOT if script else "", alternates(path)
+        names = {
+            **fixed,
+            "page": page,
+            "title": title,
+            "alternates": links,
+            "jsonld": jsonld,
+            "pictures": pictures,
+            "meta": meta,
+        }
     context = template.new_context(names, shared=True)
     try:
         parts = encoded(template.root_render_func(context))
@@ -311,6 +326,22 @@ def rendered(
                 break
     representations[HTML.extension] = _made(b"".join(parts), HTML.media_type)
     return Resource(path, representations)
+
+
+_PAGE_NAMES = frozenset({"page", "title", "alternates", "jsonld", "pictures", "meta"})  # what `rendered` gives a page
+_last_fixed: list = [None, None, None]  # the template and `common` last asked of `_fixed`, and its answer
+
+
+def _fixed(template: Template, common: dict) -> dict | None:
+    """The template's globals and `common` in one dict, made once for the pages of a plan (the same `common`:
+    `Pages.context`), which a page's values are added to: the same names and values as the globals, the page's
+    values and `common` added in that order, where `common` names none of the page's (None: it does)."""
+    last = _last_fixed
+    if last[0] is template and last[1] is common:
+        return last[2]
+    found = None if _PAGE_NAMES & common.keys() else {**template.globals, **common}
+    last[:] = (template, common, found)
+    return found
 
 
 def encoded(texts: Iterable[str]) -> list[bytes]:
