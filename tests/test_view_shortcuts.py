@@ -219,8 +219,8 @@ def plain_link(views: Views, graph: object, node: object) -> Link | str:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_a_link_is_what_its_label_href_and_notation_read_anew_make(seed: int) -> None:
-    """`Views.link` with `_about`, `href` and `_truthy` written in, and its shortcuts for a node nothing is said
-    of and one without notation: the link (or text) of the plain way, for every node and value of odd
+    """`Views.link` with `_about`, `href`, `_truthy` and `Text.of` written in, and its shortcuts for a node nothing
+    is said of and one without notation: the link (or text) of the plain way, for every node and value of odd
     pages, over `Triples` and the same rdflib graph, with IRIs of this site, of others and unicode ones."""
     from rdflib import URIRef
 
@@ -237,6 +237,7 @@ def test_a_link_is_what_its_label_href_and_notation_read_anew_make(seed: int) ->
         for graph in (described, described.graph()):
             for node in sorted(nodes, key=repr):
                 made, plain = views.link(graph, node), plain_link(views, graph, node)
-                assert flat(made) == flat(plain), node
+                assert flat(made) == flat(plain) and type(made) is type(plain), node
+                assert made.__dict__ == plain.__dict__  # a literal's `Text` with its language, as `Text.of` makes it
                 seen += isinstance(node, URIRef) and not dict(_about(graph, node))
     assert seen  # nodes nothing is said of were among them

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from operator import itemgetter
 from types import MappingProxyType
 
 from rdflib import Literal, URIRef
@@ -164,6 +165,10 @@ class Views:
                 return new_link(_label(about, node), href, "")
             notation = next(iter(notations))
             return new_link(_label(about, node), href, str(notation) if _truthy(notation) else "")
+        if kind is Literal:  # `Text.of`, written in
+            text = _text(Text, node)
+            text.lang = node.language or ""
+            return text
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
@@ -217,12 +222,13 @@ class Views:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
         store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
         node = iri_term(iri)
-        about = _about(graph, node)  # what the graph says of it, read once
+        about = graph.about(node) if type(graph) is Triples else _about(graph, node)  # what it says of it, read once
         kind, kind_label, _main = self._kind(about.get(_TYPE, ()))
         notation = _one(about.get(_NOTATION))
-        name = self._name
-        rows = self._rows(graph, [(name(p), p, values) for p, values in about.items()])
-        incoming = self._rows(graph, [(name(p), p, subjects) for p, subjects in _pointing(graph, node).items()])
+        names, name = self._names, self._name  # (`_name`: a property's kept name read without its call)
+        rows = self._rows(graph, [(names.get(p) or name(p), p, values) for p, values in about.items()])
+        pointing = _pointing(graph, node).items()
+        incoming = self._rows(graph, [(names.get(p) or name(p), p, subjects) for p, subjects in pointing])
         sections: dict[str, object] = {}
         description = _one(about.get(_DESCRIPTION))
         if description is not None:
@@ -508,8 +514,7 @@ def _label(about: Mapping[Node, Iterable[Node]], node: Node) -> str:
     return str(node)
 
 
-def _first(pair: tuple) -> object:
-    return pair[0]
+_first = itemgetter(0)  # a pair's first (a sort's key in C: no Python call per item)
 
 
 def _number(row: ActionRow) -> int:
@@ -517,6 +522,7 @@ def _number(row: ActionRow) -> int:
 
 
 _new = object.__new__
+_text = str.__new__
 
 
 def _truthy(node: Node | None) -> bool:
