@@ -241,3 +241,20 @@ def test_a_link_is_what_its_label_href_and_notation_read_anew_make(seed: int) ->
                 assert made.__dict__ == plain.__dict__  # a literal's `Text` with its language, as `Text.of` makes it
                 seen += isinstance(node, URIRef) and not dict(_about(graph, node))
     assert seen  # nodes nothing is said of were among them
+
+
+@pytest.mark.parametrize("schema", [None, '{"@type": "Dataset"}'])
+def test_a_pages_meta_made_without_init_is_the_one_init_makes(schema: str | None) -> None:
+    """`findable.resource_meta` makes its `Meta` without the frozen `__init__`: the same object as `Meta(...)`."""
+    from hgkbp_ld.render.findable import Meta, describe, resource_meta
+
+    store = embedded_over(odd_store(1))
+    views = Views(store, BASE, labels_of_nothing(), dt.date(2026, 6, 1))
+    iri = f"{EX}ding/1"
+    described = store.describe(iri)
+    page = views.page(iri, described)
+    made = resource_meta(page, described, BASE, "Tïtel", schema)
+    plain = Meta("Tïtel", describe(page, described), f"{BASE}/doc/{page.path}", schema)
+    assert made == plain and hash(made) == hash(plain) and made.__dict__ == plain.__dict__ and type(made) is Meta
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.title = "x"  # type: ignore[misc]
