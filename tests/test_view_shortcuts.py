@@ -258,3 +258,26 @@ def test_a_pages_meta_made_without_init_is_the_one_init_makes(schema: str | None
     assert made == plain and hash(made) == hash(plain) and made.__dict__ == plain.__dict__ and type(made) is Meta
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.title = "x"  # type: ignore[misc]
+
+
+def test_a_query_for_all_is_asked_once_whatever_its_bindings() -> None:
+    """`Views._select` with `batch`: a query of `_ASKED_FOR_ALL` asked once for all its keys, by its other bindings
+    (none: the key bound alone, the common case, made without the list of the others), each key's rows its own."""
+    from rdflib import URIRef
+
+    a, b, p, q = (URIRef(f"{EX}{n}") for n in ("a", "b", "p", "q"))
+    asked: list = []
+
+    class Store:
+        def select(self, text: str, bindings: dict | None = None) -> list:
+            asked.append((text.split("\n", 1)[0], dict(bindings or {})))
+            return [{"this": a, "x": p}, {"this": b, "x": q}, {"this": a, "x": q}]
+
+    views = Views(Store(), BASE, labels_of_nothing(), dt.date(2026, 6, 1), batch=True)  # type: ignore[arg-type]
+    assert views._select("page-period", {"this": a}) == [{"this": a, "x": p}, {"this": a, "x": q}]
+    assert views._select("page-period", {"this": b}) == [{"this": b, "x": q}]
+    assert views._select("page-children", {"prop": p, "this": a}) == [{"this": a, "x": p}, {"this": a, "x": q}]
+    assert views._select("page-children", {"this": b, "prop": p}) == [{"this": b, "x": q}]
+    assert views._select("page-children", {"this": b, "prop": q}) == [{"this": b, "x": q}]
+    assert [bindings for _text, bindings in asked] == [{}, {"prop": p}, {"prop": q}]
+    assert set(views._for_all) == {("page-period",), ("page-children", ("prop", p)), ("page-children", ("prop", q))}

@@ -117,10 +117,14 @@ class Views:
         small), the queries asked of every action or goal are asked once for all of them."""
         if (self.batch or name in _ALWAYS_FOR_ALL) and name in _ASKED_FOR_ALL:
             for_all, key, several = _ASKED_FOR_ALL[name]
-            rest = [item for item in bindings.items() if item[0] != key]
-            if len(rest) > 1:
-                rest.sort()
-            asked = (name, *rest)
+            if len(bindings) == 1 and key in bindings:  # most: the key alone (no list of the others made)
+                rest: list[tuple[str, Node]] = []
+                asked: tuple = (name,)
+            else:
+                rest = [item for item in bindings.items() if item[0] != key]
+                if len(rest) > 1:
+                    rest.sort()
+                asked = (name, *rest)
             groups = self._for_all.get(asked)
             if groups is None:
                 groups = self._for_all[asked] = {}
@@ -263,7 +267,7 @@ class Views:
             if not rows:
                 break
             row = rows[0]
-            trail.insert(0, Link(str(row["t"]), self.href(str(row["x"])), str(row.get("n", ""))))
+            trail.insert(0, new_link(str(row["t"]), self.href(str(row["x"])), str(row.get("n", ""))))
             current = row["x"]  # type: ignore[assignment]
         return trail
 
