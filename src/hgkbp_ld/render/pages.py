@@ -206,10 +206,12 @@ class Pages:
         if history:
             page = page.with_sections({"history": history})
         pictured = _pictures_of(page, self.actions, self.picture, self.minister_timelines)
-        dataset = self.datasets.get(iri) or self.datasets.get(self.landing.get(iris.document(self.base, page.path), ""))
+        dataset = self.datasets.get(iri)
+        if not dataset and self.landing:  # a dataset's landing page (none among a plan's pages: not looked for)
+            dataset = self.datasets.get(self.landing.get(iris.document(self.base, page.path), ""))
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, self.base, page.title, schema)
-        path = iris.path_of(iri, self.base) or iri
+        path = page.path  # (`iris.path_of(iri, self.base) or iri`, as `Views.page` made it)
         context = self.context(plan_of(path, self.plans))
         return rendered(path, graph, page, self.template, context, page.title, meta, pictured)
 
@@ -229,9 +231,8 @@ class Pages:
             yield rendered(entry.path, graph, page, self.template, common, title, meta)
             for owned, part in parts:
                 node = views.page(owned, part, specific=False).but(kind="Versie")
-                path = iris.path_of(owned, views.base) or owned
                 meta = resource_meta(node, part, views.base, node.title)
-                yield rendered(path, part, node, self.template, common, node.title, meta)
+                yield rendered(node.path, part, node, self.template, common, node.title, meta)
 
 
 def past_graphs(
