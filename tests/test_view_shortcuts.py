@@ -281,3 +281,20 @@ def test_a_query_for_all_is_asked_once_whatever_its_bindings() -> None:
     assert views._select("page-children", {"this": b, "prop": q}) == [{"this": b, "x": q}]
     assert [bindings for _text, bindings in asked] == [{}, {"prop": p}, {"prop": q}]
     assert set(views._for_all) == {("page-period",), ("page-children", ("prop", p)), ("page-children", ("prop", q))}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_page_with_more_sections_is_the_page_with_them_added(seed: int) -> None:
+    """`Views.page(..., more=…)` (a current page's history) = the page `with_sections(more)`, sections in the same
+    order; its path `iris.path_of(iri, base) or iri`, for things of this site, of others and the base's own prefix."""
+    from hgkbp_ld import iris
+
+    store = embedded_over(odd_store(seed))
+    views = Views(store, BASE, labels_of_nothing(), dt.date(2026, 6, 1))
+    for iri in [f"{EX}ding/{n}" for n in (0, 1, f"é-ü/{seed}", "nothing")] + [EX, "https://elders.example/id/x"]:
+        described = store.describe(iri)
+        for more in ({"history": ["v1", "v2"]}, {"description": ["other"], "history": []}):
+            made, plain = views.page(iri, described, more=more), views.page(iri, described).with_sections(more)
+            assert flat(made) == flat(plain) and list(made.sections) == list(plain.sections)
+        assert views.page(iri, described).path == (iris.path_of(iri, BASE) or iri)
+        assert flat(views.page(iri, described, more=None)) == flat(views.page(iri, described, more={}))

@@ -202,9 +202,7 @@ class Pages:
     def current(self, iri: str, history: list[Entry] | None = None) -> Resource:
         """A resource as it is now: its description, page and (where it has one) its version history."""
         graph = self.store.describe(iri)
-        page = self.views.page(iri, graph)
-        if history:
-            page = page.with_sections({"history": history})
+        page = self.views.page(iri, graph, more={"history": history} if history else None)
         pictured = _pictures_of(page, self.actions, self.picture, self.minister_timelines)
         dataset = self.datasets.get(iri)
         if not dataset and self.landing:  # a dataset's landing page (none among a plan's pages: not looked for)

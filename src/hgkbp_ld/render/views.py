@@ -222,13 +222,15 @@ class Views:
 
     # --- the page ---------------------------------------------------------------------------
 
-    def page(self, iri: str, graph: Described, specific: bool = True) -> Page:
+    def page(self, iri: str, graph: Described, specific: bool = True, more: Sections | None = None) -> Page:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
-        store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
+        store: lists, roles, breadcrumbs), which a past version's page must not take from today's data;
+        `more`: sections added after those (a current page's history: `Page.with_sections` without a copy)."""
         node = iri_term(iri)
         about = graph.about(node) if type(graph) is Triples else _about(graph, node)  # what it says of it, read once
         kind, kind_label, _main = self._kind(about.get(_TYPE, ()))
-        notation = _one(about.get(_NOTATION))
+        notations = about.get(_NOTATION)
+        notation = next(iter(notations), None) if notations else None  # (`_one`, written in)
         names, name = self._names, self._name  # (`_name`: a property's kept name read without its call)
         rows = self._rows(graph, [(names.get(p) or name(p), p, values) for p, values in about.items()])
         pointing = _pointing(graph, node).items()
@@ -243,10 +245,14 @@ class Views:
             build = getattr(self, f"_{kind}", None)
             if build is not None:
                 sections.update(build(node, graph))
+        if more:
+            sections.update(more)
+        prefix = self._things  # `iris.path_of(iri, self.base) or iri`, its prefix made once
+        path = iri[len(prefix) :] if iri.startswith(prefix) else iri
         made = _new(Page)  # `Page(...)` without its frozen `__init__`: the same object
         made.__dict__.update(
             iri=iri,
-            path=iris.path_of(iri, self.base) or iri,
+            path=path or iri,
             kind=kind,
             kind_label=kind_label,
             title=_label(about, node),
