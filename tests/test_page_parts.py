@@ -407,3 +407,16 @@ def test_a_graphs_blocks_are_its_turtle_and_rdf_xml_by_subject() -> None:
     by_terms: list[tuple[str, str]] = []  # a big graph's way: the same blocks
     assert writers._by_terms(ordered, by_terms) == (turtle, xml)
     assert by_terms == blocks
+
+
+@pytest.mark.parametrize("kind_label", [None, "actie, versie 2"])
+def test_a_page_as_a_version_is_the_page_but_a_version(kind_label: str | None) -> None:
+    """`pages.as_version` changes a page just made where it is: the page `but(kind="Versie", …)` makes."""
+    from hgkbp_ld.render.pages import as_version
+
+    def made() -> Page:
+        return Page(f"{BASE}/id/x/1", "x/1", "Actie", "actie", "Tïtel", "1", sections={"a": 1})  # type: ignore[arg-type]
+
+    changes = {"kind": "Versie"} if kind_label is None else {"kind": "Versie", "kind_label": kind_label}
+    expected, page = made().but(**changes), made()
+    assert as_version(page, kind_label) is page and page == expected and page.__dict__ == expected.__dict__

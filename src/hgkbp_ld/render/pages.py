@@ -218,19 +218,26 @@ class Pages:
         (/doc/versie/{slug}/{n}/…); a version's page lists the object's versions in that plan."""
         views, common = self.views, self.context(plan_of(f"versie/{slug}", self.plans))
         for iri, entry, entries, member, graph, parts in past_graphs(histories, slug):
-            page = views.page(member, graph, specific=False)  # no kind section
-            page = page.with_sections(
-                {"version": {"entry": entry, "current": views.href(iri), "history": entries}},
-                kind="Versie",
-                kind_label=f"{page.kind_label}, versie {entry.number}",
-            )
+            version = {"version": {"entry": entry, "current": views.href(iri), "history": entries}}
+            page = views.page(member, graph, specific=False, more=version)  # no kind section
+            page = as_version(page, f"{page.kind_label}, versie {entry.number}")
             title = f"{page.title} (versie {entry.number})"
             meta = resource_meta(page, graph, views.base, title)
             yield rendered(entry.path, graph, page, self.template, common, title, meta)
             for owned, part in parts:
-                node = views.page(owned, part, specific=False).but(kind="Versie")
+                node = as_version(views.page(owned, part, specific=False))
                 meta = resource_meta(node, part, views.base, node.title)
                 yield rendered(node.path, part, node, self.template, common, node.title, meta)
+
+
+def as_version(page: Page, kind_label: str | None = None) -> Page:
+    """`page.but(kind="Versie")` (and its kind's name `kind_label`, if given) for a page `Views.page` has just made
+    and nothing has seen yet: changed where it is, not copied (a past version's pages: one a page). The same page."""
+    fields = page.__dict__
+    fields["kind"] = "Versie"
+    if kind_label is not None:
+        fields["kind_label"] = kind_label
+    return page
 
 
 def past_graphs(
