@@ -159,3 +159,18 @@ def test_a_page_encoded_part_by_part_is_the_page_rendered_whole(source: str) -> 
     expected = before.encode("utf-8") + script + after.encode("utf-8") if slot else whole.encode("utf-8")
     assert made.representations["html"].body == expected
     assert script in expected or "jsonld" not in source
+
+
+def test_the_json_ld_slot_is_skipped_by_find_over_a_pages_head() -> None:
+    """The slot (`pages._slot`) is NUL and control characters, one of 16 per half byte of its token (no two tokens
+    give one slot); none of the bytes a page's head is mostly made of falls in CPython's filter of its bytes
+    (value modulo 64), so that `bytes.find` jumps a slot's length at a time, not a byte."""
+    from hgkbp_ld.render.pages import _SLOT, _SLOT_BYTES, _slot
+
+    assert _slot(bytes([0x00, 0xFF, 0x5A])) == "\x00\x10\x10\x1f\x1f\x15\x1a\x00"
+    assert len({_slot(bytes([a, b])) for a in range(256) for b in range(0, 256, 7)}) == 256 * 37
+    assert len(_SLOT) == 34 and _SLOT_BYTES == _SLOT.encode("ascii")
+    assert set(_SLOT[1:-1]) <= {chr(c) for c in range(0x10, 0x20)} and _SLOT[0] == _SLOT[-1] == "\x00"
+    filtered = {byte & 63 for byte in _SLOT_BYTES}
+    head = 'abcdefghijklmnopqrstuvwxyz0123456789 \n<>="&/.:;-·é' + "ABCDEFGHIJKLMNO"
+    assert not {byte & 63 for byte in head.encode("utf-8")} & filtered

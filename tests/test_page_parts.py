@@ -34,7 +34,7 @@ from hgkbp_ld.jsonld import _parsed_context
 from hgkbp_ld.rdfio import _compactor, _writers, keeping, serialise_all, serialise_union
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.findable import Meta, first_sentences
-from hgkbp_ld.render.pages import alternates, rendered
+from hgkbp_ld.render.pages import Pages, alternates, rendered
 from hgkbp_ld.render.templates import alternate_links, day, download_items, environment
 from hgkbp_ld.render.views import Page
 from hgkbp_ld.triples import Triples
@@ -206,6 +206,43 @@ def test_a_page_is_what_its_template_renders() -> None:
 
 
 @pytest.mark.parametrize(
+    "common",
+    [
+        {"extra": "é"},
+        {"title": "<common's title>", "meta": "common's", "extra": "é"},  # common names a page's value: it wins
+        {"kinds": "common's", "range": 3},  # and the globals'
+        {},
+    ],
+)
+def test_a_pages_names_are_the_globals_its_values_and_common_in_that_order(common: dict) -> None:
+    """`rendered` adds a page's values to the globals and `common` made once (`_fixed`) where `common` names none
+    of the page's; where it does, the names as before: the globals, the page's values, then `common`. Two
+    templates and two dicts of the same names alternated: each page its own template's and common's."""
+    names = ("title", "meta", "extra", "kinds", "range", "page", "pictures")
+    source = "|".join(f"{{{{ {name} is defined }}}}:{{{{ {name} }}}}" for name in names)
+    templates = [_template(source), _template("other " + source)]
+    page = Page(f"{BASE}/id/x/1", "x/1", "Thing", "ding", "Tïtel <1>", None)
+    graph = Triples([(URIRef(page.iri), EX.p, Literal("v"))])
+    for other in ({**common}, {**common, "extra": "ë"}, common):
+        for template in templates:
+            body = rendered("x/1", graph, page, template, other, "t", None, "p").representations["html"].body
+            values = {"page": page, "title": "t", "jsonld": "", "pictures": "p", "meta": None}
+            assert body.decode() == template.render({**template.globals, **values, **other})
+
+
+def test_a_plans_pages_share_one_context() -> None:
+    """`Pages.context`: one dict per plan (its chrome rendered once), another per other plan."""
+    pages = Pages.__new__(Pages)
+    pages.common, pages._contexts = {"plans": [], "version": "1"}, {}
+    pages.template = environment(BASE).get_template("resource.html")
+    one, other = {"slug": "a", "title": "A"}, {"slug": "b", "title": "B"}
+    first = pages.context(one)
+    assert pages.context(one) is first and first["plan"] is one and first["version"] == "1"
+    assert pages.context(other)["plan"] is other and pages.context(None)["plan"] is None
+    assert set(first["chrome"]) == {"nav", "footer"} and first["chrome"] != pages.context(other)["chrome"]
+
+
+@pytest.mark.parametrize(
     ("source", "error"),
     [("{{ missing.attribute }}", UndefinedError), ("{{ title.encode(1, 2, 3, 4) }}", TypeError)],
 )
@@ -370,3 +407,16 @@ def test_a_graphs_blocks_are_its_turtle_and_rdf_xml_by_subject() -> None:
     by_terms: list[tuple[str, str]] = []  # a big graph's way: the same blocks
     assert writers._by_terms(ordered, by_terms) == (turtle, xml)
     assert by_terms == blocks
+
+
+@pytest.mark.parametrize("kind_label", [None, "actie, versie 2"])
+def test_a_page_as_a_version_is_the_page_but_a_version(kind_label: str | None) -> None:
+    """`pages.as_version` changes a page just made where it is: the page `but(kind="Versie", …)` makes."""
+    from hgkbp_ld.render.pages import as_version
+
+    def made() -> Page:
+        return Page(f"{BASE}/id/x/1", "x/1", "Actie", "actie", "Tïtel", "1", sections={"a": 1})  # type: ignore[arg-type]
+
+    changes = {"kind": "Versie"} if kind_label is None else {"kind": "Versie", "kind_label": kind_label}
+    expected, page = made().but(**changes), made()
+    assert as_version(page, kind_label) is page and page == expected and page.__dict__ == expected.__dict__

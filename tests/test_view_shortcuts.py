@@ -202,3 +202,99 @@ def test_every_page_of_the_real_plan_from_triples_is_the_page_from_an_rdflib_gra
         described = store.describe(iri)
         assert list(described) == reference_describe(store._current(), iri)
         assert flat(views.page(iri, described)) == flat(views.page(iri, described.graph()))
+
+
+def plain_link(views: Views, graph: object, node: object) -> Link | str:
+    """`Views.link` the plain way: its label (`Views.label`), `href` and notation read anew, `bool` of the notation."""
+    from rdflib import URIRef
+
+    from hgkbp_ld.render.views import _about
+
+    if not isinstance(node, URIRef):
+        return Text.of(node)  # type: ignore[arg-type]
+    notation = next(iter(_about(graph, node).get(URIRef(str(NOTATION.value)), [])), None)  # type: ignore[arg-type]
+    note = str(notation) if notation is not None and bool(notation) else ""
+    return Link(views.label(graph, node), views.href(str(node)), note)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_link_is_what_its_label_href_and_notation_read_anew_make(seed: int) -> None:
+    """`Views.link` with `_about`, `href`, `_truthy` and `Text.of` written in, and its shortcuts for a node nothing
+    is said of and one without notation: the link (or text) of the plain way, for every node and value of odd
+    pages, over `Triples` and the same rdflib graph, with IRIs of this site, of others and unicode ones."""
+    from rdflib import URIRef
+
+    from hgkbp_ld.render.views import _about
+
+    store = embedded_over(odd_store(seed))
+    elders = ox.NamedNode("https://elders.example/k")  # a class of another site, nothing said of it
+    store._store.add(ox.Quad(ox.NamedNode(f"{EX}ding/0"), TYPE, elders, ox.DefaultGraph()))
+    views = Views(store, BASE, labels_of_nothing(), dt.date(2026, 6, 1))
+    seen = 0
+    for n in [*range(6), f"é-ü/{seed}", "nothing"]:
+        described = store.describe(f"{EX}ding/{n}")
+        nodes = {t for triple in described for t in triple} | {URIRef(f"{EX}niets"), URIRef("https://elders.example/")}
+        for graph in (described, described.graph()):
+            for node in sorted(nodes, key=repr):
+                made, plain = views.link(graph, node), plain_link(views, graph, node)
+                assert flat(made) == flat(plain) and type(made) is type(plain), node
+                assert made.__dict__ == plain.__dict__  # a literal's `Text` with its language, as `Text.of` makes it
+                seen += isinstance(node, URIRef) and not dict(_about(graph, node))
+    assert seen  # nodes nothing is said of were among them
+
+
+@pytest.mark.parametrize("schema", [None, '{"@type": "Dataset"}'])
+def test_a_pages_meta_made_without_init_is_the_one_init_makes(schema: str | None) -> None:
+    """`findable.resource_meta` makes its `Meta` without the frozen `__init__`: the same object as `Meta(...)`."""
+    from hgkbp_ld.render.findable import Meta, describe, resource_meta
+
+    store = embedded_over(odd_store(1))
+    views = Views(store, BASE, labels_of_nothing(), dt.date(2026, 6, 1))
+    iri = f"{EX}ding/1"
+    described = store.describe(iri)
+    page = views.page(iri, described)
+    made = resource_meta(page, described, BASE, "Tïtel", schema)
+    plain = Meta("Tïtel", describe(page, described), f"{BASE}/doc/{page.path}", schema)
+    assert made == plain and hash(made) == hash(plain) and made.__dict__ == plain.__dict__ and type(made) is Meta
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.title = "x"  # type: ignore[misc]
+
+
+def test_a_query_for_all_is_asked_once_whatever_its_bindings() -> None:
+    """`Views._select` with `batch`: a query of `_ASKED_FOR_ALL` asked once for all its keys, by its other bindings
+    (none: the key bound alone, the common case, made without the list of the others), each key's rows its own."""
+    from rdflib import URIRef
+
+    a, b, p, q = (URIRef(f"{EX}{n}") for n in ("a", "b", "p", "q"))
+    asked: list = []
+
+    class Store:
+        def select(self, text: str, bindings: dict | None = None) -> list:
+            asked.append((text.split("\n", 1)[0], dict(bindings or {})))
+            return [{"this": a, "x": p}, {"this": b, "x": q}, {"this": a, "x": q}]
+
+    views = Views(Store(), BASE, labels_of_nothing(), dt.date(2026, 6, 1), batch=True)  # type: ignore[arg-type]
+    assert views._select("page-period", {"this": a}) == [{"this": a, "x": p}, {"this": a, "x": q}]
+    assert views._select("page-period", {"this": b}) == [{"this": b, "x": q}]
+    assert views._select("page-children", {"prop": p, "this": a}) == [{"this": a, "x": p}, {"this": a, "x": q}]
+    assert views._select("page-children", {"this": b, "prop": p}) == [{"this": b, "x": q}]
+    assert views._select("page-children", {"this": b, "prop": q}) == [{"this": b, "x": q}]
+    assert [bindings for _text, bindings in asked] == [{}, {"prop": p}, {"prop": q}]
+    assert set(views._for_all) == {("page-period",), ("page-children", ("prop", p)), ("page-children", ("prop", q))}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_page_with_more_sections_is_the_page_with_them_added(seed: int) -> None:
+    """`Views.page(..., more=…)` (a current page's history) = the page `with_sections(more)`, sections in the same
+    order; its path `iris.path_of(iri, base) or iri`, for things of this site, of others and the base's own prefix."""
+    from hgkbp_ld import iris
+
+    store = embedded_over(odd_store(seed))
+    views = Views(store, BASE, labels_of_nothing(), dt.date(2026, 6, 1))
+    for iri in [f"{EX}ding/{n}" for n in (0, 1, f"é-ü/{seed}", "nothing")] + [EX, "https://elders.example/id/x"]:
+        described = store.describe(iri)
+        for more in ({"history": ["v1", "v2"]}, {"description": ["other"], "history": []}):
+            made, plain = views.page(iri, described, more=more), views.page(iri, described).with_sections(more)
+            assert flat(made) == flat(plain) and list(made.sections) == list(plain.sections)
+        assert views.page(iri, described).path == (iris.path_of(iri, BASE) or iri)
+        assert flat(views.page(iri, described, more=None)) == flat(views.page(iri, described, more={}))

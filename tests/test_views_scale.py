@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from hgkbp_ld.render import views as views_module
+from hgkbp_ld.render import kind_sections
 from hgkbp_ld.render.pages import minister_timelines
 from hgkbp_ld.render.plan_site import RenderContext, make_pages
 from hgkbp_ld.render.queries import query
@@ -113,7 +113,7 @@ def test_a_thing_without_parts_asks_the_store_for_none(
 def test_the_query_the_mandates_rows_are_written_into_is_as_expected(monkeypatch: pytest.MonkeyPatch) -> None:
     """A changed `page-actions-of-mandate.rq` whose patterns are no longer there fails loudly, not silently
     asking another query."""
-    monkeypatch.setattr(views_module, "query", lambda name: "SELECT ?x WHERE { ?x ?p ?o }")
+    monkeypatch.setattr(kind_sections, "query", lambda name: "SELECT ?x WHERE { ?x ?p ?o }")
     views = Views.__new__(Views)
     with pytest.raises(ValueError, match="not there once"):
         views._mandate_rows(ROLES[0], URIRef("https://data.vlaanderen.be/id/mandataris/x"))

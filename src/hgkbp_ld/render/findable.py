@@ -143,7 +143,18 @@ def describe(page: Page, graph: Graph) -> str:
 
 
 def resource_meta(page: Page, graph: Graph, base: str, title: str, schema: str | None = None) -> Meta:
-    return Meta(title, describe(page, graph), iris.document(base, page.path), schema)
+    """A resource's page's `Meta`, made without the frozen dataclass's `__init__` (one `object.__setattr__` a
+    field; every page of a plan has one): the same object."""
+    made = _new(Meta)
+    fields = made.__dict__
+    fields["title"] = title
+    fields["description"] = describe(page, graph)
+    fields["canonical"] = iris.document(base, page.path)
+    fields["schema"] = schema
+    return made
+
+
+_new = object.__new__
 
 
 DOCUMENTS = {  # the site's own pages (path after the base's "/"): title and what search results say

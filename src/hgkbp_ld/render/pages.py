@@ -151,7 +151,7 @@ class Pages:
     datasets: dict[str, dict[str, object]]  # schema.org descriptions by dataset IRI
     landing: dict[str, str]  # landing page URL -> dataset IRI
     _pictures: dict[str, dict | None] = dataclasses.field(default_factory=dict)
-    _chrome: dict[str | None, dict[str, Markup]] = dataclasses.field(default_factory=dict)
+    _contexts: dict[str | None, dict] = dataclasses.field(default_factory=dict)  # `context`'s, by plan
     _by_plan: dict[str, ActionIndex] | None = None
     _timelines: tuple[tuple[str, frozenset[str]], dict] | None = None  # the last minister's (`minister_timelines`)
 
@@ -186,12 +186,14 @@ class Pages:
     def context(self, plan: dict[str, str] | None) -> dict:
         """What the template reads besides the page, for the pages of `plan` (None: a shared thing's):
         `common`, the plan and the site's navigation and footer (`chrome`), which are the same on all
-        those pages: rendered once (templates/_nav.html, _footer.html), not on every page."""
+        those pages: rendered once (templates/_nav.html, _footer.html), not on every page. One dict for
+        all the pages of a plan (`rendered` does not change it; the template writes to its own context)."""
         key = plan["slug"] if plan else None
-        found = self._chrome.get(key)
+        found = self._contexts.get(key)
         if found is None:
-            found = self._chrome[key] = chrome(self.template.environment, {**self.common, "plan": plan})
-        return {**self.common, "plan": plan, "chrome": found}
+            made = chrome(self.template.environment, {**self.common, "plan": plan})
+            found = self._contexts[key] = {**self.common, "plan": plan, "chrome": made}
+        return found
 
     @property
     def base(self) -> str:
@@ -200,14 +202,14 @@ class Pages:
     def current(self, iri: str, history: list[Entry] | None = None) -> Resource:
         """A resource as it is now: its description, page and (where it has one) its version history."""
         graph = self.store.describe(iri)
-        page = self.views.page(iri, graph)
-        if history:
-            page = page.with_sections({"history": history})
+        page = self.views.page(iri, graph, more={"history": history} if history else None)
         pictured = _pictures_of(page, self.actions, self.picture, self.minister_timelines)
-        dataset = self.datasets.get(iri) or self.datasets.get(self.landing.get(iris.document(self.base, page.path), ""))
+        dataset = self.datasets.get(iri)
+        if not dataset and self.landing:  # a dataset's landing page (none among a plan's pages: not looked for)
+            dataset = self.datasets.get(self.landing.get(iris.document(self.base, page.path), ""))
         schema = script_json(json.dumps(dataset, ensure_ascii=False, sort_keys=True)) if dataset else None
         meta = resource_meta(page, graph, self.base, page.title, schema)
-        path = iris.path_of(iri, self.base) or iri
+        path = page.path  # (`iris.path_of(iri, self.base) or iri`, as `Views.page` made it)
         context = self.context(plan_of(path, self.plans))
         return rendered(path, graph, page, self.template, context, page.title, meta, pictured)
 
@@ -216,20 +218,26 @@ class Pages:
         (/doc/versie/{slug}/{n}/…); a version's page lists the object's versions in that plan."""
         views, common = self.views, self.context(plan_of(f"versie/{slug}", self.plans))
         for iri, entry, entries, member, graph, parts in past_graphs(histories, slug):
-            page = views.page(member, graph, specific=False)  # no kind section
-            page = page.with_sections(
-                {"version": {"entry": entry, "current": views.href(iri), "history": entries}},
-                kind="Versie",
-                kind_label=f"{page.kind_label}, versie {entry.number}",
-            )
+            version = {"version": {"entry": entry, "current": views.href(iri), "history": entries}}
+            page = views.page(member, graph, specific=False, more=version)  # no kind section
+            page = as_version(page, f"{page.kind_label}, versie {entry.number}")
             title = f"{page.title} (versie {entry.number})"
             meta = resource_meta(page, graph, views.base, title)
             yield rendered(entry.path, graph, page, self.template, common, title, meta)
             for owned, part in parts:
-                node = views.page(owned, part, specific=False).but(kind="Versie")
-                path = iris.path_of(owned, views.base) or owned
+                node = as_version(views.page(owned, part, specific=False))
                 meta = resource_meta(node, part, views.base, node.title)
-                yield rendered(path, part, node, self.template, common, node.title, meta)
+                yield rendered(node.path, part, node, self.template, common, node.title, meta)
+
+
+def as_version(page: Page, kind_label: str | None = None) -> Page:
+    """`page.but(kind="Versie")` (and its kind's name `kind_label`, if given) for a page `Views.page` has just made
+    and nothing has seen yet: changed where it is, not copied (a past version's pages: one a page). The same page."""
+    fields = page.__dict__
+    fields["kind"] = "Versie"
+    if kind_label is not None:
+        fields["kind_label"] = kind_label
+    return page
 
 
 def past_graphs(
@@ -287,10 +295,23 @@ def rendered(
     # one character past ASCII is encoded character by character (~10 instructions each), an ASCII part is
     # copied (most parts; the root's code without `Template.generate`'s generator; an error rewritten as
     # `generate` rewrites it)
-    values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
-    # the template's globals and the page's values in one dict, the context's own (`shared`: not copied again
-    # into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
-    names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
+    # the template's globals, `common` and the page's values in one dict, the context's own (`shared`: not copied
+    # again into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
+    fixed = _fixed(template, common)
+    if fixed is None:
+        values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
+        names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
+    else:
+        jsonld, links = _SLOT if script else "", alternates(path)
+        names = {
+            **fixed,
+            "page": page,
+            "title": title,
+            "alternates": links,
+            "jsonld": jsonld,
+            "pictures": pictures,
+            "meta": meta,
+        }
     context = template.new_context(names, shared=True)
     try:
         parts = encoded(template.root_render_func(context))
@@ -302,14 +323,31 @@ def rendered(
     # inside one part (a value is never split between parts); the first slot only, as `str.partition` took it.
     # (`find`, not `in`: `bytes in bytes` first tries its operand as an integer, whose TypeError, formatted and
     # cleared, cost ~600 instructions a part)
+    # The JSON-LD's bytes are joined between the part's two halves, not copied into a new part first
     if script:
         for at, part in enumerate(parts):
             if part.find(_SLOT_BYTES) >= 0:
                 before, _slot, after = part.partition(_SLOT_BYTES)
-                parts[at] = before + script + after
+                parts[at : at + 1] = (before, script, after)
                 break
     representations[HTML.extension] = _made(b"".join(parts), HTML.media_type)
     return Resource(path, representations)
+
+
+_PAGE_NAMES = frozenset({"page", "title", "alternates", "jsonld", "pictures", "meta"})  # what `rendered` gives a page
+_last_fixed: list = [None, None, None]  # the template and `common` last asked of `_fixed`, and its answer
+
+
+def _fixed(template: Template, common: dict) -> dict | None:
+    """The template's globals and `common` in one dict, made once for the pages of a plan (the same `common`:
+    `Pages.context`), which a page's values are added to: the same names and values as the globals, the page's
+    values and `common` added in that order, where `common` names none of the page's (None: it does)."""
+    last = _last_fixed
+    if last[0] is template and last[1] is common:
+        return last[2]
+    found = None if _PAGE_NAMES & common.keys() else {**template.globals, **common}
+    last[:] = (template, common, found)
+    return found
 
 
 def encoded(texts: Iterable[str]) -> list[bytes]:
@@ -323,7 +361,18 @@ def encoded(texts: Iterable[str]) -> list[bytes]:
     return [take().encode() for _ in range(len(texts))]
 
 
-_SLOT = f"\x00jsonld-{secrets.token_hex(16)}\x00"
+def _slot(token: bytes) -> str:
+    """The JSON-LD's slot in a page's text: NUL, then `token`'s bytes each as two control characters (one
+    for each half: U+0010-U+001F), then NUL; no text of a page holds it (a random token). `bytes.find`
+    (`rendered`) looks at the byte after each window and jumps a whole slot ahead where that byte may not
+    be in the slot, by its value modulo 64 (CPython's filter): the slot's are 0 and 16-31, which no
+    lower-case letter, digit, space or `<>="&/.:;-` is, where the hex digits and "jsonld" of the slot
+    before made it step a byte at a time through the page's head (~12,000 instructions a page)."""
+    halves = "".join(chr(0x10 + (byte >> 4)) + chr(0x10 + (byte & 15)) for byte in token)
+    return f"\x00{halves}\x00"
+
+
+_SLOT = _slot(secrets.token_bytes(16))  # a new one per process
 _SLOT_BYTES = _SLOT.encode("utf-8")
 
 

@@ -8,9 +8,9 @@ is made of (links, rows, the page itself, the Dutch names): `render.page_model`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from operator import itemgetter
 from types import MappingProxyType
 
 from rdflib import Literal, URIRef
@@ -18,7 +18,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from hgkbp_ld import iris
-from hgkbp_ld.iris import BP, MANDAAT
+from hgkbp_ld.iris import BP
+from hgkbp_ld.render.kind_sections import KindSections
 from hgkbp_ld.render.page_model import (
     SEPARATOR,
     Block,
@@ -36,7 +37,6 @@ from hgkbp_ld.render.page_model import (
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import Store
 from hgkbp_ld.store.base import iri_term
-from hgkbp_ld.store.embedded import EmbeddedStore
 from hgkbp_ld.triples import Described, Triples
 from hgkbp_ld.web.action_index import ActionIndex
 from hgkbp_ld.web.action_index import Row as ActionRow
@@ -67,17 +67,12 @@ _LABELS = tuple(iri_term(t) for t in (SKOS.prefLabel, DCTERMS.title, RDFS.label)
 _NAMES = tuple(iri_term(t) for t in (SKOS.notation, BP.omschrijving))
 _NOTATION, _DESCRIPTION, _TYPE = (iri_term(t) for t in (SKOS.notation, DCTERMS.description, RDF.type))
 _BP = str(BP)
-_RESPONSIBLE, _COLLABORATOR = iri_term(BP.verantwoordelijke), iri_term(BP.samenwerkingMet)
-_PARTNER = iri_term(BP.overigePartner)
-_SEE_ALSO, _CITATION = iri_term(RDFS.seeAlso), iri_term(DCTERMS.bibliographicCitation)
-_ELABORATED = iri_term(BP.wordtUitgewerktIn)
-_HOLDS = iri_term(BP.heeftBevoegdheid)
-_PLAIN_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+")  # an IRI written in a query as it is: <iri>
 _NAME_CACHE = 4096  # predicates whose Dutch name a `Views` keeps (a plan's pages name some fifty)
 
 
-class Views:
-    """Builds the page of each resource from the store; one instance per loaded dataset."""
+class Views(KindSections):
+    """Builds the page of each resource from the store; one instance per loaded dataset. What a page of
+    each kind shows besides its table: `render.kind_sections`."""
 
     def __init__(
         self,
@@ -116,10 +111,14 @@ class Views:
         small), the queries asked of every action or goal are asked once for all of them."""
         if (self.batch or name in _ALWAYS_FOR_ALL) and name in _ASKED_FOR_ALL:
             for_all, key, several = _ASKED_FOR_ALL[name]
-            rest = [item for item in bindings.items() if item[0] != key]
-            if len(rest) > 1:
-                rest.sort()
-            asked = (name, *rest)
+            if len(bindings) == 1 and key in bindings:  # most: the key alone (no list of the others made)
+                rest: list[tuple[str, Node]] = []
+                asked: tuple = (name,)
+            else:
+                rest = [item for item in bindings.items() if item[0] != key]
+                if len(rest) > 1:
+                    rest.sort()
+                asked = (name, *rest)
             groups = self._for_all.get(asked)
             if groups is None:
                 groups = self._for_all[asked] = {}
@@ -148,12 +147,26 @@ class Views:
         return _label(_about(graph, node), node)
 
     def link(self, graph: Described, node: Node) -> Link | str:
+        """A value as a page shows it: an IRI as a link with its label and notation from what `graph` says
+        of it, a literal as its `Text`. (Nine a page: `_about`, `href` and `_truthy` written in.)"""
         kind = type(node)  # (a literal: `isinstance` of an rdflib term, an ABC, is Python code when it is not one)
         if kind is URIRef or (kind is not Literal and isinstance(node, URIRef)):
-            about = _about(graph, node)  # what the graph says of it, read once for its label and notation
+            # what the graph says of it, read once for its label and notation
+            about = graph.about(node) if type(graph) is Triples else _about(graph, node)
+            iri = str(node)
+            prefix = self._things
+            href = f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri  # `href`
+            if not about:  # nothing said of it (a class, another site's thing): its IRI is its label
+                return new_link(iri, href, "")
             notations = about.get(_NOTATION)
-            notation = next(iter(notations)) if notations else None
-            return new_link(_label(about, node), self.href(str(node)), str(notation) if _truthy(notation) else "")
+            if not notations:
+                return new_link(_label(about, node), href, "")
+            notation = next(iter(notations))
+            return new_link(_label(about, node), href, str(notation) if _truthy(notation) else "")
+        if kind is Literal:  # `Text.of`, written in
+            text = _text(Text, node)
+            text.lang = node.language or ""
+            return text
         return Text.of(node)
 
     def _links(self, rows: list[dict[str, Node]], key: str = "x", label: str = "label", note: str = "") -> list[Link]:
@@ -203,16 +216,19 @@ class Views:
 
     # --- the page ---------------------------------------------------------------------------
 
-    def page(self, iri: str, graph: Described, specific: bool = True) -> Page:
+    def page(self, iri: str, graph: Described, specific: bool = True, more: Sections | None = None) -> Page:
         """The page of a resource from its description; `specific` adds what its kind shows (from the
-        store: lists, roles, breadcrumbs), which a past version's page must not take from today's data."""
+        store: lists, roles, breadcrumbs), which a past version's page must not take from today's data;
+        `more`: sections added after those (a current page's history: `Page.with_sections` without a copy)."""
         node = iri_term(iri)
-        about = _about(graph, node)  # what the graph says of it, read once
+        about = graph.about(node) if type(graph) is Triples else _about(graph, node)  # what it says of it, read once
         kind, kind_label, _main = self._kind(about.get(_TYPE, ()))
-        notation = _one(about.get(_NOTATION))
-        name = self._name
-        rows = self._rows(graph, [(name(p), p, values) for p, values in about.items()])
-        incoming = self._rows(graph, [(name(p), p, subjects) for p, subjects in _pointing(graph, node).items()])
+        notations = about.get(_NOTATION)
+        notation = next(iter(notations), None) if notations else None  # (`_one`, written in)
+        names, name = self._names, self._name  # (`_name`: a property's kept name read without its call)
+        rows = self._rows(graph, [(names.get(p) or name(p), p, values) for p, values in about.items()])
+        pointing = _pointing(graph, node).items()
+        incoming = self._rows(graph, [(names.get(p) or name(p), p, subjects) for p, subjects in pointing])
         sections: dict[str, object] = {}
         description = _one(about.get(_DESCRIPTION))
         if description is not None:
@@ -223,10 +239,14 @@ class Views:
             build = getattr(self, f"_{kind}", None)
             if build is not None:
                 sections.update(build(node, graph))
+        if more:
+            sections.update(more)
+        prefix = self._things  # `iris.path_of(iri, self.base) or iri`, its prefix made once
+        path = iri[len(prefix) :] if iri.startswith(prefix) else iri
         made = _new(Page)  # `Page(...)` without its frozen `__init__`: the same object
         made.__dict__.update(
             iri=iri,
-            path=iris.path_of(iri, self.base) or iri,
+            path=path or iri,
             kind=kind,
             kind_label=kind_label,
             title=_label(about, node),
@@ -247,194 +267,9 @@ class Views:
             if not rows:
                 break
             row = rows[0]
-            trail.insert(0, Link(str(row["t"]), self.href(str(row["x"])), str(row.get("n", ""))))
+            trail.insert(0, new_link(str(row["t"]), self.href(str(row["x"])), str(row.get("n", ""))))
             current = row["x"]  # type: ignore[assignment]
         return trail
-
-    def _holders(self, portfolio: URIRef) -> list[Link]:
-        """Who holds `portfolio` today (with `batch`, asked once for all portfolios: `_ASKED_FOR_ALL`)."""
-        rows = self._select("page-holders", {"portfolio": portfolio, "day": self._day})
-        return self._links(rows)
-
-    def _portfolio_links(self, graph: Described, node: URIRef, prop: URIRef) -> list[tuple[Link, list[Link]]]:
-        found = []
-        for label, portfolio in sorted([(self.label(graph, p), p) for p in graph.objects(node, prop)], key=_first):
-            found.append((new_link(label, self.href(str(portfolio))), self._holders(portfolio)))
-        return found
-
-    def _actions_of(
-        self, prop: URIRef, node: URIRef, held: tuple[Node, ...] | None = None, graph: Described | None = None
-    ) -> list[Link]:
-        """Actions whose `prop` is the portfolio `node` (`graph`: its description), or (`held`: the portfolios
-        the mandate `node` holds, as its description lists them) one of those portfolios."""
-        if held is not None:
-            rows = self._held_rows(prop, node, held)
-        else:
-            indexed = self._indexed_actions(prop, node, graph)
-            if indexed is not None:
-                return indexed
-            rows = self._select("page-actions-of-portfolio", {"this": node, "prop": prop})
-        links = self._links(rows, note="n")
-        for link in links:  # made here, not yet seen: `dataclasses.replace(link, plan=...)` without a copy
-            link.__dict__["plan"] = self._plan_title(link.href)
-        return links
-
-    def _indexed_actions(self, prop: URIRef, node: URIRef, graph: Described | None) -> list[Link] | None:
-        """`page-actions-of-portfolio`'s links of the portfolio `node` without the query (over pyoxigraph its
-        cost grows with plans × portfolios): the actions its description (`graph`) says have `node` as their
-        `prop`, in that order, with their number, notation and title from the action index (each the only one
-        the store holds: `ActionIndex.exact`), sorted by number. The query's rows in its order: pyoxigraph
-        reads `?x ?prop ?this` in the order of the subjects' keys, as `describe` reads the statements naming
-        `node`, and sorts by ?number keeping that order (`tests/test_views_scale.py`). None (ask the query)
-        over another store, without the index, or if an action there is not in the index."""
-        index = self.actions
-        if index is None or not index.exact or type(graph) is not Triples or type(self.store) is not EmbeddedStore:
-            return None
-        numbered = self._numbered
-        if numbered is None:
-            numbered = self._numbered = {row.iri: row for row in index.rows}
-        rows = []
-        for subject in graph.subjects(prop, node):
-            row = numbered.get(str(subject)) if type(subject) is URIRef else None
-            if row is None:
-                return None
-            rows.append(row)
-        rows.sort(key=_number)
-        href, plan = self.href, self._plan_title
-        links = [new_link(row.title, href(row.iri), row.notation) for row in rows]
-        for link in links:
-            link.__dict__["plan"] = plan(link.href)
-        return links
-
-    def _held_rows(self, prop: URIRef, node: URIRef, held: tuple[Node, ...]) -> list[dict[str, Node]]:
-        """`_mandate_rows`, kept for the portfolios last asked: a minister's mandates (one per term) hold the
-        same portfolios, and the query's rows are those of the portfolios, in the order of the portfolios
-        as the store lists the mandate's (its description's order), whatever the mandate
-        (`tests/test_views_scale.py`). Only the last portfolios' rows are kept (thousands of rows a role)."""
-        key = (prop, held)
-        found = self._held.get(key)
-        if found is None:
-            if self._held and next(iter(self._held))[1] != held:
-                self._held.clear()
-            found = self._held[key] = self._mandate_rows(prop, node)
-        return found
-
-    def _mandate_rows(self, prop: URIRef, node: URIRef) -> list[dict[str, Node]]:
-        """`page-actions-of-mandate`'s rows of the mandate `node`, with the mandate and `prop` written in
-        the query: asked with them bound, pyoxigraph evaluated the query for every mandate (0.5 s a
-        mandate at 1000 plans, growing with plans × mandates); written in, it starts from the mandate's
-        portfolios. The same rows in the same order (rows with the same number, of several plans, too:
-        `tests/test_views_scale.py`), without ?this and ?prop, which are these two."""
-        if type(node) is not URIRef or type(prop) is not URIRef or not _PLAIN_IRI.fullmatch(f"{node}{prop}"):
-            return self._select("page-actions-of-mandate", {"this": node, "prop": prop})
-        text = query("page-actions-of-mandate")
-        for variable, written in (
-            ("?this bp:heeftBevoegdheid", f"<{node}> bp:heeftBevoegdheid"),
-            ("?x ?prop ", f"?x <{prop}> "),
-        ):
-            if text.count(variable) != 1:
-                raise ValueError(f"page-actions-of-mandate.rq: {variable!r} is not there once")
-            text = text.replace(variable, written)
-        return self.store.select(text)
-
-    def _plan_title(self, href: str) -> str:
-        """The title of the built plan a thing's page belongs to (`/doc/actie/{plan}/12`)."""
-        parts = href.split("/")
-        return self.plans.get(parts[3], parts[3]) if len(parts) > 3 else ""
-
-    # --- kind-specific sections (method name = class local name) ----------------------------
-
-    def _Actie(self, node: URIRef, graph: Described) -> Sections:
-        sections: dict[str, object] = {}
-        sections["responsible"] = self._portfolio_links(graph, node, _RESPONSIBLE)
-        sections["collaborators"] = self._portfolio_links(graph, node, _COLLABORATOR)
-        sections["partners"] = sorted(str(o) for o in graph.objects(node, _PARTNER))
-        rows = self._select("page-period", {"this": node})
-        sections["timeline"] = {k: str(v) for k, v in rows[0].items()} if rows else None
-        indicators = self._select("page-indicators", {"this": node})
-        sections["indicators"] = [str(r["text"]) for r in indicators]
-        sections["see_also"] = sorted(str(o) for o in graph.objects(node, _SEE_ALSO))
-        sections["citations"] = sorted(str(o) for o in graph.objects(node, _CITATION))
-        related = [self.link(graph, o) for o in graph.objects(node, _ELABORATED)]
-        related += [self.link(graph, s) for s in graph.subjects(_ELABORATED, node)]
-        sections["related"] = related
-        return sections
-
-    def _children(self, node: URIRef, prop: URIRef, graph: Described | None = None) -> list[Link]:
-        """The parts of `node` along `prop`; `graph`: the description of `node` (all it says of itself),
-        where a node without such a statement has none, without asking the store (over pyoxigraph each ask
-        scans every plan's parts: 1 s at 1000 plans, for a plan of the register that no plan here builds)."""
-        if graph is not None and (node, prop, None) not in graph:
-            return []
-        rows = self._select("page-children", {"this": node, "prop": prop})
-        return self._links(rows, note="n")
-
-    def _HorizontaleDoelstelling(self, node: URIRef, graph: Described) -> Sections:
-        return {
-            "children": [
-                (od, self._children(URIRef(self._iri(od.href)), BP.heeftActie))
-                for od in self._children(node, BP.heeftOperationeleDoelstelling, graph)
-            ],
-            "sdgs": self._contributions(node),
-            "related_plans": self._plans(graph, node, BP.gerelateerdPlan),
-        }
-
-    def _contributions(self, node: URIRef) -> list[dict[str, str]]:
-        rows = self._select("page-contributions", {"this": node})
-        found = [
-            {"href": str(r["sdg"]), "label": Text.of(r.get("label", r["sdg"])), "why": str(r["why"])} for r in rows
-        ]
-        return sorted(found, key=lambda c: natural(c["href"].rsplit("/", 1)[1]))
-
-    def _OperationeleDoelstelling(self, node: URIRef, graph: Described) -> Sections:
-        return {"actions": self._children(node, BP.heeftActie, graph)}
-
-    def _Beleidsplan(self, node: URIRef, graph: Described) -> Sections:
-        return {
-            "principles": sorted(str(o) for o in graph.objects(node, BP.leidendPrincipe)),
-            "goals": [
-                (goal, self._children(URIRef(self._iri(goal.href)), BP.heeftOperationeleDoelstelling))
-                for goal in self._children(node, BP.heeftDoelstelling, graph)
-            ],
-            "complementary": self._plans(graph, node, BP.isComplementairAan),
-        }
-
-    def _Bevoegdheid(self, node: URIRef, graph: Described) -> Sections:
-        mandates = self._select("page-mandates", {"this": node})
-        return {
-            "holders_now": self._holders(node),
-            "lead": self._actions_of(BP.verantwoordelijke, node, graph=graph),
-            "partner": self._actions_of(BP.samenwerkingMet, node, graph=graph),
-            "mandates": [Link(str(r["label"]), self.href(str(r["x"])), _period(r)) for r in mandates],
-        }
-
-    def _Mandataris(self, node: URIRef, graph: Described) -> Sections:
-        start, end = graph.value(node, MANDAAT.start), graph.value(node, MANDAAT.einde)
-        held = tuple(graph.objects(node, _HOLDS))  # all the store says: the graph is the mandate's description
-        return {
-            "portfolios": sorted((self.link(graph, o) for o in graph.objects(node, BP.heeftBevoegdheid)), key=natural),
-            "lead": self._actions_of(BP.verantwoordelijke, node, held),
-            "partner": self._actions_of(BP.samenwerkingMet, node, held),
-            "period": _period({"start": start, "end": end} if end else {"start": start}),
-        }
-
-    def _plans(self, graph: Described, node: URIRef, prop: URIRef) -> list[Link | str]:
-        """Other plans a plan or goal names; one that is also built here (owl:sameAs) links to the
-        built plan's page, with its own title: the register's entry and the built plan are one plan."""
-        found: list[Link | str] = []
-        for other in graph.objects(node, prop):
-            rows = self._select("page-built-plan", {"this": other})
-            if not rows and str(other) in self.built:
-                iri, title = self.built[str(other)]
-                rows = [{"built": URIRef(iri), "title": Literal(title)}]
-            if rows:
-                found.append(Link(str(rows[0]["title"]), self.href(str(rows[0]["built"]))))
-            else:
-                found.append(self.link(graph, other))
-        return sorted(found, key=natural)
-
-    def _iri(self, href: str) -> str:
-        return iris.thing(self.base, href.removeprefix("/doc/")) if href.startswith("/doc/") else href
 
 
 def _about(graph: Described, node: Node) -> Mapping[Node, Iterable[Node]]:
@@ -498,15 +333,11 @@ def _label(about: Mapping[Node, Iterable[Node]], node: Node) -> str:
     return str(node)
 
 
-def _first(pair: tuple) -> object:
-    return pair[0]
-
-
-def _number(row: ActionRow) -> int:
-    return row.number
+_first = itemgetter(0)  # a pair's first (a sort's key in C: no Python call per item)
 
 
 _new = object.__new__
+_text = str.__new__
 
 
 def _truthy(node: Node | None) -> bool:
@@ -514,12 +345,3 @@ def _truthy(node: Node | None) -> bool:
     if type(node) is Literal and node.datatype is None:
         return len(node) > 0
     return bool(node)
-
-
-def _period(row: dict[str, Node | None]) -> str:
-    start = str(row.get("start") or "")[:10]
-    end = row.get("end")
-    if end is None:
-        return f"sinds {start}"
-    last = dt.date.fromisoformat(str(end)[:10]) - dt.timedelta(days=1)  # einde is exclusive
-    return f"{start} tot en met {last.isoformat()}"
