@@ -228,3 +228,15 @@ def test_a_pack_of_many_blocks_holds_every_body_at_its_entrys_offset(
     for relative, _media, _tag, _modified, size, name, offset in entries:
         assert name == "packs/p.pack" and pack[offset : offset + size] == (tmp_path / "site" / relative).read_bytes()
     assert len(calls) > 10 and max(calls) <= 3
+
+
+def test_a_pack_is_whole_where_there_is_no_writev(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without `os.writev` (`_WRITEV` False) a pack's blocks are joined and written: the same bytes."""
+    monkeypatch.setattr(published, "_BLOCK", 1_000)
+    monkeypatch.setattr(published, "_WRITEV", False)
+    writer = Writer(tmp_path / "site", 1_700_000_000, None, pack="packs/p.pack")
+    bodies = [f"{n} ".encode() * (n * 13 % 200 + 1) for n in range(60)]
+    for n, body in enumerate(bodies):
+        writer.representations("resources", f"actie/p/{n}", "doc/", {"nt": (body, "application/n-triples")})
+    writer.close()
+    assert (tmp_path / "site/packs/p.pack").read_bytes() == b"".join(bodies)

@@ -348,7 +348,7 @@ class _Pack:
         bodies, self.bodies, self.flushed = self.bodies, [], added
         for at in range(0, len(bodies), _BUFFERS):
             block = bodies[at : at + _BUFFERS]
-            written = os.writev(self._handle, block)
+            written = os.writev(self._handle, block) if _WRITEV else 0
             if written < sum(map(len, block)):  # cut short (a signal, a full disk): the rest written on
                 view = memoryview(b"".join(block))[written:]
                 while view:
@@ -362,7 +362,18 @@ class _Pack:
 
 
 _BLOCK = 1 << 20  # a pack's bodies written at once (`_Pack`)
-_BUFFERS = max(16, min(1024, os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 16))
+_WRITEV = hasattr(os, "writev")  # (not on every system: there, a block joined and written)
+
+
+def _buffers() -> int:
+    """How many buffers one `os.writev` takes here (`SC_IOV_MAX`, 1,024 on Linux; 16 where it is not said)."""
+    try:
+        return max(16, min(1024, os.sysconf("SC_IOV_MAX")))
+    except (AttributeError, ValueError, OSError):
+        return 16
+
+
+_BUFFERS = _buffers()
 _UTIME_FD = os.utime in os.supports_fd
 
 
