@@ -1,4 +1,4 @@
-"""`rdfio._one_pass`: a page's graph written in every format from one lookup per statement gives the
+"""`onepass.written`: a page's graph written in every format from one lookup per statement gives the
 bytes of the writers it stands for (`_lines`, `Writers.both`, `Compactor.compact_sorted`: the path a
 graph of more statements still takes), in every case it takes and in those it leaves to that path."""
 
@@ -9,7 +9,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 from rdflib.plugins.stores.memory import SimpleMemory
 
-from hgkbp_ld import rdfio
+from hgkbp_ld import onepass, rdfio
 from hgkbp_ld.iris import BP
 from hgkbp_ld.triples import Triples
 from tests.test_rdf_writers import EX, odd_literals, our_shape
@@ -143,7 +143,7 @@ def test_a_snapshots_lines_are_taken_by_the_next_call_of_its_graph(monkeypatch: 
     merged give the bytes of the graph written anew; another graph, or the same one after its indexes were
     made, is written anew. (A graph `_one_pass` leaves: a plan's graph it writes is `test_page_groups`'.)"""
     monkeypatch.setattr(rdfio, "_ONE_PASS", 10)
-    monkeypatch.setattr(rdfio, "_one_pass", lambda graph, formats: None)
+    monkeypatch.setattr(onepass, "written", lambda graph, formats, keep: None)
     triples = [
         (URIRef(f"https://data.vlaanderen.be/id/doel/p/{n % 13}"), EX[f"p{n % 3}"], Literal(f"w{n}")) for n in range(40)
     ]

@@ -1,6 +1,6 @@
-"""A page's formats written a subject at a time (`rdfio._one_pass`, `Writers.groups`, `jsonld._group_nodes`)
-from entries found by their object alone (`rdfio._ENTRIES`, the pairs behind it, the former entries of a
-full table) and made from UTF-8 parts (`Writers.pair_bytes`, `subject_bytes`): the bytes of the path a
+"""A page's formats written a subject at a time (`onepass.written`, `Writers.groups`, `jsonld._group_nodes`)
+from entries found by their object alone (`onepass._ENTRIES`, the pairs behind it, the former entries of a
+full table) and made from UTF-8 parts (`onepass._made`, `_iri`): the bytes of the path a
 graph of more statements takes (`_lines`, `Writers.both`, `Compactor.compact_sorted`), in each case."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from hgkbp_ld import rdfio, rdfwrite
+from hgkbp_ld import compaction, onepass, rdfio, rdfwrite
 from hgkbp_ld.iris import BP
 from hgkbp_ld.triples import Triples
 from tests.test_one_pass import FORMATS, LONGER, SHORTER, THING, both_ways
@@ -31,8 +31,8 @@ def test_an_object_under_two_predicates_on_one_page_and_on_the_next(monkeypatch:
         [(SHORTER, BP.verantwoordelijke, OTHER), (SHORTER, BP.samenwerkingMet, OTHER)],
     ]
     for order in (pages, pages[::-1], [pages[0], pages[2], pages[0], pages[1]]):
-        rdfio._ENTRIES.clear()
-        rdfio._PAIRS.clear()
+        onepass._ENTRIES.clear()
+        onepass._PAIRS.clear()
         for triples in order:
             both_ways(monkeypatch, Triples(triples))
 
@@ -40,58 +40,81 @@ def test_an_object_under_two_predicates_on_one_page_and_on_the_next(monkeypatch:
 def test_a_full_tables_entries_are_taken_back_and_write_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     """When `_PAIRS_KEPT` entries are kept they become the former ones: an entry asked for again is the
     one made before (not made anew), and the pages' bytes are those of the other path."""
-    monkeypatch.setattr(rdfio, "_PAIRS_KEPT", 4)
-    rdfio._ENTRIES.clear()
-    rdfio._PAIRS.clear()
+    monkeypatch.setattr(onepass, "_PAIRS_KEPT", 4)
+    onepass._ENTRIES.clear()
+    onepass._PAIRS.clear()
     label = Literal("gedeeld", lang="nl")
     triples = [(URIRef(f"https://data.vlaanderen.be/id/actie/p/{n}"), RDFS.label, Literal(f"a{n}")) for n in range(6)]
     first = Triples([(THING, DCTERMS.title, label), (THING, RDF.type, BP.Actie)])
     before = rdfio.serialise_all(first, FORMATS)
-    made = rdfio._PAIRS[(id(DCTERMS.title), id(label))]
+    made = onepass._PAIRS[(id(DCTERMS.title), id(label))]
     rdfio.serialise_all(Triples(triples), FORMATS)  # fills the table: the first page's entries become former ones
-    assert (id(DCTERMS.title), id(label)) not in rdfio._PAIRS
-    assert rdfio._FORMER.get((id(DCTERMS.title), id(label))) is made
+    assert (id(DCTERMS.title), id(label)) not in onepass._PAIRS
+    assert onepass._FORMER.get((id(DCTERMS.title), id(label))) is made
     made_anew: list[object] = []
-    entry = rdfio._entry
-    monkeypatch.setattr(rdfio, "_entry", lambda p, o: made_anew.append(o) or entry(p, o))
+    entry = onepass._entry
+    monkeypatch.setattr(onepass, "_entry", lambda p, o: made_anew.append(o) or entry(p, o))
     assert rdfio.serialise_all(first, FORMATS) == before
-    assert rdfio._PAIRS[(id(DCTERMS.title), id(label))] is made
+    assert onepass._PAIRS[(id(DCTERMS.title), id(label))] is made
     assert label not in made_anew
-    monkeypatch.setattr(rdfio, "_entry", entry)
+    monkeypatch.setattr(onepass, "_entry", entry)
     both_ways(monkeypatch, first)
     both_ways(monkeypatch, Triples(triples))
 
 
-def test_the_pairs_parts_are_the_former_texts_encoded() -> None:
-    """`pair_bytes` (made from a predicate's record and an IRI's UTF-8 forms) = `_pair`'s texts as UTF-8,
-    on odd literals, IRIs in and out of our namespaces, rdf:type, a printable and an unprintable text;
-    where `_pair` raises `Unsupported` so does `pair_bytes`."""
-    writers = rdfio._writers()
+def texts(p: URIRef, o: URIRef | Literal) -> tuple:
+    """`onepass._entry`'s texts of a pair."""
+    return (p, o) if type(o) is URIRef else (p, str(o), o.language, o.datatype)
+
+
+def test_an_entrys_parts_are_those_of_the_writers_of_each_format() -> None:
+    """A new entry (`_made`, from a predicate's parts and an IRI's or a literal's, each worked out once) =
+    `_pair`'s texts as UTF-8, the N-Triples line's end, `Compactor._statement`'s key and value, on odd
+    literals, IRIs in and out of our namespaces, rdf:type, predicates with and without a term of the
+    context (coerced to IRIs, a datatype, a language), a printable and an unprintable text; where `_pair`
+    or `_statement` raise `Unsupported`, None. One record a predicate; twice the same."""
+    writers, compactor = rdfio._writers(), rdfio._compactor()
     objects = [
         *odd_literals(),
         Literal("regel\nregel"),
         Literal("\u2028"),
         Literal("bel\x07"),
         Literal("één", lang="NL"),
+        Literal("één", lang="nl"),
+        Literal("x", lang="nl-BE"),
+        Literal("2024", datatype=XSD.gYear),
+        Literal("2024-01-01T00:00:00", datatype=XSD.dateTime),
+        Literal("0", datatype=XSD.integer),
+        Literal("", datatype=XSD.string),
+        Literal("x", datatype=XSD.string),
+        Literal("1.5E0", datatype=XSD.double),
+        Literal("false", datatype=XSD.boolean),
     ]
     objects += [OTHER, BP.Actie, URIRef("http://purl.org/dc/terms/a b"), URIRef("https://example.org/x#"), EX["p.q"]]
     objects += [Literal("1", datatype=XSD.integer), Literal("1.0", datatype=XSD.decimal), Literal("x", datatype=EX.t)]
-    predicates = [RDF.type, DCTERMS.title, BP.heeftActie, EX.p, URIRef("https://example.org/ns/")]
+    objects += [URIRef("https://data.vlaanderen.be/"), RDF.nil, URIRef("https://data.vlaanderen.be/id/a&b'c")]
+    predicates = [RDF.type, DCTERMS.title, BP.heeftActie, EX.p, URIRef("https://example.org/ns/"), RDF.first]
+    predicates += [BP.volgnummer, DCTERMS.description, SKOS.prefLabel, DCTERMS.issued, URIRef("https://example.org/é")]
     tried = 0
     for p in predicates:
         for o in objects:
+            made = onepass._made(p, o, texts(p, o))
             try:
                 pair = writers._pair(p, o, keep=False)
-            except rdfwrite.Unsupported:
-                with pytest.raises(rdfwrite.Unsupported):
-                    writers.pair_bytes(p, o)
+                statement = compactor._statement(p, o, keep=False)
+            except (rdfwrite.Unsupported, compaction.Unsupported):
+                assert made is None, (p, o)
                 continue
-            found = writers.pair_bytes(p, o)
-            assert found[:4] == tuple(part.encode() for part in pair[2:6])
-            assert found[4] == pair[6]
-            assert found[5] is writers.pair_bytes(p, OTHER)[5]  # one record a predicate
+            assert made is not None and made[:2] == (p, o)
+            assert made[2:6] == tuple(part.encode() for part in pair[2:6]), (p, o)
+            assert made[6] == pair[6]
+            assert made[7] is writers.verb(p)  # one record a predicate
+            assert b"<s" + made[8] == rdfio.ntriples_line((URIRef("s"), p, o)).encode()
+            assert made[9:11] == statement[:2] and type(made[10]) is type(statement[1])
+            assert made[11] == (statement[4] or not statement[1]), (p, o)
+            assert onepass._made(p, o, texts(p, o)) == made
             tried += 1
-    assert tried > 40
+    assert tried > 150
 
 
 def test_a_subject_these_writers_leave_to_pyoxigraph_next_to_ours(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,8 +151,8 @@ def test_entries_of_the_same_texts_are_shared_and_only_those(monkeypatch: pytest
         for s, p, o in again
     ]
     made: list[object] = []
-    pair_bytes = rdfio._writers().pair_bytes
-    monkeypatch.setattr(rdfio._writers(), "pair_bytes", lambda p, o: made.append(o) or pair_bytes(p, o))
+    make = onepass._made
+    monkeypatch.setattr(onepass, "_made", lambda p, o, text: made.append(o) or make(p, o, text))
     first = rdfio.serialise_all(Triples(again), FORMATS)
     assert made == []  # every entry taken by its texts
     monkeypatch.undo()
@@ -150,9 +173,9 @@ def test_a_plans_snapshot_and_dumps_by_the_one_pass_way_other_big_graphs_not(mon
         (URIRef(f"https://data.vlaanderen.be/id/doel/p/{n % 13}"), EX[f"p{n % 3}"], Literal(f"w{n}")) for n in range(40)
     ]
     passes: list[int] = []
-    one_pass = rdfio._one_pass
+    one_pass = onepass.written
     monkeypatch.setattr(
-        rdfio, "_one_pass", lambda graph, formats: passes.append(len(graph)) or one_pass(graph, formats)
+        onepass, "written", lambda graph, formats, keep: passes.append(len(graph)) or one_pass(graph, formats, keep)
     )
     graph = Triples(triples)
     snapshot = rdfio.serialise_all(graph, ("nt",))
@@ -162,5 +185,5 @@ def test_a_plans_snapshot_and_dumps_by_the_one_pass_way_other_big_graphs_not(mon
     assert not rdfio._ALONE and passes == [40, 41]
     other = Triples([*triples, (THING, RDFS.label, Literal("versie"))])
     assert rdfio.serialise_all(other, FORMATS) == dumps and passes == [40, 41]  # not after its N-Triples alone
-    monkeypatch.setattr(rdfio, "_one_pass", lambda graph, formats: None)
+    monkeypatch.setattr(onepass, "written", lambda graph, formats, keep: None)
     assert rdfio.serialise_all(Triples(triples), ("nt",)) == snapshot

@@ -26,7 +26,7 @@ from hgkbp_ld.rdfio import read_graph
 from hgkbp_ld.render.plan_facts import plan_facts, things
 from hgkbp_ld.render.plan_site import _contributions, mentions, plan_store, read_summary, statistics, subjects
 from hgkbp_ld.render.queries import FOLDER
-from hgkbp_ld.store import EmbeddedStore
+from hgkbp_ld.store import EmbeddedStore, base
 from hgkbp_ld.triples import Triples
 from hgkbp_ld.versions import read_triples
 from tests.conftest import SECOND_PLAN
@@ -77,6 +77,19 @@ def test_an_indexed_describe_gives_the_lookups_triples_in_their_order(seed: int)
             assert _described(indexed, iri) == _described(plain, iri)
             assert list(indexed.describe(iri)) == reference_describe(store, iri)
     assert indexed._index is not None and plain._index is None
+
+
+def test_an_indexed_describe_finds_a_thing_by_its_text_not_its_term() -> None:
+    """The index keeps the statements by the rdflib terms it made (`_Index`); a thing asked for after the
+    store's terms were made anew (`store.base._iri`'s cache cleared: another `URIRef` of the same text) and
+    neighbours' labels kept before are found all the same."""
+    store = odd_store(3)
+    plain, indexed = EmbeddedStore.of(store), EmbeddedStore.of(store, indexed=True)
+    nodes = _every_node(store)
+    before = [_described(indexed, iri) for iri in nodes]
+    base._iri.cache_clear()
+    base._literal.cache_clear()
+    assert [_described(indexed, iri) for iri in nodes] == before == [_described(plain, iri) for iri in nodes]
 
 
 def test_an_indexed_describe_reads_a_store_swapped_in_again() -> None:

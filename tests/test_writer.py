@@ -118,7 +118,7 @@ def test_a_file_written_in_parts_is_whole_and_has_its_time(tmp_path: Path, monke
 
     monkeypatch.setattr(os, "write", short)
     body = bytes(range(256)) * 10
-    published._create(str(tmp_path / "x.html"), body, 1_767_225_603)
+    published._create(str(tmp_path / "x.html"), body, (1_767_225_603, 1_767_225_603))
     assert (tmp_path / "x.html").read_bytes() == body
     assert sizes == [2560, 1560, 560]
     assert int((tmp_path / "x.html").stat().st_mtime) == 1_767_225_603
@@ -188,3 +188,55 @@ def test_a_new_sites_resources_are_written_as_file_by_file(tmp_path: Path, pack:
         sites[way] = (writer.entries, writer.written, files)
     assert sites["resources"] == sites["files"]
     assert sites["resources"][1] == 8
+
+
+@pytest.mark.parametrize("short", [False, True])
+def test_a_pack_of_many_blocks_holds_every_body_at_its_entrys_offset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: bool
+) -> None:
+    """A pack is written in blocks (`_Pack.flush`: ~1 MiB, at most `_BUFFERS` bodies an `os.writev`), from
+    `representations` and from `write`: every body at the offset and of the size its entry names, once,
+    in the order written; a `writev` cut short (a signal, a full disk) is gone on with."""
+    monkeypatch.setattr(published, "_BLOCK", 5_000)
+    monkeypatch.setattr(published, "_BUFFERS", 3)
+    calls: list[int] = []
+    writev = os.writev
+
+    def cut(handle: int, buffers: list[bytes]) -> int:
+        calls.append(len(buffers))
+        if short and len(buffers) > 1:
+            return os.write(handle, b"".join(buffers)[:7])
+        return writev(handle, buffers)
+
+    monkeypatch.setattr(os, "writev", cut)
+    writer = Writer(tmp_path / "site", 1_700_000_000, None, pack="packs/p.pack")
+    bodies: list[bytes] = []
+    for n in range(40):
+        made = {ext: (f"{ext} {n} ".encode() * (n * 7 % 300 + 1), "text/plain") for ext in ("html", "ttl", "nt")}
+        bodies += [body for body, _media in made.values()]
+        writer.representations("resources", f"actie/p/{n}", "doc/", made)
+        if n % 9 == 0:  # a file of its own (`write`) between the resources
+            body = bytes([n]) * 3_000
+            bodies.append(body)
+            writer.file("files", f"f{n}", f"data/f{n}.bin", body, "application/octet-stream")
+    writer.close()
+    pack = (tmp_path / "site/packs/p.pack").read_bytes()
+    assert pack == b"".join(bodies)
+    entries = [e for by_ext in writer.entries["resources"].values() for e in by_ext.values()]
+    entries += list(writer.entries["files"].values())
+    assert len(entries) == len(bodies)
+    for relative, _media, _tag, _modified, size, name, offset in entries:
+        assert name == "packs/p.pack" and pack[offset : offset + size] == (tmp_path / "site" / relative).read_bytes()
+    assert len(calls) > 10 and max(calls) <= 3
+
+
+def test_a_pack_is_whole_where_there_is_no_writev(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without `os.writev` (`_WRITEV` False) a pack's blocks are joined and written: the same bytes."""
+    monkeypatch.setattr(published, "_BLOCK", 1_000)
+    monkeypatch.setattr(published, "_WRITEV", False)
+    writer = Writer(tmp_path / "site", 1_700_000_000, None, pack="packs/p.pack")
+    bodies = [f"{n} ".encode() * (n * 13 % 200 + 1) for n in range(60)]
+    for n, body in enumerate(bodies):
+        writer.representations("resources", f"actie/p/{n}", "doc/", {"nt": (body, "application/n-triples")})
+    writer.close()
+    assert (tmp_path / "site/packs/p.pack").read_bytes() == b"".join(bodies)

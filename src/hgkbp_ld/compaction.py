@@ -27,6 +27,10 @@ _LISTS = frozenset((RDF.first, RDF.rest, RDF.nil))  # a set: a term is found by 
 _REMEMBERED = 1 << 12  # statements' values remembered, then forgotten: a build makes millions
 _SHRUNK = 1 << 14  # IRIs' short forms remembered, then forgotten (a plan's pages name ~2,000)
 _SORTED = orjson.OPT_SORT_KEYS
+# how a statement's value is made from its object (`Compactor.how`, `value`): the object itself (a literal), its
+# text, the IRI shortened, {"@id": the IRI shortened}, the IRI's symbol, the literal's Python value, {"@type",
+# "@value"}, {"@language", "@value"}
+_SELF, _TEXT, _SHRUNK, _REFERENCE, _SYMBOL, _NATIVE, _TYPED, _TAGGED = range(8)
 
 
 class Unsupported(Exception):
@@ -51,8 +55,8 @@ class Compactor:
         self.graph_key = context.get_key("@graph")
         self._shrunk: dict[str, str] = {}
         self._symbols: dict[str, str | None] = {}
-        # (predicate, datatype, language) of a literal, or (predicate,) of an IRI -> what `_key` says
-        self._keys: dict[tuple, tuple[str, bool, object, str | None]] = {}
+        # (predicate, datatype, language) of a literal, or (predicate,) of an IRI -> what `how` says
+        self._hows: dict[tuple, tuple[str, int, str | None]] = {}
         # (id of the predicate, id of the object) -> (key, value, predicate, object, whether the value is
         # a float or the key sorts before the id's)
         self._values: dict[tuple[int, int], tuple[str, Any, Any, Any, bool]] = {}
@@ -75,17 +79,15 @@ class Compactor:
         found = self._symbols[iri] = self.context.to_symbol(iri)
         return found
 
-    def _key(self, predicate: str, literal: Literal | None) -> tuple[str, bool, object, str | None]:
-        """The key a value of `predicate` is put under, whether a term of the context gave it, that
-        term's coercion (its @type) and its language (rdflib's `Converter.add_to_node`)."""
-        lookup = (predicate,) if literal is None else (predicate, literal.datatype, literal.language)
-        found = self._keys.get(lookup)
-        if found is not None:
-            return found
+    def _key(
+        self, predicate: str, literal: bool, datatype: URIRef | None, language: str | None
+    ) -> tuple[str, bool, object, str | None]:
+        """The key a value of `predicate` (an IRI, or a literal of this datatype and language) is put
+        under, whether a term of the context gave it, that term's coercion (its @type) and its language
+        (rdflib's `Converter.add_to_node`)."""
         context = self.context
-        if literal is not None:
-            datatype = str(literal.datatype) if literal.datatype else None
-            term = context.find_term(predicate, datatype, language=literal.language)
+        if literal:
+            term = context.find_term(predicate, str(datatype) if datatype else None, language=language)
         else:
             term = None
             for coercion in (ID, VOCAB, UNDEF):
@@ -95,52 +97,78 @@ class Compactor:
         if term:
             if term.container:
                 raise Unsupported(f"a term with a container: {term.name}")
-            if literal is None and not term.type and term.language:
+            if not literal and not term.type and term.language:
                 raise Unsupported(f"a language term for an IRI: {term.name}")
-            found = (term.name, True, term.type, term.language)
-        elif predicate == str(RDF.type):
-            found = (self.type_key, False, None, None)
+            return term.name, True, term.type, term.language
+        if predicate == str(RDF.type):
+            return self.type_key, False, None, None
+        key = context.to_symbol(predicate)
+        held = context.terms.get(key)
+        if held and (held.type or held.container):
+            key = predicate
+        return key, False, None, None
+
+    def how(
+        self, predicate: str, literal: bool, datatype: URIRef | None = None, language: str | None = None
+    ) -> tuple[str, int, str | None]:
+        """The key of a statement of `predicate` with an IRI (`literal` False) or a literal of this
+        datatype and language, how its value is made from the object (`_HOW`: `value`) and what that
+        takes besides (a symbol, a language), as rdflib's `Converter` decides it (`add_to_node`,
+        `type_coerce`, `to_raw_value`): the same for every object of these, remembered. Raises
+        `Unsupported`."""
+        lookup = (predicate, datatype, language) if literal else (predicate,)
+        found = self._hows.get(lookup)
+        if found is not None:
+            return found
+        key, termed, coercion, term_language = self._key(predicate, literal, datatype, language)
+        extra: str | None = None
+        if termed and coercion and coercion == ID:
+            how = _SELF if literal else _SHRUNK
+        elif termed and coercion and coercion == VOCAB and not literal:
+            how = _SYMBOL
+        elif termed and coercion and literal and str(datatype) == coercion:
+            how = _SELF
+        elif termed and not coercion and term_language and literal and language == term_language:
+            how = _TEXT
+        elif not termed and key == self.type_key and not literal:  # rdf:type without a term: the class's symbol
+            how = _SYMBOL
+        elif not literal:  # `_raw` of an IRI
+            how = _REFERENCE
+        elif datatype:
+            how = _NATIVE if datatype in PLAIN_LITERAL_TYPES else _TYPED
+            extra = None if how == _NATIVE else self.symbol(str(datatype))
+        elif language:
+            how, extra = _TAGGED, language
         else:
-            key = context.to_symbol(predicate)
-            held = context.terms.get(key)
-            if held and (held.type or held.container):
-                key = predicate
-            found = (key, False, None, None)
-        self._keys[lookup] = found
+            how = _TEXT
+        found = self._hows[lookup] = (key, how, extra)
         return found
+
+    def value(self, o: URIRef | Literal, text: str, how: int, extra: str | None) -> Any:  # noqa: ANN401
+        """The compacted value of an object (`text`: its text) made as `how` says (rdflib's `Converter`)."""
+        if how == _TEXT:
+            return text
+        if how == _SHRUNK:
+            return self.shrink(text)
+        if how == _REFERENCE:
+            return {self.id_key: self.shrink(text)}
+        if how == _SELF:
+            return o
+        if how == _SYMBOL:
+            return self.symbol(text)
+        if how == _NATIVE:
+            return o.toPython()
+        if how == _TYPED:
+            return {self.type_key: extra, self.value_key: text}
+        return {self.lang_key: extra, self.value_key: text}  # _TAGGED
 
     def _value(self, predicate: URIRef, o: URIRef | Literal) -> tuple[str, Any]:
         """The key and the compacted value of one statement (rdflib's `Converter.add_to_node`)."""
-        literal = o if _is(o, Literal, URIRef) else None
-        key, termed, coercion, language = self._key(str(predicate), literal)
-        if termed:
-            if coercion:  # rdflib's Converter.type_coerce
-                if coercion == ID:
-                    return key, self.shrink(str(o)) if literal is None else o
-                if coercion == VOCAB and literal is None:
-                    return key, self.symbol(str(o))
-                if literal is not None and str(literal.datatype) == coercion:
-                    return key, o
-            elif language and literal is not None and literal.language == language:
-                return key, str(o)
-        elif key == self.type_key and literal is None:  # rdf:type without a term: the class's symbol
-            return key, self.symbol(str(o))
-        return key, self._raw(o)
-
-    def _raw(self, o: URIRef | Literal) -> object:
-        """A value without a term's coercion (rdflib's `Converter.to_raw_value`, our context: active, no
-        default language)."""
-        if _is(o, URIRef, Literal):
-            return {self.id_key: self.shrink(str(o))}
-        native = o.datatype in PLAIN_LITERAL_TYPES
-        value = o.toPython() if native else str(o)
-        if o.datatype:
-            if native:
-                return value
-            return {self.type_key: self.symbol(str(o.datatype)), self.value_key: value}
-        if o.language:
-            return {self.lang_key: o.language, self.value_key: value}
-        return value
+        if _is(o, Literal, URIRef):
+            key, how, extra = self.how(str(predicate), True, o.datatype, o.language)  # type: ignore[union-attr]
+        else:
+            key, how, extra = self.how(str(predicate), False)
+        return key, self.value(o, str(o), how, extra)
 
     def _statement(self, p: Any, o: Any, keep: bool = True) -> tuple[str, Any, Any, Any, bool]:  # noqa: ANN401
         """A statement's key and value (remembered by the identity of its predicate and object, both

@@ -94,13 +94,13 @@ def _jsonld_text(compacted: dict) -> str:
     return "{\n  " + _context_member() + ",\n" + body[2:]
 
 
-_KEY, _VALUE, _LEAVE = 9, 10, 11  # where an entry of `rdfio._one_pass` has its key, value, and whether to leave it
+_KEY, _VALUE, _LEAVE = 9, 10, 11  # where an entry of `onepass.written` has its key, value, and whether to leave it
 
 
 def _group_nodes(ordered: list) -> dict | None:
-    """`Compactor.compact_sorted`'s document of a page's statements grouped by subject (`rdfio._one_pass`:
+    """`Compactor.compact_sorted`'s document of a page's statements grouped by subject (`onepass.written`:
     items (anything, the subject's parts with its id at 5 and the id's JSON text at 6, its entries)),
-    or None where it is not to be made so (see `rdfio._entry`; two subjects of one id)."""
+    or None where it is not to be made so (see `onepass._entry`; two subjects of one id)."""
     compactor = _compactor()
     id_key = compactor.id_key
     nodes: list[tuple[bytes, dict]] = []

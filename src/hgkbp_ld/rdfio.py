@@ -5,30 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
 
 import orjson
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from hgkbp_ld import onepass
 from hgkbp_ld.compaction import Unsorted, Unsupported
 from hgkbp_ld.iris import PREFIXES
 from hgkbp_ld.jsonld import (
     _compacted,
     _compactor,
-    _group_nodes,
     _HasFloat,
     _jsonld_text,
     _sorted_text,
     _written,
     context,
 )
+from hgkbp_ld.onepass import Pieces, quoted, writers
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
-from hgkbp_ld.rdfwrite import Writers, utf8
+from hgkbp_ld.rdfwrite import utf8
 from hgkbp_ld.store.base import to_rdflib
 from hgkbp_ld.triples import Described, Triples
 
@@ -75,11 +73,11 @@ def serialise_all(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes
     alone = _ALONE[:]
     _ALONE.clear()
     if len(graph) <= _ONE_PASS or (type(graph) is Triples and (formats == ("nt",) or (alone and alone[0] is graph))):
-        found = _one_pass(graph, formats)
-        if found is not None:
+        one_pass = onepass.written(graph, formats, _KEPT is not None and len(formats) == 4)
+        if one_pass is not None:
             if formats == ("nt",) and len(graph) > _ONE_PASS:
                 _ALONE[:] = [graph]
-            return found
+            return _finished(graph, formats, *one_pass)
     triples = list(graph)
     lines, order = _sorted_lines(graph, triples, formats)
     ntriples = utf8(order) or b"\n"
@@ -149,181 +147,15 @@ def _sorted_lines(graph: Described, triples: list, formats: tuple[str, ...]) -> 
     return lines, order
 
 
-_PAIRS: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what it writes in every format (`_entry`)
-_ENTRIES: dict[int, tuple] = {}  # object -> the last of its entries made or asked for (most objects have one)
-_FORMER: dict[tuple[int, int], tuple] = {}  # the entries `_PAIRS` held when it was last full (`_kept`)
-_TEXTS: dict[tuple, tuple] = {}  # (predicate, object's text, language, datatype) -> an entry of those texts
-_PAIRS_KEPT = 1 << 12  # entries kept, and as many former ones (a plan's pages and dumps make ~4,400)
-_SUBJECTS_KEPT = 1 << 11  # subjects' parts kept (a plan's pages have ~700 subjects)
-_SUBJECTS: dict[int, tuple] = {}  # a subject's parts in every format (`_subject`), by its identity (held)
-_TAIL = 8  # where an entry has its N-Triples line after the subject (before it: `Writers.pair_bytes`'s parts)
-_first = itemgetter(0)
-_tail = itemgetter(_TAIL)
-
-
-def _one_pass(graph: Described, formats: tuple[str, ...]) -> dict[str, bytes] | None:
-    """`serialise_all` of a page's graph (or a plan's: `_ALONE`), each statement's (predicate, object)
-    looked up once for every format (`_entry`: its N-Triples line's end, its Turtle and RDF/XML parts
-    (`Writers.pair_bytes`), its JSON-LD key and value (`Compactor`)), not once per format; the statements
-    grouped by subject, each subject's sorted by their lines' ends, the subjects in the order of their lines
-    (`_subject`: `<s>` decides, an IRI holds no `>`), then written: N-Triples, Turtle and RDF/XML a subject
-    at a time (`Writers.groups`), the JSON-LD nodes as `Compactor.compact_sorted` makes them
-    (`jsonld._group_nodes`: a node's arrays are sorted and the nodes ordered by their ids' text, so the order
-    read does not show: the triples are read in any order, a `Triples`'s as added).
-    None where a statement is of another shape (a blank node, a term these writers leave to pyoxigraph
-    or rdflib): `serialise_all` then writes the graph as before."""
-    entries = _ENTRIES
-    groups: dict[Node, list] = {}
-    for s, p, o in graph.unordered() if type(graph) is Triples else graph:
-        entry = entries.get(id(o))  # an entry holds its object: while it is kept, the object's id is its
-        if entry is None or entry[0] is not p:
-            entry = _other(p, o)
-            if entry is None:
-                return None
-        group = groups.get(s)
-        if group is None:
-            groups[s] = [entry]
-        else:
-            group.append(entry)
-    known = _SUBJECTS
-    ordered = []
-    for s, group in groups.items():
-        subject = known.get(id(s))  # (held by its parts)
-        if subject is None:
-            if type(s) is not URIRef:  # (a term of another type is never equal to a URIRef)
-                return None
-            subject = _subject(s)
-        if len(group) > 1:
-            group.sort(key=_tail)  # as UTF-8: in the order of their text (UTF-8 keeps the code points' order)
-        ordered.append((subject[3], subject, group))
-    ordered.sort(key=_first)
-    join = b"".join
-    lines = [subject[4] + subject[4].join(map(_tail, group)) for _key, subject, group in ordered]
-    ntriples = join(lines) or b"\n"
-    keep = _KEPT is not None and len(formats) == 4 and bool(lines)
-    pieces = Pieces([], []) if keep else None
-    found = {}
-    written: dict[str, bytes] | None = None
-    for fmt in formats:
-        if fmt == "nt":
-            found[fmt] = ntriples
-        elif fmt == "jsonld":
-            document = _group_nodes(ordered)
-            if document is None:  # a float, a falsy value, a key before the id's: as before
-                found[fmt] = _jsonld(graph, list(graph), None if pieces is None else pieces.nodes)
-                continue
-            found[fmt] = _written(document)
-            if pieces is not None:
-                graph_key = _compactor().graph_key
-                pieces.nodes.extend(document[graph_key] if list(document) == [graph_key] else [document])
-        else:
-            if written is None:
-                blocks: list | None = [] if pieces is not None else None
-                written = _turtle_and_rdf_xml_of(ordered, ntriples, blocks)
-                if pieces is not None and blocks:
-                    pieces.subjects.extend(
-                        (item[0], line, *block) for item, line, block in zip(ordered, lines, blocks, strict=True)
-                    )
-            found[fmt] = written[fmt]
+def _finished(graph: Described, formats: tuple[str, ...], found: dict[str, bytes], pieces: Pieces | None) -> dict:
+    """What `onepass.written` wrote, with the JSON-LD it left to `compact_sorted` (a float, a falsy value, a
+    key before the id's) made here, and its pieces kept (`keeping`)."""
+    if "jsonld" in formats and "jsonld" not in found:
+        found["jsonld"] = _jsonld(graph, list(graph), None if pieces is None else pieces.nodes)
+        found = {fmt: found[fmt] for fmt in formats}
     if pieces is not None and pieces.nodes and pieces.subjects:
         _KEPT[id(graph)] = (graph, pieces)  # type: ignore[index]
     return found
-
-
-def _turtle_and_rdf_xml_of(ordered: list, ntriples: bytes, blocks: list | None) -> dict[str, bytes]:
-    """`_turtle_and_rdf_xml` of `_one_pass`'s subjects (each statement's parts found already)."""
-    try:
-        turtle, rdf_xml = _writers().groups(ordered, blocks)
-        return {"ttl": turtle, "rdf": rdf_xml}
-    except Unwritten:  # a subject or a class these writers leave to pyoxigraph (no blocks kept)
-        if blocks is not None:
-            blocks.clear()
-        parsed = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
-        return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
-
-
-def _other(p: Node, o: Node) -> tuple | None:
-    """The entry of a (predicate, object) not found by the object alone (`_ENTRIES` keeps the last entry
-    made of each object): by both (`_PAIRS`, `_FORMER`), or made (`_entry`)."""
-    entry = _PAIRS.get((id(p), id(o)))
-    if entry is not None:
-        _ENTRIES[id(o)] = entry
-        return entry
-    entry = _FORMER.get((id(p), id(o)))  # (an entry holds its terms: their ids are theirs while it is kept)
-    return _entry(p, o) if entry is None else _kept(entry)
-
-
-def _subject(s: URIRef) -> tuple:
-    """A subject's parts: the subject, its Turtle and rdf:about value as UTF-8 (None, None where these
-    writers leave it to pyoxigraph), `<s>` (the order of its lines among others'), `<s` (its lines'
-    start), its JSON-LD id and that id's JSON text (the order of the nodes). Remembered by its identity."""
-    try:
-        turtle, about = _writers().subject_bytes(s)
-    except Unwritten:
-        turtle = about = None
-    lead = b"<" + s.encode()
-    node_id = _compactor().shrink(str(s))
-    if len(_SUBJECTS) >= _SUBJECTS_KEPT:
-        _SUBJECTS.clear()
-    found = _SUBJECTS[id(s)] = (s, turtle, about, lead + b">", lead, node_id, orjson.dumps(node_id))
-    return found
-
-
-def _entry(p: Node, o: Node) -> tuple | None:
-    """What a statement's (predicate, object) writes: the predicate and the object, `Writers.pair_bytes`'s
-    Turtle and RDF/XML parts (UTF-8) and predicate record, its N-Triples line after the subject (UTF-8),
-    its JSON-LD key and value, whether `_group_nodes` leaves the document to `compact_sorted` (a float, a
-    falsy value, which `compact` keeps or drops by the order read, a key before "@id"): each made once,
-    not on every page. Remembered by the terms' identities (both held: `_kept`), and by their texts
-    (`_TEXTS`: the pages' terms are the store's, other objects of the texts the plan's dumps wrote)."""
-    kind = type(o)
-    if kind is URIRef:
-        text: tuple = (p, o)  # (rdflib's == of IRIs: the same type and text)
-    elif kind is Literal:  # (not the literal: rdflib's == of literals is by value for some datatypes)
-        text = (p, str(o), o.language, o.datatype)
-    else:
-        return None
-    held = _TEXTS.get(text)
-    if held is not None:
-        return _kept((p, o, *held[2:]))
-    try:
-        pair = _writers().pair_bytes(p, o)
-        key, value, _p, _o, odd = _compactor()._statement(p, o, keep=False)
-    except (Unwritten, Unsupported, TypeError):
-        return None
-    if kind is URIRef:
-        tail = "".join(("> <", p, "> <", o, "> .\n"))
-    else:
-        tail = "".join(("> <", p, "> ", _literal_text(o), " .\n"))
-    entry = (p, o, *pair, tail.encode(), key, value, odd or not value)
-    if len(_TEXTS) >= _REMEMBERED:
-        _TEXTS.clear()
-    _TEXTS[text] = entry
-    return _kept(entry)
-
-
-def _kept(entry: tuple) -> tuple:
-    """An entry remembered by its terms' identities (`_PAIRS`, `_ENTRIES`). When `_PAIRS_KEPT` are kept,
-    they become the former ones (`_FORMER`, the ones before forgotten): an entry asked for again is taken
-    back, so that what every plan's pages write (a class, a portfolio, a minister's label: the store's
-    terms are made once a process) is not made anew when the table is full, only what was not asked."""
-    global _FORMER
-    if len(_PAIRS) >= _PAIRS_KEPT:
-        _FORMER = dict(_PAIRS)
-        _ENTRIES.clear()
-        _PAIRS.clear()
-    p, o = entry[0], entry[1]
-    _ENTRIES[id(o)] = _PAIRS[(id(p), id(o))] = entry
-    return entry
-
-
-class Pieces(NamedTuple):
-    """What `serialise_all` made of one graph, to make a graph of several (`serialise_union`): each
-    subject's `<s>` (the order of its lines), N-Triples lines, Turtle and RDF/XML, in their order (all as
-    UTF-8: bytes sort as their text does), its JSON-LD nodes."""
-
-    subjects: list[tuple[bytes, bytes, bytes, bytes]]
-    nodes: list[dict]
 
 
 _KEPT: dict[int, tuple[Described, Pieces]] | None = None
@@ -407,9 +239,7 @@ def _turtle_and_rdf_xml(rows: list, ntriples: bytes, blocks: list | None = None)
         return {fmt: pyoxigraph.serialize(parsed, format=FORMATS[fmt], prefixes=_PREFIXES) for fmt in ("ttl", "rdf")}
 
 
-@lru_cache(maxsize=1)
-def _writers() -> Writers:
-    return Writers(_PREFIXES)
+_writers = writers  # (the tests' name)
 
 
 def _jsonld(graph: Described, triples: list, nodes: list[dict] | None = None) -> bytes:
@@ -468,16 +298,7 @@ def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
 
 
 def _literal_text(o: Literal) -> str:
-    text = o  # each character looked for first (memchr): a replace scans the whole text even when it finds none
-    if "\\" in text:
-        text = text.replace("\\", "\\\\")
-    if "\n" in text:
-        text = text.replace("\n", "\\n")
-    if '"' in text:
-        text = text.replace('"', '\\"')
-    if "\r" in text:
-        text = text.replace("\r", "\\r")
-    text = "".join(('"', text, '"'))  # (not `+` of a Literal: rdflib's `__add__`)
+    text = "".join(('"', quoted(o), '"'))  # (not `+` of a Literal: rdflib's `__add__`)
     if o.language:
         return f"{text}@{o.language}"
     if o.datatype:

@@ -48,7 +48,7 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")  # 
 _TURTLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
-# where an entry of `groups` has `pair_bytes`'s parts (from `rdfio._entry`)
+# where an entry of `groups` has its Turtle and RDF/XML parts and its predicate's record (`onepass._made`)
 _FIRST, _SAME, _OTHER, _LINE, _TYPED, _VERB_OF = range(2, 8)
 _CACHE = 1 << 12  # forms remembered per table, then forgotten: a build names millions (~1 MB a table)
 _PAIRED = 500  # a graph of more triples (a plan's, not a page's) is written without `_pair`
@@ -95,6 +95,7 @@ class Writers:
         self._iris: dict[int, tuple[Node, list]] = {}
         self._texts: dict[str, list] = {}
         self._literals: dict[int, tuple[Literal, str, str]] = {}
+        self._literal_forms: dict[tuple[Node | None, str | None], tuple] = {}  # (datatype, language) -> `_literal_form`
         self._pairs: dict[tuple[int, int], tuple] = {}  # (predicate, object) -> what they write (`_pair`)
         self._verbs: dict[int, tuple[Node, tuple]] = {}  # a predicate's record (`_verb`), by its identity
         self._verb_texts: dict[str, tuple] = {}  # the same by its text (predicates are few)
@@ -240,9 +241,9 @@ class Writers:
         return self._finished(turtle, xml, None if last_s is None else element, marks, blocks)
 
     def groups(self, ordered: list[tuple], blocks: list[tuple[bytes, bytes]] | None = None) -> tuple[bytes, bytes]:
-        """`both` of a page's statements grouped by subject (`rdfio._one_pass`): each item (anything, the
+        """`both` of a page's statements grouped by subject (`onepass.written`): each item (anything, the
         subject's parts (its `subject_bytes` at 1 and 2, None where it raised `Unsupported`), its entries
-        sorted: `pair_bytes`'s parts at `_FIRST`... `_TYPED`, the predicate's record at `_VERB_OF`), in the
+        sorted: their Turtle and RDF/XML parts at `_FIRST`... `_TYPED`, the predicate's record at `_VERB_OF`), in the
         subjects' order, written as UTF-8 from parts encoded once. `blocks`: each subject's Turtle and
         RDF/XML (without the heads and the tail) appended to it."""
         turtle: list[bytes] = []
@@ -311,31 +312,11 @@ class Writers:
         found = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES] = turtle.encode(), about.encode()
         return found
 
-    def pair_bytes(self, p: Node, o: Node) -> tuple[bytes, bytes, bytes, bytes, bool, tuple]:
-        """`_pair`'s Turtle and RDF/XML parts as UTF-8 (after a new subject, after the same predicate,
-        after another, the property element), whether it is an rdf:type (the class's element), and the
-        predicate's record (one for every term of its text: the same predicate is the same record).
-        Made from parts encoded once (a predicate's, an IRI's), not remembered (the caller keeps them)."""
-        kind = type(o)
-        if type(p) is not URIRef or (kind is not URIRef and kind is not Literal):
-            raise Unsupported("a blank node or a subclass of a term")
-        verb = self._verbs.get(id(p))
-        if verb is None or verb[0] is not p:
-            verb = self._verb(p)
-        record = verb[1]
-        if kind is URIRef:
-            held = self._iris.get(id(o))
-            forms = held[1] if held is not None and held[0] is o else self._forms(o)
-            written, about = forms[_TURTLE_BYTES], forms[_ABOUT_BYTES]
-            if written is None or about is None:
-                written, about = self._both_bytes(forms, o)
-            line = b"".join((record[3], b' rdf:resource="', about, b'"/>\n'))
-            typed = record[5]
-        else:
-            written = self._turtle_literal(o).encode()
-            line = b"".join((record[3], self._xml_literal(o).encode(), record[4]))
-            typed = False
-        return record[0] + written, b" , " + written, record[2] + written, line, typed, record
+    def verb(self, p: Node) -> tuple:
+        """A predicate's record (`_verb`): ` verb`, the verb, ` ;` and the verb, the property element's
+        start and end, whether it is rdf:type. Raises `Unsupported`."""
+        held = self._verbs.get(id(p))
+        return (self._verb(p) if held is None or held[0] is not p else held)[1]
 
     def _verb(self, p: Node) -> tuple[Node, tuple]:
         """A predicate's record (` verb`, the verb, ` ;` and the verb, the property element's start and
@@ -474,35 +455,53 @@ class Writers:
         return found
 
     def _xml_literal(self, literal: Literal) -> str:
-        language, datatype = literal.language, literal.datatype
-        if language:
-            attribute = f' xml:lang="{language.lower()}"'  # checked by _turtle_literal
-        elif datatype is not None and datatype != _XSD_STRING:
-            attribute = f' rdf:datatype="{self.xml_attribute(datatype)}"'
-        else:
-            attribute = ""
-        return f"{attribute}>{_xml_escape(str(literal))}"
+        form = self._literal_form(literal.datatype, literal.language)
+        return form[2] + _xml_escape(str(literal))
 
     def _turtle_literal(self, literal: Literal) -> str:
-        text = str(literal)
+        return self._turtle_text(str(literal), self._literal_form(literal.datatype, literal.language))
+
+    def literal_bytes(self, text: str, datatype: Node | None, language: str | None) -> tuple[bytes, bytes]:
+        """A literal's Turtle and its RDF/XML element's attribute and content (`_literal`'s texts), as
+        UTF-8, from its text, datatype and language (what they write besides the text worked out once:
+        `_literal_form`). Raises `Unsupported`."""
+        held = self._literal_forms.get((datatype, language))
+        form = self._literal_form(datatype, language) if held is None else held
+        return self._turtle_text(text, form).encode(), (form[2] + _xml_escape(text)).encode()
+
+    @staticmethod
+    def _turtle_text(text: str, form: tuple) -> str:
         if not text.isprintable() and _ODD_TEXT.search(text):  # (a control character is not printable)
             raise Unsupported("a control character")
-        language, datatype = literal.language, literal.datatype
-        if datatype is not None and datatype != _XSD_STRING:
-            bare = _BARE.get(datatype)
-            if bare is not None and bare.match(text):
-                return text
+        bare = form[0]
+        if bare is not None and bare.match(text):
+            return text
         for plain, escaped in _TURTLE_ESCAPES:  # each looked for first (memchr): a replace scans the whole text
             if plain in text:
                 text = text.replace(plain, escaped)
-        quoted = '"' + text + '"'
+        return '"' + text + '"' + form[1]
+
+    def _literal_form(self, datatype: Node | None, language: str | None) -> tuple:
+        """What a literal of this datatype and language writes besides its text: Turtle's grammar for it
+        bare (or None), its Turtle after the quoted text (`@nl`, `^^xsd:integer`), its RDF/XML element's
+        attribute and `>`. Raises `Unsupported` (a language tag out of the plain form)."""
+        found = self._literal_forms.get((datatype, language))
+        if found is not None:
+            return found
+        typed = datatype is not None and datatype != _XSD_STRING
         if language:
             if not _LANGUAGE.match(language):
                 raise Unsupported(f"a language tag: {language}")
-            return f"{quoted}@{language.lower()}"
-        if datatype is not None and datatype != _XSD_STRING:
-            return f"{quoted}^^{self.turtle_iri(datatype)}"
-        return quoted
+            found = (None, f"@{language.lower()}", f' xml:lang="{language.lower()}">')
+        elif typed:
+            attribute = f' rdf:datatype="{self.xml_attribute(datatype)}">'  # type: ignore[arg-type]
+            found = (_BARE.get(datatype), f"^^{self.turtle_iri(datatype)}", attribute)  # type: ignore[arg-type]
+        else:
+            found = (None, "", ">")
+        if len(self._literal_forms) >= _CACHE:
+            self._literal_forms.clear()
+        self._literal_forms[(datatype, language)] = found
+        return found
 
 
 _line = itemgetter(_LINE)

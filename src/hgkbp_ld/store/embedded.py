@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
 from hgkbp_ld.sparql.pool import WorkerPool
 from hgkbp_ld.sparql.service import QueryService
-from hgkbp_ld.store.base import LABELS, Dataset, Row, StoreError, read_manifest, to_oxigraph, to_rdflib
+from hgkbp_ld.store.base import LABELS, Dataset, Row, StoreError, iri_term, read_manifest, to_oxigraph, to_rdflib
 from hgkbp_ld.store.loading import filled
 from hgkbp_ld.triples import Triples
 
@@ -166,7 +166,7 @@ class EmbeddedStore:
             index = self._index
             if index is None or index.store is not store:
                 index = self._index = _Index(store)
-            return index.describe(ox.NamedNode(iri))
+            return index.describe(iri_term(ox.NamedNode(iri).value))  # (the IRI checked as before)
         terms, neighbours = self._caches(store)
         merged = _MERGED
         this = ox.NamedNode(iri)
@@ -237,16 +237,20 @@ class _Index:
     lookups: pyoxigraph's in-memory store keeps its quads in one order (the reverse of their insertion),
     and every pattern it is asked walks a chain of that order (by subject, by object, by predicate or
     all), keeping the quads that match: a subject's statements in the pass are its `quads_for_pattern`,
-    in order (`tests/test_plan_facts.py` checks it on odd stores and on the plans' stores). Held while the store is."""
+    in order (`tests/test_plan_facts.py` checks it on odd stores and on the plans' stores). The statements
+    are kept by their rdflib terms (a store term is hashed by pyoxigraph anew each time it is asked, an
+    rdflib term's hash is its text's, kept with it): one lookup of each store term a statement. Held while
+    the store is."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         terms: dict = {}
         get = terms.get
-        said: dict = {}  # subject (store term) -> [(predicate, object: store terms), (s, p, o: rdflib)]
-        named: dict = {}  # object (store term, not a literal) -> [(subject: store term), (s, p, o: rdflib)]
-        literal = ox.Literal
-        for s, p, o, _g in store.quads_for_pattern(None, None, None, _MERGED):
+        said: dict = {}  # subject (rdflib) -> its statements (s, p, o: rdflib)
+        named: dict = {}  # object (rdflib, not a literal) -> the statements naming it
+        literal = Literal
+        for quad in store.quads_for_pattern(None, None, None, _MERGED):
+            s, p, o = quad.subject, quad.predicate, quad.object
             subject, predicate, value = get(s), get(p), get(o)
             if subject is None:
                 subject = terms[s] = to_rdflib(s)
@@ -255,39 +259,43 @@ class _Index:
             if value is None:
                 value = terms[o] = to_rdflib(o)
             triple = (subject, predicate, value)
-            found = said.get(s)
+            found = said.get(subject)
             if found is None:
-                said[s] = [(p, o, triple)]
+                said[subject] = [triple]
             else:
-                found.append((p, o, triple))
-            if type(o) is not literal:
-                found = named.get(o)
+                found.append(triple)
+            if type(value) is not literal:
+                found = named.get(value)
                 if found is None:
-                    named[o] = [(s, triple)]
+                    named[value] = [triple]
                 else:
-                    found.append((s, triple))
-        self.terms, self.said, self.named = terms, said, named
-        self.labels: dict = {}  # a thing (store term) -> its label statements (rdflib), in `LABELS` order
+                    found.append(triple)
+        self.said, self.named = said, named
+        self.labels: dict = {}  # a thing (rdflib) -> its label statements, in `LABELS` order
+        # the label predicates as this index's terms (one a store term: found by identity), those it has
+        self.label_terms = tuple(terms[label] for label in _LABELS if label in terms)
 
-    def _labels(self, node: ox.NamedNode | ox.BlankNode) -> tuple[tuple[Node, Node, Node], ...]:
+    def _labels(self, node: Node) -> tuple[tuple[Node, Node, Node], ...]:
         """The statements `describe` adds of a neighbour: its `LABELS`' statements, label by label."""
         own = self.said.get(node, ())
-        found = self.labels[node] = tuple(t for label in _LABELS for p, _o, t in own if p == label)
+        found = self.labels[node] = tuple(t for label in self.label_terms for t in own if t[1] is label)
         return found
 
-    def describe(self, this: ox.NamedNode) -> Triples:
-        """`EmbeddedStore.describe` of `this`."""
+    def describe(self, this: Node) -> Triples:
+        """`EmbeddedStore.describe` of `this` (an IRI, as rdflib's term)."""
         labels, known = self.labels, self._labels
-        literal = ox.Literal
+        literal = Literal
         triples: list[tuple[Node, Node, Node]] = []
         add, labelled = triples.append, triples.extend
-        for _p, o, triple in self.said.get(this, ()):
+        for triple in self.said.get(this, ()):
             add(triple)
+            o = triple[2]
             if type(o) is not literal:
                 found = labels.get(o)
                 labelled(known(o) if found is None else found)
-        for s, triple in self.named.get(this, ()):
+        for triple in self.named.get(this, ()):
             add(triple)
+            s = triple[0]
             found = labels.get(s)
             labelled(known(s) if found is None else found)
         return Triples(triples)
