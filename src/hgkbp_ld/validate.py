@@ -198,7 +198,12 @@ def validate_catalogue(catalogue: Graph, profile: Graph | None = None, engine: s
     data += official.background_of(catalogue)
     own = {str(s) for s in set(catalogue.subjects()) if isinstance(s, URIRef)}
     report = validate(data, shapes=profile if profile is not None else catalogue_profile(), engine=engine)
-    kept = tuple(v for v in report.violations if v.focus in own)
+    return _judged(report.violations, own)
+
+
+def _judged(violations: Iterable[Violation], own: set[str]) -> Report:
+    """A catalogue's report: the results on its own nodes (`own`), which alone decide whether it conforms."""
+    kept = tuple(v for v in violations if v.focus in own)
     return Report(all(v.severity != "Violation" for v in kept), kept)
 
 
@@ -222,8 +227,7 @@ def validate_catalogue_ntriples(ntriples: bytes, engine: str | None = None) -> R
     text = b"\n".join((ntriples, background.serialize(format="nt", encoding="utf-8"), _vocabulary_axioms_nt()))
     profile = catalogue_profile()
     conforms, results = _turbo_text(text.decode("utf-8"), profile, None)
-    kept = tuple(v for v in _report(conforms, results, profile).violations if v.focus in subjects)
-    return Report(all(v.severity != "Violation" for v in kept), kept)
+    return _judged(_report(conforms, results, profile).violations, subjects)
 
 
 def _run(
