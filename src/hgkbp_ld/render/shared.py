@@ -150,19 +150,16 @@ class _Around:
                 named_by.setdefault(o3, []).append((s3, p3))
         self.said, self.named_by = said, named_by
         self.numbered = {s3 for s3, pairs in said.items() if any(p3 == _NUMBER_N3 for p3, _o in pairs)}
-        self._framed: dict[str, bytes] = {}  # node -> its digest as `_framed` frames it (`out`)
+        self._framed: dict[str, bytes] = {}  # node -> its digest as `_framed` frames it (`_out`)
         self._listing: dict[str, tuple[str, ...]] = {}  # node -> the numbered things that name it
         self._after: dict[str, tuple[str, ...]] = {}  # action -> what is followed from it (`_SECOND`)
         self._followed: dict[str, tuple[str, ...]] = {}  # node -> its `_FOLLOWED` objects
         self._wholes: dict[str, tuple[str, ...]] = {}  # node -> its wholes (`isDeelVan`)
 
-    def out(self, node: str) -> str:
-        """The digest of what the graph says of `node` (N3); of a numbered thing (an action, a goal, an
-        indicator), only what a shared page shows of it (`_NUMBERED_SHOWN`)."""
-        return self._out(node)[_FRAME:].decode("ascii")
-
     def _out(self, node: str) -> bytes:
-        """`out` of `node` as `_framed` frames it (its length, then its hex digits), made once."""
+        """The digest of what the graph says of `node` (N3), as `_framed` frames it (its length, then its hex
+        digits), made once; of a numbered thing (an action, a goal, an indicator), only what a shared page
+        shows of it (`_NUMBERED_SHOWN`)."""
         found = self._framed.get(node)
         if found is None:
             pairs = self.said.get(node, ())
@@ -231,7 +228,6 @@ _SHOWN, _SECOND_N3, _FOLLOWED_N3 = (frozenset(p.n3() for p in found) for found i
 _NUMBER_N3, _HOLDS_N3, _PART_OF_N3 = _NUMBER.n3(), _HOLDS.n3(), _PART_OF.n3()
 _PART_OF_ONLY = frozenset({_PART_OF_N3})
 _DIGEST_FRAME = (32).to_bytes(8, "big")  # a digest's frame in `_framed`: its length, 32 (hex digits)
-_FRAME = len(_DIGEST_FRAME)
 
 
 def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:
