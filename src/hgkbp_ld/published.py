@@ -224,8 +224,7 @@ class Writer:
             found += [self.pack, self._packed]
             self._pack.bodies.append(body)
             self._packed += len(body)
-            if self._packed - self._pack.flushed >= _BLOCK:
-                self._pack.flush(self._packed)
+            self._pack.added(self._packed)
         return found
 
     def link(self, relative: str, source: Path, media_type: str) -> list:
@@ -284,8 +283,8 @@ class Writer:
                 pack.bodies.append(body)
                 packed += size
             self._packed = packed
-            if pack is not None and packed - pack.flushed >= _BLOCK:
-                pack.flush(packed)
+            if pack is not None:
+                pack.added(packed)
             self.written += len(found)
         self.entries[section][key] = found
         return found
@@ -342,6 +341,11 @@ class _Pack:
         self._handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
         self.bodies: list[bytes] = []
         self.flushed = 0  # the bytes added before the bodies held (given by the caller: `flush`)
+
+    def added(self, added: int) -> None:
+        """`flush` once the bodies held come to `_BLOCK` bytes; `added`: the bytes added in all."""
+        if added - self.flushed >= _BLOCK:
+            self.flush(added)
 
     def flush(self, added: int) -> None:
         """Write the bodies held; `added`: the bytes added in all."""
