@@ -176,14 +176,18 @@ def _literal(parts: tuple, datatype: Node | None, language: str | None) -> tuple
         key, how, extra = _compactor().how(str(parts[0]), True, datatype, language)
     except Unsupported:
         return None
-    if language:
-        after = f"@{language} .\n"
-    elif datatype:
-        after = f"^^<{datatype}> .\n"
-    else:
-        after = " .\n"
+    after = f"{literal_end(language, datatype)} .\n"
     found = parts[4][(datatype, language)] = (key, how, extra, after.encode())
     return found
+
+
+def literal_end(language: str | None, datatype: Node | None) -> str:
+    """What N-Triples writes of a literal after its quoted text: its language tag, else its datatype."""
+    if language:
+        return f"@{language}"
+    if datatype:
+        return f"^^<{datatype}>"
+    return ""
 
 
 def _entry(p: Node, o: Node) -> tuple | None:

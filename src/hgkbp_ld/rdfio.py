@@ -24,7 +24,7 @@ from hgkbp_ld.jsonld import (
     _written,
     context,
 )
-from hgkbp_ld.onepass import Pieces, quoted, writers
+from hgkbp_ld.onepass import Pieces, literal_end, quoted, writers
 from hgkbp_ld.rdfwrite import Unsupported as Unwritten
 from hgkbp_ld.rdfwrite import utf8
 from hgkbp_ld.store.base import to_rdflib
@@ -118,7 +118,7 @@ def _keep(graph: Described, order: list[str], blocks: list[tuple[str, str]], nod
         _KEPT[id(graph)] = (graph, Pieces(subjects, nodes))  # type: ignore[index]
 
 
-_ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `_one_pass`
+_ONE_PASS = 500  # a graph of at most this many statements (a page's) is written by `onepass.written`
 # and a plan's graph: a `Triples` whose N-Triples alone are asked (a new version's snapshot: `versions.History`),
 # then held here for the next call, of that graph in every format (its dumps: `plan_build`). Their entries, made once,
 # are the pages' by their texts (`_TEXTS`: 65 % of a plan's pages' pairs). Other big graphs (the last stage's shared
@@ -298,12 +298,7 @@ def _lines(triples: list) -> dict[str, tuple[Node, Node, Node]]:
 
 
 def _literal_text(o: Literal) -> str:
-    text = "".join(('"', quoted(o), '"'))  # (not `+` of a Literal: rdflib's `__add__`)
-    if o.language:
-        return f"{text}@{o.language}"
-    if o.datatype:
-        return f"{text}^^<{o.datatype}>"
-    return text
+    return "".join(('"', quoted(o), '"', literal_end(o.language, o.datatype)))  # (not `+`: rdflib's `__add__`)
 
 
 def n3_once() -> Callable[[Node], str]:
