@@ -148,14 +148,13 @@ class Views(KindSections):
 
     def link(self, graph: Described, node: Node) -> Link | str:
         """A value as a page shows it: an IRI as a link with its label and notation from what `graph` says
-        of it, a literal as its `Text`. (Nine a page: `_about`, `href` and `_truthy` written in.)"""
+        of it, a literal as its `Text`. (Nine a page: `_about` and `_truthy` written in.)"""
         kind = type(node)  # (a literal: `isinstance` of an rdflib term, an ABC, is Python code when it is not one)
         if kind is URIRef or (kind is not Literal and isinstance(node, URIRef)):
             # what the graph says of it, read once for its label and notation
             about = graph.about(node) if type(graph) is Triples else _about(graph, node)
             iri = str(node)
-            prefix = self._things
-            href = f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri  # `href`
+            href = self.href(iri)
             if not about:  # nothing said of it (a class, another site's thing): its IRI is its label
                 return new_link(iri, href, "")
             notations = about.get(_NOTATION)
