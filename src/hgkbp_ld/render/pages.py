@@ -297,21 +297,18 @@ def rendered(
     # `generate` rewrites it)
     # the template's globals, `common` and the page's values in one dict, the context's own (`shared`: not copied
     # again into a dict of the globals and the values, as `new_context` does otherwise: the same names and values)
-    fixed = _fixed(template, common)
-    if fixed is None:
-        values = {"page": page, "title": title, "alternates": alternates(path), "jsonld": _SLOT if script else ""}
-        names = {**template.globals, **values, "pictures": pictures, "meta": meta, **common}
-    else:
-        jsonld, links = _SLOT if script else "", alternates(path)
-        names = {
-            **fixed,
-            "page": page,
-            "title": title,
-            "alternates": links,
-            "jsonld": jsonld,
-            "pictures": pictures,
-            "meta": meta,
-        }
+    fixed, overriding = _fixed(template, common)
+    jsonld, links = _SLOT if script else "", alternates(path)
+    names = {
+        **fixed,
+        "page": page,
+        "title": title,
+        "alternates": links,
+        "jsonld": jsonld,
+        "pictures": pictures,
+        "meta": meta,
+        **overriding,
+    }
     context = template.new_context(names, shared=True)
     try:
         parts = encoded(template.root_render_func(context))
@@ -338,14 +335,14 @@ _PAGE_NAMES = frozenset({"page", "title", "alternates", "jsonld", "pictures", "m
 _last_fixed: list = [None, None, None]  # the template and `common` last asked of `_fixed`, and its answer
 
 
-def _fixed(template: Template, common: dict) -> dict | None:
+def _fixed(template: Template, common: dict) -> tuple[dict, dict]:
     """The template's globals and `common` in one dict, made once for the pages of a plan (the same `common`:
-    `Pages.context`), which a page's values are added to: the same names and values as the globals, the page's
-    values and `common` added in that order, where `common` names none of the page's (None: it does)."""
+    `Pages.context`), which a page's values are added to, and what of `common` names a page's value (it wins
+    over the page's, as it did when `common` was added last; none on a site's pages)."""
     last = _last_fixed
     if last[0] is template and last[1] is common:
         return last[2]
-    found = None if _PAGE_NAMES & common.keys() else {**template.globals, **common}
+    found = ({**template.globals, **common}, {name: common[name] for name in _PAGE_NAMES & common.keys()})
     last[:] = (template, common, found)
     return found
 
