@@ -25,7 +25,9 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("timeline", re.compile(r"^Tijdspad\b\s*:?\s*(.*)$")),
     ("indicators", re.compile(r"^Indicator(?:\(en\)|en)\s*:?\s*(.*)$")),
 )
-_GLUED = re.compile(r"^(.*?\S)(Verantwoordelijke minister\(s\)|In samenwerking met|Tijdspad|Indicator\(en\))\s*(.*)$")
+# A label glued to the text before it (`2029Indicator(en)`); a line holding none of them cannot be one.
+_GLUED_LABELS = ("Verantwoordelijke minister(s)", "In samenwerking met", "Tijdspad", "Indicator(en)")
+_GLUED = re.compile(r"^(.*?\S)(" + "|".join(map(re.escape, _GLUED_LABELS)) + r")\s*(.*)$")
 _MINISTER = re.compile(r"^(?:vlaamse?\s+)?minister\b", re.IGNORECASE)
 # Between two mentions: `,`, ` en ` or `/` before (Vlaamse) minister, or only a space (a list over lines
 # without commas) before `Minister` or `Vlaamse minister`.
@@ -49,6 +51,10 @@ _FIELD_NAMES = {
 
 # The texts a line can hold when a label is cut over two lines at a space: each label's words up to a space.
 _LABEL_HEADS = frozenset(label[:at] for label in _FIELD_NAMES.values() for at, c in enumerate(label) if c == " ")
+# The first letters of a line that `_label` may read as a label (`_RESPONSIBLE`, `_LABELS`, `_LABEL_HEADS`, all
+# case-sensitive); a line starting otherwise is a label only glued after text (`_GLUED`). tests/test_parse_fast.py
+# checks the set against the patterns.
+_LABEL_INITIALS = frozenset("VIT")
 
 
 @dataclass
@@ -76,7 +82,7 @@ class ActionReader:
         self.seen: dict[int, int] = {}  # action number -> line
 
     def read_all(self, lines: list[Line], od: str, hd: str) -> list[int]:
-        starts = [i for i, line in enumerate(lines) if ACTION.match(line.text)]
+        starts = [i for i, line in enumerate(lines) if line.text.startswith("Actie") and ACTION.match(line.text)]
         if starts and any(not line.blank for line in lines[: starts[0]]):
             stray = next(line for line in lines[: starts[0]] if not line.blank)
             raise ParseError(stray.number, f"expected 'Actie N.' after the title of {od}, found '{stray.text[:60]}'")
@@ -227,6 +233,11 @@ class ActionReader:
         index = 0
         while index < len(lines):
             line = lines[index]
+            text = line.text
+            if text[:1] not in _LABEL_INITIALS and (current is None or not any(g in text for g in _GLUED_LABELS)):
+                (current.lines if current else description).append(line)  # no label (what `_label` finds)
+                index += 1
+                continue
             label, value, index = self._label(
                 lines, index, seen_responsible="responsible" in fields, in_fields=current is not None
             )

@@ -41,16 +41,27 @@ class Line(NamedTuple):  # a tuple, not a frozen dataclass: a parse makes ~5,000
 _NEEDS_NORMALISING = re.compile(r"[^\S ]|  |[\u00ad\ufb00-\ufb06\u200b\ufeff]")
 
 
+_new_line = tuple.__new__  # `_new_line(Line, (n, text, start))` is `Line(n, text, start)` without a Python frame
+
+
+def plain(text: str) -> bool:
+    """Holds no character that normalising or collapsing changes, bar the ends: ASCII, printable (every
+    whitespace but the space is a control or separator character, as are the soft hyphen, the zero-width
+    space and the byte-order mark) and no two spaces. Two C calls instead of a regex's scan (most lines)."""
+    return text.isascii() and text.isprintable() and "  " not in text
+
+
 def split_lines(text: str) -> list[Line]:
     """Normalise newlines and odd spaces, strip every line, keep the original line numbers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = []
+    append = lines.append
     needs = _NEEDS_NORMALISING.search
     for number, raw in enumerate(text.split("\n"), start=1):
-        if needs(raw):
+        if not plain(raw) and needs(raw):
             raw = _RUNS.sub(" ", _ODD_SPACES.sub(" ", _INNER_SOFT_HYPHEN.sub("", raw.translate(_LIGATURES))))
         stripped = raw.strip()
-        lines.append(Line(number, stripped, bool(stripped) and raw.startswith(" ")))
+        append(_new_line(Line, (number, stripped, bool(stripped) and raw[:1] == " ")))
     return lines
 
 
@@ -64,13 +75,18 @@ _NEEDS_COLLAPSING = re.compile(r"[^\S ]|  |\u00ad")
 
 
 def collapse(text: str) -> str:
-    if not _NEEDS_COLLAPSING.search(text):
+    if plain(text) or not _NEEDS_COLLAPSING.search(text):
         return text.strip()
     return _RUNS.sub(" ", text.replace(_SOFT_HYPHEN, "")).strip()
 
 
 def join(parts: list[str]) -> str:
     """Join wrapped lines into one string: one space, or none after a split hyphenated word."""
+    joined = " ".join(part for p in parts if (part := p.strip()))
+    if "- " not in joined and "\u00ad " not in joined and "://" not in joined:
+        # No part but the last ends in a hyphen or a soft hyphen, and no part holds a URL: every join is a
+        # space (the rule below, without its tests part by part).
+        return collapse(joined)
     out = ""
     for part in (p.strip() for p in parts):
         if not part:
@@ -99,8 +115,16 @@ def _split_url(before: str, after: str) -> bool:
     return "://" in last and " " not in after and not after[0].isupper()
 
 
+# What a list item's line can start with: a bullet of `BULLET`, or a digit of `NUMBERED` (`str.isdigit` holds for
+# every character `\d` matches). Other lines are no item, without trying the two patterns.
+_BULLET_MARKS = frozenset("-•▪\uf0b7\uf0a7")
+
+
 def bullet_text(text: str) -> tuple[str, str | None]:
     """Split a list item from its marker: returns (text, style) or (text, None) if no item."""
+    first = text[:1]
+    if first not in _BULLET_MARKS and not first.isdigit():
+        return text, None
     match = BULLET.match(text)
     if match:
         return text[match.end() :], "bullet"
@@ -133,24 +157,28 @@ def located_blocks(lines: list[Line]) -> list[tuple[int, Block, tuple[int, ...]]
         paragraph, items, starts, style = [], [], [], None
 
     for line in lines:
-        if line.blank:
+        text = line.text
+        if not text:
             after_blank = True
             continue
-        text, item_style = bullet_text(line.text)
+        first = text[0]
+        item_style = None
+        if first in _BULLET_MARKS or first.isdigit():
+            text, item_style = bullet_text(text)
         if item_style is not None:
             if paragraph or (style is not None and style != item_style):
                 close()
             style = item_style
             items.append([text])
             starts.append(line.number)
-        elif (after_blank and not starts_lower(line.text)) or not (paragraph or items):
+        elif (after_blank and not first.islower()) or not (paragraph or items):
             close()
-            paragraph = [line.text]
+            paragraph = [text]
             starts = [line.number]
         elif items:
-            items[-1].append(line.text)
+            items[-1].append(text)
         else:
-            paragraph.append(line.text)
+            paragraph.append(text)
         after_blank = False
     close()
     return result

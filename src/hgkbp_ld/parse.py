@@ -6,6 +6,7 @@ Knows nothing of RDF. Every failure is a `ParseError` naming the line and what w
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -89,6 +90,16 @@ def parse_text(
     return _Parser(text, strict, registers or Registers.load(), identity or PlanIdentity()).parse()
 
 
+def _is_od(text: str) -> bool:
+    """An operational goal's heading (`_OD`): it starts with a section number or `OD`."""
+    first = text[:1]
+    return (first == "O" or first.isdigit()) and _OD.match(text) is not None
+
+
+def _is_action(text: str) -> bool:
+    return text.startswith("Actie") and _ACTION.match(text) is not None
+
+
 def _all_caps(text: str) -> bool:
     if text.isascii():  # every ASCII letter is cased: a letter and no lowercase is `isupper` (the common case)
         return text.isupper()
@@ -131,12 +142,13 @@ class _Parser:
         everywhere: dict[str, int] = {}
         previous = ""
         for index, line in enumerate(lines):
-            if line.blank:
+            text = line.text
+            if not text:
                 continue
-            everywhere[line.text] = everywhere.get(line.text, 0) + 1
-            if _PAGE_NUMBER.match(previous):
-                tops.setdefault(line.text, []).append(index)
-            previous = line.text
+            everywhere[text] = everywhere.get(text, 0) + 1
+            if previous[:1].isdigit() and _PAGE_NUMBER.match(previous):
+                tops.setdefault(text, []).append(index)
+            previous = text
         heads = {
             text
             for text, at in tops.items()
@@ -170,7 +182,9 @@ class _Parser:
         index = 0
         while index < len(lines):
             line = lines[index]
-            match = _FOOTNOTE.match(line.text)
+            text = line.text
+            numbered = text[:1].isdigit()  # a footnote and a page number start with a digit (most lines do not)
+            match = _FOOTNOTE.match(text) if numbered else None
             if match and int(match[1]) == expected and expected in referenced:
                 parts = [match[2]]
                 index += 1
@@ -186,12 +200,11 @@ class _Parser:
                 self.footnotes.append(Footnote(expected, body, tuple(_URL.findall(body)), line.number))
                 expected += 1
                 continue
-            text = line.text
-            if _PAGE_NUMBER.match(text):
+            if numbered and _PAGE_NUMBER.match(text):
                 self.note(line.number, "page-number", f"line holding only '{text}' read as a page number; dropped")
                 index += 1
                 continue
-            if "://" not in text:
+            if "://" not in text and _DIGIT.search(text):  # both references are digits (most lines hold none)
                 text = self._take_refs(line, referenced, expected)
             kept.append(line if text is line.text else Line(line.number, text, line.page_start))
             index += 1
@@ -226,8 +239,6 @@ class _Parser:
             self.note(line.number, "footnote-after-year", f"'{match[0]}': the year {match[1]}, then footnote {number}")
             return match[1]
 
-        if not _DIGIT.search(line.text):  # both references are digits (most lines hold none)
-            return line.text
         return _YEAR_FOOTNOTE_REF.sub(after_year, _FOOTNOTE_REF.sub(replace, line.text))
 
     def _defined_after(self, number: int, line_number: int) -> bool:
@@ -275,7 +286,7 @@ class _Parser:
         """Indices of the chapter headings `1 TITLE`, `2 TITLE`, … (numbered in order, capitals)."""
         found: list[int] = []
         for index, line in enumerate(lines):
-            match = _CHAPTER.match(line.text)
+            match = _CHAPTER.match(line.text) if line.text[:1].isdigit() else None
             if match and int(match[1]) == len(found) + 1 and _all_caps(match[2]):
                 found.append(index)
         return found
@@ -376,17 +387,16 @@ class _Parser:
         context = Context(self.registers, self.strict, self.note, self.refs, info.end_year)
         reader = ActionReader(context)
         goals: list[HorizontalGoal] = []
-        index = 0
+        # The goal headings' indices, read once (cutting an annex keeps the lines before it, and their indices).
+        heads = [index for index, line in enumerate(lines) if self._goal_heading(line)]
         # Skip anything before the first goal heading (a chapter may open with text).
-        while index < len(lines) and not self._goal_heading(lines[index]):
-            index += 1
-        lines = self._without_annex(lines, index)
+        index = heads[0] if heads else len(lines)
+        lines = self._without_annex(lines, index, set(heads))
         while index < len(lines):
             start = index
             number, heading, index = self._read_goal_heading(lines, index, len(goals) + 1, goal_titles)
-            end = index
-            while end < len(lines) and not self._goal_heading(lines[end]):
-                end += 1
+            following = bisect.bisect_left(heads, index)  # the next heading at or after the heading's lines
+            end = min(heads[following], len(lines)) if following < len(heads) else len(lines)
             goals.append(self._goal(lines[start:end], index - start, number, heading, goal_titles, reader))
             index = end
         if len(goals) < len(goal_titles):
@@ -399,22 +409,23 @@ class _Parser:
         actions = reader.finish()
         return goals, actions
 
-    def _without_annex(self, lines: list[Line], first_goal: int) -> list[Line]:
+    def _without_annex(self, lines: list[Line], first_goal: int, heads: set[int]) -> list[Line]:
         """Cut an unnumbered annex after the last action (`BIJLAGE: LIJST VAN AFKORTINGEN`): a line in
-        capitals of two words or more after an action, that is no goal heading or its continuation."""
+        capitals of two words or more after an action, that is no goal heading (`heads`: their indices) or
+        its continuation."""
         seen_action = False
         in_heading = False
         for index in range(first_goal, len(lines)):
             line = lines[index]
-            if line.blank:
+            if not line.text:
                 continue
-            if self._goal_heading(line):
+            if index in heads:
                 in_heading, seen_action = True, False
                 continue
             if in_heading and _all_caps(line.text):
                 continue
             in_heading = False
-            if _ACTION.match(line.text):
+            if line.text.startswith("Actie") and _ACTION.match(line.text):
                 seen_action = True
             elif seen_action and _all_caps(line.text) and len(re.findall(r"[^\W\d_]{2,}", line.text)) >= 2:
                 self.note(line.number, "annex", f"'{line.text}' and what follows read as an annex, not an action's")
@@ -423,6 +434,8 @@ class _Parser:
 
     @staticmethod
     def _goal_heading(line: Line) -> bool:
+        if not line.text[:1].isdigit():  # a section number first (`\d` is a digit to `str.isdigit` too)
+            return False
         match = _SECTION.match(line.text)
         return bool(match) and (match[3] is not None or _all_caps(match[4]))
 
@@ -488,7 +501,7 @@ class _Parser:
     ) -> HorizontalGoal:
         code = f"HD{number}"
         body = lines[body_start:]
-        first_od = next((i for i, line in enumerate(body) if _OD.match(line.text)), None)
+        first_od = next((i for i, line in enumerate(body) if _is_od(line.text)), None)
         if first_od is None:
             where = body[-1].number if body else lines[0].number
             raise ParseError(where, f"expected an operational goal 'OD {number}.1' under HD {number}, found none")
@@ -520,7 +533,7 @@ class _Parser:
         )
 
     def _operational_goals(self, lines: list[Line], hd: int, reader: ActionReader) -> list[OperationalGoal]:
-        starts = [i for i, line in enumerate(lines) if _OD.match(line.text)]
+        starts = [i for i, line in enumerate(lines) if _is_od(line.text)]
         ods: list[OperationalGoal] = []
         for position, start in enumerate(starts):
             end = starts[position + 1] if position + 1 < len(starts) else len(lines)
@@ -539,7 +552,7 @@ class _Parser:
             code = f"OD{hd}.{od_number}"
             parts = [match[5]]
             index = start + 1
-            while index < end and not lines[index].blank and not _ACTION.match(lines[index].text):
+            while index < end and lines[index].text and not _is_action(lines[index].text):
                 parts.append(lines[index].text)
                 index += 1
             title = _text.join(parts)
@@ -547,7 +560,7 @@ class _Parser:
                 raise ParseError(line.number, f"expected a title after 'OD {hd}.{od_number}', found none")
             body = lines[index:end]
             description: tuple = ()
-            if not any(_ACTION.match(following.text) for following in body):
+            if not any(_is_action(following.text) for following in body):
                 # No actions of its own: the text under the heading says where they are (another plan).
                 description = _text.blocks(body)
                 if not description:
