@@ -41,6 +41,14 @@ class Line(NamedTuple):  # a tuple, not a frozen dataclass: a parse makes ~5,000
 _NEEDS_NORMALISING = re.compile(r"[^\S ]|  |[\u00ad\ufb00-\ufb06\u200b\ufeff]")
 
 
+# The one-character cases of `_NEEDS_NORMALISING` but the newline, as one class (a regex that starts with a class
+# scans a whole text in C; tests/test_parse_fast.py checks the class against `_NEEDS_NORMALISING` code point by
+# code point): whitespace other than the space and the newline, the soft hyphen, the ligatures, the zero-width
+# space, the byte-order mark.
+_ODD_CHARACTER = re.compile(
+    "[\t\x0b-\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\u00ad\ufb00-\ufb06\ufeff]"
+)
+_TWO_SPACES = re.compile("  ")
 _new_line = tuple.__new__  # `_new_line(Line, (n, text, start))` is `Line(n, text, start)` without a Python frame
 
 
@@ -51,18 +59,34 @@ def plain(text: str) -> bool:
     return text.isascii() and text.isprintable() and "  " not in text
 
 
+def _normalised(raw: str) -> str:
+    return _RUNS.sub(" ", _ODD_SPACES.sub(" ", _INNER_SOFT_HYPHEN.sub("", raw.translate(_LIGATURES))))
+
+
 def split_lines(text: str) -> list[Line]:
     """Normalise newlines and odd spaces, strip every line, keep the original line numbers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = []
-    append = lines.append
-    needs = _NEEDS_NORMALISING.search
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not plain(raw) and needs(raw):
-            raw = _RUNS.sub(" ", _ODD_SPACES.sub(" ", _INNER_SOFT_HYPHEN.sub("", raw.translate(_LIGATURES))))
-        stripped = raw.strip()
-        append(_new_line(Line, (number, stripped, bool(stripped) and raw[:1] == " ")))
-    return lines
+    raws = text.split("\n")
+    if _ODD_CHARACTER.search(text) is None:
+        # Then a line needs normalising only if it holds two spaces: those lines, found by two scans of the text
+        # instead of one regex per line.
+        index, position = 0, 0
+        for two in _TWO_SPACES.finditer(text):
+            if two.start() < position:
+                continue  # a line already normalised
+            index += text.count("\n", position, two.start())
+            raws[index] = _normalised(raws[index])
+            position = text.find("\n", two.start())
+            if position < 0:
+                break
+    else:
+        needs = _NEEDS_NORMALISING.search
+        raws = [_normalised(raw) if needs(raw) else raw for raw in raws]
+    stripped = [raw.strip() for raw in raws]
+    return [
+        _new_line(Line, (number, line, line != "" and raw[:1] == " "))
+        for number, raw, line in zip(range(1, len(raws) + 1), raws, stripped, strict=True)
+    ]
 
 
 def starts_lower(text: str) -> bool:
