@@ -81,8 +81,10 @@ class ActionReader:
         self.actions: list[Action] = []
         self.seen: dict[int, int] = {}  # action number -> line
 
-    def read_all(self, lines: list[Line], od: str, hd: str) -> list[int]:
-        starts = [i for i, line in enumerate(lines) if line.text.startswith("Actie") and ACTION.match(line.text)]
+    def read_all(self, lines: list[Line], od: str, hd: str, starts: list[int] | None = None) -> list[int]:
+        """`starts`: the indices of the lines that are an action's heading (`ACTION`), if the caller has them."""
+        if starts is None:
+            starts = [i for i, line in enumerate(lines) if line.text.startswith("Actie") and ACTION.match(line.text)]
         if starts and any(not line.blank for line in lines[: starts[0]]):
             stray = next(line for line in lines[: starts[0]] if not line.blank)
             raise ParseError(stray.number, f"expected 'Actie N.' after the title of {od}, found '{stray.text[:60]}'")

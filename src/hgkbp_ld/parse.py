@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from pathlib import Path
 
 from hgkbp_ld import _identity, _text
@@ -139,16 +140,15 @@ class _Parser:
         nowhere else (the page-start mark alone is not enough: the extraction sets it inside pages too);
         its page-start mark moves to the next line."""
         tops: dict[str, list[int]] = {}
-        everywhere: dict[str, int] = {}
-        previous = ""
-        for index, line in enumerate(lines):
-            text = line.text
-            if not text:
-                continue
-            everywhere[text] = everywhere.get(text, 0) + 1
-            if previous[:1].isdigit() and _PAGE_NUMBER.match(previous):
-                tops.setdefault(text, []).append(index)
-            previous = text
+        pages = [i for i, line in enumerate(lines) if line.text[:1].isdigit() and _PAGE_NUMBER.match(line.text)]
+        for page in pages:  # the line with text after a page number (most texts have few or none)
+            index = next((i for i in range(page + 1, len(lines)) if lines[i].text), None)
+            if index is not None:
+                tops.setdefault(lines[index].text, []).append(index)
+        if not any(len(at) >= 3 for at in tops.values()):
+            return lines
+        counted = {text for text, at in tops.items() if len(at) >= 3}
+        everywhere = Counter(line.text for line in lines if line.text in counted)  # texts printed on top 3 times
         heads = {
             text
             for text, at in tops.items()
@@ -388,7 +388,7 @@ class _Parser:
         reader = ActionReader(context)
         goals: list[HorizontalGoal] = []
         # The goal headings' indices, read once (cutting an annex keeps the lines before it, and their indices).
-        heads = [index for index, line in enumerate(lines) if self._goal_heading(line)]
+        heads = [index for index, line in enumerate(lines) if line.text[:1].isdigit() and self._goal_heading(line)]
         # Skip anything before the first goal heading (a chapter may open with text).
         index = heads[0] if heads else len(lines)
         lines = self._without_annex(lines, index, set(heads))
@@ -417,17 +417,18 @@ class _Parser:
         in_heading = False
         for index in range(first_goal, len(lines)):
             line = lines[index]
-            if not line.text:
+            text = line.text
+            if not text:
                 continue
             if index in heads:
                 in_heading, seen_action = True, False
                 continue
-            if in_heading and _all_caps(line.text):
+            if in_heading and _all_caps(text):
                 continue
             in_heading = False
-            if line.text.startswith("Actie") and _ACTION.match(line.text):
+            if text.startswith("Actie") and _ACTION.match(text):
                 seen_action = True
-            elif seen_action and _all_caps(line.text) and len(re.findall(r"[^\W\d_]{2,}", line.text)) >= 2:
+            elif seen_action and (text.isupper() if text.isascii() else _all_caps(text)) and len(re.findall(r"[^\W\d_]{2,}", line.text)) >= 2:
                 self.note(line.number, "annex", f"'{line.text}' and what follows read as an annex, not an action's")
                 return lines[:index]
         return lines
@@ -501,7 +502,8 @@ class _Parser:
     ) -> HorizontalGoal:
         code = f"HD{number}"
         body = lines[body_start:]
-        first_od = next((i for i, line in enumerate(body) if _is_od(line.text)), None)
+        od_starts = [i for i, line in enumerate(body) if _is_od(line.text)]
+        first_od = od_starts[0] if od_starts else None
         if first_od is None:
             where = body[-1].number if body else lines[0].number
             raise ParseError(where, f"expected an operational goal 'OD {number}.1' under HD {number}, found none")
@@ -520,7 +522,7 @@ class _Parser:
             for line_number, block, _lines in _text.located_blocks(body[entries:first_od]):
                 names = block.items if isinstance(block, ItemList) else (block.text,)
                 related.extend(self._plan_ref(line_number, name) for name in names)
-        ods = self._operational_goals(body[first_od:], number, reader)
+        ods = self._operational_goals(body[first_od:], number, reader, [i - first_od for i in od_starts])
         return HorizontalGoal(
             code,
             number,
@@ -532,8 +534,11 @@ class _Parser:
             lines[0].number,
         )
 
-    def _operational_goals(self, lines: list[Line], hd: int, reader: ActionReader) -> list[OperationalGoal]:
-        starts = [i for i, line in enumerate(lines) if _is_od(line.text)]
+    def _operational_goals(
+        self, lines: list[Line], hd: int, reader: ActionReader, starts: list[int]
+    ) -> list[OperationalGoal]:
+        """`starts`: the indices of the lines that are an OD's heading (`_is_od`)."""
+        actions = [i for i, line in enumerate(lines) if _is_action(line.text)]
         ods: list[OperationalGoal] = []
         for position, start in enumerate(starts):
             end = starts[position + 1] if position + 1 < len(starts) else len(lines)
@@ -560,7 +565,8 @@ class _Parser:
                 raise ParseError(line.number, f"expected a title after 'OD {hd}.{od_number}', found none")
             body = lines[index:end]
             description: tuple = ()
-            if not any(_is_action(following.text) for following in body):
+            own = [i - index for i in actions[bisect.bisect_left(actions, index) : bisect.bisect_left(actions, end)]]
+            if not own:
                 # No actions of its own: the text under the heading says where they are (another plan).
                 description = _text.blocks(body)
                 if not description:
@@ -571,6 +577,6 @@ class _Parser:
                 self.note(line.number, "od-without-actions", f"OD {hd}.{od_number} has no actions; its text is kept")
                 numbers: list[int] = []
             else:
-                numbers = reader.read_all(body, code, f"HD{hd}")
+                numbers = reader.read_all(body, code, f"HD{hd}", own)
             ods.append(OperationalGoal(code, f"HD{hd}", title, tuple(numbers), line.number, description))
         return ods
