@@ -35,6 +35,14 @@ _MENTION_SPLIT = re.compile(
     r"(?<!Vlaams)(?<!Vlaamse)(?:(?:,\s*|\s+en\s+|\s*/\s*)(?=(?:Vlaamse?\s+)?[Mm]inister\b)|\s+(?=(?:Vlaamse?\s+[Mm]inister|Minister)\b))"
 )
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
+
+
+def _refers(text: str) -> re.Match[str] | None:
+    """`_REFERS.search`, tried only on a text holding "gewer" in any case: no other character matches g, e, w or
+    r under IGNORECASE (tests/test_parse_fast.py), and the pattern's scan, a word boundary and a letter at every
+    position, is the costliest of an action (a description is ~1,000 characters)."""
+    return _REFERS.search(text) if "gewer" in text.lower() else None
+
 _YEAR = re.compile(r"\b(20\d\d)\b")
 # One year and words saying it goes on: "Vanaf 2026", "2026 en verder", "Doorlopend vanaf 2026", "structureel".
 _FROM = re.compile(r"\b(?:vanaf|verder|doorlopend|structureel|permanent|continu)\b", re.IGNORECASE)
@@ -138,7 +146,7 @@ class ActionReader:
         description, fields = self._split_fields(lines[index:], number)
         blocks = _text.blocks(description)
         text = " ".join(b.text if isinstance(b, Paragraph) else " ".join(b.items) for b in blocks)
-        refers = _REFERS.search(text)
+        refers = _refers(text)
         refers_to = int(refers[1]) if refers else None
         if refers_to is not None:
             self.context.note(
@@ -220,7 +228,7 @@ class ActionReader:
             return None
         if any(pattern.match(text) for _name, pattern in _LABELS):
             return None
-        if _REFERS.search(text):  # "Deze actie wordt uitgewerkt onder actie N." is the body, after any title
+        if _refers(text):  # "Deze actie wordt uitgewerkt onder actie N." is the body, after any title
             return None
         if _text.starts_lower(text) or unfinished(title):
             return following

@@ -41,22 +41,12 @@ class Line(NamedTuple):  # a tuple, not a frozen dataclass: a parse makes ~5,000
 _NEEDS_NORMALISING = re.compile(r"[^\S ]|  |[\u00ad\ufb00-\ufb06\u200b\ufeff]")
 
 
-# The one-character cases of `_NEEDS_NORMALISING` but the newline, as one class (a regex that starts with a class
-# scans a whole text in C; tests/test_parse_fast.py checks the class against `_NEEDS_NORMALISING` code point by
-# code point): whitespace other than the space and the newline, the soft hyphen, the ligatures, the zero-width
-# space, the byte-order mark.
-_ODD_CHARACTER = re.compile(
-    "[\t\x0b-\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\u00ad\ufb00-\ufb06\ufeff]"
-)
+# The ligatures `_LIGATURES` spells out: the only characters that need normalising and are printable (the others,
+# whitespace but the space, the soft hyphen, the zero-width space and the byte-order mark, are control, separator
+# or format characters; tests/test_parse_fast.py checks every code point).
+_PRINTABLE_ODD = "".join(chr(c) for c in range(0xFB00, 0xFB07))
 _TWO_SPACES = re.compile("  ")
 _new_line = tuple.__new__  # `_new_line(Line, (n, text, start))` is `Line(n, text, start)` without a Python frame
-
-
-def plain(text: str) -> bool:
-    """Holds no character that normalising or collapsing changes, bar the ends: ASCII, printable (every
-    whitespace but the space is a control or separator character, as are the soft hyphen, the zero-width
-    space and the byte-order mark) and no two spaces. Two C calls instead of a regex's scan (most lines)."""
-    return text.isascii() and text.isprintable() and "  " not in text
 
 
 def _normalised(raw: str) -> str:
@@ -67,9 +57,9 @@ def split_lines(text: str) -> list[Line]:
     """Normalise newlines and odd spaces, strip every line, keep the original line numbers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raws = text.split("\n")
-    if _ODD_CHARACTER.search(text) is None:
-        # Then a line needs normalising only if it holds two spaces: those lines, found by two scans of the text
-        # instead of one regex per line.
+    if text.replace("\n", " ").isprintable() and not any(odd in text for odd in _PRINTABLE_ODD):
+        # No odd character (two C scans of the whole text instead of a regex per line, which scanned every line
+        # trying three branches at every character): a line needs normalising only if it holds two spaces.
         index, position = 0, 0
         for two in _TWO_SPACES.finditer(text):
             if two.start() < position:
@@ -99,7 +89,9 @@ _NEEDS_COLLAPSING = re.compile(r"[^\S ]|  |\u00ad")
 
 
 def collapse(text: str) -> str:
-    if plain(text) or not _NEEDS_COLLAPSING.search(text):
+    # Printable: no whitespace but the space and no soft hyphen (control, separator and format characters), so
+    # only two spaces can need collapsing (one C scan; the regex tries three branches at every character).
+    if (text.isprintable() and "  " not in text) or not _NEEDS_COLLAPSING.search(text):
         return text.strip()
     return _RUNS.sub(" ", text.replace(_SOFT_HYPHEN, "")).strip()
 

@@ -428,7 +428,11 @@ class _Parser:
             in_heading = False
             if text.startswith("Actie") and _ACTION.match(text):
                 seen_action = True
-            elif seen_action and (text.isupper() if text.isascii() else _all_caps(text)) and len(re.findall(r"[^\W\d_]{2,}", line.text)) >= 2:
+            elif (
+                seen_action
+                and (text.isupper() if text.isascii() else _all_caps(text))
+                and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
+            ):
                 self.note(line.number, "annex", f"'{line.text}' and what follows read as an annex, not an action's")
                 return lines[:index]
         return lines
