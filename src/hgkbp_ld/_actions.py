@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hgkbp_ld import _text, dutch
 from hgkbp_ld._text import Line
@@ -349,10 +350,8 @@ class ActionReader:
         others: list[str] = []
         note = self.context.note
         for line, item in _text.field_items(fld.lines):
-            for mention in (m.strip() for m in _MENTION_SPLIT.split(item)):
-                if not mention:
-                    continue
-                if not _MINISTER.match(mention):
+            for mention, minister in _mentions(item):
+                if not minister:
                     note(
                         line,
                         "other-partner",
@@ -419,6 +418,13 @@ class ActionReader:
                 number,
             )
         return Timeline(text, start, end)
+
+
+@lru_cache(maxsize=1024)  # a plan names the same ministers in action after action (`_MENTION_SPLIT` is costly)
+def _mentions(item: str) -> tuple[tuple[str, bool], ...]:
+    """The mentions of a field's item, each with whether it names a (Flemish) minister (`_MINISTER`)."""
+    mentions = (mention.strip() for mention in _MENTION_SPLIT.split(item))
+    return tuple((mention, _MINISTER.match(mention) is not None) for mention in mentions if mention)
 
 
 def unfinished(title: str) -> bool:

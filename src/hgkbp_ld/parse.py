@@ -9,6 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 
 from hgkbp_ld import _identity, _text
@@ -50,6 +52,7 @@ _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
 _YEAR_FOOTNOTE_REF = re.compile(r"(?<![\d])((?:19|20)\d\d)(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
 _DIGIT = re.compile(r"\d")
+_TEXT = attrgetter("text")
 
 
 def parse_file(
@@ -179,11 +182,18 @@ class _Parser:
         kept: list[Line] = []
         expected = 1  # the next footnote to be defined
         referenced: set[int] = set()
-        index = 0
-        while index < len(lines):
+        # A footnote, a page number and a reference hold a digit: the lines without one are kept as they are, in
+        # runs (`done`: the lines before it are read), and the loop reads only the lines with a digit.
+        with_digit = compress(range(len(lines)), map(_DIGIT.search, map(_TEXT, lines)))
+        done = 0
+        for index in with_digit:
+            if index < done:
+                continue  # read as a footnote's body
+            kept.extend(lines[done:index])
+            done = index + 1
             line = lines[index]
             text = line.text
-            numbered = text[:1].isdigit()  # a footnote and a page number start with a digit (most lines do not)
+            numbered = text[:1].isdigit()  # a footnote and a page number start with a digit
             match = _FOOTNOTE.match(text) if numbered else None
             if match and int(match[1]) == expected and expected in referenced:
                 parts = [match[2]]
@@ -194,6 +204,7 @@ class _Parser:
                         break
                     parts.append(lines[index].text)
                     index += 1
+                done = index
                 body = _text.join(parts)
                 if len(parts) > 1 and _URL.search(parts[0]):
                     self.note(line.number, "url-repaired", f"footnote {expected}: URL broken over lines joined")
@@ -202,19 +213,18 @@ class _Parser:
                 continue
             if numbered and _PAGE_NUMBER.match(text):
                 self.note(line.number, "page-number", f"line holding only '{text}' read as a page number; dropped")
-                index += 1
                 continue
-            if "://" not in text and _DIGIT.search(text):  # both references are digits (most lines hold none)
+            if "://" not in text:
                 text = self._take_refs(line, referenced, expected)
             kept.append(line if text is line.text else Line(line.number, text, line.page_start))
-            index += 1
+        kept.extend(lines[done:])
         urls = {url for footnote in self.footnotes for url in footnote.urls}
-        result = []
-        for line in kept:
-            if line.text in urls:
-                self.note(line.number, "link-annotation", "line holding only a footnote's URL dropped")
-                continue
-            result.append(line)
+        result = kept
+        annotations = list(compress(range(len(kept)), map(urls.__contains__, map(_TEXT, kept))))
+        if annotations:
+            for index in annotations:
+                self.note(kept[index].number, "link-annotation", "line holding only a footnote's URL dropped")
+            result = [line for line in kept if line.text not in urls]
         if referenced - {f.number for f in self.footnotes}:
             missing = min(referenced - {f.number for f in self.footnotes})
             self.note(len(lines), "footnote-missing", f"footnote {missing} is cited but never defined")
@@ -239,7 +249,10 @@ class _Parser:
             self.note(line.number, "footnote-after-year", f"'{match[0]}': the year {match[1]}, then footnote {number}")
             return match[1]
 
-        return _YEAR_FOOTNOTE_REF.sub(after_year, _FOOTNOTE_REF.sub(replace, line.text))
+        text = _FOOTNOTE_REF.sub(replace, line.text)
+        if "19" not in text and "20" not in text:  # no year (`_YEAR_FOOTNOTE_REF`)
+            return text
+        return _YEAR_FOOTNOTE_REF.sub(after_year, text)
 
     def _defined_after(self, number: int, line_number: int) -> bool:
         return any(
