@@ -44,6 +44,7 @@ def _refers(text: str) -> re.Match[str] | None:
     position, is the costliest of an action (a description is ~1,000 characters)."""
     return _REFERS.search(text) if "gewer" in text.lower() else None
 
+
 _YEAR = re.compile(r"\b(20\d\d)\b")
 # One year and words saying it goes on: "Vanaf 2026", "2026 en verder", "Doorlopend vanaf 2026", "structureel".
 _FROM = re.compile(r"\b(?:vanaf|verder|doorlopend|structureel|permanent|continu)\b", re.IGNORECASE)
