@@ -9,12 +9,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from hgkbp_ld import _text, dutch
 from hgkbp_ld._text import Line
 from hgkbp_ld.errors import ParseError
 from hgkbp_ld.model import Action, Paragraph, PortfolioRef, Timeline
-from hgkbp_ld.registers import Registers
+from hgkbp_ld.registers import Portfolio, Registers
 
 ACTION = re.compile(r"^Actie\s+(\d{1,3})\s*[.:]\s*(.*)$")  # parse.py reads actions with it too
 # Labels may end in a colon (`Tijdspad: 2026`); `minister(s)`, `ministers` or `minister` completes
@@ -29,12 +30,14 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # A label glued to the text before it (`2029Indicator(en)`); a line holding none of them cannot be one.
 _GLUED_LABELS = ("Verantwoordelijke minister(s)", "In samenwerking met", "Tijdspad", "Indicator(en)")
 _GLUED = re.compile(r"^(.*?\S)(" + "|".join(map(re.escape, _GLUED_LABELS)) + r")\s*(.*)$")
+_GLUED_HINT = re.compile("|".join(map(re.escape, _GLUED_LABELS)))  # one scan: does a line hold a label at all?
 _MINISTER = re.compile(r"^(?:vlaamse?\s+)?minister\b", re.IGNORECASE)
 # Between two mentions: `,`, ` en ` or `/` before (Vlaamse) minister, or only a space (a list over lines
 # without commas) before `Minister` or `Vlaamse minister`.
 _MENTION_SPLIT = re.compile(
     r"(?<!Vlaams)(?<!Vlaamse)(?:(?:,\s*|\s+en\s+|\s*/\s*)(?=(?:Vlaamse?\s+)?[Mm]inister\b)|\s+(?=(?:Vlaamse?\s+[Mm]inister|Minister)\b))"
 )
+_NUMBER = attrgetter("number")
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
 
 
@@ -90,6 +93,7 @@ class ActionReader:
         self.context = context
         self.actions: list[Action] = []
         self.seen: dict[int, int] = {}  # action number -> line
+        self._named: dict[str, tuple[Portfolio, ...]] = {}  # a mention -> the portfolios it names (the registers')
 
     def read_all(self, lines: list[Line], od: str, hd: str, starts: list[int] | None = None) -> list[int]:
         """`starts`: the indices of the lines that are an action's heading (`ACTION`), if the caller has them."""
@@ -186,7 +190,8 @@ class ActionReader:
         indicators = [t for _n, t in _text.field_items(indicator_field.lines)] if indicator_field else []
         if not indicators and refers_to is None:
             note(heading.number, "no-indicators", f"Actie {number} has no indicators", number)
-        cited = sorted({n for line in lines for n in self.context.refs.get(line.number, [])})
+        cited_lines = filter(None, map(self.context.refs.get, map(_NUMBER, lines)))  # the few lines citing a note
+        cited = sorted({n for numbers in cited_lines for n in numbers})
         return Action(
             number=number,
             title=title,
@@ -246,7 +251,7 @@ class ActionReader:
         while index < len(lines):
             line = lines[index]
             text = line.text
-            if text[:1] not in _LABEL_INITIALS and (current is None or not any(g in text for g in _GLUED_LABELS)):
+            if text[:1] not in _LABEL_INITIALS and (current is None or not _GLUED_HINT.search(text)):
                 (current.lines if current else description).append(line)  # no label (what `_label` finds)
                 index += 1
                 continue
@@ -361,7 +366,9 @@ class ActionReader:
                     )
                     others.append(mention)
                     continue
-                portfolios = self.context.registers.portfolios_named(mention)
+                portfolios = self._named.get(mention)
+                if portfolios is None:  # a plan names the same ministers again and again
+                    portfolios = self._named[mention] = self.context.registers.portfolios_named(mention)
                 if not portfolios:
                     message = f"expected a portfolio of data/portfolios.csv, found '{mention}'"
                     if self.context.strict:

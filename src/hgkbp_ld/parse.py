@@ -555,7 +555,7 @@ class _Parser:
         self, lines: list[Line], hd: int, reader: ActionReader, starts: list[int]
     ) -> list[OperationalGoal]:
         """`starts`: the indices of the lines that are an OD's heading (`_is_od`)."""
-        actions = [i for i, line in enumerate(lines) if _is_action(line.text)]
+        actions = [i for i, text in enumerate(map(_TEXT, lines)) if text.startswith("Actie") and _ACTION.match(text)]
         ods: list[OperationalGoal] = []
         for position, start in enumerate(starts):
             end = starts[position + 1] if position + 1 < len(starts) else len(lines)
