@@ -62,13 +62,14 @@ def split_lines(text: str) -> list[Line]:
     raws = text.split("\n")
     if text.replace("\n", " ").isprintable() and not any(odd in text for odd in _PRINTABLE_ODD):
         # No odd character (two C scans of the whole text instead of a regex per line, which scanned every line
-        # trying three branches at every character): a line needs normalising only if it holds two spaces.
+        # trying three branches at every character): a line needs normalising only if it holds two spaces, and then
+        # only its runs of spaces (`_normalised`'s other steps find nothing to change).
         index, position = 0, 0
         for two in _TWO_SPACES.finditer(text):
             if two.start() < position:
                 continue  # a line already normalised
             index += text.count("\n", position, two.start())
-            raws[index] = _normalised(raws[index])
+            raws[index] = _RUNS.sub(" ", raws[index])
             position = text.find("\n", two.start())
             if position < 0:
                 break
@@ -101,7 +102,7 @@ def collapse(text: str) -> str:
 
 def join(parts: list[str]) -> str:
     """Join wrapped lines into one string: one space, or none after a split hyphenated word."""
-    joined = " ".join(part for p in parts if (part := p.strip()))
+    joined = " ".join(filter(None, map(str.strip, parts)))
     if "- " not in joined and "\u00ad " not in joined and "://" not in joined:
         # No part but the last ends in a hyphen or a soft hyphen, and no part holds a URL: every join is a
         # space (the rule below, without its tests part by part).

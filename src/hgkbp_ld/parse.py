@@ -94,12 +94,6 @@ def parse_text(
     return _Parser(text, strict, registers or Registers.load(), identity or PlanIdentity()).parse()
 
 
-def _is_od(text: str) -> bool:
-    """An operational goal's heading (`_OD`): it starts with a section number or `OD`."""
-    first = text[:1]
-    return (first == "O" or first.isdigit()) and _OD.match(text) is not None
-
-
 def _is_action(text: str) -> bool:
     return text.startswith("Actie") and _ACTION.match(text) is not None
 
@@ -519,7 +513,10 @@ class _Parser:
     ) -> HorizontalGoal:
         code = f"HD{number}"
         body = lines[body_start:]
-        od_starts = [i for i, line in enumerate(body) if _is_od(line.text)]
+        # An OD's heading starts with a section number or `OD` (`_OD`): most lines are not tried.
+        od_starts = [
+            i for i, text in enumerate(map(_TEXT, body)) if (text[:1] == "O" or text[:1].isdigit()) and _OD.match(text)
+        ]
         first_od = od_starts[0] if od_starts else None
         if first_od is None:
             where = body[-1].number if body else lines[0].number
@@ -554,7 +551,7 @@ class _Parser:
     def _operational_goals(
         self, lines: list[Line], hd: int, reader: ActionReader, starts: list[int]
     ) -> list[OperationalGoal]:
-        """`starts`: the indices of the lines that are an OD's heading (`_is_od`)."""
+        """`starts`: the indices of the lines that are an OD's heading (`_OD`)."""
         actions = [i for i, text in enumerate(map(_TEXT, lines)) if text.startswith("Actie") and _ACTION.match(text)]
         ods: list[OperationalGoal] = []
         for position, start in enumerate(starts):
