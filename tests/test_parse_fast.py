@@ -209,3 +209,33 @@ def test_minister_mentions_as_before() -> None:
     for item in items:
         before = [m.strip() for m in _actions._MENTION_SPLIT.split(item) if m.strip()]
         assert _actions._mentions(item) == tuple((m, bool(_actions._MINISTER.match(m))) for m in before)
+
+
+def _sentences_before(lines: list[Line]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    current: list[str] = []
+    first = 0
+    for line in lines:
+        if line.blank:
+            continue
+        for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])", line.text):
+            if not current:
+                first = line.number
+            current.append(piece)
+            if re.search(r"[.!?]$", piece):
+                out.append((first, " ".join(current)))
+                current = []
+    if current:
+        out.append((first, " ".join(current)))
+    return out
+
+
+def test_sentences_as_before() -> None:
+    from hgkbp_ld import _identity
+
+    texts = [path.read_text(encoding="utf-8") for path in TEXTS] + _random_texts(200, 16)
+    texts += ["Een zin. Twee zinnen! Drie? (Vier) “Vijf” x.\nnog. 6. Z", "Zonder einde", ""]
+    for text in texts:
+        lines = _text.split_lines(text)
+        for cut in (lines, lines[: len(lines) // 3]):
+            assert list(_identity._sentences(cut)) == _sentences_before(cut)

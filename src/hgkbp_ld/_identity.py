@@ -34,6 +34,7 @@ _LONE_ABBR = re.compile(r"^\(?([A-Z][A-Z0-9]{1,9})\)?$")  # a title-page line ho
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _NAME_WORD = re.compile(r"^[^\W\d_][\w’'-]*$")
 _SENTENCE_END = re.compile(r"[.:;!?]$")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 _MAX_NAME_WORDS = 12
 
 
@@ -251,21 +252,26 @@ def _running(lines: list[Line]) -> str:
     return " ".join(line.text for line in lines if not line.blank)
 
 
-def _sentences(lines: list[Line]) -> list[tuple[int, str]]:
+def _sentences(lines: list[Line]) -> tuple[tuple[int, str], ...]:
     """Running text cut into sentences, each with the line it starts on (wrapped lines joined)."""
+    return _cut_sentences(tuple(lines))
+
+
+@lru_cache(maxsize=4)  # a parse asks for the introduction's sentences up to four times (`from_phrasing`)
+def _cut_sentences(lines: tuple[Line, ...]) -> tuple[tuple[int, str], ...]:
     out: list[tuple[int, str]] = []
     current: list[str] = []
     first = 0
     for line in lines:
         if line.blank:
             continue
-        for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])", line.text):
+        for piece in _SENTENCE_BREAK.split(line.text):
             if not current:
                 first = line.number
             current.append(piece)
-            if re.search(r"[.!?]$", piece):
+            if piece.endswith((".", "!", "?")):  # `[.!?]$`: a line holds no newline
                 out.append((first, " ".join(current)))
                 current = []
     if current:
         out.append((first, " ".join(current)))
-    return out
+    return tuple(out)
