@@ -239,3 +239,73 @@ def test_sentences_as_before() -> None:
         lines = _text.split_lines(text)
         for cut in (lines, lines[: len(lines) // 3]):
             assert list(_identity._sentences(cut)) == _sentences_before(cut)
+
+
+def test_numbered_and_digit_lines_as_before() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in TEXTS] + _random_texts(200, 17) + ["", "\n\n", "١٢ x\n3"]
+    for text in texts:
+        lines = _text.split_lines(text)
+        assert parse._numbered(lines) == [i for i, line in enumerate(lines) if line.text[:1].isdigit()]
+        assert parse._with_digit(lines) == [i for i, line in enumerate(lines) if re.search(r"\d", line.text)]
+
+
+def _split_fields_before(reader: _actions.ActionReader, lines: list[Line], number: int) -> tuple[list, dict]:
+    lines = list(lines)
+    description: list[Line] = []
+    fields: dict[str, _actions._Field] = {}
+    current = None
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        label, value, index = reader._label(
+            lines, index, seen_responsible="responsible" in fields, in_fields=current is not None
+        )
+        if label is None:
+            (current.lines if current else description).append(line)
+            continue
+        if label == "glued":
+            assert current is not None
+            lines[index] = Line(line.number, reader._unglue(current, value, line, number))
+            continue
+        if label in fields:
+            raise parse.ParseError(line.number, f"a second {label}")
+        current = fields[label] = _actions._Field(label, line.number)
+        if value:
+            current.lines.append(Line(line.number, value))
+    return description, fields
+
+
+def test_split_fields_as_before() -> None:
+    rng = random.Random(18)
+    pieces = [
+        "Verantwoordelijke minister(s)",
+        "Verantwoordelijke",
+        "minister(s): Minister van Wonen",
+        "In samenwerking",
+    ]
+    pieces += ["met - VVSG", "In samenwerking met: x", "Tijdspad: 2026", "2029Indicator(en) y", "Indicator(en)", ""]
+    pieces += [
+        "Voor iedereen",
+        "Tekst",
+        "In 2026 Tijdspad",
+        "- punt",
+        "Tijdens de week",
+        "x Verantwoordelijke minister(s) y",
+    ]
+    registers = Registers.load()
+    for _ in range(500):
+        lines = [Line(n, rng.choice(pieces)) for n in range(1, rng.randrange(1, 14))]
+        outcomes = []
+        for split in (_actions.ActionReader._split_fields, _split_fields_before):
+            notes: list[tuple] = []
+
+            def note(*args: object, notes: list[tuple] = notes) -> None:
+                notes.append(args)
+
+            context = _actions.Context(registers, True, note, {}, 2029)
+            try:
+                description, fields = split(_actions.ActionReader(context), lines, 1)
+                outcomes.append((description, {k: (f.line, f.lines) for k, f in fields.items()}, notes))
+            except parse.ParseError as error:
+                outcomes.append((error.line, notes))
+        assert outcomes[0] == outcomes[1]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from itertools import compress
-from operator import attrgetter
+from itertools import compress, count
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from hgkbp_ld import _identity, _text
@@ -51,8 +51,9 @@ _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
 # and that footnote is defined further on.
 _YEAR_FOOTNOTE_REF = re.compile(r"(?<![\d])((?:19|20)\d\d)(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
-_DIGIT = re.compile(r"\d")
+_DIGIT_TO_THE_END = re.compile(r"\d.*")  # a digit and the rest of its line (`.` is all but the newline)
 _TEXT = attrgetter("text")
+_FIRST = itemgetter(slice(0, 1))  # a text's first character, "" for an empty text
 
 
 def parse_file(
@@ -92,6 +93,24 @@ def parse_text(
     text: str, *, strict: bool = True, registers: Registers | None = None, identity: PlanIdentity | None = None
 ) -> ParsedPlan:
     return _Parser(text, strict, registers or Registers.load(), identity or PlanIdentity()).parse()
+
+
+def _numbered(lines: list[Line]) -> list[int]:
+    """The indices of the lines starting with a digit, as `str.isdigit` has it (so does every character `\\d`
+    matches): the only lines a chapter, a section, a page number or a footnote can be. C calls only."""
+    return list(compress(count(), map(str.isdigit, map(_FIRST, map(_TEXT, lines)))))
+
+
+def _with_digit(lines: list[Line]) -> list[int]:
+    """The indices of the lines holding a digit (`\\d`): one scan of the text, a step per such line."""
+    text = "\n".join(map(_TEXT, lines))  # a line holds no newline
+    found: list[int] = []
+    index, position = 0, 0
+    for digit in _DIGIT_TO_THE_END.finditer(text):
+        index += text.count("\n", position, digit.start())
+        position = digit.start()
+        found.append(index)
+    return found
 
 
 def _is_action(text: str) -> bool:
@@ -137,7 +156,7 @@ class _Parser:
         nowhere else (the page-start mark alone is not enough: the extraction sets it inside pages too);
         its page-start mark moves to the next line."""
         tops: dict[str, list[int]] = {}
-        pages = [i for i, line in enumerate(lines) if line.text[:1].isdigit() and _PAGE_NUMBER.match(line.text)]
+        pages = [i for i in _numbered(lines) if _PAGE_NUMBER.match(lines[i].text)]
         for page in pages:  # the line with text after a page number (most texts have few or none)
             index = next((i for i in range(page + 1, len(lines)) if lines[i].text), None)
             if index is not None:
@@ -178,9 +197,8 @@ class _Parser:
         referenced: set[int] = set()
         # A footnote, a page number and a reference hold a digit: the lines without one are kept as they are, in
         # runs (`done`: the lines before it are read), and the loop reads only the lines with a digit.
-        with_digit = compress(range(len(lines)), map(_DIGIT.search, map(_TEXT, lines)))
         done = 0
-        for index in with_digit:
+        for index in _with_digit(lines):
             if index < done:
                 continue  # read as a footnote's body
             kept.extend(lines[done:index])
@@ -292,8 +310,8 @@ class _Parser:
     def _chapters(self, lines: list[Line]) -> list[int]:
         """Indices of the chapter headings `1 TITLE`, `2 TITLE`, … (numbered in order, capitals)."""
         found: list[int] = []
-        for index, line in enumerate(lines):
-            match = _CHAPTER.match(line.text) if line.text[:1].isdigit() else None
+        for index in _numbered(lines):
+            match = _CHAPTER.match(lines[index].text)
             if match and int(match[1]) == len(found) + 1 and _all_caps(match[2]):
                 found.append(index)
         return found
@@ -395,7 +413,7 @@ class _Parser:
         reader = ActionReader(context)
         goals: list[HorizontalGoal] = []
         # The goal headings' indices, read once (cutting an annex keeps the lines before it, and their indices).
-        heads = [index for index, line in enumerate(lines) if line.text[:1].isdigit() and self._goal_heading(line)]
+        heads = [index for index in _numbered(lines) if self._goal_heading(lines[index])]
         # Skip anything before the first goal heading (a chapter may open with text).
         index = heads[0] if heads else len(lines)
         lines = self._without_annex(lines, index, set(heads))
