@@ -9,8 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, count
-from operator import attrgetter, itemgetter, or_
+from operator import attrgetter
 
 from hgkbp_ld import _text, dutch
 from hgkbp_ld._text import Line
@@ -39,8 +38,6 @@ _MENTION_SPLIT = re.compile(
     r"(?<!Vlaams)(?<!Vlaamse)(?:(?:,\s*|\s+en\s+|\s*/\s*)(?=(?:Vlaamse?\s+)?[Mm]inister\b)|\s+(?=(?:Vlaamse?\s+[Mm]inister|Minister)\b))"
 )
 _NUMBER = attrgetter("number")
-_TEXT = attrgetter("text")
-_FIRST = itemgetter(slice(0, 1))  # a text's first character, "" for an empty text
 _REFERS = re.compile(r"\buitgewerkt\s+(?:onder|in|bij)\s+actie\s+(\d{1,3})\b", re.IGNORECASE)
 
 
@@ -250,24 +247,12 @@ class ActionReader:
         description: list[Line] = []
         fields: dict[str, _Field] = {}
         current: _Field | None = None
-        # The lines `_label` may read as a label: starting with a label's initial, or holding a label (glued after
-        # text). The others, most lines, are taken in runs (found by C calls only).
-        texts = list(map(_TEXT, lines))
-        initial = map(_LABEL_INITIALS.__contains__, map(_FIRST, texts))
-        maybe = list(compress(count(), map(or_, initial, map(bool, map(_GLUED_HINT.search, texts)))))
-        position = 0  # in maybe
         index = 0
         while index < len(lines):
-            while position < len(maybe) and maybe[position] < index:
-                position += 1
-            following = maybe[position] if position < len(maybe) else len(lines)
-            if following > index:  # no label (what `_label` finds)
-                (current.lines if current else description).extend(lines[index:following])
-                index = following
-                continue
             line = lines[index]
-            if current is None and line.text[:1] not in _LABEL_INITIALS:  # a glued label is one only in the fields
-                description.append(line)
+            text = line.text
+            if text[:1] not in _LABEL_INITIALS and (current is None or not _GLUED_HINT.search(text)):
+                (current.lines if current else description).append(line)  # no label (what `_label` finds)
                 index += 1
                 continue
             label, value, index = self._label(
