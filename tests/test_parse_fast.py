@@ -245,8 +245,8 @@ def test_numbered_and_digit_lines_as_before() -> None:
     texts = [path.read_text(encoding="utf-8") for path in TEXTS] + _random_texts(200, 17) + ["", "\n\n", "١٢ x\n3"]
     for text in texts:
         lines = _text.split_lines(text)
-        assert parse._numbered(lines) == [i for i, line in enumerate(lines) if line.text[:1].isdigit()]
-        assert parse._with_digit(lines) == [i for i, line in enumerate(lines) if re.search(r"\d", line.text)]
+        assert _text.numbered(lines) == [i for i, line in enumerate(lines) if line.text[:1].isdigit()]
+        assert _text.with_digit(lines) == [i for i, line in enumerate(lines) if re.search(r"\d", line.text)]
 
 
 def _split_fields_before(reader: _actions.ActionReader, lines: list[Line], number: int) -> tuple[list, dict]:

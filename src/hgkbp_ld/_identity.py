@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from hgkbp_ld import dutch
 from hgkbp_ld._text import Line
+from hgkbp_ld.errors import ParseError
+from hgkbp_ld.model import PlanIdentity
 
 YEARS = r"(20\d\d)\s*[-–—]\s*(20\d\d)"
 _YEARS = re.compile(YEARS)
@@ -275,3 +278,48 @@ def _cut_sentences(lines: tuple[Line, ...]) -> tuple[tuple[int, str], ...]:
     if current:
         out.append((first, " ".join(current)))
     return tuple(out)
+
+
+def resolve(
+    given: PlanIdentity,
+    title_page: list[Line],
+    introduction: list[Line],
+    body: list[Line],
+    note: Callable[[int, str, str], None],
+) -> tuple[str, str | None, int, int]:
+    """Title, abbreviation, period: the toml's values (`given`) win; the rest is found by the rules above, in
+    their order. Each value is noted (`note(line, kind, message)`); a missing title or period is a `ParseError`."""
+    found = Found()
+    if None in (given.title, given.abbreviation, given.start_year, given.end_year):
+        found = (
+            from_title_page(title_page, body[len(title_page) :])
+            or from_phrasing(introduction, with_abbreviation=True, itself_only=True)
+            or from_phrasing(introduction, with_abbreviation=False, itself_only=True)
+            or from_phrasing(introduction, with_abbreviation=True)
+            or from_short_period(introduction)
+            or from_phrasing(introduction, with_abbreviation=False)
+            or found
+        )
+    values = {}
+    for key in ("title", "abbreviation", "start_year", "end_year"):
+        value, from_toml = getattr(given, key), getattr(given, key) is not None
+        if not from_toml:
+            value = getattr(found, key)
+        values[key] = value
+        if value is not None:
+            where = f"from {given.toml or 'the toml'}" if from_toml else f"found by rule '{found.rule}'"
+            note(1 if from_toml else found.line, "plan-identity", f"{key} {value!r} {where}")
+    missing = [key for key in ("title", "start_year", "end_year") if values[key] is None]
+    if missing:
+        toml = given.toml or "the plan's toml (data/plans/SLUG.toml)"
+        example = {"title": 'title = "Naam van het plan 2025-2029"', "start_year": "start_year = 2025"}
+        example["end_year"] = "end_year = 2029"
+        raise ParseError(
+            1,
+            f"expected the plan's {', '.join(missing)} in the text (a title page, or a sentence naming the plan "
+            f"with its years and abbreviation, see docs/parse-rules.md), found none; add "
+            f"{'; '.join(example[k] for k in missing)} to {toml}",
+        )
+    if values["abbreviation"] is None:
+        note(found.line, "plan-identity", "no abbreviation found; give one in the toml if the plan has it")
+    return values["title"], values["abbreviation"], values["start_year"], values["end_year"]

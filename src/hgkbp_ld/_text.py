@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from itertools import count, repeat
-from operator import and_
+from itertools import compress, count, repeat
+from operator import and_, attrgetter, itemgetter
 from typing import NamedTuple
 
 from hgkbp_ld.model import Block, ItemList, Paragraph
@@ -81,6 +81,23 @@ def split_lines(text: str) -> list[Line]:
     stripped = list(map(str.strip, raws))
     page_starts = map(and_, map(bool, stripped), map(str.startswith, raws, repeat(" ")))
     return list(map(_make_line, zip(count(1), stripped, page_starts)))
+
+
+_TEXT = attrgetter("text")
+_FIRST = itemgetter(slice(0, 1))  # a text's first character, "" for an empty text
+_DIGIT = re.compile(r"\d")
+
+
+def numbered(lines: list[Line]) -> list[int]:
+    """The indices of the lines starting with a digit, as `str.isdigit` has it (so does every character `\\d`
+    matches): the only lines a chapter, a section, a page number or a footnote can be. C calls only."""
+    return list(compress(count(), map(str.isdigit, map(_FIRST, map(_TEXT, lines)))))
+
+
+def with_digit(lines: list[Line]) -> list[int]:
+    """The indices of the lines holding a digit: C calls only (one scan of the joined text was dearer: it is
+    wider than most of its lines, and its line numbers cost a count each)."""
+    return list(compress(count(), map(_DIGIT.search, map(_TEXT, lines))))
 
 
 def starts_lower(text: str) -> bool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from itertools import compress, count
-from operator import attrgetter, itemgetter
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 
 from hgkbp_ld import _identity, _text
@@ -51,9 +51,7 @@ _FOOTNOTE_REF = re.compile(r"(?<=[a-zà-ÿ])(\d{1,2})(?=[\s.,;:)]|$)")
 # and that footnote is defined further on.
 _YEAR_FOOTNOTE_REF = re.compile(r"(?<![\d])((?:19|20)\d\d)(\d{1,2})(?=[\s.,;:)]|$)")
 _URL = re.compile(r"https?://\S+")
-_DIGIT = re.compile(r"\d")
 _TEXT = attrgetter("text")
-_FIRST = itemgetter(slice(0, 1))  # a text's first character, "" for an empty text
 
 
 def parse_file(
@@ -93,18 +91,6 @@ def parse_text(
     text: str, *, strict: bool = True, registers: Registers | None = None, identity: PlanIdentity | None = None
 ) -> ParsedPlan:
     return _Parser(text, strict, registers or Registers.load(), identity or PlanIdentity()).parse()
-
-
-def _numbered(lines: list[Line]) -> list[int]:
-    """The indices of the lines starting with a digit, as `str.isdigit` has it (so does every character `\\d`
-    matches): the only lines a chapter, a section, a page number or a footnote can be. C calls only."""
-    return list(compress(count(), map(str.isdigit, map(_FIRST, map(_TEXT, lines)))))
-
-
-def _with_digit(lines: list[Line]) -> list[int]:
-    """The indices of the lines holding a digit: C calls only (one scan of the joined text was dearer: it is
-    wider than most of its lines, and its line numbers cost a count each)."""
-    return list(compress(count(), map(_DIGIT.search, map(_TEXT, lines))))
 
 
 def _is_action(text: str) -> bool:
@@ -150,7 +136,7 @@ class _Parser:
         nowhere else (the page-start mark alone is not enough: the extraction sets it inside pages too);
         its page-start mark moves to the next line."""
         tops: dict[str, list[int]] = {}
-        pages = [i for i in _numbered(lines) if _PAGE_NUMBER.match(lines[i].text)]
+        pages = [i for i in _text.numbered(lines) if _PAGE_NUMBER.match(lines[i].text)]
         for page in pages:  # the line with text after a page number (most texts have few or none)
             index = next((i for i in range(page + 1, len(lines)) if lines[i].text), None)
             if index is not None:
@@ -192,7 +178,7 @@ class _Parser:
         # A footnote, a page number and a reference hold a digit: the lines without one are kept as they are, in
         # runs (`done`: the lines before it are read), and the loop reads only the lines with a digit.
         done = 0
-        for index in _with_digit(lines):
+        for index in _text.with_digit(lines):
             if index < done:
                 continue  # read as a footnote's body
             kept.extend(lines[done:index])
@@ -304,7 +290,7 @@ class _Parser:
     def _chapters(self, lines: list[Line]) -> list[int]:
         """Indices of the chapter headings `1 TITLE`, `2 TITLE`, … (numbered in order, capitals)."""
         found: list[int] = []
-        for index in _numbered(lines):
+        for index in _text.numbered(lines):
             match = _CHAPTER.match(lines[index].text)
             if match and int(match[1]) == len(found) + 1 and _all_caps(match[2]):
                 found.append(index)
@@ -352,41 +338,7 @@ class _Parser:
         self, title_page: list[Line], introduction: list[Line], body: list[Line]
     ) -> tuple[str, str | None, int, int]:
         """Title, abbreviation, period: the toml's values win; the rest is found by rule (_identity)."""
-        given = self.identity
-        found = _identity.Found()
-        if None in (given.title, given.abbreviation, given.start_year, given.end_year):
-            found = (
-                _identity.from_title_page(title_page, body[len(title_page) :])
-                or _identity.from_phrasing(introduction, with_abbreviation=True, itself_only=True)
-                or _identity.from_phrasing(introduction, with_abbreviation=False, itself_only=True)
-                or _identity.from_phrasing(introduction, with_abbreviation=True)
-                or _identity.from_short_period(introduction)
-                or _identity.from_phrasing(introduction, with_abbreviation=False)
-                or found
-            )
-        values = {}
-        for key in ("title", "abbreviation", "start_year", "end_year"):
-            value, from_toml = getattr(given, key), getattr(given, key) is not None
-            if not from_toml:
-                value = getattr(found, key)
-            values[key] = value
-            if value is not None:
-                where = f"from {given.toml or 'the toml'}" if from_toml else f"found by rule '{found.rule}'"
-                self.note(1 if from_toml else found.line, "plan-identity", f"{key} {value!r} {where}")
-        missing = [key for key in ("title", "start_year", "end_year") if values[key] is None]
-        if missing:
-            toml = given.toml or "the plan's toml (data/plans/SLUG.toml)"
-            example = {"title": 'title = "Naam van het plan 2025-2029"', "start_year": "start_year = 2025"}
-            example["end_year"] = "end_year = 2029"
-            raise ParseError(
-                1,
-                f"expected the plan's {', '.join(missing)} in the text (a title page, or a sentence naming the plan "
-                f"with its years and abbreviation, see docs/parse-rules.md), found none; add "
-                f"{'; '.join(example[k] for k in missing)} to {toml}",
-            )
-        if values["abbreviation"] is None:
-            self.note(found.line, "plan-identity", "no abbreviation found; give one in the toml if the plan has it")
-        return values["title"], values["abbreviation"], values["start_year"], values["end_year"]
+        return _identity.resolve(self.identity, title_page, introduction, body, self.note)
 
     def _plan_ref(self, line: int, name: str) -> PlanRef:
         plan = self.registers.plans.resolve(name)
@@ -407,7 +359,7 @@ class _Parser:
         reader = ActionReader(context)
         goals: list[HorizontalGoal] = []
         # The goal headings' indices, read once (cutting an annex keeps the lines before it, and their indices).
-        heads = [index for index in _numbered(lines) if self._goal_heading(lines[index])]
+        heads = [index for index in _text.numbered(lines) if self._goal_heading(lines[index])]
         # Skip anything before the first goal heading (a chapter may open with text).
         index = heads[0] if heads else len(lines)
         lines = self._without_annex(lines, index, set(heads))
