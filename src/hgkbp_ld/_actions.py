@@ -376,8 +376,8 @@ class ActionReader:
                     note(line, "unknown-portfolio", f"Actie {number}: {message}; kept as other partner", number)
                     others.append(mention)
                     continue
-                read_as = " en ".join(f"'{p.minister_title}'" for p in portfolios)
                 if mention.rstrip() != portfolios[0].minister_title or len(portfolios) > 1:
+                    read_as = " en ".join(f"'{p.minister_title}'" for p in portfolios)
                     note(line, "spelling", f"Actie {number}: '{mention}' read as {read_as}", number)
                 for portfolio in portfolios:
                     if any(r.slug == portfolio.slug for r in refs):

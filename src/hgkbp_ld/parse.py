@@ -386,9 +386,7 @@ class _Parser:
         its continuation."""
         seen_action = False
         in_heading = False
-        for index in range(first_goal, len(lines)):
-            line = lines[index]
-            text = line.text
+        for index, text in enumerate(map(_TEXT, lines[first_goal:]), first_goal):
             if not text:
                 continue
             if index in heads:
@@ -404,7 +402,7 @@ class _Parser:
                 and (text.isupper() if text.isascii() else _all_caps(text))
                 and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
             ):
-                self.note(line.number, "annex", f"'{line.text}' and what follows read as an annex, not an action's")
+                self.note(lines[index].number, "annex", f"'{text}' and what follows read as an annex, not an action's")
                 return lines[:index]
         return lines
 
