@@ -86,7 +86,7 @@ def plan_facts(graph: Triples, base: str, slug: str) -> PlanFacts:
             "properties": dict(sorted(properties.items())),
         }
     mentions = sorted(iri for iri in named if owner(iris.path_of(iri, base) or "") not in (None, slug))
-    return PlanFacts(contributions(graph, base, {slug}), mentions, sorted(subjects), statistics)  # type: ignore[arg-type]
+    return PlanFacts(contributions(graph, base, {slug}, named), mentions, sorted(subjects), statistics)  # type: ignore[arg-type]
 
 
 def things(facts: PlanFacts, catalogue: object, base: str) -> list[str]:
