@@ -103,17 +103,13 @@ class Triples:
         by_object = pos.get(p)
         if by_object is None:
             by_object = pos[p] = {}
-        subjects = by_object.get(o)
-        if subjects is None:
-            subjects = by_object[o] = {}
-        subjects[s] = 1
-        by_subject = osp.get(o)
-        if by_subject is None:
-            by_subject = osp[o] = {}
+        by_object.setdefault(o, {})[s] = 1  # an object hashed once a dict (a literal's hash is Python code)
+        by_subject = osp.setdefault(o, {})
         predicates = by_subject.get(s)
         if predicates is None:
-            predicates = by_subject[s] = {}
-        predicates[p] = 1
+            by_subject[s] = {p: 1}
+        else:
+            predicates[p] = 1
 
     def _indexed(self) -> bool:
         """Whether the predicate and object indexes are there, made now if enough questions needed
@@ -123,10 +119,19 @@ class Triples:
         self._scans += 1
         if self._scans <= _SCANS:
             return False
-        self._pos, self._osp = {}, {}
+        self._pos, self._osp = pos, osp = {}, {}
         added, self._added = self._added, []
-        for triple in added:
-            self._index(triple)
+        for s, p, o in added:  # `_index` of each, without a call per triple
+            by_object = pos.get(p)
+            if by_object is None:
+                by_object = pos[p] = {}
+            by_object.setdefault(o, {})[s] = 1  # an object hashed once a dict (a literal's hash is Python code)
+            by_subject = osp.setdefault(o, {})
+            predicates = by_subject.get(s)
+            if predicates is None:
+                by_subject[s] = {p: 1}
+            else:
+                predicates[p] = 1
         return True
 
     def _by_predicate(self, p: Node) -> dict[Node, dict[Node, int]]:
