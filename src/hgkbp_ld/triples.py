@@ -144,7 +144,12 @@ class Triples:
         """`_pos[p][o]`: the subjects of `p` with `o`, in the order added."""
         if self._indexed():
             return self._pos.get(p, _NONE).get(o, _NONE)  # type: ignore[union-attr]
-        return [s for s, predicate, obj in self._added if _equal(predicate, p) and _equal(obj, o)]
+        same = _same  # `_equal` of each part, without a call per triple
+        return [
+            s
+            for s, predicate, obj in self._added
+            if (predicate is p or (same(predicate, p) and predicate == p)) and (obj is o or (same(obj, o) and obj == o))
+        ]
 
     def _by_object(self, o: Node) -> dict[Node, dict[Node, int]]:
         """`_osp[o]`: each subject with `o` (in the order first added) -> its predicates (in that order)."""
@@ -156,8 +161,10 @@ class Triples:
         """The added triples whose part `at` (0 subject, 1 predicate, 2 object) is `term`, as an index
         holds them before it is made: part `outer` (in the order first added) -> part `inner`."""
         found: dict[Node, dict[Node, int]] = {}
+        same = _same
         for triple in self._added:
-            if _equal(triple[at], term):
+            part = triple[at]
+            if part is term or (same(part, term) and part == term):  # `_equal`, without a call per triple
                 key = triple[outer]
                 parts = found.get(key)
                 if parts is None:
