@@ -295,15 +295,20 @@ class _Index:
         said: dict = {}  # subject (rdflib) -> its statements (s, p, o: rdflib)
         named: dict = {}  # object (rdflib, not a literal) -> the statements naming it
         literal = Literal
-        for quad in store.quads_for_pattern(None, None, None, _MERGED):
+        iri, text, an_iri, plain = _iri, _literal, ox.NamedNode, ox.Literal  # `to_rdflib`'s, an IRI's and a literal's
+        for quad in store.quads_for_pattern(None, None, None, _MERGED):  # inline (a plan's own terms are new)
             s, p, o = quad.subject, quad.predicate, quad.object
             subject, predicate, value = get(s), get(p), get(o)
             if subject is None:
-                subject = terms[s] = to_rdflib(s)
+                subject = terms[s] = iri(s.value) if type(s) is an_iri else to_rdflib(s)
             if predicate is None:
-                predicate = terms[p] = to_rdflib(p)
+                predicate = terms[p] = iri(p.value) if type(p) is an_iri else to_rdflib(p)
             if value is None:
-                value = terms[o] = to_rdflib(o)
+                kind = type(o)
+                if kind is plain:
+                    value = terms[o] = text(o.value, o.language, o.datatype.value)
+                else:
+                    value = terms[o] = iri(o.value) if kind is an_iri else to_rdflib(o)
             triple = (subject, predicate, value)
             found = said.get(subject)
             if found is None:
