@@ -268,23 +268,34 @@ class Triples:
                     for found in objects:
                         yield (subject, predicate, found)
 
+    # The questions of one term read its index as `triples` does, into a list (not through its generator and
+    # another: a page's view model asks thousands); the same terms in the same order.
+
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
-        if subject is not None and predicate is not None:
-            return iter(self._spo.get(subject, _NONE).get(predicate, _NONE))
+        if subject is not None:
+            if predicate is not None:
+                return iter(self._spo.get(subject, _NONE).get(predicate, _NONE))
+            return iter([o for objects in self._spo.get(subject, _NONE).values() for o in objects])
         return (o for _s, _p, o in self.triples((subject, predicate, None)))
 
     def subjects(self, predicate: Node | None = None, object: Node | None = None) -> Iterator[Node]:
-        if predicate is not None and object is not None:
-            return iter(self._subjects_of(predicate, object))
+        if predicate is not None:
+            if object is not None:
+                return iter(self._subjects_of(predicate, object))
+            return iter([s for subjects in self._by_predicate(predicate).values() for s in subjects])
         return (s for s, _p, _o in self.triples((None, predicate, object)))
 
     def predicates(self, subject: Node | None = None, object: Node | None = None) -> Iterator[Node]:
         return (p for _s, p, _o in self.triples((subject, None, object)))
 
     def subject_predicates(self, object: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        if object is not None:
+            return iter([(s, p) for s, predicates in self._by_object(object).items() for p in predicates])
         return ((s, p) for s, p, _o in self.triples((None, None, object)))
 
     def predicate_objects(self, subject: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        if subject is not None:
+            return iter([(p, o) for p, objects in self._spo.get(subject, _NONE).items() for o in objects])
         return ((p, o) for _s, p, o in self.triples((subject, None, None)))
 
     def about(self, subject: Node) -> Mapping[Node, Mapping[Node, int]]:
