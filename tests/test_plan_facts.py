@@ -257,3 +257,25 @@ def test_mentions_and_things_count_an_iri_of_a_subclass() -> None:
     facts = plan_facts(graph, base, "p")
     assert facts.mentions == [f"{base}/id/actie/q/10", f"{base}/id/actie/q/9"]
     assert facts.things == [f"{base}/id/actie/q/9"]
+
+
+def test_rows_as_texts_are_the_texts_of_the_rows_terms() -> None:
+    """`EmbeddedStore.select_texts` (the actions' descriptions read as texts): each value `str` of the term
+    `select` gives, in the same rows and order: IRIs, blank nodes, plain, language-tagged and typed literals
+    (one whose text rdflib writes anew: "01" and " 2 " as integers, "1.50" as a decimal)."""
+    store = odd_store(5)
+    thing = ox.NamedNode(f"{EX}ding/0")
+    for value in (
+        ox.Literal("01", datatype=ox.NamedNode(str(XSD.integer))),
+        ox.Literal(" 2 ", datatype=ox.NamedNode(str(XSD.integer))),
+        ox.Literal("1.50", datatype=ox.NamedNode(str(XSD.decimal))),
+        ox.Literal('een "beschrijving"\nop twee regels', language="nl-BE"),
+        ox.Literal("x", datatype=ox.NamedNode(str(XSD.string))),
+    ):
+        store.add(ox.Quad(thing, ox.NamedNode(f"{EX}p/tekst"), value, ox.DefaultGraph()))
+    ours = EmbeddedStore.of(store)
+    for text in ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "SELECT ?s ?o WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?x } }"):
+        rows = ours.select(text)
+        assert len(rows) > 100
+        assert ours.select_texts(text) == [{name: str(value) for name, value in row.items()} for row in rows]
+    assert any(str(v) != v.value for q in store for v in [q.object] if type(v) is ox.Literal)  # rdflib wrote some anew

@@ -210,6 +210,38 @@ def test_contributions_of_many_things_around_shared_nodes_keep_to_their_definiti
     assert contributions(graph, BASE, {"x"}) == expected
 
 
+def test_contributions_with_literals_where_nodes_are_keep_to_their_definition() -> None:
+    """A `Triples`'s literals are written as N3 only where a digest reads them (`_Around._o3`) and are not
+    indexed by object: a literal held as a portfolio (the actions that name that literal are listed), one
+    followed from an action and from a node (a title, a whole), texts with quotes, newlines and a language,
+    typed ones, a description left out of a numbered thing's digest: the plain definition's digests."""
+    from rdflib import XSD, Literal
+    from rdflib.namespace import DCTERMS, OWL, SKOS
+
+    from hgkbp_ld.iris import BP
+
+    graph = Graph()
+    base = f"{BASE}/id"
+    odd = Literal('een "portefeuille"\nop twee regels', lang="nl")
+    for n in range(6):
+        mandate = URIRef(f"{base}/mandataris/m{n}")
+        graph.add((mandate, BP.heeftBevoegdheid, odd if n % 2 else Literal(f"p{n}")))
+        graph.add((mandate, OWL.sameAs, Literal(n)))
+        graph.add((mandate, SKOS.prefLabel, Literal(f"m{n}", lang="nl")))
+    for n in range(12):
+        action = URIRef(f"{base}/actie/x/{n}")
+        graph.add((action, BP.volgnummer, Literal(n)))
+        graph.add((action, DCTERMS.title, odd if n % 3 == 0 else Literal(f"titel {n}", lang="nl")))
+        graph.add((action, DCTERMS.description, Literal(f"niet getoond\n{n}")))
+        graph.add((action, BP.verantwoordelijke, odd if n % 2 else URIRef(f"{base}/bevoegdheid/p{n % 3}")))
+        graph.add((action, BP.isDeelVan, Literal("1.50", datatype=XSD.decimal)))
+        graph.add((action, DCTERMS.temporal, URIRef(f"{base}/periode/{n % 4}")))
+    expected = _reference_contributions(graph, BASE, {"x"})
+    assert len(expected) > 8
+    assert contributions(Triples(graph), BASE, {"x"}) == expected  # type: ignore[arg-type]
+    assert contributions(graph, BASE, {"x"}) == expected
+
+
 def test_a_process_freezes_its_heap_once_after_its_first_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """`plan_build._settle_heap`: what the first plan loaded is frozen once (gc.freeze), not at each plan."""
     import gc
@@ -297,3 +329,30 @@ def test_a_plans_literals_are_made_once_per_process(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(mapping, "_LITERALS_KEPT", len(mapping._LITERALS))
     mapping._literal("a value not kept yet")
     assert list(mapping._LITERALS) == [("a value not kept yet", str, None, None)]
+
+
+def test_a_plans_statements_added_at_once_are_those_added_one_by_one() -> None:
+    """`mapping._Mapper` lists a `Triples`'s statements as it makes them and adds them at the end: the same
+    statements in the same order added (`unordered`, which a new version's snapshot and the dumps read) as
+    adding each as it is made, a statement made twice kept once."""
+    import datetime as dt
+
+    from hgkbp_ld import mapping
+    from hgkbp_ld.parse import parse_file
+    from hgkbp_ld.registers import DATA_DIR, Registers, load_plan_configs
+
+    config = next(c for c in load_plan_configs(DATA_DIR / "plans") if c.slug == PLANS[0])
+    registers = Registers.load(DATA_DIR)
+    parsed = parse_file(config.source, registers=registers, identity=config.identity, strict=True)
+    provenance = mapping.Provenance("x.txt", "0" * 64, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "0")
+    mapper = mapping._Mapper(parsed, registers, config, BASE, provenance, None, Triples())
+    made: list = []
+    listed = mapper.add
+    mapper.add = lambda triple: (made.append(triple), listed(triple))  # type: ignore[method-assign]
+    graph = mapper.run()
+    one_by_one = Triples()
+    for triple in made:
+        one_by_one.add(triple)
+    assert len(made) >= len(one_by_one) > 1000
+    assert graph.unordered() == one_by_one.unordered()  # type: ignore[union-attr]
+    assert list(graph) == list(one_by_one)

@@ -135,3 +135,24 @@ def test_a_graph_made_whole_is_the_graph_added_one_by_one() -> None:
     for term in (EX.a, EX.p, Literal("a")):
         assert list(whole.subject_predicates(term)) == list(reference.subject_predicates(term))
         assert list(whole.triples((None, term, None))) == list(reference.triples((None, term, None)))
+
+
+def test_the_indexes_made_at_once_are_those_made_triple_by_triple() -> None:
+    """`Triples._indexed` makes the predicate and object indexes of the triples added so far in one loop; they
+    are the dictionaries (keys in the same order, at every level) that indexing each triple as it is added
+    (`_index`, once they exist) makes."""
+    for seed in range(4):
+        ours, _theirs, _terms = filled(seed)
+        added = list(ours._added)
+        ours._scans = 99
+        assert ours._indexed()
+        each = Triples()
+        each._pos, each._osp = {}, {}  # made: each triple added is indexed as it comes
+        for triple in added:
+            each.add(triple)
+
+        def nested(index: dict) -> list:
+            return [(k, nested(v)) if isinstance(v, dict) else (k, v) for k, v in index.items()]
+
+        assert nested(ours._pos) == nested(each._pos) and nested(ours._osp) == nested(each._osp)  # type: ignore[arg-type]
+        assert len(ours._pos) > 2 and len(ours._osp) > 5  # type: ignore[arg-type]

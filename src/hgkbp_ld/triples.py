@@ -103,17 +103,13 @@ class Triples:
         by_object = pos.get(p)
         if by_object is None:
             by_object = pos[p] = {}
-        subjects = by_object.get(o)
-        if subjects is None:
-            subjects = by_object[o] = {}
-        subjects[s] = 1
-        by_subject = osp.get(o)
-        if by_subject is None:
-            by_subject = osp[o] = {}
+        by_object.setdefault(o, {})[s] = 1  # an object hashed once a dict (a literal's hash is Python code)
+        by_subject = osp.setdefault(o, {})
         predicates = by_subject.get(s)
         if predicates is None:
-            predicates = by_subject[s] = {}
-        predicates[p] = 1
+            by_subject[s] = {p: 1}
+        else:
+            predicates[p] = 1
 
     def _indexed(self) -> bool:
         """Whether the predicate and object indexes are there, made now if enough questions needed
@@ -123,10 +119,19 @@ class Triples:
         self._scans += 1
         if self._scans <= _SCANS:
             return False
-        self._pos, self._osp = {}, {}
+        self._pos, self._osp = pos, osp = {}, {}
         added, self._added = self._added, []
-        for triple in added:
-            self._index(triple)
+        for s, p, o in added:  # `_index` of each, without a call per triple
+            by_object = pos.get(p)
+            if by_object is None:
+                by_object = pos[p] = {}
+            by_object.setdefault(o, {})[s] = 1  # an object hashed once a dict (a literal's hash is Python code)
+            by_subject = osp.setdefault(o, {})
+            predicates = by_subject.get(s)
+            if predicates is None:
+                by_subject[s] = {p: 1}
+            else:
+                predicates[p] = 1
         return True
 
     def _by_predicate(self, p: Node) -> dict[Node, dict[Node, int]]:
@@ -139,7 +144,12 @@ class Triples:
         """`_pos[p][o]`: the subjects of `p` with `o`, in the order added."""
         if self._indexed():
             return self._pos.get(p, _NONE).get(o, _NONE)  # type: ignore[union-attr]
-        return [s for s, predicate, obj in self._added if _equal(predicate, p) and _equal(obj, o)]
+        same = _same  # `_equal` of each part, without a call per triple
+        return [
+            s
+            for s, predicate, obj in self._added
+            if (predicate is p or (same(predicate, p) and predicate == p)) and (obj is o or (same(obj, o) and obj == o))
+        ]
 
     def _by_object(self, o: Node) -> dict[Node, dict[Node, int]]:
         """`_osp[o]`: each subject with `o` (in the order first added) -> its predicates (in that order)."""
@@ -151,8 +161,10 @@ class Triples:
         """The added triples whose part `at` (0 subject, 1 predicate, 2 object) is `term`, as an index
         holds them before it is made: part `outer` (in the order first added) -> part `inner`."""
         found: dict[Node, dict[Node, int]] = {}
+        same = _same
         for triple in self._added:
-            if _equal(triple[at], term):
+            part = triple[at]
+            if part is term or (same(part, term) and part == term):  # `_equal`, without a call per triple
                 key = triple[outer]
                 parts = found.get(key)
                 if parts is None:
@@ -256,23 +268,34 @@ class Triples:
                     for found in objects:
                         yield (subject, predicate, found)
 
+    # The questions of one term read its index as `triples` does, into a list (not through its generator and
+    # another: a page's view model asks thousands); the same terms in the same order.
+
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
-        if subject is not None and predicate is not None:
-            return iter(self._spo.get(subject, _NONE).get(predicate, _NONE))
+        if subject is not None:
+            if predicate is not None:
+                return iter(self._spo.get(subject, _NONE).get(predicate, _NONE))
+            return iter([o for objects in self._spo.get(subject, _NONE).values() for o in objects])
         return (o for _s, _p, o in self.triples((subject, predicate, None)))
 
     def subjects(self, predicate: Node | None = None, object: Node | None = None) -> Iterator[Node]:
-        if predicate is not None and object is not None:
-            return iter(self._subjects_of(predicate, object))
+        if predicate is not None:
+            if object is not None:
+                return iter(self._subjects_of(predicate, object))
+            return iter([s for subjects in self._by_predicate(predicate).values() for s in subjects])
         return (s for s, _p, _o in self.triples((None, predicate, object)))
 
     def predicates(self, subject: Node | None = None, object: Node | None = None) -> Iterator[Node]:
         return (p for _s, p, _o in self.triples((subject, None, object)))
 
     def subject_predicates(self, object: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        if object is not None:
+            return iter([(s, p) for s, predicates in self._by_object(object).items() for p in predicates])
         return ((s, p) for s, p, _o in self.triples((None, None, object)))
 
     def predicate_objects(self, subject: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        if subject is not None:
+            return iter([(p, o) for p, objects in self._spo.get(subject, _NONE).items() for o in objects])
         return ((p, o) for _s, p, o in self.triples((subject, None, None)))
 
     def about(self, subject: Node) -> Mapping[Node, Mapping[Node, int]]:

@@ -34,6 +34,7 @@ from hgkbp_ld.triples import Triples
 
 _TYPE = str(RDF.type)
 _same = str.__eq__  # a term's text compared in C (rdflib's own == is Python code)
+_starts = str.startswith
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def plan_facts(graph: Triples, base: str, slug: str) -> PlanFacts:
             for value in objects:
                 kind = type(value)
                 if kind is URIRef or (kind is not Literal and isinstance(value, URIRef)):
-                    if value.startswith(prefix):
+                    if _starts(value, prefix):  # (rdflib's own `startswith` is Python code, copying both)
                         named.add(str(value))
                 elif kind is Literal or isinstance(value, Literal):
                     literals += 1
@@ -86,7 +87,7 @@ def plan_facts(graph: Triples, base: str, slug: str) -> PlanFacts:
             "properties": dict(sorted(properties.items())),
         }
     mentions = sorted(iri for iri in named if owner(iris.path_of(iri, base) or "") not in (None, slug))
-    return PlanFacts(contributions(graph, base, {slug}), mentions, sorted(subjects), statistics)  # type: ignore[arg-type]
+    return PlanFacts(contributions(graph, base, {slug}, named), mentions, sorted(subjects), statistics)  # type: ignore[arg-type]
 
 
 def things(facts: PlanFacts, catalogue: object, base: str) -> list[str]:

@@ -114,22 +114,31 @@ class _Around:
     as the term's equality does (its kind, lexical form, datatype, language), so the sets hold the same
     nodes as sets of the terms would. What a thing's digest follows from a node (the actions that name
     it, what an action or a node leads to) is looked up once a node too: a portfolio, a period or a
-    goal is around many things."""
+    goal is around many things.
+
+    Of a `Triples` (a plan's graph), a literal object is kept as it is and written as N3 only where a
+    digest reads it (`_o3`): half of a plan's literals never are (an action's description, an indicator's:
+    a numbered thing's digest leaves them out), and they are its longest texts. Nor is it indexed by
+    object: what names a literal is asked only of a literal held as a portfolio (`_listed`), then read."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.n3 = n3 = n3_once()
-        said: dict[str, list[tuple[str, str]]] = {}  # subject -> (predicate, object), as N3
-        named_by: dict[str, list[tuple[str, str]]] = {}  # object -> (subject, predicate)
-        if type(graph) is Triples:  # its index read as it is (no statement made a tuple), a literal's N3
-            literal = _literal_n3  # written where it is met (its hash is rdflib's Python code; few repeat)
+        said: dict[str, list[tuple[str, str]]] = {}  # subject -> (predicate, object), as N3 (a `Literal`: `_o3`)
+        named_by: dict[str, list[tuple[str, str]]] = {}  # object -> (subject, predicate); no literal of a `Triples`
+        self._literals: dict[int, str] = {}  # a literal object kept in `said` (by its identity: held) -> its N3
+        self._lazy = type(graph) is Triples
+        if self._lazy:  # its index read as it is (no statement made a tuple)
             for s, by_predicate in graph.said():  # type: ignore[attr-defined]
                 s3 = n3(s)
                 pairs = said.setdefault(s3, [])
                 for p, objects in by_predicate.items():
                     p3 = n3(p)
                     for o in objects:
-                        o3 = literal(o) if type(o) is Literal else n3(o)
+                        if type(o) is Literal:
+                            pairs.append((p3, o))
+                            continue
+                        o3 = n3(o)
                         pairs.append((p3, o3))
                         found = named_by.get(o3)
                         if found is None:
@@ -156,6 +165,15 @@ class _Around:
         self._followed: dict[str, tuple[str, ...]] = {}  # node -> its `_FOLLOWED` objects
         self._wholes: dict[str, tuple[str, ...]] = {}  # node -> its wholes (`isDeelVan`)
 
+    def _o3(self, o: str) -> str:
+        """An object as `said` keeps it, as N3 (a `Literal` written once)."""
+        if type(o) is str:
+            return o
+        found = self._literals.get(id(o))
+        if found is None:
+            found = self._literals[id(o)] = o.n3()  # type: ignore[attr-defined]
+        return found
+
     def _out(self, node: str) -> bytes:
         """The digest of what the graph says of `node` (N3), as `_framed` frames it (its length, then its hex
         digits), made once; of a numbered thing (an action, a goal, an indicator), only what a shared page
@@ -163,18 +181,20 @@ class _Around:
         found = self._framed.get(node)
         if found is None:
             pairs = self.said.get(node, ())
+            o3 = self._o3
             if node in self.numbered:
-                lines = sorted([f"{p} {o}" for p, o in pairs if p in _SHOWN])
+                lines = sorted([f"{p} {o3(o)}" for p, o in pairs if p in _SHOWN])
             else:
-                lines = sorted([f"{p} {o}" for p, o in pairs])
+                lines = sorted([f"{p} {o3(o)}" for p, o in pairs])
             found = self._framed[node] = _DIGEST_FRAME + _digest([node, *lines]).encode("ascii")
         return found
 
     def _objects(self, known: dict[str, tuple[str, ...]], node: str, predicates: frozenset[str]) -> tuple[str, ...]:
-        """The objects of `node`'s statements of `predicates`, kept in `known`."""
+        """The objects of `node`'s statements of `predicates` (as N3), kept in `known`."""
         found = known.get(node)
         if found is None:
-            found = known[node] = tuple([o for p, o in self.said.get(node, ()) if p in predicates])
+            o3 = self._o3
+            found = known[node] = tuple([o3(o) for p, o in self.said.get(node, ()) if p in predicates])
         return found
 
     def _listed(self, node: str) -> tuple[str, ...]:
@@ -182,42 +202,59 @@ class _Around:
         found = self._listing.get(node)
         if found is None:
             numbered = self.numbered
-            found = self._listing[node] = tuple([s for s, _p in self.named_by.get(node, ()) if s in numbered])
+            named_by = self.named_by.get(node, ()) if not (self._lazy and node[:1] == '"') else self._naming(node)
+            found = self._listing[node] = tuple([s for s, _p in named_by if s in numbered])
         return found
 
+    def _naming(self, literal: str) -> list[tuple[str, str]]:
+        """(subject, predicate) of the statements whose object is `literal` (N3), in the graph's order: what
+        `named_by` would hold of it."""
+        o3 = self._o3
+        return [
+            (s3, p3) for s3, pairs in self.said.items() for p3, o in pairs if type(o) is not str and o3(o) == literal
+        ]
+
     def thing(self, term: URIRef) -> str:
-        node, said, none = self.n3(term), self.said, ()
+        node, said, none, o3 = self.n3(term), self.said, (), self._o3
         own = said.get(node, none)
         named_by = self.named_by.get(node, none)
-        near = {node, *(o for _p, o in own), *(s for s, _p in named_by)}
-        portfolios = {o for p, o in own if p == _HOLDS_N3}
+        near = {node, *(o3(o) for _p, o in own), *(s for s, _p in named_by)}
+        portfolios = {o3(o) for p, o in own if p == _HOLDS_N3}
         # the actions listed: what names it (or a portfolio it holds) and has a number
         actions = set(self._listed(node))
         for n in portfolios:
             actions.update(self._listed(n))
         objects, after, followed, wholes = self._objects, self._after, self._followed, self._wholes
-        second: set[str] = set()
+        second: set[str] = set()  # (each node's objects kept: looked up here, made by `_objects` once)
+        add, known = second.update, after.get
         for n in actions:
-            second.update(objects(after, n, _SECOND_N3))
+            found = known(n)
+            add(objects(after, n, _SECOND_N3) if found is None else found)
+        known = followed.get
         for n in near:
-            second.update(objects(followed, n, _FOLLOWED_N3))
+            found = known(n)
+            add(objects(followed, n, _FOLLOWED_N3) if found is None else found)
         goals: set[str] = set()
+        add, known = goals.update, wholes.get
         for n in second:
-            goals.update(objects(wholes, n, _PART_OF_ONLY))
+            found = known(n)
+            add(objects(wholes, n, _PART_OF_ONLY) if found is None else found)
         nodes = near | portfolios | actions | second | goals
         incoming = sorted([f"{s} {p}" for s, p in named_by])
         n3 = self.n3  # the thing's own statements, all, in the terms' order (a literal's by its value)
-        whole = "".join([f"{n3(p)} {n3(o)}" for p, o in sorted(self.graph.predicate_objects(term))])
+        lazy = self._lazy  # (a literal of a `Triples` is held by it: `_o3` keeps its N3 by its identity)
+        whole = "".join(
+            [
+                f"{n3(p)} {o3(o) if lazy and type(o) is Literal else n3(o)}"
+                for p, o in sorted(self.graph.predicate_objects(term))
+            ]
+        )
         # the nodes' digests sorted as framed: each the same 8 bytes, then 32 hex digits (ASCII), so in
         # the order of the digests, and hashed as `_digest` hashes the digests themselves
         framed, out = self._framed.get, self._out
         outs = [framed(n) or out(n) for n in nodes]
         outs.sort()
         return hashlib.sha256(_framed([node, whole, *incoming]) + b"".join(outs)).hexdigest()[:32]
-
-
-def _literal_n3(term: Literal) -> str:
-    return term.n3()
 
 
 # looked up once, not at every statement
@@ -230,11 +267,14 @@ _PART_OF_ONLY = frozenset({_PART_OF_N3})
 _DIGEST_FRAME = (32).to_bytes(8, "big")  # a digest's frame in `_framed`: its length, 32 (hex digits)
 
 
-def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, str]:
+def contributions(graph: Graph, base: str, owners: Iterable[str], named: Iterable[str] | None = None) -> dict[str, str]:
     """For each thing under `{base}/id/` that `graph` names and none of the plans `owners` owns: the
-    digest of what the graph says around it (see the module's docstring)."""
+    digest of what the graph says around it (see the module's docstring). `named`: the IRIs under
+    `{base}/id/` the graph names (subject or object), as the caller found them (`plan_facts`)."""
     owners = set(owners)
     prefix = iris.thing(base, "")
+    if named is not None:
+        return _contributions(graph, base, owners, [iri for iri in named if "#" not in iri])
     if type(graph) is Triples:  # its subjects and IRI objects, no literal hashed (rdflib's Python code)
         terms = {
             term
@@ -243,12 +283,19 @@ def contributions(graph: Graph, base: str, owners: Iterable[str]) -> dict[str, s
         }
     else:
         terms = {term for triple in graph for term in (triple[0], triple[2])}
-    named = {term for term in terms if isinstance(term, URIRef) and term.startswith(prefix) and "#" not in term}
+    return _contributions(
+        graph, base, owners, (t for t in terms if isinstance(t, URIRef) and t.startswith(prefix) and "#" not in t)
+    )
+
+
+def _contributions(graph: Graph, base: str, owners: set[str], named: Iterable[str]) -> dict[str, str]:
+    """`contributions` of the things `named` (IRIs: as terms, or as texts)."""
     around = _Around(graph)
     found = {}
     for node in sorted(named, key=str):  # IRIs: their texts compared in C (rdflib's `__lt__` is Python code)
-        if owner(iris.path_of(str(node), base) or "") not in owners:
-            found[str(node)] = around.thing(node)
+        text = str(node)
+        if owner(iris.path_of(text, base) or "") not in owners:
+            found[text] = around.thing(node if isinstance(node, URIRef) else URIRef(text))
     return found
 
 

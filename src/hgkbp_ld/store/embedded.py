@@ -15,7 +15,19 @@ from rdflib.term import Node
 
 from hgkbp_ld.sparql.pool import WorkerPool
 from hgkbp_ld.sparql.service import QueryService
-from hgkbp_ld.store.base import LABELS, Dataset, Row, StoreError, iri_term, read_manifest, to_oxigraph, to_rdflib
+from hgkbp_ld.store.base import (
+    _XSD_STRING,
+    LABELS,
+    Dataset,
+    Row,
+    StoreError,
+    _iri,
+    _literal,
+    iri_term,
+    read_manifest,
+    to_oxigraph,
+    to_rdflib,
+)
 from hgkbp_ld.store.loading import filled
 from hgkbp_ld.triples import Triples
 
@@ -127,8 +139,42 @@ class EmbeddedStore:
         results = self._run(query, bindings)
         names = [v.value for v in results.variables]
         # a solution iterated gives its values in the variables' order (None where unbound): 3× faster
-        # than looking each up by name, which the last stage's pages of many plans' actions feel
-        return [{n: to_rdflib(v) for n, v in zip(names, row, strict=True) if v is not None} for row in results]
+        # than looking each up by name, which the last stage's pages of many plans' actions feel; each
+        # value made an rdflib term as `to_rdflib` makes it, an IRI's and a literal's without its call
+        iri, literal, named, text = _iri, _literal, ox.NamedNode, ox.Literal
+        rows = []
+        for row in results:
+            found = {}
+            for n, v in zip(names, row, strict=True):
+                kind = type(v)
+                if kind is named:
+                    found[n] = iri(v.value)
+                elif kind is text:
+                    found[n] = literal(v.value, v.language, v.datatype.value)
+                elif v is not None:
+                    found[n] = to_rdflib(v)
+            rows.append(found)
+        return rows
+
+    def select_texts(self, query: str, bindings: dict[str, Node] | None = None) -> list[dict[str, str]]:
+        """`select`'s rows with each value's text, `str` of its rdflib term, without making the term: an
+        IRI's, a plain or language-tagged literal's (whose text rdflib keeps as it is given) from the store;
+        another's (a typed literal, which rdflib may write anew) from its term. For a query whose values are
+        read as texts (the actions' descriptions: `render.actions`, each made a literal only to be read)."""
+        results = self._run(query, bindings)
+        names = [v.value for v in results.variables]
+        named, text, plain = ox.NamedNode, ox.Literal, _XSD_STRING
+        rows = []
+        for row in results:
+            found = {}
+            for n, v in zip(names, row, strict=True):
+                kind = type(v)
+                if kind is named or (kind is text and (v.language or v.datatype.value == plain)):
+                    found[n] = v.value
+                elif v is not None:
+                    found[n] = str(to_rdflib(v))
+            rows.append(found)
+        return rows
 
     def graph_subjects(self) -> Iterator[str]:
         """The IRI of every subject of the named graphs, each once, in the store's order: what the last stage
@@ -249,15 +295,20 @@ class _Index:
         said: dict = {}  # subject (rdflib) -> its statements (s, p, o: rdflib)
         named: dict = {}  # object (rdflib, not a literal) -> the statements naming it
         literal = Literal
-        for quad in store.quads_for_pattern(None, None, None, _MERGED):
+        iri, text, an_iri, plain = _iri, _literal, ox.NamedNode, ox.Literal  # `to_rdflib`'s, an IRI's and a literal's
+        for quad in store.quads_for_pattern(None, None, None, _MERGED):  # inline (a plan's own terms are new)
             s, p, o = quad.subject, quad.predicate, quad.object
             subject, predicate, value = get(s), get(p), get(o)
             if subject is None:
-                subject = terms[s] = to_rdflib(s)
+                subject = terms[s] = iri(s.value) if type(s) is an_iri else to_rdflib(s)
             if predicate is None:
-                predicate = terms[p] = to_rdflib(p)
+                predicate = terms[p] = iri(p.value) if type(p) is an_iri else to_rdflib(p)
             if value is None:
-                value = terms[o] = to_rdflib(o)
+                kind = type(o)
+                if kind is plain:
+                    value = terms[o] = text(o.value, o.language, o.datatype.value)
+                else:
+                    value = terms[o] = iri(o.value) if kind is an_iri else to_rdflib(o)
             triple = (subject, predicate, value)
             found = said.get(subject)
             if found is None:
