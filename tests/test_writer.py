@@ -240,3 +240,55 @@ def test_a_pack_is_whole_where_there_is_no_writev(tmp_path: Path, monkeypatch: p
         writer.representations("resources", f"actie/p/{n}", "doc/", {"nt": (body, "application/n-triples")})
     writer.close()
     assert (tmp_path / "site/packs/p.pack").read_bytes() == b"".join(bodies)
+
+
+@pytest.mark.parametrize("way", ["writev", "short", "few buffers", "no writev", "previous site"])
+def test_a_body_given_as_its_parts_is_written_and_packed_as_the_parts_joined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    """A body given as a list of parts (a page's HTML: `pages.rendered_bodies`) is written to its file by one
+    `os.writev` and packed part by part, not joined first: the same files, times, entries and pack as the
+    body given joined; where `os.writev` writes less (a signal, a full disk), takes fewer buffers than the
+    parts or is not there, and through `write` (a previous site to link from), the rest is written on."""
+    monkeypatch.setattr(published, "_BLOCK", 4_000)
+    if way == "few buffers":
+        monkeypatch.setattr(published, "_BUFFERS", 2)
+    if way == "no writev":
+        monkeypatch.setattr(published, "_WRITEV", False)
+
+    def cut(handle: int, buffers: list[bytes]) -> int:
+        return os.write(handle, b"".join(buffers)[:5])
+
+    if way == "short":
+        monkeypatch.setattr(os, "writev", cut)
+    previous = None
+    if way == "previous site":
+        previous = tmp_path / "old"
+        (previous / "doc/actie/p").mkdir(parents=True)
+        (previous / "doc/actie/p/0.html").write_bytes(b"an older page")
+    sites = {}
+    for given in ("joined", "parts"):
+        writer = Writer(tmp_path / given, 1_700_000_000, previous, pack="packs/p.pack")
+        for n in range(30):
+            parts = [f"<p>{n}</p>".encode() * (n * 5 % 70), b"", "é·".encode() * n, b"<end>"]
+            made: dict = {"ttl": (f"ttl {n}".encode() * n, "text/turtle")}
+            made["html"] = (parts if given == "parts" else b"".join(parts), "text/html")
+            writer.representations("resources", f"actie/p/{n}", "doc/", made)
+        writer.close()
+        files = {  # (the pack's time is the clock's)
+            str(p.relative_to(tmp_path / given)): (
+                p.read_bytes(),
+                p.suffix != ".pack" and p.stat().st_mtime,
+                p.stat().st_mode,
+            )
+            for p in sorted((tmp_path / given).rglob("*"))
+            if p.is_file()
+        }
+        sites[given] = (files, writer.entries, writer.written)
+    assert sites["parts"] == sites["joined"]
+    files, entries, _written = sites["parts"]
+    pack = files["packs/p.pack"][0]
+    for by_ext in entries["resources"].values():
+        for relative, _media, _tag, _modified, size, _name, offset in by_ext.values():
+            assert pack[offset : offset + size] == files[relative][0]
+    assert files["doc/actie/p/3.html"][0] == b"<p>3</p>" * 15 + "é·".encode() * 3 + b"<end>"
