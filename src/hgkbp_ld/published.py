@@ -257,16 +257,14 @@ class Writer:
         self.linked += 1
         return int(stat.st_mtime)
 
-    def representations(self, section: str, key: str, prefix: str, bodies: dict[str, tuple[Body, str]]) -> dict:
+    def representations(self, section: str, key: str, prefix: str, bodies: dict[str, tuple[bytes, str]]) -> dict:
         """One resource or document: its representations by extension, as `{prefix}{key}.{ext}`. A new
         site's resource (no previous site to link from; a plan's ~700 pages) is written here, `write`'s
-        work for each file done once for its formats: the folder, the path's stem, each format's time.
-        A body is bytes or a list of them (`Body`: a page's HTML as its template's parts), written and
-        packed as they follow, not joined into one copy first (a plan's HTML is ~10 MB)."""
+        work for each file done once for its formats: the folder, the path's stem, each format's time."""
         stem = f"{prefix}{key}"
         if self._old is not None or not stem or stem.endswith("/"):
             found = {
-                extension: self.write(file_name(stem, extension), joined(body), media_type, _offset(extension))
+                extension: self.write(file_name(stem, extension), body, media_type, _offset(extension))
                 for extension, (body, media_type) in bodies.items()
             }
         else:
@@ -276,15 +274,13 @@ class Writer:
             pack, packed, name, times = self._pack, self._packed, self.pack, self._times
             for extension, (body, media_type) in bodies.items():
                 suffix, modified, tag, both = times.get(extension) or self._time(extension)
-                size = _create(head + suffix, body, both)
+                _create(head + suffix, body, both)
+                size = len(body)
                 if pack is None:
                     found[extension] = [stem + suffix, media_type, tag % size, modified, size]
                     continue
                 found[extension] = [stem + suffix, media_type, tag % size, modified, size, name, packed]
-                if type(body) is list:
-                    pack.bodies += body
-                else:
-                    pack.bodies.append(body)
+                pack.bodies.append(body)
                 packed += size
             self._packed = packed
             if pack is not None:
@@ -310,44 +306,26 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
-Body = bytes | list[bytes]  # a file's bytes, or its parts in their order (`Writer.representations`)
-
-
-def joined(body: Body) -> bytes:
-    """A body's bytes (its parts joined)."""
-    return b"".join(body) if type(body) is list else body  # type: ignore[arg-type]
-
-
-def _create(path: Path | str, body: Body, times: tuple[int, int]) -> int:
-    """A new file with `body` (bytes, or a list of bytes written one after the other by one `os.writev`)
-    and modification time `times` (as `os.utime` takes it), in four system calls (each file system
-    operation costs a journal write): created exclusively, so that a path that exists (perhaps a link to
-    the previous site) is unlinked first and never written through; its time set through the open file,
-    not looked up again by name. What does not change from file to file is worked out once (`_CREATE`,
-    `_UTIME_FD`): a plan's render creates ~3,400 files. Its size."""
+def _create(path: Path | str, body: bytes, times: tuple[int, int]) -> None:
+    """A new file with `body` and modification time `times` (as `os.utime` takes it), in four system calls
+    (each file system operation costs a journal write): created exclusively, so that a path that exists
+    (perhaps a link to the previous site) is unlinked first and never written through; its time set
+    through the open file, not looked up again by name. What does not change from file to file is worked out once
+    (`_CREATE`, `_UTIME_FD`): a plan's render creates ~3,400 files."""
     try:
         handle = os.open(path, _CREATE, 0o666)
     except FileExistsError:
         os.unlink(path)
         handle = os.open(path, _CREATE, 0o666)
     try:
-        if type(body) is list:
-            size = sum(map(len, body))
-            written = os.writev(handle, body) if _WRITEV and len(body) <= _BUFFERS else 0
-            if written < size:  # all of it, but for a signal or a full disk (or no writev here)
-                body = b"".join(body)
-        else:
-            size = written = os.write(handle, body)  # all of it, but for a signal or a full disk
-            if written < len(body):  # type: ignore[arg-type]
-                size = len(body)  # type: ignore[arg-type]
-        if written < size:
-            view = memoryview(body)[written:]  # type: ignore[arg-type]
+        written = os.write(handle, body)  # all of it, but for a signal or a full disk
+        if written < len(body):
+            view = memoryview(body)[written:]
             while view:
                 view = view[os.write(handle, view) :]
         os.utime(handle if _UTIME_FD else path, times)
     finally:
         os.close(handle)
-    return size
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)

@@ -19,7 +19,7 @@ from jinja2 import Environment, Template
 from markupsafe import Markup, escape
 
 from hgkbp_ld import iris
-from hgkbp_ld.published import Body, Representation, Resource, joined
+from hgkbp_ld.published import Representation, Resource
 from hgkbp_ld.rdfio import serialise_all
 from hgkbp_ld.render.actions import collaboration, timeline_groups
 from hgkbp_ld.render.findable import Meta, resource_meta
@@ -83,12 +83,9 @@ def bodies(representations: Mapping[str, Representation]) -> dict[str, tuple[byt
     return {extension: (r.body, r.media_type) for extension, r in representations.items()}
 
 
-def resource(path: str, made: Mapping[str, tuple[Body, str]]) -> Resource:
-    """A resource of the bodies `made` (as `bodies` gives them: extension -> (body, media type); a body
-    that is a list of parts, a page's HTML from `rendered_bodies`, joined)."""
-    return Resource(
-        path, {extension: _made(joined(body), media_type) for extension, (body, media_type) in made.items()}
-    )
+def resource(path: str, made: Mapping[str, tuple[bytes, str]]) -> Resource:
+    """A resource of the bodies `made` (as `bodies` gives them: extension -> (body, media type))."""
+    return Resource(path, {extension: _made(body, media_type) for extension, (body, media_type) in made.items()})
 
 
 def _made(body: bytes, media_type: str) -> Representation:
@@ -216,10 +213,9 @@ class Pages:
         """A resource as it is now: its description, page and (where it has one) its version history."""
         return resource(*self.current_bodies(iri, history))
 
-    def current_bodies(self, iri: str, history: list[Entry] | None = None) -> tuple[str, dict[str, tuple[Body, str]]]:
-        """`current`'s path and bodies (extension -> (body, media type), as `published.Writer` takes them: the
-        HTML as its parts, `rendered_bodies`), not made into a `Resource` of `Representation`s that the writer
-        takes apart again (a plan's ~620 pages)."""
+    def current_bodies(self, iri: str, history: list[Entry] | None = None) -> tuple[str, dict[str, tuple[bytes, str]]]:
+        """`current`'s path and bodies (extension -> (body, media type), as `published.Writer` takes them), not
+        made into a `Resource` of `Representation`s that the writer takes apart again (a plan's ~620 pages)."""
         graph = self.store.describe(iri)
         page = self.views.page(iri, graph, more={"history": history} if history else None)
         pictured = _pictures_of(page, self.actions, self.picture, self.minister_timelines)
@@ -238,7 +234,7 @@ class Pages:
         for path, made in self.past_bodies(histories, slug):
             yield resource(path, made)
 
-    def past_bodies(self, histories: Histories, slug: str) -> Iterator[tuple[str, dict[str, tuple[Body, str]]]]:
+    def past_bodies(self, histories: Histories, slug: str) -> Iterator[tuple[str, dict[str, tuple[bytes, str]]]]:
         """`past`'s pages, each its path and bodies (as `current_bodies`)."""
         views, common = self.views, self.context(plan_of(f"versie/{slug}", self.plans))
         for iri, entry, entries, member, graph, parts in past_graphs(histories, slug):
@@ -320,10 +316,8 @@ def rendered_bodies(
     title: str,
     meta: Meta,
     pictures: object = None,
-) -> dict[str, tuple[Body, str]]:
-    """`rendered`'s bodies: the four RDF formats and the HTML page, by extension (body, media type); the
-    page as the list of its parts (`published.Body`), which the Writer writes one after the other, not
-    joined into a copy first (`resource` joins them)."""
+) -> dict[str, tuple[bytes, str]]:
+    """`rendered`'s bodies: the four RDF formats and the HTML page, by extension (body, media type)."""
     found = rdf_bodies(graph)
     script = _script_json(found["jsonld"][0])
     # the template's parts (a list: its code returns them, templates/codegen.py) are encoded part by part and
@@ -367,7 +361,7 @@ def rendered_bodies(
                 before, _slot, after = part.partition(_SLOT_BYTES)
                 parts[at : at + 1] = (before, script, after)
                 break
-    found[HTML.extension] = (parts, HTML.media_type)
+    found[HTML.extension] = (b"".join(parts), HTML.media_type)
     return found
 
 
