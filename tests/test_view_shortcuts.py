@@ -298,30 +298,3 @@ def test_a_page_with_more_sections_is_the_page_with_them_added(seed: int) -> Non
             assert flat(made) == flat(plain) and list(made.sections) == list(plain.sections)
         assert views.page(iri, described).path == (iris.path_of(iri, BASE) or iri)
         assert flat(views.page(iri, described, more=None)) == flat(views.page(iri, described, more={}))
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_a_pages_rows_are_those_of_every_value_linked_in_a_list_and_sorted(seed: int) -> None:
-    """`Views._rows` with a property of one value linked without a list: the rows of the plain way (each
-    property's values linked in a list, sorted where several), whatever holds the values (a `Triples`'
-    dict, a list, a generator, a set, none), for every thing of odd pages."""
-    from hgkbp_ld.render.page_model import natural
-
-    def plain(views: Views, graph: object, by_property: list) -> tuple:
-        rows = []
-        for label, prop, nodes in sorted(by_property, key=lambda row: row[0]):
-            values = [views.link(graph, o) for o in nodes]  # type: ignore[arg-type]
-            values.sort(key=natural)
-            rows.append(new_row(label, str(prop), tuple(values)))
-        return tuple(rows)
-
-    store = embedded_over(odd_store(seed))
-    views = Views(store, BASE, labels_of_nothing(), dt.date(2026, 6, 1))
-    for n in [*range(6), f"é-ü/{seed}", "nothing"]:
-        described = store.describe(f"{EX}ding/{n}")
-        for subject, about in described.said():
-            for holder in (dict, list, iter, set, lambda values: ()):
-                by_property = [(str(p)[-3:], p, holder(values)) for p, values in about.items()]
-                again = [(str(p)[-3:], p, holder(values)) for p, values in about.items()]
-                made = views._rows(described, by_property)
-                assert flat(made) == flat(plain(views, described, again)), subject
