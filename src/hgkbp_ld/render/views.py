@@ -154,8 +154,7 @@ class Views(KindSections):
             # what the graph says of it, read once for its label and notation
             about = graph.about(node) if type(graph) is Triples else _about(graph, node)
             iri = str(node)
-            prefix = self._things  # (`href`, written in: nine links a page)
-            href = f"/doc/{iri[len(prefix) :]}" if iri.startswith(prefix) else iri
+            href = self.href(iri)
             if not about:  # nothing said of it (a class, another site's thing): its IRI is its label
                 return new_link(iri, href, "")
             notations = about.get(_NOTATION)
@@ -208,16 +207,10 @@ class Views(KindSections):
         rows = []
         link = self.link
         for label, prop, nodes in sorted(by_property, key=_first):
-            kind = type(nodes)
-            if (kind is dict or kind is list) and len(nodes) == 1:  # most: one value, nothing to sort (no list)
-                for o in nodes:
-                    values: tuple = (link(graph, o),)
-            else:
-                made = [link(graph, o) for o in nodes]
-                if len(made) > 1:
-                    made.sort(key=natural)
-                values = tuple(made)
-            rows.append(new_row(label, str(prop), values))
+            values = [link(graph, o) for o in nodes]
+            if len(values) > 1:  # most properties have one value: nothing to sort
+                values.sort(key=natural)
+            rows.append(new_row(label, str(prop), tuple(values)))
         return tuple(rows)
 
     # --- the page ---------------------------------------------------------------------------
