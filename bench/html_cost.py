@@ -41,7 +41,7 @@ def passes(count: int, profile: Path | None, dump: Path | None = None, graphs: b
 
     def render_plan(pages, histories, slug, graph, writer, things, cache, said=None) -> dict:  # noqa: ANN001
         made: list = []
-        serialise = pages_module.rdf_representations
+        serialise = pages_module.rdf_bodies
         owned = [iri for iri in things if owner(iris.path_of(iri, pages.base) or iri) == slug]
         profiler = cProfile.Profile() if profile else None
         for number in range(count):
@@ -55,7 +55,7 @@ def passes(count: int, profile: Path | None, dump: Path | None = None, graphs: b
                 made.append(dict(found))
                 return found
 
-            pages_module.rdf_representations = recorded if number == 0 else kept
+            pages_module.rdf_bodies = recorded if number == 0 else kept
             for cache in ("_link", "_property_link"):  # each pass as a worker's first plan: nothing made yet
                 getattr(getattr(templates, cache, None), "cache_clear", lambda: None)()
             getattr(pages, "_chrome", {}).clear()
@@ -82,7 +82,7 @@ def passes(count: int, profile: Path | None, dump: Path | None = None, graphs: b
                 f"pass {number + 1}: {len(resources)} pages, user {after.user - before.user:.3f} s, "
                 f"sys {after.system - before.system:.3f} s, html sha256 {digest.hexdigest()[:16]}"
             )
-        pages_module.rdf_representations = serialise
+        pages_module.rdf_bodies = serialise
         if profiler and profile:
             profiler.dump_stats(profile)
         return {}

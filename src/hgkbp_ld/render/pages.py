@@ -69,13 +69,23 @@ _RDF_EXTENSIONS = tuple(extension for extension, _media_type in _RDF_FORMATS)
 
 def rdf_representations(graph: Described) -> dict[str, Representation]:
     """A graph's four RDF representations, by extension."""
-    bodies = serialise_all(graph, _RDF_EXTENSIONS)
-    return {extension: _made(bodies[extension], media_type) for extension, media_type in _RDF_FORMATS}
+    return {extension: _made(body, media_type) for extension, (body, media_type) in rdf_bodies(graph).items()}
+
+
+def rdf_bodies(graph: Described) -> dict[str, tuple[bytes, str]]:
+    """A graph's four RDF formats as `published.Writer` takes them: extension -> (body, media type)."""
+    made = serialise_all(graph, _RDF_EXTENSIONS)
+    return {extension: (made[extension], media_type) for extension, media_type in _RDF_FORMATS}
 
 
 def bodies(representations: Mapping[str, Representation]) -> dict[str, tuple[bytes, str]]:
     """Representations as `published.Writer` takes them: extension -> (body, media type)."""
     return {extension: (r.body, r.media_type) for extension, r in representations.items()}
+
+
+def resource(path: str, made: Mapping[str, tuple[bytes, str]]) -> Resource:
+    """A resource of the bodies `made` (as `bodies` gives them: extension -> (body, media type))."""
+    return Resource(path, {extension: _made(body, media_type) for extension, (body, media_type) in made.items()})
 
 
 def _made(body: bytes, media_type: str) -> Representation:
@@ -201,6 +211,11 @@ class Pages:
 
     def current(self, iri: str, history: list[Entry] | None = None) -> Resource:
         """A resource as it is now: its description, page and (where it has one) its version history."""
+        return resource(*self.current_bodies(iri, history))
+
+    def current_bodies(self, iri: str, history: list[Entry] | None = None) -> tuple[str, dict[str, tuple[bytes, str]]]:
+        """`current`'s path and bodies (extension -> (body, media type), as `published.Writer` takes them), not
+        made into a `Resource` of `Representation`s that the writer takes apart again (a plan's ~620 pages)."""
         graph = self.store.describe(iri)
         page = self.views.page(iri, graph, more={"history": history} if history else None)
         pictured = _pictures_of(page, self.actions, self.picture, self.minister_timelines)
@@ -211,11 +226,16 @@ class Pages:
         meta = resource_meta(page, graph, self.base, page.title, schema)
         path = page.path  # (`iris.path_of(iri, self.base) or iri`, as `Views.page` made it)
         context = self.context(plan_of(path, self.plans))
-        return rendered(path, graph, page, self.template, context, page.title, meta, pictured)
+        return path, rendered_bodies(path, graph, page, self.template, context, page.title, meta, pictured)
 
     def past(self, histories: Histories, slug: str) -> Iterator[Resource]:
         """A page and RDF for every object in every version of plan `slug` in which it changed
         (/doc/versie/{slug}/{n}/…); a version's page lists the object's versions in that plan."""
+        for path, made in self.past_bodies(histories, slug):
+            yield resource(path, made)
+
+    def past_bodies(self, histories: Histories, slug: str) -> Iterator[tuple[str, dict[str, tuple[bytes, str]]]]:
+        """`past`'s pages, each its path and bodies (as `current_bodies`)."""
         views, common = self.views, self.context(plan_of(f"versie/{slug}", self.plans))
         for iri, entry, entries, member, graph, parts in past_graphs(histories, slug):
             version = {"version": {"entry": entry, "current": views.href(iri), "history": entries}}
@@ -223,11 +243,11 @@ class Pages:
             page = as_version(page, f"{page.kind_label}, versie {entry.number}")
             title = f"{page.title} (versie {entry.number})"
             meta = resource_meta(page, graph, views.base, title)
-            yield rendered(entry.path, graph, page, self.template, common, title, meta)
+            yield entry.path, rendered_bodies(entry.path, graph, page, self.template, common, title, meta)
             for owned, part in parts:
                 node = as_version(views.page(owned, part, specific=False))
                 meta = resource_meta(node, part, views.base, node.title)
-                yield rendered(node.path, part, node, self.template, common, node.title, meta)
+                yield node.path, rendered_bodies(node.path, part, node, self.template, common, node.title, meta)
 
 
 def as_version(page: Page, kind_label: str | None = None) -> Page:
@@ -284,8 +304,22 @@ def rendered(
     pictures: object = None,
 ) -> Resource:
     """A resource's four RDF representations and its HTML page."""
-    representations = rdf_representations(graph)
-    script = _script_json(representations["jsonld"].body)
+    return resource(path, rendered_bodies(path, graph, page, template, common, title, meta, pictures))
+
+
+def rendered_bodies(
+    path: str,
+    graph: Described,
+    page: Page,
+    template: Template,
+    common: dict,
+    title: str,
+    meta: Meta,
+    pictures: object = None,
+) -> dict[str, tuple[bytes, str]]:
+    """`rendered`'s bodies: the four RDF formats and the HTML page, by extension (body, media type)."""
+    found = rdf_bodies(graph)
+    script = _script_json(found["jsonld"][0])
     # the template's parts (a list: its code returns them, templates/codegen.py) are encoded part by part and
     # the page joined once, as bytes: the page of a minister whose portfolios many plans name grows with the
     # plans (~60 MB of HTML at 1000 plans), and holding it whole as text, then its halves, then its bytes made
@@ -327,8 +361,8 @@ def rendered(
                 before, _slot, after = part.partition(_SLOT_BYTES)
                 parts[at : at + 1] = (before, script, after)
                 break
-    representations[HTML.extension] = _made(b"".join(parts), HTML.media_type)
-    return Resource(path, representations)
+    found[HTML.extension] = (b"".join(parts), HTML.media_type)
+    return found
 
 
 _PAGE_NAMES = frozenset({"page", "title", "alternates", "jsonld", "pictures", "meta"})  # what `rendered` gives a page

@@ -40,7 +40,7 @@ from hgkbp_ld.registers import Registers
 from hgkbp_ld.render.actions import keep_texts, load_index
 from hgkbp_ld.render.findable import lastmod
 from hgkbp_ld.render.history import Entry, Histories, version_states
-from hgkbp_ld.render.pages import Pages, bodies
+from hgkbp_ld.render.pages import Pages
 from hgkbp_ld.render.plan_facts import PlanFacts, things
 from hgkbp_ld.render.plans import load_plans, owner
 from hgkbp_ld.render.queries import query
@@ -168,16 +168,16 @@ def render_plan(
         path = iris.path_of(iri, base) or iri
         if owner(path) != slug:
             continue
-        resource = pages.current(iri, histories.entries.get(iri))
-        writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
-        rendered[resource.path] = None
+        path, made = pages.current_bodies(iri, histories.entries.get(iri))
+        writer.representations("resources", path, "doc/", made)
+        rendered[path] = None
     history = histories.plans[slug]
     keys = [slug, *(f"{slug}/{n}" for n in range(1, len(history.versions) + 1))]
     formats = tuple(f.extension for f in LDES_FORMATS)
     with keeping():  # the members' pages' pieces, of which the stream's pages are made (`serialise_union`)
-        for resource in pages.past(histories, slug):
-            writer.representations("resources", resource.path, "doc/", bodies(resource.representations))
-            rendered[resource.path] = None
+        for path, made in pages.past_bodies(histories, slug):
+            writer.representations("resources", path, "doc/", made)
+            rendered[path] = None
         streams = [serialise_all(histories.root(slug, ORIGIN), formats)]
         streams += [serialise_union(*histories.page_parts(slug, n, ORIGIN), formats) for n in range(1, len(keys))]
     for key, written in zip(keys, streams, strict=True):
