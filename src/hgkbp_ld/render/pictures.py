@@ -97,8 +97,6 @@ _SIN45 = math.sqrt(0.5)
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
 _EXACT = 2**53
-_TEXT_SPECIAL = re.compile("[&<>]")  # what `escape` changes
-_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')  # what `quoteattr` changes (or quotes otherwise)
 
 
 @dataclass(frozen=True)
@@ -216,13 +214,15 @@ def _clean(text: str) -> str:
 
 
 def _t(text: str) -> str:
-    text = _clean(text)
-    return text if _TEXT_SPECIAL.search(text) is None else escape(text)
+    text = _clean(text)  # (`in` scans with memchr: cheaper than a regular expression's character class)
+    return escape(text) if "&" in text or "<" in text or ">" in text else text
 
 
 def _q(text: str) -> str:
     text = _clean(text)
-    return f'"{text}"' if _ATTR_SPECIAL.search(text) is None else quoteattr(text)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "\n" in text or "\r" in text or "\t" in text:
+        return quoteattr(text)
+    return f'"{text}"'
 
 
 def _n(value: float) -> str:
