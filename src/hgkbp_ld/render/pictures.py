@@ -254,6 +254,8 @@ def _attr(name: str, value: object) -> str:
     """One attribute as `_attrs` writes it, `name` as written (" name=\"value\"", or "" for None)."""
     if value is None:
         return ""
+    if type(value) is int:  # digits (and a minus) need no escaping
+        return f' {name}="{value}"'
     if isinstance(value, str):
         return f" {name}={_q(value)}"
     return f" {name}={_q(_n(value) if isinstance(value, float) else str(value))}"
