@@ -220,8 +220,10 @@ def _t(text: str) -> str:
 
 def _q(text: str) -> str:
     text = _clean(text)
-    if "&" in text or "<" in text or ">" in text or '"' in text or "\n" in text or "\r" in text or "\t" in text:
+    if '"' in text or "\n" in text or "\r" in text or "\t" in text:
         return quoteattr(text)
+    if "&" in text or "<" in text or ">" in text:  # as `quoteattr` (`escape`) replaces them, without its dict
+        return '"' + text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;") + '"'
     return f'"{text}"'
 
 
