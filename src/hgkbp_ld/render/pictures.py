@@ -96,6 +96,7 @@ _SIN45 = math.sqrt(0.5)
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
+_EXACT = 2**53
 
 
 @dataclass(frozen=True)
@@ -213,14 +214,26 @@ def _clean(text: str) -> str:
 
 
 def _t(text: str) -> str:
-    return escape(_clean(text))
+    text = _clean(text)  # (`in` scans with memchr: cheaper than a regular expression's character class)
+    return escape(text) if "&" in text or "<" in text or ">" in text else text
 
 
 def _q(text: str) -> str:
-    return quoteattr(_clean(text))
+    text = _clean(text)
+    if '"' in text or "\n" in text or "\r" in text or "\t" in text:
+        return quoteattr(text)
+    if "&" in text or "<" in text or ">" in text:  # as `quoteattr` (`escape`) replaces them, without its dict
+        return '"' + text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;") + '"'
+    return f'"{text}"'
 
 
 def _n(value: float) -> str:
+    """A coordinate: at most two decimals, no trailing zeros ("12", "12.5", "0")."""
+    kind = type(value)
+    if kind is int and -_EXACT < value < _EXACT:  # (a larger int is formatted as the float it rounds to)
+        return str(value)
+    if kind is float and value.is_integer():  # the most of them: "-0.0" is "0" too
+        return str(int(value))
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -237,6 +250,17 @@ def _attrs(**attrs: object) -> str:
         else:
             parts.append(_attribute_text(name, shown))
     return "".join(parts)
+
+
+def _attr(name: str, value: object) -> str:
+    """One attribute as `_attrs` writes it, `name` as written (" name=\"value\"", or "" for None)."""
+    if value is None:
+        return ""
+    if type(value) is int:  # digits (and a minus) need no escaping
+        return f' {name}="{value}"'
+    if isinstance(value, str):
+        return f" {name}={_q(value)}"
+    return f" {name}={_q(_n(value) if isinstance(value, float) else str(value))}"
 
 
 def _attribute_text(name: str, shown: str) -> str:
@@ -277,8 +301,10 @@ def _svg_open(pid: str, width: float, height: float, title: str, desc: str, kind
 
 
 def _aria_label(bar: TimelineBar) -> str:
-    head = f"{notation(bar.number)}: {' '.join(bar.title.split())}"
-    kind = bar.kind
+    return _aria_label_of(f"{notation(bar.number)}: {' '.join(bar.title.split())}", bar, bar.kind)
+
+
+def _aria_label_of(head: str, bar: TimelineBar, kind: str) -> str:
     if kind == "bar":
         if bar.start == bar.last:
             return f"{head}, in {bar.start}"
@@ -402,6 +428,7 @@ def timeline_svg(
     out.append("</g>")
 
     y = AXIS_H
+    rows = _Rows(x, right, period_x, width, broken, last_year, pid, hrefs)
     for index, group in enumerate(groups):
         heading_id = f"{pid}-g{index + 1}"
         out.append(f'<g class="goal" role="group" aria-labelledby="{heading_id}">')
@@ -414,115 +441,132 @@ def timeline_svg(
         )
         y += HEADING_H
         for bar in group.bars:
-            out += _timeline_row(bar, y, x, right, period_x, width, broken, last_year, pid, hrefs)
+            out.append(rows.row(bar, y))
             y += ROW_H
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _timeline_row(
-    bar: TimelineBar,
-    y: float,
-    x: Callable[[float], float],
-    right: float,
-    period_x: float,
-    width: float,
-    broken: bool,
-    last_year: int,
-    pid: str,
-    hrefs: Mapping[int, str],
-) -> list[str]:
-    """One action's row: a link holding the row's area, the notation and the bar or marker; then the title and the
-    period as text outside the link, hidden from assistive technology (the link's name says both, in full) and
-    transparent to the pointer (a click on them lands on the link's row area). So the link's visible text is its
-    notation, with which its accessible name begins (WCAG 2.5.3)."""
-    mid = y + ROW_H / 2
-    text_y = _n(mid + 4.5)
-    bar_y = mid - BAR_H / 2
-    kind = bar.kind
-    full = f"{notation(bar.number)}: {' '.join(bar.title.split())}"
-    tooltip = f"<title>{_t(full)} ({_t(period_text(bar))})</title>"
-    out = [
-        "<a"
-        + _attrs(class_="action", href=bar.href, aria_label=_aria_label(bar), data_action=bar.number, data_kind=kind)
-        + ">",
-        f'<rect class="row-bg" x="0" y="{_n(y)}" width="{_n(width)}" height="{ROW_H}" fill="{WHITE}"'
-        ' fill-opacity="0"/>',
-        f'<text x="{LABEL_X}" y="{text_y}" font-size="{FONT_SIZE}" font-weight="700" fill="{LINK}"'
-        f' text-decoration="underline">{_t(notation(bar.number))}</text>',
-    ]
-    words = [f'<text x="{TITLE_X}" y="{text_y}" font-size="{FONT_SIZE}" fill="{TEXT}">{_t(shorten(bar.title))}</text>']
-    if kind in ("bar", "open", "deadline"):
-        start = bar.start or 0
-        x0 = float(PLOT_X0) if kind == "deadline" else x(start)
-        x1 = right if kind == "open" else x((bar.last or start) + 1)
-        common = _attrs(x=float(x0), y=float(bar_y), width=float(x1 - x0), height=BAR_H, data_start=bar.start)
-        if kind == "bar":
-            out.append(f'<rect class="bar"{common} data-end="{bar.last}" fill="{BAR}">{tooltip}</rect>')
-        elif kind == "deadline":  # from the left edge (no start given), hatched, up to its year
-            out.append(
-                f'<rect class="bar bar-deadline"{common} data-end="{bar.last}" fill="url(#{pid}-hatch)" stroke="{BAR}"'
-                f' stroke-width="1.5" stroke-dasharray="5 3">{tooltip}</rect>'
-            )
-        else:
-            out.append(
-                f'<rect class="bar bar-open"{common} data-open="true" fill="url(#{pid}-hatch)" stroke="{BAR}"'
-                f' stroke-width="1.5" stroke-dasharray="5 3">{tooltip}</rect>'
-            )
-            fade = min(48.0, x1 - x0)
-            out.append(
-                f'<rect x="{_n(x1 - fade)}" y="{_n(bar_y - 1)}" width="{_n(fade)}" height="{BAR_H + 2}"'
-                f' fill="url(#{pid}-fade)"/>'
-            )
-            out.append(
-                f'<polygon class="arrow" points="{_n(x1)},{_n(bar_y - 3)} {_n(x1 + ARROW_W)},{_n(mid)}'
-                f' {_n(x1)},{_n(bar_y + BAR_H + 3)}" fill="{BAR}"/>'
-            )
-        if broken and x0 < x(last_year + 1) and x1 > x(last_year + 1):
-            gap = x(last_year + 1) + BREAK_W / 2
-            out.append(
-                f'<polygon class="break" points="{_n(gap - 5)},{_n(bar_y + BAR_H + 1)} {_n(gap - 1)},{_n(bar_y - 1)}'
-                f' {_n(gap + 5)},{_n(bar_y - 1)} {_n(gap + 1)},{_n(bar_y + BAR_H + 1)}" fill="{WHITE}"/>'
-            )
-        words.append(
-            f'<text class="period" x="{_n(period_x)}" y="{text_y}" font-size="{FONT_SIZE}"'
-            f' fill="{MUTED}">{_t(period_text(bar))}</text>'
-        )
-    elif kind == "none":
-        out.append(
-            f'<polygon class="marker marker-none" points="{MARKER_X},{_n(mid - 7)} {MARKER_X + 7},{_n(mid)}'
-            f' {MARKER_X},{_n(mid + 7)} {MARKER_X - 7},{_n(mid)}" fill="{WHITE}" stroke="{TEXT}"'
-            f' stroke-width="1.5">{tooltip}</polygon>'
-        )
-        words.append(
-            f'<text class="period" x="{MARKER_X + 14}" y="{text_y}" font-size="{FONT_SIZE}"'
-            f' fill="{MUTED}">geen tijdspad</text>'
-        )
-    else:  # refers: a triangle pointing right, then (below) a link of its own to the action referred to
-        out.append(
-            f'<polygon class="marker marker-refers" points="{MARKER_X - 6},{_n(mid - 7)} {MARKER_X + 7},{_n(mid)}'
-            f' {MARKER_X - 6},{_n(mid + 7)}" fill="{LINK}">{tooltip}</polygon>'
-        )
-    out.append("</a>")
-    out += ['<g class="row-text" aria-hidden="true" pointer-events="none">', *words, "</g>"]
-    if kind != "refers":
-        return out
+class _Rows:
+    """The action rows of one time line. Each row is a link holding the row's area, the notation and the bar or
+    marker; then the title and the period as text outside the link, hidden from assistive technology (the link's name
+    says both, in full) and transparent to the pointer (a click on them lands on the link's row area). So the link's
+    visible text is its notation, with which its accessible name begins (WCAG 2.5.3).
 
-    target = bar.refers_to or 0
-    href = hrefs.get(target)
-    pointer = f'<text class="period" x="{MARKER_X + 14}" y="{text_y}" font-size="{FONT_SIZE}"'
-    if href is None:  # the action referred to is not in the picture: say it (the row's link does), no link
-        out.append(f'<g aria-hidden="true">{pointer} fill="{MUTED}">→ {_t(notation(target))}</text></g>')
-        return out
-    label = f"Zie {notation(target)}, het tijdspad dat geldt voor {notation(bar.number)}"
-    out += [
-        "<a" + _attrs(class_="pointer", href=href, aria_label=label, data_from=bar.number, data_action=target) + ">",
-        f'{pointer} fill="{LINK}" text-decoration="underline"><tspan aria-hidden="true">→ </tspan>'
-        f"{_t(notation(target))}</text>",
-        "</a>",
-    ]
-    return out
+    What is the same on every row is made once, a bar's horizontal geometry once per period (a minister's page at
+    1000 plans has ~170,000 rows)."""
+
+    def __init__(
+        self,
+        x: Callable[[float], float],
+        right: float,
+        period_x: float,
+        width: float,
+        broken: bool,
+        last_year: int,
+        pid: str,
+        hrefs: Mapping[int, str],
+    ) -> None:
+        self.x, self.right, self.broken, self.pid, self.hrefs = x, right, broken, pid, hrefs
+        self.gap_x = x(last_year + 1)
+        self.row_bg = f'" width="{_n(width)}" height="{ROW_H}" fill="{WHITE}" fill-opacity="0"/>\n'
+        self.period = f'<text class="period" x="{_n(period_x)}" y="'
+        self.hatched = f' fill="url(#{pid}-hatch)" stroke="{BAR}" stroke-width="1.5" stroke-dasharray="5 3">'
+        self.shapes: dict[tuple[str, int | None, int | None], tuple[str, ...]] = {}
+
+    def _shape(self, kind: str, start: int | None, last: int | None) -> tuple[str, ...]:
+        """A bar's x, its width/height/data-start, the fade's x and width, the arrow's x and tip, the break's x."""
+        x0 = float(PLOT_X0) if kind == "deadline" else self.x(start or 0)
+        x1 = self.right if kind == "open" else self.x((last or start or 0) + 1)
+        fade = min(48.0, x1 - x0)
+        gap = self.gap_x + BREAK_W / 2
+        crosses = self.broken and x0 < self.gap_x and x1 > self.gap_x
+        shape = (
+            _n(float(x0)),
+            f' width="{_n(float(x1 - x0))}" height="{BAR_H}"' + _attr("data-start", start),
+            _n(x1 - fade),
+            _n(fade),
+            _n(x1),
+            _n(x1 + ARROW_W),
+            *((_n(gap - 5), _n(gap - 1), _n(gap + 5), _n(gap + 1)) if crosses else ()),
+        )
+        self.shapes[kind, start, last] = shape
+        return shape
+
+    def row(self, bar: TimelineBar, y: float) -> str:
+        """One action's row, its lines joined by newlines."""
+        kind = bar.kind
+        number = bar.number
+        note = notation(number)
+        full = f"{note}: {' '.join(bar.title.split())}"
+        period = period_text(bar)
+        mid = y + ROW_H / 2
+        text_y = _n(mid + 4.5)
+        bar_y = mid - BAR_H / 2
+        tooltip = f"<title>{_t(full)} ({_t(period)})</title>"
+        out = (
+            f'<a class="action"{_attr("href", bar.href)}{_attr("aria-label", _aria_label_of(full, bar, kind))}'
+            f'{_attr("data-action", number)} data-kind="{kind}">\n'
+            f'<rect class="row-bg" x="0" y="{_n(y)}{self.row_bg}'
+            f'<text x="{LABEL_X}" y="{text_y}" font-size="{FONT_SIZE}" font-weight="700" fill="{LINK}"'
+            f' text-decoration="underline">{_t(note)}</text>\n'
+        )
+        title = _t(shorten(bar.title))
+        words = f'<text x="{TITLE_X}" y="{text_y}" font-size="{FONT_SIZE}" fill="{TEXT}">{title}</text>'
+        if kind == "bar" or kind == "open" or kind == "deadline":
+            last = bar.last
+            shape = self.shapes.get((kind, bar.start, last)) or self._shape(kind, bar.start, last)
+            common = f' x="{shape[0]}" y="{_n(float(bar_y))}"{shape[1]}'
+            if kind == "bar":
+                out += f'<rect class="bar"{common} data-end="{last}" fill="{BAR}">{tooltip}</rect>'
+            elif kind == "deadline":  # from the left edge (no start given), hatched, up to its year
+                out += f'<rect class="bar bar-deadline"{common} data-end="{last}"{self.hatched}{tooltip}</rect>'
+            else:
+                out += (
+                    f'<rect class="bar bar-open"{common} data-open="true"{self.hatched}{tooltip}</rect>\n'
+                    f'<rect x="{shape[2]}" y="{_n(bar_y - 1)}" width="{shape[3]}" height="{BAR_H + 2}"'
+                    f' fill="url(#{self.pid}-fade)"/>\n'
+                    f'<polygon class="arrow" points="{shape[4]},{_n(bar_y - 3)} {shape[5]},{_n(mid)}'
+                    f' {shape[4]},{_n(bar_y + BAR_H + 3)}" fill="{BAR}"/>'
+                )
+            if len(shape) > 6:  # the bar crosses the axis break
+                low, high = _n(bar_y + BAR_H + 1), _n(bar_y - 1)
+                out += (
+                    f'\n<polygon class="break" points="{shape[6]},{low} {shape[7]},{high}'
+                    f' {shape[8]},{high} {shape[9]},{low}" fill="{WHITE}"/>'
+                )
+            words += f'\n{self.period}{text_y}" font-size="{FONT_SIZE}" fill="{MUTED}">{_t(period)}</text>'
+        elif kind == "none":
+            out += (
+                f'<polygon class="marker marker-none" points="{MARKER_X},{_n(mid - 7)} {MARKER_X + 7},{_n(mid)}'
+                f' {MARKER_X},{_n(mid + 7)} {MARKER_X - 7},{_n(mid)}" fill="{WHITE}" stroke="{TEXT}"'
+                f' stroke-width="1.5">{tooltip}</polygon>'
+            )
+            words += (
+                f'\n<text class="period" x="{MARKER_X + 14}" y="{text_y}" font-size="{FONT_SIZE}"'
+                f' fill="{MUTED}">geen tijdspad</text>'
+            )
+        else:  # refers: a triangle pointing right, then (below) a link of its own to the action referred to
+            out += (
+                f'<polygon class="marker marker-refers" points="{MARKER_X - 6},{_n(mid - 7)} {MARKER_X + 7},{_n(mid)}'
+                f' {MARKER_X - 6},{_n(mid + 7)}" fill="{LINK}">{tooltip}</polygon>'
+            )
+        out += f'\n</a>\n<g class="row-text" aria-hidden="true" pointer-events="none">\n{words}\n</g>'
+        if kind != "refers":
+            return out
+        target = bar.refers_to or 0
+        href = self.hrefs.get(target)
+        pointer = f'<text class="period" x="{MARKER_X + 14}" y="{text_y}" font-size="{FONT_SIZE}"'
+        if href is None:  # the action referred to is not in the picture: say it (the row's link does), no link
+            return f'{out}\n<g aria-hidden="true">{pointer} fill="{MUTED}">→ {_t(notation(target))}</text></g>'
+        label = f"Zie {notation(target)}, het tijdspad dat geldt voor {note}"
+        return (
+            f'{out}\n<a class="pointer"{_attr("href", href)}{_attr("aria-label", label)}{_attr("data-from", number)}'
+            f"{_attr('data-action', target)}>\n"
+            f'{pointer} fill="{LINK}" text-decoration="underline"><tspan aria-hidden="true">→ </tspan>'
+            f"{_t(notation(target))}</text>\n</a>"
+        )
 
 
 # The matrix ------------------------------------------------------------------------------------------------
@@ -636,40 +680,39 @@ def matrix_svg(
     out.append("</g>")
 
     out.append('<g class="cells">')
+    # per column its x's and attribute, per row its y's and attribute: made once, not per cell
+    columns = [
+        (b, _n(grid_x + j * CELL + 1), _n(grid_x + j * CELL + CELL / 2), _attr("data-col", b))
+        for j, b in enumerate(portfolios)
+    ]
+    size, bold = f'" width="{CELL - 2}" height="{CELL - 2}" fill="', ' font-weight="700"'
     for i, a in enumerate(portfolios):
-        for j, b in enumerate(portfolios):
+        y0 = grid_y + i * CELL
+        rect_y, text_y, row = _n(y0 + 1), _n(y0 + CELL / 2 + 4.5), _attr("data-row", a)
+        for j, (b, rect_x, text_x, column) in enumerate(columns):
             count = value[a, b]
-            level = shade_level(count, max_own if i == j else max_pair)
-            fill, ink = MATRIX_SHADES[level]
-            x0, y0 = grid_x + j * CELL, grid_y + i * CELL
             diagonal = i == j
+            level = shade_level(count, max_own if diagonal else max_pair)
+            fill, ink = MATRIX_SHADES[level]
             if diagonal:
                 stroke = f' stroke="{TEXT}" stroke-width="2"'
             else:
                 stroke = f' stroke="{RULE}" stroke-width="1"' if level == 0 else ""
-            rect = (
-                f'<rect x="{_n(x0 + 1)}" y="{_n(y0 + 1)}" width="{CELL - 2}" height="{CELL - 2}" fill="{fill}"{stroke}'
-            )
+            rect = f'<rect x="{rect_x}" y="{rect_y}{size}{fill}"{stroke}'
             number = (
-                f'<text x="{_n(x0 + CELL / 2)}" y="{_n(y0 + CELL / 2 + 4.5)}" text-anchor="middle"'
-                f' font-size="{SMALL_FONT_SIZE}" fill="{ink}"'
-                + (' font-weight="700"' if diagonal else "")
-                + f">{count}</text>"
+                f'<text x="{text_x}" y="{text_y}" text-anchor="middle" font-size="{SMALL_FONT_SIZE}" fill="{ink}"'
+                f"{bold if diagonal else ''}>{count}</text>"
             )
-            where = _attrs(data_row=a, data_col=b, data_count=count, data_level=level)
+            where = f'{row}{column}{_attr("data-count", count)} data-level="{level}"'
             if count == 0:
-                out += [f'<g class="cell"{where} aria-hidden="true">', rect + "/>", number, "</g>"]
+                out.append(f'<g class="cell"{where} aria-hidden="true">\n{rect}/>\n{number}\n</g>')
                 continue
             label = cell_label(a, b, count)
-            out += [
-                "<a"
-                + _attrs(class_="cell", href=href(a, b), aria_label=label, tabindex="-1" if j > i else None)
-                + where
-                + ">",
-                rect + f"><title>{_t(label)}</title></rect>",
-                number,
-                "</a>",
-            ]
+            tab = ' tabindex="-1"' if j > i else ""
+            out.append(
+                f'<a class="cell"{_attr("href", href(a, b))}{_attr("aria-label", label)}{tab}{where}>\n'
+                f"{rect}><title>{_t(label)}</title></rect>\n{number}\n</a>"
+            )
     out.append("</g>")
 
     # Legend: the five shades from few to many actions.
