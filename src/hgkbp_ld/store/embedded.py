@@ -33,7 +33,9 @@ from hgkbp_ld.triples import Triples
 
 _MERGED = ox.DefaultGraph()  # `describe`'s graph, made once (a new one per pattern asked was a Python object each)
 _LABELS = tuple(ox.NamedNode(iri) for iri in LABELS)  # what DESCRIBE takes of a neighbour
-_LABEL_CACHE = 4096  # neighbours whose labels `describe` keeps (a plan's store names ~600 things)
+_LABEL_CACHE = 1 << 17  # neighbours whose labels `describe` keeps (a plan's store names ~600 things; the pages
+# of what 1000 plans share ~68,000, each named by several of them: a portfolio's actions are also its ministers'
+# mandates': kept, their labels are read once, not once a page (half `describe`'s CPU there; ~15 MB))
 _GRAPH_SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"  # `graph_subjects`
 _TERM_CACHE = 1 << 16  # the store's terms `describe` keeps as rdflib terms (a plan's: a few thousand)
 
