@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -41,15 +41,15 @@ def index_parts(store: Store, names: Iterable[str] = PARTS) -> dict[str, list[tu
         if name == "actions":
             found[name] = [
                 (
-                    str(r["a"]),
+                    r["a"],
                     int(r["n"]),
                     getattr(r["n"], "datatype", None) == XSD.integer,
-                    str(r["notation"]),
-                    str(r["title"]),
-                    str(r["hdn"]),
-                    str(r["hdt"]),
+                    r["notation"],
+                    r["title"],
+                    r["hdn"],
+                    r["hdt"],
                 )
-                for r in store.select(query("actions"))
+                for r in _texts(store, query("actions"), terms=("n",))  # the number as its term: its datatype
             ]
         elif name in _ROLES:
             rows = _texts(store, query("action-portfolios"), {"role": _ROLES[name]})
@@ -65,13 +65,16 @@ def index_parts(store: Store, names: Iterable[str] = PARTS) -> dict[str, list[tu
     return found
 
 
-def _texts(store: Store, text: str, bindings: dict[str, Node] | None = None) -> list[dict[str, str]]:
-    """A SELECT's rows with each value's text (`str` of its rdflib term): `EmbeddedStore.select_texts`,
-    without making the terms (at 1000 plans ~200,000 rows of the index's parts), else `select`'s."""
+def _texts(
+    store: Store, text: str, bindings: dict[str, Node] | None = None, terms: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """A SELECT's rows with each value's text (`str` of its rdflib term), but the variables `terms`' (their
+    rdflib terms): `EmbeddedStore.select_texts`, without making the terms (at 1000 plans ~300,000 rows of the
+    index's parts), else `select`'s."""
     texts = getattr(store, "select_texts", None)
     if texts is not None:
-        return texts(text, bindings)
-    return [{k: str(v) for k, v in row.items()} for row in store.select(text, bindings)]
+        return texts(text, bindings, terms)
+    return [{k: v if k in terms else str(v) for k, v in row.items()} for row in store.select(text, bindings)]
 
 
 def load_index(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
@@ -158,11 +159,14 @@ class EmbeddedStore:
             rows.append(found)
         return rows
 
-    def select_texts(self, query: str, bindings: dict[str, Node] | None = None) -> list[dict[str, str]]:
+    def select_texts(
+        self, query: str, bindings: dict[str, Node] | None = None, terms: Collection[str] = ()
+    ) -> list[dict[str, Any]]:
         """`select`'s rows with each value's text, `str` of its rdflib term, without making the term: an
         IRI's, a plain or language-tagged literal's (whose text rdflib keeps as it is given) from the store;
         another's (a typed literal, which rdflib may write anew) from its term. For a query whose values are
-        read as texts (the actions' descriptions: `render.actions`, each made a literal only to be read)."""
+        read as texts (the actions' descriptions: `render.actions`, each made a literal only to be read).
+        `terms`: variables whose values are given as `select` gives them (rdflib terms)."""
         results = self._run(query, bindings)
         names = [v.value for v in results.variables]
         named, text, plain = ox.NamedNode, ox.Literal, _XSD_STRING
@@ -171,7 +175,10 @@ class EmbeddedStore:
             found = {}
             for n, v in zip(names, row, strict=True):
                 kind = type(v)
-                if kind is named or (kind is text and (v.language or v.datatype.value == plain)):
+                if n in terms:
+                    if v is not None:
+                        found[n] = to_rdflib(v)
+                elif kind is named or (kind is text and (v.language or v.datatype.value == plain)):
                     found[n] = v.value
                 elif v is not None:
                     found[n] = str(to_rdflib(v))
