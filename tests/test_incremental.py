@@ -325,7 +325,7 @@ def _rendered_shared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from hgkbp_ld.render.plans import owner
 
     rendered: list[str] = []
-    current = pages_module.Pages.current
+    current = pages_module.Pages.current_bodies  # (`Pages.current` makes its `Resource` of them)
 
     def recording(self: pages_module.Pages, iri: str, history: object = None) -> object:
         path = iri.removeprefix("https://data.vlaanderen.be/id/")
@@ -333,7 +333,7 @@ def _rendered_shared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             rendered.append(path)
         return current(self, iri, history)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pages_module.Pages, "current", recording)
+    monkeypatch.setattr(pages_module.Pages, "current_bodies", recording)
     return rendered
 
 

@@ -113,3 +113,18 @@ def test_helpers_started_ahead_are_given_what_they_need_once_the_store_is_kept(t
     ahead.render([[(0, "https://data.vlaanderen.be/id/mandataris/x", None)]])
     with pytest.raises(RuntimeError, match=r"(?s)a helper of the last stage failed.*no-store"):
         ahead.wait()
+
+
+def test_the_index_parts_read_as_texts_are_those_of_the_rdflib_terms(dist_b: Path) -> None:
+    """`index_parts` over the embedded store (its values read as texts, not made rdflib terms) gives the parts a
+    store with `select` only gives (each value `str` of its rdflib term), with the periods' unknown years."""
+    store, _base, _plans = _opened(dist_b)
+
+    class Queried:  # the store as the `Store` protocol has it: `select` only
+        select = staticmethod(store.select)
+
+    texts, terms = index_parts(store), index_parts(Queried())  # type: ignore[arg-type]
+    assert texts == terms and set(texts) == set(PARTS)
+    assert all(len(rows) > 0 for rows in texts.values())
+    assert all(type(value) in (str, int, bool) or value is None for rows in texts.values() for row in rows for value in row)
+    assert any(row[2] is None or row[3] is None for row in texts["periods"]) or len(texts["periods"]) > 10

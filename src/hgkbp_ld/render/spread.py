@@ -45,7 +45,7 @@ from hgkbp_ld.render.actions import PARTS, StreamedIndex, index_parts
 from hgkbp_ld.render.findable import Entry as SitemapEntry
 from hgkbp_ld.render.findable import group_sitemaps
 from hgkbp_ld.render.history import Entry
-from hgkbp_ld.render.pages import Pages, bodies
+from hgkbp_ld.render.pages import Pages
 from hgkbp_ld.render.plan_site import RenderContext, make_pages, read_index
 from hgkbp_ld.render.queries import query
 from hgkbp_ld.store import EmbeddedStore, Store
@@ -254,7 +254,7 @@ class Spread:
         entries = self._todo.pop(iri)
         number = self._numbers.pop(iri, None)
         if number is None:  # one process: rendered now
-            return bodies(self.pages.current(iri, entries).representations)
+            return self.pages.current_bodies(iri, entries)[1]
         found = {}
         assert self.spool is not None
         for path in sorted(self.spool.glob(f"{number}.*"), key=lambda p: int(p.name.split(".")[1])):
@@ -375,7 +375,7 @@ def _take(
             continue
         for number, iri, records in work[position]:
             entries = [Entry.recorded(r) for r in records] if records else None
-            _spool(spool, number, bodies(pages.current(iri, entries).representations))
+            _spool(spool, number, pages.current_bodies(iri, entries)[1])
 
 
 def _spool(spool: Path, number: int, made: dict[str, tuple[bytes, str]]) -> None:

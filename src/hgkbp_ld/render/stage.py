@@ -357,7 +357,7 @@ def _shared_pages(
         path = _path(iri, base)
         plan = owner(path)
         if plan in slugs:  # the plan's own files stay in its fragment, beside the site
-            made = bodies(pages.current(iri, entries).representations)
+            made = pages.current_bodies(iri, entries)[1]
             for extension in EXTENSIONS:
                 relative = file_name(f"doc/{path}", extension)
                 if (writer.folder / relative).exists():

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
@@ -33,7 +34,9 @@ from hgkbp_ld.triples import Triples
 
 _MERGED = ox.DefaultGraph()  # `describe`'s graph, made once (a new one per pattern asked was a Python object each)
 _LABELS = tuple(ox.NamedNode(iri) for iri in LABELS)  # what DESCRIBE takes of a neighbour
-_LABEL_CACHE = 4096  # neighbours whose labels `describe` keeps (a plan's store names ~600 things)
+_LABEL_CACHE = 1 << 17  # neighbours whose labels `describe` keeps (a plan's store names ~600 things; the pages
+# of what 1000 plans share ~68,000, each named by several of them: a portfolio's actions are also its ministers'
+# mandates': kept, their labels are read once, not once a page (half `describe`'s CPU there; ~15 MB))
 _GRAPH_SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"  # `graph_subjects`
 _TERM_CACHE = 1 << 16  # the store's terms `describe` keeps as rdflib terms (a plan's: a few thousand)
 
@@ -156,11 +159,14 @@ class EmbeddedStore:
             rows.append(found)
         return rows
 
-    def select_texts(self, query: str, bindings: dict[str, Node] | None = None) -> list[dict[str, str]]:
+    def select_texts(
+        self, query: str, bindings: dict[str, Node] | None = None, terms: Collection[str] = ()
+    ) -> list[dict[str, Any]]:
         """`select`'s rows with each value's text, `str` of its rdflib term, without making the term: an
         IRI's, a plain or language-tagged literal's (whose text rdflib keeps as it is given) from the store;
         another's (a typed literal, which rdflib may write anew) from its term. For a query whose values are
-        read as texts (the actions' descriptions: `render.actions`, each made a literal only to be read)."""
+        read as texts (the actions' descriptions: `render.actions`, each made a literal only to be read).
+        `terms`: variables whose values are given as `select` gives them (rdflib terms)."""
         results = self._run(query, bindings)
         names = [v.value for v in results.variables]
         named, text, plain = ox.NamedNode, ox.Literal, _XSD_STRING
@@ -169,7 +175,10 @@ class EmbeddedStore:
             found = {}
             for n, v in zip(names, row, strict=True):
                 kind = type(v)
-                if kind is named or (kind is text and (v.language or v.datatype.value == plain)):
+                if n in terms:
+                    if v is not None:
+                        found[n] = to_rdflib(v)
+                elif kind is named or (kind is text and (v.language or v.datatype.value == plain)):
                     found[n] = v.value
                 elif v is not None:
                     found[n] = str(to_rdflib(v))
