@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from hgkbp_ld.store.base import VOCABULARY_GRAPH, StoreError, graph_files, read_manifest
 
 SNAPSHOT = "oxigraph"  # in a build: the store the render stage loaded, for servers to copy at start
-LOAD_TRIPLES = 200_000  # the plans' triples per bulk load (see `_fill`)
+LOAD_TRIPLES = 50_000  # the plans' triples per bulk load (see `_fill`)
 
 
 def filled(
@@ -240,9 +240,7 @@ def _fill(store: ox.Store, dist: Path, manifest: dict, *, plans: bool = True) ->
     The plans go in groups of about `LOAD_TRIPLES` triples per bulk load: each bulk load writes new
     files into the store, which merges them with all it holds (terms are keyed by hash, so every
     load overlaps every other): a bulk load per plan made loading 1000 plans take 376 s (5.9 s at
-    100), one bulk load of everything holds ~1 KiB per quad until it is written. 1000 plans' preload
-    (2.5 million triples, twice): 50,000 a load 37.6 / 36.9 CPU-s, peak 162 MiB; 200,000 a load 34.8 / 33.4 CPU-s,
-    peak 289 MiB (freed before the pages, whose peak is ~800 MiB)."""
+    100), one bulk load of everything holds ~1 KiB per quad until it is written."""
     if plans:
         _load_plans(store, dist, manifest.get("plans", {}))
     turtle = [(dist / name, graph) for graph, name in graph_files(manifest) if not name.endswith(".nt")]
