@@ -70,13 +70,14 @@ class Triples:
         if self._pos is None:
             self._added.append(triple)
         else:
-            self._index(triple)
+            self._index((triple,))
         return self
 
     def _extend(self, triples: Iterable[Triple]) -> None:
         """`add` of each triple, without a call per triple (a graph is often added whole)."""
         spo = self._spo
-        added = self._added if self._pos is None else None
+        indexed = self._pos is not None
+        added = [] if indexed else self._added  # the new triples, indexed at once if the indexes are there
         size = self._size
         for triple in triples:
             s, p, o = triple
@@ -90,38 +91,17 @@ class Triples:
             objects[o] = 1
             if len(objects) != before:
                 size += 1
-                if added is not None:
-                    added.append(triple)
-                else:
-                    self._index(triple)
+                added.append(triple)
         self._size = size
+        if indexed:
+            self._index(added)
 
-    def _index(self, triple: Triple) -> None:
-        s, p, o = triple
+    def _index(self, triples: Iterable[Triple]) -> None:
+        """The triples (each new) put into the predicate and object indexes, in their order, without a
+        call per triple."""
         pos, osp = self._pos, self._osp
         assert pos is not None and osp is not None
-        by_object = pos.get(p)
-        if by_object is None:
-            by_object = pos[p] = {}
-        by_object.setdefault(o, {})[s] = 1  # an object hashed once a dict (a literal's hash is Python code)
-        by_subject = osp.setdefault(o, {})
-        predicates = by_subject.get(s)
-        if predicates is None:
-            by_subject[s] = {p: 1}
-        else:
-            predicates[p] = 1
-
-    def _indexed(self) -> bool:
-        """Whether the predicate and object indexes are there, made now if enough questions needed
-        them: False, the caller reads `_added` (a question that needs them is counted here)."""
-        if self._pos is not None:
-            return True
-        self._scans += 1
-        if self._scans <= _SCANS:
-            return False
-        self._pos, self._osp = pos, osp = {}, {}
-        added, self._added = self._added, []
-        for s, p, o in added:  # `_index` of each, without a call per triple
+        for s, p, o in triples:
             by_object = pos.get(p)
             if by_object is None:
                 by_object = pos[p] = {}
@@ -132,6 +112,18 @@ class Triples:
                 by_subject[s] = {p: 1}
             else:
                 predicates[p] = 1
+
+    def _indexed(self) -> bool:
+        """Whether the predicate and object indexes are there, made now if enough questions needed
+        them: False, the caller reads `_added` (a question that needs them is counted here)."""
+        if self._pos is not None:
+            return True
+        self._scans += 1
+        if self._scans <= _SCANS:
+            return False
+        self._pos, self._osp = {}, {}
+        added, self._added = self._added, []
+        self._index(added)
         return True
 
     def _by_predicate(self, p: Node) -> dict[Node, dict[Node, int]]:
@@ -195,8 +187,7 @@ class Triples:
             if self._pos is None:
                 self._added += triples
             else:
-                for triple in triples:
-                    self._index(triple)
+                self._index(triples)
 
     def __len__(self) -> int:
         return self._size
