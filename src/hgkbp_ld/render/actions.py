@@ -125,7 +125,7 @@ def load_index(
         if action in rows:
             rows[action].refers_to = number
     if texts:
-        _fold_texts(rows, store.select(query("action-texts")))
+        _fold_texts(rows, _texts(store, query("action-texts")))
     held: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for person, portfolio, name in found.pop("ministers"):
@@ -264,8 +264,7 @@ def _fold_kept(store: Store, rows: list[Row], kept: Path | None) -> None:
     """The rows' texts folded from what `store` says of their actions, and kept in `kept` if given."""
     values = " ".join(f"<{row.iri}>" for row in rows)
     text = query("action-texts").replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)
-    texts = getattr(store, "select_texts", None)  # the values as texts, not made rdflib terms (`EmbeddedStore`'s)
-    _fold_texts({row.iri: row for row in rows}, texts(text) if texts is not None else store.select(text))
+    _fold_texts({row.iri: row for row in rows}, _texts(store, text))
     if kept is not None:
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_text(json.dumps({row.iri: row.text for row in rows}, ensure_ascii=False), encoding="utf-8")
