@@ -139,25 +139,25 @@ def test_the_joined_links_filter_writes_what_the_loop_wrote(values: list[object]
     ],
 )
 def test_a_page_encoded_part_by_part_is_the_page_rendered_whole(source: str) -> None:
-    """`pages.rendered` encodes the parts the template yields and splices the JSON-LD into its slot's part:
+    """`pages.rendered_bodies` encodes the parts the template yields and splices the JSON-LD into its slot's part:
     the same bytes as rendering the page whole, splitting it at the slot and encoding it (the way before)."""
     from rdflib import Literal, URIRef
 
-    from hgkbp_ld.render.pages import _SLOT, _script_json, alternates, rdf_representations, rendered
+    from hgkbp_ld.render.pages import _SLOT, _script_json, alternates, rdf_representations, rendered_bodies
     from hgkbp_ld.triples import Triples
 
     thing = URIRef("https://data.vlaanderen.be/id/actie/x/1")
     graph = Triples([(thing, URIRef("http://purl.org/dc/terms/title"), Literal("<b>& 'é' ✓</b>", lang="nl"))])
     template = environment("https://data.vlaanderen.be").from_string(source)
     title = "<script>alert('x')</script> – ✓"
-    made = rendered("actie/x/1", graph, None, template, {}, title, None)  # type: ignore[arg-type]
+    made = rendered_bodies("actie/x/1", graph, None, template, {}, title, None)  # type: ignore[arg-type]
     script = _script_json(rdf_representations(graph)["jsonld"].body)
     whole = template.render(
         page=None, title=title, alternates=alternates("actie/x/1"), jsonld=_SLOT, pictures=None, meta=None
     )
     before, slot, after = whole.partition(_SLOT)
     expected = before.encode("utf-8") + script + after.encode("utf-8") if slot else whole.encode("utf-8")
-    assert made.representations["html"].body == expected
+    assert made["html"][0] == expected
     assert script in expected or "jsonld" not in source
 
 

@@ -145,7 +145,7 @@ class _CodeGenerator(CodeGenerator):
 
     def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
         """(In list mode, the same join, appended to the function's list: `_parts.append(concat((a, b)))`,
-        one part where Jinja's buffer takes each: a page is encoded part by part (`pages.rendered`), each
+        one part where Jinja's buffer takes each: a page is encoded part by part (`pages.rendered_bodies`), each
         part a call, and a join of a tuple costs less.)"""
         into = frame.buffer
         if into not in (None, _PARTS) or frame.require_output_check or self.environment.is_async or len(node.nodes) < 2:
@@ -172,7 +172,7 @@ class _CodeGenerator(CodeGenerator):
         list as Jinja's write into a macro's buffer (`_parts.extend((a, b))`); a block's call, the parent
         template's root (`{% extends %}`) and an included template's root are `_parts.extend(f(context))`.
         Every caller of a root or block function takes what it returns as an iterable of texts (Jinja's
-        `render`, `generate`, modules, `super()`; `pages.rendered`): a list is one. The same text, in the
+        `render`, `generate`, modules, `super()`; `pages.rendered_bodies`): a list is one. The same text, in the
         same order; an error is raised from the same line of the template (its code is the same lines,
         written into a list). Not for an async environment, nor a template with a statement that makes
         an isolated frame (an extension's overlay scope), whose output would be yielded: `_Template`

@@ -197,7 +197,7 @@ class Pages:
         """What the template reads besides the page, for the pages of `plan` (None: a shared thing's):
         `common`, the plan and the site's navigation and footer (`chrome`), which are the same on all
         those pages: rendered once (templates/_nav.html, _footer.html), not on every page. One dict for
-        all the pages of a plan (`rendered` does not change it; the template writes to its own context)."""
+        all the pages of a plan (`rendered_bodies` does not change it; the template writes to its own context)."""
         key = plan["slug"] if plan else None
         found = self._contexts.get(key)
         if found is None:
@@ -293,20 +293,6 @@ def chrome(env: Environment, context: dict) -> dict[str, Markup]:
     return {part: Markup(env.get_template(f"_{part}.html").render(seen)) for part in ("nav", "footer")}
 
 
-def rendered(
-    path: str,
-    graph: Described,
-    page: Page,
-    template: Template,
-    common: dict,
-    title: str,
-    meta: Meta,
-    pictures: object = None,
-) -> Resource:
-    """A resource's four RDF representations and its HTML page."""
-    return resource(path, rendered_bodies(path, graph, page, template, common, title, meta, pictures))
-
-
 def rendered_bodies(
     path: str,
     graph: Described,
@@ -317,7 +303,7 @@ def rendered_bodies(
     meta: Meta,
     pictures: object = None,
 ) -> dict[str, tuple[bytes, str]]:
-    """`rendered`'s bodies: the four RDF formats and the HTML page, by extension (body, media type)."""
+    """A resource's four RDF formats and its HTML page, by extension (body, media type)."""
     found = rdf_bodies(graph)
     script = _script_json(found["jsonld"][0])
     # the template's parts (a list: its code returns them, templates/codegen.py) are encoded part by part and
@@ -365,7 +351,7 @@ def rendered_bodies(
     return found
 
 
-_PAGE_NAMES = frozenset({"page", "title", "alternates", "jsonld", "pictures", "meta"})  # what `rendered` gives a page
+_PAGE_NAMES = frozenset({"page", "title", "alternates", "jsonld", "pictures", "meta"})  # what `rendered_bodies` names
 _last_fixed: list = [None, None, None]  # the template and `common` last asked of `_fixed`, and its answer
 
 
@@ -395,7 +381,7 @@ def encoded(texts: Iterable[str]) -> list[bytes]:
 def _slot(token: bytes) -> str:
     """The JSON-LD's slot in a page's text: NUL, then `token`'s bytes each as two control characters (one
     for each half: U+0010-U+001F), then NUL; no text of a page holds it (a random token). `bytes.find`
-    (`rendered`) looks at the byte after each window and jumps a whole slot ahead where that byte may not
+    (`rendered_bodies`) looks at the byte after each window and jumps a whole slot ahead where that byte may not
     be in the slot, by its value modulo 64 (CPython's filter): the slot's are 0 and 16-31, which no
     lower-case letter, digit, space or `<>="&/.:;-` is, where the hex digits and "jsonld" of the slot
     before made it step a byte at a time through the page's head (~12,000 instructions a page)."""

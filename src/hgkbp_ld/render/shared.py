@@ -81,7 +81,7 @@ _NUMBERED_SHOWN = frozenset(
     }
 )
 RECORDS = "shared.json"  # in dist/build-cache/: each shared page's key, for the next build
-# a page's formats in the order `render.pages.rendered` makes them (the RDF first, then the HTML): the
+# a page's formats in the order `render.pages.rendered_bodies` makes them (the RDF first, then the HTML): the
 # order they are written in, and so of the bytes in the site's pack
 _MEDIA = {f.extension: f.media_type for f in (*RESOURCE_FORMATS[1:], RESOURCE_FORMATS[0])}
 
