@@ -192,8 +192,13 @@ def from_phrasing(lines: list[Line], *, with_abbreviation: bool, itself_only: bo
     """Rule 2: the first sentence naming the plan with its period and its abbreviation, in either
     order (`NAME 2025-2029 (ABBR)`, `NAME (ABBR) 2025-2029`). Rule 4 (`with_abbreviation=False`): the
     first name before a period that ends in a word for a plan (…plan, …agenda, …strategie, …)."""
+    return _phrased(_sentences(lines), with_abbreviation, itself_only)
+
+
+def _phrased(sentences: tuple[tuple[int, str], ...], with_abbreviation: bool, itself_only: bool) -> Found | None:
+    """`from_phrasing` of the text's sentences, cut already (`_from_introduction` cuts them once)."""
     found: list[tuple[bool, Found]] = []
-    for number, text in _sentences(lines):
+    for number, text in sentences:
         for years in _YEARS.finditer(text):
             start, end = int(years[1]), int(years[2])
             after = _PAREN_ABBR.match(text[years.end() :].lstrip())
@@ -257,11 +262,6 @@ def _running(lines: list[Line]) -> str:
 
 def _sentences(lines: list[Line]) -> tuple[tuple[int, str], ...]:
     """Running text cut into sentences, each with the line it starts on (wrapped lines joined)."""
-    return _cut_sentences(tuple(lines))
-
-
-@lru_cache(maxsize=4)  # a parse asks for the introduction's sentences up to four times (`from_phrasing`)
-def _cut_sentences(lines: tuple[Line, ...]) -> tuple[tuple[int, str], ...]:
     out: list[tuple[int, str]] = []
     current: list[str] = []
     first = 0
@@ -280,6 +280,19 @@ def _cut_sentences(lines: tuple[Line, ...]) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+def _from_introduction(introduction: list[Line]) -> Found | None:
+    """Rules 2 to 4 over the introduction, in their order (`from_phrasing` three times, `from_short_period`,
+    `from_phrasing`), its sentences cut once."""
+    sentences = _sentences(introduction)
+    return (
+        _phrased(sentences, True, True)
+        or _phrased(sentences, False, True)
+        or _phrased(sentences, True, False)
+        or from_short_period(introduction)
+        or _phrased(sentences, False, False)
+    )
+
+
 def resolve(
     given: PlanIdentity,
     title_page: list[Line],
@@ -292,13 +305,7 @@ def resolve(
     found = Found()
     if None in (given.title, given.abbreviation, given.start_year, given.end_year):
         found = (
-            from_title_page(title_page, body[len(title_page) :])
-            or from_phrasing(introduction, with_abbreviation=True, itself_only=True)
-            or from_phrasing(introduction, with_abbreviation=False, itself_only=True)
-            or from_phrasing(introduction, with_abbreviation=True)
-            or from_short_period(introduction)
-            or from_phrasing(introduction, with_abbreviation=False)
-            or found
+            from_title_page(title_page, body[len(title_page) :]) or _from_introduction(introduction) or found
         )
     values = {}
     for key in ("title", "abbreviation", "start_year", "end_year"):
