@@ -6,7 +6,7 @@
 - The alternates of a page's head and its downloads list by two filters, not a template loop each.
 - A dict's or read-only dict's item read inline by the generated code where the attribute is missing.
 - `day` kept per time; `first_sentences` kept per text.
-- `rendered` without `Template.generate`: an error in a template is raised as before.
+- `rendered_bodies` without `Template.generate`: an error in a template is raised as before.
 - A term's type told without `isinstance` where it is a URIRef or a Literal (`compaction._is`).
 - An IRI shortened from its text; the short forms kept bounded.
 - The event stream's page made from the pieces its members' pages wrote (`rdfio.serialise_union`): the
@@ -34,7 +34,7 @@ from hgkbp_ld.jsonld import _parsed_context
 from hgkbp_ld.rdfio import _compactor, _writers, keeping, serialise_all, serialise_union
 from hgkbp_ld.render import pages as pages_module
 from hgkbp_ld.render.findable import Meta, first_sentences
-from hgkbp_ld.render.pages import Pages, alternates, rendered
+from hgkbp_ld.render.pages import Pages, alternates, rendered_bodies
 from hgkbp_ld.render.templates import alternate_links, day, download_items, environment
 from hgkbp_ld.render.views import Page
 from hgkbp_ld.triples import Triples
@@ -180,7 +180,7 @@ def test_first_sentences_kept_are_those_made_anew(limit: int) -> None:
         assert first_sentences(text, limit) == first_sentences.__wrapped__(text, limit)
 
 
-# --- rendered --------------------------------------------------------------------------------------------------
+# --- rendered_bodies -------------------------------------------------------------------------------------------
 
 
 def _template(source: str) -> Template:
@@ -191,7 +191,7 @@ def _render(template: Template) -> bytes:
     page = Page(f"{BASE}/id/x/1", "x/1", "Thing", "ding", "Tïtel <1>", None)
     meta = Meta("t", "d", f"{BASE}/doc/x/1")
     graph = Triples([(URIRef(page.iri), EX.p, Literal("v"))])
-    return rendered(page.path, graph, page, template, {"extra": "é"}, page.title, meta).representations["html"].body
+    return rendered_bodies(page.path, graph, page, template, {"extra": "é"}, page.title, meta)["html"][0]
 
 
 def test_a_page_is_what_its_template_renders() -> None:
@@ -215,7 +215,7 @@ def test_a_page_is_what_its_template_renders() -> None:
     ],
 )
 def test_a_pages_names_are_the_globals_its_values_and_common_in_that_order(common: dict) -> None:
-    """`rendered` adds a page's values to the globals and `common` made once (`_fixed`) where `common` names none
+    """`rendered_bodies` adds a page's values to the globals and `common` made once (`_fixed`) where `common` names none
     of the page's; where it does, the names as before: the globals, the page's values, then `common`. Two
     templates and two dicts of the same names alternated: each page its own template's and common's."""
     names = ("title", "meta", "extra", "kinds", "range", "page", "pictures")
@@ -225,7 +225,7 @@ def test_a_pages_names_are_the_globals_its_values_and_common_in_that_order(commo
     graph = Triples([(URIRef(page.iri), EX.p, Literal("v"))])
     for other in ({**common}, {**common, "extra": "ë"}, common):
         for template in templates:
-            body = rendered("x/1", graph, page, template, other, "t", None, "p").representations["html"].body
+            body = rendered_bodies("x/1", graph, page, template, other, "t", None, "p")["html"][0]
             values = {"page": page, "title": "t", "jsonld": "", "pictures": "p", "meta": None}
             assert body.decode() == template.render({**template.globals, **values, **other})
 
